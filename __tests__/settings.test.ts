@@ -1,0 +1,284 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import {
+  InputError,
+  parseDotEnv,
+  parseSettings,
+  parseShard,
+  splitList,
+  type InputReader
+} from '../src/settings.js'
+
+const required = { mode: 'pull-docs', token: 'secret-token' }
+const inActions = { GITHUB_REPOSITORY: 'acme/codex.acme.io' }
+
+function reader(values: Record<string, string>): InputReader {
+  return name => values[name] ?? ''
+}
+
+function parse(
+  values: Record<string, string>,
+  env: Record<string, string | undefined> = inActions,
+  readDotEnv?: () => string | undefined
+) {
+  return parseSettings(reader({ ...required, ...values }), env, readDotEnv)
+}
+
+function inputError(action: () => unknown): InputError {
+  try {
+    action()
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+function expectInputError(action: () => unknown, input: string): InputError {
+  const error = inputError(action)
+  expect(error.name).toBe('InputError')
+  expect(error.input).toBe(input)
+  expect(error.message).toContain(`'${input}'`)
+  return error
+}
+
+describe('parseSettings defaults', () => {
+  it('fills every optional input with its documented default', () => {
+    expect(parse({})).toEqual({
+      mode: 'pull-docs',
+      token: 'secret-token',
+      apiUrl: 'https://api.github.com',
+      organization: 'acme',
+      codexRepository: undefined,
+      targetRepositories: [],
+      environment: 'test',
+      configPath: '.github/codex-sync.yml',
+      include: ['*'],
+      exclude: [],
+      parallel: 5,
+      dryRun: false,
+      commitStrategy: 'direct',
+      codexCommit: 'per-project',
+      shard: { index: 1, count: 1 },
+      writeIntervalMs: 1000,
+      failOnPartial: false
+    })
+  })
+
+  it('reads every input by its snake_case name', () => {
+    const settings = parse({
+      mode: 'push-claude',
+      organization: 'other',
+      codex_repository: 'codex.other.io',
+      target_repository: 'api, web',
+      environment: 'prod',
+      config: 'ci/sync.yml',
+      include: 'api-*\nweb',
+      exclude: 'legacy-*',
+      parallel: '12',
+      dry_run: 'true',
+      commit_strategy: 'pull-request',
+      codex_commit: 'single',
+      shard: '2/3',
+      write_interval_ms: '0',
+      fail_on_partial: 'TRUE'
+    })
+    expect(settings).toMatchObject({
+      mode: 'push-claude',
+      organization: 'other',
+      codexRepository: 'codex.other.io',
+      targetRepositories: ['api', 'web'],
+      environment: 'prod',
+      configPath: 'ci/sync.yml',
+      include: ['api-*', 'web'],
+      exclude: ['legacy-*'],
+      parallel: 12,
+      dryRun: true,
+      commitStrategy: 'pull-request',
+      codexCommit: 'single',
+      shard: { index: 2, count: 3 },
+      writeIntervalMs: 0,
+      failOnPartial: true
+    })
+  })
+
+  it('takes the API URL from GITHUB_API_URL without trailing slash', () => {
+    const env = { ...inActions, GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }
+    expect(parse({}, env).apiUrl).toBe('https://ghe.example.com/api/v3')
+    const error = inputError(() => parse({}, { ...inActions, GITHUB_API_URL: 'not a url' }))
+    expect(error.input).toBe('GITHUB_API_URL')
+    expect(error.message).toContain('GITHUB_API_URL')
+  })
+})
+
+describe('required inputs', () => {
+  it.each(['mode', 'token'])('rejects a missing %s, naming it', name => {
+    const error = expectInputError(() => parse({ [name]: '' }), name)
+    expect(error.message).toMatch(/required/)
+  })
+
+  it('lists the modes when mode is missing or unknown', () => {
+    expect(inputError(() => parse({ mode: '' })).message).toContain(
+      'pull-docs, push-docs or push-claude'
+    )
+    expectInputError(() => parse({ mode: 'pull' }), 'mode')
+  })
+
+  it('never puts the token in a message', () => {
+    const error = inputError(() => parse({ token: 'ghs_abc', parallel: 'x' }))
+    expect(error.message).not.toContain('ghs_abc')
+  })
+})
+
+describe('booleans', () => {
+  it.each(['true', 'True', 'TRUE'])('accepts %s as true', value => {
+    expect(parse({ dry_run: value }).dryRun).toBe(true)
+  })
+  it.each(['false', 'False', 'FALSE', ''])('accepts %p as false', value => {
+    expect(parse({ fail_on_partial: value }).failOnPartial).toBe(false)
+  })
+  it.each([
+    ['dry_run', 'yes'],
+    ['fail_on_partial', '1']
+  ])('rejects %s=%s', (name, value) => {
+    expectInputError(() => parse({ [name]: value }), name)
+  })
+})
+
+describe('numbers and choices', () => {
+  it.each(['0', '51', 'abc', '2.5', '-1', ''])('validates parallel=%p', value => {
+    if (value === '') expect(parse({ parallel: value }).parallel).toBe(5)
+    else expectInputError(() => parse({ parallel: value }), 'parallel')
+  })
+
+  it('accepts the parallel bounds', () => {
+    expect(parse({ parallel: '1' }).parallel).toBe(1)
+    expect(parse({ parallel: '50' }).parallel).toBe(50)
+  })
+
+  it.each(['-1', '1.5', 'soon'])('rejects write_interval_ms=%s', value => {
+    expectInputError(() => parse({ write_interval_ms: value }), 'write_interval_ms')
+  })
+
+  it('rejects unknown commit_strategy and codex_commit values', () => {
+    const error = expectInputError(() => parse({ commit_strategy: 'pr' }), 'commit_strategy')
+    expect(error.message).toContain('direct or pull-request')
+    expectInputError(() => parse({ codex_commit: 'batch' }), 'codex_commit')
+  })
+
+  it('rejects an environment with whitespace', () => {
+    expectInputError(() => parse({ environment: 'my env' }), 'environment')
+  })
+
+  it.each(['../other.yml', '/etc/passwd', 'a//b.yml'])('rejects config=%s', value => {
+    expectInputError(() => parse({ config: value }), 'config')
+  })
+})
+
+describe('parseShard', () => {
+  it('reads i/n', () => {
+    expect(parseShard('3/4')).toEqual({ index: 3, count: 4 })
+    expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 })
+    expect(parseShard('1000/1000')).toEqual({ index: 1000, count: 1000 })
+  })
+  it.each(['0/1', '3/2', '1/1001', 'a/b', '1', '1/2/3', '-1/2', ''])('rejects %p', text => {
+    expectInputError(() => parseShard(text), 'shard')
+  })
+})
+
+describe('splitList', () => {
+  it('splits on commas and newlines, trims, drops empties and duplicates, keeps order', () => {
+    expect(splitList(' b, a\n\n c ,a,\r\nb ')).toEqual(['b', 'a', 'c'])
+    expect(splitList('')).toEqual([])
+  })
+})
+
+describe('organization', () => {
+  it('prefers the input, then GITHUB_REPOSITORY, then CODEX_GITHUB_ORG, then .env', () => {
+    const dotEnv = () => 'CODEX_GITHUB_ORG=from-file'
+    const env = { GITHUB_REPOSITORY: 'owner/repo', CODEX_GITHUB_ORG: 'from-env' }
+    expect(parse({ organization: 'given' }, env, dotEnv).organization).toBe('given')
+    expect(parse({}, env, dotEnv).organization).toBe('owner')
+    expect(parse({}, { CODEX_GITHUB_ORG: 'from-env' }, dotEnv).organization).toBe('from-env')
+    expect(parse({}, {}, dotEnv).organization).toBe('from-file')
+  })
+
+  it('is an InputError when nothing names it', () => {
+    expectInputError(() => parse({}, {}, () => undefined), 'organization')
+  })
+
+  it('rejects a value that is not an organisation name', () => {
+    expectInputError(() => parse({ organization: 'acme/x' }), 'organization')
+  })
+})
+
+describe('codex_repository', () => {
+  it('accepts name or owner/name of the organisation', () => {
+    expect(parse({ codex_repository: 'codex.acme.io' }).codexRepository).toBe('codex.acme.io')
+    expect(parse({ codex_repository: 'ACME/codex.acme.io' }).codexRepository).toBe('codex.acme.io')
+  })
+
+  it('rejects an owner other than the organisation', () => {
+    const error = expectInputError(
+      () => parse({ codex_repository: 'evil/codex' }),
+      'codex_repository'
+    )
+    expect(error.message).toContain('acme')
+  })
+
+  it('falls back to CODEX_GITHUB_REPO, then the .env file, then undefined', () => {
+    const dotEnv = () => 'CODEX_GITHUB_REPO=codex.file.io'
+    const env = { ...inActions, CODEX_GITHUB_REPO: 'codex.env.io' }
+    expect(parse({}, env, dotEnv).codexRepository).toBe('codex.env.io')
+    expect(parse({}, inActions, dotEnv).codexRepository).toBe('codex.file.io')
+    expect(parse({}, inActions, () => undefined).codexRepository).toBeUndefined()
+  })
+
+  it('does not read .env when the inputs already say everything', () => {
+    const readDotEnv = jest.fn(() => 'CODEX_GITHUB_REPO=x')
+    parse({ codex_repository: 'codex.acme.io' }, inActions, readDotEnv)
+    expect(readDotEnv).not.toHaveBeenCalled()
+  })
+
+  it('rejects CODEX_GITHUB_ORG or an owner part that disagrees with the organization', () => {
+    const wrongOrg = () => 'CODEX_GITHUB_ORG=other\nCODEX_GITHUB_REPO=codex.other.io'
+    const error = expectInputError(() => parse({}, inActions, wrongOrg), 'codex_repository')
+    expect(error.message).toContain('CODEX_GITHUB_ORG')
+    const wrongOwner = { ...inActions, CODEX_GITHUB_REPO: 'other/codex.other.io' }
+    expect(expectInputError(() => parse({}, wrongOwner), 'codex_repository').message).toContain(
+      'CODEX_GITHUB_REPO'
+    )
+    const agreeing = () => 'CODEX_GITHUB_ORG=Acme\nCODEX_GITHUB_REPO=acme/codex.acme.io'
+    expect(parse({}, inActions, agreeing).codexRepository).toBe('codex.acme.io')
+  })
+})
+
+describe('target_repository', () => {
+  it('keeps bare names, dropping duplicates case-insensitively', () => {
+    const settings = parse({ target_repository: 'acme/api,\nweb, API, Acme/web' })
+    expect(settings.targetRepositories).toEqual(['api', 'web'])
+  })
+
+  it.each(['other/api', 'a/b/c', 'bad name'])('rejects %p', value => {
+    expectInputError(() => parse({ target_repository: value }), 'target_repository')
+  })
+})
+
+describe('parseDotEnv', () => {
+  it('reads KEY=VALUE lines with export, quotes and comments', () => {
+    const text = [
+      '# comment',
+      'export CODEX_GITHUB_ORG="acme"',
+      "CODEX_GITHUB_REPO = 'codex.acme.io' # trailing",
+      'PLAIN=value # note',
+      'HASH=a#b',
+      'not a line',
+      ''
+    ].join('\r\n')
+    expect(parseDotEnv(text)).toEqual({
+      CODEX_GITHUB_ORG: 'acme',
+      CODEX_GITHUB_REPO: 'codex.acme.io',
+      PLAIN: 'value',
+      HASH: 'a#b'
+    })
+  })
+})

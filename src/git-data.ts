@@ -1,0 +1,292 @@
+import type { Octokit } from './octokit.js'
+
+/** One entry of a repository tree that is not a folder: a file, a symlink or a submodule. */
+export interface TreeFile {
+  path: string
+  /** Git file mode: 100644, 100755, 120000 (symlink) or 160000 (submodule). */
+  mode: string
+  sha: string
+  type: 'blob' | 'commit'
+  size?: number
+}
+
+export type FileMap = Map<string, TreeFile>
+
+/** A branch head and every file of its tree. */
+export interface Snapshot {
+  commitSha: string
+  treeSha: string
+  files: FileMap
+}
+
+export interface Repository {
+  name: string
+  defaultBranch: string
+  archived: boolean
+  fork: boolean
+  disabled: boolean
+  topics: string[]
+}
+
+/** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */
+export type TreeChange =
+  | { path: string; mode: string; content: string }
+  | { path: string; mode: string; sha: string | null }
+
+export interface Commit {
+  sha: string
+  url: string
+}
+
+export interface PullRequest {
+  number: number
+  url: string
+}
+
+export class EmptyRepositoryError extends Error {
+  constructor(readonly repository: string) {
+    super(`Repository ${repository} is empty (it has no commits).`)
+    this.name = 'EmptyRepositoryError'
+  }
+}
+
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status
+    return typeof status === 'number' ? status : undefined
+  }
+  return undefined
+}
+
+const MODE_SYMLINK = '120000'
+
+export function isRegularFile(file: TreeFile): boolean {
+  return file.type === 'blob' && file.mode !== MODE_SYMLINK
+}
+
+/** The Git Data API (refs, trees, blobs, commits) and the few other endpoints the action needs. */
+export class GitData {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly owner: string
+  ) {}
+
+  async listRepositories(): Promise<Repository[]> {
+    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
+      org: this.owner,
+      type: 'all',
+      per_page: 100
+    })
+    return repos.map(toRepository)
+  }
+
+  async getRepository(name: string): Promise<Repository | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name })
+      return toRepository(data)
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  /** The commit a branch points at, or undefined when the branch does not exist. */
+  async branchHead(repo: string, branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.guard(repo, () =>
+        this.octokit.rest.git.getRef({ owner: this.owner, repo, ref: `heads/${branch}` })
+      )
+      return data.object.sha
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  /** Head commit and full file list of a branch, or undefined when the branch does not exist. */
+  async readBranch(repo: string, branch: string): Promise<Snapshot | undefined> {
+    const commitSha = await this.branchHead(repo, branch)
+    if (commitSha === undefined) return undefined
+    const { treeSha, files } = await this.readTree(repo, commitSha)
+    return { commitSha, treeSha, files }
+  }
+
+  /**
+   * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
+   * short (`truncated`) is completed by walking the sub-trees one by one.
+   */
+  async readTree(repo: string, treeish: string): Promise<{ treeSha: string; files: FileMap }> {
+    const files: FileMap = new Map()
+    const root = await this.getTree(repo, treeish, true)
+    if (root.truncated) await this.walkTree(repo, root.sha, '', files)
+    else addFiles(files, root.tree, '')
+    return { treeSha: root.sha, files }
+  }
+
+  /** One file by path, walking the folders without listing the whole tree; undefined when absent. */
+  async readFile(repo: string, treeish: string, path: string): Promise<Buffer | undefined> {
+    const segments = path.split('/').filter(Boolean)
+    let tree = treeish
+    for (const [index, segment] of segments.entries()) {
+      const level = await this.getTree(repo, tree, false).catch((error: unknown) => {
+        if (statusOf(error) === 404) return undefined
+        throw error
+      })
+      const entry = level?.tree.find(candidate => candidate.path === segment)
+      if (!entry?.sha) return undefined
+      const last = index === segments.length - 1
+      if (last) return entry.type === 'blob' ? this.readBlob(repo, entry.sha) : undefined
+      if (entry.type !== 'tree') return undefined
+      tree = entry.sha
+    }
+    return undefined
+  }
+
+  async readBlob(repo: string, sha: string): Promise<Buffer> {
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.getBlob({ owner: this.owner, repo, file_sha: sha })
+    )
+    return Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64')
+  }
+
+  async createBlob(repo: string, content: Buffer): Promise<string> {
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.createBlob({
+        owner: this.owner,
+        repo,
+        content: content.toString('base64'),
+        encoding: 'base64'
+      })
+    )
+    return data.sha
+  }
+
+  async createTree(repo: string, baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
+    const tree = changes.map(change => ({ ...change, type: 'blob' as const, mode: change.mode as '100644' }))
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.createTree({ owner: this.owner, repo, tree, ...(baseTree ? { base_tree: baseTree } : {}) })
+    )
+    return data.sha
+  }
+
+  /** A commit with no author or committer, so that GitHub signs it for App and Actions tokens. */
+  async createCommit(repo: string, message: string, tree: string, parents: string[]): Promise<Commit> {
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.createCommit({ owner: this.owner, repo, message, tree, parents })
+    )
+    return { sha: data.sha, url: data.html_url }
+  }
+
+  /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
+  async updateBranch(repo: string, branch: string, sha: string, force = false): Promise<boolean> {
+    try {
+      await this.octokit.rest.git.updateRef({ owner: this.owner, repo, ref: `heads/${branch}`, sha, force })
+      return true
+    } catch (error) {
+      if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error))) return false
+      throw error
+    }
+  }
+
+  async createBranch(repo: string, branch: string, sha: string): Promise<void> {
+    await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/heads/${branch}`, sha })
+  }
+
+  async findOpenPullRequest(repo: string, head: string, base: string): Promise<PullRequest | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({
+      owner: this.owner,
+      repo,
+      state: 'open',
+      head: `${this.owner}:${head}`,
+      base,
+      per_page: 1
+    })
+    const pull = data[0]
+    return pull ? { number: pull.number, url: pull.html_url } : undefined
+  }
+
+  async openPullRequest(repo: string, pull: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
+    const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
+    return { number: data.number, url: data.html_url }
+  }
+
+  async updatePullRequest(repo: string, number: number, pull: { title: string; body: string }): Promise<void> {
+    await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull })
+  }
+
+  private async getTree(repo: string, treeish: string, recursive: boolean) {
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.getTree({
+        owner: this.owner,
+        repo,
+        tree_sha: treeish,
+        ...(recursive ? { recursive: 'true' } : {})
+      })
+    )
+    return data
+  }
+
+  /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
+  private async walkTree(repo: string, treeSha: string, prefix: string, files: FileMap): Promise<void> {
+    const level = await this.getTree(repo, treeSha, false)
+    addFiles(files, level.tree, prefix)
+    for (const entry of level.tree) {
+      if (entry.type !== 'tree' || !entry.sha || !entry.path) continue
+      const subPrefix = `${prefix}${entry.path}/`
+      const sub = await this.getTree(repo, entry.sha, true)
+      if (sub.truncated) await this.walkTree(repo, entry.sha, subPrefix, files)
+      else addFiles(files, sub.tree, subPrefix)
+    }
+  }
+
+  /** Turns GitHub's 409 for git endpoints of an empty repository into EmptyRepositoryError. */
+  private async guard<T>(repo: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      if (statusOf(error) === 409) throw new EmptyRepositoryError(`${this.owner}/${repo}`)
+      throw error
+    }
+  }
+}
+
+interface RawTreeEntry {
+  path?: string
+  mode?: string
+  type?: string
+  sha?: string
+  size?: number
+}
+
+function addFiles(files: FileMap, entries: RawTreeEntry[], prefix: string): void {
+  for (const entry of entries) {
+    if (!entry.path || !entry.sha || !entry.mode) continue
+    if (entry.type !== 'blob' && entry.type !== 'commit') continue
+    const path = prefix + entry.path
+    files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size })
+  }
+}
+
+interface RawRepository {
+  name: string
+  default_branch?: string
+  archived?: boolean
+  fork: boolean
+  disabled?: boolean
+  topics?: string[]
+}
+
+function toRepository(data: RawRepository): Repository {
+  return {
+    name: data.name,
+    defaultBranch: data.default_branch ?? 'main',
+    archived: data.archived ?? false,
+    fork: data.fork,
+    disabled: data.disabled ?? false,
+    topics: data.topics ?? []
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,64 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
+import type { Log } from './log.js'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface ClientOptions {
+  token: string
+  apiUrl: string
+  /** Projects processed at once; sizes the request concurrency. */
+  parallel: number
+  /** Minimum pause between two write requests. */
+  writeIntervalMs: number
+  log: Log
+}
+
+const RATE_LIMIT_RETRIES = 3
+const SECONDARY_LIMIT_RETRIES = 5
+/** GitHub allows at most 100 concurrent requests; a few per project in flight is plenty. */
+const MAX_CONCURRENT_REQUESTS = 100
+const REQUESTS_PER_PROJECT = 4
+
+/** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451]
+
+/** The only place that builds a GitHub client: throttled, retried and paced for writes. */
+export function createOctokit(options: ClientOptions): Octokit {
+  const { log } = options
+  // `global` is honoured by the throttling plugin although its types do not list it.
+  const throttle = {
+    global: new Bottleneck.Group({ maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT) }),
+    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+    onRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
+      log.warning(`Rate limit reached on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`)
+      return retryCount < RATE_LIMIT_RETRIES
+    },
+    onSecondaryRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
+      log.warning(`Secondary rate limit on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${SECONDARY_LIMIT_RETRIES}).`)
+      return retryCount < SECONDARY_LIMIT_RETRIES
+    }
+  }
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.apiUrl,
+      log: { debug: () => undefined, info: () => undefined, warn: (message: string) => log.debug(message), error: (message: string) => log.debug(message) },
+      retry: { doNotRetry: DO_NOT_RETRY },
+      throttle
+    },
+    throttling,
+    retry
+  )
+}
+
+interface RequestOptionsLike {
+  method?: string
+  url?: string
+}
+
+function describe(request: RequestOptionsLike): string {
+  return `${request.method ?? 'GET'} ${request.url ?? ''}`
+}

@@ -1,0 +1,84 @@
+import type { FileMap, TreeFile } from './git-data.js'
+
+/** A file the owned folder should contain, and where its content can be read. */
+export interface DesiredFile {
+  path: string
+  mode: string
+  /** Git blob sha of the content: equal shas mean equal content, in any repository. */
+  sha: string
+  source: { repo: string; path: string }
+}
+
+export type DesiredFiles = Map<string, DesiredFile>
+
+export interface FilePlan {
+  added: DesiredFile[]
+  modified: DesiredFile[]
+  deleted: TreeFile[]
+  /** Files the owner had before the sync: the base of the deletion share. */
+  ownedCount: number
+}
+
+export interface DeletionLimits {
+  deletionThreshold: number
+  deletionThresholdPercent: number
+}
+
+/** Below this many deletions the share rule never applies (small folders change a lot). */
+const SHARE_RULE_MIN_DELETIONS = 5
+
+export function isUnder(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some(prefix => path.startsWith(prefix))
+}
+
+/** The files of a tree that belong to one owner (its folders, each given with a trailing slash). */
+export function ownedFiles(files: FileMap, prefixes: readonly string[]): FileMap {
+  const owned: FileMap = new Map()
+  for (const [path, file] of files) if (isUnder(path, prefixes)) owned.set(path, file)
+  return owned
+}
+
+/** What makes the owned files equal to the desired ones. */
+export function planFiles(desired: DesiredFiles, owned: FileMap): FilePlan {
+  const plan: FilePlan = { added: [], modified: [], deleted: [], ownedCount: owned.size }
+  for (const file of desired.values()) {
+    const current = owned.get(file.path)
+    if (!current) plan.added.push(file)
+    else if (current.sha !== file.sha || current.mode !== file.mode || current.type !== 'blob') plan.modified.push(file)
+  }
+  for (const current of owned.values()) if (!desired.has(current.path)) plan.deleted.push(current)
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  plan.added.sort(byPath)
+  plan.modified.sort(byPath)
+  plan.deleted.sort(byPath)
+  return plan
+}
+
+export function isEmptyPlan(plan: FilePlan): boolean {
+  return plan.added.length + plan.modified.length + plan.deleted.length === 0
+}
+
+/** Why a plan deletes too much to be applied, or undefined when it is within the limits. */
+export function deletionLimitExceeded(plan: FilePlan, limits: DeletionLimits): string | undefined {
+  const deletions = plan.deleted.length
+  if (deletions > limits.deletionThreshold) {
+    return `${deletions} files would be deleted, more than deletion_threshold (${limits.deletionThreshold})`
+  }
+  if (deletions > SHARE_RULE_MIN_DELETIONS && plan.ownedCount > 0) {
+    const percent = (deletions / plan.ownedCount) * 100
+    if (percent > limits.deletionThresholdPercent) {
+      return `${deletions} of ${plan.ownedCount} files (${Math.round(percent)}%) would be deleted, more than deletion_threshold_percent (${limits.deletionThresholdPercent}%)`
+    }
+  }
+  return undefined
+}
+
+/** Applies a plan to a file list, as the new tree will look (used to follow our own commits). */
+export function applyPlan(files: FileMap, plan: FilePlan): FileMap {
+  const next: FileMap = new Map(files)
+  for (const file of plan.deleted) next.delete(file.path)
+  for (const file of [...plan.added, ...plan.modified]) {
+    next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' })
+  }
+  return next
+}

@@ -1,0 +1,102 @@
+import PQueue from 'p-queue'
+import { ContentSource } from './content.js'
+import { FrontmatterError, readRoutingFrontmatter } from './frontmatter.js'
+import { isRegularFile, messageOf, type Repository } from './git-data.js'
+import { attempt, countLine, Progress, scopeResult } from './project-results.js'
+import { syncViaPullRequest } from './pull-request.js'
+import { hasRoutingKeys, isMarkdown, type FileRouting } from './routing.js'
+import type { ModeOutcome, RunEnv } from './run-env.js'
+import { writerOptions } from './run-env.js'
+import {
+  claudeFolders,
+  distributionFolder,
+  isPushClaudeCandidate,
+  isPushDocsCandidate,
+  pushClaudeFiles,
+  pushDocsFiles,
+  type CodexFile
+} from './selection.js'
+import type { Mode } from './settings.js'
+import { TrackedBranch, writeScopes, type Scope, type ScopePlan } from './writer.js'
+
+type PushMode = Exclude<Mode, 'pull-docs'>
+
+/**
+ * push-docs and push-claude: the codex branch is read once (tree and routing), then each project's
+ * owned folders are made equal to what is routed to it, `parallel` projects at a time.
+ */
+export async function pushToProjects(env: RunEnv, projects: Repository[], mode: PushMode): Promise<ModeOutcome> {
+  const content = new ContentSource(env.git, true)
+  const codexFiles = await readCodexFiles(env, content, mode)
+  const options = writerOptions(env, content)
+  const progress = new Progress(env.log, projects.length)
+  const queue = new PQueue({ concurrency: env.settings.parallel })
+  let commits = 0
+  const results = await Promise.all(
+    projects.map(project =>
+      queue.add(async () => {
+        const result = await attempt(project.name, `${env.settings.organization}/${project.name}`, async () => {
+          const scope = projectScope(env, codexFiles, project.name, mode)
+          const message = (plans: ScopePlan[]) => pushMessage(env, mode, plans)
+          if (env.settings.commitStrategy === 'pull-request') {
+            const synced = await syncViaPullRequest(env, project, scope, message, options)
+            if (synced.commit_sha && !env.settings.dryRun) commits++
+            return synced
+          }
+          const outcome = await writeScopes(new TrackedBranch(env.git, project.name, project.defaultBranch), [scope], message, options)
+          if (outcome.commit) commits++
+          return scopeResult(outcome.plans[0] as ScopePlan, { dryRun: env.settings.dryRun, commit: outcome.commit })
+        })
+        return progress.report(result)
+      })
+    )
+  )
+  return { results, commits }
+}
+
+function projectScope(env: RunEnv, codexFiles: CodexFile[], project: string, mode: PushMode): Scope {
+  if (mode === 'push-docs') {
+    return {
+      project,
+      folders: [distributionFolder(env.config)],
+      desired: pushDocsFiles(codexFiles, env.codex.name, project, env.config)
+    }
+  }
+  return { project, folders: claudeFolders(env.config), desired: pushClaudeFiles(codexFiles, env.codex.name, project, env.config) }
+}
+
+/** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
+async function readCodexFiles(env: RunEnv, content: ContentSource, mode: PushMode): Promise<CodexFile[]> {
+  const isCandidate = mode === 'push-docs' ? isPushDocsCandidate : (path: string) => isPushClaudeCandidate(path, env.config)
+  const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && isCandidate(file.path))
+  const reads = new PQueue({ concurrency: env.settings.parallel })
+  return Promise.all(
+    candidates.map(file =>
+      reads.add(async (): Promise<CodexFile> => {
+        if (!isMarkdown(file.path)) return { ...file, routing: { kind: 'none' } }
+        return { ...file, routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha)) }
+      })
+    )
+  )
+}
+
+function routingOf(env: RunEnv, path: string, markdown: string): FileRouting {
+  try {
+    const rule = readRoutingFrontmatter(markdown)
+    return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' }
+  } catch (error) {
+    if (!(error instanceof FrontmatterError)) throw error
+    env.log.warning(`${path}: the frontmatter cannot be parsed (${messageOf(error)}), so the file is not distributed. Fix its YAML in the codex.`, {
+      file: path,
+      title: 'codex-sync: invalid frontmatter'
+    })
+    return { kind: 'invalid', error: messageOf(error) }
+  }
+}
+
+function pushMessage(env: RunEnv, mode: PushMode, plans: ScopePlan[]): string {
+  const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`
+  const what = mode === 'push-docs' ? `${env.config.distributionDir}/` : `Claude tooling (${env.config.claudeNamespace})`
+  const counts = plans.map(plan => countLine(plan.plan)).join('; ')
+  return `codex-sync: update ${what} from ${from}\n\n${counts}.`
+}

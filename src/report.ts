@@ -1,0 +1,76 @@
+import * as core from '@actions/core'
+import type { ProjectResult, RunResult } from './result.js'
+
+/** Every output of action.yml, from the run's result. */
+export function outputsOf(result: RunResult): Record<string, string> {
+  return {
+    status: result.status,
+    succeeded: String(result.succeeded),
+    failed: String(result.failed),
+    skipped: String(result.skipped),
+    files_synced: String(result.files_synced),
+    files_deleted: String(result.files_deleted),
+    commits_created: String(result.commits_created),
+    result: JSON.stringify(result)
+  }
+}
+
+/** The job summary: the run, then one table row per project, then the failures with what to do. */
+export function summaryMarkdown(result: RunResult): string {
+  const lines = [
+    `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+    '',
+    `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
+    '',
+    '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
+    ''
+  ]
+  if (result.error) lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '')
+  if (result.projects.length > 0) {
+    lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |')
+    for (const project of result.projects) lines.push(projectRow(project))
+    lines.push('')
+  }
+  if (result.failures.length > 0) {
+    lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |')
+    for (const failure of result.failures) lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`)
+    lines.push('')
+  }
+  return lines.join('\n')
+}
+
+function projectRow(project: ProjectResult): string {
+  return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`
+}
+
+function details(project: ProjectResult): string {
+  if (project.reason) return project.reason
+  if (project.error) return project.error
+  if (project.pull_request_url) return project.pull_request_url
+  if (project.commit_url) return project.commit_url
+  if (project.planned) return [...project.planned.added, ...project.planned.modified].concat(project.planned.deleted.map(path => `-${path}`)).join(', ')
+  return ''
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+/** Whether the step should fail: on failure, and on partial success when asked to. */
+export function stepFails(result: RunResult, failOnPartial: boolean): boolean {
+  return result.status === 'failure' || (failOnPartial && result.status === 'partial_success')
+}
+
+export async function publish(result: RunResult, failOnPartial: boolean): Promise<void> {
+  for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(result), true).write()
+  core.info(
+    `${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+      `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`
+  )
+  if (stepFails(result, failOnPartial)) {
+    core.setFailed(result.error ? `${result.error} — ${result.resolution}` : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`)
+  }
+}

@@ -1,0 +1,81 @@
+import type { Config } from './config.js'
+import { isRegularFile, type FileMap, type TreeFile } from './git-data.js'
+import { pathMatcher } from './globs.js'
+import type { DesiredFiles } from './plan.js'
+import { compileRoutes, routesTo, type FileRouting, type RoutingRule } from './routing.js'
+
+/** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
+export const CLAUDE_KINDS = ['agents', 'commands', 'hooks', 'scripts'] as const
+
+/** A codex file with what its frontmatter says (read once per run). */
+export interface CodexFile extends TreeFile {
+  routing: FileRouting
+}
+
+export function projectFolder(config: Config, project: string): string {
+  return `${config.projectsDir}/${project}/`
+}
+
+export function distributionFolder(config: Config): string {
+  return `${config.distributionDir}/`
+}
+
+export function claudeFolders(config: Config): string[] {
+  return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`)
+}
+
+/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
+export function pullDocsFiles(projectFiles: FileMap, project: string, config: Config): DesiredFiles {
+  const ownedByPushModes = [`${config.distributionDir}/**`, ...claudeFolders(config).map(folder => `${folder}**`)]
+  const wanted = pathMatcher(config.syncPatterns, [...config.excludePatterns, ...ownedByPushModes])
+  const folder = projectFolder(config, project)
+  const desired: DesiredFiles = new Map()
+  for (const file of projectFiles.values()) {
+    if (!isRegularFile(file) || !wanted(file.path)) continue
+    const path = folder + file.path
+    desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: project, path: file.path } })
+  }
+  return desired
+}
+
+/** Codex files push-docs may distribute: not the codex's own workflows or Claude tooling. */
+export function isPushDocsCandidate(path: string): boolean {
+  return !path.startsWith('.github/') && !path.startsWith('.claude/')
+}
+
+export function isPushClaudeCandidate(path: string, config: Config): boolean {
+  return claudeFolders(config).some(folder => path.startsWith(folder))
+}
+
+/** push-docs: routed codex files, at `<distribution_dir>/<codex path>` in the project. */
+export function pushDocsFiles(codexFiles: CodexFile[], codex: string, project: string, config: Config): DesiredFiles {
+  const routeOf = compileRoutes(config.routes)
+  const ownFolder = projectFolder(config, project)
+  const desired: DesiredFiles = new Map()
+  for (const file of codexFiles) {
+    if (!isPushDocsCandidate(file.path) || file.path.startsWith(ownFolder)) continue
+    const rule = pushDocsRule(file, routeOf)
+    if (!rule || !routesTo(rule, project, false)) continue
+    const path = distributionFolder(config) + file.path
+    desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } })
+  }
+  return desired
+}
+
+function pushDocsRule(file: CodexFile, routeOf: (path: string) => RoutingRule | undefined): RoutingRule | undefined {
+  if (file.routing.kind === 'invalid') return undefined
+  if (file.routing.kind === 'frontmatter') return file.routing.rule
+  return routeOf(file.path)
+}
+
+/** push-claude: the namespace's tooling, at the same paths, unless a file's frontmatter says otherwise. */
+export function pushClaudeFiles(codexFiles: CodexFile[], codex: string, project: string, config: Config): DesiredFiles {
+  const desired: DesiredFiles = new Map()
+  for (const file of codexFiles) {
+    if (!isPushClaudeCandidate(file.path, config) || file.routing.kind === 'invalid') continue
+    const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : {}
+    if (!routesTo(rule, project, true)) continue
+    desired.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } })
+  }
+  return desired
+}

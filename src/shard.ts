@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto'
+import type { Shard } from './settings.js'
+
+/**
+ * The 1-based shard a repository belongs to among `count` shards. It depends only on the
+ * lower-cased name, so a repository stays in its shard whatever else the organisation holds.
+ */
+export function shardOf(name: string, count: number): number {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`Shard count must be a positive integer, got ${count}`)
+  }
+  const digest = createHash('sha256').update(name.toLowerCase()).digest()
+  return (digest.readUInt32BE(0) % count) + 1
+}
+
+export function inShard(name: string, shard: Shard): boolean {
+  return shardOf(name, shard.count) === shard.index
+}

@@ -1,0 +1,152 @@
+import { branchForEnvironment, parseConfig, type Config } from './config.js'
+import { classifyProjects, findCodex, type ProjectEntry } from './discover.js'
+import { explain, SetupError } from './errors.js'
+import { EmptyRepositoryError, GitData, type Repository, type Snapshot } from './git-data.js'
+import type { Log } from './log.js'
+import { createOctokit, type Octokit } from './octokit.js'
+import { pullDocs } from './pull-docs.js'
+import { pushToProjects } from './push.js'
+import { buildResult, failedProject, fatalResult, skippedProject, type RunContext, type RunResult } from './result.js'
+import type { ModeOutcome, RunEnv } from './run-env.js'
+import type { Settings } from './settings.js'
+
+export interface SyncOptions {
+  log: Log
+  /** A client to use instead of building one from the settings. */
+  octokit?: Octokit
+}
+
+/** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
+export async function runSync(settings: Settings, options: SyncOptions): Promise<RunResult> {
+  const { log } = options
+  const context: RunContext = {
+    mode: settings.mode,
+    organization: settings.organization,
+    codexRepository: settings.codexRepository ?? '',
+    environment: settings.environment,
+    codexBranch: '',
+    dryRun: settings.dryRun,
+    startedAt: Date.now()
+  }
+  const octokit =
+    options.octokit ??
+    createOctokit({ token: settings.token, apiUrl: settings.apiUrl, parallel: settings.parallel, writeIntervalMs: settings.writeIntervalMs, log })
+  const git = new GitData(octokit, settings.organization)
+
+  let env: RunEnv
+  let entries: ProjectEntry[]
+  let missingTargets: string[]
+  try {
+    const prepared = await prepare(git, settings, log, context)
+    ;({ env, entries, missingTargets } = prepared)
+  } catch (error) {
+    const subject = `${settings.organization}/${context.codexRepository || 'codex'}`
+    const { error: message, resolution } = explain(error, subject)
+    log.error(`${message} — ${resolution}`, { title: 'codex-sync could not start' })
+    return fatalResult(context, message, resolution)
+  }
+
+  const active = entries.filter(entry => !entry.skip).map(entry => entry.repository)
+  const skipped = entries.filter(entry => entry.skip).map(entry => skippedProject(entry.repository.name, entry.skip ?? ''))
+  const missing = missingTargets.map(name =>
+    failedProject(
+      name,
+      `Repository ${settings.organization}/${name} named in target_repository is not a project of the organisation`,
+      'Check the name in target_repository, and that the token can see the repository.'
+    )
+  )
+  log.info(describeRun(env, active.length, skipped.length))
+  const outcome = await runMode(env, active)
+  return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits)
+}
+
+function runMode(env: RunEnv, projects: Repository[]): Promise<ModeOutcome> {
+  if (env.settings.mode === 'pull-docs') return pullDocs(env, projects)
+  return pushToProjects(env, projects, env.settings.mode)
+}
+
+interface Prepared {
+  env: RunEnv
+  entries: ProjectEntry[]
+  missingTargets: string[]
+}
+
+/** Discovery, codex, config and codex branch: everything that must hold before any project is touched. */
+async function prepare(git: GitData, settings: Settings, log: Log, context: RunContext): Promise<Prepared> {
+  const repositories = await git.listRepositories()
+  const codex = await resolveCodex(git, repositories, settings)
+  context.codexRepository = codex.name
+  const { config, branch, snapshot } = await readCodex(git, codex, settings, log)
+  context.codexBranch = branch
+  const { projects, missingTargets } = classifyProjects(repositories, codex, settings, config)
+  return { env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot }, entries: projects, missingTargets }
+}
+
+async function resolveCodex(git: GitData, repositories: Repository[], settings: Settings): Promise<Repository> {
+  const named = settings.codexRepository
+  const codex = findCodex(repositories, named, settings.organization) ?? (named ? await git.getRepository(named) : undefined)
+  if (!codex) {
+    throw new SetupError(
+      `Codex repository ${settings.organization}/${named} was not found.`,
+      'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.'
+    )
+  }
+  return codex
+}
+
+/**
+ * The config tells which branch an environment uses, so it is read first from the codex default
+ * branch, then again from the environment's branch, whose copy governs the run.
+ */
+async function readCodex(
+  git: GitData,
+  codex: Repository,
+  settings: Settings,
+  log: Log
+): Promise<{ config: Config; branch: string; snapshot: Snapshot }> {
+  try {
+    const parse = (text: Buffer | undefined, ref: string) =>
+      parseConfig(text?.toString('utf8'), settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
+    let config = parse(await git.readFile(codex.name, codex.defaultBranch, settings.configPath), codex.defaultBranch)
+    const branch = branchForEnvironment(config, settings.environment)
+    let snapshot = await git.readBranch(codex.name, branch)
+    if (!snapshot) snapshot = await startEnvironmentBranch(git, codex, branch, settings, log)
+    else if (branch !== codex.defaultBranch) {
+      const file = snapshot.files.get(settings.configPath)
+      config = parse(file && (await git.readBlob(codex.name, file.sha)), branch)
+    }
+    return { config, branch, snapshot }
+  } catch (error) {
+    if (error instanceof EmptyRepositoryError) {
+      throw new SetupError(`The codex repository ${settings.organization}/${codex.name} is empty.`, 'Push a first commit (a README will do) to the codex.')
+    }
+    throw error
+  }
+}
+
+/** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
+async function startEnvironmentBranch(git: GitData, codex: Repository, branch: string, settings: Settings, log: Log): Promise<Snapshot> {
+  const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`
+  if (settings.mode !== 'pull-docs') {
+    throw new SetupError(missing, `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`)
+  }
+  const base = await git.readBranch(codex.name, codex.defaultBranch)
+  if (!base) throw new SetupError(`The codex default branch '${codex.defaultBranch}' does not exist.`, 'Check the default branch of the codex repository.')
+  if (settings.dryRun) {
+    log.info(`${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`)
+    return base
+  }
+  await git.createBranch(codex.name, branch, base.commitSha)
+  log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`)
+  return base
+}
+
+function describeRun(env: RunEnv, active: number, skipped: number): string {
+  const { settings } = env
+  return [
+    `codex-sync ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written)' : ''}`,
+    `  organization: ${settings.organization}`,
+    `  codex: ${env.codex.name}@${env.codexBranch} (environment ${settings.environment})`,
+    `  projects: ${active} to sync, ${skipped} skipped; ${settings.parallel} at a time`
+  ].join('\n')
+}
