@@ -10,7 +10,7 @@ export default {
   testTimeout: 60000,
   maxWorkers: 2,
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }]
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   verbose: false
 }

@@ -32984,7 +32984,7 @@ function explain(error, subject) {
 function explainStatus(status, message, subject) {
     switch (status) {
         case 401:
-            return { error: `Bad credentials (${message})`, resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' };
+            return { error: 'Bad credentials: GitHub rejected the token', resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' };
         case 403:
             if (/archived/i.test(message))
                 return { error: message, resolution: `${subject} is archived and read-only: unarchive it or exclude it.` };
@@ -35575,7 +35575,7 @@ function findCodex(repositories, named, organization) {
     if (candidates.length === 0) {
         throw new SetupError(`No codex repository found in ${organization}: no repository is named codex.*.`, 'Set the codex_repository input (or CODEX_GITHUB_REPO), or create the codex as codex.<org>.<tld>.');
     }
-    throw new SetupError(`Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).join(', ')}.`, 'Set the codex_repository input to the one to use.');
+    throw new SetupError(`Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).sort().join(', ')}.`, 'Set the codex_repository input to the one to use.');
 }
 /** Every repository but the codex is a project; each is kept or skipped with a reason. */
 function classifyProjects(repositories, codex, settings, config) {
@@ -44494,12 +44494,13 @@ function claudeFolders(config) {
 }
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
 function pullDocsFiles(projectFiles, project, config) {
-    const ownedByPushModes = [`${config.distributionDir}/**`, ...claudeFolders(config).map(folder => `${folder}**`)];
-    const wanted = pathMatcher(config.syncPatterns, [...config.excludePatterns, ...ownedByPushModes]);
+    // The push modes' folders are compared literally: a folder name is not a glob.
+    const ownedByPushModes = [distributionFolder(config), ...claudeFolders(config)];
+    const wanted = pathMatcher(config.syncPatterns, config.excludePatterns);
     const folder = projectFolder(config, project);
     const desired = new Map();
     for (const file of projectFiles.values()) {
-        if (!isRegularFile(file) || !wanted(file.path))
+        if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path))
             continue;
         const path = folder + file.path;
         desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: project, path: file.path } });
@@ -50135,7 +50136,6 @@ async function runSync(settings, options) {
     catch (error) {
         const subject = `${settings.organization}/${context.codexRepository || 'codex'}`;
         const { error: message, resolution } = explain(error, subject);
-        log.error(`${message} — ${resolution}`, { title: 'codex-sync could not start' });
         return fatalResult(context, message, resolution);
     }
     const active = entries.filter(entry => !entry.skip).map(entry => entry.repository);

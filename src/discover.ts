@@ -33,7 +33,7 @@ export function findCodex(repositories: Repository[], named: string | undefined,
     )
   }
   throw new SetupError(
-    `Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).join(', ')}.`,
+    `Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).sort().join(', ')}.`,
     'Set the codex_repository input to the one to use.'
   )
 }

@@ -33,7 +33,7 @@ export function explain(error: unknown, subject: string): Explained {
 function explainStatus(status: number | undefined, message: string, subject: string): Explained {
   switch (status) {
     case 401:
-      return { error: `Bad credentials (${message})`, resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' }
+      return { error: 'Bad credentials: GitHub rejected the token', resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' }
     case 403:
       if (/archived/i.test(message)) return { error: message, resolution: `${subject} is archived and read-only: unarchive it or exclude it.` }
       if (/rate limit/i.test(message)) {

@@ -1,7 +1,7 @@
 import type { Config } from './config.js'
 import { isRegularFile, type FileMap, type TreeFile } from './git-data.js'
 import { pathMatcher } from './globs.js'
-import type { DesiredFiles } from './plan.js'
+import { isUnder, type DesiredFiles } from './plan.js'
 import { compileRoutes, routesTo, type FileRouting, type RoutingRule } from './routing.js'
 
 /** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
@@ -26,12 +26,13 @@ export function claudeFolders(config: Config): string[] {
 
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
 export function pullDocsFiles(projectFiles: FileMap, project: string, config: Config): DesiredFiles {
-  const ownedByPushModes = [`${config.distributionDir}/**`, ...claudeFolders(config).map(folder => `${folder}**`)]
-  const wanted = pathMatcher(config.syncPatterns, [...config.excludePatterns, ...ownedByPushModes])
+  // The push modes' folders are compared literally: a folder name is not a glob.
+  const ownedByPushModes = [distributionFolder(config), ...claudeFolders(config)]
+  const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
   const folder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
   for (const file of projectFiles.values()) {
-    if (!isRegularFile(file) || !wanted(file.path)) continue
+    if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path)) continue
     const path = folder + file.path
     desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: project, path: file.path } })
   }

@@ -42,7 +42,6 @@ export async function runSync(settings: Settings, options: SyncOptions): Promise
   } catch (error) {
     const subject = `${settings.organization}/${context.codexRepository || 'codex'}`
     const { error: message, resolution } = explain(error, subject)
-    log.error(`${message} — ${resolution}`, { title: 'codex-sync could not start' })
     return fatalResult(context, message, resolution)
   }
 

@@ -1,0 +1,158 @@
+// Pull requests: list, create, get, update.
+import type { Backend, PullState, RepoRecord } from './backend.js'
+import {
+  bodyObject,
+  isoDate,
+  notFound,
+  optionalString,
+  paginate,
+  requireString,
+  unprocessable,
+  validationFailed,
+  type RequestContext
+} from './http.js'
+import { repoFor, type Route } from './routing.js'
+import { pullJson } from './shapes.js'
+
+const P = 'https://docs.github.com/rest/pulls/pulls'
+const DOCS = {
+  list: `${P}#list-pull-requests`,
+  create: `${P}#create-a-pull-request`,
+  get: `${P}#get-a-pull-request`,
+  update: `${P}#update-a-pull-request`
+}
+
+async function heads(rec: RepoRecord): Promise<Map<string, string>> {
+  if (rec.empty) return new Map()
+  const refs = await rec.git.refs('refs/heads/')
+  return new Map(refs.map(r => [r.ref.slice('refs/heads/'.length), r.sha]))
+}
+
+/** `owner:branch` or `branch` → branch, when owner is this repository's owner. */
+function headBranch(rec: RepoRecord, head: string): string | undefined {
+  const colon = head.indexOf(':')
+  if (colon === -1) return head
+  return head.slice(0, colon).toLowerCase() === rec.owner.toLowerCase() ? head.slice(colon + 1) : undefined
+}
+
+function findPull(ctx: RequestContext, rec: RepoRecord, docs: string): PullState {
+  const pull = rec.pulls.find(p => p.number === Number(ctx.params[2]))
+  if (!pull) throw notFound(docs)
+  return pull
+}
+
+export const pullRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+    handler: async (ctx: RequestContext, backend: Backend) => {
+      const rec = repoFor(ctx, backend, DOCS.list)
+      const state = ctx.query.get('state') ?? 'open'
+      const head = ctx.query.get('head')
+      const base = ctx.query.get('base')
+      let pulls = rec.pulls.filter(p => state === 'all' || p.state === state)
+      if (head) pulls = pulls.filter(p => p.head === headBranch(rec, head))
+      if (base) pulls = pulls.filter(p => p.base === base)
+      pulls = [...pulls].sort((a, b) => a.number - b.number)
+      if ((ctx.query.get('direction') ?? 'desc') === 'desc') pulls.reverse()
+      const page = paginate(pulls, ctx)
+      const shas = await heads(rec)
+      return { status: 200, body: page.items.map(p => pullJson(ctx.base, rec, p, shas)), headers: page.headers }
+    }
+  },
+  {
+    method: 'POST',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+    handler: async (ctx, backend) => {
+      const docs = DOCS.create
+      const rec = repoFor(ctx, backend, docs)
+      const body = bodyObject(ctx, docs)
+      const title = requireString(body, 'title', docs)
+      const headParam = requireString(body, 'head', docs)
+      const base = requireString(body, 'base', docs)
+      const text = optionalString(body, 'body', docs) ?? null
+      const shas = await heads(rec)
+      const head = headBranch(rec, headParam)
+      const headSha = head === undefined ? undefined : shas.get(head)
+      const baseSha = shas.get(base)
+      if (head === undefined || !headSha) {
+        throw validationFailed(docs, { resource: 'PullRequest', field: 'head', code: 'invalid' })
+      }
+      if (!baseSha) throw validationFailed(docs, { resource: 'PullRequest', field: 'base', code: 'invalid' })
+      if (rec.pulls.some(p => p.state === 'open' && p.head === head && p.base === base)) {
+        throw validationFailed(docs, {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `A pull request already exists for ${rec.owner}:${head}.`
+        })
+      }
+      if (await rec.git.isAncestor(headSha, baseSha)) {
+        throw validationFailed(docs, {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `No commits between ${base} and ${head}`
+        })
+      }
+      const at = isoDate(Math.floor(Date.now() / 1000))
+      const pull: PullState = {
+        number: rec.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1,
+        title,
+        body: text,
+        head,
+        base,
+        state: 'open',
+        createdAt: at,
+        updatedAt: at
+      }
+      rec.pulls.push(pull)
+      const json = pullJson(ctx.base, rec, pull, shas)
+      return { status: 201, body: json, headers: { location: json.url } }
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+    handler: async (ctx, backend) => {
+      const rec = repoFor(ctx, backend, DOCS.get)
+      return { status: 200, body: pullJson(ctx.base, rec, findPull(ctx, rec, DOCS.get), await heads(rec)) }
+    }
+  },
+  {
+    method: 'PATCH',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+    handler: async (ctx, backend) => {
+      const docs = DOCS.update
+      const rec = repoFor(ctx, backend, docs)
+      const pull = findPull(ctx, rec, docs)
+      const body = bodyObject(ctx, docs)
+      const title = optionalString(body, 'title', docs)
+      const text = optionalString(body, 'body', docs)
+      const state = optionalString(body, 'state', docs)
+      const base = optionalString(body, 'base', docs)
+      if (state !== undefined && state !== 'open' && state !== 'closed') {
+        throw unprocessable(`Invalid request.\n\nFor 'properties/state', "${state}" is not one of ["open", "closed"].`, docs)
+      }
+      const shas = await heads(rec)
+      if (base !== undefined && !shas.has(base)) {
+        throw validationFailed(docs, { resource: 'PullRequest', field: 'base', code: 'invalid' })
+      }
+      if (
+        state === 'open' &&
+        pull.state === 'closed' &&
+        rec.pulls.some(p => p !== pull && p.state === 'open' && p.head === pull.head && p.base === (base ?? pull.base))
+      ) {
+        throw validationFailed(docs, {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `A pull request already exists for ${rec.owner}:${pull.head}.`
+        })
+      }
+      if (title !== undefined) pull.title = title
+      if (text !== undefined) pull.body = text
+      if (state !== undefined) pull.state = state
+      if (base !== undefined) pull.base = base
+      pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
+      return { status: 200, body: pullJson(ctx.base, rec, pull, shas) }
+    }
+  }
+]

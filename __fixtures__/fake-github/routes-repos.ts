@@ -1,0 +1,127 @@
+// Repository listing, repository and branch endpoints.
+import type { Backend, RepoRecord } from './backend.js'
+import { HttpError, notFound, paginate, type RequestContext } from './http.js'
+import { repoFor, type Route } from './routing.js'
+import { commitJson, htmlBase, repoJson, type FullRepository, type ShortBranch } from './shapes.js'
+
+const DOCS_ORG_REPOS = 'https://docs.github.com/rest/repos/repos#list-organization-repositories'
+const DOCS_REPO = 'https://docs.github.com/rest/repos/repos#get-a-repository'
+const DOCS_BRANCH = 'https://docs.github.com/rest/branches/branches#get-a-branch'
+const DOCS_BRANCHES = 'https://docs.github.com/rest/branches/branches#list-branches'
+
+function toJson(ctx: RequestContext, backend: Backend, rec: RepoRecord): FullRepository {
+  return repoJson(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
+}
+
+function listOrgRepos(ctx: RequestContext, backend: Backend): RepoRecord[] {
+  const org = backend.org(ctx.params[0] ?? '')
+  if (!org) throw notFound(DOCS_ORG_REPOS)
+  const type = ctx.query.get('type') ?? 'all'
+  let repos = [...backend.repos.values()].filter(r => r.owner.toLowerCase() === org.login.toLowerCase())
+  if (type === 'public') repos = repos.filter(r => r.visibility === 'public')
+  else if (type === 'private') repos = repos.filter(r => r.visibility !== 'public')
+  else if (type === 'forks') repos = repos.filter(r => r.fork)
+  else if (type === 'sources') repos = repos.filter(r => !r.fork)
+  const sort = ctx.query.get('sort') ?? 'created'
+  const direction = ctx.query.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc')
+  if (sort === 'full_name') repos.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+  else if (sort === 'updated' || sort === 'pushed') {
+    repos.sort((a, b) => a.pushedAt.localeCompare(b.pushedAt) || a.id - b.id)
+  } else repos.sort((a, b) => a.id - b.id)
+  if (direction === 'desc') repos.reverse()
+  return repos
+}
+
+export const repoRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/orgs\/([^/]+)\/repos$/,
+    handler: async (ctx, backend) => {
+      const page = paginate(listOrgRepos(ctx, backend), ctx)
+      return { status: 200, body: page.items.map(r => toJson(ctx, backend, r)), headers: page.headers }
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/installation\/repositories$/,
+    handler: async (ctx, backend) => {
+      const all = [...backend.repos.values()].sort((a, b) => a.id - b.id)
+      const page = paginate(all, ctx)
+      return {
+        status: 200,
+        body: {
+          total_count: all.length,
+          repository_selection: 'all',
+          repositories: page.items.map(r => toJson(ctx, backend, r))
+        },
+        headers: page.headers
+      }
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)$/,
+    handler: async (ctx, backend) => ({ status: 200, body: toJson(ctx, backend, repoFor(ctx, backend, DOCS_REPO)) })
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/branches$/,
+    handler: async (ctx, backend) => {
+      const rec = repoFor(ctx, backend, DOCS_BRANCHES)
+      const a = `${ctx.base}/repos/${rec.owner}/${rec.name}`
+      const branches: ShortBranch[] = (await rec.git.refs('refs/heads/')).map(r => ({
+        name: r.ref.slice('refs/heads/'.length),
+        commit: { sha: r.sha, url: `${a}/commits/${r.sha}` },
+        protected: false
+      }))
+      const page = paginate(branches, ctx)
+      return { status: 200, body: page.items, headers: page.headers }
+    }
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/branches\/(.+)$/,
+    handler: async (ctx, backend) => {
+      const rec = repoFor(ctx, backend, DOCS_BRANCH)
+      const name = ctx.params[2] ?? ''
+      const sha = rec.empty ? undefined : await rec.git.branchHead(name)
+      const commit = sha ? await rec.git.readCommit(sha) : undefined
+      if (!commit) throw new HttpError(404, 'Branch not found', DOCS_BRANCH)
+      const a = `${ctx.base}/repos/${rec.owner}/${rec.name}`
+      const html = `${htmlBase(ctx.base)}/${rec.owner}/${rec.name}`
+      const git = commitJson(ctx.base, rec, commit)
+      return {
+        status: 200,
+        body: {
+          name,
+          commit: {
+            sha: commit.sha,
+            node_id: git.node_id,
+            url: `${a}/commits/${commit.sha}`,
+            html_url: git.html_url,
+            comments_url: `${a}/commits/${commit.sha}/comments`,
+            commit: {
+              url: git.url,
+              author: git.author,
+              committer: git.committer,
+              message: git.message,
+              comment_count: 0,
+              tree: git.tree,
+              verification: git.verification
+            },
+            author: null,
+            committer: null,
+            parents: git.parents
+          },
+          _links: { self: `${a}/branches/${encodeURIComponent(name)}`, html: `${html}/tree/${name}` },
+          protected: false,
+          protection: {
+            enabled: false,
+            required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] }
+          },
+          protection_url: `${a}/branches/${encodeURIComponent(name)}/protection`
+        }
+      }
+    }
+  }
+]

@@ -1,0 +1,354 @@
+// The FakeGitHub server: node:http on 127.0.0.1, a random port, one temp root of bare repos.
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { Backend } from './backend.js'
+import { BOT_NAME } from './git.js'
+import { DOCS, HttpError, notFound, type ApiResult, type RequestContext } from './http.js'
+import { RateLimiter } from './rate-limit.js'
+import type { Route } from './routing.js'
+import { gitRoutes } from './routes-git.js'
+import { pullRoutes } from './routes-pulls.js'
+import { repoRoutes } from './routes-repos.js'
+import { htmlBase } from './shapes.js'
+import type {
+  Fault,
+  FakeGitHubOptions,
+  FileInfo,
+  FileSpec,
+  PullRecord,
+  RepoOptions,
+  RequestLogEntry,
+  TokenGrant
+} from './types.js'
+
+const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes]
+const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
+const STATUS_TEXT: Record<number, string> = { 500: 'Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
+}
+
+function tokenOf(header: string | undefined): string | undefined {
+  const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '')
+  return m?.[1]
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+function requestId(): string {
+  const h = randomBytes(14).toString('hex').toUpperCase()
+  return `${h.slice(0, 4)}:${h.slice(4, 10)}:${h.slice(10, 17)}:${h.slice(17, 24)}:${h.slice(24, 28)}`
+}
+
+export class FakeGitHub {
+  readonly log: RequestLogEntry[] = []
+  private readonly limiter: RateLimiter
+  private readonly tokens: Record<string, TokenGrant>
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+    private readonly backend: Backend,
+    private readonly ownedRoot: string | undefined,
+    options: FakeGitHubOptions
+  ) {
+    this.limiter = new RateLimiter(options.rateLimit ?? 5000)
+    this.tokens = options.tokens ?? { 'test-token': { write: 'all' } }
+  }
+
+  static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+    let root = options.root
+    let ownedRoot: string | undefined
+    if (root) await mkdir(root, { recursive: true })
+    else root = ownedRoot = await mkdtemp(path.join(os.tmpdir(), 'fake-github-'))
+    const backend = new Backend(root, options.treeEntryLimit ?? 100000)
+    const server = http.createServer()
+    server.keepAliveTimeout = 1000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const { port } = server.address() as AddressInfo
+    const fake = new FakeGitHub(server, `http://127.0.0.1:${port}`, backend, ownedRoot, options)
+    server.on('request', (req, res) => void fake.handle(req, res))
+    return fake
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve => {
+      this.server.close(() => resolve())
+      this.server.closeAllConnections()
+    })
+    if (this.ownedRoot) await rm(this.ownedRoot, { recursive: true, force: true })
+  }
+
+  // ---- test helpers ---------------------------------------------------------------------------
+
+  async createRepo(owner: string, name: string, options?: RepoOptions): Promise<void> {
+    await this.backend.createRepo(owner, name, options)
+  }
+
+  commit(
+    owner: string,
+    name: string,
+    branch: string,
+    changes: Record<string, FileSpec | null>,
+    message = 'Update files'
+  ): Promise<string> {
+    return this.backend.commit(this.backend.get(owner, name), branch, changes, message)
+  }
+
+  setRepo(
+    owner: string,
+    name: string,
+    patch: Partial<Pick<RepoOptions, 'archived' | 'fork' | 'disabled' | 'topics'>>
+  ): void {
+    const rec = this.backend.get(owner, name)
+    if (patch.archived !== undefined) rec.archived = patch.archived
+    if (patch.fork !== undefined) rec.fork = patch.fork
+    if (patch.disabled !== undefined) rec.disabled = patch.disabled
+    if (patch.topics !== undefined) rec.topics = [...patch.topics]
+  }
+
+  /** Bare repository directory, for inspecting state with the git CLI. */
+  repoDir(owner: string, name: string): string {
+    return this.backend.get(owner, name).git.dir
+  }
+
+  async files(owner: string, name: string, ref: string): Promise<Record<string, FileInfo>> {
+    const rec = this.backend.get(owner, name)
+    const tree = rec.empty ? undefined : await rec.git.resolve(`${ref}^{tree}`)
+    if (!tree) return {}
+    const entries = (await rec.git.lsTree(tree, true)).filter(e => e.type !== 'tree')
+    const blobs = entries.filter(e => e.type === 'blob')
+    const objects = await rec.git.readObjects(blobs.map(e => e.sha))
+    const content = new Map(objects.map(o => [o?.sha ?? '', o?.content ?? Buffer.alloc(0)]))
+    const out: Record<string, FileInfo> = {}
+    for (const e of entries) {
+      out[e.path] = {
+        content: e.type === 'blob' ? (content.get(e.sha) ?? Buffer.alloc(0)) : Buffer.alloc(0),
+        mode: e.mode,
+        type: e.type === 'commit' ? 'commit' : 'blob'
+      }
+    }
+    return out
+  }
+
+  async text(owner: string, name: string, ref: string, filePath: string): Promise<string | undefined> {
+    const rec = this.backend.get(owner, name)
+    if (rec.empty || /[\n]/.test(ref + filePath)) return undefined
+    const obj = await rec.git.readObject(`${ref}:${filePath}`)
+    return obj?.type === 'blob' ? obj.content.toString('utf8') : undefined
+  }
+
+  head(owner: string, name: string, branch: string): Promise<string | undefined> {
+    return this.backend.get(owner, name).git.branchHead(branch)
+  }
+
+  async commitInfo(
+    owner: string,
+    name: string,
+    sha: string
+  ): Promise<{ message: string; parents: string[]; tree: string; authorName: string }> {
+    const commit = await this.backend.get(owner, name).git.readCommit(sha)
+    if (!commit) throw new Error(`fake-github: no commit ${sha} in ${owner}/${name}`)
+    return { message: commit.message, parents: commit.parents, tree: commit.tree, authorName: commit.author.name }
+  }
+
+  pulls(owner: string, name: string): PullRecord[] {
+    const rec = this.backend.get(owner, name)
+    return rec.pulls.map(p => ({
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      head: p.head,
+      base: p.base,
+      state: p.state,
+      html_url: `${htmlBase(this.url)}/${rec.owner}/${rec.name}/pull/${p.number}`
+    }))
+  }
+
+  clearLog(): void {
+    this.log.length = 0
+  }
+
+  addFault(fault: Fault): void {
+    this.backend.faults.add(fault)
+  }
+
+  clearFaults(): void {
+    this.backend.faults.clear()
+  }
+
+  // ---- request handling -----------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const time = Date.now()
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', this.url)
+    let rawPath = url.pathname
+    let prefix = ''
+    if (rawPath === '/api/v3' || rawPath.startsWith('/api/v3/')) {
+      prefix = '/api/v3'
+      rawPath = rawPath.slice(prefix.length) || '/'
+    }
+    const pathName = decode(rawPath)
+    const token = tokenOf(req.headers.authorization)
+    const grant = token === undefined ? undefined : this.tokens[token]
+    const rateKey = grant ? `token:${token}` : 'anonymous'
+    const id = requestId()
+    let body: unknown
+    let result: ApiResult
+    let rateHeaders: Record<string, string> = {}
+    try {
+      const raw = await readBody(req)
+      let parseError = false
+      if (raw.length > 0) {
+        try {
+          body = JSON.parse(raw.toString('utf8'))
+        } catch {
+          parseError = true
+          body = raw.toString('utf8')
+        }
+      }
+      const latency = this.backend.faults.latency(method, pathName)
+      if (latency > 0) await sleep(latency)
+      const fault = this.backend.faults.takeAnswer(method, pathName)
+      rateHeaders = this.limiter.headers(rateKey, grant ? this.limiter.limit : 60)
+      if (fault) {
+        result = this.faultResult(fault, id, rateHeaders)
+      } else if (!grant) {
+        result = { status: 401, body: new HttpError(401, 'Bad credentials', DOCS).toBody() }
+      } else if (rawPath === '/rate_limit') {
+        result = { status: 200, body: this.rateLimitBody(rateHeaders) }
+      } else if (!this.limiter.take(rateKey)) {
+        rateHeaders = this.limiter.headers(rateKey)
+        const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
+        result = { status: 403, body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody() }
+      } else {
+        rateHeaders = this.limiter.headers(rateKey)
+        if (parseError) {
+          result = { status: 400, body: new HttpError(400, 'Problems parsing JSON', DOCS).toBody() }
+        } else {
+          const ctx: RequestContext = {
+            method,
+            path: pathName,
+            params: [],
+            query: url.searchParams,
+            body,
+            base: `http://${req.headers.host ?? new URL(this.url).host}${prefix}`,
+            token: token ?? '',
+            grant,
+            login: grant.login ?? BOT_NAME
+          }
+          result = await this.route(ctx, rawPath)
+        }
+      }
+    } catch (e) {
+      if (e instanceof HttpError) {
+        result = { status: e.status, body: e.toBody(), headers: e.headers }
+      } else {
+        const message = e instanceof Error ? e.message : String(e)
+        result = { status: 500, body: { message: `fake-github internal error: ${message}`, status: '500' } }
+      }
+    }
+    this.send(res, result, { ...rateHeaders, 'x-github-request-id': id })
+    this.log.push({
+      method,
+      path: pathName,
+      query: Object.fromEntries(url.searchParams),
+      status: result.status,
+      ...(token !== undefined ? { token } : {}),
+      ...(body !== undefined ? { body } : {}),
+      time
+    })
+  }
+
+  private async route(ctx: RequestContext, rawPath: string): Promise<ApiResult> {
+    for (const route of ROUTES) {
+      if (route.method !== ctx.method) continue
+      const m = route.pattern.exec(rawPath)
+      if (!m) continue
+      ctx.params = m.slice(1).map(p => (p === undefined ? '' : decode(p)))
+      return route.handler(ctx, this.backend)
+    }
+    throw notFound(DOCS)
+  }
+
+  private faultResult(
+    fault: Extract<Fault, { kind: 'status' | 'rate-limit' | 'secondary-rate-limit' }>,
+    id: string,
+    rateHeaders: Record<string, string>
+  ): ApiResult {
+    if (fault.kind === 'status') {
+      return { status: fault.status, body: { message: STATUS_TEXT[fault.status] ?? 'Server Error' } }
+    }
+    if (fault.kind === 'secondary-rate-limit') {
+      const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`
+      return {
+        status: fault.status ?? 403,
+        body: new HttpError(403, message, `${RATE_DOCS}#about-secondary-rate-limits`).toBody(),
+        headers: { 'retry-after': String(fault.retryAfter) }
+      }
+    }
+    const limit = rateHeaders['x-ratelimit-limit'] ?? String(this.limiter.limit)
+    const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
+    return {
+      status: 403,
+      body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody(),
+      headers: {
+        'x-ratelimit-limit': limit,
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': limit,
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + fault.resetInSeconds)
+      }
+    }
+  }
+
+  private rateLimitBody(h: Record<string, string>): unknown {
+    const core = {
+      limit: Number(h['x-ratelimit-limit']),
+      used: Number(h['x-ratelimit-used']),
+      remaining: Number(h['x-ratelimit-remaining']),
+      reset: Number(h['x-ratelimit-reset'])
+    }
+    return { resources: { core }, rate: core }
+  }
+
+  private send(res: http.ServerResponse, result: ApiResult, base: Record<string, string>): void {
+    const headers: Record<string, string> = {
+      ...base,
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-media-type': 'github.v3; format=json',
+      ...(result.headers ?? {})
+    }
+    if (result.status === 204 || result.body === undefined) {
+      res.writeHead(result.status, headers)
+      res.end()
+      return
+    }
+    const payload = Buffer.from(JSON.stringify(result.body), 'utf8')
+    headers['content-type'] = 'application/json; charset=utf-8'
+    headers['content-length'] = String(payload.length)
+    res.writeHead(result.status, headers)
+    res.end(payload)
+  }
+}

@@ -1,0 +1,49 @@
+import type { AnnotationProperties, Log } from '../src/log.js'
+import type { RunResult } from '../src/result.js'
+import { parseSettings, type Settings } from '../src/settings.js'
+import { runSync } from '../src/sync.js'
+import type { FakeGitHub } from './fake-github/index.js'
+
+export const TOKEN = 'test-token'
+
+export interface CollectedLog extends Log {
+  lines: string[]
+  warnings: { message: string; properties?: AnnotationProperties }[]
+  errors: { message: string; properties?: AnnotationProperties }[]
+}
+
+export function collectingLog(): CollectedLog {
+  const log: CollectedLog = {
+    lines: [],
+    warnings: [],
+    errors: [],
+    info: message => void log.lines.push(message),
+    debug: () => undefined,
+    warning: (message, properties) => void log.warnings.push({ message, properties }),
+    error: (message, properties) => void log.errors.push({ message, properties })
+  }
+  return log
+}
+
+/** Settings as the action reads them from its inputs, aimed at the fake server. */
+export function settingsFor(fake: FakeGitHub, inputs: Record<string, string>): Settings {
+  const withDefaults: Record<string, string> = { token: TOKEN, organization: 'acme', write_interval_ms: '0', ...inputs }
+  return parseSettings(name => withDefaults[name] ?? '', { GITHUB_API_URL: fake.url }, () => undefined)
+}
+
+export async function sync(fake: FakeGitHub, inputs: Record<string, string>): Promise<{ result: RunResult; log: CollectedLog }> {
+  const log = collectingLog()
+  const result = await runSync(settingsFor(fake, inputs), { log })
+  return { result, log }
+}
+
+export function projectResult(result: RunResult, project: string) {
+  const found = result.projects.find(entry => entry.project === project)
+  if (!found) throw new Error(`No result for ${project} in ${JSON.stringify(result.projects.map(entry => entry.project))}`)
+  return found
+}
+
+/** Requests that change something on the server. */
+export function writes(fake: FakeGitHub) {
+  return fake.log.filter(entry => entry.method !== 'GET' && entry.method !== 'HEAD')
+}

@@ -1,0 +1,25 @@
+import type { Settings } from '../src/settings.js'
+
+/** Settings as parseSettings would give them for `mode: pull-docs` in acme, with overrides. */
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    mode: 'pull-docs',
+    token: 'test-token',
+    apiUrl: 'https://api.github.com',
+    organization: 'acme',
+    codexRepository: 'codex.acme.io',
+    targetRepositories: [],
+    environment: 'test',
+    configPath: '.github/codex-sync.yml',
+    include: ['*'],
+    exclude: [],
+    parallel: 5,
+    dryRun: false,
+    commitStrategy: 'direct',
+    codexCommit: 'per-project',
+    shard: { index: 1, count: 1 },
+    writeIntervalMs: 1000,
+    failOnPartial: false,
+    ...overrides
+  }
+}

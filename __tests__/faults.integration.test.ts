@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { projectResult, sync, TOKEN, writes } from '../__fixtures__/harness.js'
+
+const ORG = 'acme'
+const CODEX = 'codex.acme.io'
+const MANY = 105
+
+let fake: FakeGitHub
+
+describe('GitHub faults, limits and scale', () => {
+  beforeAll(async () => {
+    fake = await FakeGitHub.start({
+      treeEntryLimit: 12,
+      tokens: { [TOKEN]: { write: 'all' }, 'read-mostly': { write: [`${ORG}/${CODEX}`, `${ORG}/api`] } }
+    })
+    await fake.createRepo(ORG, CODEX, {
+      files: { '.github/codex-sync.yml': 'deletion_threshold: 100\n', 'docs/all.md': '---\ncodex_sync_include: [*]\n---\nall\n' }
+    })
+    await fake.commit(ORG, CODEX, 'test', {})
+    await fake.createRepo(ORG, 'api', { files: { 'docs/a.md': 'a\n' } })
+    await fake.createRepo(ORG, 'web', { files: { 'docs/w.md': 'w\n' } })
+  })
+  afterAll(() => fake.stop())
+  beforeEach(() => fake.clearFaults())
+
+  test('secondary rate limits (403 and 429 with retry-after) are waited out and retried', async () => {
+    fake.addFault({ kind: 'secondary-rate-limit', status: 403, retryAfter: 1, times: 1, match: { method: 'GET', path: /\/git\/trees\// } })
+    fake.addFault({ kind: 'secondary-rate-limit', status: 429, retryAfter: 1, times: 1, match: { method: 'GET', path: /\/git\/blobs\// } })
+    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+
+    expect(result.status).toBe('success')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/a.md')).toBe('a\n')
+    expect(log.warnings.filter(warning => /Secondary rate limit/.test(warning.message))).toHaveLength(2)
+    expect(fake.log.filter(entry => entry.status === 403 || entry.status === 429)).toHaveLength(2)
+  })
+
+  test('a primary rate limit is waited out until x-ratelimit-reset', async () => {
+    fake.addFault({ kind: 'rate-limit', resetInSeconds: 1, times: 1, match: { method: 'GET', path: /\/git\/trees\// } })
+    await fake.commit(ORG, 'api', 'main', { 'docs/b.md': 'b\n' })
+    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+
+    expect(result.status).toBe('success')
+    expect(log.warnings.some(warning => /Rate limit reached/.test(warning.message))).toBe(true)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/b.md')).toBe('b\n')
+  })
+
+  test('server errors are retried', async () => {
+    fake.addFault({ kind: 'status', status: 502, times: 1, match: { method: 'POST', path: /\/git\/trees$/ } })
+    await fake.commit(ORG, 'api', 'main', { 'docs/c.md': 'c\n' })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+
+    expect(result.status).toBe('success')
+    expect(fake.log.some(entry => entry.status === 502)).toBe(true)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/c.md')).toBe('c\n')
+  })
+
+  test('a bad token stops the run with a resolution', async () => {
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, token: 'wrong' })
+    expect(result.status).toBe('failure')
+    expect(result.error).toMatch(/Bad credentials/)
+    expect(result.resolution).toMatch(/token/)
+  })
+
+  test('a project the token may not write fails with a resolution; the others are synced', async () => {
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, token: 'read-mostly' })
+
+    expect(projectResult(result, 'api').status).toBe('synced')
+    const web = projectResult(result, 'web')
+    expect(web.status).toBe('failed')
+    expect(web.resolution).toMatch(/Contents: read and write/)
+    // one of two attempted projects failed: exactly half is a partial success
+    expect(result.status).toBe('partial_success')
+    expect(await fake.text(ORG, 'web', 'main', '.codex/docs/all.md')).toBeUndefined()
+  })
+
+  test('a truncated recursive tree is walked sub-tree by sub-tree', async () => {
+    const docs = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`docs/part-${index % 3}/page-${index}.md`, `page ${index}\n`]))
+    await fake.createRepo(ORG, 'big', { files: docs })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'big' })
+
+    expect(projectResult(result, 'big')).toMatchObject({ status: 'synced', files_added: 30 })
+    const pulled = Object.keys(await fake.files(ORG, CODEX, 'test')).filter(path => path.startsWith('projects/big/'))
+    expect(pulled).toHaveLength(30)
+  })
+
+  test('discovery reads every page of a large organisation', async () => {
+    for (let index = 0; index < MANY; index++) await fake.createRepo(ORG, `svc-${String(index).padStart(3, '0')}`, { empty: true })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, include: 'svc-10*', dry_run: 'true' })
+
+    const pages = fake.log.filter(entry => entry.path === `/orgs/${ORG}/repos`)
+    expect(pages.length).toBeGreaterThanOrEqual(2)
+    expect(result.total_projects).toBe(MANY + 3)
+    expect(result.projects.filter(project => project.reason === 'empty repository').map(project => project.project)).toEqual([
+      'svc-100',
+      'svc-101',
+      'svc-102',
+      'svc-103',
+      'svc-104'
+    ])
+    expect(writes(fake)).toEqual([])
+  })
+})

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { projectResult, sync, writes } from '../__fixtures__/harness.js'
+
+const ORG = 'acme'
+const CODEX = 'codex.acme.io'
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x00, 0x10])
+
+const CONFIG = `
+projects_dir: projects
+claude_namespace: acme
+deletion_threshold: 3
+`
+
+let fake: FakeGitHub
+
+async function seedCodex(name = CODEX, config = CONFIG) {
+  await fake.createRepo(ORG, name, { files: { 'README.md': '# Codex\n', '.github/codex-sync.yml': config, 'docs/shared.md': 'shared\n' } })
+}
+
+describe('pull-docs', () => {
+  beforeAll(async () => {
+    fake = await FakeGitHub.start()
+    await seedCodex()
+    await fake.createRepo(ORG, 'api', {
+      files: {
+        'README.md': '# API\n',
+        'CLAUDE.md': 'claude notes\n',
+        'docs/guide.md': 'guide\n',
+        'docs/diagram.png': PNG,
+        'docs/run.sh': { content: '#!/bin/sh\necho hi\n', mode: '100755' },
+        'docs/link.md': { symlink: 'guide.md' },
+        'docs/node_modules/x/readme.md': 'vendored\n',
+        'docs/app.log': 'log\n',
+        '.env': 'SECRET=1\n',
+        'src/index.ts': 'export {}\n',
+        '.github/workflows/ci.yml': 'on: push\n',
+        '.codex/docs/shared.md': 'pushed copy\n',
+        '.claude/agents/acme/agent.md': 'pushed agent\n',
+        '.claude/agents/own.md': 'project agent\n'
+      }
+    })
+    await fake.createRepo(ORG, 'web', { files: { 'README.md': '# Web\n', 'docs/a.md': 'a\n', 'docs/b.md': 'b\n', 'docs/c.md': 'c\n', 'docs/d.md': 'd\n', 'docs/e.md': 'e\n' } })
+    await fake.createRepo(ORG, 'legacy', { archived: true, files: { 'README.md': 'old\n' } })
+    await fake.createRepo(ORG, 'forked', { fork: true, files: { 'README.md': 'fork\n' } })
+    await fake.createRepo(ORG, 'blank', { empty: true })
+  })
+  afterAll(() => fake.stop())
+
+  test('pulls selected docs into projects/<repo>/ of a new environment branch, byte for byte, modes kept', async () => {
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+
+    expect(result.status).toBe('success')
+    expect(result.codex_branch).toBe('test')
+    const codex = await fake.files(ORG, CODEX, 'test')
+    const pulled = Object.keys(codex).filter(path => path.startsWith('projects/api/')).sort()
+    expect(pulled).toEqual([
+      'projects/api/CLAUDE.md',
+      'projects/api/README.md',
+      'projects/api/docs/diagram.png',
+      'projects/api/docs/guide.md',
+      'projects/api/docs/run.sh'
+    ])
+    expect(codex['projects/api/docs/diagram.png']?.content.equals(PNG)).toBe(true)
+    expect(codex['projects/api/docs/run.sh']?.mode).toBe('100755')
+    expect(codex['docs/shared.md']?.content.toString()).toBe('shared\n')
+    // The environment branch was created from main, which is untouched.
+    expect(Object.keys(await fake.files(ORG, CODEX, 'main')).some(path => path.startsWith('projects/'))).toBe(false)
+
+    const api = projectResult(result, 'api')
+    expect(api).toMatchObject({ status: 'synced', files_added: 5, files_modified: 0, files_deleted: 0 })
+    expect(api.commit_sha).toMatch(/^[0-9a-f]{40}$/)
+    const commit = await fake.commitInfo(ORG, CODEX, api.commit_sha as string)
+    expect(commit.message).toContain('acme/api')
+    expect(projectResult(result, 'web')).toMatchObject({ status: 'synced', files_added: 6 })
+    expect(projectResult(result, 'legacy')).toMatchObject({ status: 'skipped', reason: 'archived' })
+    expect(projectResult(result, 'forked')).toMatchObject({ status: 'skipped', reason: 'fork' })
+    expect(projectResult(result, 'blank')).toMatchObject({ status: 'skipped', reason: 'empty repository' })
+    expect(result.projects.map(project => project.project)).not.toContain(CODEX)
+    expect(result).toMatchObject({ total_projects: 5, succeeded: 2, failed: 0, skipped: 3, files_synced: 11, commits_created: 2 })
+    expect(result.total_projects).toBe(result.succeeded + result.failed + result.skipped)
+  })
+
+  test('a second run with nothing changed writes nothing', async () => {
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(writes(fake)).toEqual([])
+    expect(projectResult(result, 'api').status).toBe('unchanged')
+    expect(projectResult(result, 'web').status).toBe('unchanged')
+    expect(result.commits_created).toBe(0)
+  })
+
+  test('unchanged files are never downloaded; changed ones are updated and gone ones deleted', async () => {
+    await fake.commit(ORG, 'api', 'main', { 'docs/guide.md': 'guide v2\n', 'CLAUDE.md': null })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+
+    expect(projectResult(result, 'api')).toMatchObject({ status: 'synced', files_added: 0, files_modified: 1, files_deleted: 1 })
+    const blobReads = fake.log.filter(entry => entry.method === 'GET' && /\/repos\/acme\/api\/git\/blobs\//.test(entry.path))
+    expect(blobReads).toHaveLength(1)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBe('guide v2\n')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/CLAUDE.md')).toBeUndefined()
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/a.md')).toBe('a\n')
+  })
+
+  test('a project that would delete more than the threshold fails and nothing is written to it', async () => {
+    const before = await fake.head(ORG, CODEX, 'test')
+    await fake.commit(ORG, 'web', 'main', { 'docs/a.md': null, 'docs/b.md': null, 'docs/c.md': null, 'docs/d.md': null })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+
+    expect(projectResult(result, 'web')).toMatchObject({ status: 'failed', error: 'Deletion threshold exceeded' })
+    expect(projectResult(result, 'web').resolution).toMatch(/deletion_threshold/)
+    expect(result.failures).toEqual([expect.objectContaining({ project: 'web', error: 'Deletion threshold exceeded' })])
+    expect(await fake.head(ORG, CODEX, 'test')).toBe(before)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/a.md')).toBe('a\n')
+    // one of two attempted projects failed: not more than half
+    expect(result.status).toBe('partial_success')
+    await fake.commit(ORG, 'web', 'main', { 'docs/a.md': 'a\n', 'docs/b.md': 'b\n', 'docs/c.md': 'c\n', 'docs/d.md': 'd\n' })
+  })
+
+  test('dry run plans every path and writes nothing', async () => {
+    await fake.commit(ORG, 'web', 'main', { 'docs/new.md': 'new\n', 'docs/e.md': null })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, dry_run: 'true' })
+
+    expect(writes(fake)).toEqual([])
+    expect(result.dry_run).toBe(true)
+    expect(result.commits_created).toBe(0)
+    expect(projectResult(result, 'web')).toMatchObject({
+      status: 'synced',
+      planned: { added: ['projects/web/docs/new.md'], modified: [], deleted: ['projects/web/docs/e.md'] }
+    })
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/new.md')).toBeUndefined()
+  })
+
+  test('target_repository syncs only the named projects; an unknown name fails clearly', async () => {
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'web, nope' })
+
+    expect(projectResult(result, 'web').status).toBe('synced')
+    expect(projectResult(result, 'api')).toMatchObject({ status: 'skipped', reason: 'not in target_repository' })
+    expect(projectResult(result, 'nope').status).toBe('failed')
+    expect(projectResult(result, 'nope').error).toMatch(/acme\/nope/)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/new.md')).toBe('new\n')
+  })
+
+  test('shards partition the projects: each project is synced by exactly one shard', async () => {
+    await fake.commit(ORG, 'api', 'main', { 'docs/shard.md': 'x\n' })
+    await fake.commit(ORG, 'web', 'main', { 'docs/shard.md': 'x\n' })
+    const first = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '1/2' })).result
+    const second = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '2/2' })).result
+
+    for (const project of ['api', 'web']) {
+      const statuses = [projectResult(first, project), projectResult(second, project)]
+      expect(statuses.filter(entry => entry.status === 'synced')).toHaveLength(1)
+      expect(statuses.filter(entry => entry.reason?.startsWith('not in shard'))).toHaveLength(1)
+    }
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/shard.md')).toBe('x\n')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/shard.md')).toBe('x\n')
+  })
+
+  test('codex_commit single folds every project into one commit', async () => {
+    await fake.commit(ORG, 'api', 'main', { 'docs/single.md': 'one\n' })
+    await fake.commit(ORG, 'web', 'main', { 'docs/single.md': 'one\n' })
+    const before = await fake.head(ORG, CODEX, 'test')
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, codex_commit: 'single' })
+
+    expect(result.commits_created).toBe(1)
+    const api = projectResult(result, 'api')
+    expect(api.status).toBe('synced')
+    expect(projectResult(result, 'web').commit_sha).toBe(api.commit_sha)
+    const commit = await fake.commitInfo(ORG, CODEX, api.commit_sha as string)
+    expect(commit.parents).toEqual([before])
+  })
+
+  test('an invalid config stops the run before any write and names the key', async () => {
+    await fake.createRepo('broken', 'codex.broken.io', { files: { '.github/codex-sync.yml': 'projects_dir: projects\nsync_pattern: ["docs/**"]\n' } })
+    await fake.createRepo('broken', 'svc', { files: { 'docs/a.md': 'a\n' } })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', organization: 'broken' })
+
+    expect(result.status).toBe('failure')
+    expect(result.error).toMatch(/sync_pattern/)
+    expect(result.resolution).toBeTruthy()
+    expect(writes(fake)).toEqual([])
+    expect(result.total_projects).toBe(0)
+  })
+
+  test('the codex is found as the only codex.* repository; several are an error naming them', async () => {
+    const found = await sync(fake, { mode: 'pull-docs', dry_run: 'true' })
+    expect(found.result.codex_repository).toBe(CODEX)
+
+    await fake.createRepo('twin', 'codex.one.io', { files: { 'README.md': 'x\n' } })
+    await fake.createRepo('twin', 'codex.two.io', { files: { 'README.md': 'x\n' } })
+    const twins = await sync(fake, { mode: 'pull-docs', organization: 'twin' })
+    expect(twins.result.status).toBe('failure')
+    expect(twins.result.error).toMatch(/codex\.one\.io.*codex\.two\.io/)
+  })
+})

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { load } from 'js-yaml'
+import { outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
+import { buildResult, failedProject, fatalResult, skippedProject, type ProjectResult, type RunContext, type RunResult } from '../src/result.js'
+
+const STARTED = 1_700_000_000_000
+const context: RunContext = {
+  mode: 'push-docs',
+  organization: 'acme',
+  codexRepository: 'codex.acme.io',
+  environment: 'prod',
+  codexBranch: 'main',
+  dryRun: false,
+  startedAt: STARTED
+}
+
+function synced(project: string, added: number, modified: number, deleted: number): ProjectResult {
+  return {
+    project,
+    status: 'synced',
+    files_added: added,
+    files_modified: modified,
+    files_deleted: deleted,
+    commit_sha: 'abc123',
+    commit_url: `https://github.com/acme/${project}/commit/abc123`
+  }
+}
+
+const projects: ProjectResult[] = [
+  synced('api', 3, 1, 2),
+  synced('web', 0, 2, 0),
+  { project: 'docs', status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 },
+  skippedProject('old', 'archived'),
+  failedProject('billing', 'Deletion threshold exceeded', 'Raise deletion_threshold or check billing.')
+]
+
+const result: RunResult = buildResult(context, projects, 2, STARTED + 12_300)
+
+function actionOutputs(): string[] {
+  const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { outputs: Record<string, unknown> }
+  return Object.keys(action.outputs)
+}
+
+/** Rows of the markdown table whose header line starts with `header`. */
+function tableRows(markdown: string, header: string): string[] {
+  const lines = markdown.split('\n')
+  const start = lines.findIndex(line => line.startsWith(header))
+  expect(start).toBeGreaterThanOrEqual(0)
+  const rows: string[] = []
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break
+    rows.push(line)
+  }
+  return rows
+}
+
+/** Splits a table row on unescaped pipes. */
+function cells(row: string): string[] {
+  return row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map(cell => cell.trim())
+}
+
+describe('outputsOf', () => {
+  it('has exactly the outputs declared in action.yml', () => {
+    expect(Object.keys(outputsOf(result)).sort()).toEqual(actionOutputs().sort())
+  })
+
+  it('gives the counts as strings and the result as JSON', () => {
+    const outputs = outputsOf(result)
+    expect(outputs).toMatchObject({
+      status: 'partial_success',
+      succeeded: '3',
+      failed: '1',
+      skipped: '1',
+      files_synced: '6',
+      files_deleted: '2',
+      commits_created: '2'
+    })
+    for (const value of Object.values(outputs)) expect(typeof value).toBe('string')
+    expect(JSON.parse(outputs['result'] ?? '')).toEqual(result)
+  })
+
+  it('works for a run that could not start', () => {
+    const fatal = fatalResult(context, 'No codex', 'Set codex_repository', STARTED)
+    const outputs = outputsOf(fatal)
+    expect(outputs['status']).toBe('failure')
+    expect(outputs['commits_created']).toBe('0')
+    expect(JSON.parse(outputs['result'] ?? '{}')).toMatchObject({ error: 'No codex', resolution: 'Set codex_repository' })
+  })
+})
+
+describe('summaryMarkdown', () => {
+  const markdown = summaryMarkdown(result)
+
+  it('names the mode, the status, the codex, the branch and the environment', () => {
+    expect(markdown).toContain('push-docs')
+    expect(markdown).toContain('partial_success')
+    expect(markdown).toContain('acme/codex.acme.io')
+    expect(markdown).toContain('`main`')
+    expect(markdown).toContain('`prod`')
+    expect(markdown).toContain('12.3')
+    expect(markdown).not.toMatch(/dry run/i)
+  })
+
+  it('has the counts table', () => {
+    const [row, ...rest] = tableRows(markdown, '| projects |')
+    expect(rest).toEqual([])
+    expect(cells(row ?? '')).toEqual(['5', '3', '1', '1', '6', '2', '2'])
+  })
+
+  it('has one row per project, in name order, with status, counts and details', () => {
+    const rows = tableRows(markdown, '| project | status |').map(cells)
+    expect(rows.map(row => row[0])).toEqual(['api', 'billing', 'docs', 'old', 'web'])
+    expect(rows[0]).toEqual(['api', 'synced', '3', '1', '2', 'https://github.com/acme/api/commit/abc123'])
+    expect(rows[1]?.slice(0, 2)).toEqual(['billing', 'failed'])
+    expect(rows[1]?.[5]).toContain('Deletion threshold exceeded')
+    expect(rows[2]?.slice(0, 5)).toEqual(['docs', 'unchanged', '0', '0', '0'])
+    expect(rows[3]).toEqual(['old', 'skipped', '0', '0', '0', 'archived'])
+  })
+
+  it('shows a pull request rather than a commit when there is one', () => {
+    const withPr = buildResult(
+      context,
+      [{ ...synced('api', 1, 0, 0), pull_request_url: 'https://github.com/acme/api/pull/7' }],
+      1,
+      STARTED
+    )
+    const [row] = tableRows(summaryMarkdown(withPr), '| project | status |').map(cells)
+    expect(row?.[5]).toBe('https://github.com/acme/api/pull/7')
+  })
+
+  it('has a failures section with error and resolution', () => {
+    expect(markdown).toContain('### Failures')
+    const rows = tableRows(markdown, '| project | error | resolution |').map(cells)
+    expect(rows).toEqual([['billing', 'Deletion threshold exceeded', 'Raise deletion_threshold or check billing.']])
+  })
+
+  it('has no failures section when nothing failed', () => {
+    const clean = summaryMarkdown(buildResult(context, [synced('api', 1, 0, 0)], 1, STARTED))
+    expect(clean).not.toContain('Failures')
+    expect(clean).toContain('success')
+  })
+
+  it('labels a dry run and lists the planned paths', () => {
+    const planned = { added: ['.codex/a.md'], modified: ['.codex/b.md'], deleted: ['.codex/old.md'] }
+    const dry = buildResult(
+      { ...context, dryRun: true },
+      [{ project: 'api', status: 'synced', files_added: 1, files_modified: 1, files_deleted: 1, planned }],
+      3,
+      STARTED
+    )
+    const text = summaryMarkdown(dry)
+    expect(text.split('\n')[0]).toMatch(/dry run/i)
+    const [row] = tableRows(text, '| project | status |').map(cells)
+    expect(row?.[5]).toContain('.codex/a.md')
+    expect(row?.[5]).toContain('.codex/b.md')
+    expect(row?.[5]).toContain('.codex/old.md')
+    expect(cells(tableRows(text, '| projects |')[0] ?? '')[6]).toBe('0') // no commits in a dry run
+  })
+
+  it('escapes | and flattens line breaks in cells so every row keeps its columns', () => {
+    const nasty = buildResult(
+      context,
+      [
+        failedProject('pipe|repo', 'GitHub refused: a | b\nsecond line', 'Do x | y\r\nthen z'),
+        skippedProject('odd', 'excluded | by rule')
+      ],
+      0,
+      STARTED
+    )
+    const text = summaryMarkdown(nasty)
+    const projectRows = tableRows(text, '| project | status |')
+    expect(projectRows).toHaveLength(2)
+    for (const row of projectRows) expect(cells(row)).toHaveLength(6)
+    expect(projectRows.join('\n')).toContain('pipe\\|repo')
+    expect(projectRows.join('\n')).toContain('excluded \\| by rule')
+    const failureRows = tableRows(text, '| project | error | resolution |')
+    expect(failureRows).toHaveLength(1)
+    expect(cells(failureRows[0] ?? '')).toEqual(['pipe\\|repo', 'GitHub refused: a \\| b second line', 'Do x \\| y then z'])
+  })
+
+  it('shows why a run could not start and what to do', () => {
+    const fatal = fatalResult(context, 'Several codex repositories in acme: a | b', 'Set the codex_repository input.', STARTED)
+    const text = summaryMarkdown(fatal)
+    expect(text).toContain('failure')
+    expect(text).toContain('Several codex repositories in acme: a \\| b')
+    expect(text).toContain('Set the codex_repository input.')
+    expect(text).not.toContain('| project | status |')
+    expect(cells(tableRows(text, '| projects |')[0] ?? '')).toEqual(['0', '0', '0', '0', '0', '0', '0'])
+  })
+})
+
+describe('stepFails', () => {
+  const withStatus = (status: RunResult['status']): RunResult => ({ ...result, status })
+
+  it('fails on failure, with or without fail_on_partial', () => {
+    expect(stepFails(withStatus('failure'), false)).toBe(true)
+    expect(stepFails(withStatus('failure'), true)).toBe(true)
+  })
+
+  it('fails on partial_success only with fail_on_partial', () => {
+    expect(stepFails(withStatus('partial_success'), false)).toBe(false)
+    expect(stepFails(withStatus('partial_success'), true)).toBe(true)
+  })
+
+  it('never fails on success', () => {
+    expect(stepFails(withStatus('success'), false)).toBe(false)
+    expect(stepFails(withStatus('success'), true)).toBe(false)
+  })
+})

@@ -1,0 +1,242 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  buildResult,
+  failedProject,
+  fatalResult,
+  runStatus,
+  skippedProject,
+  type ProjectResult,
+  type RunContext
+} from '../src/result.js'
+
+const STARTED = 1_700_000_000_000
+
+const context: RunContext = {
+  mode: 'pull-docs',
+  organization: 'acme',
+  codexRepository: 'codex.acme.io',
+  environment: 'test',
+  codexBranch: 'test',
+  dryRun: false,
+  startedAt: STARTED
+}
+
+function synced(project: string, added: number, modified: number, deleted: number): ProjectResult {
+  return {
+    project,
+    status: 'synced',
+    files_added: added,
+    files_modified: modified,
+    files_deleted: deleted,
+    commit_sha: `sha-${project}`,
+    commit_url: `https://github.com/acme/${project}/commit/sha-${project}`
+  }
+}
+
+function unchanged(project: string): ProjectResult {
+  return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }
+}
+
+describe('runStatus', () => {
+  it.each([
+    [5, 0, 'success'],
+    [0, 0, 'success'],
+    [1, 0, 'success'],
+    [3, 1, 'partial_success'],
+    [2, 2, 'partial_success'], // exactly half is not more than half
+    [1, 1, 'partial_success'],
+    [2, 3, 'failure'], // more than half
+    [4, 5, 'failure'],
+    [0, 1, 'failure'], // every attempted project failed
+    [0, 7, 'failure'],
+    [99, 1, 'partial_success']
+  ] as const)('%i succeeded, %i failed -> %s', (succeeded, failed, status) => {
+    expect(runStatus(succeeded, failed)).toBe(status)
+  })
+})
+
+describe('skippedProject / failedProject', () => {
+  it('build results with zero file counts', () => {
+    expect(skippedProject('old', 'archived')).toEqual({
+      project: 'old',
+      status: 'skipped',
+      reason: 'archived',
+      files_added: 0,
+      files_modified: 0,
+      files_deleted: 0
+    })
+    expect(failedProject('web', 'Deletion threshold exceeded', 'Check it')).toEqual({
+      project: 'web',
+      status: 'failed',
+      error: 'Deletion threshold exceeded',
+      resolution: 'Check it',
+      files_added: 0,
+      files_modified: 0,
+      files_deleted: 0
+    })
+  })
+})
+
+describe('buildResult', () => {
+  const projects: ProjectResult[] = [
+    synced('web', 3, 1, 0),
+    failedProject('billing', 'Bad credentials', 'Pass a valid token.'),
+    unchanged('docs'),
+    skippedProject('archive', 'archived'),
+    synced('api', 2, 5, 4),
+    skippedProject('zeta', 'not in shard 1/2')
+  ]
+
+  it('counts succeeded (synced + unchanged), failed and skipped; total is their sum', () => {
+    const result = buildResult(context, projects, 2, STARTED + 1000)
+    expect(result.succeeded).toBe(3)
+    expect(result.failed).toBe(1)
+    expect(result.skipped).toBe(2)
+    expect(result.total_projects).toBe(6)
+    expect(result.total_projects).toBe(result.succeeded + result.failed + result.skipped)
+  })
+
+  it('sums files_synced (added + modified) and files_deleted', () => {
+    const result = buildResult(context, projects, 2, STARTED)
+    expect(result.files_synced).toBe(3 + 1 + 2 + 5)
+    expect(result.files_deleted).toBe(4)
+  })
+
+  it('copies the run header and the commits created', () => {
+    const result = buildResult({ ...context, mode: 'push-docs', environment: 'prod', codexBranch: 'main' }, projects, 2, STARTED)
+    expect(result).toMatchObject({
+      mode: 'push-docs',
+      organization: 'acme',
+      codex_repository: 'codex.acme.io',
+      environment: 'prod',
+      codex_branch: 'main',
+      dry_run: false,
+      commits_created: 2
+    })
+    expect(result.error).toBeUndefined()
+  })
+
+  it('reports 0 commits in a dry run, whatever it was told', () => {
+    const result = buildResult({ ...context, dryRun: true }, projects, 5, STARTED)
+    expect(result.dry_run).toBe(true)
+    expect(result.commits_created).toBe(0)
+  })
+
+  it('derives the status from the attempted projects, skipped ones never counting', () => {
+    expect(buildResult(context, projects, 2, STARTED).status).toBe('partial_success')
+    expect(buildResult(context, [unchanged('a'), skippedProject('b', 'fork')], 0, STARTED).status).toBe('success')
+    expect(buildResult(context, [skippedProject('a', 'fork'), skippedProject('b', 'fork')], 0, STARTED).status).toBe('success')
+    // One attempted, it failed: failure even with many skipped.
+    const oneFailed = [failedProject('a', 'e', 'r'), ...Array.from({ length: 9 }, (_, i) => skippedProject(`s${i}`, 'fork'))]
+    expect(buildResult(context, oneFailed, 0, STARTED).status).toBe('failure')
+    // 2 failed of 3 attempted: more than half, even though 2 of 10 listed.
+    const mostFailed = [
+      failedProject('a', 'e', 'r'),
+      failedProject('b', 'e', 'r'),
+      synced('c', 1, 0, 0),
+      ...Array.from({ length: 7 }, (_, i) => skippedProject(`s${i}`, 'fork'))
+    ]
+    expect(buildResult(context, mostFailed, 1, STARTED).status).toBe('failure')
+  })
+
+  it('lists the projects sorted by name, without changing the input order', () => {
+    const input = [...projects]
+    const result = buildResult(context, input, 2, STARTED)
+    expect(result.projects.map(project => project.project)).toEqual(['api', 'archive', 'billing', 'docs', 'web', 'zeta'])
+    expect(input.map(project => project.project)).toEqual(projects.map(project => project.project))
+    expect(result.projects.find(project => project.project === 'api')).toEqual(synced('api', 2, 5, 4))
+  })
+
+  it('lists the failures with error and resolution', () => {
+    const result = buildResult(
+      context,
+      [...projects, failedProject('auth', 'Deletion threshold exceeded', 'Raise deletion_threshold or check the project.')],
+      2,
+      STARTED
+    )
+    expect(result.failures).toEqual(
+      expect.arrayContaining([
+        { project: 'billing', error: 'Bad credentials', resolution: 'Pass a valid token.' },
+        { project: 'auth', error: 'Deletion threshold exceeded', resolution: 'Raise deletion_threshold or check the project.' }
+      ])
+    )
+    expect(result.failures).toHaveLength(2)
+  })
+
+  it('fills in a failure without error or resolution', () => {
+    const bare: ProjectResult = { project: 'x', status: 'failed', files_added: 0, files_modified: 0, files_deleted: 0 }
+    const [failure] = buildResult(context, [bare], 0, STARTED).failures
+    expect(failure?.project).toBe('x')
+    expect(typeof failure?.error).toBe('string')
+    expect(failure?.error).not.toBe('')
+    expect(typeof failure?.resolution).toBe('string')
+  })
+
+  it('gives the duration in seconds, to a tenth', () => {
+    expect(buildResult(context, [], 0, STARTED + 145_700).duration_seconds).toBe(145.7)
+    expect(buildResult(context, [], 0, STARTED + 1_234).duration_seconds).toBe(1.2)
+    expect(buildResult(context, [], 0, STARTED + 1_250).duration_seconds).toBe(1.3)
+    expect(buildResult(context, [], 0, STARTED).duration_seconds).toBe(0)
+  })
+
+  it('keeps the planned paths of a dry run in the project results', () => {
+    const planned = { added: ['.codex/a.md'], modified: [], deleted: ['.codex/old.md'] }
+    const project: ProjectResult = { ...unchanged('api'), status: 'synced', files_added: 1, files_deleted: 1, planned }
+    const result = buildResult({ ...context, dryRun: true }, [project], 0, STARTED)
+    expect(result.projects[0]?.planned).toEqual(planned)
+  })
+
+  it('is the documented JSON document for an empty run', () => {
+    const result = buildResult(context, [], 0, STARTED)
+    expect(JSON.parse(JSON.stringify(result))).toEqual({
+      status: 'success',
+      mode: 'pull-docs',
+      organization: 'acme',
+      codex_repository: 'codex.acme.io',
+      environment: 'test',
+      codex_branch: 'test',
+      dry_run: false,
+      total_projects: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      files_synced: 0,
+      files_deleted: 0,
+      commits_created: 0,
+      duration_seconds: 0,
+      projects: [],
+      failures: []
+    })
+  })
+})
+
+describe('fatalResult', () => {
+  it('is a failure with nothing attempted, the error and what to do', () => {
+    const result = fatalResult(context, 'codex.acme.io@test:.github/codex-sync.yml: unknown key', 'Fix the config.', STARTED + 2_000)
+    expect(result).toEqual({
+      status: 'failure',
+      mode: 'pull-docs',
+      organization: 'acme',
+      codex_repository: 'codex.acme.io',
+      environment: 'test',
+      codex_branch: 'test',
+      dry_run: false,
+      total_projects: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      files_synced: 0,
+      files_deleted: 0,
+      commits_created: 0,
+      duration_seconds: 2,
+      projects: [],
+      failures: [],
+      error: 'codex.acme.io@test:.github/codex-sync.yml: unknown key',
+      resolution: 'Fix the config.'
+    })
+  })
+
+  it('keeps the dry-run flag', () => {
+    expect(fatalResult({ ...context, dryRun: true }, 'e', 'r', STARTED).dry_run).toBe(true)
+  })
+})

@@ -1,0 +1,64 @@
+// npm run demo: a sample organisation on the local fake GitHub server, synced by dist/index.js in
+// the order the workflow enforces (pull-docs -> push-docs -> push-claude), with what each mode did.
+import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { runAction } from '../__fixtures__/run-action.js'
+import { seedSampleOrg } from '../__fixtures__/sample-org.js'
+import type { RunResult } from '../src/result.js'
+
+const TOKEN = 'test-token'
+const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
+
+async function main(): Promise<number> {
+  const fake = await FakeGitHub.start()
+  try {
+    const { org, codex } = await seedSampleOrg(fake)
+    console.log(`Sample organisation '${org}' on a local fake GitHub (${fake.url}); codex: ${codex}\n`)
+    let failed = false
+    for (const mode of MODES) {
+      const run = await runAction(fake.url, { mode, token: TOKEN, organization: org, codex_repository: codex, write_interval_ms: '0' })
+      const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
+      console.log(`=== ${mode} (dist/index.js exited ${run.code})`)
+      if (!result) {
+        console.log(run.stdout, run.stderr)
+        failed = true
+        continue
+      }
+      printResult(result)
+      await printWhereFilesWent(fake, org, codex, mode)
+      failed ||= run.code !== 0
+    }
+    console.log('A second run of any mode now writes nothing: every project is unchanged.')
+    return failed ? 1 : 0
+  } finally {
+    await fake.stop()
+  }
+}
+
+function printResult(result: RunResult): void {
+  console.log(
+    `status ${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+      `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits`
+  )
+  for (const project of result.projects) {
+    const counts = `+${project.files_added} ~${project.files_modified} -${project.files_deleted}`
+    const detail = project.reason ?? project.error ?? project.commit_sha?.slice(0, 7) ?? ''
+    console.log(`  ${project.project.padEnd(10)} ${project.status.padEnd(9)} ${project.status === 'skipped' ? '' : counts} ${detail}`)
+  }
+}
+
+async function printWhereFilesWent(fake: FakeGitHub, org: string, codex: string, mode: (typeof MODES)[number]): Promise<void> {
+  const [repo, ref, prefix] =
+    mode === 'pull-docs' ? [codex, 'test', 'projects/'] : mode === 'push-docs' ? ['api', 'main', '.codex/'] : ['web', 'main', '.claude/']
+  const files = Object.entries(await fake.files(org, repo, ref)).filter(([path]) => path.startsWith(prefix))
+  console.log(`  ${org}/${repo}@${ref} now has under ${prefix}:`)
+  for (const [path, file] of files) console.log(`    ${file.mode} ${path}`)
+  console.log('')
+}
+
+main().then(
+  code => process.exit(code),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  }
+)
