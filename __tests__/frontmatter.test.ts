@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { FrontmatterError, readRoutingFrontmatter } from '../src/frontmatter.js'
 
-const SEEDS = '/work/shared/seeds'
+// ../shared sits beside the repository, here and in CI.
+const SEEDS = fileURLToPath(new URL('../../shared/seeds', import.meta.url))
 
 function doc(...frontmatter: string[]): string {
   return ['---', ...frontmatter, '---', '', '# Title', ''].join('\n')
