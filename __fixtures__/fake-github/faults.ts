@@ -52,6 +52,17 @@ export class FaultBook {
     return undefined
   }
 
+  hasMoveBranch(owner: string, repo: string, branch: string): boolean {
+    return this.armed.some(
+      ({ fault, remaining }) =>
+        fault.kind === 'move-branch' &&
+        remaining > 0 &&
+        fault.owner.toLowerCase() === owner.toLowerCase() &&
+        fault.repo.toLowerCase() === repo.toLowerCase() &&
+        fault.branch === branch
+    )
+  }
+
   /** Consumes the move-branch faults armed for this branch; returns their changes in order. */
   takeMoveBranch(owner: string, repo: string, branch: string): Record<string, FileSpec | null>[] {
     const out: Record<string, FileSpec | null>[] = []

@@ -1,5 +1,8 @@
 // One bare repository on disk, driven by git plumbing (no worktrees, no shell).
-import { appendFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { appendFile, open, readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { constants, deflateSync, inflateSync } from 'node:zlib'
 import { GitError, runGit, type GitResult } from './git.js'
 import type { FileSpec } from './types.js'
 
@@ -169,6 +172,39 @@ export function specToEntry(spec: FileSpec): { mode: string; data?: Buffer; sha?
   return { mode: spec.mode ?? '100644', data }
 }
 
+/** The object id git gives an object of this type and content. */
+export function objectSha(type: string, data: Buffer): string {
+  return createHash('sha1').update(`${type} ${data.length}\0`).update(data).digest('hex')
+}
+
+export const blobSha = (data: Buffer): string => objectSha('blob', data)
+
+const PACK_TYPES = { commit: 1, tree: 2, blob: 3 } as const
+
+/** A version 2 pack of undeltified objects, as `git unpack-objects` reads it. */
+export function buildPack(objects: { type: keyof typeof PACK_TYPES; data: Buffer }[]): Buffer {
+  const header = Buffer.alloc(12)
+  header.write('PACK', 0, 'latin1')
+  header.writeUInt32BE(2, 4)
+  header.writeUInt32BE(objects.length, 8)
+  const parts: Buffer[] = [header]
+  for (const { type, data } of objects) {
+    let size = data.length
+    let byte = (PACK_TYPES[type] << 4) | (size & 0x0f)
+    size = Math.floor(size / 16)
+    const bytes: number[] = []
+    while (size > 0) {
+      bytes.push(byte | 0x80)
+      byte = size & 0x7f
+      size = Math.floor(size / 128)
+    }
+    bytes.push(byte)
+    parts.push(Buffer.from(bytes), deflateSync(data))
+  }
+  const body = Buffer.concat(parts)
+  return Buffer.concat([body, createHash('sha1').update(body).digest()])
+}
+
 export function gitDate(seconds: number, tz = '+0000'): string {
   return `${seconds} ${tz}`
 }
@@ -201,7 +237,7 @@ export class BareRepo {
     return result.stdout
   }
 
-  /** Resolves a revision expression (`refs/heads/x`, `sha^{tree}`, ...) or undefined. */
+  /** Resolves a revision expression (`refs/heads/x`, `sha^{tree}`, ...) with rev-parse, or undefined. */
   async resolve(rev: string): Promise<string | undefined> {
     if (rev.startsWith('-') || rev.includes('\n')) return undefined
     const result = await this.run(['rev-parse', '--verify', '--quiet', rev])
@@ -209,42 +245,127 @@ export class BareRepo {
     return result.code === 0 && SHA_RE.test(sha) ? sha : undefined
   }
 
-  async branchHead(branch: string): Promise<string | undefined> {
-    const ref = `refs/heads/${branch}`
+  // ---- reads ------------------------------------------------------------------------------------
+  // Reads go to git's on-disk format directly (loose refs and loose objects, which is all this
+  // fake ever writes: gc is off and fast-import unpacks) and fall back to the git CLI otherwise,
+  // e.g. after someone ran `git gc` or `git pack-refs` on a repository by hand.
+
+  /** A ref's sha (refs are never symbolic here), or undefined. */
+  async readRef(ref: string): Promise<string | undefined> {
     if (!isValidRefName(ref)) return undefined
-    return this.resolve(`${ref}^{commit}`)
+    try {
+      const text = (await readFile(path.join(this.dir, ref), 'utf8')).trim()
+      if (SHA_RE.test(text)) return text
+    } catch {
+      // not a loose ref
+    }
+    return (await this.packedRefs()).get(ref)
   }
 
-  /** Refs under a prefix (a full ref name such as `refs/heads/` or `refs/heads/main`). */
+  private async packedRefs(): Promise<Map<string, string>> {
+    const refs = new Map<string, string>()
+    let text = ''
+    try {
+      text = await readFile(path.join(this.dir, 'packed-refs'), 'utf8')
+    } catch {
+      return refs
+    }
+    for (const line of text.split('\n')) {
+      const m = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line)
+      if (m?.[1] && m[2]) refs.set(m[2], m[1])
+    }
+    return refs
+  }
+
+  async branchHead(branch: string): Promise<string | undefined> {
+    return this.readRef(`refs/heads/${branch}`)
+  }
+
+  /** Refs whose full name starts with `prefix` (e.g. `refs/heads/`), sorted by name. */
   async refs(prefix = 'refs/'): Promise<RefInfo[]> {
-    const out = await this.ok(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', prefix])
-    return out
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(line => {
-        const [sha = '', type = '', ...rest] = line.split(' ')
-        return { sha, type: type as ObjectType, ref: rest.join(' ') }
-      })
+    const found = await this.packedRefs()
+    const walk = async (dir: string): Promise<void> => {
+      let entries
+      try {
+        entries = await readdir(path.join(this.dir, dir), { withFileTypes: true })
+      } catch {
+        return
+      }
+      for (const e of entries) {
+        const name = `${dir}/${e.name}`
+        if (e.isDirectory()) await walk(name)
+        else if (!e.name.endsWith('.lock')) {
+          const sha = (await readFile(path.join(this.dir, name), 'utf8').catch(() => '')).trim()
+          if (SHA_RE.test(sha)) found.set(name, sha)
+        }
+      }
+    }
+    await walk('refs')
+    const list = [...found].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1))
+    const others = list.filter(([ref]) => !ref.startsWith('refs/heads/'))
+    const types = await this.objectInfos(others.map(([, sha]) => sha))
+    const typeOf = new Map(others.map(([ref], i) => [ref, types[i]?.type ?? 'commit']))
+    return list.map(([ref, sha]) => ({ ref, sha, type: typeOf.get(ref) ?? 'commit' }))
   }
 
   async ref(ref: string): Promise<RefInfo | undefined> {
-    if (!isValidRefName(ref)) return undefined
-    return (await this.refs(ref)).find(r => r.ref === ref)
+    const sha = await this.readRef(ref)
+    if (!sha) return undefined
+    const type = ref.startsWith('refs/heads/') ? 'commit' : ((await this.objectInfos([sha]))[0]?.type ?? 'commit')
+    return { ref, sha, type }
   }
 
-  async objectInfos(specs: string[]): Promise<(ObjectInfo | undefined)[]> {
-    if (specs.length === 0) return []
-    if (specs.some(s => s.includes('\n'))) throw new Error('object name contains a newline')
-    const out = await this.ok(['cat-file', '--batch-check'], specs.join('\n') + '\n')
-    return parseBatch(out, specs.length, false)
+  /** A loose object (header only unless `full`), or undefined if it is not stored loose. */
+  private async loose(sha: string, full: boolean): Promise<GitObject | undefined> {
+    const file = path.join(this.dir, 'objects', sha.slice(0, 2), sha.slice(2))
+    let data: Buffer
+    try {
+      if (full) {
+        data = inflateSync(await readFile(file))
+      } else {
+        const handle = await open(file, 'r')
+        try {
+          const head = Buffer.alloc(256)
+          const { bytesRead } = await handle.read(head, 0, head.length, 0)
+          data = inflateSync(head.subarray(0, bytesRead), { finishFlush: constants.Z_SYNC_FLUSH })
+        } finally {
+          await handle.close()
+        }
+      }
+    } catch {
+      return undefined
+    }
+    const nul = data.indexOf(0)
+    const [type, size] = data.toString('latin1', 0, nul).split(' ')
+    return {
+      sha,
+      type: type as ObjectType,
+      size: Number(size),
+      content: full ? data.subarray(nul + 1) : Buffer.alloc(0)
+    }
   }
 
-  async readObjects(specs: string[]): Promise<(GitObject | undefined)[]> {
+  private async readMany(specs: string[], full: boolean): Promise<(GitObject | undefined)[]> {
     if (specs.length === 0) return []
     if (specs.some(s => s.includes('\n'))) throw new Error('object name contains a newline')
-    const out = await this.ok(['cat-file', '--batch'], specs.join('\n') + '\n')
-    return parseBatch(out, specs.length, true)
+    const results = await Promise.all(specs.map(s => (SHA_RE.test(s) ? this.loose(s, full) : undefined)))
+    const misses = specs.map((s, i) => (results[i] ? -1 : i)).filter(i => i !== -1)
+    if (misses.length > 0) {
+      const args = ['cat-file', full ? '--batch' : '--batch-check']
+      const out = await this.ok(args, misses.map(i => specs[i]).join('\n') + '\n')
+      parseBatch(out, misses.length, full).forEach((obj, k) => {
+        results[misses[k] as number] = obj
+      })
+    }
+    return results
+  }
+
+  objectInfos(specs: string[]): Promise<(ObjectInfo | undefined)[]> {
+    return this.readMany(specs, false)
+  }
+
+  readObjects(specs: string[]): Promise<(GitObject | undefined)[]> {
+    return this.readMany(specs, true)
   }
 
   async readObject(spec: string): Promise<GitObject | undefined> {
@@ -256,8 +377,44 @@ export class BareRepo {
     return obj?.type === 'commit' ? parseCommit(obj.sha, obj.content) : undefined
   }
 
-  /** `git ls-tree -l` of a tree sha; recursive lists trees too (pre-order), like GitHub. */
+  /** Tree sha of a tree/commit sha or a branch name; other revisions go through rev-parse. */
+  async resolveTree(name: string): Promise<string | undefined> {
+    let sha = SHA_RE.test(name) ? name : await this.branchHead(name)
+    if (sha) {
+      const obj = await this.readObject(sha)
+      if (obj?.type === 'tree') return sha
+      if (obj?.type === 'commit') return parseCommit(sha, obj.content).tree
+      if (obj) return undefined
+    }
+    sha = await this.resolve(`${name}^{tree}`)
+    return sha
+  }
+
+  /** Entries of a tree like `git ls-tree -l [-r -t]` (recursive lists trees too, pre-order, like GitHub). */
   async lsTree(treeSha: string, recursive: boolean): Promise<LsTreeEntry[]> {
+    const entries: LsTreeEntry[] = []
+    const walk = async (sha: string, prefix: string): Promise<boolean> => {
+      const tree = await this.loose(sha, true)
+      if (tree?.type !== 'tree') return false
+      const raw = parseRawTree(tree.content)
+      const blobs = raw.filter(e => typeOfMode(e.mode) === 'blob')
+      const infos = await Promise.all(blobs.map(e => this.loose(e.sha, false)))
+      if (infos.some(i => !i)) return false
+      const sizes = new Map(blobs.map((e, i) => [e.sha, infos[i]?.size ?? 0]))
+      for (const e of raw) {
+        const type = typeOfMode(e.mode)
+        const entry: LsTreeEntry = { path: prefix + e.name, mode: e.mode, type, sha: e.sha }
+        if (type === 'blob') entry.size = sizes.get(e.sha) ?? 0
+        entries.push(entry)
+        if (recursive && type === 'tree' && !(await walk(e.sha, `${entry.path}/`))) return false
+      }
+      return true
+    }
+    if (await walk(treeSha, '')) return entries
+    return this.lsTreeCli(treeSha, recursive)
+  }
+
+  private async lsTreeCli(treeSha: string, recursive: boolean): Promise<LsTreeEntry[]> {
     const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeSha]
     const out = (await this.ok(args)).toString('utf8')
     const entries: LsTreeEntry[] = []
@@ -277,34 +434,25 @@ export class BareRepo {
     return entries
   }
 
-  /** Writes blobs; returns their shas in order. */
-  async writeBlobs(contents: Buffer[]): Promise<string[]> {
-    if (contents.length === 0) return []
-    // fast-import writes many blobs in one process; `get-mark` prints each sha.
-    const chunks: Buffer[] = []
-    contents.forEach((data, i) => {
-      chunks.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${data.length}\n`), data, Buffer.from('\n'))
+  /**
+   * Writes objects through `git unpack-objects` (one process for any number of blobs and trees) and
+   * returns their ids. Ids are computed here with git's algorithm and checked against what git
+   * stored, so a mismatch can never go unnoticed.
+   */
+  async writeObjects(objects: { type: 'blob' | 'tree' | 'commit'; data: Buffer }[]): Promise<string[]> {
+    if (objects.length === 0) return []
+    const shas = objects.map(o => objectSha(o.type, o.data))
+    await this.ok(['unpack-objects', '-q'], buildPack(objects))
+    const stored = await Promise.all(shas.map(sha => this.loose(sha, false)))
+    stored.forEach((obj, i) => {
+      if (obj?.type !== objects[i]?.type) throw new Error(`git did not store ${objects[i]?.type} ${shas[i]}`)
     })
-    contents.forEach((_, i) => chunks.push(Buffer.from(`get-mark :${i + 1}\n`)))
-    const out = await this.ok(['fast-import', '--quiet', '--done'], Buffer.concat([...chunks, Buffer.from('done\n')]))
-    const shas = out.toString('utf8').trim().split('\n')
-    if (shas.length !== contents.length) throw new Error('fast-import returned an unexpected number of marks')
     return shas
   }
 
   async writeBlob(content: Buffer): Promise<string> {
     const out = await this.ok(['hash-object', '-w', '--no-filters', '--stdin'], content)
     return out.toString('utf8').trim()
-  }
-
-  /** Writes trees given as `git mktree -z` inputs (children before parents); returns their shas. */
-  async writeTrees(inputs: Buffer[]): Promise<string[]> {
-    if (inputs.length === 0) return []
-    const nul = Buffer.from([0])
-    const parts: Buffer[] = []
-    for (const input of inputs) parts.push(input, nul)
-    const out = await this.ok(['mktree', '-z', '--batch'], Buffer.concat(parts))
-    return out.toString('utf8').trim().split('\n')
   }
 
   async commitTree(tree: string, parents: string[], message: string, author: Ident, committer: Ident): Promise<string> {
@@ -370,7 +518,10 @@ export class BareRepo {
       }
     }
     chunks.push(Buffer.from('\nget-mark :1\ndone\n'))
-    const out = await this.ok(['fast-import', '--quiet', '--done', '--date-format=raw'], Buffer.concat(chunks))
+    const out = await this.ok(
+      ['-c', 'fastimport.unpackLimit=1000000', 'fast-import', '--quiet', '--done', '--date-format=raw'],
+      Buffer.concat(chunks)
+    )
     return out.toString('utf8').trim()
   }
 }

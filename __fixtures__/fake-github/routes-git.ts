@@ -1,7 +1,7 @@
 // Git Data API: refs, trees, blobs, commits.
 import type { Backend, RepoRecord, Verification } from './backend.js'
 import { BOT_EMAIL, BOT_NAME } from './git.js'
-import { isValidRefName, SHA_RE, typeOfMode, type Ident, type LsTreeEntry } from './git-store.js'
+import { blobSha, isValidRefName, parseCommit, SHA_RE, typeOfMode, type Ident, type LsTreeEntry } from './git-store.js'
 import {
   bodyObject,
   isObject,
@@ -144,23 +144,29 @@ export const gitRoutes: Route[] = [
       const sha = requireString(body, 'sha', DOCS.updateRef)
       const force = body.force === true
       return rec.git.mutex.run(async () => {
-        if (ref.startsWith('refs/heads/') && (await rec.git.ref(ref))) {
+        const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined
+        if (branch !== undefined && backend.faults.hasMoveBranch(rec.owner, rec.name, branch) && (await rec.git.readRef(ref))) {
           // "another pusher" got there first
-          const branch = ref.slice('refs/heads/'.length)
           for (const changes of backend.faults.takeMoveBranch(rec.owner, rec.name, branch)) {
             await backend.commitLocked(rec, branch, changes, 'Concurrent change (fake-github move-branch fault)')
           }
         }
         const old = await rec.git.ref(ref)
         if (!old) throw unprocessable('Reference does not exist', DOCS.updateRef)
-        const [info] = SHA_RE.test(sha) ? await rec.git.objectInfos([sha]) : [undefined]
-        if (!info) throw unprocessable('Object does not exist', DOCS.updateRef)
-        if (!force && old.sha !== sha && !(await rec.git.isAncestor(old.sha, sha))) {
-          throw unprocessable('Update is not a fast forward', DOCS.updateRef)
+        const obj = SHA_RE.test(sha) ? await rec.git.readObject(sha) : undefined
+        if (!obj || (branch !== undefined && obj.type !== 'commit')) {
+          throw unprocessable('Object does not exist', DOCS.updateRef)
         }
+        const fastForward =
+          force ||
+          old.sha === sha ||
+          (obj.type === 'commit' && parseCommit(sha, obj.content).parents.includes(old.sha)) ||
+          (await rec.git.isAncestor(old.sha, sha))
+        if (!fastForward) throw unprocessable('Update is not a fast forward', DOCS.updateRef)
         if (!(await rec.git.updateRef(ref, sha, old.sha))) {
           throw unprocessable('Update is not a fast forward', DOCS.updateRef)
         }
+        const info = obj
         rec.pushedAt = isoDate(now())
         return { status: 200, body: refJson(ctx.base, rec, ref, sha, info.type) }
       })
@@ -191,7 +197,7 @@ export const gitRoutes: Route[] = [
       if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.startsWith('-') || name.includes('..')) {
         throw notFound(DOCS.getTree)
       }
-      const sha = await rec.git.resolve(`${name}^{tree}`)
+      const sha = await rec.git.resolveTree(name)
       if (!sha) throw notFound(DOCS.getTree)
       // GitHub turns recursion on for any value of `recursive`, even 0 or false.
       const recursive = ctx.query.has('recursive')
@@ -356,23 +362,24 @@ async function createTree(ctx: RequestContext, backend: Backend) {
   checks.forEach((check, i) => {
     if (infos[i]?.type !== check.type) throw unprocessable('Invalid tree info', docs)
   })
-  if (contents.length > 0) {
-    const shas =
-      contents.length === 1
-        ? [await rec.git.writeBlob(contents[0]?.data ?? Buffer.alloc(0))]
-        : await rec.git.writeBlobs(contents.map(c => c.data))
-    contents.forEach((c, i) => {
-      const edit = edits[c.index]
-      if (edit?.entry) edit.entry.sha = shas[i] ?? ''
-    })
-  }
-  let sha: string
+  // Blob and tree ids are computed with git's algorithm; one `git unpack-objects` stores them all.
+  const blobShas = contents.map(c => blobSha(c.data))
+  contents.forEach((c, i) => {
+    const edit = edits[c.index]
+    if (edit?.entry) edit.entry.sha = blobShas[i] ?? ''
+  })
+  let tree: { sha: string; trees: Buffer[] }
   try {
-    sha = await editTree(rec.git, baseTree, edits)
+    tree = await editTree(rec.git, baseTree, edits)
   } catch (e) {
     if (e instanceof TreeEditError) throw unprocessable(e.message, docs)
     throw e
   }
+  await rec.git.writeObjects([
+    ...contents.map(c => ({ type: 'blob' as const, data: c.data })),
+    ...tree.trees.map(data => ({ type: 'tree' as const, data }))
+  ])
+  const sha = tree.sha
   const entries = await rec.git.lsTree(sha, false)
   const json = treeBody(ctx, rec, sha, entries, false)
   return { status: 201, body: json, headers: { location: json.url ?? '' } }
