@@ -385,6 +385,32 @@ describe('pull requests', () => {
   })
 })
 
+describe('git interop', () => {
+  it('keeps working after the repository is packed by hand (git gc) and answers under /api/v3', async () => {
+    await fake.createRepo('acme', 'packed', { files: { 'docs/a.md': 'a\n', 'b.bin': Buffer.from([0, 255]) } })
+    const dir = fake.repoDir('acme', 'packed')
+    await git(dir, ['gc', '--quiet'])
+    expect(await git(dir, ['count-objects', '-v'])).toMatch(/^count: 0$/m)
+    const P = '/repos/acme/packed'
+    const ref = await call('GET', `${P}/git/ref/heads/main`)
+    expect(ref.body.object.sha).toBe((await git(dir, ['rev-parse', 'main'])).trim())
+    const tree = await call('GET', `${P}/git/trees/main?recursive=1`)
+    expect(tree.body.tree.map((e: { path: string }) => e.path)).toEqual(['b.bin', 'docs', 'docs/a.md'])
+    const bin = tree.body.tree[0]
+    expect(bin.size).toBe(2)
+    expect(Buffer.from((await call('GET', `${P}/git/blobs/${bin.sha}`)).body.content, 'base64')).toEqual(Buffer.from([0, 255]))
+    const newTree = await call('POST', `${P}/git/trees`, { base_tree: tree.body.sha, tree: [{ path: 'docs/c.md', mode: '100644', type: 'blob', content: 'c' }] })
+    const commit = await call('POST', `${P}/git/commits`, { message: 'c', tree: newTree.body.sha, parents: [ref.body.object.sha] })
+    expect((await call('PATCH', `${P}/git/refs/heads/main`, { sha: commit.body.sha })).status).toBe(200)
+    expect(await git(dir, ['show', 'main:docs/c.md'])).toBe('c')
+    await git(dir, ['fsck', '--strict', '--no-progress'])
+
+    const ghes = await fetch(`${fake.url}/api/v3/orgs/acme/repos?per_page=1`, { headers: { authorization: 'token test-token' } })
+    expect(ghes.status).toBe(200)
+    expect(ghes.headers.get('link')).toContain(`<${fake.url}/api/v3/orgs/acme/repos?per_page=1&page=2>; rel="next"`)
+  })
+})
+
 describe('sample organisation', () => {
   it('seeds the codex with modes, a test branch and binary project files', async () => {
     expect(await fake.head('acme', 'codex.acme.io', 'test')).toBe(await fake.head('acme', 'codex.acme.io', 'main'))

@@ -6,7 +6,8 @@ import {
   runStatus,
   skippedProject,
   type ProjectResult,
-  type RunContext
+  type RunContext,
+  type RunStatus
 } from '../src/result.js'
 
 const STARTED = 1_700_000_000_000
@@ -38,7 +39,7 @@ function unchanged(project: string): ProjectResult {
 }
 
 describe('runStatus', () => {
-  it.each([
+  it.each<[number, number, RunStatus]>([
     [5, 0, 'success'],
     [0, 0, 'success'],
     [1, 0, 'success'],
@@ -50,7 +51,7 @@ describe('runStatus', () => {
     [0, 1, 'failure'], // every attempted project failed
     [0, 7, 'failure'],
     [99, 1, 'partial_success']
-  ] as const)('%i succeeded, %i failed -> %s', (succeeded, failed, status) => {
+  ])('%i succeeded, %i failed -> %s', (succeeded, failed, status) => {
     expect(runStatus(succeeded, failed)).toBe(status)
   })
 })

@@ -156,6 +156,20 @@ function parseBatch(out: Buffer, count: number, withContent: boolean): (GitObjec
   return results
 }
 
+/** Like Promise.all(items.map(fn)) with at most `limit` calls in flight (keeps file handles bounded). */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
 function quotePath(path: string): string {
   return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
 }
@@ -348,7 +362,7 @@ export class BareRepo {
   private async readMany(specs: string[], full: boolean): Promise<(GitObject | undefined)[]> {
     if (specs.length === 0) return []
     if (specs.some(s => s.includes('\n'))) throw new Error('object name contains a newline')
-    const results = await Promise.all(specs.map(s => (SHA_RE.test(s) ? this.loose(s, full) : undefined)))
+    const results = await mapLimit(specs, 32, s => (SHA_RE.test(s) ? this.loose(s, full) : Promise.resolve(undefined)))
     const misses = specs.map((s, i) => (results[i] ? -1 : i)).filter(i => i !== -1)
     if (misses.length > 0) {
       const args = ['cat-file', full ? '--batch' : '--batch-check']
@@ -398,7 +412,7 @@ export class BareRepo {
       if (tree?.type !== 'tree') return false
       const raw = parseRawTree(tree.content)
       const blobs = raw.filter(e => typeOfMode(e.mode) === 'blob')
-      const infos = await Promise.all(blobs.map(e => this.loose(e.sha, false)))
+      const infos = await mapLimit(blobs, 32, e => this.loose(e.sha, false))
       if (infos.some(i => !i)) return false
       const sizes = new Map(blobs.map((e, i) => [e.sha, infos[i]?.size ?? 0]))
       for (const e of raw) {
@@ -443,7 +457,7 @@ export class BareRepo {
     if (objects.length === 0) return []
     const shas = objects.map(o => objectSha(o.type, o.data))
     await this.ok(['unpack-objects', '-q'], buildPack(objects))
-    const stored = await Promise.all(shas.map(sha => this.loose(sha, false)))
+    const stored = await this.objectInfos(shas)
     stored.forEach((obj, i) => {
       if (obj?.type !== objects[i]?.type) throw new Error(`git did not store ${objects[i]?.type} ${shas[i]}`)
     })
