@@ -18,7 +18,12 @@ export const DIST_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.
  * Runs the bundled action the way the runner does: a node process with INPUT_* variables, and
  * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files that it reads back.
  */
-export async function runAction(apiUrl: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+export async function runAction(
+  apiUrl: string,
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = []
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'codex-sync-run-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
@@ -36,16 +41,16 @@ export async function runAction(apiUrl: string, inputs: Record<string, string>, 
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   try {
-    const { code, stdout, stderr } = await spawnNode(DIST_ENTRY, env, dir)
+    const { code, stdout, stderr } = await spawnNode([...nodeArgs, DIST_ENTRY], env, dir)
     return { code, stdout, stderr, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-function spawnNode(entry: string, env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnNode(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [entry], { env, cwd })
+    const child = spawn(process.execPath, args, { env, cwd })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))
