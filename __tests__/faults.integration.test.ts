@@ -55,6 +55,26 @@ describe('GitHub faults, limits and scale', () => {
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/c.md')).toBe('c\n')
   })
 
+  test('slow answers only make the run slower', async () => {
+    fake.addFault({ kind: 'latency', ms: 30 })
+    await fake.commit(ORG, 'api', 'main', { 'docs/slow.md': 'slow\n' })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    expect(result.status).toBe('success')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/slow.md')).toBe('slow\n')
+  })
+
+  test('an archived project that is not skipped fails with a resolution', async () => {
+    await fake.createRepo(ORG, 'frozen', { archived: true, files: { 'README.md': 'frozen\n' } })
+    await fake.commit(ORG, CODEX, 'test', { '.github/codex-sync.yml': 'deletion_threshold: 100\nrepositories: { skip_archived: false }\n' })
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'frozen' })
+
+    const frozen = projectResult(result, 'frozen')
+    expect(frozen.status).toBe('failed')
+    expect(frozen.resolution).toMatch(/archived/)
+    expect(await fake.text(ORG, 'frozen', 'main', '.codex/docs/all.md')).toBeUndefined()
+    await fake.commit(ORG, CODEX, 'test', { '.github/codex-sync.yml': 'deletion_threshold: 100\n' })
+  })
+
   test('a bad token stops the run with a resolution', async () => {
     const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, token: 'wrong' })
     expect(result.status).toBe('failure')
@@ -91,7 +111,7 @@ describe('GitHub faults, limits and scale', () => {
 
     const pages = fake.log.filter(entry => entry.path === `/orgs/${ORG}/repos`)
     expect(pages.length).toBeGreaterThanOrEqual(2)
-    expect(result.total_projects).toBe(MANY + 3)
+    expect(result.total_projects).toBe(MANY + 4) // api, web, big, frozen and the svc-* repositories
     expect(result.projects.filter(project => project.reason === 'empty repository').map(project => project.project)).toEqual([
       'svc-100',
       'svc-101',

@@ -81,6 +81,11 @@ describe('push-docs', () => {
       '.codex/projects/api/docs/api-guide.md'
     ])
     expect(writes(fake).filter(entry => entry.path.includes(`/repos/${ORG}/${CODEX}/`))).toEqual([])
+    // The codex is read once per run, not once per project: one recursive tree, each blob once.
+    const codexReads = fake.log.filter(entry => entry.method === 'GET' && entry.path.startsWith(`/repos/${ORG}/${CODEX}/git/`))
+    expect(codexReads.filter(entry => entry.path.includes('/git/trees/') && 'recursive' in entry.query)).toHaveLength(1)
+    const blobReads = codexReads.filter(entry => entry.path.includes('/git/blobs/')).map(entry => entry.path)
+    expect(new Set(blobReads).size).toBe(blobReads.length)
     expect(log.warnings).toEqual([expect.objectContaining({ properties: expect.objectContaining({ file: 'docs/broken.md' }) })])
   })
 

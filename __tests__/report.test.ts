@@ -3,29 +3,11 @@ import { describe, expect, it } from '@jest/globals'
 import { load } from 'js-yaml'
 import { outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
 import { buildResult, failedProject, fatalResult, skippedProject, type ProjectResult, type RunContext, type RunResult } from '../src/result.js'
+import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
-const STARTED = 1_700_000_000_000
-const context: RunContext = {
-  mode: 'push-docs',
-  organization: 'acme',
-  codexRepository: 'codex.acme.io',
-  environment: 'prod',
-  codexBranch: 'main',
-  dryRun: false,
-  startedAt: STARTED
-}
+const context: RunContext = runContext({ mode: 'push-docs', environment: 'prod', codexBranch: 'main' })
 
-function synced(project: string, added: number, modified: number, deleted: number): ProjectResult {
-  return {
-    project,
-    status: 'synced',
-    files_added: added,
-    files_modified: modified,
-    files_deleted: deleted,
-    commit_sha: 'abc123',
-    commit_url: `https://github.com/acme/${project}/commit/abc123`
-  }
-}
+const synced = syncedProject
 
 const projects: ProjectResult[] = [
   synced('api', 3, 1, 2),
@@ -114,7 +96,7 @@ describe('summaryMarkdown', () => {
   it('has one row per project, in name order, with status, counts and details', () => {
     const rows = tableRows(markdown, '| project | status |').map(cells)
     expect(rows.map(row => row[0])).toEqual(['api', 'billing', 'docs', 'old', 'web'])
-    expect(rows[0]).toEqual(['api', 'synced', '3', '1', '2', 'https://github.com/acme/api/commit/abc123'])
+    expect(rows[0]).toEqual(['api', 'synced', '3', '1', '2', 'https://github.com/acme/api/commit/sha-api'])
     expect(rows[1]?.slice(0, 2)).toEqual(['billing', 'failed'])
     expect(rows[1]?.[5]).toContain('Deletion threshold exceeded')
     expect(rows[2]?.slice(0, 5)).toEqual(['docs', 'unchanged', '0', '0', '0'])

@@ -9,30 +9,11 @@ import {
   type RunContext,
   type RunStatus
 } from '../src/result.js'
+import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
-const STARTED = 1_700_000_000_000
+const context: RunContext = runContext()
 
-const context: RunContext = {
-  mode: 'pull-docs',
-  organization: 'acme',
-  codexRepository: 'codex.acme.io',
-  environment: 'test',
-  codexBranch: 'test',
-  dryRun: false,
-  startedAt: STARTED
-}
-
-function synced(project: string, added: number, modified: number, deleted: number): ProjectResult {
-  return {
-    project,
-    status: 'synced',
-    files_added: added,
-    files_modified: modified,
-    files_deleted: deleted,
-    commit_sha: `sha-${project}`,
-    commit_url: `https://github.com/acme/${project}/commit/sha-${project}`
-  }
-}
+const synced = syncedProject
 
 function unchanged(project: string): ProjectResult {
   return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }

@@ -32819,8 +32819,8 @@ class GitData {
             addFiles(files, root.tree, '');
         return { treeSha: root.sha, files };
     }
-    /** One file by path, walking the folders without listing the whole tree; undefined when absent. */
-    async readFile(repo, treeish, path) {
+    /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
+    async findFile(repo, treeish, path) {
         const segments = path.split('/').filter(Boolean);
         let tree = treeish;
         for (const [index, segment] of segments.entries()) {
@@ -32830,11 +32830,11 @@ class GitData {
                 throw error;
             });
             const entry = level?.tree.find(candidate => candidate.path === segment);
-            if (!entry?.sha)
+            if (!entry?.sha || !entry.mode)
                 return undefined;
-            const last = index === segments.length - 1;
-            if (last)
-                return entry.type === 'blob' ? this.readBlob(repo, entry.sha) : undefined;
+            if (index === segments.length - 1) {
+                return entry.type === 'blob' ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size } : undefined;
+            }
             if (entry.type !== 'tree')
                 return undefined;
             tree = entry.sha;
@@ -50174,15 +50174,18 @@ async function resolveCodex(git, repositories, settings) {
  */
 async function readCodex(git, codex, settings, log) {
     try {
-        const parse = (text, ref) => parseConfig(text?.toString('utf8'), settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
-        let config = parse(await git.readFile(codex.name, codex.defaultBranch, settings.configPath), codex.defaultBranch);
+        const textOf = async (file) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8');
+        const parse = (text, ref) => parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
+        const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath);
+        const defaultText = await textOf(onDefault);
+        let config = parse(defaultText, codex.defaultBranch);
         const branch = branchForEnvironment(config, settings.environment);
         let snapshot = await git.readBranch(codex.name, branch);
         if (!snapshot)
             snapshot = await startEnvironmentBranch(git, codex, branch, settings, log);
         else if (branch !== codex.defaultBranch) {
-            const file = snapshot.files.get(settings.configPath);
-            config = parse(file && (await git.readBlob(codex.name, file.sha)), branch);
+            const onBranch = snapshot.files.get(settings.configPath);
+            config = parse(onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch), branch);
         }
         return { config, branch, snapshot };
     }

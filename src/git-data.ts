@@ -123,8 +123,8 @@ export class GitData {
     return { treeSha: root.sha, files }
   }
 
-  /** One file by path, walking the folders without listing the whole tree; undefined when absent. */
-  async readFile(repo: string, treeish: string, path: string): Promise<Buffer | undefined> {
+  /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
+  async findFile(repo: string, treeish: string, path: string): Promise<TreeFile | undefined> {
     const segments = path.split('/').filter(Boolean)
     let tree = treeish
     for (const [index, segment] of segments.entries()) {
@@ -133,9 +133,10 @@ export class GitData {
         throw error
       })
       const entry = level?.tree.find(candidate => candidate.path === segment)
-      if (!entry?.sha) return undefined
-      const last = index === segments.length - 1
-      if (last) return entry.type === 'blob' ? this.readBlob(repo, entry.sha) : undefined
+      if (!entry?.sha || !entry.mode) return undefined
+      if (index === segments.length - 1) {
+        return entry.type === 'blob' ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size } : undefined
+      }
       if (entry.type !== 'tree') return undefined
       tree = entry.sha
     }

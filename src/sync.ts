@@ -1,7 +1,7 @@
 import { branchForEnvironment, parseConfig, type Config } from './config.js'
 import { classifyProjects, findCodex, type ProjectEntry } from './discover.js'
 import { explain, SetupError } from './errors.js'
-import { EmptyRepositoryError, GitData, type Repository, type Snapshot } from './git-data.js'
+import { EmptyRepositoryError, GitData, type Repository, type Snapshot, type TreeFile } from './git-data.js'
 import type { Log } from './log.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import { pullDocs } from './pull-docs.js'
@@ -104,15 +104,18 @@ async function readCodex(
   log: Log
 ): Promise<{ config: Config; branch: string; snapshot: Snapshot }> {
   try {
-    const parse = (text: Buffer | undefined, ref: string) =>
-      parseConfig(text?.toString('utf8'), settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
-    let config = parse(await git.readFile(codex.name, codex.defaultBranch, settings.configPath), codex.defaultBranch)
+    const textOf = async (file: TreeFile | undefined) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8')
+    const parse = (text: string | undefined, ref: string) =>
+      parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
+    const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
+    const defaultText = await textOf(onDefault)
+    let config = parse(defaultText, codex.defaultBranch)
     const branch = branchForEnvironment(config, settings.environment)
     let snapshot = await git.readBranch(codex.name, branch)
     if (!snapshot) snapshot = await startEnvironmentBranch(git, codex, branch, settings, log)
     else if (branch !== codex.defaultBranch) {
-      const file = snapshot.files.get(settings.configPath)
-      config = parse(file && (await git.readBlob(codex.name, file.sha)), branch)
+      const onBranch = snapshot.files.get(settings.configPath)
+      config = parse(onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch), branch)
     }
     return { config, branch, snapshot }
   } catch (error) {

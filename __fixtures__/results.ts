@@ -1,0 +1,28 @@
+import type { ProjectResult, RunContext } from '../src/result.js'
+
+export const STARTED = 1_700_000_000_000
+
+export function runContext(overrides: Partial<RunContext> = {}): RunContext {
+  return {
+    mode: 'pull-docs',
+    organization: 'acme',
+    codexRepository: 'codex.acme.io',
+    environment: 'test',
+    codexBranch: 'test',
+    dryRun: false,
+    startedAt: STARTED,
+    ...overrides
+  }
+}
+
+export function syncedProject(project: string, added: number, modified: number, deleted: number): ProjectResult {
+  return {
+    project,
+    status: 'synced',
+    files_added: added,
+    files_modified: modified,
+    files_deleted: deleted,
+    commit_sha: `sha-${project}`,
+    commit_url: `https://github.com/acme/${project}/commit/sha-${project}`
+  }
+}
