@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { load } from 'js-yaml'
-import { outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
+import { MAX_SUMMARY_ROWS, outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
 import { buildResult, failedProject, fatalResult, skippedProject, type ProjectResult, type RunContext, type RunResult } from '../src/result.js'
 import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
@@ -191,5 +191,24 @@ describe('stepFails', () => {
   it('never fails on success', () => {
     expect(stepFails(withStatus('success'), false)).toBe(false)
     expect(stepFails(withStatus('success'), true)).toBe(false)
+  })
+})
+
+describe('summaryMarkdown for a large organisation', () => {
+  it('lists only synced and failed projects past MAX_SUMMARY_ROWS, and says how many it left out', () => {
+    const many: ProjectResult[] = Array.from({ length: MAX_SUMMARY_ROWS + 5 }, (_, index) => ({
+      project: `svc-${String(index).padStart(5, '0')}`,
+      status: 'unchanged',
+      files_added: 0,
+      files_modified: 0,
+      files_deleted: 0
+    }))
+    many.push(synced('changed', 1, 0, 0), failedProject('broken', 'Boom', 'Fix it'))
+    const markdown = summaryMarkdown(buildResult(context, many, 1, STARTED))
+
+    expect(markdown).toContain('| changed | synced |')
+    expect(markdown).toContain('| broken | failed |')
+    expect(markdown).not.toContain('| svc-00000 |')
+    expect(markdown).toContain(`${MAX_SUMMARY_ROWS + 5} unchanged or skipped projects are not listed`)
   })
 })

@@ -29166,10 +29166,13 @@ function summaryMarkdown(result) {
     if (result.error)
         lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '');
     if (result.projects.length > 0) {
+        const { listed, unlisted } = rowsToList(result.projects);
         lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
-        for (const project of result.projects)
+        for (const project of listed)
             lines.push(projectRow(project));
         lines.push('');
+        if (unlisted > 0)
+            lines.push(`${unlisted} unchanged or skipped projects are not listed here; the \`result\` output has every project.`, '');
     }
     if (result.failures.length > 0) {
         lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |');
@@ -29178,6 +29181,14 @@ function summaryMarkdown(result) {
         lines.push('');
     }
     return lines.join('\n');
+}
+/** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
+const MAX_SUMMARY_ROWS = 1000;
+function rowsToList(projects) {
+    if (projects.length <= MAX_SUMMARY_ROWS)
+        return { listed: projects, unlisted: 0 };
+    const listed = projects.filter(project => project.status === 'synced' || project.status === 'failed');
+    return { listed, unlisted: projects.length - listed.length };
 }
 function projectRow(project) {
     return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`;
