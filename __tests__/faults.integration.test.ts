@@ -12,7 +12,7 @@ describe('GitHub faults, limits and scale', () => {
   beforeAll(async () => {
     fake = await FakeGitHub.start({
       treeEntryLimit: 12,
-      tokens: { [TOKEN]: { write: 'all' }, 'read-mostly': { write: [`${ORG}/${CODEX}`, `${ORG}/api`] } }
+      tokens: { [TOKEN]: { write: 'all' }, ghs_installation: { write: 'all' }, 'read-mostly': { write: [`${ORG}/${CODEX}`, `${ORG}/api`] } }
     })
     await fake.createRepo(ORG, CODEX, {
       files: { '.github/codex-sync.yml': 'deletion_threshold: 100\n', 'docs/all.md': '---\ncodex_sync_include: [*]\n---\nall\n' }
@@ -73,6 +73,32 @@ describe('GitHub faults, limits and scale', () => {
     expect(frozen.resolution).toMatch(/archived/)
     expect(await fake.text(ORG, 'frozen', 'main', '.codex/docs/all.md')).toBeUndefined()
     await fake.commit(ORG, CODEX, 'test', { '.github/codex-sync.yml': 'deletion_threshold: 100\n' })
+  })
+
+  test('an App installation token discovers the repositories of its installation', async () => {
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, token: 'ghs_installation', dry_run: 'true' })
+
+    expect(result.status).toBe('success')
+    expect(fake.log.some(entry => entry.path === '/installation/repositories')).toBe(true)
+    expect(fake.log.some(entry => entry.path === `/orgs/${ORG}/repos`)).toBe(false)
+    expect(projectResult(result, 'api').status).not.toBe('failed')
+  })
+
+  test('a conflict that is not an empty repository fails the project instead of skipping it', async () => {
+    fake.addFault({ kind: 'status', status: 409, message: 'Conflict', times: 1, match: { method: 'GET', path: /\/repos\/acme\/web\/git\/trees\// } })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'web', dry_run: 'true' })
+    expect(projectResult(result, 'web').status).toBe('failed')
+  })
+
+  test('a codex read failing before the first project is a failure result, not a crash', async () => {
+    fake.addFault({ kind: 'status', status: 404, times: 1, match: { method: 'GET', path: /\/repos\/acme\/codex\.acme\.io\/git\/blobs\// } })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(result.status).toBe('failure')
+    expect(result.error).toBeTruthy()
+    expect(result.resolution).toBeTruthy()
+    expect(writes(fake)).toEqual([])
   })
 
   test('a bad token stops the run with a resolution', async () => {

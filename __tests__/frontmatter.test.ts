@@ -107,3 +107,9 @@ describe('readRoutingFrontmatter', () => {
     expect(readRoutingFrontmatter(markdown)).toEqual({ include: ['*'] })
   })
 })
+
+describe('readRoutingFrontmatter with an unclosed list', () => {
+  it('reports the YAML error instead of reading a pattern such as "[*"', () => {
+    expect(() => readRoutingFrontmatter('---\ncodex_sync_include: [*\ntitle: broken\n---\nbody\n')).toThrow(FrontmatterError)
+  })
+})

@@ -20,7 +20,7 @@ async function seedCodex(name = CODEX, config = CONFIG) {
 
 describe('pull-docs', () => {
   beforeAll(async () => {
-    fake = await FakeGitHub.start()
+    fake = await FakeGitHub.start({ tokens: { 'test-token': { write: 'all' }, 'read-only': { write: 'none' } } })
     await seedCodex()
     await fake.createRepo(ORG, 'api', {
       files: {
@@ -170,6 +170,16 @@ describe('pull-docs', () => {
     expect(projectResult(result, 'web').commit_sha).toBe(api.commit_sha)
     const commit = await fake.commitInfo(ORG, CODEX, api.commit_sha as string)
     expect(commit.parents).toEqual([before])
+  })
+
+  test('when the single codex commit fails, projects with changes fail and the others keep their status', async () => {
+    await fake.commit(ORG, 'api', 'main', { 'docs/single.md': 'two\n' })
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, codex_commit: 'single', token: 'read-only' })
+
+    expect(projectResult(result, 'api').status).toBe('failed')
+    expect(projectResult(result, 'api').resolution).toMatch(/Contents: read and write/)
+    expect(projectResult(result, 'web').status).toBe('unchanged')
+    expect(result.commits_created).toBe(0)
   })
 
   test('an invalid config stops the run before any write and names the key', async () => {

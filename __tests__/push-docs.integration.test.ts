@@ -134,6 +134,17 @@ describe('push-docs', () => {
     await fake.commit(ORG, 'worker', 'main', Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map(name => [`.codex/old/${name}.md`, null])))
   })
 
+  test('a file whose frontmatter breaks keeps its copies in projects until it is fixed', async () => {
+    const good = await fake.text(ORG, CODEX, 'test', 'docs/all.md')
+    await fake.commit(ORG, CODEX, 'test', { 'docs/all.md': doc('codex_sync_include: [*\ntitle: broken') })
+    const { result, log } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'api' })
+
+    expect(result.status).toBe('success')
+    expect(await fake.text(ORG, 'api', 'main', '.codex/docs/all.md')).toBe(good)
+    expect(log.warnings.map(warning => warning.properties?.file)).toContain('docs/all.md')
+    await fake.commit(ORG, CODEX, 'test', { 'docs/all.md': good ?? '' })
+  })
+
   test('a missing environment branch fails the run with a resolution and writes nothing', async () => {
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, environment: 'staging' })
@@ -166,5 +177,12 @@ describe('push-docs', () => {
     const third = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
     expect(projectResult(third.result, 'worker')).toMatchObject({ status: 'unchanged', pull_request_url: worker.pull_request_url })
     expect(writes(fake)).toEqual([])
+  })
+  test('an open pull request that the default branch no longer needs is closed', async () => {
+    await fake.commit(ORG, CODEX, 'test', { 'docs/pr.md': null })
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
+
+    expect(projectResult(result, 'worker').status).toBe('unchanged')
+    expect(fake.pulls(ORG, 'worker').map(pull => pull.state)).toEqual(['closed'])
   })
 })

@@ -35,31 +35,38 @@ export function isInlineText(content: Buffer): boolean {
   return isUtf8(content) && !content.includes(0)
 }
 
+/** Tree entries sent in one request: bounds the request size and the contents held in memory. */
+export const TREE_BATCH = 300
+
 /**
- * The tree changes that apply the plans to a repository. A blob the repository already has is
- * referenced by sha; text goes inline; only binary files are uploaded as blobs (byte for byte).
+ * Writes the tree that applies the plans to `base`, on GitHub's base_tree, in batches of TREE_BATCH
+ * changes. A blob the repository already has is referenced by sha; text goes inline; only binary
+ * files are uploaded as blobs (byte for byte). Returns the new tree's sha.
  */
-export async function treeChanges(
+export async function writeTree(
   git: GitData,
   content: ContentSource,
-  targetRepo: string,
-  targetFiles: FileMap,
+  repo: string,
+  base: { treeSha: string; files: FileMap },
   plans: FilePlan[]
-): Promise<TreeChange[]> {
+): Promise<string> {
   let present: Set<string> | undefined
   const isPresent = (sha: string) => {
-    present ??= new Set([...targetFiles.values()].filter(file => file.type === 'blob').map(file => file.sha))
+    present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha))
     return present.has(sha)
   }
-  const writes = plans.flatMap(plan => [...plan.added, ...plan.modified])
-  const written = await Promise.all(
-    writes.map(async (file): Promise<TreeChange> => {
-      if (isPresent(file.sha)) return { path: file.path, mode: file.mode, sha: file.sha }
-      const bytes = await content.read(file.source.repo, file.sha)
-      if (isInlineText(bytes)) return { path: file.path, mode: file.mode, content: bytes.toString('utf8') }
-      return { path: file.path, mode: file.mode, sha: await git.createBlob(targetRepo, bytes) }
-    })
-  )
-  const deleted = plans.flatMap(plan => plan.deleted.map((file): TreeChange => ({ path: file.path, mode: file.mode, sha: null })))
-  return [...written, ...deleted]
+  const written = plans.flatMap(plan => [...plan.added, ...plan.modified]).map(file => async (): Promise<TreeChange> => {
+    if (isPresent(file.sha)) return { path: file.path, mode: file.mode, sha: file.sha }
+    const bytes = await content.read(file.source.repo, file.sha)
+    if (isInlineText(bytes)) return { path: file.path, mode: file.mode, content: bytes.toString('utf8') }
+    return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) }
+  })
+  const deleted = plans.flatMap(plan => plan.deleted).map(file => async (): Promise<TreeChange> => ({ path: file.path, mode: file.mode, sha: null }))
+  const changes = [...written, ...deleted]
+  let tree = base.treeSha
+  for (let start = 0; start < changes.length; start += TREE_BATCH) {
+    const batch = await Promise.all(changes.slice(start, start + TREE_BATCH).map(change => change()))
+    tree = await git.createTree(repo, tree, batch)
+  }
+  return tree
 }

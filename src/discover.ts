@@ -1,7 +1,7 @@
 import type { Config } from './config.js'
 import { SetupError } from './errors.js'
 import type { Repository } from './git-data.js'
-import { selectName } from './globs.js'
+import { matchesAny, nameMatcher, sameName } from './globs.js'
 import type { Settings } from './settings.js'
 import { inShard } from './shard.js'
 
@@ -18,8 +18,6 @@ export interface ProjectList {
 }
 
 const CODEX_NAME = /^codex\./i
-
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /** The codex named in settings, else the only repository named `codex.*`. */
 export function findCodex(repositories: Repository[], named: string | undefined, organization: string): Repository | undefined {
@@ -40,22 +38,31 @@ export function findCodex(repositories: Repository[], named: string | undefined,
 
 /** Every repository but the codex is a project; each is kept or skipped with a reason. */
 export function classifyProjects(repositories: Repository[], codex: Repository, settings: Settings, config: Config): ProjectList {
+  const filters: Filters = {
+    selected: nameMatcher(settings.include, settings.exclude),
+    topic: matchesAny(config.repositories.topics, { ignoreCase: true })
+  }
   const projects = repositories
     .filter(repository => !sameName(repository.name, codex.name))
-    .map(repository => ({ repository, skip: skipReason(repository, settings, config) }))
+    .map(repository => ({ repository, skip: skipReason(repository, settings, config, filters) }))
   const missingTargets = settings.targetRepositories.filter(
     target => !projects.some(entry => sameName(entry.repository.name, target))
   )
   return { projects, missingTargets }
 }
 
-function skipReason(repository: Repository, settings: Settings, config: Config): string | undefined {
+interface Filters {
+  selected: (name: string) => boolean
+  topic: (topic: string) => boolean
+}
+
+function skipReason(repository: Repository, settings: Settings, config: Config, filters: Filters): string | undefined {
   const { name } = repository
   const targets = settings.targetRepositories
   if (targets.length > 0 && !targets.some(target => sameName(target, name))) return 'not in target_repository'
-  if (!selectName(name, settings.include, settings.exclude)) return 'excluded by include/exclude'
+  if (!filters.selected(name)) return 'excluded by include/exclude'
   const topics = config.repositories.topics
-  if (topics.length > 0 && !repository.topics.some(topic => topics.includes(topic))) {
+  if (topics.length > 0 && !repository.topics.some(filters.topic)) {
     return `excluded: no topic of ${topics.join(', ')}`
   }
   if (repository.archived && config.repositories.skipArchived) return 'archived'

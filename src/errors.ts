@@ -1,6 +1,7 @@
 import { ConfigError } from './config.js'
-import { EmptyRepositoryError, messageOf, statusOf } from './git-data.js'
+import { BranchNotFoundError, EmptyRepositoryError, messageOf, statusOf } from './git-data.js'
 import { InputError } from './settings.js'
+import { BranchMovedError } from './writer.js'
 
 /** A problem that stops the run before any write, with what the user should do about it. */
 export class SetupError extends Error {
@@ -27,6 +28,12 @@ export function explain(error: unknown, subject: string): Explained {
   }
   if (error instanceof InputError) return { error: message, resolution: `Correct the '${error.input}' input of the workflow step.` }
   if (error instanceof EmptyRepositoryError) return { error: message, resolution: `Push a first commit to ${subject}, or exclude it.` }
+  if (error instanceof BranchNotFoundError) {
+    return { error: message, resolution: `Check the default branch of ${error.repository} in its settings, or exclude the repository.` }
+  }
+  if (error instanceof BranchMovedError) {
+    return { error: message, resolution: 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).' }
+  }
   return explainStatus(statusOf(error), message, subject)
 }
 
@@ -36,6 +43,9 @@ function explainStatus(status: number | undefined, message: string, subject: str
       return { error: 'Bad credentials: GitHub rejected the token', resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' }
     case 403:
       if (/archived/i.test(message)) return { error: message, resolution: `${subject} is archived and read-only: unarchive it or exclude it.` }
+      if (/SAML|SSO/i.test(message)) {
+        return { error: message, resolution: 'Authorize the token for the organisation\'s SAML single sign-on (or use a GitHub App installation token).' }
+      }
       if (/rate limit/i.test(message)) {
         return { error: message, resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.' }
       }

@@ -104,6 +104,8 @@ function quoteRoutingGlobs(text: string): string {
 function quoteValue(value: string): string {
   const [, body = '', comment = ''] = TRAILING_COMMENT.exec(value) ?? []
   const trimmed = body.trim()
+  // An unclosed list stays as written: it is a YAML error to report, not a pattern like "[*".
+  if (/^[[{]/.test(trimmed) !== /[\]}]$/.test(trimmed)) return value
   const isFlowList = trimmed.startsWith('[') && trimmed.endsWith(']')
   const items = isFlowList ? trimmed.slice(1, -1).split(',') : [trimmed]
   if (!items.some(needsQuotes)) return value

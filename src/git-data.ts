@@ -1,3 +1,4 @@
+import { sameName } from './globs.js'
 import type { Octokit } from './octokit.js'
 
 /** One entry of a repository tree that is not a folder: a file, a symlink or a submodule. */
@@ -50,6 +51,16 @@ export class EmptyRepositoryError extends Error {
   }
 }
 
+export class BranchNotFoundError extends Error {
+  constructor(
+    readonly repository: string,
+    readonly branch: string
+  ) {
+    super(`Branch '${branch}' of ${repository} does not exist.`)
+    this.name = 'BranchNotFoundError'
+  }
+}
+
 export function statusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'status' in error) {
     const status = (error as { status: unknown }).status
@@ -71,12 +82,16 @@ export class GitData {
     readonly owner: string
   ) {}
 
-  async listRepositories(): Promise<Repository[]> {
-    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-      org: this.owner,
-      type: 'all',
-      per_page: 100
-    })
+  /**
+   * The organisation's repositories. An App installation may be granted only some of them: its
+   * token lists those, so that no project outside the installation is attempted.
+   */
+  async listRepositories(source: 'organization' | 'installation'): Promise<Repository[]> {
+    if (source === 'installation') {
+      const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })
+      return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository)
+    }
+    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.owner, type: 'all', per_page: 100 })
     return repos.map(toRepository)
   }
 
@@ -103,22 +118,28 @@ export class GitData {
     }
   }
 
-  /** Head commit and full file list of a branch, or undefined when the branch does not exist. */
-  async readBranch(repo: string, branch: string): Promise<Snapshot | undefined> {
+  /**
+   * Head commit and file list of a branch, or undefined when the branch does not exist. With
+   * `folders`, only files below them are sure to be listed (see readTree).
+   */
+  async readBranch(repo: string, branch: string, folders?: readonly string[]): Promise<Snapshot | undefined> {
     const commitSha = await this.branchHead(repo, branch)
     if (commitSha === undefined) return undefined
-    const { treeSha, files } = await this.readTree(repo, commitSha)
+    const { treeSha, files } = await this.readTree(repo, commitSha, folders)
     return { commitSha, treeSha, files }
   }
 
   /**
    * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
-   * short (`truncated`) is completed by walking the sub-trees one by one.
+   * short (`truncated`) is completed by walking the sub-trees one by one — only those that lead to
+   * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
+   * requests when only one folder of it matters.
    */
-  async readTree(repo: string, treeish: string): Promise<{ treeSha: string; files: FileMap }> {
+  async readTree(repo: string, treeish: string, folders?: readonly string[]): Promise<{ treeSha: string; files: FileMap }> {
     const files: FileMap = new Map()
     const root = await this.getTree(repo, treeish, true)
-    if (root.truncated) await this.walkTree(repo, root.sha, '', files)
+    const wanted = folders ? (path: string) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder)) : () => true
+    if (root.truncated) await this.walkTree(repo, root.sha, '', files, wanted)
     else addFiles(files, root.tree, '')
     return { treeSha: root.sha, files }
   }
@@ -163,7 +184,7 @@ export class GitData {
   }
 
   async createTree(repo: string, baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
-    const tree = changes.map(change => ({ ...change, type: 'blob' as const, mode: change.mode as '100644' }))
+    const tree = changes.map(change => ({ ...change, type: entryType(change.mode), mode: change.mode as '100644' }))
     const { data } = await this.guard(repo, () =>
       this.octokit.rest.git.createTree({ owner: this.owner, repo, tree, ...(baseTree ? { base_tree: baseTree } : {}) })
     )
@@ -189,30 +210,50 @@ export class GitData {
     }
   }
 
+  /**
+   * Creates a branch. A retried request whose first attempt did succeed answers "Reference already
+   * exists": that is success when the branch points at the commit asked for.
+   */
   async createBranch(repo: string, branch: string, sha: string): Promise<void> {
-    await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/heads/${branch}`, sha })
+    try {
+      await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/heads/${branch}`, sha })
+    } catch (error) {
+      if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha) return
+      throw error
+    }
   }
 
-  async findOpenPullRequest(repo: string, head: string, base: string): Promise<PullRequest | undefined> {
+  /** The open pull request from a branch of this repository, whatever its base. */
+  async findOpenPullRequest(repo: string, head: string): Promise<PullRequest | undefined> {
     const { data } = await this.octokit.rest.pulls.list({
       owner: this.owner,
       repo,
       state: 'open',
       head: `${this.owner}:${head}`,
-      base,
       per_page: 1
     })
     const pull = data[0]
     return pull ? { number: pull.number, url: pull.html_url } : undefined
   }
 
+  /** Opens a pull request; one that a retried request already opened is found and returned. */
   async openPullRequest(repo: string, pull: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
-    const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
-    return { number: data.number, url: data.html_url }
+    try {
+      const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
+      return { number: data.number, url: data.html_url }
+    } catch (error) {
+      const existing = statusOf(error) === 422 ? await this.findOpenPullRequest(repo, pull.head) : undefined
+      if (existing) return existing
+      throw error
+    }
   }
 
   async updatePullRequest(repo: string, number: number, pull: { title: string; body: string }): Promise<void> {
     await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull })
+  }
+
+  async closePullRequest(repo: string, number: number, body: string): Promise<void> {
+    await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, state: 'closed', body })
   }
 
   private async getTree(repo: string, treeish: string, recursive: boolean) {
@@ -228,24 +269,25 @@ export class GitData {
   }
 
   /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
-  private async walkTree(repo: string, treeSha: string, prefix: string, files: FileMap): Promise<void> {
+  private async walkTree(repo: string, treeSha: string, prefix: string, files: FileMap, wanted: (folder: string) => boolean): Promise<void> {
     const level = await this.getTree(repo, treeSha, false)
     addFiles(files, level.tree, prefix)
     for (const entry of level.tree) {
       if (entry.type !== 'tree' || !entry.sha || !entry.path) continue
       const subPrefix = `${prefix}${entry.path}/`
+      if (!wanted(subPrefix)) continue
       const sub = await this.getTree(repo, entry.sha, true)
-      if (sub.truncated) await this.walkTree(repo, entry.sha, subPrefix, files)
+      if (sub.truncated) await this.walkTree(repo, entry.sha, subPrefix, files, wanted)
       else addFiles(files, sub.tree, subPrefix)
     }
   }
 
-  /** Turns GitHub's 409 for git endpoints of an empty repository into EmptyRepositoryError. */
+  /** Turns GitHub's 409 "Git Repository is empty." into EmptyRepositoryError; other conflicts stay errors. */
   private async guard<T>(repo: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call()
     } catch (error) {
-      if (statusOf(error) === 409) throw new EmptyRepositoryError(`${this.owner}/${repo}`)
+      if (statusOf(error) === 409 && /empty/i.test(messageOf(error))) throw new EmptyRepositoryError(`${this.owner}/${repo}`)
       throw error
     }
   }
@@ -257,6 +299,11 @@ interface RawTreeEntry {
   type?: string
   sha?: string
   size?: number
+}
+
+/** Tree entries are typed by their mode: a submodule is a commit, not a blob. */
+function entryType(mode: string): 'blob' | 'commit' {
+  return mode === '160000' ? 'commit' : 'blob'
 }
 
 function addFiles(files: FileMap, entries: RawTreeEntry[], prefix: string): void {

@@ -33,3 +33,8 @@ export function pathMatcher(include: string[], exclude: string[]): (path: string
   const excluded = matchesAny(exclude)
   return path => included(path) && !excluded(path)
 }
+
+/** GitHub repository and organisation names compare case-insensitively. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}

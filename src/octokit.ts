@@ -21,6 +21,7 @@ const SECONDARY_LIMIT_RETRIES = 5
 /** GitHub allows at most 100 concurrent requests; a few per project in flight is plenty. */
 const MAX_CONCURRENT_REQUESTS = 100
 const REQUESTS_PER_PROJECT = 4
+const NOTIFYING_WRITE_FACTOR = 3
 
 /** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451]
@@ -32,6 +33,8 @@ export function createOctokit(options: ClientOptions): Octokit {
   const throttle = {
     global: new Bottleneck.Group({ maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT) }),
     write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+    // Writes that notify people (opening pull requests) are spaced wider, as GitHub asks.
+    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR }),
     onRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
       log.warning(`Rate limit reached on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`)
       return retryCount < RATE_LIMIT_RETRIES

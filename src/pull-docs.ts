@@ -5,7 +5,8 @@ import { attempt, countLine, errorResult, Progress, scopeResult } from './projec
 import type { ModeOutcome, RunEnv } from './run-env.js'
 import { writerOptions } from './run-env.js'
 import { projectFolder, pullDocsFiles } from './selection.js'
-import { TrackedBranch, writeScopes, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
+import { isEmptyPlan } from './plan.js'
+import { planScopes, TrackedBranch, writeScopes, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
 
 /**
  * pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch.
@@ -13,7 +14,7 @@ import { TrackedBranch, writeScopes, type Scope, type ScopePlan, type WriterOpti
  * previous one made, so they never race.
  */
 export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<ModeOutcome> {
-  const codex = new TrackedBranch(env.git, env.codex.name, env.codexBranch, env.codexSnapshot)
+  const codex = new TrackedBranch(env.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot)
   const options = writerOptions(env, new ContentSource(env.git, false))
   const progress = new Progress(env.log, projects.length)
   const reads = new PQueue({ concurrency: env.settings.parallel })
@@ -74,8 +75,18 @@ async function writeOneCommit(
     const results = outcome.plans.map(plan => progress.report(scopeResult(plan, { dryRun: env.settings.dryRun, commit: outcome.commit })))
     return { results, commits: outcome.commit ? 1 : 0 }
   } catch (error) {
+    // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
     const failure = errorResult('', `${env.settings.organization}/${env.codex.name}`, error)
-    return { results: scopes.map(scope => progress.report({ ...failure, project: scope.project })), commits: 0 }
+    const plans = await codex.read().then(
+      base => planScopes(scopes, base, options.limits),
+      () => undefined
+    )
+    const results = scopes.map((scope, index) => {
+      const plan = plans?.[index]
+      const settled = plan && (plan.refused || isEmptyPlan(plan.plan))
+      return progress.report(settled ? scopeResult(plan, { dryRun: false }) : { ...failure, project: scope.project })
+    })
+    return { results, commits: 0 }
   }
 }
 

@@ -1,8 +1,9 @@
 import type { GitData, Repository } from './git-data.js'
+import { isEmptyPlan } from './plan.js'
 import { countLine, scopeResult } from './project-results.js'
 import type { ProjectResult } from './result.js'
 import type { RunEnv } from './run-env.js'
-import { applicable, planScopes, TrackedBranch, writeScopes, type BranchTarget, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
+import { planScopes, TrackedBranch, writeScopes, type BranchTarget, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
 
 export function pullRequestBranch(environment: string): string {
   return `codex-sync/${environment}`
@@ -12,7 +13,7 @@ export function pullRequestBranch(environment: string): string {
  * commit_strategy: pull-request. Changes are planned against the default branch; they are committed
  * to `codex-sync/<environment>` and offered in one pull request per project. While that pull request
  * is open its branch is built on; once it is closed or merged the branch starts again from the
- * default branch.
+ * default branch. An open pull request that the default branch no longer needs is closed.
  */
 export async function syncViaPullRequest(
   env: RunEnv,
@@ -22,14 +23,22 @@ export async function syncViaPullRequest(
   options: WriterOptions
 ): Promise<ProjectResult> {
   const { git } = env
-  const base = new TrackedBranch(git, project.name, project.defaultBranch)
+  const base = new TrackedBranch(git, project.name, project.defaultBranch, scope.folders)
   const [againstDefault] = planScopes([scope], await base.read(), options.limits) as [ScopePlan]
-  if (applicable([againstDefault]).length === 0 || options.dryRun) return scopeResult(againstDefault, { dryRun: options.dryRun })
+  if (againstDefault.refused || options.dryRun) return scopeResult(againstDefault, { dryRun: options.dryRun })
 
   const branch = pullRequestBranch(env.settings.environment)
   const head = await git.branchHead(project.name, branch)
-  const open = head ? await git.findOpenPullRequest(project.name, branch, project.defaultBranch) : undefined
-  const target = open ? new TrackedBranch(git, project.name, branch) : freshBranch(git, project.name, branch, base, head !== undefined)
+  const open = head ? await git.findOpenPullRequest(project.name, branch) : undefined
+  if (isEmptyPlan(againstDefault.plan)) {
+    if (open) {
+      await git.closePullRequest(project.name, open.number, `Closed by codex-sync: ${project.defaultBranch} already matches ${env.codex.name}@${env.codexBranch}.`)
+      env.log.info(`${project.name}: closed ${open.url}, no longer needed.`)
+    }
+    return scopeResult(againstDefault, { dryRun: false })
+  }
+
+  const target = open ? new TrackedBranch(git, project.name, branch, scope.folders) : freshBranch(git, project.name, branch, base, head !== undefined)
   const outcome = await writeScopes(target, [scope], message, options)
   const written = outcome.plans[0] as ScopePlan
   const result = scopeResult(written, { dryRun: false, commit: outcome.commit })
@@ -50,8 +59,8 @@ function freshBranch(git: GitData, repo: string, branch: string, base: TrackedBr
     branch,
     read: () => base.read(),
     publish: async sha => {
-      if (exists) await git.updateBranch(repo, branch, sha, true)
-      else await git.createBranch(repo, branch, sha)
+      if (exists) return git.updateBranch(repo, branch, sha, true)
+      await git.createBranch(repo, branch, sha)
       return true
     }
   }

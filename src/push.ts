@@ -14,6 +14,7 @@ import {
   isPushDocsCandidate,
   pushClaudeFiles,
   pushDocsFiles,
+  unreadablePaths,
   type CodexFile
 } from './selection.js'
 import type { Mode } from './settings.js'
@@ -27,7 +28,8 @@ type PushMode = Exclude<Mode, 'pull-docs'>
  */
 export async function pushToProjects(env: RunEnv, projects: Repository[], mode: PushMode): Promise<ModeOutcome> {
   const content = new ContentSource(env.git, true)
-  const codexFiles = await readCodexFiles(env, content, mode)
+  const files = await readCodexFiles(env, content, mode)
+  const codexFiles: CodexFiles = { files, unreadable: unreadablePaths(files, mode, env.config) }
   const options = writerOptions(env, content)
   const progress = new Progress(env.log, projects.length)
   const queue = new PQueue({ concurrency: env.settings.parallel })
@@ -43,7 +45,8 @@ export async function pushToProjects(env: RunEnv, projects: Repository[], mode: 
             if (synced.commit_sha && !env.settings.dryRun) commits++
             return synced
           }
-          const outcome = await writeScopes(new TrackedBranch(env.git, project.name, project.defaultBranch), [scope], message, options)
+          const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders)
+          const outcome = await writeScopes(branch, [scope], message, options)
           if (outcome.commit) commits++
           return scopeResult(outcome.plans[0] as ScopePlan, { dryRun: env.settings.dryRun, commit: outcome.commit })
         })
@@ -54,15 +57,27 @@ export async function pushToProjects(env: RunEnv, projects: Repository[], mode: 
   return { results, commits }
 }
 
-function projectScope(env: RunEnv, codexFiles: CodexFile[], project: string, mode: PushMode): Scope {
+function projectScope(env: RunEnv, codex: CodexFiles, project: string, mode: PushMode): Scope {
   if (mode === 'push-docs') {
     return {
       project,
       folders: [distributionFolder(env.config)],
-      desired: pushDocsFiles(codexFiles, env.codex.name, project, env.config)
+      desired: pushDocsFiles(codex.files, env.codex.name, project, env.config),
+      kept: codex.unreadable
     }
   }
-  return { project, folders: claudeFolders(env.config), desired: pushClaudeFiles(codexFiles, env.codex.name, project, env.config) }
+  return {
+    project,
+    folders: claudeFolders(env.config),
+    desired: pushClaudeFiles(codex.files, env.codex.name, project, env.config),
+    kept: codex.unreadable
+  }
+}
+
+interface CodexFiles {
+  files: CodexFile[]
+  /** Destination paths of files whose frontmatter cannot be parsed: left as they are in projects. */
+  unreadable: ReadonlySet<string>
 }
 
 /** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */

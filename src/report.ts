@@ -61,8 +61,17 @@ function details(project: ProjectResult): string {
   if (project.error) return project.error
   if (project.pull_request_url) return project.pull_request_url
   if (project.commit_url) return project.commit_url
-  if (project.planned) return [...project.planned.added, ...project.planned.modified].concat(project.planned.deleted.map(path => `-${path}`)).join(', ')
+  if (project.planned) return plannedPaths(project.planned)
   return ''
+}
+
+/** Paths a dry run would write, the first few of them: the `result` output has them all. */
+const PLANNED_PATHS_SHOWN = 10
+
+function plannedPaths(planned: NonNullable<ProjectResult['planned']>): string {
+  const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)]
+  const more = paths.length - PLANNED_PATHS_SHOWN
+  return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '')
 }
 
 function cell(text: string): string {

@@ -1,5 +1,5 @@
 import type { Route } from './config.js'
-import { matchesAny, selectName } from './globs.js'
+import { matchesAny, nameMatcher } from './globs.js'
 
 /** Which projects a codex file goes to: glob patterns on bare repository names, exclude wins. */
 export interface RoutingRule {
@@ -23,17 +23,31 @@ export function hasRoutingKeys(rule: RoutingRule): boolean {
   return rule.include !== undefined || rule.exclude !== undefined
 }
 
-/** push-docs: frontmatter decides where it has routing keys, else the first config route matching the path. */
+const compiledRoutes = new WeakMap<Route[], (path: string) => RoutingRule | undefined>()
+
+/** push-docs: the first config route matching a path (compiled once per config). */
 export function compileRoutes(routes: Route[]): (path: string) => RoutingRule | undefined {
-  const compiled = routes.map(route => ({ route, matches: matchesAny([route.pattern]) }))
-  return path => compiled.find(({ matches }) => matches(path))?.route
+  let routeOf = compiledRoutes.get(routes)
+  if (!routeOf) {
+    const compiled = routes.map(route => ({ route, matches: matchesAny([route.pattern]) }))
+    routeOf = path => compiled.find(({ matches }) => matches(path))?.route
+    compiledRoutes.set(routes, routeOf)
+  }
+  return routeOf
 }
+
+type ProjectMatcher = (project: string) => boolean
+const compiledRules = new WeakMap<RoutingRule, { byDefault?: ProjectMatcher; explicit?: ProjectMatcher }>()
 
 /**
  * Whether a rule sends a file to a project. A rule with no include list sends it nowhere, unless the
- * mode distributes by default (push-claude), in which case only the exclude list can stop it.
+ * mode distributes by default (push-claude), in which case only the exclude list can stop it. Each
+ * rule's globs are compiled once, however many projects it is checked against.
  */
 export function routesTo(rule: RoutingRule, project: string, includeByDefault: boolean): boolean {
-  const include = rule.include ?? (includeByDefault ? ['*'] : [])
-  return selectName(project, include, rule.exclude ?? [])
+  const cached = compiledRules.get(rule) ?? {}
+  compiledRules.set(rule, cached)
+  const key = includeByDefault ? 'byDefault' : 'explicit'
+  const matcher = (cached[key] ??= nameMatcher(rule.include ?? (includeByDefault ? ['*'] : []), rule.exclude ?? []))
+  return matcher(project)
 }

@@ -80,3 +80,13 @@ export function pushClaudeFiles(codexFiles: CodexFile[], codex: string, project:
   }
   return desired
 }
+
+/**
+ * Where the files whose frontmatter cannot be parsed would land: their copies in projects are kept
+ * as they are until the frontmatter is fixed, rather than deleted everywhere.
+ */
+export function unreadablePaths(codexFiles: CodexFile[], mode: 'push-docs' | 'push-claude', config: Config): Set<string> {
+  const unreadable = codexFiles.filter(file => file.routing.kind === 'invalid')
+  if (mode === 'push-claude') return new Set(unreadable.filter(file => isPushClaudeCandidate(file.path, config)).map(file => file.path))
+  return new Set(unreadable.filter(file => isPushDocsCandidate(file.path)).map(file => distributionFolder(config) + file.path))
+}

@@ -1,3 +1,5 @@
+import { sameName } from './globs.js'
+
 export type Mode = 'pull-docs' | 'push-docs' | 'push-claude'
 export type CommitStrategy = 'direct' | 'pull-request'
 export type CodexCommit = 'per-project' | 'single'
@@ -307,6 +309,3 @@ function parseConfigPath(value: string): string {
   return path
 }
 
-function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase()
-}

@@ -54,9 +54,16 @@ export async function runSync(settings: Settings, options: SyncOptions): Promise
       'Check the name in target_repository, and that the token can see the repository.'
     )
   )
+  for (const failure of missing) log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, { title: 'codex-sync: unknown target' })
   log.info(describeRun(env, active.length, skipped.length))
-  const outcome = await runMode(env, active)
-  return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits)
+  try {
+    const outcome = await runMode(env, active)
+    return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits)
+  } catch (error) {
+    // Only the codex reads a push mode makes before its first project can get here.
+    const { error: message, resolution } = explain(error, `${settings.organization}/${env.codex.name}`)
+    return fatalResult(context, message, resolution)
+  }
 }
 
 function runMode(env: RunEnv, projects: Repository[]): Promise<ModeOutcome> {
@@ -72,7 +79,7 @@ interface Prepared {
 
 /** Discovery, codex, config and codex branch: everything that must hold before any project is touched. */
 async function prepare(git: GitData, settings: Settings, log: Log, context: RunContext): Promise<Prepared> {
-  const repositories = await git.listRepositories()
+  const repositories = await git.listRepositories(isInstallationToken(settings.token) ? 'installation' : 'organization')
   const codex = await resolveCodex(git, repositories, settings)
   context.codexRepository = codex.name
   const { config, branch, snapshot } = await readCodex(git, codex, settings, log)
@@ -151,4 +158,9 @@ function describeRun(env: RunEnv, active: number, skipped: number): string {
     `  codex: ${env.codex.name}@${env.codexBranch} (environment ${settings.environment})`,
     `  projects: ${active} to sync, ${skipped} skipped; ${settings.parallel} at a time`
   ].join('\n')
+}
+
+/** GitHub App installation tokens start with `ghs_`. */
+function isInstallationToken(token: string): boolean {
+  return token.startsWith('ghs_')
 }

@@ -1,5 +1,6 @@
-import { treeChanges, type ContentSource } from './content.js'
-import type { Commit, GitData, Snapshot } from './git-data.js'
+import { setTimeout as delay } from 'node:timers/promises'
+import { writeTree, type ContentSource } from './content.js'
+import { BranchNotFoundError, type Commit, type GitData, type Snapshot } from './git-data.js'
 import {
   applyPlan,
   deletionLimitExceeded,
@@ -17,6 +18,8 @@ export interface Scope {
   project: string
   folders: string[]
   desired: DesiredFiles
+  /** Owned paths to leave untouched in this run (see planFiles). */
+  kept?: ReadonlySet<string>
 }
 
 export interface ScopePlan {
@@ -51,9 +54,12 @@ export interface WriterOptions {
   dryRun: boolean
   log: Log
   attempts?: number
+  /** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+  retryDelayMs?: number
 }
 
 const DEFAULT_ATTEMPTS = 4
+const DEFAULT_RETRY_DELAY_MS = 1000
 
 export class BranchMovedError extends Error {
   constructor(target: BranchTarget, attempts: number) {
@@ -64,7 +70,7 @@ export class BranchMovedError extends Error {
 
 export function planScopes(scopes: Scope[], base: Snapshot, limits: DeletionLimits): ScopePlan[] {
   return scopes.map(scope => {
-    const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders))
+    const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept)
     return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) }
   })
 }
@@ -91,14 +97,15 @@ export async function writeScopes(
     const plans = planScopes(scopes, base, options.limits)
     const toApply = applicable(plans)
     if (toApply.length === 0 || options.dryRun) return { plans, base, after: base }
-    const changes = await treeChanges(options.git, options.content, target.repo, base.files, toApply.map(entry => entry.plan))
-    const tree = await options.git.createTree(target.repo, base.treeSha, changes)
+    const tree = await writeTree(options.git, options.content, target.repo, base, toApply.map(entry => entry.plan))
     const commit = await options.git.createCommit(target.repo, message(toApply), tree, [base.commitSha])
     if (await target.publish(commit.sha)) {
       const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files)
       return { plans, base, commit, after: { commitSha: commit.sha, treeSha: tree, files } }
     }
     options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`)
+    // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
+    await delay((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt)
   }
   throw new BranchMovedError(target, attempts)
 }
@@ -107,10 +114,12 @@ export async function writeScopes(
 export class TrackedBranch implements BranchTarget {
   private known: Snapshot | undefined
 
+  /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
   constructor(
     private readonly git: GitData,
     readonly repo: string,
     readonly branch: string,
+    private readonly folders?: readonly string[],
     initial?: Snapshot
   ) {
     this.known = initial
@@ -118,16 +127,16 @@ export class TrackedBranch implements BranchTarget {
 
   async read(): Promise<Snapshot> {
     if (this.known) return this.known
-    const snapshot = await this.git.readBranch(this.repo, this.branch)
-    if (!snapshot) throw new Error(`Branch ${this.branch} of ${this.repo} does not exist.`)
+    const snapshot = await this.git.readBranch(this.repo, this.branch, this.folders)
+    if (!snapshot) throw new BranchNotFoundError(this.repo, this.branch)
     this.known = snapshot
     return snapshot
   }
 
   async publish(commitSha: string): Promise<boolean> {
-    const moved = await this.git.updateBranch(this.repo, this.branch, commitSha)
+    const updated = await this.git.updateBranch(this.repo, this.branch, commitSha)
     this.known = undefined
-    return moved
+    return updated
   }
 
   /** Records the branch state after our own commit, so that the next write needs no re-read. */

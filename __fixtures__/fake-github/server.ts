@@ -299,7 +299,7 @@ export class FakeGitHub {
     rateHeaders: Record<string, string>
   ): ApiResult {
     if (fault.kind === 'status') {
-      return { status: fault.status, body: { message: STATUS_TEXT[fault.status] ?? 'Server Error' } }
+      return { status: fault.status, body: { message: fault.message ?? STATUS_TEXT[fault.status] ?? 'Server Error' } }
     }
     if (fault.kind === 'secondary-rate-limit') {
       const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`
