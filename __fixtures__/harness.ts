@@ -27,11 +27,23 @@ export function collectingLog(): CollectedLog {
 
 /** Settings as the action reads them from its inputs, aimed at the fake server. */
 export function settingsFor(fake: FakeGitHub, inputs: Record<string, string>): Settings {
-  const withDefaults: Record<string, string> = { token: TOKEN, organization: 'acme', write_interval_ms: '0', ...inputs }
-  return parseSettings(name => withDefaults[name] ?? '', { GITHUB_API_URL: fake.url }, () => undefined)
+  const withDefaults: Record<string, string> = {
+    token: TOKEN,
+    organization: 'acme',
+    write_interval_ms: '0',
+    ...inputs
+  }
+  return parseSettings(
+    name => withDefaults[name] ?? '',
+    { GITHUB_API_URL: fake.url },
+    () => undefined
+  )
 }
 
-export async function sync(fake: FakeGitHub, inputs: Record<string, string>): Promise<{ result: RunResult; log: CollectedLog }> {
+export async function sync(
+  fake: FakeGitHub,
+  inputs: Record<string, string>
+): Promise<{ result: RunResult; log: CollectedLog }> {
   const log = collectingLog()
   const result = await runSync(settingsFor(fake, inputs), { log })
   return { result, log }
@@ -39,7 +51,10 @@ export async function sync(fake: FakeGitHub, inputs: Record<string, string>): Pr
 
 export function projectResult(result: RunResult, project: string) {
   const found = result.projects.find(entry => entry.project === project)
-  if (!found) throw new Error(`No result for ${project} in ${JSON.stringify(result.projects.map(entry => entry.project))}`)
+  if (!found)
+    throw new Error(
+      `No result for ${project} in ${JSON.stringify(result.projects.map(entry => entry.project))}`
+    )
   return found
 }
 

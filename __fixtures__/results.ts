@@ -15,7 +15,12 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
   }
 }
 
-export function syncedProject(project: string, added: number, modified: number, deleted: number): ProjectResult {
+export function syncedProject(
+  project: string,
+  added: number,
+  modified: number,
+  deleted: number
+): ProjectResult {
   return {
     project,
     status: 'synced',

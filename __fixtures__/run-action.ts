@@ -42,13 +42,23 @@ export async function runAction(
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   try {
     const { code, stdout, stderr } = await spawnNode([...nodeArgs, DIST_ENTRY], env, dir)
-    return { code, stdout, stderr, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8')
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-function spawnNode(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { env, cwd })
     let stdout = ''

@@ -22,8 +22,8 @@ const frontmatter = (org: string, title: string, include: string, exclude: strin
 
 /** A few bytes of a PNG, including 0x00 and 0xff, that break any UTF-8 round trip. */
 export const DIAGRAM_PNG = Buffer.from([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe, 0x00,
-  0x80, 0xc3, 0x28
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28
 ])
 
 function codexFiles(org: string): FileTree {
@@ -40,15 +40,19 @@ function codexFiles(org: string): FileTree {
     ].join('\n'),
     'README.md': `# codex.${org}.io\n\nCentral documentation of the ${org} organisation.\n`,
     'docs/guides/codex-sync-guide.md':
-      frontmatter(org, 'Codex Sync Guide', '[*]', '[]') + '\n# Codex Sync Guide\n\nHow docs flow between projects and the codex.\n',
-    'docs/guides/api-only.md': frontmatter(org, 'API Only', '[api]', '[]') + '\n# API only\n\nOnly for the api project.\n',
+      frontmatter(org, 'Codex Sync Guide', '[*]', '[]') +
+      '\n# Codex Sync Guide\n\nHow docs flow between projects and the codex.\n',
+    'docs/guides/api-only.md':
+      frontmatter(org, 'API Only', '[api]', '[]') + '\n# API only\n\nOnly for the api project.\n',
     'docs/guides/not-web.md':
       frontmatter(org, 'Not Web', '["*"]', '[web]') + '\n# Not web\n\nEverywhere except web.\n',
     'docs/internal/notes.md': '# Internal notes\n\nNo frontmatter: never distributed.\n',
-    'docs/schema/event.json': '{ "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object" }\n',
+    'docs/schema/event.json':
+      '{ "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object" }\n',
     [`.claude/agents/${ns}/codex/codex-sync-manager.md`]:
       '---\nname: codex-sync-manager\ndescription: Keeps docs in sync with the codex\n---\n\nYou manage codex sync.\n',
-    [`.claude/commands/${ns}/codex/codex-sync-project.md`]: '# /codex-sync-project\n\nSync one project with the codex.\n',
+    [`.claude/commands/${ns}/codex/codex-sync-project.md`]:
+      '# /codex-sync-project\n\nSync one project with the codex.\n',
     [`.claude/scripts/${ns}/codex/codex-core-repo-discover.sh`]: {
       content: '#!/usr/bin/env bash\nset -euo pipefail\necho "discovering repositories"\n',
       mode: '100755'
@@ -65,7 +69,8 @@ function projectFiles(name: string, extra: FileTree): FileTree {
     'src/index.ts': `export const name = '${name}'\n`,
     '.env': 'SECRET_TOKEN=do-not-sync\n',
     'docs/node_modules/x/readme.md': '# vendored: must be excluded\n',
-    '.github/workflows/ci.yml': 'name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n',
+    '.github/workflows/ci.yml':
+      'name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n',
     ...extra
   }
 }
@@ -97,8 +102,14 @@ export async function seedSampleOrg(
     fake.createRepo(org, 'worker', {
       files: projectFiles('worker', { 'docs/jobs.md': '# Jobs\n\nQueues and schedules.\n' })
     }),
-    fake.createRepo(org, 'legacy', { archived: true, files: { 'README.md': '# legacy\n', 'docs/old.md': '# Old\n' } }),
-    fake.createRepo(org, 'forked', { fork: true, files: { 'README.md': '# forked\n', 'docs/fork.md': '# Fork\n' } }),
+    fake.createRepo(org, 'legacy', {
+      archived: true,
+      files: { 'README.md': '# legacy\n', 'docs/old.md': '# Old\n' }
+    }),
+    fake.createRepo(org, 'forked', {
+      fork: true,
+      files: { 'README.md': '# forked\n', 'docs/fork.md': '# Fork\n' }
+    }),
     fake.createRepo(org, 'blank', { empty: true })
   ])
   return { org, codex, projects: ['api', 'web', 'worker'] }

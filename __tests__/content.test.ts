@@ -22,7 +22,10 @@ describe('isInlineText', () => {
     ['a truncated multi-byte sequence', Buffer.from([0x61, 0xe6, 0x9d])],
     ['an overlong encoding', Buffer.from([0xc0, 0xaf])],
     ['an encoded surrogate', Buffer.from([0xed, 0xa0, 0x80])],
-    ['UTF-16LE text with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi', 'utf16le')])]
+    [
+      'UTF-16LE text with BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi', 'utf16le')])
+    ]
   ])('is false for %s', (_name, bytes) => {
     expect(isInlineText(bytes)).toBe(false)
   })
@@ -30,7 +33,10 @@ describe('isInlineText', () => {
   it('accepts exactly the text that round-trips through a JSON string', () => {
     const text = Buffer.from('line "quoted" \\ back\u2028sep\n', 'utf8')
     expect(isInlineText(text)).toBe(true)
-    const roundTrip = Buffer.from(JSON.parse(JSON.stringify(text.toString('utf8'))) as string, 'utf8')
+    const roundTrip = Buffer.from(
+      JSON.parse(JSON.stringify(text.toString('utf8'))) as string,
+      'utf8'
+    )
     expect(roundTrip.equals(text)).toBe(true)
   })
 })

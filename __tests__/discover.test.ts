@@ -7,7 +7,15 @@ import type { Repository } from '../src/git-data.js'
 import { shardOf } from '../src/shard.js'
 
 function repo(name: string, overrides: Partial<Repository> = {}): Repository {
-  return { name, defaultBranch: 'main', archived: false, fork: false, disabled: false, topics: [], ...overrides }
+  return {
+    name,
+    defaultBranch: 'main',
+    archived: false,
+    fork: false,
+    disabled: false,
+    topics: [],
+    ...overrides
+  }
 }
 
 function config(repositories: Partial<Config['repositories']> = {}): Config {
@@ -30,7 +38,10 @@ const codex = repo('codex.acme.io')
 /** name -> skip reason (undefined: synced) */
 function classify(repositories: Repository[], settings = testSettings(), cfg = config()) {
   const list = classifyProjects(repositories, codex, settings, cfg)
-  return { list, skips: Object.fromEntries(list.projects.map(entry => [entry.repository.name, entry.skip])) }
+  return {
+    list,
+    skips: Object.fromEntries(list.projects.map(entry => [entry.repository.name, entry.skip]))
+  }
 }
 
 describe('findCodex', () => {
@@ -54,7 +65,9 @@ describe('findCodex', () => {
   it('without a name, finds the only repository named codex.* (any case)', () => {
     expect(findCodex(repositories, undefined, 'acme')).toBe(repositories[1])
     const single = repo('codex.acme.dev')
-    expect(findCodex([repo('api'), repo('my-codex.acme.io'), repo('codex'), single], undefined, 'acme')).toBe(single)
+    expect(
+      findCodex([repo('api'), repo('my-codex.acme.io'), repo('codex'), single], undefined, 'acme')
+    ).toBe(single)
   })
 
   it('treats an empty name as no name', () => {
@@ -62,7 +75,9 @@ describe('findCodex', () => {
   })
 
   it('without a name and no codex.* repository, throws a SetupError with a resolution', () => {
-    const error = setupError(() => findCodex([repo('api'), repo('codex'), repo('xcodex.acme.io')], undefined, 'acme'))
+    const error = setupError(() =>
+      findCodex([repo('api'), repo('codex'), repo('xcodex.acme.io')], undefined, 'acme')
+    )
     expect(error.name).toBe('SetupError')
     expect(error.message).toContain('acme')
     expect(error.message).toContain('codex.*')
@@ -100,19 +115,28 @@ describe('classifyProjects', () => {
   })
 
   it('with target_repository, syncs only the targets (case-insensitive) and skips the others', () => {
-    const { skips, list } = classify([repo('api'), repo('Web'), repo('docs')], testSettings({ targetRepositories: ['web', 'api'] }))
+    const { skips, list } = classify(
+      [repo('api'), repo('Web'), repo('docs')],
+      testSettings({ targetRepositories: ['web', 'api'] })
+    )
     expect(skips).toEqual({ api: undefined, Web: undefined, docs: 'not in target_repository' })
     expect(list.missingTargets).toEqual([])
   })
 
   it('reports targets that are not projects, the codex included', () => {
-    const { list } = classify([repo('api')], testSettings({ targetRepositories: ['api', 'ghost', 'codex.acme.io'] }))
+    const { list } = classify(
+      [repo('api')],
+      testSettings({ targetRepositories: ['api', 'ghost', 'codex.acme.io'] })
+    )
     expect(list.missingTargets).toEqual(['ghost', 'codex.acme.io'])
   })
 
   it('applies include and exclude globs on names, exclude winning', () => {
     const settings = testSettings({ include: ['api-*', 'web'], exclude: ['*-legacy'] })
-    const { skips } = classify([repo('api-core'), repo('api-legacy'), repo('web'), repo('docs'), repo('WEB-legacy')], settings)
+    const { skips } = classify(
+      [repo('api-core'), repo('api-legacy'), repo('web'), repo('docs'), repo('WEB-legacy')],
+      settings
+    )
     expect(skips).toEqual({
       'api-core': undefined,
       'api-legacy': 'excluded by include/exclude',
@@ -123,14 +147,22 @@ describe('classifyProjects', () => {
   })
 
   it('matches include/exclude case-insensitively', () => {
-    const { skips } = classify([repo('API-Core'), repo('Api-Old')], testSettings({ include: ['api-*'], exclude: ['api-old'] }))
+    const { skips } = classify(
+      [repo('API-Core'), repo('Api-Old')],
+      testSettings({ include: ['api-*'], exclude: ['api-old'] })
+    )
     expect(skips).toEqual({ 'API-Core': undefined, 'Api-Old': 'excluded by include/exclude' })
   })
 
   it('with topics configured, keeps only repositories carrying one of them', () => {
     const cfg = config({ topics: ['docs', 'platform'] })
     const { skips } = classify(
-      [repo('a', { topics: ['docs'] }), repo('b', { topics: ['x', 'platform'] }), repo('c', { topics: ['other'] }), repo('d')],
+      [
+        repo('a', { topics: ['docs'] }),
+        repo('b', { topics: ['x', 'platform'] }),
+        repo('c', { topics: ['other'] }),
+        repo('d')
+      ],
       testSettings(),
       cfg
     )
@@ -141,7 +173,11 @@ describe('classifyProjects', () => {
   })
 
   it('skips archived repositories and forks by default', () => {
-    const { skips } = classify([repo('old', { archived: true }), repo('copy', { fork: true }), repo('live')])
+    const { skips } = classify([
+      repo('old', { archived: true }),
+      repo('copy', { fork: true }),
+      repo('live')
+    ])
     expect(skips).toEqual({ old: 'archived', copy: 'fork', live: undefined })
   })
 
@@ -152,19 +188,30 @@ describe('classifyProjects', () => {
       config({ skipArchived: false, skipForks: false })
     )
     expect(skips).toEqual({ old: undefined, copy: undefined })
-    const onlyForks = classify([repo('old', { archived: true }), repo('copy', { fork: true })], testSettings(), config({ skipArchived: false }))
+    const onlyForks = classify(
+      [repo('old', { archived: true }), repo('copy', { fork: true })],
+      testSettings(),
+      config({ skipArchived: false })
+    )
     expect(onlyForks.skips).toEqual({ old: undefined, copy: 'fork' })
   })
 
   it('skips disabled repositories', () => {
-    const { skips } = classify([repo('off', { disabled: true })], testSettings(), config({ skipArchived: false, skipForks: false }))
+    const { skips } = classify(
+      [repo('off', { disabled: true })],
+      testSettings(),
+      config({ skipArchived: false, skipForks: false })
+    )
     expect(skips).toEqual({ off: 'disabled' })
   })
 
   it('skips repositories of other shards, naming the shard', () => {
     const names = Array.from({ length: 12 }, (_, i) => `project-${i}`)
     const settings = testSettings({ shard: { index: 2, count: 3 } })
-    const { skips } = classify(names.map(name => repo(name)), settings)
+    const { skips } = classify(
+      names.map(name => repo(name)),
+      settings
+    )
     for (const name of names) {
       if (shardOf(name, 3) === 2) expect(skips[name]).toBeUndefined()
       else expect(skips[name]).toBe('not in shard 2/3')
@@ -186,13 +233,20 @@ describe('classifyProjects', () => {
 
   it('gives one reason per repository, the selection reasons first', () => {
     const archivedFork = repo('api', { archived: true, fork: true, disabled: true })
-    expect(classify([archivedFork], testSettings({ targetRepositories: ['web'] })).skips['api']).toBe('not in target_repository')
-    expect(classify([archivedFork], testSettings({ exclude: ['api'] })).skips['api']).toBe('excluded by include/exclude')
+    expect(
+      classify([archivedFork], testSettings({ targetRepositories: ['web'] })).skips['api']
+    ).toBe('not in target_repository')
+    expect(classify([archivedFork], testSettings({ exclude: ['api'] })).skips['api']).toBe(
+      'excluded by include/exclude'
+    )
     expect(classify([archivedFork]).skips['api']).toBe('archived')
   })
 
   it('skips a targeted repository that is archived, with the archived reason', () => {
-    const { skips, list } = classify([repo('api', { archived: true })], testSettings({ targetRepositories: ['api'] }))
+    const { skips, list } = classify(
+      [repo('api', { archived: true })],
+      testSettings({ targetRepositories: ['api'] })
+    )
     expect(skips['api']).toBe('archived')
     expect(list.missingTargets).toEqual([])
   })

@@ -5,7 +5,16 @@ import { runAction } from '../__fixtures__/run-action.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 import type { RunResult } from '../src/result.js'
 
-const OUTPUTS = ['status', 'succeeded', 'failed', 'skipped', 'files_synced', 'files_deleted', 'commits_created', 'result']
+const OUTPUTS = [
+  'status',
+  'succeeded',
+  'failed',
+  'skipped',
+  'files_synced',
+  'files_deleted',
+  'commits_created',
+  'result'
+]
 
 let fake: FakeGitHub
 let org: string
@@ -27,22 +36,25 @@ describe('dist/index.js run as the runner runs it', () => {
   })
   afterAll(() => fake.stop())
 
-  test.each(['pull-docs', 'push-docs', 'push-claude'])('%s: outputs, job summary and exit code', async mode => {
-    const run = await runAction(fake.url, inputs(mode))
+  test.each(['pull-docs', 'push-docs', 'push-claude'])(
+    '%s: outputs, job summary and exit code',
+    async mode => {
+      const run = await runAction(fake.url, inputs(mode))
 
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(0)
-    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
-    const result = JSON.parse(run.outputs.result ?? '{}') as RunResult
-    expect(result.mode).toBe(mode)
-    expect(run.outputs.status).toBe(result.status)
-    expect(result.status).toBe('success')
-    expect(Number(run.outputs.files_synced)).toBeGreaterThan(0)
-    expect(Number(run.outputs.commits_created)).toBe(result.commits_created)
-    expect(result.total_projects).toBe(result.succeeded + result.failed + result.skipped)
-    expect(run.summary).toContain(`codex-sync ${mode}: success`)
-    expect(run.stdout).toMatch(/\[\d+\/\d+\] \S+: synced/)
-  })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
+      const result = JSON.parse(run.outputs.result ?? '{}') as RunResult
+      expect(result.mode).toBe(mode)
+      expect(run.outputs.status).toBe(result.status)
+      expect(result.status).toBe('success')
+      expect(Number(run.outputs.files_synced)).toBeGreaterThan(0)
+      expect(Number(run.outputs.commits_created)).toBe(result.commits_created)
+      expect(result.total_projects).toBe(result.succeeded + result.failed + result.skipped)
+      expect(run.summary).toContain(`codex-sync ${mode}: success`)
+      expect(run.stdout).toMatch(/\[\d+\/\d+\] \S+: synced/)
+    }
+  )
 
   test('the token never appears in the log, and a bad one fails the step', async () => {
     const secret = 'ghs_supersecret123'
@@ -53,17 +65,29 @@ describe('dist/index.js run as the runner runs it', () => {
     expect(run.stdout).toContain('::error')
     // The runner learns the secret from the mask command alone and hides it everywhere else.
     expect(run.stdout).toContain(`::add-mask::${secret}`)
-    const unmasked = (run.stdout + run.stderr).split('\n').filter(line => !line.startsWith('::add-mask::'))
+    const unmasked = (run.stdout + run.stderr)
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
     expect(unmasked.join('\n')).not.toContain(secret)
   })
 
   test('fail_on_partial fails the step on a partial success', async () => {
     await fake.commit(org, 'api', 'main', { 'docs/extra.md': 'extra\n' })
-    const tolerant = await runAction(fake.url, inputs('pull-docs', { target_repository: 'api, missing-one', dry_run: 'true' }))
+    const tolerant = await runAction(
+      fake.url,
+      inputs('pull-docs', { target_repository: 'api, missing-one', dry_run: 'true' })
+    )
     expect(tolerant.outputs.status).toBe('partial_success')
     expect(tolerant.code).toBe(0)
 
-    const strict = await runAction(fake.url, inputs('pull-docs', { target_repository: 'api, missing-one', dry_run: 'true', fail_on_partial: 'true' }))
+    const strict = await runAction(
+      fake.url,
+      inputs('pull-docs', {
+        target_repository: 'api, missing-one',
+        dry_run: 'true',
+        fail_on_partial: 'true'
+      })
+    )
     expect(strict.outputs.status).toBe('partial_success')
     expect(strict.code).toBe(1)
   })

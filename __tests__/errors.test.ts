@@ -82,12 +82,24 @@ describe('explain', () => {
   })
 
   it('SetupError: its own resolution', () => {
-    const explained = explain(new SetupError('Several codex repositories in acme: a, b.', 'Set the codex_repository input.'), SUBJECT)
-    expect(explained).toEqual({ error: 'Several codex repositories in acme: a, b.', resolution: 'Set the codex_repository input.' })
+    const explained = explain(
+      new SetupError(
+        'Several codex repositories in acme: a, b.',
+        'Set the codex_repository input.'
+      ),
+      SUBJECT
+    )
+    expect(explained).toEqual({
+      error: 'Several codex repositories in acme: a, b.',
+      resolution: 'Set the codex_repository input.'
+    })
   })
 
   it('ConfigError with a key: fix that key', () => {
-    const explained = explain(new ConfigError("codex@test:.github/codex-sync.yml: unknown key 'routs'", 'routs'), SUBJECT)
+    const explained = explain(
+      new ConfigError("codex@test:.github/codex-sync.yml: unknown key 'routs'", 'routs'),
+      SUBJECT
+    )
     expect(explained.error).toBe("codex@test:.github/codex-sync.yml: unknown key 'routs'")
     expect(explained.resolution).toContain("'routs'")
     expect(explained.resolution).toMatch(/config/)
@@ -100,7 +112,10 @@ describe('explain', () => {
   })
 
   it('InputError: correct the named input', () => {
-    const explained = explain(new InputError('parallel', "Input 'parallel' must be an integer from 1 to 50, got '0'"), SUBJECT)
+    const explained = explain(
+      new InputError('parallel', "Input 'parallel' must be an integer from 1 to 50, got '0'"),
+      SUBJECT
+    )
     expect(explained.error).toContain("got '0'")
     expect(explained.resolution).toContain("'parallel'")
   })

@@ -14,11 +14,20 @@ interface Res {
 
 let fake: FakeGitHub
 
-async function call(method: string, path: string, body?: unknown, token: string | null = 'test-token'): Promise<Res> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = 'test-token'
+): Promise<Res> {
   const headers: Record<string, string> = { accept: 'application/vnd.github+json' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${fake.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${fake.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }
 }
@@ -40,17 +49,32 @@ afterAll(() => fake.stop())
 
 describe('repositories and pagination', () => {
   it('lists >100 repositories with GitHub Link headers and per_page limits', async () => {
-    await Promise.all(Array.from({ length: 105 }, (_, i) => fake.createRepo('many', `r${String(i).padStart(3, '0')}`, { empty: true })))
+    await Promise.all(
+      Array.from({ length: 105 }, (_, i) =>
+        fake.createRepo('many', `r${String(i).padStart(3, '0')}`, { empty: true })
+      )
+    )
     const first = await call('GET', '/orgs/many/repos?per_page=100&sort=full_name')
     expect(first.status).toBe(200)
     expect(first.body).toHaveLength(100)
-    expect(first.body[0]).toMatchObject({ name: 'r000', full_name: 'many/r000', owner: { login: 'many', type: 'Organization' }, size: 0 })
+    expect(first.body[0]).toMatchObject({
+      name: 'r000',
+      full_name: 'many/r000',
+      owner: { login: 'many', type: 'Organization' },
+      size: 0
+    })
     expect(first.headers.get('link')).toBe(
       `<${fake.url}/orgs/many/repos?per_page=100&sort=full_name&page=2>; rel="next", ` +
         `<${fake.url}/orgs/many/repos?per_page=100&sort=full_name&page=2>; rel="last"`
     )
     const second = await call('GET', '/orgs/many/repos?per_page=100&sort=full_name&page=2')
-    expect(second.body.map((r: { name: string }) => r.name)).toEqual(['r100', 'r101', 'r102', 'r103', 'r104'])
+    expect(second.body.map((r: { name: string }) => r.name)).toEqual([
+      'r100',
+      'r101',
+      'r102',
+      'r103',
+      'r104'
+    ])
     expect(second.headers.get('link')).toContain('page=1>; rel="prev"')
     expect(second.headers.get('link')).toContain('page=1>; rel="first"')
     expect(second.headers.get('link')).not.toContain('rel="next"')
@@ -71,12 +95,22 @@ describe('repositories and pagination', () => {
   })
 
   it('reports archived, fork, topics, empty and permissions like GitHub', async () => {
-    const repos = (await call('GET', '/orgs/acme/repos?per_page=100')).body as { name: string; archived: boolean; fork: boolean; size: number; permissions: { push: boolean } }[]
+    const repos = (await call('GET', '/orgs/acme/repos?per_page=100')).body as {
+      name: string
+      archived: boolean
+      fork: boolean
+      size: number
+      permissions: { push: boolean }
+    }[]
     const by = Object.fromEntries(repos.map(r => [r.name, r]))
     expect(by.legacy?.archived).toBe(true)
     expect(by.forked?.fork).toBe(true)
     expect(by.blank?.size).toBe(0)
-    expect(by['codex.acme.io']).toMatchObject({ topics: ['codex'], default_branch: 'main', archived: false })
+    expect(by['codex.acme.io']).toMatchObject({
+      topics: ['codex'],
+      default_branch: 'main',
+      archived: false
+    })
     const ro = await call('GET', `${R}`, undefined, 'read-only')
     expect(ro.body.permissions).toMatchObject({ push: false, pull: true })
     expect((await call('GET', '/repos/acme/nope')).status).toBe(404)
@@ -91,15 +125,27 @@ describe('auth, permissions, rate limit headers', () => {
 
     const blob = { content: 'x', encoding: 'utf-8' }
     const ro = await call('POST', `${R}/git/blobs`, blob, 'read-only')
-    expect(ro).toMatchObject({ status: 403, body: { message: 'Resource not accessible by integration' } })
+    expect(ro).toMatchObject({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
     expect((await call('POST', `${R}/git/blobs`, blob, 'api-only')).status).toBe(201)
     expect((await call('POST', '/repos/acme/web/git/blobs', blob, 'api-only')).status).toBe(403)
     const archived = await call('POST', '/repos/acme/legacy/git/blobs', blob)
-    expect(archived).toMatchObject({ status: 403, body: { message: 'Repository was archived so is read-only.' } })
+    expect(archived).toMatchObject({
+      status: 403,
+      body: { message: 'Repository was archived so is read-only.' }
+    })
     expect((await call('GET', '/repos/acme/legacy/git/ref/heads/main')).status).toBe(200)
 
     const ok = await call('GET', R)
-    for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-used', 'x-ratelimit-reset', 'x-github-request-id']) {
+    for (const h of [
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-used',
+      'x-ratelimit-reset',
+      'x-github-request-id'
+    ]) {
       expect(ok.headers.get(h)).toBeTruthy()
     }
     expect(ok.headers.get('x-ratelimit-resource')).toBe('core')
@@ -113,14 +159,20 @@ describe('auth, permissions, rate limit headers', () => {
       await small.createRepo('o', 'r')
       const remaining: string[] = []
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${small.url}/repos/o/r`, { headers: { authorization: 'token test-token' } })
+        const res = await fetch(`${small.url}/repos/o/r`, {
+          headers: { authorization: 'token test-token' }
+        })
         remaining.push(res.headers.get('x-ratelimit-remaining') ?? '')
       }
       expect(remaining).toEqual(['2', '1', '0'])
-      const limited = await fetch(`${small.url}/repos/o/r`, { headers: { authorization: 'token test-token' } })
+      const limited = await fetch(`${small.url}/repos/o/r`, {
+        headers: { authorization: 'token test-token' }
+      })
       expect(limited.status).toBe(403)
       expect(limited.headers.get('x-ratelimit-remaining')).toBe('0')
-      expect(((await limited.json()) as { message: string }).message).toMatch(/^API rate limit exceeded/)
+      expect(((await limited.json()) as { message: string }).message).toMatch(
+        /^API rate limit exceeded/
+      )
     } finally {
       await small.stop()
     }
@@ -135,7 +187,11 @@ describe('empty repositories', () => {
       ['GET', `${v}/git/ref/heads/main`],
       ['GET', `${v}/git/trees/main`],
       ['POST', `${v}/git/blobs`, { content: 'x' }],
-      ['POST', `${v}/git/trees`, { tree: [{ path: 'a', mode: '100644', type: 'blob', content: 'a' }] }],
+      [
+        'POST',
+        `${v}/git/trees`,
+        { tree: [{ path: 'a', mode: '100644', type: 'blob', content: 'a' }] }
+      ],
       ['POST', `${v}/git/refs`, { ref: 'refs/heads/main', sha: 'a'.repeat(40) }]
     ] as [string, string, unknown?][]) {
       const res = await call(method, path, body)
@@ -156,7 +212,10 @@ describe('trees', () => {
     }
     const flat = await call('GET', '/repos/acme/web/git/trees/main')
     expect(flat.body.tree.every((e: { path: string }) => !e.path.includes('/'))).toBe(true)
-    expect(flat.body.tree.find((e: { path: string }) => e.path === 'docs')).toMatchObject({ mode: '040000', type: 'tree' })
+    expect(flat.body.tree.find((e: { path: string }) => e.path === 'docs')).toMatchObject({
+      mode: '040000',
+      type: 'tree'
+    })
     expect(flat.body.truncated).toBe(false)
 
     const big = await call('GET', '/repos/acme/codex.acme.io/git/trees/main?recursive=1') // > 20 entries
@@ -170,8 +229,12 @@ describe('trees', () => {
     // tree sha and modes are git's own
     const dir = fake.repoDir('acme', 'codex.acme.io')
     const full = await git(dir, ['ls-tree', '-r', 'main', '.claude/scripts/'])
-    expect(full).toMatch(/^100755 blob [0-9a-f]{40}\t\.claude\/scripts\/acme\/codex\/codex-core-repo-discover\.sh/)
-    expect((await git(fake.repoDir('acme', 'web'), ['rev-parse', 'main^{tree}'])).trim()).toBe(flat.body.sha)
+    expect(full).toMatch(
+      /^100755 blob [0-9a-f]{40}\t\.claude\/scripts\/acme\/codex\/codex-core-repo-discover\.sh/
+    )
+    expect((await git(fake.repoDir('acme', 'web'), ['rev-parse', 'main^{tree}'])).trim()).toBe(
+      flat.body.sha
+    )
   })
 
   it('creates trees on base_tree with inline content, deletions and only the changed sub-trees', async () => {
@@ -187,23 +250,45 @@ describe('trees', () => {
     })
     expect(res.status).toBe(201)
     expect(res.body.tree.find((e: { path: string }) => e.path === 'src').sha).toBe(srcBefore)
-    expect(res.body.tree.find((e: { path: string }) => e.path === 'tool.sh')).toMatchObject({ mode: '100755', size: 10 })
-    const listing = (await git(fake.repoDir('acme', 'api'), ['ls-tree', '-r', '--name-only', res.body.sha])).split('\n')
+    expect(res.body.tree.find((e: { path: string }) => e.path === 'tool.sh')).toMatchObject({
+      mode: '100755',
+      size: 10
+    })
+    const listing = (
+      await git(fake.repoDir('acme', 'api'), ['ls-tree', '-r', '--name-only', res.body.sha])
+    ).split('\n')
     expect(listing).toContain('docs/new/deep.md')
     expect(listing).toContain('docs/diagram.png')
     expect(listing).not.toContain('docs/setup.md')
 
-    const only = await call('POST', `${R}/git/trees`, { tree: [{ path: 'a/b.md', mode: '100644', type: 'blob', content: 'b' }] })
+    const only = await call('POST', `${R}/git/trees`, {
+      tree: [{ path: 'a/b.md', mode: '100644', type: 'blob', content: 'b' }]
+    })
     expect(only.body.tree).toEqual([expect.objectContaining({ path: 'a', type: 'tree' })])
 
-    const missing = await call('POST', `${R}/git/trees`, { base_tree: base.sha, tree: [{ path: 'no/such.md', mode: '100644', type: 'blob', sha: null }] })
+    const missing = await call('POST', `${R}/git/trees`, {
+      base_tree: base.sha,
+      tree: [{ path: 'no/such.md', mode: '100644', type: 'blob', sha: null }]
+    })
     expect(missing.status).toBe(422)
-    const both = await call('POST', `${R}/git/trees`, { tree: [{ path: 'x', mode: '100644', type: 'blob', sha: 'a'.repeat(40), content: 'x' }] })
-    expect(both).toMatchObject({ status: 422, body: { message: expect.stringContaining('Must supply either tree.sha or tree.content') } })
-    const foreignSha = (await call('GET', '/repos/acme/web/git/trees/main')).body.tree.find((e: { path: string }) => e.path === 'README.md').sha
-    const foreign = await call('POST', `${R}/git/trees`, { base_tree: base.sha, tree: [{ path: 'x.md', mode: '100644', type: 'blob', sha: foreignSha }] })
+    const both = await call('POST', `${R}/git/trees`, {
+      tree: [{ path: 'x', mode: '100644', type: 'blob', sha: 'a'.repeat(40), content: 'x' }]
+    })
+    expect(both).toMatchObject({
+      status: 422,
+      body: { message: expect.stringContaining('Must supply either tree.sha or tree.content') }
+    })
+    const foreignSha = (await call('GET', '/repos/acme/web/git/trees/main')).body.tree.find(
+      (e: { path: string }) => e.path === 'README.md'
+    ).sha
+    const foreign = await call('POST', `${R}/git/trees`, {
+      base_tree: base.sha,
+      tree: [{ path: 'x.md', mode: '100644', type: 'blob', sha: foreignSha }]
+    })
     expect(foreign).toMatchObject({ status: 422, body: { message: 'Invalid tree info' } })
-    const badMode = await call('POST', `${R}/git/trees`, { tree: [{ path: 'x', mode: '100600', type: 'blob', content: 'x' }] })
+    const badMode = await call('POST', `${R}/git/trees`, {
+      tree: [{ path: 'x', mode: '100600', type: 'blob', content: 'x' }]
+    })
     expect(badMode.status).toBe(422)
   })
 })
@@ -211,9 +296,14 @@ describe('trees', () => {
 describe('blobs and commits', () => {
   it('stores blobs under git hash-object shas and round-trips binary content as 60-column base64', async () => {
     const data = Buffer.concat([DIAGRAM_PNG, Buffer.alloc(80, 0xff), Buffer.from([0, 1, 2])])
-    const created = await call('POST', `${R}/git/blobs`, { content: data.toString('base64'), encoding: 'base64' })
+    const created = await call('POST', `${R}/git/blobs`, {
+      content: data.toString('base64'),
+      encoding: 'base64'
+    })
     expect(created.status).toBe(201)
-    expect(created.body.sha).toBe(execFileSync('git', ['hash-object', '--stdin'], { input: data }).toString().trim())
+    expect(created.body.sha).toBe(
+      execFileSync('git', ['hash-object', '--stdin'], { input: data }).toString().trim()
+    )
     const got = await call('GET', `${R}/git/blobs/${created.body.sha}`)
     expect(got.body).toMatchObject({ sha: created.body.sha, size: data.length, encoding: 'base64' })
     const lines = (got.body.content as string).split('\n')
@@ -226,7 +316,11 @@ describe('blobs and commits', () => {
   it('signs commits made without author and leaves explicit authors unsigned', async () => {
     const head = (await call('GET', `${R}/git/ref/heads/main`)).body.object.sha
     const tree = (await call('GET', `${R}/git/commits/${head}`)).body.tree.sha
-    const bot = await call('POST', `${R}/git/commits`, { message: 'sync docs', tree, parents: [head] })
+    const bot = await call('POST', `${R}/git/commits`, {
+      message: 'sync docs',
+      tree,
+      parents: [head]
+    })
     expect(bot.status).toBe(201)
     expect(bot.body).toMatchObject({
       message: 'sync docs',
@@ -241,44 +335,93 @@ describe('blobs and commits', () => {
       parents: [head],
       author: { name: 'Jane', email: 'jane@example.com', date: '2024-01-02T03:04:05Z' }
     })
-    expect(human.body).toMatchObject({ author: { name: 'Jane', date: '2024-01-02T03:04:05Z' }, verification: { verified: false, reason: 'unsigned' } })
-    expect((await call('GET', `${R}/git/commits/${bot.body.sha}`)).body.verification.verified).toBe(true)
-    expect(await fake.commitInfo('acme', 'api', human.body.sha)).toEqual({ message: 'by hand', parents: [head], tree, authorName: 'Jane' })
-    const byApiBot = await call('POST', `${R}/git/commits`, { message: 'x', tree, parents: [] }, 'api-only')
+    expect(human.body).toMatchObject({
+      author: { name: 'Jane', date: '2024-01-02T03:04:05Z' },
+      verification: { verified: false, reason: 'unsigned' }
+    })
+    expect((await call('GET', `${R}/git/commits/${bot.body.sha}`)).body.verification.verified).toBe(
+      true
+    )
+    expect(await fake.commitInfo('acme', 'api', human.body.sha)).toEqual({
+      message: 'by hand',
+      parents: [head],
+      tree,
+      authorName: 'Jane'
+    })
+    const byApiBot = await call(
+      'POST',
+      `${R}/git/commits`,
+      { message: 'x', tree, parents: [] },
+      'api-only'
+    )
     expect(byApiBot.body.author.name).toBe('api-bot[bot]')
-    expect((await call('POST', `${R}/git/commits`, { message: 'x', tree, parents: ['d'.repeat(40)] })).status).toBe(422)
-    expect((await call('POST', `${R}/git/commits`, { message: 'x', tree: 'e'.repeat(40), parents: [] })).status).toBe(422)
+    expect(
+      (await call('POST', `${R}/git/commits`, { message: 'x', tree, parents: ['d'.repeat(40)] }))
+        .status
+    ).toBe(422)
+    expect(
+      (await call('POST', `${R}/git/commits`, { message: 'x', tree: 'e'.repeat(40), parents: [] }))
+        .status
+    ).toBe(422)
   })
 })
 
 async function commitOn(parent: string, path: string, content: string): Promise<string> {
-  const tree = (await call('POST', `${R}/git/trees`, { base_tree: (await call('GET', `${R}/git/commits/${parent}`)).body.tree.sha, tree: [{ path, mode: '100644', type: 'blob', content }] })).body.sha
-  return (await call('POST', `${R}/git/commits`, { message: `add ${path}`, tree, parents: [parent] })).body.sha
+  const tree = (
+    await call('POST', `${R}/git/trees`, {
+      base_tree: (await call('GET', `${R}/git/commits/${parent}`)).body.tree.sha,
+      tree: [{ path, mode: '100644', type: 'blob', content }]
+    })
+  ).body.sha
+  return (
+    await call('POST', `${R}/git/commits`, { message: `add ${path}`, tree, parents: [parent] })
+  ).body.sha
 }
 
 describe('refs', () => {
   it('creates, reads (encoded), fast-forwards, refuses non fast-forwards, forces and deletes', async () => {
     const main = (await fake.head('acme', 'api', 'main')) as string
     const created = await call('POST', `${R}/git/refs`, { ref: 'refs/heads/feature/x', sha: main })
-    expect(created).toMatchObject({ status: 201, body: { ref: 'refs/heads/feature/x', object: { sha: main, type: 'commit' } } })
-    expect((await call('POST', `${R}/git/refs`, { ref: 'refs/heads/feature/x', sha: main })).body.message).toBe('Reference already exists')
-    expect((await call('POST', `${R}/git/refs`, { ref: 'refs/heads/y', sha: 'f'.repeat(40) })).body.message).toBe('Object does not exist')
+    expect(created).toMatchObject({
+      status: 201,
+      body: { ref: 'refs/heads/feature/x', object: { sha: main, type: 'commit' } }
+    })
+    expect(
+      (await call('POST', `${R}/git/refs`, { ref: 'refs/heads/feature/x', sha: main })).body.message
+    ).toBe('Reference already exists')
+    expect(
+      (await call('POST', `${R}/git/refs`, { ref: 'refs/heads/y', sha: 'f'.repeat(40) })).body
+        .message
+    ).toBe('Object does not exist')
 
     const octokit = new Octokit({ auth: 'test-token', baseUrl: fake.url })
-    const viaOctokit = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: 'acme', repo: 'api', ref: 'heads/feature/x' })
+    const viaOctokit = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner: 'acme',
+      repo: 'api',
+      ref: 'heads/feature/x'
+    })
     expect(fake.log[fake.log.length - 1]?.path).toBe('/repos/acme/api/git/ref/heads/feature/x')
     expect(viaOctokit.data.object.sha).toBe(main)
     expect((await call('GET', `${R}/git/ref/heads%2Fnope`)).status).toBe(404)
 
     const ahead = await commitOn(main, 'ff.md', 'ff')
-    expect((await call('PATCH', `${R}/git/refs/heads%2Ffeature%2Fx`, { sha: ahead })).status).toBe(200)
+    expect((await call('PATCH', `${R}/git/refs/heads%2Ffeature%2Fx`, { sha: ahead })).status).toBe(
+      200
+    )
     const sideways = await commitOn(main, 'side.md', 'side')
-    const nonFf = await call('PATCH', `${R}/git/refs/heads/feature/x`, { sha: sideways, force: false })
+    const nonFf = await call('PATCH', `${R}/git/refs/heads/feature/x`, {
+      sha: sideways,
+      force: false
+    })
     expect(nonFf).toMatchObject({ status: 422, body: { message: 'Update is not a fast forward' } })
     expect(await fake.head('acme', 'api', 'feature/x')).toBe(ahead)
-    expect((await call('PATCH', `${R}/git/refs/heads/feature/x`, { sha: sideways, force: true })).status).toBe(200)
+    expect(
+      (await call('PATCH', `${R}/git/refs/heads/feature/x`, { sha: sideways, force: true })).status
+    ).toBe(200)
     expect(await fake.head('acme', 'api', 'feature/x')).toBe(sideways)
-    expect((await call('PATCH', `${R}/git/refs/heads/ghost`, { sha: sideways })).body.message).toBe('Reference does not exist')
+    expect((await call('PATCH', `${R}/git/refs/heads/ghost`, { sha: sideways })).body.message).toBe(
+      'Reference does not exist'
+    )
     expect((await call('DELETE', `${R}/git/refs/heads/feature/x`)).status).toBe(204)
     expect(await fake.head('acme', 'api', 'feature/x')).toBeUndefined()
   })
@@ -288,11 +431,19 @@ describe('refs', () => {
     const mk = async (name: string) => {
       const w = '/repos/acme/worker'
       const baseTree = (await call('GET', `${w}/git/commits/${main}`)).body.tree.sha
-      const tree = (await call('POST', `${w}/git/trees`, { base_tree: baseTree, tree: [{ path: name, mode: '100644', type: 'blob', content: name }] })).body.sha
-      return (await call('POST', `${w}/git/commits`, { message: name, tree, parents: [main] })).body.sha as string
+      const tree = (
+        await call('POST', `${w}/git/trees`, {
+          base_tree: baseTree,
+          tree: [{ path: name, mode: '100644', type: 'blob', content: name }]
+        })
+      ).body.sha
+      return (await call('POST', `${w}/git/commits`, { message: name, tree, parents: [main] })).body
+        .sha as string
     }
     const [a, b] = await Promise.all([mk('a.md'), mk('b.md')])
-    const results = await Promise.all([a, b].map(sha => call('PATCH', '/repos/acme/worker/git/refs/heads/main', { sha })))
+    const results = await Promise.all(
+      [a, b].map(sha => call('PATCH', '/repos/acme/worker/git/refs/heads/main', { sha }))
+    )
     expect(results.map(r => r.status).sort()).toEqual([200, 422])
     const winner = results[0]?.status === 200 ? a : b
     expect(await fake.head('acme', 'worker', 'main')).toBe(winner)
@@ -302,7 +453,13 @@ describe('refs', () => {
 describe('faults', () => {
   it('move-branch: another pusher makes the update a non fast-forward once', async () => {
     const main = (await fake.head('acme', 'api', 'main')) as string
-    fake.addFault({ kind: 'move-branch', owner: 'acme', repo: 'api', branch: 'main', changes: { 'docs/theirs.md': 'theirs\n' } })
+    fake.addFault({
+      kind: 'move-branch',
+      owner: 'acme',
+      repo: 'api',
+      branch: 'main',
+      changes: { 'docs/theirs.md': 'theirs\n' }
+    })
     const mine = await commitOn(main, 'docs/mine.md', 'mine\n')
     const first = await call('PATCH', `${R}/git/refs/heads/main`, { sha: mine })
     expect(first).toMatchObject({ status: 422, body: { message: 'Update is not a fast forward' } })
@@ -317,7 +474,12 @@ describe('faults', () => {
   })
 
   it('secondary rate limit, primary rate limit, status and latency faults answer like GitHub', async () => {
-    fake.addFault({ kind: 'secondary-rate-limit', retryAfter: 7, times: 1, match: { method: 'GET', path: /^\/repos\/acme\/web$/ } })
+    fake.addFault({
+      kind: 'secondary-rate-limit',
+      retryAfter: 7,
+      times: 1,
+      match: { method: 'GET', path: /^\/repos\/acme\/web$/ }
+    })
     const secondary = await call('GET', '/repos/acme/web')
     expect(secondary.status).toBe(403)
     expect(secondary.headers.get('retry-after')).toBe('7')
@@ -337,10 +499,16 @@ describe('faults', () => {
     fake.clearLog()
     fake.addFault({ kind: 'status', status: 502, times: 2, match: { path: /\/git\/trees\// } })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await call('GET', '/repos/acme/web/git/trees/main?recursive=1')).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call('GET', '/repos/acme/web/git/trees/main?recursive=1')).status)
     expect(statuses).toEqual([502, 502, 200])
     expect(fake.log.map(e => e.status)).toEqual([502, 502, 200])
-    expect(fake.log[0]).toMatchObject({ method: 'GET', path: '/repos/acme/web/git/trees/main', query: { recursive: '1' }, token: 'test-token' })
+    expect(fake.log[0]).toMatchObject({
+      method: 'GET',
+      path: '/repos/acme/web/git/trees/main',
+      query: { recursive: '1' },
+      token: 'test-token'
+    })
 
     fake.addFault({ kind: 'latency', ms: 150, match: { path: /\/branches\// } })
     const t0 = Date.now()
@@ -354,40 +522,83 @@ describe('pull requests', () => {
   it('creates, refuses duplicates and empty ones, filters by head and updates', async () => {
     const branch = 'codex-sync/update'
     await fake.commit('acme', 'web', branch, { '.codex/guide.md': 'guide\n' })
-    const opened = await call('POST', '/repos/acme/web/pulls', { title: 'Sync docs', head: branch, base: 'main', body: 'from codex' })
+    const opened = await call('POST', '/repos/acme/web/pulls', {
+      title: 'Sync docs',
+      head: branch,
+      base: 'main',
+      body: 'from codex'
+    })
     expect(opened).toMatchObject({
       status: 201,
-      body: { number: 1, state: 'open', title: 'Sync docs', body: 'from codex', head: { ref: branch, label: `acme:${branch}` }, base: { ref: 'main' } }
+      body: {
+        number: 1,
+        state: 'open',
+        title: 'Sync docs',
+        body: 'from codex',
+        head: { ref: branch, label: `acme:${branch}` },
+        base: { ref: 'main' }
+      }
     })
     expect(opened.body.head.sha).toBe(await fake.head('acme', 'web', branch))
 
-    const dup = await call('POST', '/repos/acme/web/pulls', { title: 'again', head: `acme:${branch}`, base: 'main' })
+    const dup = await call('POST', '/repos/acme/web/pulls', {
+      title: 'again',
+      head: `acme:${branch}`,
+      base: 'main'
+    })
     expect(dup.status).toBe(422)
     expect(dup.body.errors[0].message).toBe(`A pull request already exists for acme:${branch}.`)
     const octokit = new Octokit({ auth: 'test-token', baseUrl: fake.url })
-    await expect(octokit.request('POST /repos/{owner}/{repo}/pulls', { owner: 'acme', repo: 'web', title: 't', head: branch, base: 'main' })).rejects.toThrow(
-      /A pull request already exists for acme:codex-sync\/update\./
-    )
+    await expect(
+      octokit.request('POST /repos/{owner}/{repo}/pulls', {
+        owner: 'acme',
+        repo: 'web',
+        title: 't',
+        head: branch,
+        base: 'main'
+      })
+    ).rejects.toThrow(/A pull request already exists for acme:codex-sync\/update\./)
 
-    await git(fake.repoDir('acme', 'web'), ['update-ref', 'refs/heads/same', (await fake.head('acme', 'web', 'main')) as string])
-    const empty = await call('POST', '/repos/acme/web/pulls', { title: 'nothing', head: 'same', base: 'main' })
+    await git(fake.repoDir('acme', 'web'), [
+      'update-ref',
+      'refs/heads/same',
+      (await fake.head('acme', 'web', 'main')) as string
+    ])
+    const empty = await call('POST', '/repos/acme/web/pulls', {
+      title: 'nothing',
+      head: 'same',
+      base: 'main'
+    })
     expect(empty.body.errors[0].message).toBe('No commits between main and same')
 
-    expect((await call('GET', `/repos/acme/web/pulls?head=acme:${encodeURIComponent(branch)}`)).body).toHaveLength(1)
+    expect(
+      (await call('GET', `/repos/acme/web/pulls?head=acme:${encodeURIComponent(branch)}`)).body
+    ).toHaveLength(1)
     expect((await call('GET', '/repos/acme/web/pulls?head=acme:other')).body).toHaveLength(0)
-    const patched = await call('PATCH', '/repos/acme/web/pulls/1', { body: 'updated', state: 'closed' })
+    const patched = await call('PATCH', '/repos/acme/web/pulls/1', {
+      body: 'updated',
+      state: 'closed'
+    })
     expect(patched.body).toMatchObject({ body: 'updated', state: 'closed' })
     expect((await call('GET', '/repos/acme/web/pulls')).body).toHaveLength(0)
     expect((await call('GET', '/repos/acme/web/pulls?state=all')).body).toHaveLength(1)
     expect(fake.pulls('acme', 'web')).toEqual([
-      expect.objectContaining({ number: 1, head: branch, base: 'main', state: 'closed', body: 'updated' })
+      expect.objectContaining({
+        number: 1,
+        head: branch,
+        base: 'main',
+        state: 'closed',
+        body: 'updated'
+      })
     ])
   })
 })
 
 describe('git interop', () => {
   it('keeps working after the repository is packed by hand (git gc) and answers under /api/v3', async () => {
-    await fake.createRepo('acme', 'packed', { files: { 'docs/a.md': 'a\n', 'b.bin': Buffer.from([0, 255]) } })
+    await fake.createRepo('acme', 'packed', {
+      files: { 'docs/a.md': 'a\n', 'b.bin': Buffer.from([0, 255]) }
+    })
     const dir = fake.repoDir('acme', 'packed')
     await git(dir, ['gc', '--quiet'])
     expect(await git(dir, ['count-objects', '-v'])).toMatch(/^count: 0$/m)
@@ -395,31 +606,56 @@ describe('git interop', () => {
     const ref = await call('GET', `${P}/git/ref/heads/main`)
     expect(ref.body.object.sha).toBe((await git(dir, ['rev-parse', 'main'])).trim())
     const tree = await call('GET', `${P}/git/trees/main?recursive=1`)
-    expect(tree.body.tree.map((e: { path: string }) => e.path)).toEqual(['b.bin', 'docs', 'docs/a.md'])
+    expect(tree.body.tree.map((e: { path: string }) => e.path)).toEqual([
+      'b.bin',
+      'docs',
+      'docs/a.md'
+    ])
     const bin = tree.body.tree[0]
     expect(bin.size).toBe(2)
-    expect(Buffer.from((await call('GET', `${P}/git/blobs/${bin.sha}`)).body.content, 'base64')).toEqual(Buffer.from([0, 255]))
-    const newTree = await call('POST', `${P}/git/trees`, { base_tree: tree.body.sha, tree: [{ path: 'docs/c.md', mode: '100644', type: 'blob', content: 'c' }] })
-    const commit = await call('POST', `${P}/git/commits`, { message: 'c', tree: newTree.body.sha, parents: [ref.body.object.sha] })
-    expect((await call('PATCH', `${P}/git/refs/heads/main`, { sha: commit.body.sha })).status).toBe(200)
+    expect(
+      Buffer.from((await call('GET', `${P}/git/blobs/${bin.sha}`)).body.content, 'base64')
+    ).toEqual(Buffer.from([0, 255]))
+    const newTree = await call('POST', `${P}/git/trees`, {
+      base_tree: tree.body.sha,
+      tree: [{ path: 'docs/c.md', mode: '100644', type: 'blob', content: 'c' }]
+    })
+    const commit = await call('POST', `${P}/git/commits`, {
+      message: 'c',
+      tree: newTree.body.sha,
+      parents: [ref.body.object.sha]
+    })
+    expect((await call('PATCH', `${P}/git/refs/heads/main`, { sha: commit.body.sha })).status).toBe(
+      200
+    )
     expect(await git(dir, ['show', 'main:docs/c.md'])).toBe('c')
     await git(dir, ['fsck', '--strict', '--no-progress'])
 
-    const ghes = await fetch(`${fake.url}/api/v3/orgs/acme/repos?per_page=1`, { headers: { authorization: 'token test-token' } })
+    const ghes = await fetch(`${fake.url}/api/v3/orgs/acme/repos?per_page=1`, {
+      headers: { authorization: 'token test-token' }
+    })
     expect(ghes.status).toBe(200)
-    expect(ghes.headers.get('link')).toContain(`<${fake.url}/api/v3/orgs/acme/repos?per_page=1&page=2>; rel="next"`)
+    expect(ghes.headers.get('link')).toContain(
+      `<${fake.url}/api/v3/orgs/acme/repos?per_page=1&page=2>; rel="next"`
+    )
   })
 })
 
 describe('sample organisation', () => {
   it('seeds the codex with modes, a test branch and binary project files', async () => {
-    expect(await fake.head('acme', 'codex.acme.io', 'test')).toBe(await fake.head('acme', 'codex.acme.io', 'main'))
+    expect(await fake.head('acme', 'codex.acme.io', 'test')).toBe(
+      await fake.head('acme', 'codex.acme.io', 'main')
+    )
     const codex = await fake.files('acme', 'codex.acme.io', 'main')
     expect(codex['.claude/scripts/acme/codex/codex-core-repo-discover.sh']?.mode).toBe('100755')
-    expect(codex['docs/guides/codex-sync-guide.md']?.content.toString()).toContain('codex_sync_include: [*]\n')
+    expect(codex['docs/guides/codex-sync-guide.md']?.content.toString()).toContain(
+      'codex_sync_include: [*]\n'
+    )
     const api = await fake.files('acme', 'api', 'main')
     expect(api['docs/diagram.png']?.content.equals(DIAGRAM_PNG)).toBe(true)
     expect(await fake.files('acme', 'api', 'no-such-branch')).toEqual({})
-    expect(await fake.text('acme', 'web', 'main', '.claude/agents/web-own.md')).toContain('web own agent')
+    expect(await fake.text('acme', 'web', 'main', '.claude/agents/web-own.md')).toContain(
+      'web own agent'
+    )
   })
 })

@@ -12,10 +12,17 @@ describe('GitHub faults, limits and scale', () => {
   beforeAll(async () => {
     fake = await FakeGitHub.start({
       treeEntryLimit: 12,
-      tokens: { [TOKEN]: { write: 'all' }, ghs_installation: { write: 'all' }, 'read-mostly': { write: [`${ORG}/${CODEX}`, `${ORG}/api`] } }
+      tokens: {
+        [TOKEN]: { write: 'all' },
+        ghs_installation: { write: 'all' },
+        'read-mostly': { write: [`${ORG}/${CODEX}`, `${ORG}/api`] }
+      }
     })
     await fake.createRepo(ORG, CODEX, {
-      files: { '.github/codex-sync.yml': 'deletion_threshold: 100\n', 'docs/all.md': '---\ncodex_sync_include: [*]\n---\nall\n' }
+      files: {
+        '.github/codex-sync.yml': 'deletion_threshold: 100\n',
+        'docs/all.md': '---\ncodex_sync_include: [*]\n---\nall\n'
+      }
     })
     await fake.commit(ORG, CODEX, 'test', {})
     await fake.createRepo(ORG, 'api', { files: { 'docs/a.md': 'a\n' } })
@@ -25,20 +32,47 @@ describe('GitHub faults, limits and scale', () => {
   beforeEach(() => fake.clearFaults())
 
   test('secondary rate limits (403 and 429 with retry-after) are waited out and retried', async () => {
-    fake.addFault({ kind: 'secondary-rate-limit', status: 403, retryAfter: 1, times: 1, match: { method: 'GET', path: /\/git\/trees\// } })
-    fake.addFault({ kind: 'secondary-rate-limit', status: 429, retryAfter: 1, times: 1, match: { method: 'GET', path: /\/git\/blobs\// } })
-    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    fake.addFault({
+      kind: 'secondary-rate-limit',
+      status: 403,
+      retryAfter: 1,
+      times: 1,
+      match: { method: 'GET', path: /\/git\/trees\// }
+    })
+    fake.addFault({
+      kind: 'secondary-rate-limit',
+      status: 429,
+      retryAfter: 1,
+      times: 1,
+      match: { method: 'GET', path: /\/git\/blobs\// }
+    })
+    const { result, log } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
 
     expect(result.status).toBe('success')
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/a.md')).toBe('a\n')
-    expect(log.warnings.filter(warning => /Secondary rate limit/.test(warning.message))).toHaveLength(2)
+    expect(
+      log.warnings.filter(warning => /Secondary rate limit/.test(warning.message))
+    ).toHaveLength(2)
     expect(fake.log.filter(entry => entry.status === 403 || entry.status === 429)).toHaveLength(2)
   })
 
   test('a primary rate limit is waited out until x-ratelimit-reset', async () => {
-    fake.addFault({ kind: 'rate-limit', resetInSeconds: 1, times: 1, match: { method: 'GET', path: /\/git\/trees\// } })
+    fake.addFault({
+      kind: 'rate-limit',
+      resetInSeconds: 1,
+      times: 1,
+      match: { method: 'GET', path: /\/git\/trees\// }
+    })
     await fake.commit(ORG, 'api', 'main', { 'docs/b.md': 'b\n' })
-    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    const { result, log } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
 
     expect(result.status).toBe('success')
     expect(log.warnings.some(warning => /Rate limit reached/.test(warning.message))).toBe(true)
@@ -46,9 +80,18 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('server errors are retried', async () => {
-    fake.addFault({ kind: 'status', status: 502, times: 1, match: { method: 'POST', path: /\/git\/trees$/ } })
+    fake.addFault({
+      kind: 'status',
+      status: 502,
+      times: 1,
+      match: { method: 'POST', path: /\/git\/trees$/ }
+    })
     await fake.commit(ORG, 'api', 'main', { 'docs/c.md': 'c\n' })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
 
     expect(result.status).toBe('success')
     expect(fake.log.some(entry => entry.status === 502)).toBe(true)
@@ -58,15 +101,25 @@ describe('GitHub faults, limits and scale', () => {
   test('slow answers only make the run slower', async () => {
     fake.addFault({ kind: 'latency', ms: 30 })
     await fake.commit(ORG, 'api', 'main', { 'docs/slow.md': 'slow\n' })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
     expect(result.status).toBe('success')
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/slow.md')).toBe('slow\n')
   })
 
   test('an archived project that is not skipped fails with a resolution', async () => {
     await fake.createRepo(ORG, 'frozen', { archived: true, files: { 'README.md': 'frozen\n' } })
-    await fake.commit(ORG, CODEX, 'test', { '.github/codex-sync.yml': 'deletion_threshold: 100\nrepositories: { skip_archived: false }\n' })
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'frozen' })
+    await fake.commit(ORG, CODEX, 'test', {
+      '.github/codex-sync.yml': 'deletion_threshold: 100\nrepositories: { skip_archived: false }\n'
+    })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'frozen'
+    })
 
     const frozen = projectResult(result, 'frozen')
     expect(frozen.status).toBe('failed')
@@ -77,7 +130,12 @@ describe('GitHub faults, limits and scale', () => {
 
   test('an App installation token discovers the repositories of its installation', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, token: 'ghs_installation', dry_run: 'true' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      token: 'ghs_installation',
+      dry_run: 'true'
+    })
 
     expect(result.status).toBe('success')
     expect(fake.log.some(entry => entry.path === '/installation/repositories')).toBe(true)
@@ -86,13 +144,29 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('a conflict that is not an empty repository fails the project instead of skipping it', async () => {
-    fake.addFault({ kind: 'status', status: 409, message: 'Conflict', times: 1, match: { method: 'GET', path: /\/repos\/acme\/web\/git\/trees\// } })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'web', dry_run: 'true' })
+    fake.addFault({
+      kind: 'status',
+      status: 409,
+      message: 'Conflict',
+      times: 1,
+      match: { method: 'GET', path: /\/repos\/acme\/web\/git\/trees\// }
+    })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'web',
+      dry_run: 'true'
+    })
     expect(projectResult(result, 'web').status).toBe('failed')
   })
 
   test('a codex read failing before the first project is a failure result, not a crash', async () => {
-    fake.addFault({ kind: 'status', status: 404, times: 1, match: { method: 'GET', path: /\/repos\/acme\/codex\.acme\.io\/git\/blobs\// } })
+    fake.addFault({
+      kind: 'status',
+      status: 404,
+      times: 1,
+      match: { method: 'GET', path: /\/repos\/acme\/codex\.acme\.io\/git\/blobs\// }
+    })
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
     expect(result.status).toBe('failure')
@@ -102,14 +176,22 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('a bad token stops the run with a resolution', async () => {
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, token: 'wrong' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      token: 'wrong'
+    })
     expect(result.status).toBe('failure')
     expect(result.error).toMatch(/Bad credentials/)
     expect(result.resolution).toMatch(/token/)
   })
 
   test('a project the token may not write fails with a resolution; the others are synced', async () => {
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, token: 'read-mostly' })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      token: 'read-mostly'
+    })
 
     expect(projectResult(result, 'api').status).toBe('synced')
     const web = projectResult(result, 'web')
@@ -121,30 +203,45 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('a truncated recursive tree is walked sub-tree by sub-tree', async () => {
-    const docs = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`docs/part-${index % 3}/page-${index}.md`, `page ${index}\n`]))
+    const docs = Object.fromEntries(
+      Array.from({ length: 30 }, (_, index) => [
+        `docs/part-${index % 3}/page-${index}.md`,
+        `page ${index}\n`
+      ])
+    )
     await fake.createRepo(ORG, 'big', { files: docs })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'big' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'big'
+    })
 
     expect(projectResult(result, 'big')).toMatchObject({ status: 'synced', files_added: 30 })
-    const pulled = Object.keys(await fake.files(ORG, CODEX, 'test')).filter(path => path.startsWith('projects/big/'))
+    const pulled = Object.keys(await fake.files(ORG, CODEX, 'test')).filter(path =>
+      path.startsWith('projects/big/')
+    )
     expect(pulled).toHaveLength(30)
   })
 
   test('discovery reads every page of a large organisation', async () => {
-    for (let index = 0; index < MANY; index++) await fake.createRepo(ORG, `svc-${String(index).padStart(3, '0')}`, { empty: true })
+    for (let index = 0; index < MANY; index++)
+      await fake.createRepo(ORG, `svc-${String(index).padStart(3, '0')}`, { empty: true })
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, include: 'svc-10*', dry_run: 'true' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      include: 'svc-10*',
+      dry_run: 'true'
+    })
 
     const pages = fake.log.filter(entry => entry.path === `/orgs/${ORG}/repos`)
     expect(pages.length).toBeGreaterThanOrEqual(2)
     expect(result.total_projects).toBe(MANY + 4) // api, web, big, frozen and the svc-* repositories
-    expect(result.projects.filter(project => project.reason === 'empty repository').map(project => project.project)).toEqual([
-      'svc-100',
-      'svc-101',
-      'svc-102',
-      'svc-103',
-      'svc-104'
-    ])
+    expect(
+      result.projects
+        .filter(project => project.reason === 'empty repository')
+        .map(project => project.project)
+    ).toEqual(['svc-100', 'svc-101', 'svc-102', 'svc-103', 'svc-104'])
     expect(writes(fake)).toEqual([])
   })
 })

@@ -110,6 +110,8 @@ describe('readRoutingFrontmatter', () => {
 
 describe('readRoutingFrontmatter with an unclosed list', () => {
   it('reports the YAML error instead of reading a pattern such as "[*"', () => {
-    expect(() => readRoutingFrontmatter('---\ncodex_sync_include: [*\ntitle: broken\n---\nbody\n')).toThrow(FrontmatterError)
+    expect(() =>
+      readRoutingFrontmatter('---\ncodex_sync_include: [*\ntitle: broken\n---\nbody\n')
+    ).toThrow(FrontmatterError)
   })
 })

@@ -40,7 +40,9 @@ const paths = (files: { path: string }[]) => files.map(file => file.path)
 
 /** A plan that deletes `deleted` of `owned` files. */
 function deletionPlan(deleted: number, owned: number): FilePlan {
-  const files = Array.from({ length: deleted }, (_, i) => blob(`p/${String(i).padStart(3, '0')}.md`))
+  const files = Array.from({ length: deleted }, (_, i) =>
+    blob(`p/${String(i).padStart(3, '0')}.md`)
+  )
   return { added: [], modified: [], deleted: files, ownedCount: owned }
 }
 
@@ -75,13 +77,25 @@ describe('isUnder / ownedFiles', () => {
 
   it('unites several owner folders', () => {
     const owned = ownedFiles(files, ['.claude/agents/acme/', '.claude/commands/acme/'])
-    expect([...owned.keys()].sort()).toEqual(['.claude/agents/acme/a.md', '.claude/commands/acme/c.md'])
+    expect([...owned.keys()].sort()).toEqual([
+      '.claude/agents/acme/a.md',
+      '.claude/commands/acme/c.md'
+    ])
   })
 
   it('keeps the entries themselves (mode, sha, type), including submodules and symlinks', () => {
-    const withOdd = tree(blob('projects/api/a.md', 'abc', '100755'), submodule('projects/api/sub'), symlink('projects/api/link'))
+    const withOdd = tree(
+      blob('projects/api/a.md', 'abc', '100755'),
+      submodule('projects/api/sub'),
+      symlink('projects/api/link')
+    )
     const owned = ownedFiles(withOdd, ['projects/api/'])
-    expect(owned.get('projects/api/a.md')).toEqual({ path: 'projects/api/a.md', mode: '100755', sha: 'abc', type: 'blob' })
+    expect(owned.get('projects/api/a.md')).toEqual({
+      path: 'projects/api/a.md',
+      mode: '100755',
+      sha: 'abc',
+      type: 'blob'
+    })
     expect(owned.get('projects/api/sub')?.type).toBe('commit')
     expect(owned.get('projects/api/link')?.mode).toBe('120000')
   })
@@ -107,7 +121,11 @@ describe('planFiles', () => {
       blob('projects/api/gone.md', 'g1')
     )
     const plan = planFiles(
-      desired(want('projects/api/same.md', 's1'), want('projects/api/changed.md', 'new'), want('projects/api/new.md', 'n1')),
+      desired(
+        want('projects/api/same.md', 's1'),
+        want('projects/api/changed.md', 'new'),
+        want('projects/api/new.md', 'n1')
+      ),
       owned
     )
     expect(paths(plan.added)).toEqual(['projects/api/new.md'])
@@ -158,15 +176,25 @@ describe('planFiles', () => {
   })
 
   it('deletes submodules and symlinks in the owned folder that are not desired', () => {
-    const plan = planFiles(new Map(), tree(submodule('projects/api/sub'), symlink('projects/api/link'), blob('projects/api/a.md')))
-    expect(paths(plan.deleted)).toEqual(['projects/api/a.md', 'projects/api/link', 'projects/api/sub'])
+    const plan = planFiles(
+      new Map(),
+      tree(submodule('projects/api/sub'), symlink('projects/api/link'), blob('projects/api/a.md'))
+    )
+    expect(paths(plan.deleted)).toEqual([
+      'projects/api/a.md',
+      'projects/api/link',
+      'projects/api/sub'
+    ])
     expect(plan.deleted.find(file => file.path === 'projects/api/sub')?.type).toBe('commit')
     expect(plan.ownedCount).toBe(3)
   })
 
   it('is empty when the owned folder already equals the desired content', () => {
     const owned = tree(blob('projects/api/a.md', 'a'), blob('projects/api/b.sh', 'b', '100755'))
-    const plan = planFiles(desired(want('projects/api/a.md', 'a'), want('projects/api/b.sh', 'b', '100755')), owned)
+    const plan = planFiles(
+      desired(want('projects/api/a.md', 'a'), want('projects/api/b.sh', 'b', '100755')),
+      owned
+    )
     expect(plan).toEqual({ added: [], modified: [], deleted: [], ownedCount: 2 })
     expect(isEmptyPlan(plan)).toBe(true)
   })
@@ -185,7 +213,13 @@ describe('planFiles', () => {
       blob('a/old1', 'o')
     )
     const plan = planFiles(
-      desired(want('z/new', 'n'), want('a/mod', 'n'), want('B/new', 'n'), want('Z/mod', 'n'), want('a/new', 'n')),
+      desired(
+        want('z/new', 'n'),
+        want('a/mod', 'n'),
+        want('B/new', 'n'),
+        want('Z/mod', 'n'),
+        want('a/new', 'n')
+      ),
       owned
     )
     expect(paths(plan.added)).toEqual(['B/new', 'a/new', 'z/new'])
@@ -207,7 +241,9 @@ describe('isEmptyPlan', () => {
 describe('deletionLimitExceeded', () => {
   it('allows a plan without deletions', () => {
     expect(deletionLimitExceeded(deletionPlan(0, 0), limits)).toBeUndefined()
-    expect(deletionLimitExceeded({ ...deletionPlan(0, 3), added: [want('a')] }, limits)).toBeUndefined()
+    expect(
+      deletionLimitExceeded({ ...deletionPlan(0, 3), added: [want('a')] }, limits)
+    ).toBeUndefined()
   })
 
   it('allows exactly deletion_threshold deletions and refuses one more', () => {
@@ -219,9 +255,12 @@ describe('deletionLimitExceeded', () => {
   })
 
   it('applies the count threshold even when the share is small', () => {
-    expect(deletionLimitExceeded(deletionPlan(4, 100_000), { deletionThreshold: 3, deletionThresholdPercent: 20 })).toMatch(
-      /deletion_threshold \(3\)/
-    )
+    expect(
+      deletionLimitExceeded(deletionPlan(4, 100_000), {
+        deletionThreshold: 3,
+        deletionThresholdPercent: 20
+      })
+    ).toMatch(/deletion_threshold \(3\)/)
   })
 
   it('with deletion_threshold 0 refuses any deletion', () => {
@@ -267,7 +306,9 @@ describe('deletionLimitExceeded', () => {
   })
 
   it('reports the count rule first when both are exceeded', () => {
-    expect(deletionLimitExceeded(deletionPlan(60, 60), limits)).toMatch(/more than deletion_threshold \(50\)/)
+    expect(deletionLimitExceeded(deletionPlan(60, 60), limits)).toMatch(
+      /more than deletion_threshold \(50\)/
+    )
   })
 
   it('works on plans made by planFiles (share of the owned files before the sync)', () => {
@@ -304,18 +345,40 @@ describe('applyPlan', () => {
       'projects/api/change.md',
       'projects/api/keep.md'
     ])
-    expect(next.get('projects/api/change.md')).toEqual({ path: 'projects/api/change.md', mode: '100755', sha: 'new', type: 'blob' })
-    expect(next.get('projects/api/added.md')).toEqual({ path: 'projects/api/added.md', mode: '100644', sha: 'a', type: 'blob' })
+    expect(next.get('projects/api/change.md')).toEqual({
+      path: 'projects/api/change.md',
+      mode: '100755',
+      sha: 'new',
+      type: 'blob'
+    })
+    expect(next.get('projects/api/added.md')).toEqual({
+      path: 'projects/api/added.md',
+      mode: '100644',
+      sha: 'a',
+      type: 'blob'
+    })
     expect(next.get('README.md')).toEqual(blob('README.md', 'root'))
     // Planning again against the applied tree gives nothing to do.
-    expect(isEmptyPlan(planFiles(desired(...[...plan.added, ...plan.modified, want('projects/api/keep.md', 'k')]), ownedFiles(next, ['projects/api/'])))).toBe(true)
+    expect(
+      isEmptyPlan(
+        planFiles(
+          desired(...[...plan.added, ...plan.modified, want('projects/api/keep.md', 'k')]),
+          ownedFiles(next, ['projects/api/'])
+        )
+      )
+    ).toBe(true)
   })
 
   it('turns a replaced submodule into a blob and does not mutate the input', () => {
     const files = tree(submodule('projects/api/sub'))
     const plan = planFiles(desired(want('projects/api/sub', 'blob-sha')), files)
     const next = applyPlan(files, plan)
-    expect(next.get('projects/api/sub')).toEqual({ path: 'projects/api/sub', mode: '100644', sha: 'blob-sha', type: 'blob' })
+    expect(next.get('projects/api/sub')).toEqual({
+      path: 'projects/api/sub',
+      mode: '100644',
+      sha: 'blob-sha',
+      type: 'blob'
+    })
     expect(files.get('projects/api/sub')?.type).toBe('commit')
     expect(next).not.toBe(files)
   })

@@ -4,7 +4,9 @@ import { projectResult, sync, writes } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x00, 0x10])
+const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x00, 0x10
+])
 
 const CONFIG = `
 projects_dir: projects
@@ -15,12 +17,20 @@ deletion_threshold: 3
 let fake: FakeGitHub
 
 async function seedCodex(name = CODEX, config = CONFIG) {
-  await fake.createRepo(ORG, name, { files: { 'README.md': '# Codex\n', '.github/codex-sync.yml': config, 'docs/shared.md': 'shared\n' } })
+  await fake.createRepo(ORG, name, {
+    files: {
+      'README.md': '# Codex\n',
+      '.github/codex-sync.yml': config,
+      'docs/shared.md': 'shared\n'
+    }
+  })
 }
 
 describe('pull-docs', () => {
   beforeAll(async () => {
-    fake = await FakeGitHub.start({ tokens: { 'test-token': { write: 'all' }, 'read-only': { write: 'none' } } })
+    fake = await FakeGitHub.start({
+      tokens: { 'test-token': { write: 'all' }, 'read-only': { write: 'none' } }
+    })
     await seedCodex()
     await fake.createRepo(ORG, 'api', {
       files: {
@@ -40,7 +50,16 @@ describe('pull-docs', () => {
         '.claude/agents/own.md': 'project agent\n'
       }
     })
-    await fake.createRepo(ORG, 'web', { files: { 'README.md': '# Web\n', 'docs/a.md': 'a\n', 'docs/b.md': 'b\n', 'docs/c.md': 'c\n', 'docs/d.md': 'd\n', 'docs/e.md': 'e\n' } })
+    await fake.createRepo(ORG, 'web', {
+      files: {
+        'README.md': '# Web\n',
+        'docs/a.md': 'a\n',
+        'docs/b.md': 'b\n',
+        'docs/c.md': 'c\n',
+        'docs/d.md': 'd\n',
+        'docs/e.md': 'e\n'
+      }
+    })
     await fake.createRepo(ORG, 'legacy', { archived: true, files: { 'README.md': 'old\n' } })
     await fake.createRepo(ORG, 'forked', { fork: true, files: { 'README.md': 'fork\n' } })
     await fake.createRepo(ORG, 'blank', { empty: true })
@@ -53,7 +72,9 @@ describe('pull-docs', () => {
     expect(result.status).toBe('success')
     expect(result.codex_branch).toBe('test')
     const codex = await fake.files(ORG, CODEX, 'test')
-    const pulled = Object.keys(codex).filter(path => path.startsWith('projects/api/')).sort()
+    const pulled = Object.keys(codex)
+      .filter(path => path.startsWith('projects/api/'))
+      .sort()
     expect(pulled).toEqual([
       'projects/api/CLAUDE.md',
       'projects/api/README.md',
@@ -65,19 +86,36 @@ describe('pull-docs', () => {
     expect(codex['projects/api/docs/run.sh']?.mode).toBe('100755')
     expect(codex['docs/shared.md']?.content.toString()).toBe('shared\n')
     // The environment branch was created from main, which is untouched.
-    expect(Object.keys(await fake.files(ORG, CODEX, 'main')).some(path => path.startsWith('projects/'))).toBe(false)
+    expect(
+      Object.keys(await fake.files(ORG, CODEX, 'main')).some(path => path.startsWith('projects/'))
+    ).toBe(false)
 
     const api = projectResult(result, 'api')
-    expect(api).toMatchObject({ status: 'synced', files_added: 5, files_modified: 0, files_deleted: 0 })
+    expect(api).toMatchObject({
+      status: 'synced',
+      files_added: 5,
+      files_modified: 0,
+      files_deleted: 0
+    })
     expect(api.commit_sha).toMatch(/^[0-9a-f]{40}$/)
     const commit = await fake.commitInfo(ORG, CODEX, api.commit_sha as string)
     expect(commit.message).toContain('acme/api')
     expect(projectResult(result, 'web')).toMatchObject({ status: 'synced', files_added: 6 })
     expect(projectResult(result, 'legacy')).toMatchObject({ status: 'skipped', reason: 'archived' })
     expect(projectResult(result, 'forked')).toMatchObject({ status: 'skipped', reason: 'fork' })
-    expect(projectResult(result, 'blank')).toMatchObject({ status: 'skipped', reason: 'empty repository' })
+    expect(projectResult(result, 'blank')).toMatchObject({
+      status: 'skipped',
+      reason: 'empty repository'
+    })
     expect(result.projects.map(project => project.project)).not.toContain(CODEX)
-    expect(result).toMatchObject({ total_projects: 5, succeeded: 2, failed: 0, skipped: 3, files_synced: 11, commits_created: 2 })
+    expect(result).toMatchObject({
+      total_projects: 5,
+      succeeded: 2,
+      failed: 0,
+      skipped: 3,
+      files_synced: 11,
+      commits_created: 2
+    })
     expect(result.total_projects).toBe(result.succeeded + result.failed + result.skipped)
   })
 
@@ -95,8 +133,15 @@ describe('pull-docs', () => {
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
 
-    expect(projectResult(result, 'api')).toMatchObject({ status: 'synced', files_added: 0, files_modified: 1, files_deleted: 1 })
-    const blobReads = fake.log.filter(entry => entry.method === 'GET' && /\/repos\/acme\/api\/git\/blobs\//.test(entry.path))
+    expect(projectResult(result, 'api')).toMatchObject({
+      status: 'synced',
+      files_added: 0,
+      files_modified: 1,
+      files_deleted: 1
+    })
+    const blobReads = fake.log.filter(
+      entry => entry.method === 'GET' && /\/repos\/acme\/api\/git\/blobs\//.test(entry.path)
+    )
     expect(blobReads).toHaveLength(1)
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBe('guide v2\n')
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/CLAUDE.md')).toBeUndefined()
@@ -105,39 +150,69 @@ describe('pull-docs', () => {
 
   test('a project that would delete more than the threshold fails and nothing is written to it', async () => {
     const before = await fake.head(ORG, CODEX, 'test')
-    await fake.commit(ORG, 'web', 'main', { 'docs/a.md': null, 'docs/b.md': null, 'docs/c.md': null, 'docs/d.md': null })
+    await fake.commit(ORG, 'web', 'main', {
+      'docs/a.md': null,
+      'docs/b.md': null,
+      'docs/c.md': null,
+      'docs/d.md': null
+    })
     const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
 
-    expect(projectResult(result, 'web')).toMatchObject({ status: 'failed', error: 'Deletion threshold exceeded' })
+    expect(projectResult(result, 'web')).toMatchObject({
+      status: 'failed',
+      error: 'Deletion threshold exceeded'
+    })
     expect(projectResult(result, 'web').resolution).toMatch(/deletion_threshold/)
-    expect(result.failures).toEqual([expect.objectContaining({ project: 'web', error: 'Deletion threshold exceeded' })])
+    expect(result.failures).toEqual([
+      expect.objectContaining({ project: 'web', error: 'Deletion threshold exceeded' })
+    ])
     expect(await fake.head(ORG, CODEX, 'test')).toBe(before)
     expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/a.md')).toBe('a\n')
     // one of two attempted projects failed: not more than half
     expect(result.status).toBe('partial_success')
-    await fake.commit(ORG, 'web', 'main', { 'docs/a.md': 'a\n', 'docs/b.md': 'b\n', 'docs/c.md': 'c\n', 'docs/d.md': 'd\n' })
+    await fake.commit(ORG, 'web', 'main', {
+      'docs/a.md': 'a\n',
+      'docs/b.md': 'b\n',
+      'docs/c.md': 'c\n',
+      'docs/d.md': 'd\n'
+    })
   })
 
   test('dry run plans every path and writes nothing', async () => {
     await fake.commit(ORG, 'web', 'main', { 'docs/new.md': 'new\n', 'docs/e.md': null })
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, dry_run: 'true' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      dry_run: 'true'
+    })
 
     expect(writes(fake)).toEqual([])
     expect(result.dry_run).toBe(true)
     expect(result.commits_created).toBe(0)
     expect(projectResult(result, 'web')).toMatchObject({
       status: 'synced',
-      planned: { added: ['projects/web/docs/new.md'], modified: [], deleted: ['projects/web/docs/e.md'] }
+      planned: {
+        added: ['projects/web/docs/new.md'],
+        modified: [],
+        deleted: ['projects/web/docs/e.md']
+      }
     })
     expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/new.md')).toBeUndefined()
   })
 
   test('target_repository syncs only the named projects; an unknown name fails clearly', async () => {
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'web, nope' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'web, nope'
+    })
 
     expect(projectResult(result, 'web').status).toBe('synced')
-    expect(projectResult(result, 'api')).toMatchObject({ status: 'skipped', reason: 'not in target_repository' })
+    expect(projectResult(result, 'api')).toMatchObject({
+      status: 'skipped',
+      reason: 'not in target_repository'
+    })
     expect(projectResult(result, 'nope').status).toBe('failed')
     expect(projectResult(result, 'nope').error).toMatch(/acme\/nope/)
     expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/new.md')).toBe('new\n')
@@ -146,8 +221,10 @@ describe('pull-docs', () => {
   test('shards partition the projects: each project is synced by exactly one shard', async () => {
     await fake.commit(ORG, 'api', 'main', { 'docs/shard.md': 'x\n' })
     await fake.commit(ORG, 'web', 'main', { 'docs/shard.md': 'x\n' })
-    const first = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '1/2' })).result
-    const second = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '2/2' })).result
+    const first = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '1/2' }))
+      .result
+    const second = (await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, shard: '2/2' }))
+      .result
 
     for (const project of ['api', 'web']) {
       const statuses = [projectResult(first, project), projectResult(second, project)]
@@ -162,7 +239,11 @@ describe('pull-docs', () => {
     await fake.commit(ORG, 'api', 'main', { 'docs/single.md': 'one\n' })
     await fake.commit(ORG, 'web', 'main', { 'docs/single.md': 'one\n' })
     const before = await fake.head(ORG, CODEX, 'test')
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, codex_commit: 'single' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      codex_commit: 'single'
+    })
 
     expect(result.commits_created).toBe(1)
     const api = projectResult(result, 'api')
@@ -174,7 +255,12 @@ describe('pull-docs', () => {
 
   test('when the single codex commit fails, projects with changes fail and the others keep their status', async () => {
     await fake.commit(ORG, 'api', 'main', { 'docs/single.md': 'two\n' })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, codex_commit: 'single', token: 'read-only' })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      codex_commit: 'single',
+      token: 'read-only'
+    })
 
     expect(projectResult(result, 'api').status).toBe('failed')
     expect(projectResult(result, 'api').resolution).toMatch(/Contents: read and write/)
@@ -183,7 +269,9 @@ describe('pull-docs', () => {
   })
 
   test('an invalid config stops the run before any write and names the key', async () => {
-    await fake.createRepo('broken', 'codex.broken.io', { files: { '.github/codex-sync.yml': 'projects_dir: projects\nsync_pattern: ["docs/**"]\n' } })
+    await fake.createRepo('broken', 'codex.broken.io', {
+      files: { '.github/codex-sync.yml': 'projects_dir: projects\nsync_pattern: ["docs/**"]\n' }
+    })
     await fake.createRepo('broken', 'svc', { files: { 'docs/a.md': 'a\n' } })
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'pull-docs', organization: 'broken' })

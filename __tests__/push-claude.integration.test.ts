@@ -25,7 +25,10 @@ describe('push-claude', () => {
         '.claude/agents/acme/codex/manager.md': '---\nname: manager\n---\nagent\n',
         '.claude/commands/acme/codex/sync.md': 'command\n',
         '.claude/hooks/acme/pre.sh': { content: '#!/bin/sh\n', mode: '100755' },
-        '.claude/scripts/acme/codex/discover.sh': { content: '#!/bin/sh\necho codex\n', mode: '100755' },
+        '.claude/scripts/acme/codex/discover.sh': {
+          content: '#!/bin/sh\necho codex\n',
+          mode: '100755'
+        },
         '.claude/agents/acme/api-only.md': '---\ncodex_sync_include: [api]\n---\napi\n',
         '.claude/agents/acme/not-web.md': '---\ncodex_sync_exclude: [web]\n---\nnot web\n',
         '.claude/agents/acme/broken.md': '---\ncodex_sync_include: [api\n---\nbroken\n',
@@ -69,8 +72,12 @@ describe('push-claude', () => {
       '.claude/scripts/acme/codex/discover.sh': '100755'
     })
     expect(projectResult(result, 'web')).toMatchObject({ status: 'synced', files_deleted: 1 })
-    expect(await fake.text(ORG, 'api', 'main', '.claude/scripts/acme/codex/discover.sh')).toBe('#!/bin/sh\necho codex\n')
-    expect(log.warnings.map(warning => warning.properties?.file)).toEqual(['.claude/agents/acme/broken.md'])
+    expect(await fake.text(ORG, 'api', 'main', '.claude/scripts/acme/codex/discover.sh')).toBe(
+      '#!/bin/sh\necho codex\n'
+    )
+    expect(log.warnings.map(warning => warning.properties?.file)).toEqual([
+      '.claude/agents/acme/broken.md'
+    ])
   })
 
   test('a rerun with nothing changed writes nothing', async () => {
@@ -81,7 +88,9 @@ describe('push-claude', () => {
   })
 
   test('a mode change alone is synced', async () => {
-    await fake.commit(ORG, CODEX, 'test', { '.claude/commands/acme/codex/sync.md': { content: 'command\n', mode: '100755' } })
+    await fake.commit(ORG, CODEX, 'test', {
+      '.claude/commands/acme/codex/sync.md': { content: 'command\n', mode: '100755' }
+    })
     const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
     expect(projectResult(result, 'api')).toMatchObject({ status: 'synced', files_modified: 1 })
     expect((await claudeFiles('api'))['.claude/commands/acme/codex/sync.md']).toBe('100755')

@@ -48,7 +48,12 @@ describe('push-docs', () => {
     await fake.commit(ORG, CODEX, 'test', {})
     await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n', 'docs/own.md': 'own\n' } })
     await fake.createRepo(ORG, 'web', {
-      files: { 'README.md': '# Web\n', '.codex/stale.md': 'stale\n', '.codex/docs/all.md': 'old copy\n', '.claude/agents/own.md': 'own\n' }
+      files: {
+        'README.md': '# Web\n',
+        '.codex/stale.md': 'stale\n',
+        '.codex/docs/all.md': 'old copy\n',
+        '.claude/agents/own.md': 'own\n'
+      }
     })
     await fake.createRepo(ORG, 'worker', { files: { 'README.md': '# Worker\n' } })
   })
@@ -82,11 +87,19 @@ describe('push-docs', () => {
     ])
     expect(writes(fake).filter(entry => entry.path.includes(`/repos/${ORG}/${CODEX}/`))).toEqual([])
     // The codex is read once per run, not once per project: one recursive tree, each blob once.
-    const codexReads = fake.log.filter(entry => entry.method === 'GET' && entry.path.startsWith(`/repos/${ORG}/${CODEX}/git/`))
-    expect(codexReads.filter(entry => entry.path.includes('/git/trees/') && 'recursive' in entry.query)).toHaveLength(1)
-    const blobReads = codexReads.filter(entry => entry.path.includes('/git/blobs/')).map(entry => entry.path)
+    const codexReads = fake.log.filter(
+      entry => entry.method === 'GET' && entry.path.startsWith(`/repos/${ORG}/${CODEX}/git/`)
+    )
+    expect(
+      codexReads.filter(entry => entry.path.includes('/git/trees/') && 'recursive' in entry.query)
+    ).toHaveLength(1)
+    const blobReads = codexReads
+      .filter(entry => entry.path.includes('/git/blobs/'))
+      .map(entry => entry.path)
     expect(new Set(blobReads).size).toBe(blobReads.length)
-    expect(log.warnings).toEqual([expect.objectContaining({ properties: expect.objectContaining({ file: 'docs/broken.md' }) })])
+    expect(log.warnings).toEqual([
+      expect.objectContaining({ properties: expect.objectContaining({ file: 'docs/broken.md' }) })
+    ])
   })
 
   test('the owned folder is made exact and nothing else in the project changes; binaries arrive byte for byte', async () => {
@@ -102,21 +115,43 @@ describe('push-docs', () => {
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
     expect(writes(fake)).toEqual([])
-    expect(result.projects.map(project => project.status)).toEqual(['unchanged', 'unchanged', 'unchanged'])
+    expect(result.projects.map(project => project.status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged'
+    ])
   })
 
   test('dry run lists the planned paths and writes nothing', async () => {
     await fake.commit(ORG, CODEX, 'test', { 'docs/new.md': doc('codex_sync_include: [api]') })
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, dry_run: 'true' })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      dry_run: 'true'
+    })
     expect(writes(fake)).toEqual([])
-    expect(projectResult(result, 'api').planned).toEqual({ added: ['.codex/docs/new.md'], modified: [], deleted: [] })
+    expect(projectResult(result, 'api').planned).toEqual({
+      added: ['.codex/docs/new.md'],
+      modified: [],
+      deleted: []
+    })
     expect(projectResult(result, 'web').status).toBe('unchanged')
   })
 
   test('a branch moved during the write keeps the other commit and gets ours on top', async () => {
-    fake.addFault({ kind: 'move-branch', owner: ORG, repo: 'api', branch: 'main', changes: { 'CHANGELOG.md': 'someone else\n' } })
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'api' })
+    fake.addFault({
+      kind: 'move-branch',
+      owner: ORG,
+      repo: 'api',
+      branch: 'main',
+      changes: { 'CHANGELOG.md': 'someone else\n' }
+    })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
 
     expect(projectResult(result, 'api').status).toBe('synced')
     const api = await fake.files(ORG, 'api', 'main')
@@ -125,19 +160,40 @@ describe('push-docs', () => {
   })
 
   test('more deletions than the threshold fail the project and write nothing to it', async () => {
-    await fake.commit(ORG, 'worker', 'main', Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map(name => [`.codex/old/${name}.md`, `${name}\n`])))
+    await fake.commit(
+      ORG,
+      'worker',
+      'main',
+      Object.fromEntries(
+        ['a', 'b', 'c', 'd', 'e'].map(name => [`.codex/old/${name}.md`, `${name}\n`])
+      )
+    )
     const before = await fake.head(ORG, 'worker', 'main')
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
 
-    expect(projectResult(result, 'worker')).toMatchObject({ status: 'failed', error: 'Deletion threshold exceeded' })
+    expect(projectResult(result, 'worker')).toMatchObject({
+      status: 'failed',
+      error: 'Deletion threshold exceeded'
+    })
     expect(await fake.head(ORG, 'worker', 'main')).toBe(before)
-    await fake.commit(ORG, 'worker', 'main', Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map(name => [`.codex/old/${name}.md`, null])))
+    await fake.commit(
+      ORG,
+      'worker',
+      'main',
+      Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map(name => [`.codex/old/${name}.md`, null]))
+    )
   })
 
   test('a file whose frontmatter breaks keeps its copies in projects until it is fixed', async () => {
     const good = await fake.text(ORG, CODEX, 'test', 'docs/all.md')
-    await fake.commit(ORG, CODEX, 'test', { 'docs/all.md': doc('codex_sync_include: [*\ntitle: broken') })
-    const { result, log } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'api' })
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/all.md': doc('codex_sync_include: [*\ntitle: broken')
+    })
+    const { result, log } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
 
     expect(result.status).toBe('success')
     expect(await fake.text(ORG, 'api', 'main', '.codex/docs/all.md')).toBe(good)
@@ -147,7 +203,11 @@ describe('push-docs', () => {
 
   test('a missing environment branch fails the run with a resolution and writes nothing', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, environment: 'staging' })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      environment: 'staging'
+    })
     expect(result.status).toBe('failure')
     expect(result.error).toMatch(/staging/)
     expect(result.resolution).toMatch(/pull-docs/)
@@ -155,9 +215,16 @@ describe('push-docs', () => {
   })
 
   test('pull-request strategy: one pull request per project, updated by later runs, default branch untouched', async () => {
-    await fake.commit(ORG, CODEX, 'test', { 'docs/pr.md': doc('codex_sync_include: [worker]', 'v1\n') })
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/pr.md': doc('codex_sync_include: [worker]', 'v1\n')
+    })
     const before = await fake.head(ORG, 'worker', 'main')
-    const first = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
+    const first = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'worker',
+      commit_strategy: 'pull-request'
+    })
 
     const worker = projectResult(first.result, 'worker')
     expect(worker.status).toBe('synced')
@@ -167,20 +234,44 @@ describe('push-docs', () => {
     expect(pulls).toHaveLength(1)
     expect(worker.pull_request_url).toBe(pulls[0]?.html_url)
 
-    await fake.commit(ORG, CODEX, 'test', { 'docs/pr.md': doc('codex_sync_include: [worker]', 'v2\n') })
-    const second = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
-    expect(projectResult(second.result, 'worker')).toMatchObject({ status: 'synced', files_modified: 1, pull_request_url: worker.pull_request_url })
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/pr.md': doc('codex_sync_include: [worker]', 'v2\n')
+    })
+    const second = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'worker',
+      commit_strategy: 'pull-request'
+    })
+    expect(projectResult(second.result, 'worker')).toMatchObject({
+      status: 'synced',
+      files_modified: 1,
+      pull_request_url: worker.pull_request_url
+    })
     expect(fake.pulls(ORG, 'worker')).toHaveLength(1)
     expect(await fake.text(ORG, 'worker', 'codex-sync/test', '.codex/docs/pr.md')).toContain('v2')
 
     fake.clearLog()
-    const third = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
-    expect(projectResult(third.result, 'worker')).toMatchObject({ status: 'unchanged', pull_request_url: worker.pull_request_url })
+    const third = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'worker',
+      commit_strategy: 'pull-request'
+    })
+    expect(projectResult(third.result, 'worker')).toMatchObject({
+      status: 'unchanged',
+      pull_request_url: worker.pull_request_url
+    })
     expect(writes(fake)).toEqual([])
   })
   test('an open pull request that the default branch no longer needs is closed', async () => {
     await fake.commit(ORG, CODEX, 'test', { 'docs/pr.md': null })
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, target_repository: 'worker', commit_strategy: 'pull-request' })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'worker',
+      commit_strategy: 'pull-request'
+    })
 
     expect(projectResult(result, 'worker').status).toBe('unchanged')
     expect(fake.pulls(ORG, 'worker').map(pull => pull.state)).toEqual(['closed'])

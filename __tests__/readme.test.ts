@@ -12,7 +12,9 @@ interface ActionMetadata {
 }
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as ActionMetadata
+const action = load(
+  readFileSync(new URL('../action.yml', import.meta.url), 'utf8')
+) as ActionMetadata
 
 /** Rows of the first table under a `## heading`: first two cells, backticks removed. */
 function tableUnder(heading: string): [string, string][] {
@@ -20,7 +22,13 @@ function tableUnder(heading: string): [string, string][] {
   return section
     .split('\n')
     .filter(line => /^\| `/.test(line))
-    .map(line => line.split('|').slice(1, 3).map(cell => cell.trim().replace(/^`|`$/g, '')) as [string, string])
+    .map(
+      line =>
+        line
+          .split('|')
+          .slice(1, 3)
+          .map(cell => cell.trim().replace(/^`|`$/g, '')) as [string, string]
+    )
 }
 
 describe('README', () => {
@@ -42,7 +50,11 @@ describe('README', () => {
     const firstScreen = readme.split('\n').slice(0, 15).join('\n')
     expect(firstScreen).toContain('npm ci && npm run demo')
     expect(firstScreen).toContain('npm test')
-    const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts
+    const scripts = (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        scripts: Record<string, string>
+      }
+    ).scripts
     expect(scripts.demo).toBeDefined()
     expect(scripts.test).toBeDefined()
   })

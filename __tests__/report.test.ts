@@ -2,10 +2,22 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { load } from 'js-yaml'
 import { MAX_SUMMARY_ROWS, outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
-import { buildResult, failedProject, fatalResult, skippedProject, type ProjectResult, type RunContext, type RunResult } from '../src/result.js'
+import {
+  buildResult,
+  failedProject,
+  fatalResult,
+  skippedProject,
+  type ProjectResult,
+  type RunContext,
+  type RunResult
+} from '../src/result.js'
 import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
-const context: RunContext = runContext({ mode: 'push-docs', environment: 'prod', codexBranch: 'main' })
+const context: RunContext = runContext({
+  mode: 'push-docs',
+  environment: 'prod',
+  codexBranch: 'main'
+})
 
 const synced = syncedProject
 
@@ -14,13 +26,19 @@ const projects: ProjectResult[] = [
   synced('web', 0, 2, 0),
   { project: 'docs', status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 },
   skippedProject('old', 'archived'),
-  failedProject('billing', 'Deletion threshold exceeded', 'Raise deletion_threshold or check billing.')
+  failedProject(
+    'billing',
+    'Deletion threshold exceeded',
+    'Raise deletion_threshold or check billing.'
+  )
 ]
 
 const result: RunResult = buildResult(context, projects, 2, STARTED + 12_300)
 
 function actionOutputs(): string[] {
-  const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { outputs: Record<string, unknown> }
+  const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+    outputs: Record<string, unknown>
+  }
   return Object.keys(action.outputs)
 }
 
@@ -70,7 +88,10 @@ describe('outputsOf', () => {
     const outputs = outputsOf(fatal)
     expect(outputs['status']).toBe('failure')
     expect(outputs['commits_created']).toBe('0')
-    expect(JSON.parse(outputs['result'] ?? '{}')).toMatchObject({ error: 'No codex', resolution: 'Set codex_repository' })
+    expect(JSON.parse(outputs['result'] ?? '{}')).toMatchObject({
+      error: 'No codex',
+      resolution: 'Set codex_repository'
+    })
   })
 })
 
@@ -96,7 +117,14 @@ describe('summaryMarkdown', () => {
   it('has one row per project, in name order, with status, counts and details', () => {
     const rows = tableRows(markdown, '| project | status |').map(cells)
     expect(rows.map(row => row[0])).toEqual(['api', 'billing', 'docs', 'old', 'web'])
-    expect(rows[0]).toEqual(['api', 'synced', '3', '1', '2', 'https://github.com/acme/api/commit/sha-api'])
+    expect(rows[0]).toEqual([
+      'api',
+      'synced',
+      '3',
+      '1',
+      '2',
+      'https://github.com/acme/api/commit/sha-api'
+    ])
     expect(rows[1]?.slice(0, 2)).toEqual(['billing', 'failed'])
     expect(rows[1]?.[5]).toContain('Deletion threshold exceeded')
     expect(rows[2]?.slice(0, 5)).toEqual(['docs', 'unchanged', '0', '0', '0'])
@@ -117,7 +145,9 @@ describe('summaryMarkdown', () => {
   it('has a failures section with error and resolution', () => {
     expect(markdown).toContain('### Failures')
     const rows = tableRows(markdown, '| project | error | resolution |').map(cells)
-    expect(rows).toEqual([['billing', 'Deletion threshold exceeded', 'Raise deletion_threshold or check billing.']])
+    expect(rows).toEqual([
+      ['billing', 'Deletion threshold exceeded', 'Raise deletion_threshold or check billing.']
+    ])
   })
 
   it('has no failures section when nothing failed', () => {
@@ -127,10 +157,23 @@ describe('summaryMarkdown', () => {
   })
 
   it('labels a dry run and lists the planned paths', () => {
-    const planned = { added: ['.codex/a.md'], modified: ['.codex/b.md'], deleted: ['.codex/old.md'] }
+    const planned = {
+      added: ['.codex/a.md'],
+      modified: ['.codex/b.md'],
+      deleted: ['.codex/old.md']
+    }
     const dry = buildResult(
       { ...context, dryRun: true },
-      [{ project: 'api', status: 'synced', files_added: 1, files_modified: 1, files_deleted: 1, planned }],
+      [
+        {
+          project: 'api',
+          status: 'synced',
+          files_added: 1,
+          files_modified: 1,
+          files_deleted: 1,
+          planned
+        }
+      ],
       3,
       STARTED
     )
@@ -161,17 +204,34 @@ describe('summaryMarkdown', () => {
     expect(projectRows.join('\n')).toContain('excluded \\| by rule')
     const failureRows = tableRows(text, '| project | error | resolution |')
     expect(failureRows).toHaveLength(1)
-    expect(cells(failureRows[0] ?? '')).toEqual(['pipe\\|repo', 'GitHub refused: a \\| b second line', 'Do x \\| y then z'])
+    expect(cells(failureRows[0] ?? '')).toEqual([
+      'pipe\\|repo',
+      'GitHub refused: a \\| b second line',
+      'Do x \\| y then z'
+    ])
   })
 
   it('shows why a run could not start and what to do', () => {
-    const fatal = fatalResult(context, 'Several codex repositories in acme: a | b', 'Set the codex_repository input.', STARTED)
+    const fatal = fatalResult(
+      context,
+      'Several codex repositories in acme: a | b',
+      'Set the codex_repository input.',
+      STARTED
+    )
     const text = summaryMarkdown(fatal)
     expect(text).toContain('failure')
     expect(text).toContain('Several codex repositories in acme: a \\| b')
     expect(text).toContain('Set the codex_repository input.')
     expect(text).not.toContain('| project | status |')
-    expect(cells(tableRows(text, '| projects |')[0] ?? '')).toEqual(['0', '0', '0', '0', '0', '0', '0'])
+    expect(cells(tableRows(text, '| projects |')[0] ?? '')).toEqual([
+      '0',
+      '0',
+      '0',
+      '0',
+      '0',
+      '0',
+      '0'
+    ])
   })
 })
 
@@ -209,6 +269,8 @@ describe('summaryMarkdown for a large organisation', () => {
     expect(markdown).toContain('| changed | synced |')
     expect(markdown).toContain('| broken | failed |')
     expect(markdown).not.toContain('| svc-00000 |')
-    expect(markdown).toContain(`${MAX_SUMMARY_ROWS + 5} unchanged or skipped projects are not listed`)
+    expect(markdown).toContain(
+      `${MAX_SUMMARY_ROWS + 5} unchanged or skipped projects are not listed`
+    )
   })
 })

@@ -9,7 +9,9 @@ const ORG = 'acme'
 const CODEX = 'codex.acme.io'
 // Binary: a NUL byte and bytes that are not UTF-8.
 const LOGO = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x01])
-const LOGO_V2 = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xfe, 0xff, 0x02, 0x03])
+const LOGO_V2 = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xfe, 0xff, 0x02, 0x03
+])
 const DIAGRAM = Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x00, 0x00, 0x80, 0xc3, 0x28])
 // Latin-1 text: no NUL, but not valid UTF-8 either; reading it as UTF-8 would corrupt it.
 const LATIN1 = Buffer.from('caf\xe9 cr\xe8me\n', 'latin1')
@@ -43,8 +45,13 @@ const bodyOf = (entry: RequestLogEntry) => entry.body as Record<string, unknown>
 
 /** Requests to `/repos/acme/<repo>/git/<kind>`; every repository when repo is not given. */
 const gitRequests = (fake: FakeGitHub, method: string, kind: string, repo?: string) =>
-  requestsTo(fake, method, new RegExp(`^/repos/${ORG}/${repo ? repo.replace(/\./g, '\\.') : '[^/]+'}/git/${kind}$`))
-const commitRequests = (fake: FakeGitHub, repo?: string) => gitRequests(fake, 'POST', 'commits', repo)
+  requestsTo(
+    fake,
+    method,
+    new RegExp(`^/repos/${ORG}/${repo ? repo.replace(/\./g, '\\.') : '[^/]+'}/git/${kind}$`)
+  )
+const commitRequests = (fake: FakeGitHub, repo?: string) =>
+  gitRequests(fake, 'POST', 'commits', repo)
 const treeRequests = (fake: FakeGitHub, repo?: string) => gitRequests(fake, 'POST', 'trees', repo)
 const blobRequests = (fake: FakeGitHub, repo?: string) => gitRequests(fake, 'POST', 'blobs', repo)
 const refUpdates = (fake: FakeGitHub) => requestsTo(fake, 'PATCH', /\/git\/refs\//)
@@ -58,7 +65,10 @@ function onlyTree(fake: FakeGitHub, repo: string): TreeBody {
 
 function entry(tree: TreeBody, path: string): TreeEntryBody {
   const found = tree.tree.find(candidate => candidate.path === path)
-  if (!found) throw new Error(`No tree entry for ${path} in ${JSON.stringify(tree.tree.map(candidate => candidate.path))}`)
+  if (!found)
+    throw new Error(
+      `No tree entry for ${path} in ${JSON.stringify(tree.tree.map(candidate => candidate.path))}`
+    )
   return found
 }
 
@@ -66,7 +76,12 @@ function expectCommitsWithoutIdentity(entries: RequestLogEntry[], count: number)
   expect(entries).toHaveLength(count)
   for (const commit of entries) {
     const body = bodyOf(commit)
-    expect(body).toEqual(expect.objectContaining({ message: expect.any(String), tree: expect.stringMatching(/^[0-9a-f]{40}$/) }))
+    expect(body).toEqual(
+      expect.objectContaining({
+        message: expect.any(String),
+        tree: expect.stringMatching(/^[0-9a-f]{40}$/)
+      })
+    )
     expect(body['parents']).toEqual([expect.stringMatching(/^[0-9a-f]{40}$/)])
     expect(body).not.toHaveProperty('author')
     expect(body).not.toHaveProperty('committer')
@@ -80,7 +95,8 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
     fake = await FakeGitHub.start()
     await fake.createRepo(ORG, CODEX, {
       files: {
-        '.github/codex-sync.yml': 'distribution_dir: .codex\nroutes:\n  - { pattern: "docs/img/*.png", include: ["*"] }\n',
+        '.github/codex-sync.yml':
+          'distribution_dir: .codex\nroutes:\n  - { pattern: "docs/img/*.png", include: ["*"] }\n',
         'README.md': '# Codex\n',
         'docs/shared.md': doc('codex_sync_include: [*]', 'shared v1\n'),
         'docs/other.md': doc('codex_sync_include: [*]', 'other, never changed\n'),
@@ -88,7 +104,9 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
       }
     })
     await fake.commit(ORG, CODEX, 'test', {})
-    await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n', 'docs/guide.md': 'api guide\n', 'docs/diagram.gif': DIAGRAM } })
+    await fake.createRepo(ORG, 'api', {
+      files: { 'README.md': '# API\n', 'docs/guide.md': 'api guide\n', 'docs/diagram.gif': DIAGRAM }
+    })
     await fake.createRepo(ORG, 'web', { files: { 'README.md': '# Web\n', 'docs/a.md': 'web a\n' } })
   })
   afterAll(() => fake.stop())
@@ -113,7 +131,9 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
     const blobs = blobRequests(fake)
     expect(blobs.map(blob => blob.path)).toEqual([`/repos/${ORG}/${CODEX}/git/blobs`])
     expect(bodyOf(blobs[0] as RequestLogEntry)['encoding']).toBe('base64')
-    expect(Buffer.from(String(bodyOf(blobs[0] as RequestLogEntry)['content']), 'base64').equals(DIAGRAM)).toBe(true)
+    expect(
+      Buffer.from(String(bodyOf(blobs[0] as RequestLogEntry)['content']), 'base64').equals(DIAGRAM)
+    ).toBe(true)
 
     const trees = treeRequests(fake, CODEX).map(request => request.body as TreeBody)
     expect(trees).toHaveLength(2)
@@ -126,7 +146,12 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
       'projects/web/docs/a.md'
     ])
     for (const tree of trees) expect(tree.base_tree).toMatch(/^[0-9a-f]{40}$/)
-    const texts = { 'projects/api/README.md': '# API\n', 'projects/api/docs/guide.md': 'api guide\n', 'projects/web/README.md': '# Web\n', 'projects/web/docs/a.md': 'web a\n' }
+    const texts = {
+      'projects/api/README.md': '# API\n',
+      'projects/api/docs/guide.md': 'api guide\n',
+      'projects/web/README.md': '# Web\n',
+      'projects/web/docs/a.md': 'web a\n'
+    }
     for (const [path, text] of Object.entries(texts)) {
       const change = entries.find(candidate => candidate.path === path)
       expect(change?.content).toBe(text)
@@ -135,7 +160,11 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
     const binary = entries.find(candidate => candidate.path === 'projects/api/docs/diagram.gif')
     expect(binary?.content).toBeUndefined()
     expect(binary?.sha).toBe(blobSha(DIAGRAM))
-    expect((await fake.files(ORG, CODEX, 'test'))['projects/api/docs/diagram.gif']?.content.equals(DIAGRAM)).toBe(true)
+    expect(
+      (await fake.files(ORG, CODEX, 'test'))['projects/api/docs/diagram.gif']?.content.equals(
+        DIAGRAM
+      )
+    ).toBe(true)
   })
 
   test('push-docs: the same rules for every project; the binary is uploaded once per project', async () => {
@@ -144,44 +173,81 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
 
     expect(result.status).toBe('success')
     expectCommitsWithoutIdentity(commitRequests(fake), 2)
-    expect(commitRequests(fake).map(commit => commit.path).sort()).toEqual([`/repos/${ORG}/api/git/commits`, `/repos/${ORG}/web/git/commits`])
+    expect(
+      commitRequests(fake)
+        .map(commit => commit.path)
+        .sort()
+    ).toEqual([`/repos/${ORG}/api/git/commits`, `/repos/${ORG}/web/git/commits`])
     const updates = refUpdates(fake)
-    expect(updates.map(update => update.path).sort()).toEqual([`/repos/${ORG}/api/git/refs/heads/main`, `/repos/${ORG}/web/git/refs/heads/main`])
+    expect(updates.map(update => update.path).sort()).toEqual([
+      `/repos/${ORG}/api/git/refs/heads/main`,
+      `/repos/${ORG}/web/git/refs/heads/main`
+    ])
     for (const update of updates) expect(bodyOf(update)['force']).toBe(false)
 
     const blobs = blobRequests(fake)
-    expect(blobs.map(blob => blob.path).sort()).toEqual([`/repos/${ORG}/api/git/blobs`, `/repos/${ORG}/web/git/blobs`])
-    for (const blob of blobs) expect(Buffer.from(String(bodyOf(blob)['content']), 'base64').equals(LOGO)).toBe(true)
+    expect(blobs.map(blob => blob.path).sort()).toEqual([
+      `/repos/${ORG}/api/git/blobs`,
+      `/repos/${ORG}/web/git/blobs`
+    ])
+    for (const blob of blobs)
+      expect(Buffer.from(String(bodyOf(blob)['content']), 'base64').equals(LOGO)).toBe(true)
 
     for (const project of ['api', 'web']) {
       const tree = onlyTree(fake, project)
       expect(tree.base_tree).toMatch(/^[0-9a-f]{40}$/)
-      expect(tree.tree.map(change => change.path).sort()).toEqual(['.codex/docs/img/logo.png', '.codex/docs/other.md', '.codex/docs/shared.md'])
-      expect(entry(tree, '.codex/docs/shared.md')).toEqual(expect.objectContaining({ content: doc('codex_sync_include: [*]', 'shared v1\n') }))
+      expect(tree.tree.map(change => change.path).sort()).toEqual([
+        '.codex/docs/img/logo.png',
+        '.codex/docs/other.md',
+        '.codex/docs/shared.md'
+      ])
+      expect(entry(tree, '.codex/docs/shared.md')).toEqual(
+        expect.objectContaining({ content: doc('codex_sync_include: [*]', 'shared v1\n') })
+      )
       expect(entry(tree, '.codex/docs/shared.md')).not.toHaveProperty('sha')
-      expect(entry(tree, '.codex/docs/img/logo.png')).toEqual(expect.objectContaining({ sha: blobSha(LOGO) }))
+      expect(entry(tree, '.codex/docs/img/logo.png')).toEqual(
+        expect.objectContaining({ sha: blobSha(LOGO) })
+      )
       expect(entry(tree, '.codex/docs/img/logo.png')).not.toHaveProperty('content')
-      expect((await fake.files(ORG, project, 'main'))['.codex/docs/img/logo.png']?.content.equals(LOGO)).toBe(true)
+      expect(
+        (await fake.files(ORG, project, 'main'))['.codex/docs/img/logo.png']?.content.equals(LOGO)
+      ).toBe(true)
     }
   })
 
   test('push-docs update: only the changed files are sent, unchanged ones never inline, one blob per changed binary', async () => {
-    await fake.commit(ORG, CODEX, 'test', { 'docs/shared.md': doc('codex_sync_include: [*]', 'shared v2\n'), 'docs/img/logo.png': LOGO_V2 })
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/shared.md': doc('codex_sync_include: [*]', 'shared v2\n'),
+      'docs/img/logo.png': LOGO_V2
+    })
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
 
     expect(result.status).toBe('success')
-    expect(projectResult(result, 'api')).toMatchObject({ status: 'synced', files_added: 0, files_modified: 2, files_deleted: 0 })
+    expect(projectResult(result, 'api')).toMatchObject({
+      status: 'synced',
+      files_added: 0,
+      files_modified: 2,
+      files_deleted: 0
+    })
     // one changed binary file per project
-    expect(blobRequests(fake).map(blob => blob.path).sort()).toEqual([`/repos/${ORG}/api/git/blobs`, `/repos/${ORG}/web/git/blobs`])
+    expect(
+      blobRequests(fake)
+        .map(blob => blob.path)
+        .sort()
+    ).toEqual([`/repos/${ORG}/api/git/blobs`, `/repos/${ORG}/web/git/blobs`])
     for (const project of ['api', 'web']) {
       const tree = onlyTree(fake, project)
       expect(tree.base_tree).toMatch(/^[0-9a-f]{40}$/)
-      expect(tree.tree.filter(change => change.content !== undefined).map(change => change.path)).toEqual(['.codex/docs/shared.md'])
+      expect(
+        tree.tree.filter(change => change.content !== undefined).map(change => change.path)
+      ).toEqual(['.codex/docs/shared.md'])
       expect(entry(tree, '.codex/docs/shared.md').content).toContain('shared v2')
       expect(entry(tree, '.codex/docs/img/logo.png').sha).toBe(blobSha(LOGO_V2))
       for (const unchanged of tree.tree.filter(change => change.path === '.codex/docs/other.md')) {
-        expect(unchanged.sha).toBe(blobSha(doc('codex_sync_include: [*]', 'other, never changed\n')))
+        expect(unchanged.sha).toBe(
+          blobSha(doc('codex_sync_include: [*]', 'other, never changed\n'))
+        )
       }
       const files = await fake.files(ORG, project, 'main')
       expect(files['.codex/docs/img/logo.png']?.content.equals(LOGO_V2)).toBe(true)
@@ -196,14 +262,24 @@ describe('pull-docs while the codex branch moves', () => {
 
   beforeAll(async () => {
     fake = await FakeGitHub.start()
-    await fake.createRepo(ORG, CODEX, { files: { '.github/codex-sync.yml': 'projects_dir: projects\n', 'README.md': '# Codex\n' } })
+    await fake.createRepo(ORG, CODEX, {
+      files: { '.github/codex-sync.yml': 'projects_dir: projects\n', 'README.md': '# Codex\n' }
+    })
     await fake.commit(ORG, CODEX, 'test', {})
-    await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n', 'docs/guide.md': 'guide\n' } })
+    await fake.createRepo(ORG, 'api', {
+      files: { 'README.md': '# API\n', 'docs/guide.md': 'guide\n' }
+    })
   })
   afterAll(() => fake.stop())
 
   test('the other commit survives and the project docs land on top of it', async () => {
-    fake.addFault({ kind: 'move-branch', owner: ORG, repo: CODEX, branch: 'test', changes: { 'notes/other.md': 'someone else\n' } })
+    fake.addFault({
+      kind: 'move-branch',
+      owner: ORG,
+      repo: CODEX,
+      branch: 'test',
+      changes: { 'notes/other.md': 'someone else\n' }
+    })
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
 
@@ -235,7 +311,11 @@ describe('write_interval_ms', () => {
   beforeAll(async () => {
     fake = await FakeGitHub.start()
     await fake.createRepo(ORG, CODEX, {
-      files: { '.github/codex-sync.yml': 'distribution_dir: .codex\n', 'docs/a.md': doc('codex_sync_include: [*]'), 'docs/b.md': doc('codex_sync_include: [*]', 'b\n') }
+      files: {
+        '.github/codex-sync.yml': 'distribution_dir: .codex\n',
+        'docs/a.md': doc('codex_sync_include: [*]'),
+        'docs/b.md': doc('codex_sync_include: [*]', 'b\n')
+      }
     })
     await fake.commit(ORG, CODEX, 'test', {})
     await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n' } })
@@ -245,14 +325,22 @@ describe('write_interval_ms', () => {
 
   test('consecutive write requests are at least the interval apart, across projects', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, write_interval_ms: '150' })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      write_interval_ms: '150'
+    })
 
     expect(result.status).toBe('success')
     expect(result.commits_created).toBe(2)
     const sent = writes(fake).sort((a, b) => a.time - b.time)
     expect(sent.length).toBeGreaterThanOrEqual(6)
-    expect(new Set(sent.map(request => request.path.split('/')[3]))).toEqual(new Set(['api', 'web']))
-    const gaps = sent.slice(1).map((request, index) => request.time - (sent[index] as RequestLogEntry).time)
+    expect(new Set(sent.map(request => request.path.split('/')[3]))).toEqual(
+      new Set(['api', 'web'])
+    )
+    const gaps = sent
+      .slice(1)
+      .map((request, index) => request.time - (sent[index] as RequestLogEntry).time)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(140)
   })
 })
@@ -281,14 +369,23 @@ describe('push-claude with commit_strategy pull-request', () => {
 
   test('a dry run plans the pull requests and writes nothing', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX, commit_strategy: 'pull-request', dry_run: 'true' })
+    const { result } = await sync(fake, {
+      mode: 'push-claude',
+      codex_repository: CODEX,
+      commit_strategy: 'pull-request',
+      dry_run: 'true'
+    })
 
     expect(result.status).toBe('success')
     expect(writes(fake)).toEqual([])
     for (const project of projects) {
       expect(projectResult(result, project)).toMatchObject({
         status: 'synced',
-        planned: { added: ['.claude/agents/acme/helper.md', '.claude/scripts/acme/run.sh'], modified: [], deleted: [] }
+        planned: {
+          added: ['.claude/agents/acme/helper.md', '.claude/scripts/acme/run.sh'],
+          modified: [],
+          deleted: []
+        }
       })
       expect(fake.pulls(ORG, project)).toEqual([])
       expect(await fake.head(ORG, project, 'codex-sync/test')).toBeUndefined()
@@ -297,7 +394,11 @@ describe('push-claude with commit_strategy pull-request', () => {
 
   test('branch codex-sync/test holds the files, one pull request per project, default branch untouched', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX, commit_strategy: 'pull-request' })
+    const { result } = await sync(fake, {
+      mode: 'push-claude',
+      codex_repository: CODEX,
+      commit_strategy: 'pull-request'
+    })
 
     expect(result.status).toBe('success')
     expectCommitsWithoutIdentity(commitRequests(fake), 2)
@@ -308,19 +409,31 @@ describe('push-claude with commit_strategy pull-request', () => {
       expect(files['.claude/scripts/acme/run.sh']).toMatchObject({ mode: '100755' })
       expect(files['README.md']?.content.toString()).toBe(`# ${project}\n`)
       const branchHead = await fake.head(ORG, project, 'codex-sync/test')
-      expect((await fake.commitInfo(ORG, project, branchHead as string)).parents).toEqual([heads[project]])
+      expect((await fake.commitInfo(ORG, project, branchHead as string)).parents).toEqual([
+        heads[project]
+      ])
 
       const pulls = fake.pulls(ORG, project)
       expect(pulls).toHaveLength(1)
       expect(pulls[0]).toMatchObject({ head: 'codex-sync/test', base: 'main', state: 'open' })
-      expect(projectResult(result, project)).toMatchObject({ status: 'synced', files_added: 2, pull_request_url: pulls[0]?.html_url })
+      expect(projectResult(result, project)).toMatchObject({
+        status: 'synced',
+        files_added: 2,
+        pull_request_url: pulls[0]?.html_url
+      })
     }
-    expect(writes(fake).filter(request => request.path.includes(`/repos/${ORG}/${CODEX}/`))).toEqual([])
+    expect(
+      writes(fake).filter(request => request.path.includes(`/repos/${ORG}/${CODEX}/`))
+    ).toEqual([])
   })
 
   test('a rerun with nothing changed writes nothing and opens no second pull request', async () => {
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX, commit_strategy: 'pull-request' })
+    const { result } = await sync(fake, {
+      mode: 'push-claude',
+      codex_repository: CODEX,
+      commit_strategy: 'pull-request'
+    })
     expect(writes(fake)).toEqual([])
     for (const project of projects) {
       expect(projectResult(result, project).status).toBe('unchanged')
@@ -364,7 +477,9 @@ describe('push-claude content: binaries and submodules', () => {
 
     const tree = onlyTree(fake, 'api')
     expect(tree.tree.map(change => change.path)).not.toContain('.claude/scripts/acme/vendor')
-    expect(tree.tree.filter(change => change.mode === '160000' || change.type === 'commit')).toEqual([])
+    expect(
+      tree.tree.filter(change => change.mode === '160000' || change.type === 'commit')
+    ).toEqual([])
     // both non-text files went up as blobs, the text inline
     expect(blobRequests(fake, 'api')).toHaveLength(2)
     expect(entry(tree, '.claude/agents/acme/agent.md').content).toBe('agent\n')
@@ -389,15 +504,29 @@ describe('empty project repositories', () => {
   })
   afterAll(() => fake.stop())
 
-  test.each(['push-docs', 'push-claude'])('%s skips an empty repository and the run stays a success', async mode => {
-    fake.clearLog()
-    const { result } = await sync(fake, { mode, codex_repository: CODEX })
+  test.each(['push-docs', 'push-claude'])(
+    '%s skips an empty repository and the run stays a success',
+    async mode => {
+      fake.clearLog()
+      const { result } = await sync(fake, { mode, codex_repository: CODEX })
 
-    expect(result.status).toBe('success')
-    expect(projectResult(result, 'blank')).toMatchObject({ status: 'skipped', reason: 'empty repository' })
-    expect(projectResult(result, 'api').status).toBe('synced')
-    expect(result).toMatchObject({ total_projects: 2, succeeded: 1, failed: 0, skipped: 1, commits_created: 1 })
-    expect(result.failures).toEqual([])
-    expect(writes(fake).filter(request => request.path.startsWith(`/repos/${ORG}/blank/`))).toEqual([])
-  })
+      expect(result.status).toBe('success')
+      expect(projectResult(result, 'blank')).toMatchObject({
+        status: 'skipped',
+        reason: 'empty repository'
+      })
+      expect(projectResult(result, 'api').status).toBe('synced')
+      expect(result).toMatchObject({
+        total_projects: 2,
+        succeeded: 1,
+        failed: 0,
+        skipped: 1,
+        commits_created: 1
+      })
+      expect(result.failures).toEqual([])
+      expect(
+        writes(fake).filter(request => request.path.startsWith(`/repos/${ORG}/blank/`))
+      ).toEqual([])
+    }
+  )
 })

@@ -85,7 +85,12 @@ describe('buildResult', () => {
   })
 
   it('copies the run header and the commits created', () => {
-    const result = buildResult({ ...context, mode: 'push-docs', environment: 'prod', codexBranch: 'main' }, projects, 2, STARTED)
+    const result = buildResult(
+      { ...context, mode: 'push-docs', environment: 'prod', codexBranch: 'main' },
+      projects,
+      2,
+      STARTED
+    )
     expect(result).toMatchObject({
       mode: 'push-docs',
       organization: 'acme',
@@ -106,10 +111,18 @@ describe('buildResult', () => {
 
   it('derives the status from the attempted projects, skipped ones never counting', () => {
     expect(buildResult(context, projects, 2, STARTED).status).toBe('partial_success')
-    expect(buildResult(context, [unchanged('a'), skippedProject('b', 'fork')], 0, STARTED).status).toBe('success')
-    expect(buildResult(context, [skippedProject('a', 'fork'), skippedProject('b', 'fork')], 0, STARTED).status).toBe('success')
+    expect(
+      buildResult(context, [unchanged('a'), skippedProject('b', 'fork')], 0, STARTED).status
+    ).toBe('success')
+    expect(
+      buildResult(context, [skippedProject('a', 'fork'), skippedProject('b', 'fork')], 0, STARTED)
+        .status
+    ).toBe('success')
     // One attempted, it failed: failure even with many skipped.
-    const oneFailed = [failedProject('a', 'e', 'r'), ...Array.from({ length: 9 }, (_, i) => skippedProject(`s${i}`, 'fork'))]
+    const oneFailed = [
+      failedProject('a', 'e', 'r'),
+      ...Array.from({ length: 9 }, (_, i) => skippedProject(`s${i}`, 'fork'))
+    ]
     expect(buildResult(context, oneFailed, 0, STARTED).status).toBe('failure')
     // 2 failed of 3 attempted: more than half, even though 2 of 10 listed.
     const mostFailed = [
@@ -124,29 +137,55 @@ describe('buildResult', () => {
   it('lists the projects sorted by name, without changing the input order', () => {
     const input = [...projects]
     const result = buildResult(context, input, 2, STARTED)
-    expect(result.projects.map(project => project.project)).toEqual(['api', 'archive', 'billing', 'docs', 'web', 'zeta'])
+    expect(result.projects.map(project => project.project)).toEqual([
+      'api',
+      'archive',
+      'billing',
+      'docs',
+      'web',
+      'zeta'
+    ])
     expect(input.map(project => project.project)).toEqual(projects.map(project => project.project))
-    expect(result.projects.find(project => project.project === 'api')).toEqual(synced('api', 2, 5, 4))
+    expect(result.projects.find(project => project.project === 'api')).toEqual(
+      synced('api', 2, 5, 4)
+    )
   })
 
   it('lists the failures with error and resolution', () => {
     const result = buildResult(
       context,
-      [...projects, failedProject('auth', 'Deletion threshold exceeded', 'Raise deletion_threshold or check the project.')],
+      [
+        ...projects,
+        failedProject(
+          'auth',
+          'Deletion threshold exceeded',
+          'Raise deletion_threshold or check the project.'
+        )
+      ],
       2,
       STARTED
     )
     expect(result.failures).toEqual(
       expect.arrayContaining([
         { project: 'billing', error: 'Bad credentials', resolution: 'Pass a valid token.' },
-        { project: 'auth', error: 'Deletion threshold exceeded', resolution: 'Raise deletion_threshold or check the project.' }
+        {
+          project: 'auth',
+          error: 'Deletion threshold exceeded',
+          resolution: 'Raise deletion_threshold or check the project.'
+        }
       ])
     )
     expect(result.failures).toHaveLength(2)
   })
 
   it('fills in a failure without error or resolution', () => {
-    const bare: ProjectResult = { project: 'x', status: 'failed', files_added: 0, files_modified: 0, files_deleted: 0 }
+    const bare: ProjectResult = {
+      project: 'x',
+      status: 'failed',
+      files_added: 0,
+      files_modified: 0,
+      files_deleted: 0
+    }
     const [failure] = buildResult(context, [bare], 0, STARTED).failures
     expect(failure?.project).toBe('x')
     expect(typeof failure?.error).toBe('string')
@@ -163,7 +202,13 @@ describe('buildResult', () => {
 
   it('keeps the planned paths of a dry run in the project results', () => {
     const planned = { added: ['.codex/a.md'], modified: [], deleted: ['.codex/old.md'] }
-    const project: ProjectResult = { ...unchanged('api'), status: 'synced', files_added: 1, files_deleted: 1, planned }
+    const project: ProjectResult = {
+      ...unchanged('api'),
+      status: 'synced',
+      files_added: 1,
+      files_deleted: 1,
+      planned
+    }
     const result = buildResult({ ...context, dryRun: true }, [project], 0, STARTED)
     expect(result.projects[0]?.planned).toEqual(planned)
   })
@@ -194,7 +239,12 @@ describe('buildResult', () => {
 
 describe('fatalResult', () => {
   it('is a failure with nothing attempted, the error and what to do', () => {
-    const result = fatalResult(context, 'codex.acme.io@test:.github/codex-sync.yml: unknown key', 'Fix the config.', STARTED + 2_000)
+    const result = fatalResult(
+      context,
+      'codex.acme.io@test:.github/codex-sync.yml: unknown key',
+      'Fix the config.',
+      STARTED + 2_000
+    )
     expect(result).toEqual({
       status: 'failure',
       mode: 'pull-docs',

@@ -1,7 +1,14 @@
 import { describe, expect, it, test } from '@jest/globals'
 import { defaultConfig, type Config } from '../src/config.js'
 import type { FileMap, TreeFile } from '../src/git-data.js'
-import { compileRoutes, hasRoutingKeys, isMarkdown, routesTo, type FileRouting, type RoutingRule } from '../src/routing.js'
+import {
+  compileRoutes,
+  hasRoutingKeys,
+  isMarkdown,
+  routesTo,
+  type FileRouting,
+  type RoutingRule
+} from '../src/routing.js'
 import {
   CLAUDE_KINDS,
   claudeFolders,
@@ -29,7 +36,11 @@ function tree(...files: TreeFile[]): FileMap {
   return new Map(files.map(file => [file.path, file]))
 }
 
-function codexFile(path: string, routing: FileRouting = { kind: 'none' }, mode = '100644'): CodexFile {
+function codexFile(
+  path: string,
+  routing: FileRouting = { kind: 'none' },
+  mode = '100644'
+): CodexFile {
   return { path, mode, sha: `sha-${path}`, type: 'blob', routing }
 }
 
@@ -40,7 +51,11 @@ const keys = (files: Map<string, unknown>) => [...files.keys()].sort()
 
 describe('folders', () => {
   it('names the owned folders with a trailing slash', () => {
-    const custom = config({ projectsDir: 'repos', distributionDir: 'docs/shared', claudeNamespace: 'acme-tools' })
+    const custom = config({
+      projectsDir: 'repos',
+      distributionDir: 'docs/shared',
+      claudeNamespace: 'acme-tools'
+    })
     expect(projectFolder(custom, 'api')).toBe('repos/api/')
     expect(distributionFolder(custom)).toBe('docs/shared/')
     expect(claudeFolders(custom)).toEqual([
@@ -55,8 +70,10 @@ describe('folders', () => {
 
 describe('routing helpers', () => {
   it('isMarkdown recognises .md, .mdx and .markdown in any case', () => {
-    for (const path of ['a.md', 'docs/b.MD', 'c.mdx', 'd.markdown']) expect(isMarkdown(path)).toBe(true)
-    for (const path of ['a.json', 'md', 'a.md.txt', 'docs/a.mdown']) expect(isMarkdown(path)).toBe(false)
+    for (const path of ['a.md', 'docs/b.MD', 'c.mdx', 'd.markdown'])
+      expect(isMarkdown(path)).toBe(true)
+    for (const path of ['a.json', 'md', 'a.md.txt', 'docs/a.mdown'])
+      expect(isMarkdown(path)).toBe(false)
   })
 
   it('hasRoutingKeys is true when either list is present, even empty', () => {
@@ -134,7 +151,10 @@ describe('pullDocsFiles', () => {
     const files = pullDocsFiles(
       project,
       'api',
-      config({ syncPatterns: ['**/*.md', 'package.json'], excludePatterns: ['docs/deep/**', 'CLAUDE.md'] })
+      config({
+        syncPatterns: ['**/*.md', 'package.json'],
+        excludePatterns: ['docs/deep/**', 'CLAUDE.md']
+      })
     )
     expect(keys(files)).toEqual([
       'projects/api/README.md',
@@ -148,7 +168,11 @@ describe('pullDocsFiles', () => {
   })
 
   it('matches paths case-sensitively', () => {
-    const files = pullDocsFiles(tree(blob('Docs/a.md'), blob('readme.md'), blob('docs/b.md')), 'api', config())
+    const files = pullDocsFiles(
+      tree(blob('Docs/a.md'), blob('readme.md'), blob('docs/b.md')),
+      'api',
+      config()
+    )
     expect(keys(files)).toEqual(['projects/api/docs/b.md'])
   })
 
@@ -165,7 +189,11 @@ describe('pullDocsFiles', () => {
       blob('.claude/settings.json'),
       blob('.codexx/a.md')
     )
-    const files = pullDocsFiles(withOwned, 'api', config({ syncPatterns: ['**'], excludePatterns: [] }))
+    const files = pullDocsFiles(
+      withOwned,
+      'api',
+      config({ syncPatterns: ['**'], excludePatterns: [] })
+    )
     expect(keys(files)).toEqual([
       'projects/api/.claude/agents/other-ns/mine.md',
       'projects/api/.claude/settings.json',
@@ -175,7 +203,11 @@ describe('pullDocsFiles', () => {
   })
 
   it('leaves out a distribution_dir nested in a synced folder', () => {
-    const nested = tree(blob('docs/guide.md'), blob('docs/shared/from-codex.md'), blob('docs/shared-notes.md'))
+    const nested = tree(
+      blob('docs/guide.md'),
+      blob('docs/shared/from-codex.md'),
+      blob('docs/shared-notes.md')
+    )
     const files = pullDocsFiles(nested, 'api', config({ distributionDir: 'docs/shared' }))
     expect(keys(files)).toEqual(['projects/api/docs/guide.md', 'projects/api/docs/shared-notes.md'])
   })
@@ -185,18 +217,26 @@ describe('pullDocsFiles', () => {
   test('leaves out a distribution_dir whose name holds glob characters (literal folder)', () => {
     for (const dir of ['docs/(shared)', 'docs/{a,b}']) {
       const files = tree(blob('docs/guide.md'), blob(`${dir}/from-codex.md`))
-      expect(keys(pullDocsFiles(files, 'api', config({ distributionDir: dir })))).toEqual(['projects/api/docs/guide.md'])
+      expect(keys(pullDocsFiles(files, 'api', config({ distributionDir: dir })))).toEqual([
+        'projects/api/docs/guide.md'
+      ])
     }
   })
 
   test('does not leave out folders that merely match a distribution_dir read as a glob', () => {
     const files = tree(blob('docs/aXb/page.md'), blob('docs/a*b/from-codex.md'))
-    expect(keys(pullDocsFiles(files, 'api', config({ distributionDir: 'docs/a*b' })))).toEqual(['projects/api/docs/aXb/page.md'])
+    expect(keys(pullDocsFiles(files, 'api', config({ distributionDir: 'docs/a*b' })))).toEqual([
+      'projects/api/docs/aXb/page.md'
+    ])
   })
 
   it('leaves out the configured Claude namespace, not another one', () => {
     const claude = tree(blob('.claude/agents/tools/a.md'), blob('.claude/agents/acme/b.md'))
-    const files = pullDocsFiles(claude, 'api', config({ syncPatterns: ['.claude/**'], claudeNamespace: 'tools' }))
+    const files = pullDocsFiles(
+      claude,
+      'api',
+      config({ syncPatterns: ['.claude/**'], claudeNamespace: 'tools' })
+    )
     expect(keys(files)).toEqual(['projects/api/.claude/agents/acme/b.md'])
   })
 
@@ -233,19 +273,25 @@ describe('pushDocsFiles', () => {
       sha: 'sha-guides/style.md',
       source: { repo: CODEX, path: 'guides/style.md' }
     })
-    expect(keys(pushDocsFiles([file], CODEX, 'api', config({ distributionDir: 'docs/shared' })))).toEqual([
-      'docs/shared/guides/style.md'
-    ])
+    expect(
+      keys(pushDocsFiles([file], CODEX, 'api', config({ distributionDir: 'docs/shared' })))
+    ).toEqual(['docs/shared/guides/style.md'])
   })
 
   it('keeps the file mode', () => {
-    const files = pushDocsFiles([codexFile('tools/run.md', everyone, '100755')], CODEX, 'api', config())
+    const files = pushDocsFiles(
+      [codexFile('tools/run.md', everyone, '100755')],
+      CODEX,
+      'api',
+      config()
+    )
     expect(files.get('.codex/tools/run.md')?.mode).toBe('100755')
   })
 
   it('sends a file with include [*] to every project', () => {
     const files = [codexFile('guides/all.md', everyone)]
-    for (const project of ['api', 'web', 'Some.Repo_2']) expect(routed(files, project)).toEqual(['.codex/guides/all.md'])
+    for (const project of ['api', 'web', 'Some.Repo_2'])
+      expect(routed(files, project)).toEqual(['.codex/guides/all.md'])
   })
 
   it('sends a file only where its include list matches, with globs', () => {
@@ -262,7 +308,9 @@ describe('pushDocsFiles', () => {
   })
 
   it('matches repository names case-insensitively', () => {
-    expect(routed([codexFile('a.md', front({ include: ['API-*'] }))], 'api-gateway')).toEqual(['.codex/a.md'])
+    expect(routed([codexFile('a.md', front({ include: ['API-*'] }))], 'api-gateway')).toEqual([
+      '.codex/a.md'
+    ])
   })
 
   it('lets the exclude list win over the include list', () => {
@@ -301,8 +349,15 @@ describe('pushDocsFiles', () => {
         { pattern: 'guides/**', include: ['*'], exclude: [] }
       ]
     })
-    const files = [codexFile('schema/v1/user.json'), codexFile('guides/plain.md'), codexFile('misc/note.txt')]
-    expect(routed(files, 'api-gateway', cfg)).toEqual(['.codex/guides/plain.md', '.codex/schema/v1/user.json'])
+    const files = [
+      codexFile('schema/v1/user.json'),
+      codexFile('guides/plain.md'),
+      codexFile('misc/note.txt')
+    ]
+    expect(routed(files, 'api-gateway', cfg)).toEqual([
+      '.codex/guides/plain.md',
+      '.codex/schema/v1/user.json'
+    ])
     expect(routed(files, 'api-legacy', cfg)).toEqual(['.codex/guides/plain.md'])
     expect(routed(files, 'web', cfg)).toEqual(['.codex/guides/plain.md'])
   })
@@ -322,9 +377,15 @@ describe('pushDocsFiles', () => {
 
   it('lets frontmatter routing take precedence over a matching config route', () => {
     const cfg = config({ routes: [{ pattern: '**/*.md', include: ['*'], exclude: [] }] })
-    const files = [codexFile('guides/web-only.md', front({ include: ['web'] })), codexFile('guides/plain.md')]
+    const files = [
+      codexFile('guides/web-only.md', front({ include: ['web'] })),
+      codexFile('guides/plain.md')
+    ]
     expect(routed(files, 'api', cfg)).toEqual(['.codex/guides/plain.md'])
-    expect(routed(files, 'web', cfg)).toEqual(['.codex/guides/plain.md', '.codex/guides/web-only.md'])
+    expect(routed(files, 'web', cfg)).toEqual([
+      '.codex/guides/plain.md',
+      '.codex/guides/web-only.md'
+    ])
   })
 
   it('never sends <projects_dir>/X/** back to X, but to the others', () => {
@@ -339,14 +400,23 @@ describe('pushDocsFiles', () => {
       '.codex/projects/api/README.md',
       '.codex/projects/api/docs/guide.md'
     ])
-    expect(routed(files, 'api-gateway')).toEqual(['.codex/projects/api/README.md', '.codex/projects/api/docs/guide.md'])
+    expect(routed(files, 'api-gateway')).toEqual([
+      '.codex/projects/api/README.md',
+      '.codex/projects/api/docs/guide.md'
+    ])
   })
 
   it('honours a configured projects_dir for the no-loop rule, also for routed non-Markdown files', () => {
-    const cfg = config({ projectsDir: 'repos', routes: [{ pattern: '**', include: ['*'], exclude: [] }] })
+    const cfg = config({
+      projectsDir: 'repos',
+      routes: [{ pattern: '**', include: ['*'], exclude: [] }]
+    })
     const files = [codexFile('repos/api/schema.json'), codexFile('projects/api/old.md')]
     expect(routed(files, 'api', cfg)).toEqual(['.codex/projects/api/old.md'])
-    expect(routed(files, 'web', cfg)).toEqual(['.codex/projects/api/old.md', '.codex/repos/api/schema.json'])
+    expect(routed(files, 'web', cfg)).toEqual([
+      '.codex/projects/api/old.md',
+      '.codex/repos/api/schema.json'
+    ])
   })
 
   it('never distributes .github/ or .claude/ files of the codex', () => {
@@ -393,7 +463,8 @@ describe('pushClaudeFiles', () => {
       '.claude/hooks/acme/pre-commit.sh',
       '.claude/scripts/acme/lib/tool.py'
     ]
-    for (const project of ['api', 'web']) expect(keys(pushClaudeFiles(files, CODEX, project, config()))).toEqual(expected)
+    for (const project of ['api', 'web'])
+      expect(keys(pushClaudeFiles(files, CODEX, project, config()))).toEqual(expected)
   })
 
   it('keeps the file mode and names the codex as source', () => {
@@ -425,15 +496,28 @@ describe('pushClaudeFiles', () => {
   it('uses the configured namespace', () => {
     const out = pushClaudeFiles(files, CODEX, 'api', config({ claudeNamespace: 'other' }))
     expect(keys(out)).toEqual(['.claude/agents/other/foreign.md'])
-    expect(isPushClaudeCandidate('.claude/agents/other/foreign.md', config({ claudeNamespace: 'other' }))).toBe(true)
-    expect(isPushClaudeCandidate('.claude/agents/acme/reviewer.md', config({ claudeNamespace: 'other' }))).toBe(false)
+    expect(
+      isPushClaudeCandidate('.claude/agents/other/foreign.md', config({ claudeNamespace: 'other' }))
+    ).toBe(true)
+    expect(
+      isPushClaudeCandidate('.claude/agents/acme/reviewer.md', config({ claudeNamespace: 'other' }))
+    ).toBe(false)
   })
 
   it('follows frontmatter include and exclude lists (exclude wins)', () => {
     const routedFiles = [
-      codexFile('.claude/agents/acme/api-only.md', { kind: 'frontmatter', rule: { include: ['api-*'] } }),
-      codexFile('.claude/agents/acme/not-web.md', { kind: 'frontmatter', rule: { exclude: ['web'] } }),
-      codexFile('.claude/agents/acme/all-but-legacy.md', { kind: 'frontmatter', rule: { include: ['*'], exclude: ['*-legacy'] } }),
+      codexFile('.claude/agents/acme/api-only.md', {
+        kind: 'frontmatter',
+        rule: { include: ['api-*'] }
+      }),
+      codexFile('.claude/agents/acme/not-web.md', {
+        kind: 'frontmatter',
+        rule: { exclude: ['web'] }
+      }),
+      codexFile('.claude/agents/acme/all-but-legacy.md', {
+        kind: 'frontmatter',
+        rule: { include: ['*'], exclude: ['*-legacy'] }
+      }),
       codexFile('.claude/agents/acme/nowhere.md', { kind: 'frontmatter', rule: { include: [] } })
     ]
     const to = (project: string) => keys(pushClaudeFiles(routedFiles, CODEX, project, config()))
@@ -443,18 +527,26 @@ describe('pushClaudeFiles', () => {
       '.claude/agents/acme/not-web.md'
     ])
     expect(to('web')).toEqual(['.claude/agents/acme/all-but-legacy.md'])
-    expect(to('api-legacy')).toEqual(['.claude/agents/acme/api-only.md', '.claude/agents/acme/not-web.md'])
+    expect(to('api-legacy')).toEqual([
+      '.claude/agents/acme/api-only.md',
+      '.claude/agents/acme/not-web.md'
+    ])
   })
 
   it('does not send a file with invalid frontmatter', () => {
-    const out = pushClaudeFiles([codexFile('.claude/agents/acme/broken.md', invalid)], CODEX, 'api', config())
+    const out = pushClaudeFiles(
+      [codexFile('.claude/agents/acme/broken.md', invalid)],
+      CODEX,
+      'api',
+      config()
+    )
     expect(out.size).toBe(0)
   })
 
   it('ignores config routes', () => {
     const cfg = config({ routes: [{ pattern: '**', include: ['nobody'], exclude: [] }] })
-    expect(keys(pushClaudeFiles([codexFile('.claude/agents/acme/a.md')], CODEX, 'api', cfg))).toEqual([
-      '.claude/agents/acme/a.md'
-    ])
+    expect(
+      keys(pushClaudeFiles([codexFile('.claude/agents/acme/a.md')], CODEX, 'api', cfg))
+    ).toEqual(['.claude/agents/acme/a.md'])
   })
 })

@@ -29229,7 +29229,9 @@ async function publish(result, failOnPartial) {
     info(`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
         `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
     if (stepFails(result, failOnPartial)) {
-        setFailed(result.error ? `${result.error} — ${result.resolution}` : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`);
+        setFailed(result.error
+            ? `${result.error} — ${result.resolution}`
+            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`);
     }
 }
 
@@ -35217,7 +35219,10 @@ class ConfigReader {
     ownedDir(value, key) {
         const expectation = "a folder path relative to the repository root, such as 'docs/shared'";
         const raw = this.string(value, key, expectation);
-        const path = raw.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+        const path = raw
+            .replace(/^(?:\.?\/)+/, '')
+            .replace(/\/+$/, '')
+            .replace(/\/{2,}/g, '/');
         const segments = path.split('/');
         if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
             return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value);
@@ -35343,7 +35348,11 @@ class GitData {
             const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
             return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository);
         }
-        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.owner, type: 'all', per_page: 100 });
+        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
+            org: this.owner,
+            type: 'all',
+            per_page: 100
+        });
         return repos.map(toRepository);
     }
     async getRepository(name) {
@@ -35389,7 +35398,9 @@ class GitData {
     async readTree(repo, treeish, folders) {
         const files = new Map();
         const root = await this.getTree(repo, treeish, true);
-        const wanted = folders ? (path) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder)) : () => true;
+        const wanted = folders
+            ? (path) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
+            : () => true;
         if (root.truncated)
             await this.walkTree(repo, root.sha, '', files, wanted);
         else
@@ -35410,7 +35421,9 @@ class GitData {
             if (!entry?.sha || !entry.mode)
                 return undefined;
             if (index === segments.length - 1) {
-                return entry.type === 'blob' ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size } : undefined;
+                return entry.type === 'blob'
+                    ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size }
+                    : undefined;
             }
             if (entry.type !== 'tree')
                 return undefined;
@@ -35432,8 +35445,17 @@ class GitData {
         return data.sha;
     }
     async createTree(repo, baseTree, changes) {
-        const tree = changes.map(change => ({ ...change, type: entryType(change.mode), mode: change.mode }));
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.createTree({ owner: this.owner, repo, tree, ...(baseTree ? { base_tree: baseTree } : {}) }));
+        const tree = changes.map(change => ({
+            ...change,
+            type: entryType(change.mode),
+            mode: change.mode
+        }));
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.createTree({
+            owner: this.owner,
+            repo,
+            tree,
+            ...(baseTree ? { base_tree: baseTree } : {})
+        }));
         return data.sha;
     }
     /** A commit with no author or committer, so that GitHub signs it for App and Actions tokens. */
@@ -35444,7 +35466,13 @@ class GitData {
     /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
     async updateBranch(repo, branch, sha, force = false) {
         try {
-            await this.octokit.rest.git.updateRef({ owner: this.owner, repo, ref: `heads/${branch}`, sha, force });
+            await this.octokit.rest.git.updateRef({
+                owner: this.owner,
+                repo,
+                ref: `heads/${branch}`,
+                sha,
+                force
+            });
             return true;
         }
         catch (error) {
@@ -35459,7 +35487,12 @@ class GitData {
      */
     async createBranch(repo, branch, sha) {
         try {
-            await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/heads/${branch}`, sha });
+            await this.octokit.rest.git.createRef({
+                owner: this.owner,
+                repo,
+                ref: `refs/heads/${branch}`,
+                sha
+            });
         }
         catch (error) {
             if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha)
@@ -35496,7 +35529,13 @@ class GitData {
         await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull });
     }
     async closePullRequest(repo, number, body) {
-        await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, state: 'closed', body });
+        await this.octokit.rest.pulls.update({
+            owner: this.owner,
+            repo,
+            pull_number: number,
+            state: 'closed',
+            body
+        });
     }
     async getTree(repo, treeish, recursive) {
         const { data } = await this.guard(repo, () => this.octokit.rest.git.getTree({
@@ -35590,6 +35629,10 @@ class ContentSource {
     async readText(repo, sha) {
         return (await this.read(repo, sha)).toString('utf8');
     }
+    /** Drops a remembered content that no project will need. */
+    forget(sha) {
+        this.cache.delete(sha);
+    }
 }
 /** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
 function isInlineText(content) {
@@ -35608,7 +35651,9 @@ async function writeTree(git, content, repo, base, plans) {
         present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha));
         return present.has(sha);
     };
-    const written = plans.flatMap(plan => [...plan.added, ...plan.modified]).map(file => async () => {
+    const written = plans
+        .flatMap(plan => [...plan.added, ...plan.modified])
+        .map(file => async () => {
         if (isPresent(file.sha))
             return { path: file.path, mode: file.mode, sha: file.sha };
         const bytes = await content.read(file.source.repo, file.sha);
@@ -35616,7 +35661,9 @@ async function writeTree(git, content, repo, base, plans) {
             return { path: file.path, mode: file.mode, content: bytes.toString('utf8') };
         return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) };
     });
-    const deleted = plans.flatMap(plan => plan.deleted).map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
+    const deleted = plans
+        .flatMap(plan => plan.deleted)
+        .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
     const changes = [...written, ...deleted];
     let tree = base.treeSha;
     for (let start = 0; start < changes.length; start += TREE_BATCH) {
@@ -35655,7 +35702,7 @@ function planFiles(desired, owned, kept = new Set()) {
     for (const current of owned.values())
         if (!desired.has(current.path) && !kept.has(current.path))
             plan.deleted.push(current);
-    const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const byPath = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
     plan.added.sort(byPath);
     plan.modified.sort(byPath);
     plan.deleted.sort(byPath);
@@ -35721,7 +35768,9 @@ async function writeScopes(target, scopes, message, options) {
         if (toApply.length === 0 || options.dryRun)
             return { plans, base, after: base };
         const tree = await writeTree(options.git, options.content, target.repo, base, toApply.map(entry => entry.plan));
-        const commit = await options.git.createCommit(target.repo, message(toApply), tree, [base.commitSha]);
+        const commit = await options.git.createCommit(target.repo, message(toApply), tree, [
+            base.commitSha
+        ]);
         if (await target.publish(commit.sha)) {
             const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files);
             return { plans, base, commit, after: { commitSha: commit.sha, treeSha: tree, files } };
@@ -35783,46 +35832,82 @@ function explain(error, subject) {
     if (error instanceof SetupError)
         return { error: message, resolution: error.resolution };
     if (error instanceof ConfigError) {
-        return { error: message, resolution: `Fix ${error.key ? `'${error.key}'` : 'the file'} in the codex config and run again.` };
+        return {
+            error: message,
+            resolution: `Fix ${error.key ? `'${error.key}'` : 'the file'} in the codex config and run again.`
+        };
     }
     if (error instanceof InputError)
-        return { error: message, resolution: `Correct the '${error.input}' input of the workflow step.` };
+        return {
+            error: message,
+            resolution: `Correct the '${error.input}' input of the workflow step.`
+        };
     if (error instanceof EmptyRepositoryError)
         return { error: message, resolution: `Push a first commit to ${subject}, or exclude it.` };
     if (error instanceof BranchNotFoundError) {
-        return { error: message, resolution: `Check the default branch of ${error.repository} in its settings, or exclude the repository.` };
+        return {
+            error: message,
+            resolution: `Check the default branch of ${error.repository} in its settings, or exclude the repository.`
+        };
     }
     if (error instanceof BranchMovedError) {
-        return { error: message, resolution: 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).' };
+        return {
+            error: message,
+            resolution: 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).'
+        };
     }
     return explainStatus(statusOf(error), message, subject);
 }
 function explainStatus(status, message, subject) {
     switch (status) {
         case 401:
-            return { error: 'Bad credentials: GitHub rejected the token', resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.' };
+            return {
+                error: 'Bad credentials: GitHub rejected the token',
+                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
+            };
         case 403:
             if (/archived/i.test(message))
-                return { error: message, resolution: `${subject} is archived and read-only: unarchive it or exclude it.` };
+                return {
+                    error: message,
+                    resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
+                };
             if (/SAML|SSO/i.test(message)) {
-                return { error: message, resolution: 'Authorize the token for the organisation\'s SAML single sign-on (or use a GitHub App installation token).' };
+                return {
+                    error: message,
+                    resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
+                };
             }
             if (/rate limit/i.test(message)) {
-                return { error: message, resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.' };
+                return {
+                    error: message,
+                    resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
+                };
             }
             return {
                 error: message,
                 resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
             };
         case 404:
-            return { error: message, resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.` };
+            return {
+                error: message,
+                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
+            };
         case 422:
-            return { error: `GitHub refused the change: ${message}`, resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.' };
+            return {
+                error: `GitHub refused the change: ${message}`,
+                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
+            };
         default:
             if (status !== undefined && status >= 500) {
-                return { error: `GitHub answered ${status} after retries: ${message}`, resolution: 'A GitHub outage or overload: run the sync again later.' };
+                return {
+                    error: `GitHub answered ${status} after retries: ${message}`,
+                    resolution: 'A GitHub outage or overload: run the sync again later.'
+                };
             }
-            return { error: message, resolution: 'See the step log for details and run again; report it if it repeats.' };
+            return {
+                error: message,
+                resolution: 'See the step log for details and run again; report it if it repeats.'
+            };
     }
 }
 
@@ -35852,7 +35937,10 @@ function findCodex(repositories, named, organization) {
     if (candidates.length === 0) {
         throw new SetupError(`No codex repository found in ${organization}: no repository is named codex.*.`, 'Set the codex_repository input (or CODEX_GITHUB_REPO), or create the codex as codex.<org>.<tld>.');
     }
-    throw new SetupError(`Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).sort().join(', ')}.`, 'Set the codex_repository input to the one to use.');
+    throw new SetupError(`Several codex repositories in ${organization}: ${candidates
+        .map(repository => repository.name)
+        .sort()
+        .join(', ')}.`, 'Set the codex_repository input to the one to use.');
 }
 /** Every repository but the codex is a project; each is kept or skipped with a reason. */
 function classifyProjects(repositories, codex, settings, config) {
@@ -43098,10 +43186,15 @@ function createOctokit(options) {
     const { log } = options;
     // `global` is honoured by the throttling plugin although its types do not list it.
     const throttle = {
-        global: new Bottleneck.Group({ maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT) }),
+        global: new Bottleneck.Group({
+            maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT)
+        }),
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
         // Writes that notify people (opening pull requests) are spaced wider, as GitHub asks.
-        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR }),
+        notifications: new Bottleneck.Group({
+            maxConcurrent: 1,
+            minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
+        }),
         onRateLimit: (retryAfter, request, _octokit, retryCount) => {
             log.warning(`Rate limit reached on ${describe$1(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`);
             return retryCount < RATE_LIMIT_RETRIES;
@@ -43113,7 +43206,12 @@ function createOctokit(options) {
     };
     return getOctokit(options.token, {
         baseUrl: options.apiUrl,
-        log: { debug: () => undefined, info: () => undefined, warn: (message) => log.debug(message), error: (message) => log.debug(message) },
+        log: {
+            debug: () => undefined,
+            info: () => undefined,
+            warn: (message) => log.debug(message),
+            error: (message) => log.debug(message)
+        },
         retry: { doNotRetry: DO_NOT_RETRY },
         throttle
     }, throttling, retry);
@@ -44478,7 +44576,15 @@ function skippedProject(project, reason) {
     return { project, status: 'skipped', reason, files_added: 0, files_modified: 0, files_deleted: 0 };
 }
 function failedProject(project, error, resolution) {
-    return { project, status: 'failed', error, resolution, files_added: 0, files_modified: 0, files_deleted: 0 };
+    return {
+        project,
+        status: 'failed',
+        error,
+        resolution,
+        files_added: 0,
+        files_modified: 0,
+        files_deleted: 0
+    };
 }
 /** failure when every attempted project failed or more than half did; partial when some did. */
 function runStatus(succeeded, failed) {
@@ -44508,7 +44614,11 @@ function buildResult(context, projects, commitsCreated, now = Date.now()) {
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
         failures: projects
             .filter(project => project.status === 'failed')
-            .map(project => ({ project: project.project, error: project.error ?? 'Unknown error', resolution: project.resolution ?? '' }))
+            .map(project => ({
+            project: project.project,
+            error: project.error ?? 'Unknown error',
+            resolution: project.resolution ?? ''
+        }))
     };
 }
 /** The result of a run that could not start: nothing was attempted, nothing written. */
@@ -44564,12 +44674,22 @@ function scopeResult(entry, written) {
             project: entry.project,
             status: 'synced',
             ...counts,
-            planned: { added: paths(plan.added), modified: paths(plan.modified), deleted: paths(plan.deleted) }
+            planned: {
+                added: paths(plan.added),
+                modified: paths(plan.modified),
+                deleted: paths(plan.deleted)
+            }
         };
     }
     if (!written.commit)
         throw new Error(`No commit was made for ${entry.project} although it has changes.`);
-    return { project: entry.project, status: 'synced', ...counts, commit_sha: written.commit.sha, commit_url: written.commit.url };
+    return {
+        project: entry.project,
+        status: 'synced',
+        ...counts,
+        commit_sha: written.commit.sha,
+        commit_url: written.commit.url
+    };
 }
 /** Logs `[k/n] project: status` as each project finishes. */
 class Progress {
@@ -44584,7 +44704,9 @@ class Progress {
         this.done++;
         this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
         if (result.status === 'failed') {
-            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, { title: `codex-sync: ${result.project} failed` });
+            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+                title: `codex-sync: ${result.project} failed`
+            });
         }
         return result;
     }
@@ -44684,7 +44806,12 @@ function pullDocsFiles(projectFiles, project, config) {
         if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path))
             continue;
         const path = folder + file.path;
-        desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: project, path: file.path } });
+        desired.set(path, {
+            path,
+            mode: file.mode,
+            sha: file.sha,
+            source: { repo: project, path: file.path }
+        });
     }
     return desired;
 }
@@ -44707,7 +44834,12 @@ function pushDocsFiles(codexFiles, codex, project, config) {
         if (!rule || !routesTo(rule, project, false))
             continue;
         const path = distributionFolder(config) + file.path;
-        desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } });
+        desired.set(path, {
+            path,
+            mode: file.mode,
+            sha: file.sha,
+            source: { repo: codex, path: file.path }
+        });
     }
     return desired;
 }
@@ -44727,7 +44859,12 @@ function pushClaudeFiles(codexFiles, codex, project, config) {
         const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : {};
         if (!routesTo(rule, project, true))
             continue;
-        desired.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } });
+        desired.set(file.path, {
+            path: file.path,
+            mode: file.mode,
+            sha: file.sha,
+            source: { repo: codex, path: file.path }
+        });
     }
     return desired;
 }
@@ -44739,7 +44876,9 @@ function unreadablePaths(codexFiles, mode, config) {
     const unreadable = codexFiles.filter(file => file.routing.kind === 'invalid');
     if (mode === 'push-claude')
         return new Set(unreadable.filter(file => isPushClaudeCandidate(file.path, config)).map(file => file.path));
-    return new Set(unreadable.filter(file => isPushDocsCandidate(file.path)).map(file => distributionFolder(config) + file.path));
+    return new Set(unreadable
+        .filter(file => isPushDocsCandidate(file.path))
+        .map(file => distributionFolder(config) + file.path));
 }
 
 /**
@@ -44754,14 +44893,21 @@ async function pullDocs(env, projects) {
     const reads = new PQueue({ concurrency: env.settings.parallel });
     const readScope = async (project) => {
         const { files } = await env.git.readTree(project.name, project.defaultBranch);
-        return { project: project.name, folders: [projectFolder(env.config, project.name)], desired: pullDocsFiles(files, project.name, env.config) };
+        return {
+            project: project.name,
+            folders: [projectFolder(env.config, project.name)],
+            desired: pullDocsFiles(files, project.name, env.config)
+        };
     };
     const subject = (name) => `${env.settings.organization}/${name}`;
     if (env.settings.codexCommit === 'single') {
         const scopes = [];
         const unread = await Promise.all(projects.map(project => reads.add(() => readScope(project).then(scope => void scopes.push(scope), (error) => progress.report(errorResult(project.name, subject(project.name), error))))));
         const written = await writeOneCommit(env, codex, scopes, options, progress);
-        return { results: [...unread.filter(result => result !== undefined), ...written.results], commits: written.commits };
+        return {
+            results: [...unread.filter(result => result !== undefined), ...written.results],
+            commits: written.commits
+        };
     }
     const writes = new PQueue({ concurrency: 1 });
     let commits = 0;
@@ -44773,7 +44919,10 @@ async function pullDocs(env, projects) {
                 codex.follow(outcome);
                 if (outcome.commit)
                     commits++;
-                return scopeResult(outcome.plans[0], { dryRun: env.settings.dryRun, commit: outcome.commit });
+                return scopeResult(outcome.plans[0], {
+                    dryRun: env.settings.dryRun,
+                    commit: outcome.commit
+                });
             });
         });
         return progress.report(result);
@@ -50132,7 +50281,9 @@ async function syncViaPullRequest(env, project, scope, message, options) {
         }
         return scopeResult(againstDefault, { dryRun: false });
     }
-    const target = open ? new TrackedBranch(git, project.name, branch, scope.folders) : freshBranch(git, project.name, branch, base, head !== undefined);
+    const target = open
+        ? new TrackedBranch(git, project.name, branch, scope.folders)
+        : freshBranch(git, project.name, branch, base, head !== undefined);
     const outcome = await writeScopes(target, [scope], message, options);
     const written = outcome.plans[0];
     const result = scopeResult(written, { dryRun: false, commit: outcome.commit });
@@ -50142,7 +50293,12 @@ async function syncViaPullRequest(env, project, scope, message, options) {
     const body = pullRequestBody(env, written);
     const pull = open
         ? (await git.updatePullRequest(project.name, open.number, { title, body }), open)
-        : await git.openPullRequest(project.name, { head: branch, base: project.defaultBranch, title, body });
+        : await git.openPullRequest(project.name, {
+            head: branch,
+            base: project.defaultBranch,
+            title,
+            body
+        });
     return { ...result, pull_request_url: pull.url };
 }
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
@@ -50197,7 +50353,10 @@ async function pushToProjects(env, projects, mode) {
             const outcome = await writeScopes(branch, [scope], message, options);
             if (outcome.commit)
                 commits++;
-            return scopeResult(outcome.plans[0], { dryRun: env.settings.dryRun, commit: outcome.commit });
+            return scopeResult(outcome.plans[0], {
+                dryRun: env.settings.dryRun,
+                commit: outcome.commit
+            });
         });
         return progress.report(result);
     })));
@@ -50221,14 +50380,27 @@ function projectScope(env, codex, project, mode) {
 }
 /** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
 async function readCodexFiles(env, content, mode) {
-    const isCandidate = mode === 'push-docs' ? isPushDocsCandidate : (path) => isPushClaudeCandidate(path, env.config);
+    const isCandidate = mode === 'push-docs'
+        ? isPushDocsCandidate
+        : (path) => isPushClaudeCandidate(path, env.config);
     const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && isCandidate(file.path));
     const reads = new PQueue({ concurrency: env.settings.parallel });
     return Promise.all(candidates.map(file => reads.add(async () => {
         if (!isMarkdown(file.path))
             return { ...file, routing: { kind: 'none' } };
-        return { ...file, routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha)) };
+        const routing = routingOf(env, file.path, await content.readText(env.codex.name, file.sha));
+        if (!mayBeRouted(env, mode, file.path, routing))
+            content.forget(file.sha);
+        return { ...file, routing };
     })));
+}
+/** Whether a file read for its frontmatter can go to any project, so that its content is worth keeping. */
+function mayBeRouted(env, mode, path, routing) {
+    if (routing.kind === 'invalid')
+        return false;
+    if (routing.kind === 'frontmatter' || mode === 'push-claude')
+        return true;
+    return compileRoutes(env.config.routes)(path) !== undefined;
 }
 function routingOf(env, path, markdown) {
     try {
@@ -50247,7 +50419,9 @@ function routingOf(env, path, markdown) {
 }
 function pushMessage(env, mode, plans) {
     const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`;
-    const what = mode === 'push-docs' ? `${env.config.distributionDir}/` : `Claude tooling (${env.config.claudeNamespace})`;
+    const what = mode === 'push-docs'
+        ? `${env.config.distributionDir}/`
+        : `Claude tooling (${env.config.claudeNamespace})`;
     const counts = plans.map(plan => countLine(plan.plan)).join('; ');
     return `codex-sync: update ${what} from ${from}\n\n${counts}.`;
 }
@@ -50265,7 +50439,13 @@ async function runSync(settings, options) {
         startedAt: Date.now()
     };
     const octokit = options.octokit ??
-        createOctokit({ token: settings.token, apiUrl: settings.apiUrl, parallel: settings.parallel, writeIntervalMs: settings.writeIntervalMs, log });
+        createOctokit({
+            token: settings.token,
+            apiUrl: settings.apiUrl,
+            parallel: settings.parallel,
+            writeIntervalMs: settings.writeIntervalMs,
+            log
+        });
     const git = new GitData(octokit, settings.organization);
     let env;
     let entries;
@@ -50280,10 +50460,14 @@ async function runSync(settings, options) {
         return fatalResult(context, message, resolution);
     }
     const active = entries.filter(entry => !entry.skip).map(entry => entry.repository);
-    const skipped = entries.filter(entry => entry.skip).map(entry => skippedProject(entry.repository.name, entry.skip ?? ''));
+    const skipped = entries
+        .filter(entry => entry.skip)
+        .map(entry => skippedProject(entry.repository.name, entry.skip ?? ''));
     const missing = missingTargets.map(name => failedProject(name, `Repository ${settings.organization}/${name} named in target_repository is not a project of the organisation`, 'Check the name in target_repository, and that the token can see the repository.'));
     for (const failure of missing)
-        log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, { title: 'codex-sync: unknown target' });
+        log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, {
+            title: 'codex-sync: unknown target'
+        });
     log.info(describeRun(env, active.length, skipped.length));
     try {
         const outcome = await runMode(env, active);
@@ -50308,11 +50492,16 @@ async function prepare(git, settings, log, context) {
     const { config, branch, snapshot } = await readCodex(git, codex, settings, log);
     context.codexBranch = branch;
     const { projects, missingTargets } = classifyProjects(repositories, codex, settings, config);
-    return { env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot }, entries: projects, missingTargets };
+    return {
+        env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot },
+        entries: projects,
+        missingTargets
+    };
 }
 async function resolveCodex(git, repositories, settings) {
     const named = settings.codexRepository;
-    const codex = findCodex(repositories, named, settings.organization) ?? (named ? await git.getRepository(named) : undefined);
+    const codex = findCodex(repositories, named, settings.organization) ??
+        (named ? await git.getRepository(named) : undefined);
     if (!codex) {
         throw new SetupError(`Codex repository ${settings.organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
     }

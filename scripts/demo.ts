@@ -12,10 +12,18 @@ async function main(): Promise<number> {
   const fake = await FakeGitHub.start()
   try {
     const { org, codex } = await seedSampleOrg(fake)
-    console.log(`Sample organisation '${org}' on a local fake GitHub (${fake.url}); codex: ${codex}\n`)
+    console.log(
+      `Sample organisation '${org}' on a local fake GitHub (${fake.url}); codex: ${codex}\n`
+    )
     let failed = false
     for (const mode of MODES) {
-      const run = await runAction(fake.url, { mode, token: TOKEN, organization: org, codex_repository: codex, write_interval_ms: '0' })
+      const run = await runAction(fake.url, {
+        mode,
+        token: TOKEN,
+        organization: org,
+        codex_repository: codex,
+        write_interval_ms: '0'
+      })
       const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
       console.log(`=== ${mode} (dist/index.js exited ${run.code})`)
       if (!result) {
@@ -42,14 +50,27 @@ function printResult(result: RunResult): void {
   for (const project of result.projects) {
     const counts = `+${project.files_added} ~${project.files_modified} -${project.files_deleted}`
     const detail = project.reason ?? project.error ?? project.commit_sha?.slice(0, 7) ?? ''
-    console.log(`  ${project.project.padEnd(10)} ${project.status.padEnd(9)} ${project.status === 'skipped' ? '' : counts} ${detail}`)
+    console.log(
+      `  ${project.project.padEnd(10)} ${project.status.padEnd(9)} ${project.status === 'skipped' ? '' : counts} ${detail}`
+    )
   }
 }
 
-async function printWhereFilesWent(fake: FakeGitHub, org: string, codex: string, mode: (typeof MODES)[number]): Promise<void> {
+async function printWhereFilesWent(
+  fake: FakeGitHub,
+  org: string,
+  codex: string,
+  mode: (typeof MODES)[number]
+): Promise<void> {
   const [repo, ref, prefix] =
-    mode === 'pull-docs' ? [codex, 'test', 'projects/'] : mode === 'push-docs' ? ['api', 'main', '.codex/'] : ['web', 'main', '.claude/']
-  const files = Object.entries(await fake.files(org, repo, ref)).filter(([path]) => path.startsWith(prefix))
+    mode === 'pull-docs'
+      ? [codex, 'test', 'projects/']
+      : mode === 'push-docs'
+        ? ['api', 'main', '.codex/']
+        : ['web', 'main', '.claude/']
+  const files = Object.entries(await fake.files(org, repo, ref)).filter(([path]) =>
+    path.startsWith(prefix)
+  )
   console.log(`  ${org}/${repo}@${ref} now has under ${prefix}:`)
   for (const [path, file] of files) console.log(`    ${file.mode} ${path}`)
   console.log('')

@@ -240,7 +240,10 @@ class ConfigReader {
   ownedDir(value: unknown, key: string): string {
     const expectation = "a folder path relative to the repository root, such as 'docs/shared'"
     const raw = this.string(value, key, expectation)
-    const path = raw.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/')
+    const path = raw
+      .replace(/^(?:\.?\/)+/, '')
+      .replace(/\/+$/, '')
+      .replace(/\/{2,}/g, '/')
     const segments = path.split('/')
     if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
       return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value)

@@ -28,6 +28,11 @@ export class ContentSource {
   async readText(repo: string, sha: string): Promise<string> {
     return (await this.read(repo, sha)).toString('utf8')
   }
+
+  /** Drops a remembered content that no project will need. */
+  forget(sha: string): void {
+    this.cache.delete(sha)
+  }
 }
 
 /** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
@@ -52,20 +57,29 @@ export async function writeTree(
 ): Promise<string> {
   let present: Set<string> | undefined
   const isPresent = (sha: string) => {
-    present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha))
+    present ??= new Set(
+      [...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha)
+    )
     return present.has(sha)
   }
-  const written = plans.flatMap(plan => [...plan.added, ...plan.modified]).map(file => async (): Promise<TreeChange> => {
-    if (isPresent(file.sha)) return { path: file.path, mode: file.mode, sha: file.sha }
-    const bytes = await content.read(file.source.repo, file.sha)
-    if (isInlineText(bytes)) return { path: file.path, mode: file.mode, content: bytes.toString('utf8') }
-    return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) }
-  })
-  const deleted = plans.flatMap(plan => plan.deleted).map(file => async (): Promise<TreeChange> => ({ path: file.path, mode: file.mode, sha: null }))
+  const written = plans
+    .flatMap(plan => [...plan.added, ...plan.modified])
+    .map(file => async (): Promise<TreeChange> => {
+      if (isPresent(file.sha)) return { path: file.path, mode: file.mode, sha: file.sha }
+      const bytes = await content.read(file.source.repo, file.sha)
+      if (isInlineText(bytes))
+        return { path: file.path, mode: file.mode, content: bytes.toString('utf8') }
+      return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) }
+    })
+  const deleted = plans
+    .flatMap(plan => plan.deleted)
+    .map(file => async (): Promise<TreeChange> => ({ path: file.path, mode: file.mode, sha: null }))
   const changes = [...written, ...deleted]
   let tree = base.treeSha
   for (let start = 0; start < changes.length; start += TREE_BATCH) {
-    const batch = await Promise.all(changes.slice(start, start + TREE_BATCH).map(change => change()))
+    const batch = await Promise.all(
+      changes.slice(start, start + TREE_BATCH).map(change => change())
+    )
     tree = await git.createTree(repo, tree, batch)
   }
   return tree

@@ -20,7 +20,11 @@ export interface ProjectList {
 const CODEX_NAME = /^codex\./i
 
 /** The codex named in settings, else the only repository named `codex.*`. */
-export function findCodex(repositories: Repository[], named: string | undefined, organization: string): Repository | undefined {
+export function findCodex(
+  repositories: Repository[],
+  named: string | undefined,
+  organization: string
+): Repository | undefined {
   if (named) return repositories.find(repository => sameName(repository.name, named))
   const candidates = repositories.filter(repository => CODEX_NAME.test(repository.name))
   if (candidates.length === 1) return candidates[0]
@@ -31,13 +35,21 @@ export function findCodex(repositories: Repository[], named: string | undefined,
     )
   }
   throw new SetupError(
-    `Several codex repositories in ${organization}: ${candidates.map(repository => repository.name).sort().join(', ')}.`,
+    `Several codex repositories in ${organization}: ${candidates
+      .map(repository => repository.name)
+      .sort()
+      .join(', ')}.`,
     'Set the codex_repository input to the one to use.'
   )
 }
 
 /** Every repository but the codex is a project; each is kept or skipped with a reason. */
-export function classifyProjects(repositories: Repository[], codex: Repository, settings: Settings, config: Config): ProjectList {
+export function classifyProjects(
+  repositories: Repository[],
+  codex: Repository,
+  settings: Settings,
+  config: Config
+): ProjectList {
   const filters: Filters = {
     selected: nameMatcher(settings.include, settings.exclude),
     topic: matchesAny(config.repositories.topics, { ignoreCase: true })
@@ -56,10 +68,16 @@ interface Filters {
   topic: (topic: string) => boolean
 }
 
-function skipReason(repository: Repository, settings: Settings, config: Config, filters: Filters): string | undefined {
+function skipReason(
+  repository: Repository,
+  settings: Settings,
+  config: Config,
+  filters: Filters
+): string | undefined {
   const { name } = repository
   const targets = settings.targetRepositories
-  if (targets.length > 0 && !targets.some(target => sameName(target, name))) return 'not in target_repository'
+  if (targets.length > 0 && !targets.some(target => sameName(target, name)))
+    return 'not in target_repository'
   if (!filters.selected(name)) return 'excluded by include/exclude'
   const topics = config.repositories.topics
   if (topics.length > 0 && !repository.topics.some(filters.topic)) {
@@ -68,6 +86,7 @@ function skipReason(repository: Repository, settings: Settings, config: Config, 
   if (repository.archived && config.repositories.skipArchived) return 'archived'
   if (repository.fork && config.repositories.skipForks) return 'fork'
   if (repository.disabled) return 'disabled'
-  if (!inShard(name, settings.shard)) return `not in shard ${settings.shard.index}/${settings.shard.count}`
+  if (!inShard(name, settings.shard))
+    return `not in shard ${settings.shard.index}/${settings.shard.count}`
   return undefined
 }

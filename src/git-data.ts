@@ -88,10 +88,17 @@ export class GitData {
    */
   async listRepositories(source: 'organization' | 'installation'): Promise<Repository[]> {
     if (source === 'installation') {
-      const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })
+      const repos = await this.octokit.paginate(
+        this.octokit.rest.apps.listReposAccessibleToInstallation,
+        { per_page: 100 }
+      )
       return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository)
     }
-    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.owner, type: 'all', per_page: 100 })
+    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
+      org: this.owner,
+      type: 'all',
+      per_page: 100
+    })
     return repos.map(toRepository)
   }
 
@@ -122,7 +129,11 @@ export class GitData {
    * Head commit and file list of a branch, or undefined when the branch does not exist. With
    * `folders`, only files below them are sure to be listed (see readTree).
    */
-  async readBranch(repo: string, branch: string, folders?: readonly string[]): Promise<Snapshot | undefined> {
+  async readBranch(
+    repo: string,
+    branch: string,
+    folders?: readonly string[]
+  ): Promise<Snapshot | undefined> {
     const commitSha = await this.branchHead(repo, branch)
     if (commitSha === undefined) return undefined
     const { treeSha, files } = await this.readTree(repo, commitSha, folders)
@@ -135,10 +146,16 @@ export class GitData {
    * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
    * requests when only one folder of it matters.
    */
-  async readTree(repo: string, treeish: string, folders?: readonly string[]): Promise<{ treeSha: string; files: FileMap }> {
+  async readTree(
+    repo: string,
+    treeish: string,
+    folders?: readonly string[]
+  ): Promise<{ treeSha: string; files: FileMap }> {
     const files: FileMap = new Map()
     const root = await this.getTree(repo, treeish, true)
-    const wanted = folders ? (path: string) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder)) : () => true
+    const wanted = folders
+      ? (path: string) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
+      : () => true
     if (root.truncated) await this.walkTree(repo, root.sha, '', files, wanted)
     else addFiles(files, root.tree, '')
     return { treeSha: root.sha, files }
@@ -156,7 +173,9 @@ export class GitData {
       const entry = level?.tree.find(candidate => candidate.path === segment)
       if (!entry?.sha || !entry.mode) return undefined
       if (index === segments.length - 1) {
-        return entry.type === 'blob' ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size } : undefined
+        return entry.type === 'blob'
+          ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size }
+          : undefined
       }
       if (entry.type !== 'tree') return undefined
       tree = entry.sha
@@ -183,16 +202,34 @@ export class GitData {
     return data.sha
   }
 
-  async createTree(repo: string, baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
-    const tree = changes.map(change => ({ ...change, type: entryType(change.mode), mode: change.mode as '100644' }))
+  async createTree(
+    repo: string,
+    baseTree: string | undefined,
+    changes: TreeChange[]
+  ): Promise<string> {
+    const tree = changes.map(change => ({
+      ...change,
+      type: entryType(change.mode),
+      mode: change.mode as '100644'
+    }))
     const { data } = await this.guard(repo, () =>
-      this.octokit.rest.git.createTree({ owner: this.owner, repo, tree, ...(baseTree ? { base_tree: baseTree } : {}) })
+      this.octokit.rest.git.createTree({
+        owner: this.owner,
+        repo,
+        tree,
+        ...(baseTree ? { base_tree: baseTree } : {})
+      })
     )
     return data.sha
   }
 
   /** A commit with no author or committer, so that GitHub signs it for App and Actions tokens. */
-  async createCommit(repo: string, message: string, tree: string, parents: string[]): Promise<Commit> {
+  async createCommit(
+    repo: string,
+    message: string,
+    tree: string,
+    parents: string[]
+  ): Promise<Commit> {
     const { data } = await this.guard(repo, () =>
       this.octokit.rest.git.createCommit({ owner: this.owner, repo, message, tree, parents })
     )
@@ -202,7 +239,13 @@ export class GitData {
   /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
   async updateBranch(repo: string, branch: string, sha: string, force = false): Promise<boolean> {
     try {
-      await this.octokit.rest.git.updateRef({ owner: this.owner, repo, ref: `heads/${branch}`, sha, force })
+      await this.octokit.rest.git.updateRef({
+        owner: this.owner,
+        repo,
+        ref: `heads/${branch}`,
+        sha,
+        force
+      })
       return true
     } catch (error) {
       if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error))) return false
@@ -216,7 +259,12 @@ export class GitData {
    */
   async createBranch(repo: string, branch: string, sha: string): Promise<void> {
     try {
-      await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/heads/${branch}`, sha })
+      await this.octokit.rest.git.createRef({
+        owner: this.owner,
+        repo,
+        ref: `refs/heads/${branch}`,
+        sha
+      })
     } catch (error) {
       if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha) return
       throw error
@@ -237,23 +285,37 @@ export class GitData {
   }
 
   /** Opens a pull request; one that a retried request already opened is found and returned. */
-  async openPullRequest(repo: string, pull: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
+  async openPullRequest(
+    repo: string,
+    pull: { head: string; base: string; title: string; body: string }
+  ): Promise<PullRequest> {
     try {
       const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
       return { number: data.number, url: data.html_url }
     } catch (error) {
-      const existing = statusOf(error) === 422 ? await this.findOpenPullRequest(repo, pull.head) : undefined
+      const existing =
+        statusOf(error) === 422 ? await this.findOpenPullRequest(repo, pull.head) : undefined
       if (existing) return existing
       throw error
     }
   }
 
-  async updatePullRequest(repo: string, number: number, pull: { title: string; body: string }): Promise<void> {
+  async updatePullRequest(
+    repo: string,
+    number: number,
+    pull: { title: string; body: string }
+  ): Promise<void> {
     await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull })
   }
 
   async closePullRequest(repo: string, number: number, body: string): Promise<void> {
-    await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, state: 'closed', body })
+    await this.octokit.rest.pulls.update({
+      owner: this.owner,
+      repo,
+      pull_number: number,
+      state: 'closed',
+      body
+    })
   }
 
   private async getTree(repo: string, treeish: string, recursive: boolean) {
@@ -269,7 +331,13 @@ export class GitData {
   }
 
   /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
-  private async walkTree(repo: string, treeSha: string, prefix: string, files: FileMap, wanted: (folder: string) => boolean): Promise<void> {
+  private async walkTree(
+    repo: string,
+    treeSha: string,
+    prefix: string,
+    files: FileMap,
+    wanted: (folder: string) => boolean
+  ): Promise<void> {
     const level = await this.getTree(repo, treeSha, false)
     addFiles(files, level.tree, prefix)
     for (const entry of level.tree) {
@@ -287,7 +355,8 @@ export class GitData {
     try {
       return await call()
     } catch (error) {
-      if (statusOf(error) === 409 && /empty/i.test(messageOf(error))) throw new EmptyRepositoryError(`${this.owner}/${repo}`)
+      if (statusOf(error) === 409 && /empty/i.test(messageOf(error)))
+        throw new EmptyRepositoryError(`${this.owner}/${repo}`)
       throw error
     }
   }

@@ -31,16 +31,35 @@ export function createOctokit(options: ClientOptions): Octokit {
   const { log } = options
   // `global` is honoured by the throttling plugin although its types do not list it.
   const throttle = {
-    global: new Bottleneck.Group({ maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT) }),
+    global: new Bottleneck.Group({
+      maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT)
+    }),
     write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
     // Writes that notify people (opening pull requests) are spaced wider, as GitHub asks.
-    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR }),
-    onRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
-      log.warning(`Rate limit reached on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`)
+    notifications: new Bottleneck.Group({
+      maxConcurrent: 1,
+      minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
+    }),
+    onRateLimit: (
+      retryAfter: number,
+      request: RequestOptionsLike,
+      _octokit: unknown,
+      retryCount: number
+    ) => {
+      log.warning(
+        `Rate limit reached on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`
+      )
       return retryCount < RATE_LIMIT_RETRIES
     },
-    onSecondaryRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
-      log.warning(`Secondary rate limit on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${SECONDARY_LIMIT_RETRIES}).`)
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      request: RequestOptionsLike,
+      _octokit: unknown,
+      retryCount: number
+    ) => {
+      log.warning(
+        `Secondary rate limit on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${SECONDARY_LIMIT_RETRIES}).`
+      )
       return retryCount < SECONDARY_LIMIT_RETRIES
     }
   }
@@ -48,7 +67,12 @@ export function createOctokit(options: ClientOptions): Octokit {
     options.token,
     {
       baseUrl: options.apiUrl,
-      log: { debug: () => undefined, info: () => undefined, warn: (message: string) => log.debug(message), error: (message: string) => log.debug(message) },
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (message: string) => log.debug(message),
+        error: (message: string) => log.debug(message)
+      },
       retry: { doNotRetry: DO_NOT_RETRY },
       throttle
     },

@@ -42,15 +42,22 @@ export function ownedFiles(files: FileMap, prefixes: readonly string[]): FileMap
  * What makes the owned files equal to the desired ones. Paths in `kept` are left as they are: their
  * source could not be read this time (a broken frontmatter), which is no reason to delete them.
  */
-export function planFiles(desired: DesiredFiles, owned: FileMap, kept: ReadonlySet<string> = new Set()): FilePlan {
+export function planFiles(
+  desired: DesiredFiles,
+  owned: FileMap,
+  kept: ReadonlySet<string> = new Set()
+): FilePlan {
   const plan: FilePlan = { added: [], modified: [], deleted: [], ownedCount: owned.size }
   for (const file of desired.values()) {
     const current = owned.get(file.path)
     if (!current) plan.added.push(file)
-    else if (current.sha !== file.sha || current.mode !== file.mode || current.type !== 'blob') plan.modified.push(file)
+    else if (current.sha !== file.sha || current.mode !== file.mode || current.type !== 'blob')
+      plan.modified.push(file)
   }
-  for (const current of owned.values()) if (!desired.has(current.path) && !kept.has(current.path)) plan.deleted.push(current)
-  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  for (const current of owned.values())
+    if (!desired.has(current.path) && !kept.has(current.path)) plan.deleted.push(current)
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   plan.added.sort(byPath)
   plan.modified.sort(byPath)
   plan.deleted.sort(byPath)

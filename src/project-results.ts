@@ -8,7 +8,10 @@ import type { ScopePlan } from './writer.js'
 export const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
 
 /** What happened to one project's folders: refused, nothing to do, planned (dry run) or committed. */
-export function scopeResult(entry: ScopePlan, written: { dryRun: boolean; commit?: Commit }): ProjectResult {
+export function scopeResult(
+  entry: ScopePlan,
+  written: { dryRun: boolean; commit?: Commit }
+): ProjectResult {
   const { plan } = entry
   if (entry.refused) {
     return failedProject(
@@ -29,11 +32,22 @@ export function scopeResult(entry: ScopePlan, written: { dryRun: boolean; commit
       project: entry.project,
       status: 'synced',
       ...counts,
-      planned: { added: paths(plan.added), modified: paths(plan.modified), deleted: paths(plan.deleted) }
+      planned: {
+        added: paths(plan.added),
+        modified: paths(plan.modified),
+        deleted: paths(plan.deleted)
+      }
     }
   }
-  if (!written.commit) throw new Error(`No commit was made for ${entry.project} although it has changes.`)
-  return { project: entry.project, status: 'synced', ...counts, commit_sha: written.commit.sha, commit_url: written.commit.url }
+  if (!written.commit)
+    throw new Error(`No commit was made for ${entry.project} although it has changes.`)
+  return {
+    project: entry.project,
+    status: 'synced',
+    ...counts,
+    commit_sha: written.commit.sha,
+    commit_url: written.commit.url
+  }
 }
 
 /** Logs `[k/n] project: status` as each project finishes. */
@@ -47,9 +61,13 @@ export class Progress {
 
   report(result: ProjectResult): ProjectResult {
     this.done++
-    this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`)
+    this.log.info(
+      `[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`
+    )
     if (result.status === 'failed') {
-      this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, { title: `codex-sync: ${result.project} failed` })
+      this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+        title: `codex-sync: ${result.project} failed`
+      })
     }
     return result
   }
@@ -65,7 +83,11 @@ function detail(result: ProjectResult): string {
 }
 
 /** Runs one project's sync; whatever it throws becomes that project's result, never the run's. */
-export async function attempt(project: string, subject: string, sync: () => Promise<ProjectResult>): Promise<ProjectResult> {
+export async function attempt(
+  project: string,
+  subject: string,
+  sync: () => Promise<ProjectResult>
+): Promise<ProjectResult> {
   try {
     return await sync()
   } catch (error) {

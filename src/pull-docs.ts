@@ -6,7 +6,14 @@ import type { ModeOutcome, RunEnv } from './run-env.js'
 import { writerOptions } from './run-env.js'
 import { projectFolder, pullDocsFiles } from './selection.js'
 import { isEmptyPlan } from './plan.js'
-import { planScopes, TrackedBranch, writeScopes, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
+import {
+  planScopes,
+  TrackedBranch,
+  writeScopes,
+  type Scope,
+  type ScopePlan,
+  type WriterOptions
+} from './writer.js'
 
 /**
  * pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch.
@@ -14,13 +21,23 @@ import { planScopes, TrackedBranch, writeScopes, type Scope, type ScopePlan, typ
  * previous one made, so they never race.
  */
 export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<ModeOutcome> {
-  const codex = new TrackedBranch(env.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot)
+  const codex = new TrackedBranch(
+    env.git,
+    env.codex.name,
+    env.codexBranch,
+    [`${env.config.projectsDir}/`],
+    env.codexSnapshot
+  )
   const options = writerOptions(env, new ContentSource(env.git, false))
   const progress = new Progress(env.log, projects.length)
   const reads = new PQueue({ concurrency: env.settings.parallel })
   const readScope = async (project: Repository): Promise<Scope> => {
     const { files } = await env.git.readTree(project.name, project.defaultBranch)
-    return { project: project.name, folders: [projectFolder(env.config, project.name)], desired: pullDocsFiles(files, project.name, env.config) }
+    return {
+      project: project.name,
+      folders: [projectFolder(env.config, project.name)],
+      desired: pullDocsFiles(files, project.name, env.config)
+    }
   }
   const subject = (name: string) => `${env.settings.organization}/${name}`
 
@@ -31,13 +48,17 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Mod
         reads.add(() =>
           readScope(project).then(
             scope => void scopes.push(scope),
-            (error: unknown) => progress.report(errorResult(project.name, subject(project.name), error))
+            (error: unknown) =>
+              progress.report(errorResult(project.name, subject(project.name), error))
           )
         )
       )
     )
     const written = await writeOneCommit(env, codex, scopes, options, progress)
-    return { results: [...unread.filter(result => result !== undefined), ...written.results], commits: written.commits }
+    return {
+      results: [...unread.filter(result => result !== undefined), ...written.results],
+      commits: written.commits
+    }
   }
 
   const writes = new PQueue({ concurrency: 1 })
@@ -48,10 +69,18 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Mod
         const result = await attempt(project.name, subject(project.name), async () => {
           const scope = await readScope(project)
           return writes.add(async () => {
-            const outcome = await writeScopes(codex, [scope], plans => pullMessage(env, plans), options)
+            const outcome = await writeScopes(
+              codex,
+              [scope],
+              plans => pullMessage(env, plans),
+              options
+            )
             codex.follow(outcome)
             if (outcome.commit) commits++
-            return scopeResult(outcome.plans[0] as ScopePlan, { dryRun: env.settings.dryRun, commit: outcome.commit })
+            return scopeResult(outcome.plans[0] as ScopePlan, {
+              dryRun: env.settings.dryRun,
+              commit: outcome.commit
+            })
           })
         })
         return progress.report(result)
@@ -72,7 +101,9 @@ async function writeOneCommit(
   if (scopes.length === 0) return { results: [], commits: 0 }
   try {
     const outcome = await writeScopes(codex, scopes, plans => pullMessage(env, plans), options)
-    const results = outcome.plans.map(plan => progress.report(scopeResult(plan, { dryRun: env.settings.dryRun, commit: outcome.commit })))
+    const results = outcome.plans.map(plan =>
+      progress.report(scopeResult(plan, { dryRun: env.settings.dryRun, commit: outcome.commit }))
+    )
     return { results, commits: outcome.commit ? 1 : 0 }
   } catch (error) {
     // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
@@ -84,7 +115,9 @@ async function writeOneCommit(
     const results = scopes.map((scope, index) => {
       const plan = plans?.[index]
       const settled = plan && (plan.refused || isEmptyPlan(plan.plan))
-      return progress.report(settled ? scopeResult(plan, { dryRun: false }) : { ...failure, project: scope.project })
+      return progress.report(
+        settled ? scopeResult(plan, { dryRun: false }) : { ...failure, project: scope.project }
+      )
     })
     return { results, commits: 0 }
   }

@@ -3,7 +3,15 @@ import { isEmptyPlan } from './plan.js'
 import { countLine, scopeResult } from './project-results.js'
 import type { ProjectResult } from './result.js'
 import type { RunEnv } from './run-env.js'
-import { planScopes, TrackedBranch, writeScopes, type BranchTarget, type Scope, type ScopePlan, type WriterOptions } from './writer.js'
+import {
+  planScopes,
+  TrackedBranch,
+  writeScopes,
+  type BranchTarget,
+  type Scope,
+  type ScopePlan,
+  type WriterOptions
+} from './writer.js'
 
 export function pullRequestBranch(environment: string): string {
   return `codex-sync/${environment}`
@@ -25,20 +33,27 @@ export async function syncViaPullRequest(
   const { git } = env
   const base = new TrackedBranch(git, project.name, project.defaultBranch, scope.folders)
   const [againstDefault] = planScopes([scope], await base.read(), options.limits) as [ScopePlan]
-  if (againstDefault.refused || options.dryRun) return scopeResult(againstDefault, { dryRun: options.dryRun })
+  if (againstDefault.refused || options.dryRun)
+    return scopeResult(againstDefault, { dryRun: options.dryRun })
 
   const branch = pullRequestBranch(env.settings.environment)
   const head = await git.branchHead(project.name, branch)
   const open = head ? await git.findOpenPullRequest(project.name, branch) : undefined
   if (isEmptyPlan(againstDefault.plan)) {
     if (open) {
-      await git.closePullRequest(project.name, open.number, `Closed by codex-sync: ${project.defaultBranch} already matches ${env.codex.name}@${env.codexBranch}.`)
+      await git.closePullRequest(
+        project.name,
+        open.number,
+        `Closed by codex-sync: ${project.defaultBranch} already matches ${env.codex.name}@${env.codexBranch}.`
+      )
       env.log.info(`${project.name}: closed ${open.url}, no longer needed.`)
     }
     return scopeResult(againstDefault, { dryRun: false })
   }
 
-  const target = open ? new TrackedBranch(git, project.name, branch, scope.folders) : freshBranch(git, project.name, branch, base, head !== undefined)
+  const target = open
+    ? new TrackedBranch(git, project.name, branch, scope.folders)
+    : freshBranch(git, project.name, branch, base, head !== undefined)
   const outcome = await writeScopes(target, [scope], message, options)
   const written = outcome.plans[0] as ScopePlan
   const result = scopeResult(written, { dryRun: false, commit: outcome.commit })
@@ -48,12 +63,23 @@ export async function syncViaPullRequest(
   const body = pullRequestBody(env, written)
   const pull = open
     ? (await git.updatePullRequest(project.name, open.number, { title, body }), open)
-    : await git.openPullRequest(project.name, { head: branch, base: project.defaultBranch, title, body })
+    : await git.openPullRequest(project.name, {
+        head: branch,
+        base: project.defaultBranch,
+        title,
+        body
+      })
   return { ...result, pull_request_url: pull.url }
 }
 
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
-function freshBranch(git: GitData, repo: string, branch: string, base: TrackedBranch, exists: boolean): BranchTarget {
+function freshBranch(
+  git: GitData,
+  repo: string,
+  branch: string,
+  base: TrackedBranch,
+  exists: boolean
+): BranchTarget {
   return {
     repo,
     branch,

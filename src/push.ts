@@ -4,7 +4,7 @@ import { FrontmatterError, readRoutingFrontmatter } from './frontmatter.js'
 import { isRegularFile, messageOf, type Repository } from './git-data.js'
 import { attempt, countLine, Progress, scopeResult } from './project-results.js'
 import { syncViaPullRequest } from './pull-request.js'
-import { hasRoutingKeys, isMarkdown, type FileRouting } from './routing.js'
+import { compileRoutes, hasRoutingKeys, isMarkdown, type FileRouting } from './routing.js'
 import type { ModeOutcome, RunEnv } from './run-env.js'
 import { writerOptions } from './run-env.js'
 import {
@@ -26,7 +26,11 @@ type PushMode = Exclude<Mode, 'pull-docs'>
  * push-docs and push-claude: the codex branch is read once (tree and routing), then each project's
  * owned folders are made equal to what is routed to it, `parallel` projects at a time.
  */
-export async function pushToProjects(env: RunEnv, projects: Repository[], mode: PushMode): Promise<ModeOutcome> {
+export async function pushToProjects(
+  env: RunEnv,
+  projects: Repository[],
+  mode: PushMode
+): Promise<ModeOutcome> {
   const content = new ContentSource(env.git, true)
   const files = await readCodexFiles(env, content, mode)
   const codexFiles: CodexFiles = { files, unreadable: unreadablePaths(files, mode, env.config) }
@@ -37,19 +41,31 @@ export async function pushToProjects(env: RunEnv, projects: Repository[], mode: 
   const results = await Promise.all(
     projects.map(project =>
       queue.add(async () => {
-        const result = await attempt(project.name, `${env.settings.organization}/${project.name}`, async () => {
-          const scope = projectScope(env, codexFiles, project.name, mode)
-          const message = (plans: ScopePlan[]) => pushMessage(env, mode, plans)
-          if (env.settings.commitStrategy === 'pull-request') {
-            const synced = await syncViaPullRequest(env, project, scope, message, options)
-            if (synced.commit_sha && !env.settings.dryRun) commits++
-            return synced
+        const result = await attempt(
+          project.name,
+          `${env.settings.organization}/${project.name}`,
+          async () => {
+            const scope = projectScope(env, codexFiles, project.name, mode)
+            const message = (plans: ScopePlan[]) => pushMessage(env, mode, plans)
+            if (env.settings.commitStrategy === 'pull-request') {
+              const synced = await syncViaPullRequest(env, project, scope, message, options)
+              if (synced.commit_sha && !env.settings.dryRun) commits++
+              return synced
+            }
+            const branch = new TrackedBranch(
+              env.git,
+              project.name,
+              project.defaultBranch,
+              scope.folders
+            )
+            const outcome = await writeScopes(branch, [scope], message, options)
+            if (outcome.commit) commits++
+            return scopeResult(outcome.plans[0] as ScopePlan, {
+              dryRun: env.settings.dryRun,
+              commit: outcome.commit
+            })
           }
-          const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders)
-          const outcome = await writeScopes(branch, [scope], message, options)
-          if (outcome.commit) commits++
-          return scopeResult(outcome.plans[0] as ScopePlan, { dryRun: env.settings.dryRun, commit: outcome.commit })
-        })
+        )
         return progress.report(result)
       })
     )
@@ -81,18 +97,36 @@ interface CodexFiles {
 }
 
 /** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
-async function readCodexFiles(env: RunEnv, content: ContentSource, mode: PushMode): Promise<CodexFile[]> {
-  const isCandidate = mode === 'push-docs' ? isPushDocsCandidate : (path: string) => isPushClaudeCandidate(path, env.config)
-  const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && isCandidate(file.path))
+async function readCodexFiles(
+  env: RunEnv,
+  content: ContentSource,
+  mode: PushMode
+): Promise<CodexFile[]> {
+  const isCandidate =
+    mode === 'push-docs'
+      ? isPushDocsCandidate
+      : (path: string) => isPushClaudeCandidate(path, env.config)
+  const candidates = [...env.codexSnapshot.files.values()].filter(
+    file => isRegularFile(file) && isCandidate(file.path)
+  )
   const reads = new PQueue({ concurrency: env.settings.parallel })
   return Promise.all(
     candidates.map(file =>
       reads.add(async (): Promise<CodexFile> => {
         if (!isMarkdown(file.path)) return { ...file, routing: { kind: 'none' } }
-        return { ...file, routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha)) }
+        const routing = routingOf(env, file.path, await content.readText(env.codex.name, file.sha))
+        if (!mayBeRouted(env, mode, file.path, routing)) content.forget(file.sha)
+        return { ...file, routing }
       })
     )
   )
+}
+
+/** Whether a file read for its frontmatter can go to any project, so that its content is worth keeping. */
+function mayBeRouted(env: RunEnv, mode: PushMode, path: string, routing: FileRouting): boolean {
+  if (routing.kind === 'invalid') return false
+  if (routing.kind === 'frontmatter' || mode === 'push-claude') return true
+  return compileRoutes(env.config.routes)(path) !== undefined
 }
 
 function routingOf(env: RunEnv, path: string, markdown: string): FileRouting {
@@ -101,17 +135,23 @@ function routingOf(env: RunEnv, path: string, markdown: string): FileRouting {
     return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' }
   } catch (error) {
     if (!(error instanceof FrontmatterError)) throw error
-    env.log.warning(`${path}: the frontmatter cannot be parsed (${messageOf(error)}), so the file is not distributed. Fix its YAML in the codex.`, {
-      file: path,
-      title: 'codex-sync: invalid frontmatter'
-    })
+    env.log.warning(
+      `${path}: the frontmatter cannot be parsed (${messageOf(error)}), so the file is not distributed. Fix its YAML in the codex.`,
+      {
+        file: path,
+        title: 'codex-sync: invalid frontmatter'
+      }
+    )
     return { kind: 'invalid', error: messageOf(error) }
   }
 }
 
 function pushMessage(env: RunEnv, mode: PushMode, plans: ScopePlan[]): string {
   const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`
-  const what = mode === 'push-docs' ? `${env.config.distributionDir}/` : `Claude tooling (${env.config.claudeNamespace})`
+  const what =
+    mode === 'push-docs'
+      ? `${env.config.distributionDir}/`
+      : `Claude tooling (${env.config.claudeNamespace})`
   const counts = plans.map(plan => countLine(plan.plan)).join('; ')
   return `codex-sync: update ${what} from ${from}\n\n${counts}.`
 }

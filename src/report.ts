@@ -27,17 +27,33 @@ export function summaryMarkdown(result: RunResult): string {
     `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
     ''
   ]
-  if (result.error) lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '')
+  if (result.error)
+    lines.push(
+      `**The run could not start:** ${cell(result.error)}`,
+      '',
+      `**What to do:** ${cell(result.resolution ?? '')}`,
+      ''
+    )
   if (result.projects.length > 0) {
     const { listed, unlisted } = rowsToList(result.projects)
-    lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |')
+    lines.push(
+      '| project | status | added | modified | deleted | details |',
+      '| --- | --- | ---: | ---: | ---: | --- |'
+    )
     for (const project of listed) lines.push(projectRow(project))
     lines.push('')
-    if (unlisted > 0) lines.push(`${unlisted} unchanged or skipped projects are not listed here; the \`result\` output has every project.`, '')
+    if (unlisted > 0)
+      lines.push(
+        `${unlisted} unchanged or skipped projects are not listed here; the \`result\` output has every project.`,
+        ''
+      )
   }
   if (result.failures.length > 0) {
     lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |')
-    for (const failure of result.failures) lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`)
+    for (const failure of result.failures)
+      lines.push(
+        `| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`
+      )
     lines.push('')
   }
   return lines.join('\n')
@@ -48,7 +64,9 @@ export const MAX_SUMMARY_ROWS = 1000
 
 function rowsToList(projects: ProjectResult[]): { listed: ProjectResult[]; unlisted: number } {
   if (projects.length <= MAX_SUMMARY_ROWS) return { listed: projects, unlisted: 0 }
-  const listed = projects.filter(project => project.status === 'synced' || project.status === 'failed')
+  const listed = projects.filter(
+    project => project.status === 'synced' || project.status === 'failed'
+  )
   return { listed, unlisted: projects.length - listed.length }
 }
 
@@ -85,12 +103,17 @@ export function stepFails(result: RunResult, failOnPartial: boolean): boolean {
 
 export async function publish(result: RunResult, failOnPartial: boolean): Promise<void> {
   for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(result), true).write()
+  if (process.env.GITHUB_STEP_SUMMARY)
+    await core.summary.addRaw(summaryMarkdown(result), true).write()
   core.info(
     `${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
       `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`
   )
   if (stepFails(result, failOnPartial)) {
-    core.setFailed(result.error ? `${result.error} — ${result.resolution}` : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`)
+    core.setFailed(
+      result.error
+        ? `${result.error} — ${result.resolution}`
+        : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
+    )
   }
 }

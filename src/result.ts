@@ -70,7 +70,15 @@ export function skippedProject(project: string, reason: string): ProjectResult {
 }
 
 export function failedProject(project: string, error: string, resolution: string): ProjectResult {
-  return { project, status: 'failed', error, resolution, files_added: 0, files_modified: 0, files_deleted: 0 }
+  return {
+    project,
+    status: 'failed',
+    error,
+    resolution,
+    files_added: 0,
+    files_modified: 0,
+    files_deleted: 0
+  }
 }
 
 /** failure when every attempted project failed or more than half did; partial when some did. */
@@ -81,11 +89,18 @@ export function runStatus(succeeded: number, failed: number): RunStatus {
   return 'partial_success'
 }
 
-export function buildResult(context: RunContext, projects: ProjectResult[], commitsCreated: number, now = Date.now()): RunResult {
-  const count = (status: ProjectStatus) => projects.filter(project => project.status === status).length
+export function buildResult(
+  context: RunContext,
+  projects: ProjectResult[],
+  commitsCreated: number,
+  now = Date.now()
+): RunResult {
+  const count = (status: ProjectStatus) =>
+    projects.filter(project => project.status === status).length
   const succeeded = count('synced') + count('unchanged')
   const failed = count('failed')
-  const sum = (pick: (project: ProjectResult) => number) => projects.reduce((total, project) => total + pick(project), 0)
+  const sum = (pick: (project: ProjectResult) => number) =>
+    projects.reduce((total, project) => total + pick(project), 0)
   return {
     status: runStatus(succeeded, failed),
     ...header(context),
@@ -100,12 +115,21 @@ export function buildResult(context: RunContext, projects: ProjectResult[], comm
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
     failures: projects
       .filter(project => project.status === 'failed')
-      .map(project => ({ project: project.project, error: project.error ?? 'Unknown error', resolution: project.resolution ?? '' }))
+      .map(project => ({
+        project: project.project,
+        error: project.error ?? 'Unknown error',
+        resolution: project.resolution ?? ''
+      }))
   }
 }
 
 /** The result of a run that could not start: nothing was attempted, nothing written. */
-export function fatalResult(context: RunContext, error: string, resolution: string, now = Date.now()): RunResult {
+export function fatalResult(
+  context: RunContext,
+  error: string,
+  resolution: string,
+  now = Date.now()
+): RunResult {
   return {
     status: 'failure',
     ...header(context),

@@ -9,9 +9,7 @@ export interface RoutingRule {
 
 /** What a codex file says about its own routing. */
 export type FileRouting =
-  | { kind: 'frontmatter'; rule: RoutingRule }
-  | { kind: 'invalid'; error: string }
-  | { kind: 'none' }
+  { kind: 'frontmatter'; rule: RoutingRule } | { kind: 'invalid'; error: string } | { kind: 'none' }
 
 const MARKDOWN = /\.(md|mdx|markdown)$/i
 
@@ -37,7 +35,10 @@ export function compileRoutes(routes: Route[]): (path: string) => RoutingRule | 
 }
 
 type ProjectMatcher = (project: string) => boolean
-const compiledRules = new WeakMap<RoutingRule, { byDefault?: ProjectMatcher; explicit?: ProjectMatcher }>()
+const compiledRules = new WeakMap<
+  RoutingRule,
+  { byDefault?: ProjectMatcher; explicit?: ProjectMatcher }
+>()
 
 /**
  * Whether a rule sends a file to a project. A rule with no include list sends it nowhere, unless the
@@ -48,6 +49,9 @@ export function routesTo(rule: RoutingRule, project: string, includeByDefault: b
   const cached = compiledRules.get(rule) ?? {}
   compiledRules.set(rule, cached)
   const key = includeByDefault ? 'byDefault' : 'explicit'
-  const matcher = (cached[key] ??= nameMatcher(rule.include ?? (includeByDefault ? ['*'] : []), rule.exclude ?? []))
+  const matcher = (cached[key] ??= nameMatcher(
+    rule.include ?? (includeByDefault ? ['*'] : []),
+    rule.exclude ?? []
+  ))
   return matcher(project)
 }

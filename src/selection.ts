@@ -25,7 +25,11 @@ export function claudeFolders(config: Config): string[] {
 }
 
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
-export function pullDocsFiles(projectFiles: FileMap, project: string, config: Config): DesiredFiles {
+export function pullDocsFiles(
+  projectFiles: FileMap,
+  project: string,
+  config: Config
+): DesiredFiles {
   // The push modes' folders are compared literally: a folder name is not a glob.
   const ownedByPushModes = [distributionFolder(config), ...claudeFolders(config)]
   const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
@@ -34,7 +38,12 @@ export function pullDocsFiles(projectFiles: FileMap, project: string, config: Co
   for (const file of projectFiles.values()) {
     if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path)) continue
     const path = folder + file.path
-    desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: project, path: file.path } })
+    desired.set(path, {
+      path,
+      mode: file.mode,
+      sha: file.sha,
+      source: { repo: project, path: file.path }
+    })
   }
   return desired
 }
@@ -49,7 +58,12 @@ export function isPushClaudeCandidate(path: string, config: Config): boolean {
 }
 
 /** push-docs: routed codex files, at `<distribution_dir>/<codex path>` in the project. */
-export function pushDocsFiles(codexFiles: CodexFile[], codex: string, project: string, config: Config): DesiredFiles {
+export function pushDocsFiles(
+  codexFiles: CodexFile[],
+  codex: string,
+  project: string,
+  config: Config
+): DesiredFiles {
   const routeOf = compileRoutes(config.routes)
   const ownFolder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
@@ -58,25 +72,43 @@ export function pushDocsFiles(codexFiles: CodexFile[], codex: string, project: s
     const rule = pushDocsRule(file, routeOf)
     if (!rule || !routesTo(rule, project, false)) continue
     const path = distributionFolder(config) + file.path
-    desired.set(path, { path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } })
+    desired.set(path, {
+      path,
+      mode: file.mode,
+      sha: file.sha,
+      source: { repo: codex, path: file.path }
+    })
   }
   return desired
 }
 
-function pushDocsRule(file: CodexFile, routeOf: (path: string) => RoutingRule | undefined): RoutingRule | undefined {
+function pushDocsRule(
+  file: CodexFile,
+  routeOf: (path: string) => RoutingRule | undefined
+): RoutingRule | undefined {
   if (file.routing.kind === 'invalid') return undefined
   if (file.routing.kind === 'frontmatter') return file.routing.rule
   return routeOf(file.path)
 }
 
 /** push-claude: the namespace's tooling, at the same paths, unless a file's frontmatter says otherwise. */
-export function pushClaudeFiles(codexFiles: CodexFile[], codex: string, project: string, config: Config): DesiredFiles {
+export function pushClaudeFiles(
+  codexFiles: CodexFile[],
+  codex: string,
+  project: string,
+  config: Config
+): DesiredFiles {
   const desired: DesiredFiles = new Map()
   for (const file of codexFiles) {
     if (!isPushClaudeCandidate(file.path, config) || file.routing.kind === 'invalid') continue
     const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : {}
     if (!routesTo(rule, project, true)) continue
-    desired.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, source: { repo: codex, path: file.path } })
+    desired.set(file.path, {
+      path: file.path,
+      mode: file.mode,
+      sha: file.sha,
+      source: { repo: codex, path: file.path }
+    })
   }
   return desired
 }
@@ -85,8 +117,19 @@ export function pushClaudeFiles(codexFiles: CodexFile[], codex: string, project:
  * Where the files whose frontmatter cannot be parsed would land: their copies in projects are kept
  * as they are until the frontmatter is fixed, rather than deleted everywhere.
  */
-export function unreadablePaths(codexFiles: CodexFile[], mode: 'push-docs' | 'push-claude', config: Config): Set<string> {
+export function unreadablePaths(
+  codexFiles: CodexFile[],
+  mode: 'push-docs' | 'push-claude',
+  config: Config
+): Set<string> {
   const unreadable = codexFiles.filter(file => file.routing.kind === 'invalid')
-  if (mode === 'push-claude') return new Set(unreadable.filter(file => isPushClaudeCandidate(file.path, config)).map(file => file.path))
-  return new Set(unreadable.filter(file => isPushDocsCandidate(file.path)).map(file => distributionFolder(config) + file.path))
+  if (mode === 'push-claude')
+    return new Set(
+      unreadable.filter(file => isPushClaudeCandidate(file.path, config)).map(file => file.path)
+    )
+  return new Set(
+    unreadable
+      .filter(file => isPushDocsCandidate(file.path))
+      .map(file => distributionFolder(config) + file.path)
+  )
 }

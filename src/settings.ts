@@ -308,4 +308,3 @@ function parseConfigPath(value: string): string {
   }
   return path
 }
-

@@ -1,12 +1,25 @@
 import { branchForEnvironment, parseConfig, type Config } from './config.js'
 import { classifyProjects, findCodex, type ProjectEntry } from './discover.js'
 import { explain, SetupError } from './errors.js'
-import { EmptyRepositoryError, GitData, type Repository, type Snapshot, type TreeFile } from './git-data.js'
+import {
+  EmptyRepositoryError,
+  GitData,
+  type Repository,
+  type Snapshot,
+  type TreeFile
+} from './git-data.js'
 import type { Log } from './log.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import { pullDocs } from './pull-docs.js'
 import { pushToProjects } from './push.js'
-import { buildResult, failedProject, fatalResult, skippedProject, type RunContext, type RunResult } from './result.js'
+import {
+  buildResult,
+  failedProject,
+  fatalResult,
+  skippedProject,
+  type RunContext,
+  type RunResult
+} from './result.js'
 import type { ModeOutcome, RunEnv } from './run-env.js'
 import type { Settings } from './settings.js'
 
@@ -30,7 +43,13 @@ export async function runSync(settings: Settings, options: SyncOptions): Promise
   }
   const octokit =
     options.octokit ??
-    createOctokit({ token: settings.token, apiUrl: settings.apiUrl, parallel: settings.parallel, writeIntervalMs: settings.writeIntervalMs, log })
+    createOctokit({
+      token: settings.token,
+      apiUrl: settings.apiUrl,
+      parallel: settings.parallel,
+      writeIntervalMs: settings.writeIntervalMs,
+      log
+    })
   const git = new GitData(octokit, settings.organization)
 
   let env: RunEnv
@@ -46,7 +65,9 @@ export async function runSync(settings: Settings, options: SyncOptions): Promise
   }
 
   const active = entries.filter(entry => !entry.skip).map(entry => entry.repository)
-  const skipped = entries.filter(entry => entry.skip).map(entry => skippedProject(entry.repository.name, entry.skip ?? ''))
+  const skipped = entries
+    .filter(entry => entry.skip)
+    .map(entry => skippedProject(entry.repository.name, entry.skip ?? ''))
   const missing = missingTargets.map(name =>
     failedProject(
       name,
@@ -54,14 +75,20 @@ export async function runSync(settings: Settings, options: SyncOptions): Promise
       'Check the name in target_repository, and that the token can see the repository.'
     )
   )
-  for (const failure of missing) log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, { title: 'codex-sync: unknown target' })
+  for (const failure of missing)
+    log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, {
+      title: 'codex-sync: unknown target'
+    })
   log.info(describeRun(env, active.length, skipped.length))
   try {
     const outcome = await runMode(env, active)
     return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits)
   } catch (error) {
     // Only the codex reads a push mode makes before its first project can get here.
-    const { error: message, resolution } = explain(error, `${settings.organization}/${env.codex.name}`)
+    const { error: message, resolution } = explain(
+      error,
+      `${settings.organization}/${env.codex.name}`
+    )
     return fatalResult(context, message, resolution)
   }
 }
@@ -78,19 +105,36 @@ interface Prepared {
 }
 
 /** Discovery, codex, config and codex branch: everything that must hold before any project is touched. */
-async function prepare(git: GitData, settings: Settings, log: Log, context: RunContext): Promise<Prepared> {
-  const repositories = await git.listRepositories(isInstallationToken(settings.token) ? 'installation' : 'organization')
+async function prepare(
+  git: GitData,
+  settings: Settings,
+  log: Log,
+  context: RunContext
+): Promise<Prepared> {
+  const repositories = await git.listRepositories(
+    isInstallationToken(settings.token) ? 'installation' : 'organization'
+  )
   const codex = await resolveCodex(git, repositories, settings)
   context.codexRepository = codex.name
   const { config, branch, snapshot } = await readCodex(git, codex, settings, log)
   context.codexBranch = branch
   const { projects, missingTargets } = classifyProjects(repositories, codex, settings, config)
-  return { env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot }, entries: projects, missingTargets }
+  return {
+    env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot },
+    entries: projects,
+    missingTargets
+  }
 }
 
-async function resolveCodex(git: GitData, repositories: Repository[], settings: Settings): Promise<Repository> {
+async function resolveCodex(
+  git: GitData,
+  repositories: Repository[],
+  settings: Settings
+): Promise<Repository> {
   const named = settings.codexRepository
-  const codex = findCodex(repositories, named, settings.organization) ?? (named ? await git.getRepository(named) : undefined)
+  const codex =
+    findCodex(repositories, named, settings.organization) ??
+    (named ? await git.getRepository(named) : undefined)
   if (!codex) {
     throw new SetupError(
       `Codex repository ${settings.organization}/${named} was not found.`,
@@ -111,7 +155,8 @@ async function readCodex(
   log: Log
 ): Promise<{ config: Config; branch: string; snapshot: Snapshot }> {
   try {
-    const textOf = async (file: TreeFile | undefined) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8')
+    const textOf = async (file: TreeFile | undefined) =>
+      file && (await git.readBlob(codex.name, file.sha)).toString('utf8')
     const parse = (text: string | undefined, ref: string) =>
       parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
     const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
@@ -122,31 +167,54 @@ async function readCodex(
     if (!snapshot) snapshot = await startEnvironmentBranch(git, codex, branch, settings, log)
     else if (branch !== codex.defaultBranch) {
       const onBranch = snapshot.files.get(settings.configPath)
-      config = parse(onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch), branch)
+      config = parse(
+        onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch),
+        branch
+      )
     }
     return { config, branch, snapshot }
   } catch (error) {
     if (error instanceof EmptyRepositoryError) {
-      throw new SetupError(`The codex repository ${settings.organization}/${codex.name} is empty.`, 'Push a first commit (a README will do) to the codex.')
+      throw new SetupError(
+        `The codex repository ${settings.organization}/${codex.name} is empty.`,
+        'Push a first commit (a README will do) to the codex.'
+      )
     }
     throw error
   }
 }
 
 /** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
-async function startEnvironmentBranch(git: GitData, codex: Repository, branch: string, settings: Settings, log: Log): Promise<Snapshot> {
+async function startEnvironmentBranch(
+  git: GitData,
+  codex: Repository,
+  branch: string,
+  settings: Settings,
+  log: Log
+): Promise<Snapshot> {
   const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`
   if (settings.mode !== 'pull-docs') {
-    throw new SetupError(missing, `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`)
+    throw new SetupError(
+      missing,
+      `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`
+    )
   }
   const base = await git.readBranch(codex.name, codex.defaultBranch)
-  if (!base) throw new SetupError(`The codex default branch '${codex.defaultBranch}' does not exist.`, 'Check the default branch of the codex repository.')
+  if (!base)
+    throw new SetupError(
+      `The codex default branch '${codex.defaultBranch}' does not exist.`,
+      'Check the default branch of the codex repository.'
+    )
   if (settings.dryRun) {
-    log.info(`${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`)
+    log.info(
+      `${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`
+    )
     return base
   }
   await git.createBranch(codex.name, branch, base.commitSha)
-  log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`)
+  log.info(
+    `Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`
+  )
   return base
 }
 

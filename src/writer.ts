@@ -63,7 +63,9 @@ const DEFAULT_RETRY_DELAY_MS = 1000
 
 export class BranchMovedError extends Error {
   constructor(target: BranchTarget, attempts: number) {
-    super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`)
+    super(
+      `${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`
+    )
     this.name = 'BranchMovedError'
   }
 }
@@ -97,13 +99,23 @@ export async function writeScopes(
     const plans = planScopes(scopes, base, options.limits)
     const toApply = applicable(plans)
     if (toApply.length === 0 || options.dryRun) return { plans, base, after: base }
-    const tree = await writeTree(options.git, options.content, target.repo, base, toApply.map(entry => entry.plan))
-    const commit = await options.git.createCommit(target.repo, message(toApply), tree, [base.commitSha])
+    const tree = await writeTree(
+      options.git,
+      options.content,
+      target.repo,
+      base,
+      toApply.map(entry => entry.plan)
+    )
+    const commit = await options.git.createCommit(target.repo, message(toApply), tree, [
+      base.commitSha
+    ])
     if (await target.publish(commit.sha)) {
       const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files)
       return { plans, base, commit, after: { commitSha: commit.sha, treeSha: tree, files } }
     }
-    options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`)
+    options.log.info(
+      `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`
+    )
     // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
     await delay((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt)
   }

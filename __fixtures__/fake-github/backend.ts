@@ -80,7 +80,8 @@ export class Backend {
   }
 
   async createRepo(owner: string, name: string, options: RepoOptions = {}): Promise<RepoRecord> {
-    if (this.find(owner, name)) throw new Error(`fake-github: repository ${owner}/${name} already exists`)
+    if (this.find(owner, name))
+      throw new Error(`fake-github: repository ${owner}/${name} already exists`)
     if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new Error(`fake-github: invalid repository name ${owner}/${name}`)
     }
@@ -123,7 +124,8 @@ export class Backend {
     message: string
   ): Promise<string> {
     const parent =
-      (await rec.git.branchHead(branch)) ?? (rec.empty ? undefined : await rec.git.branchHead(rec.defaultBranch))
+      (await rec.git.branchHead(branch)) ??
+      (rec.empty ? undefined : await rec.git.branchHead(rec.defaultBranch))
     const ident: Ident = { ...HELPER_IDENT, time: Math.floor(Date.now() / 1000), tz: '+0000' }
     const sha = await rec.git.importCommit(branch, parent, changes, message, ident)
     rec.empty = false
@@ -131,7 +133,12 @@ export class Backend {
     return sha
   }
 
-  commit(rec: RepoRecord, branch: string, changes: Record<string, FileSpec | null>, message: string): Promise<string> {
+  commit(
+    rec: RepoRecord,
+    branch: string,
+    changes: Record<string, FileSpec | null>,
+    message: string
+  ): Promise<string> {
     return rec.git.mutex.run(() => this.commitLocked(rec, branch, changes, message))
   }
 }

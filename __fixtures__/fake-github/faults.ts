@@ -23,7 +23,12 @@ export class FaultBook {
   private armed: Armed[] = []
 
   add(fault: Fault): void {
-    const times = fault.kind === 'latency' ? Infinity : fault.kind === 'move-branch' ? (fault.times ?? 1) : fault.times
+    const times =
+      fault.kind === 'latency'
+        ? Infinity
+        : fault.kind === 'move-branch'
+          ? (fault.times ?? 1)
+          : fault.times
     this.armed.push({ fault: { ...fault }, remaining: times })
   }
 
@@ -44,7 +49,12 @@ export class FaultBook {
   takeAnswer(method: string, path: string): AnswerFault | undefined {
     for (const armed of this.armed) {
       const { fault } = armed
-      if (fault.kind !== 'status' && fault.kind !== 'rate-limit' && fault.kind !== 'secondary-rate-limit') continue
+      if (
+        fault.kind !== 'status' &&
+        fault.kind !== 'rate-limit' &&
+        fault.kind !== 'secondary-rate-limit'
+      )
+        continue
       if (armed.remaining <= 0 || !matches(fault.match, method, path)) continue
       armed.remaining--
       return fault

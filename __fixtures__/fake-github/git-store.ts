@@ -157,7 +157,11 @@ function parseBatch(out: Buffer, count: number, withContent: boolean): (GitObjec
 }
 
 /** Like Promise.all(items.map(fn)) with at most `limit` calls in flight (keeps file handles bounded). */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>
+): Promise<R[]> {
   const out = new Array<R>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
@@ -179,7 +183,8 @@ export function specToEntry(spec: FileSpec): { mode: string; data?: Buffer; sha?
   if (Buffer.isBuffer(spec)) return { mode: '100644', data: spec }
   if ('symlink' in spec) return { mode: '120000', data: Buffer.from(spec.symlink, 'utf8') }
   if ('submodule' in spec) {
-    if (!SHA_RE.test(spec.submodule)) throw new Error(`submodule sha must be 40 hex: ${spec.submodule}`)
+    if (!SHA_RE.test(spec.submodule))
+      throw new Error(`submodule sha must be 40 hex: ${spec.submodule}`)
     return { mode: '160000', sha: spec.submodule }
   }
   const data = typeof spec.content === 'string' ? Buffer.from(spec.content, 'utf8') : spec.content
@@ -315,7 +320,9 @@ export class BareRepo {
       }
     }
     await walk('refs')
-    const list = [...found].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1))
+    const list = [...found]
+      .filter(([ref]) => ref.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
     const others = list.filter(([ref]) => !ref.startsWith('refs/heads/'))
     const types = await this.objectInfos(others.map(([, sha]) => sha))
     const typeOf = new Map(others.map(([ref], i) => [ref, types[i]?.type ?? 'commit']))
@@ -325,7 +332,9 @@ export class BareRepo {
   async ref(ref: string): Promise<RefInfo | undefined> {
     const sha = await this.readRef(ref)
     if (!sha) return undefined
-    const type = ref.startsWith('refs/heads/') ? 'commit' : ((await this.objectInfos([sha]))[0]?.type ?? 'commit')
+    const type = ref.startsWith('refs/heads/')
+      ? 'commit'
+      : ((await this.objectInfos([sha]))[0]?.type ?? 'commit')
     return { ref, sha, type }
   }
 
@@ -362,7 +371,9 @@ export class BareRepo {
   private async readMany(specs: string[], full: boolean): Promise<(GitObject | undefined)[]> {
     if (specs.length === 0) return []
     if (specs.some(s => s.includes('\n'))) throw new Error('object name contains a newline')
-    const results = await mapLimit(specs, 32, s => (SHA_RE.test(s) ? this.loose(s, full) : Promise.resolve(undefined)))
+    const results = await mapLimit(specs, 32, s =>
+      SHA_RE.test(s) ? this.loose(s, full) : Promise.resolve(undefined)
+    )
     const misses = specs.map((s, i) => (results[i] ? -1 : i)).filter(i => i !== -1)
     if (misses.length > 0) {
       const args = ['cat-file', full ? '--batch' : '--batch-check']
@@ -453,13 +464,16 @@ export class BareRepo {
    * returns their ids. Ids are computed here with git's algorithm and checked against what git
    * stored, so a mismatch can never go unnoticed.
    */
-  async writeObjects(objects: { type: 'blob' | 'tree' | 'commit'; data: Buffer }[]): Promise<string[]> {
+  async writeObjects(
+    objects: { type: 'blob' | 'tree' | 'commit'; data: Buffer }[]
+  ): Promise<string[]> {
     if (objects.length === 0) return []
     const shas = objects.map(o => objectSha(o.type, o.data))
     await this.ok(['unpack-objects', '-q'], buildPack(objects))
     const stored = await this.objectInfos(shas)
     stored.forEach((obj, i) => {
-      if (obj?.type !== objects[i]?.type) throw new Error(`git did not store ${objects[i]?.type} ${shas[i]}`)
+      if (obj?.type !== objects[i]?.type)
+        throw new Error(`git did not store ${objects[i]?.type} ${shas[i]}`)
     })
     return shas
   }
@@ -469,7 +483,13 @@ export class BareRepo {
     return out.toString('utf8').trim()
   }
 
-  async commitTree(tree: string, parents: string[], message: string, author: Ident, committer: Ident): Promise<string> {
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: Ident,
+    committer: Ident
+  ): Promise<string> {
     const args = ['commit-tree', tree, ...parents.flatMap(p => ['-p', p]), '-F', '-']
     const out = await this.ok(args, message, {
       GIT_AUTHOR_NAME: author.name,
@@ -513,7 +533,9 @@ export class BareRepo {
     const msg = Buffer.from(message, 'utf8')
     const who = `${ident.name} <${ident.email}> ${ident.time} ${ident.tz}`
     chunks.push(
-      Buffer.from(`commit refs/heads/${branch}\nmark :1\nauthor ${who}\ncommitter ${who}\ndata ${msg.length}\n`),
+      Buffer.from(
+        `commit refs/heads/${branch}\nmark :1\nauthor ${who}\ncommitter ${who}\ndata ${msg.length}\n`
+      ),
       msg,
       Buffer.from('\n')
     )
@@ -528,12 +550,23 @@ export class BareRepo {
         chunks.push(Buffer.from(`M ${entry.mode} ${entry.sha} ${quotePath(path)}\n`))
       } else {
         const data = entry.data ?? Buffer.alloc(0)
-        chunks.push(Buffer.from(`M ${entry.mode} inline ${quotePath(path)}\ndata ${data.length}\n`), data, Buffer.from('\n'))
+        chunks.push(
+          Buffer.from(`M ${entry.mode} inline ${quotePath(path)}\ndata ${data.length}\n`),
+          data,
+          Buffer.from('\n')
+        )
       }
     }
     chunks.push(Buffer.from('\nget-mark :1\ndone\n'))
     const out = await this.ok(
-      ['-c', 'fastimport.unpackLimit=1000000', 'fast-import', '--quiet', '--done', '--date-format=raw'],
+      [
+        '-c',
+        'fastimport.unpackLimit=1000000',
+        'fast-import',
+        '--quiet',
+        '--done',
+        '--date-format=raw'
+      ],
       Buffer.concat(chunks)
     )
     return out.toString('utf8').trim()

@@ -70,7 +70,11 @@ export function runGit(
 }
 
 /** Runs git in a (bare) repository and returns stdout as UTF-8; throws GitError on failure. */
-export async function git(repoDir: string, args: string[], input?: string | Buffer): Promise<string> {
+export async function git(
+  repoDir: string,
+  args: string[],
+  input?: string | Buffer
+): Promise<string> {
   const result = await runGit(repoDir, args, input)
   if (result.code !== 0) throw new GitError(args, result)
   return result.stdout.toString('utf8')

@@ -43,7 +43,8 @@ export class HttpError extends Error {
 }
 
 export const notFound = (docs = DOCS): HttpError => new HttpError(404, 'Not Found', docs)
-export const unprocessable = (message: string, docs = DOCS): HttpError => new HttpError(422, message, docs)
+export const unprocessable = (message: string, docs = DOCS): HttpError =>
+  new HttpError(422, message, docs)
 /** GitHub's "Validation Failed" with one custom error, e.g. for pull requests. */
 export const validationFailed = (docs: string, ...errors: ValidationErrorItem[]): HttpError =>
   new HttpError(422, 'Validation Failed', docs, errors)
@@ -64,7 +65,10 @@ export interface RequestContext {
 }
 
 /** Paginates like GitHub: `per_page` (default 30, max 100), `page`, `link` prev/next/last/first. */
-export function paginate<T>(items: T[], ctx: RequestContext): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  items: T[],
+  ctx: RequestContext
+): { items: T[]; headers: Record<string, string> } {
   const perRaw = Number.parseInt(ctx.query.get('per_page') ?? '', 10)
   const perPage = Number.isNaN(perRaw) ? 30 : Math.min(100, Math.max(1, perRaw))
   const pageRaw = Number.parseInt(ctx.query.get('page') ?? '', 10)
@@ -92,20 +96,29 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The JSON body as an object, or 422 like GitHub's schema validation. */
 export function bodyObject(ctx: RequestContext, docs: string): Record<string, unknown> {
-  if (!isObject(ctx.body)) throw unprocessable('Invalid request.\n\nInvalid input: object is missing.', docs)
+  if (!isObject(ctx.body))
+    throw unprocessable('Invalid request.\n\nInvalid input: object is missing.', docs)
   return ctx.body
 }
 
 export function requireString(body: Record<string, unknown>, key: string, docs: string): string {
   const value = body[key]
-  if (value === undefined) throw unprocessable(`Invalid request.\n\n"${key}" wasn't supplied.`, docs)
+  if (value === undefined)
+    throw unprocessable(`Invalid request.\n\n"${key}" wasn't supplied.`, docs)
   if (typeof value !== 'string') {
-    throw unprocessable(`Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not a string.`, docs)
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not a string.`,
+      docs
+    )
   }
   return value
 }
 
-export function optionalString(body: Record<string, unknown>, key: string, docs: string): string | undefined {
+export function optionalString(
+  body: Record<string, unknown>,
+  key: string,
+  docs: string
+): string | undefined {
   return body[key] === undefined || body[key] === null ? undefined : requireString(body, key, docs)
 }
 

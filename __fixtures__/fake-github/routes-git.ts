@@ -1,7 +1,15 @@
 // Git Data API: refs, trees, blobs, commits.
 import type { Backend, RepoRecord, Verification } from './backend.js'
 import { BOT_EMAIL, BOT_NAME } from './git.js'
-import { blobSha, isValidRefName, parseCommit, SHA_RE, typeOfMode, type Ident, type LsTreeEntry } from './git-store.js'
+import {
+  blobSha,
+  isValidRefName,
+  parseCommit,
+  SHA_RE,
+  typeOfMode,
+  type Ident,
+  type LsTreeEntry
+} from './git-store.js'
 import {
   bodyObject,
   isObject,
@@ -33,7 +41,8 @@ const DOCS = {
 const TREE_MODES = ['100644', '100755', '040000', '160000', '120000']
 const R = '^\\/repos\\/([^/]+)\\/([^/]+)\\/git'
 
-const api = (ctx: RequestContext, rec: RepoRecord): string => `${ctx.base}/repos/${rec.owner}/${rec.name}`
+const api = (ctx: RequestContext, rec: RepoRecord): string =>
+  `${ctx.base}/repos/${rec.owner}/${rec.name}`
 const now = (): number => Math.floor(Date.now() / 1000)
 
 /** Base64 as GitHub (Ruby's encode64) writes it: a newline after every 60 characters. */
@@ -44,7 +53,13 @@ export function base64Lines(data: Buffer): string {
   return out
 }
 
-function treeBody(ctx: RequestContext, rec: RepoRecord, sha: string, entries: LsTreeEntry[], truncated: boolean): GitTree {
+function treeBody(
+  ctx: RequestContext,
+  rec: RepoRecord,
+  sha: string,
+  entries: LsTreeEntry[],
+  truncated: boolean
+): GitTree {
   const a = api(ctx, rec)
   return {
     sha,
@@ -63,14 +78,22 @@ function treeBody(ctx: RequestContext, rec: RepoRecord, sha: string, entries: Ls
 
 function parseIdentity(value: unknown, key: string, docs: string): Ident | undefined {
   if (value === undefined || value === null) return undefined
-  if (!isObject(value)) throw unprocessable(`Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not an object.`, docs)
+  if (!isObject(value))
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not an object.`,
+      docs
+    )
   const name = requireString(value, 'name', docs)
   const email = requireString(value, 'email', docs)
   const date = optionalString(value, 'date', docs)
   let time = now()
   if (date !== undefined) {
     const ms = Date.parse(date)
-    if (Number.isNaN(ms)) throw unprocessable(`Invalid request.\n\n${JSON.stringify(date)} is not a valid date-time.`, docs)
+    if (Number.isNaN(ms))
+      throw unprocessable(
+        `Invalid request.\n\n${JSON.stringify(date)} is not a valid date-time.`,
+        docs
+      )
     time = Math.floor(ms / 1000)
   }
   return { name, email, time, tz: '+0000' }
@@ -109,7 +132,8 @@ export const gitRoutes: Route[] = [
       if (kind === 'refs') {
         // legacy endpoint: an exact match answers the object, otherwise the list (404 if none)
         const exact = refs.find(r => r.ref === prefix)
-        if (exact) return { status: 200, body: refJson(ctx.base, rec, exact.ref, exact.sha, exact.type) }
+        if (exact)
+          return { status: 200, body: refJson(ctx.base, rec, exact.ref, exact.sha, exact.type) }
         if (body.length === 0) throw notFound(DOCS.getRef)
       }
       return { status: 200, body }
@@ -127,7 +151,8 @@ export const gitRoutes: Route[] = [
       return rec.git.mutex.run(async () => {
         const [info] = SHA_RE.test(sha) ? await rec.git.objectInfos([sha]) : [undefined]
         if (!info) throw unprocessable('Object does not exist', DOCS.createRef)
-        if (!(await rec.git.updateRef(ref, sha, ''))) throw unprocessable('Reference already exists', DOCS.createRef)
+        if (!(await rec.git.updateRef(ref, sha, '')))
+          throw unprocessable('Reference already exists', DOCS.createRef)
         rec.pushedAt = isoDate(now())
         const json = refJson(ctx.base, rec, ref, sha, info.type)
         return { status: 201, body: json, headers: { location: json.url } }
@@ -145,10 +170,19 @@ export const gitRoutes: Route[] = [
       const force = body.force === true
       return rec.git.mutex.run(async () => {
         const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined
-        if (branch !== undefined && backend.faults.hasMoveBranch(rec.owner, rec.name, branch) && (await rec.git.readRef(ref))) {
+        if (
+          branch !== undefined &&
+          backend.faults.hasMoveBranch(rec.owner, rec.name, branch) &&
+          (await rec.git.readRef(ref))
+        ) {
           // "another pusher" got there first
           for (const changes of backend.faults.takeMoveBranch(rec.owner, rec.name, branch)) {
-            await backend.commitLocked(rec, branch, changes, 'Concurrent change (fake-github move-branch fault)')
+            await backend.commitLocked(
+              rec,
+              branch,
+              changes,
+              'Concurrent change (fake-github move-branch fault)'
+            )
           }
         }
         const old = await rec.git.ref(ref)
@@ -242,9 +276,13 @@ export const gitRoutes: Route[] = [
       const content = requireString(body, 'content', DOCS.createBlob)
       const encoding = optionalString(body, 'encoding', DOCS.createBlob) ?? 'utf-8'
       if (!['utf-8', 'utf8', 'base64'].includes(encoding)) {
-        throw unprocessable(`Invalid request.\n\nencoding must be one of "utf-8" or "base64".`, DOCS.createBlob)
+        throw unprocessable(
+          `Invalid request.\n\nencoding must be one of "utf-8" or "base64".`,
+          DOCS.createBlob
+        )
       }
-      const data = encoding === 'base64' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8')
+      const data =
+        encoding === 'base64' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8')
       const sha = await rec.git.writeBlob(data)
       const blob: ShortBlob = { sha, url: `${api(ctx, rec)}/git/blobs/${sha}` }
       return { status: 201, body: blob, headers: { location: blob.url } }
@@ -273,11 +311,16 @@ export const gitRoutes: Route[] = [
       const tree = requireString(body, 'tree', docs)
       const parents = body.parents ?? []
       if (!Array.isArray(parents) || parents.some(p => typeof p !== 'string')) {
-        throw unprocessable(`Invalid request.\n\nFor 'properties/parents', ${JSON.stringify(parents)} is not an array of strings.`, docs)
+        throw unprocessable(
+          `Invalid request.\n\nFor 'properties/parents', ${JSON.stringify(parents)} is not an array of strings.`,
+          docs
+        )
       }
       const author = parseIdentity(body.author, 'author', docs)
       const committer = parseIdentity(body.committer, 'committer', docs) ?? author
-      const infos = await rec.git.objectInfos([tree, ...(parents as string[])].map(s => (SHA_RE.test(s) ? s : '0'.repeat(40))))
+      const infos = await rec.git.objectInfos(
+        [tree, ...(parents as string[])].map(s => (SHA_RE.test(s) ? s : '0'.repeat(40)))
+      )
       if (infos[0]?.type !== 'tree') throw unprocessable('Tree SHA does not exist', docs)
       if (infos.slice(1).some(i => i?.type !== 'commit')) {
         throw unprocessable('Parent SHA does not exist or is not a commit object', docs)
@@ -294,8 +337,20 @@ export const gitRoutes: Route[] = [
       const sha = await rec.git.commitTree(tree, parents as string[], message, a, c)
       const verification: Verification =
         author || committer
-          ? { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
-          : { verified: true, reason: 'valid', signature: null, payload: null, verified_at: isoDate(now()) }
+          ? {
+              verified: false,
+              reason: 'unsigned',
+              signature: null,
+              payload: null,
+              verified_at: null
+            }
+          : {
+              verified: true,
+              reason: 'valid',
+              signature: null,
+              payload: null,
+              verified_at: isoDate(now())
+            }
       rec.verifications.set(sha, verification)
       const json = commitJson(ctx.base, rec, {
         sha,
@@ -316,7 +371,8 @@ async function createTree(ctx: RequestContext, backend: Backend) {
   const rec = repoFor(ctx, backend, docs, { gitData: true })
   const body = bodyObject(ctx, docs)
   const items = body.tree
-  if (!Array.isArray(items)) throw unprocessable(`Invalid request.\n\n"tree" wasn't supplied.`, docs)
+  if (!Array.isArray(items))
+    throw unprocessable(`Invalid request.\n\n"tree" wasn't supplied.`, docs)
   const baseTree = optionalString(body, 'base_tree', docs)
 
   const edits: TreeEdit[] = []
@@ -333,32 +389,46 @@ async function createTree(ctx: RequestContext, backend: Backend) {
       )
     }
     const parts = path.split('/')
-    if (parts.some(p => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || /[\0\n]/.test(p))) {
+    if (
+      parts.some(
+        p => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || /[\0\n]/.test(p)
+      )
+    ) {
       throw unprocessable('tree.path contains a malformed path component', docs)
     }
     const type = typeOfMode(mode)
-    if (item.type !== undefined && item.type !== type) throw unprocessable('Invalid tree info', docs)
+    if (item.type !== undefined && item.type !== type)
+      throw unprocessable('Invalid tree info', docs)
     const hasSha = 'sha' in item
     const hasContent = 'content' in item && item.content !== undefined
     if (hasSha === hasContent) {
-      throw unprocessable('Must supply either tree.sha or tree.content. Request will be rejected if both are present.', docs)
+      throw unprocessable(
+        'Must supply either tree.sha or tree.content. Request will be rejected if both are present.',
+        docs
+      )
     }
     if (hasContent) {
-      if (typeof item.content !== 'string' || type !== 'blob') throw unprocessable('Invalid tree info', docs)
+      if (typeof item.content !== 'string' || type !== 'blob')
+        throw unprocessable('Invalid tree info', docs)
       contents.push({ index, data: Buffer.from(item.content, 'utf8') })
       edits.push({ path, entry: { mode, type, sha: '' } })
     } else if (item.sha === null) {
       edits.push({ path, entry: null })
     } else {
-      if (typeof item.sha !== 'string' || !SHA_RE.test(item.sha)) throw unprocessable('Invalid tree info', docs)
+      if (typeof item.sha !== 'string' || !SHA_RE.test(item.sha))
+        throw unprocessable('Invalid tree info', docs)
       if (type !== 'commit') checks.push({ index, sha: item.sha, type })
       edits.push({ path, entry: { mode, type, sha: item.sha } })
     }
   })
 
-  const specs = [...(baseTree === undefined ? [] : [SHA_RE.test(baseTree) ? baseTree : '0'.repeat(40)]), ...checks.map(c => c.sha)]
+  const specs = [
+    ...(baseTree === undefined ? [] : [SHA_RE.test(baseTree) ? baseTree : '0'.repeat(40)]),
+    ...checks.map(c => c.sha)
+  ]
   const infos = await rec.git.objectInfos(specs)
-  if (baseTree !== undefined && infos.shift()?.type !== 'tree') throw unprocessable('Invalid tree info', docs)
+  if (baseTree !== undefined && infos.shift()?.type !== 'tree')
+    throw unprocessable('Invalid tree info', docs)
   checks.forEach((check, i) => {
     if (infos[i]?.type !== check.type) throw unprocessable('Invalid tree info', docs)
   })
@@ -384,4 +454,3 @@ async function createTree(ctx: RequestContext, backend: Backend) {
   const json = treeBody(ctx, rec, sha, entries, false)
   return { status: 201, body: json, headers: { location: json.url ?? '' } }
 }
-

@@ -32,7 +32,9 @@ async function heads(rec: RepoRecord): Promise<Map<string, string>> {
 function headBranch(rec: RepoRecord, head: string): string | undefined {
   const colon = head.indexOf(':')
   if (colon === -1) return head
-  return head.slice(0, colon).toLowerCase() === rec.owner.toLowerCase() ? head.slice(colon + 1) : undefined
+  return head.slice(0, colon).toLowerCase() === rec.owner.toLowerCase()
+    ? head.slice(colon + 1)
+    : undefined
 }
 
 function findPull(ctx: RequestContext, rec: RepoRecord, docs: string): PullState {
@@ -57,7 +59,11 @@ export const pullRoutes: Route[] = [
       if ((ctx.query.get('direction') ?? 'desc') === 'desc') pulls.reverse()
       const page = paginate(pulls, ctx)
       const shas = await heads(rec)
-      return { status: 200, body: page.items.map(p => pullJson(ctx.base, rec, p, shas)), headers: page.headers }
+      return {
+        status: 200,
+        body: page.items.map(p => pullJson(ctx.base, rec, p, shas)),
+        headers: page.headers
+      }
     }
   },
   {
@@ -78,7 +84,8 @@ export const pullRoutes: Route[] = [
       if (head === undefined || !headSha) {
         throw validationFailed(docs, { resource: 'PullRequest', field: 'head', code: 'invalid' })
       }
-      if (!baseSha) throw validationFailed(docs, { resource: 'PullRequest', field: 'base', code: 'invalid' })
+      if (!baseSha)
+        throw validationFailed(docs, { resource: 'PullRequest', field: 'base', code: 'invalid' })
       if (rec.pulls.some(p => p.state === 'open' && p.head === head && p.base === base)) {
         throw validationFailed(docs, {
           resource: 'PullRequest',
@@ -114,7 +121,10 @@ export const pullRoutes: Route[] = [
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
     handler: async (ctx, backend) => {
       const rec = repoFor(ctx, backend, DOCS.get)
-      return { status: 200, body: pullJson(ctx.base, rec, findPull(ctx, rec, DOCS.get), await heads(rec)) }
+      return {
+        status: 200,
+        body: pullJson(ctx.base, rec, findPull(ctx, rec, DOCS.get), await heads(rec))
+      }
     }
   },
   {
@@ -130,7 +140,10 @@ export const pullRoutes: Route[] = [
       const state = optionalString(body, 'state', docs)
       const base = optionalString(body, 'base', docs)
       if (state !== undefined && state !== 'open' && state !== 'closed') {
-        throw unprocessable(`Invalid request.\n\nFor 'properties/state', "${state}" is not one of ["open", "closed"].`, docs)
+        throw unprocessable(
+          `Invalid request.\n\nFor 'properties/state', "${state}" is not one of ["open", "closed"].`,
+          docs
+        )
       }
       const shas = await heads(rec)
       if (base !== undefined && !shas.has(base)) {
@@ -139,7 +152,13 @@ export const pullRoutes: Route[] = [
       if (
         state === 'open' &&
         pull.state === 'closed' &&
-        rec.pulls.some(p => p !== pull && p.state === 'open' && p.head === pull.head && p.base === (base ?? pull.base))
+        rec.pulls.some(
+          p =>
+            p !== pull &&
+            p.state === 'open' &&
+            p.head === pull.head &&
+            p.base === (base ?? pull.base)
+        )
       ) {
         throw validationFailed(docs, {
           resource: 'PullRequest',

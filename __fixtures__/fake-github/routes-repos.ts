@@ -17,14 +17,17 @@ function listOrgRepos(ctx: RequestContext, backend: Backend): RepoRecord[] {
   const org = backend.org(ctx.params[0] ?? '')
   if (!org) throw notFound(DOCS_ORG_REPOS)
   const type = ctx.query.get('type') ?? 'all'
-  let repos = [...backend.repos.values()].filter(r => r.owner.toLowerCase() === org.login.toLowerCase())
+  let repos = [...backend.repos.values()].filter(
+    r => r.owner.toLowerCase() === org.login.toLowerCase()
+  )
   if (type === 'public') repos = repos.filter(r => r.visibility === 'public')
   else if (type === 'private') repos = repos.filter(r => r.visibility !== 'public')
   else if (type === 'forks') repos = repos.filter(r => r.fork)
   else if (type === 'sources') repos = repos.filter(r => !r.fork)
   const sort = ctx.query.get('sort') ?? 'created'
   const direction = ctx.query.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc')
-  if (sort === 'full_name') repos.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+  if (sort === 'full_name')
+    repos.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
   else if (sort === 'updated' || sort === 'pushed') {
     repos.sort((a, b) => a.pushedAt.localeCompare(b.pushedAt) || a.id - b.id)
   } else repos.sort((a, b) => a.id - b.id)
@@ -38,7 +41,11 @@ export const repoRoutes: Route[] = [
     pattern: /^\/orgs\/([^/]+)\/repos$/,
     handler: async (ctx, backend) => {
       const page = paginate(listOrgRepos(ctx, backend), ctx)
-      return { status: 200, body: page.items.map(r => toJson(ctx, backend, r)), headers: page.headers }
+      return {
+        status: 200,
+        body: page.items.map(r => toJson(ctx, backend, r)),
+        headers: page.headers
+      }
     }
   },
   {
@@ -61,7 +68,10 @@ export const repoRoutes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)$/,
-    handler: async (ctx, backend) => ({ status: 200, body: toJson(ctx, backend, repoFor(ctx, backend, DOCS_REPO)) })
+    handler: async (ctx, backend) => ({
+      status: 200,
+      body: toJson(ctx, backend, repoFor(ctx, backend, DOCS_REPO))
+    })
   },
   {
     method: 'GET',
@@ -113,7 +123,10 @@ export const repoRoutes: Route[] = [
             committer: null,
             parents: git.parents
           },
-          _links: { self: `${a}/branches/${encodeURIComponent(name)}`, html: `${html}/tree/${name}` },
+          _links: {
+            self: `${a}/branches/${encodeURIComponent(name)}`,
+            html: `${html}/tree/${name}`
+          },
           protected: false,
           protection: {
             enabled: false,

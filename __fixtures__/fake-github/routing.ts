@@ -24,7 +24,8 @@ export function repoFor(
   const rec = backend.find(owner, name)
   if (!rec) throw notFound(docs)
   if (ctx.method !== 'GET') {
-    if (!canWrite(ctx.grant, rec)) throw new HttpError(403, 'Resource not accessible by integration', docs)
+    if (!canWrite(ctx.grant, rec))
+      throw new HttpError(403, 'Resource not accessible by integration', docs)
     if (rec.archived) throw new HttpError(403, 'Repository was archived so is read-only.', docs)
   }
   if (opts.gitData && rec.empty) throw new HttpError(409, 'Git Repository is empty.', docs)

@@ -27,7 +27,11 @@ import type {
 
 const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes]
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
-const STATUS_TEXT: Record<number, string> = { 500: 'Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable'
+}
 
 function decode(part: string): string {
   try {
@@ -152,7 +156,12 @@ export class FakeGitHub {
     return out
   }
 
-  async text(owner: string, name: string, ref: string, filePath: string): Promise<string | undefined> {
+  async text(
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string
+  ): Promise<string | undefined> {
     const rec = this.backend.get(owner, name)
     if (rec.empty || /[\n]/.test(ref + filePath)) return undefined
     const obj = await rec.git.readObject(`${ref}:${filePath}`)
@@ -170,7 +179,12 @@ export class FakeGitHub {
   ): Promise<{ message: string; parents: string[]; tree: string; authorName: string }> {
     const commit = await this.backend.get(owner, name).git.readCommit(sha)
     if (!commit) throw new Error(`fake-github: no commit ${sha} in ${owner}/${name}`)
-    return { message: commit.message, parents: commit.parents, tree: commit.tree, authorName: commit.author.name }
+    return {
+      message: commit.message,
+      parents: commit.parents,
+      tree: commit.tree,
+      authorName: commit.author.name
+    }
   }
 
   pulls(owner: string, name: string): PullRecord[] {
@@ -242,7 +256,10 @@ export class FakeGitHub {
       } else if (!this.limiter.take(rateKey)) {
         rateHeaders = this.limiter.headers(rateKey)
         const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
-        result = { status: 403, body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody() }
+        result = {
+          status: 403,
+          body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody()
+        }
       } else {
         rateHeaders = this.limiter.headers(rateKey)
         if (parseError) {
@@ -267,7 +284,10 @@ export class FakeGitHub {
         result = { status: e.status, body: e.toBody(), headers: e.headers }
       } else {
         const message = e instanceof Error ? e.message : String(e)
-        result = { status: 500, body: { message: `fake-github internal error: ${message}`, status: '500' } }
+        result = {
+          status: 500,
+          body: { message: `fake-github internal error: ${message}`, status: '500' }
+        }
       }
     }
     this.send(res, result, { ...rateHeaders, 'x-github-request-id': id })
@@ -299,7 +319,10 @@ export class FakeGitHub {
     rateHeaders: Record<string, string>
   ): ApiResult {
     if (fault.kind === 'status') {
-      return { status: fault.status, body: { message: fault.message ?? STATUS_TEXT[fault.status] ?? 'Server Error' } }
+      return {
+        status: fault.status,
+        body: { message: fault.message ?? STATUS_TEXT[fault.status] ?? 'Server Error' }
+      }
     }
     if (fault.kind === 'secondary-rate-limit') {
       const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`

@@ -39,9 +39,15 @@ export function htmlBase(base: string): string {
   return base.replace(/\/api\/v3$/, '')
 }
 
-const nodeId = (kind: string, id: string | number): string => Buffer.from(`${kind}${id}`).toString('base64')
+const nodeId = (kind: string, id: string | number): string =>
+  Buffer.from(`${kind}${id}`).toString('base64')
 
-export function ownerJson(base: string, login: string, id: number, type = 'Organization'): SimpleUser {
+export function ownerJson(
+  base: string,
+  login: string,
+  id: number,
+  type = 'Organization'
+): SimpleUser {
   const u = `${base}/users/${login}`
   return {
     login,
@@ -73,7 +79,12 @@ export function canWrite(grant: TokenGrant, rec: RepoRecord): boolean {
   return grant.write.some(r => r.toLowerCase() === full)
 }
 
-export function repoJson(base: string, rec: RepoRecord, ownerId: number, grant: TokenGrant): FullRepository {
+export function repoJson(
+  base: string,
+  rec: RepoRecord,
+  ownerId: number,
+  grant: TokenGrant
+): FullRepository {
   const full = `${rec.owner}/${rec.name}`
   const a = `${base}/repos/${full}`
   const html = `${htmlBase(base)}/${full}`
@@ -165,9 +176,16 @@ export function repoJson(base: string, rec: RepoRecord, ownerId: number, grant: 
   }
 }
 
-export function refJson(base: string, rec: RepoRecord, ref: string, sha: string, type: ObjectType): GitRef {
+export function refJson(
+  base: string,
+  rec: RepoRecord,
+  ref: string,
+  sha: string,
+  type: ObjectType
+): GitRef {
   const a = `${base}/repos/${rec.owner}/${rec.name}`
-  const plural = type === 'blob' ? 'blobs' : type === 'tree' ? 'trees' : type === 'tag' ? 'tags' : 'commits'
+  const plural =
+    type === 'blob' ? 'blobs' : type === 'tree' ? 'trees' : type === 'tag' ? 'tags' : 'commits'
   return {
     ref,
     node_id: nodeId('03:Ref', `${rec.id}:${ref}`),
@@ -200,12 +218,21 @@ export function commitJson(base: string, rec: RepoRecord, c: ParsedCommit): GitC
     committer: { name: c.committer.name, email: c.committer.email, date: tzIso(c.committer.time) },
     tree: { sha: c.tree, url: `${a}/git/trees/${c.tree}` },
     message: c.message,
-    parents: c.parents.map(p => ({ sha: p, url: `${a}/git/commits/${p}`, html_url: `${html}/commit/${p}` })),
+    parents: c.parents.map(p => ({
+      sha: p,
+      url: `${a}/git/commits/${p}`,
+      html_url: `${html}/commit/${p}`
+    })),
     verification: { ...(rec.verifications.get(c.sha) ?? UNSIGNED) }
   }
 }
 
-export function pullJson(base: string, rec: RepoRecord, p: PullState, heads: Map<string, string>): PullRequestJson {
+export function pullJson(
+  base: string,
+  rec: RepoRecord,
+  p: PullState,
+  heads: Map<string, string>
+): PullRequestJson {
   const a = `${base}/repos/${rec.owner}/${rec.name}`
   return {
     url: `${a}/pulls/${p.number}`,

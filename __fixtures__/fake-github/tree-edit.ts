@@ -19,7 +19,9 @@ class Dir {
   constructor(readonly entries: Map<string, TreeEntry | Dir>) {}
 }
 
-function toEntries(raw: { mode: string; name: string; sha: string }[]): Map<string, TreeEntry | Dir> {
+function toEntries(
+  raw: { mode: string; name: string; sha: string }[]
+): Map<string, TreeEntry | Dir> {
   return new Map(raw.map(e => [e.name, { mode: e.mode, type: typeOfMode(e.mode), sha: e.sha }]))
 }
 
@@ -81,10 +83,15 @@ export async function editTree(
       }
     }
     if (rows.length === 0 && dir !== root) return undefined // git keeps no empty directories
-    rows.sort((a, b) => Buffer.compare(sortKey(a.name, a.type === 'tree'), sortKey(b.name, b.type === 'tree')))
+    rows.sort((a, b) =>
+      Buffer.compare(sortKey(a.name, a.type === 'tree'), sortKey(b.name, b.type === 'tree'))
+    )
     const raw = Buffer.concat(
       rows.map(r =>
-        Buffer.concat([Buffer.from(`${r.mode.replace(/^0/, '')} ${r.name}\0`, 'utf8'), Buffer.from(r.sha, 'hex')])
+        Buffer.concat([
+          Buffer.from(`${r.mode.replace(/^0/, '')} ${r.name}\0`, 'utf8'),
+          Buffer.from(r.sha, 'hex')
+        ])
       )
     )
     trees.push(raw)

@@ -68,7 +68,13 @@ export type Fault =
       match?: RequestMatcher
     }
   | { kind: 'rate-limit'; resetInSeconds: number; times: number; match?: RequestMatcher }
-  | { kind: 'status'; status: 404 | 409 | 500 | 502 | 503; message?: string; times: number; match?: RequestMatcher }
+  | {
+      kind: 'status'
+      status: 404 | 409 | 500 | 502 | 503
+      message?: string
+      times: number
+      match?: RequestMatcher
+    }
   | {
       kind: 'move-branch'
       owner: string
