@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { projectResult, sync, TOKEN, writes } from '../__fixtures__/harness.js'
+import { TREE_BATCH } from '../src/content.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -223,6 +224,64 @@ describe('GitHub faults, limits and scale', () => {
     expect(pulled).toHaveLength(30)
   })
 
+  test('a push to a truncated project tree walks only the folders that lead to the owned one', async () => {
+    const sources = Object.fromEntries(
+      Array.from({ length: 40 }, (_, index) => [
+        `src/module-${index % 4}/file-${index}.ts`,
+        `export const n = ${index}\n`
+      ])
+    )
+    await fake.createRepo(ORG, 'mono', { files: sources })
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'mono'
+    })
+
+    expect(projectResult(result, 'mono').status).toBe('synced')
+    expect(await fake.text(ORG, 'mono', 'main', '.codex/docs/all.md')).toContain('all')
+    expect(await fake.text(ORG, 'mono', 'main', 'src/module-0/file-0.ts')).toBe(
+      'export const n = 0\n'
+    )
+    const treeReads = fake.log.filter(
+      entry => entry.method === 'GET' && entry.path.startsWith(`/repos/${ORG}/mono/git/trees/`)
+    )
+    expect(treeReads).toHaveLength(2) // the truncated recursive listing, then the root level: src/ is never walked
+  })
+
+  test('a commit of more changes than one tree request carries is written in chained batches', async () => {
+    const pages = Object.fromEntries(
+      Array.from({ length: TREE_BATCH + 5 }, (_, index) => [
+        `docs/page-${index}.md`,
+        `page ${index}\n`
+      ])
+    )
+    await fake.createRepo(ORG, 'wide', { files: pages })
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'wide'
+    })
+
+    expect(projectResult(result, 'wide')).toMatchObject({
+      status: 'synced',
+      files_added: TREE_BATCH + 5
+    })
+    const treeWrites = fake.log.filter(
+      entry => entry.method === 'POST' && entry.path.endsWith('/git/trees')
+    )
+    expect(treeWrites).toHaveLength(2)
+    expect(
+      fake.log.filter(entry => entry.method === 'POST' && entry.path.endsWith('/git/commits'))
+    ).toHaveLength(1)
+    const pulled = Object.keys(await fake.files(ORG, CODEX, 'test')).filter(path =>
+      path.startsWith('projects/wide/')
+    )
+    expect(pulled).toHaveLength(TREE_BATCH + 5)
+  })
+
   test('discovery reads every page of a large organisation', async () => {
     for (let index = 0; index < MANY; index++)
       await fake.createRepo(ORG, `svc-${String(index).padStart(3, '0')}`, { empty: true })
@@ -236,7 +295,7 @@ describe('GitHub faults, limits and scale', () => {
 
     const pages = fake.log.filter(entry => entry.path === `/orgs/${ORG}/repos`)
     expect(pages.length).toBeGreaterThanOrEqual(2)
-    expect(result.total_projects).toBe(MANY + 4) // api, web, big, frozen and the svc-* repositories
+    expect(result.total_projects).toBe(MANY + 6) // api, web, big, frozen, mono, wide and the svc-* repositories
     expect(
       result.projects
         .filter(project => project.reason === 'empty repository')
