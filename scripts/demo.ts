@@ -25,34 +25,38 @@ async function main(): Promise<number> {
         write_interval_ms: '0'
       })
       const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
-      console.log(`=== ${mode} (dist/index.js exited ${run.code})`)
+      console.log(
+        `=== ${mode}: dist/index.js exited ${run.code}; its job summary (GITHUB_STEP_SUMMARY):\n`
+      )
       if (!result) {
         console.log(run.stdout, run.stderr)
         failed = true
         continue
       }
-      printResult(result)
+      console.log(run.summary.trim(), '\n')
       await printWhereFilesWent(fake, org, codex, mode)
       failed ||= run.code !== 0
     }
-    console.log('A second run of any mode now writes nothing: every project is unchanged.')
+    console.log('=== the same three modes again: nothing changed, so nothing is written')
+    for (const mode of MODES) {
+      const run = await runAction(fake.url, {
+        mode,
+        token: TOKEN,
+        organization: org,
+        codex_repository: codex,
+        write_interval_ms: '0'
+      })
+      const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
+      const unchanged =
+        result?.projects.filter(project => project.status === 'unchanged').length ?? 0
+      console.log(
+        `  ${mode}: ${unchanged} projects unchanged, ${result?.commits_created ?? '?'} commits`
+      )
+      failed ||= run.code !== 0 || result?.commits_created !== 0
+    }
     return failed ? 1 : 0
   } finally {
     await fake.stop()
-  }
-}
-
-function printResult(result: RunResult): void {
-  console.log(
-    `status ${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-      `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits`
-  )
-  for (const project of result.projects) {
-    const counts = `+${project.files_added} ~${project.files_modified} -${project.files_deleted}`
-    const detail = project.reason ?? project.error ?? project.commit_sha?.slice(0, 7) ?? ''
-    console.log(
-      `  ${project.project.padEnd(10)} ${project.status.padEnd(9)} ${project.status === 'skipped' ? '' : counts} ${detail}`
-    )
   }
 }
 
