@@ -156,12 +156,19 @@ describe('pull-docs', () => {
       'docs/c.md': null,
       'docs/d.md': null
     })
-    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
 
     expect(projectResult(result, 'web')).toMatchObject({
       status: 'failed',
       error: 'Deletion threshold exceeded'
     })
+    // the failure is an error annotation that says what to do, and a progress line
+    expect(log.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^web: Deletion threshold exceeded — .*deletion_threshold/)
+      })
+    ])
+    expect(log.lines).toContainEqual(expect.stringMatching(/^\[\d\/\d\] web: failed/))
     expect(projectResult(result, 'web').resolution).toMatch(/deletion_threshold/)
     expect(result.failures).toEqual([
       expect.objectContaining({ project: 'web', error: 'Deletion threshold exceeded' })
