@@ -29,7 +29,11 @@ async function seedCodex(name = CODEX, config = CONFIG) {
 describe('pull-docs', () => {
   beforeAll(async () => {
     fake = await FakeGitHub.start({
-      tokens: { 'test-token': { write: 'all' }, 'read-only': { write: 'none' } }
+      tokens: {
+        'test-token': { write: 'all' },
+        'read-only': { write: 'none' },
+        ghs_workflow: { write: 'all' }
+      }
     })
     await seedCodex()
     await fake.createRepo(ORG, 'api', {
@@ -275,6 +279,34 @@ describe('pull-docs', () => {
     expect(result.commits_created).toBe(0)
   })
 
+  test('a path that turns from a folder into a file, and back, is synced', async () => {
+    await fake.commit(ORG, 'api', 'main', { 'docs/topic/intro.md': 'intro\n' })
+    await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, target_repository: 'api' })
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/topic/intro.md')).toBe('intro\n')
+
+    await fake.commit(ORG, 'api', 'main', {
+      'docs/topic/intro.md': null,
+      'docs/topic': 'now a file\n'
+    })
+    const toFile = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
+    expect(projectResult(toFile.result, 'api').status).toBe('synced')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/topic')).toBe('now a file\n')
+
+    await fake.commit(ORG, 'api', 'main', { 'docs/topic': null, 'docs/topic/intro.md': 'back\n' })
+    const toFolder = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
+    expect(projectResult(toFolder.result, 'api').status).toBe('synced')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/topic/intro.md')).toBe('back\n')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBeDefined()
+  })
+
   test('an invalid config stops the run before any write and names the key', async () => {
     await fake.createRepo('broken', 'codex.broken.io', {
       files: { '.github/codex-sync.yml': 'projects_dir: projects\nsync_pattern: ["docs/**"]\n' }
@@ -288,6 +320,18 @@ describe('pull-docs', () => {
     expect(result.resolution).toBeTruthy()
     expect(writes(fake)).toEqual([])
     expect(result.total_projects).toBe(0)
+  })
+
+  test('a token that reaches only the codex (the workflow GITHUB_TOKEN) stops the run with a resolution', async () => {
+    await fake.createRepo('solo', 'codex.solo.io', { files: { 'README.md': 'x\n' } })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      organization: 'solo',
+      token: 'ghs_workflow'
+    })
+    expect(result.status).toBe('failure')
+    expect(result.error).toMatch(/GITHUB_TOKEN/)
+    expect(result.resolution).toMatch(/create-github-app-token/)
   })
 
   test('the codex is found as the only codex.* repository; several are an error naming them', async () => {

@@ -95,4 +95,49 @@ describe('push-claude', () => {
     expect(projectResult(result, 'api')).toMatchObject({ status: 'synced', files_modified: 1 })
     expect((await claudeFiles('api'))['.claude/commands/acme/codex/sync.md']).toBe('100755')
   })
+  test("push-docs and push-claude share one pull request and never close each other's", async () => {
+    await fake.createRepo(ORG, 'svc', { files: { 'README.md': '# svc\n' } })
+    const both = {
+      codex_repository: CODEX,
+      target_repository: 'svc',
+      commit_strategy: 'pull-request'
+    }
+    const docs = await sync(fake, { ...both, mode: 'push-docs' })
+    const pullUrl = projectResult(docs.result, 'svc').pull_request_url
+    expect(pullUrl).toBeDefined()
+
+    const claude = await sync(fake, { ...both, mode: 'push-claude' })
+    expect(projectResult(claude.result, 'svc')).toMatchObject({
+      status: 'synced',
+      pull_request_url: pullUrl
+    })
+    expect(fake.pulls(ORG, 'svc').map(pull => pull.state)).toEqual(['open'])
+    const offered = await fake.files(ORG, 'svc', 'codex-sync/test')
+    expect(offered['.codex/docs/guide.md']).toBeDefined()
+    expect(offered['.claude/agents/acme/codex/manager.md']).toBeDefined()
+
+    fake.clearLog()
+    for (const mode of ['push-docs', 'push-claude']) {
+      const rerun = await sync(fake, { ...both, mode })
+      expect(projectResult(rerun.result, 'svc')).toMatchObject({
+        status: 'unchanged',
+        pull_request_url: pullUrl
+      })
+    }
+    expect(writes(fake)).toEqual([])
+
+    // Once the default branch has what the pull request offers (as after a merge), it is closed.
+    const merged = Object.fromEntries(
+      Object.entries(offered)
+        .filter(([path]) => path.startsWith('.codex/') || path.startsWith('.claude/'))
+        .map(([path, file]) => [
+          path,
+          { content: file.content, mode: file.mode as '100644' | '100755' }
+        ])
+    )
+    await fake.commit(ORG, 'svc', 'main', merged)
+    const after = await sync(fake, { ...both, mode: 'push-claude' })
+    expect(projectResult(after.result, 'svc').status).toBe('unchanged')
+    expect(fake.pulls(ORG, 'svc').map(pull => pull.state)).toEqual(['closed'])
+  })
 })

@@ -35525,16 +35525,12 @@ class GitData {
             throw error;
         }
     }
-    async updatePullRequest(repo, number, pull) {
-        await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull });
-    }
-    async closePullRequest(repo, number, body) {
+    async closePullRequest(repo, number) {
         await this.octokit.rest.pulls.update({
             owner: this.owner,
             repo,
             pull_number: number,
-            state: 'closed',
-            body
+            state: 'closed'
         });
     }
     async getTree(repo, treeish, recursive) {
@@ -35664,13 +35660,22 @@ async function writeTree(git, content, repo, base, plans) {
     const deleted = plans
         .flatMap(plan => plan.deleted)
         .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
-    const changes = [...written, ...deleted];
+    // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
+    const changes = [...deleted, ...written];
     let tree = base.treeSha;
     for (let start = 0; start < changes.length; start += TREE_BATCH) {
-        const batch = await Promise.all(changes.slice(start, start + TREE_BATCH).map(change => change()));
+        const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()));
         tree = await git.createTree(repo, tree, batch);
     }
     return tree;
+}
+/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
+async function settleAll(promises) {
+    const settled = await Promise.allSettled(promises);
+    const failure = settled.find(outcome => outcome.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+    return settled.map(outcome => outcome.value);
 }
 
 /** Below this many deletions the share rule never applies (small folders change a lot). */
@@ -35707,6 +35712,17 @@ function planFiles(desired, owned, kept = new Set()) {
     plan.modified.sort(byPath);
     plan.deleted.sort(byPath);
     return plan;
+}
+/** Whether two file lists hold the same paths with the same contents and modes. */
+function sameFiles(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const [path, file] of a) {
+        const other = b.get(path);
+        if (!other || other.sha !== file.sha || other.mode !== file.mode)
+            return false;
+    }
+    return true;
 }
 function isEmptyPlan(plan) {
     return plan.added.length + plan.modified.length + plan.deleted.length === 0;
@@ -35777,7 +35793,8 @@ async function writeScopes(target, scopes, message, options) {
         }
         options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`);
         // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-        await setTimeout$1((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt);
+        if (attempt < attempts)
+            await setTimeout$1((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt);
     }
     throw new BranchMovedError(target, attempts);
 }
@@ -44795,10 +44812,14 @@ function distributionFolder(config) {
 function claudeFolders(config) {
     return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`);
 }
+/** Every folder the push modes own in a project. */
+function pushModeFolders(config) {
+    return [distributionFolder(config), ...claudeFolders(config)];
+}
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
 function pullDocsFiles(projectFiles, project, config) {
     // The push modes' folders are compared literally: a folder name is not a glob.
-    const ownedByPushModes = [distributionFolder(config), ...claudeFolders(config)];
+    const ownedByPushModes = pushModeFolders(config);
     const wanted = pathMatcher(config.syncPatterns, config.excludePatterns);
     const folder = projectFolder(config, project);
     const desired = new Map();
@@ -44850,13 +44871,15 @@ function pushDocsRule(file, routeOf) {
         return file.routing.rule;
     return routeOf(file.path);
 }
+/** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
+const NO_RULE = {};
 /** push-claude: the namespace's tooling, at the same paths, unless a file's frontmatter says otherwise. */
 function pushClaudeFiles(codexFiles, codex, project, config) {
     const desired = new Map();
     for (const file of codexFiles) {
         if (!isPushClaudeCandidate(file.path, config) || file.routing.kind === 'invalid')
             continue;
-        const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : {};
+        const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : NO_RULE;
         if (!routesTo(rule, project, true))
             continue;
         desired.set(file.path, {
@@ -50260,45 +50283,53 @@ function pullRequestBranch(environment) {
     return `codex-sync/${environment}`;
 }
 /**
- * commit_strategy: pull-request. Changes are planned against the default branch; they are committed
- * to `codex-sync/<environment>` and offered in one pull request per project. While that pull request
- * is open its branch is built on; once it is closed or merged the branch starts again from the
- * default branch. An open pull request that the default branch no longer needs is closed.
+ * commit_strategy: pull-request. Changes are planned against the default branch and offered in one
+ * pull request per project from `codex-sync/<environment>`, shared by push-docs and push-claude.
+ * While that pull request is open, each mode keeps its own folders on the branch exact; once the
+ * default branch has everything the pull request offers, it is closed. After it is closed or merged,
+ * the next change starts the branch again from the default branch.
  */
 async function syncViaPullRequest(env, project, scope, message, options) {
     const { git } = env;
-    const base = new TrackedBranch(git, project.name, project.defaultBranch, scope.folders);
+    const owned = pushModeFolders(env.config);
+    const base = new TrackedBranch(git, project.name, project.defaultBranch, owned);
     const [againstDefault] = planScopes([scope], await base.read(), options.limits);
     if (againstDefault.refused || options.dryRun)
         return scopeResult(againstDefault, { dryRun: options.dryRun });
     const branch = pullRequestBranch(env.settings.environment);
     const head = await git.branchHead(project.name, branch);
     const open = head ? await git.findOpenPullRequest(project.name, branch) : undefined;
-    if (isEmptyPlan(againstDefault.plan)) {
-        if (open) {
-            await git.closePullRequest(project.name, open.number, `Closed by codex-sync: ${project.defaultBranch} already matches ${env.codex.name}@${env.codexBranch}.`);
-            env.log.info(`${project.name}: closed ${open.url}, no longer needed.`);
+    if (open) {
+        const offered = new TrackedBranch(git, project.name, branch, owned);
+        const otherFolders = owned.filter(folder => !scope.folders.includes(folder));
+        if (isEmptyPlan(againstDefault.plan) &&
+            sameFiles(ownedFiles((await base.read()).files, otherFolders), ownedFiles((await offered.read()).files, otherFolders))) {
+            await git.closePullRequest(project.name, open.number);
+            env.log.info(`${project.name}: closed ${open.url}: ${project.defaultBranch} already has what it offered.`);
+            return scopeResult(againstDefault, { dryRun: false });
         }
-        return scopeResult(againstDefault, { dryRun: false });
-    }
-    const target = open
-        ? new TrackedBranch(git, project.name, branch, scope.folders)
-        : freshBranch(git, project.name, branch, base, head !== undefined);
-    const outcome = await writeScopes(target, [scope], message, options);
-    const written = outcome.plans[0];
-    const result = scopeResult(written, { dryRun: false, commit: outcome.commit });
-    if (!outcome.commit)
-        return { ...result, pull_request_url: open?.url };
-    const title = `codex-sync: ${env.settings.mode} from ${env.codex.name} (${env.settings.environment})`;
-    const body = pullRequestBody(env, written);
-    const pull = open
-        ? (await git.updatePullRequest(project.name, open.number, { title, body }), open)
-        : await git.openPullRequest(project.name, {
-            head: branch,
-            base: project.defaultBranch,
-            title,
-            body
+        const outcome = await writeScopes(offered, [scope], message, options);
+        const result = scopeResult(outcome.plans[0], {
+            dryRun: false,
+            commit: outcome.commit
         });
+        return { ...result, pull_request_url: open.url };
+    }
+    if (isEmptyPlan(againstDefault.plan))
+        return scopeResult(againstDefault, { dryRun: false });
+    const outcome = await writeScopes(freshBranch(git, project.name, branch, base, head !== undefined), [scope], message, options);
+    const result = scopeResult(outcome.plans[0], {
+        dryRun: false,
+        commit: outcome.commit
+    });
+    if (!outcome.commit)
+        return result;
+    const pull = await git.openPullRequest(project.name, {
+        head: branch,
+        base: project.defaultBranch,
+        title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+        body: pullRequestBody(env)
+    });
     return { ...result, pull_request_url: pull.url };
 }
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
@@ -50315,15 +50346,15 @@ function freshBranch(git, repo, branch, base, exists) {
         }
     };
 }
-function pullRequestBody(env, written) {
-    const list = (title, paths) => paths.length ? [`**${title}**`, ...paths.map(file => `- \`${file.path}\``), ''] : [];
+function pullRequestBody(env) {
+    const { config } = env;
     return [
-        `Synced by codex-sync (${env.settings.mode}) from \`${env.codex.name}@${env.codexBranch}\`: ${countLine(written.plan)} in the latest commit.`,
+        `codex-sync keeps this pull request up to date with \`${env.codex.name}@${env.codexBranch}\` (environment \`${env.settings.environment}\`).`,
         '',
-        ...list('Added', written.plan.added),
-        ...list('Modified', written.plan.modified),
-        ...list('Deleted', written.plan.deleted),
-        'Only folders owned by codex-sync are changed. Later runs update this pull request.'
+        `- push-docs owns \`${config.distributionDir}/\`: the codex documents routed to this project.`,
+        `- push-claude owns \`.claude/{agents,commands,hooks,scripts}/${config.claudeNamespace}/\`: the shared Claude tooling.`,
+        '',
+        'Nothing else in the repository is changed. Each commit on this branch lists its changes; later runs add commits here, and close this pull request if the default branch already has everything it offers.'
     ].join('\n');
 }
 
@@ -50332,6 +50363,8 @@ function pullRequestBody(env, written) {
  * owned folders are made equal to what is routed to it, `parallel` projects at a time.
  */
 async function pushToProjects(env, projects, mode) {
+    if (projects.length === 0)
+        return { results: [], commits: 0 };
     const content = new ContentSource(env.git, true);
     const files = await readCodexFiles(env, content, mode);
     const codexFiles = { files, unreadable: unreadablePaths(files, mode, env.config) };
@@ -50385,14 +50418,26 @@ async function readCodexFiles(env, content, mode) {
         : (path) => isPushClaudeCandidate(path, env.config);
     const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && isCandidate(file.path));
     const reads = new PQueue({ concurrency: env.settings.parallel });
-    return Promise.all(candidates.map(file => reads.add(async () => {
+    const files = await Promise.all(candidates.map(file => reads.add(async () => {
         if (!isMarkdown(file.path))
             return { ...file, routing: { kind: 'none' } };
-        const routing = routingOf(env, file.path, await content.readText(env.codex.name, file.sha));
-        if (!mayBeRouted(env, mode, file.path, routing))
+        return {
+            ...file,
+            routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha))
+        };
+    }))).catch((error) => {
+        reads.clear();
+        throw error;
+    });
+    forgetUnroutable(env, mode, files, content);
+    return files;
+}
+/** Keeps in memory only the contents some project can receive (a sha may stand for several files). */
+function forgetUnroutable(env, mode, files, content) {
+    const needed = new Set(files.filter(file => mayBeRouted(env, mode, file.path, file.routing)).map(file => file.sha));
+    for (const file of files)
+        if (!needed.has(file.sha))
             content.forget(file.sha);
-        return { ...file, routing };
-    })));
 }
 /** Whether a file read for its frontmatter can go to any project, so that its content is worth keeping. */
 function mayBeRouted(env, mode, path, routing) {
@@ -50486,8 +50531,12 @@ function runMode(env, projects) {
 }
 /** Discovery, codex, config and codex branch: everything that must hold before any project is touched. */
 async function prepare(git, settings, log, context) {
-    const repositories = await git.listRepositories(isInstallationToken(settings.token) ? 'installation' : 'organization');
+    const installation = isInstallationToken(settings.token);
+    const repositories = await git.listRepositories(installation ? 'installation' : 'organization');
     const codex = await resolveCodex(git, repositories, settings);
+    if (installation && repositories.every(repository => sameName(repository.name, codex.name))) {
+        throw new SetupError(`The token reaches no repository of ${settings.organization} but the codex: it is the workflow's GITHUB_TOKEN, or an App installed on the codex alone.`, 'Pass a GitHub App installation token for the organisation (actions/create-github-app-token with owner:) installed on the projects, or a personal token.');
+    }
     context.codexRepository = codex.name;
     const { config, branch, snapshot } = await readCodex(git, codex, settings, log);
     context.codexBranch = branch;
@@ -50561,7 +50610,7 @@ function describeRun(env, active, skipped) {
         `  projects: ${active} to sync, ${skipped} skipped; ${settings.parallel} at a time`
     ].join('\n');
 }
-/** GitHub App installation tokens start with `ghs_`. */
+/** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
 function isInstallationToken(token) {
     return token.startsWith('ghs_');
 }

@@ -74,13 +74,20 @@ export async function writeTree(
   const deleted = plans
     .flatMap(plan => plan.deleted)
     .map(file => async (): Promise<TreeChange> => ({ path: file.path, mode: file.mode, sha: null }))
-  const changes = [...written, ...deleted]
+  // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
+  const changes = [...deleted, ...written]
   let tree = base.treeSha
   for (let start = 0; start < changes.length; start += TREE_BATCH) {
-    const batch = await Promise.all(
-      changes.slice(start, start + TREE_BATCH).map(change => change())
-    )
+    const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()))
     tree = await git.createTree(repo, tree, batch)
   }
   return tree
+}
+
+/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises)
+  const failure = settled.find(outcome => outcome.status === 'rejected')
+  if (failure) throw failure.reason
+  return settled.map(outcome => (outcome as PromiseFulfilledResult<T>).value)
 }

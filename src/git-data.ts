@@ -300,21 +300,12 @@ export class GitData {
     }
   }
 
-  async updatePullRequest(
-    repo: string,
-    number: number,
-    pull: { title: string; body: string }
-  ): Promise<void> {
-    await this.octokit.rest.pulls.update({ owner: this.owner, repo, pull_number: number, ...pull })
-  }
-
-  async closePullRequest(repo: string, number: number, body: string): Promise<void> {
+  async closePullRequest(repo: string, number: number): Promise<void> {
     await this.octokit.rest.pulls.update({
       owner: this.owner,
       repo,
       pull_number: number,
-      state: 'closed',
-      body
+      state: 'closed'
     })
   }
 

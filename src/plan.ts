@@ -64,6 +64,16 @@ export function planFiles(
   return plan
 }
 
+/** Whether two file lists hold the same paths with the same contents and modes. */
+export function sameFiles(a: FileMap, b: FileMap): boolean {
+  if (a.size !== b.size) return false
+  for (const [path, file] of a) {
+    const other = b.get(path)
+    if (!other || other.sha !== file.sha || other.mode !== file.mode) return false
+  }
+  return true
+}
+
 export function isEmptyPlan(plan: FilePlan): boolean {
   return plan.added.length + plan.modified.length + plan.deleted.length === 0
 }

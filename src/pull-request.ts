@@ -1,8 +1,9 @@
 import type { GitData, Repository } from './git-data.js'
-import { isEmptyPlan } from './plan.js'
-import { countLine, scopeResult } from './project-results.js'
+import { isEmptyPlan, ownedFiles, sameFiles } from './plan.js'
+import { scopeResult } from './project-results.js'
 import type { ProjectResult } from './result.js'
 import type { RunEnv } from './run-env.js'
+import { pushModeFolders } from './selection.js'
 import {
   planScopes,
   TrackedBranch,
@@ -18,10 +19,11 @@ export function pullRequestBranch(environment: string): string {
 }
 
 /**
- * commit_strategy: pull-request. Changes are planned against the default branch; they are committed
- * to `codex-sync/<environment>` and offered in one pull request per project. While that pull request
- * is open its branch is built on; once it is closed or merged the branch starts again from the
- * default branch. An open pull request that the default branch no longer needs is closed.
+ * commit_strategy: pull-request. Changes are planned against the default branch and offered in one
+ * pull request per project from `codex-sync/<environment>`, shared by push-docs and push-claude.
+ * While that pull request is open, each mode keeps its own folders on the branch exact; once the
+ * default branch has everything the pull request offers, it is closed. After it is closed or merged,
+ * the next change starts the branch again from the default branch.
  */
 export async function syncViaPullRequest(
   env: RunEnv,
@@ -31,7 +33,8 @@ export async function syncViaPullRequest(
   options: WriterOptions
 ): Promise<ProjectResult> {
   const { git } = env
-  const base = new TrackedBranch(git, project.name, project.defaultBranch, scope.folders)
+  const owned = pushModeFolders(env.config)
+  const base = new TrackedBranch(git, project.name, project.defaultBranch, owned)
   const [againstDefault] = planScopes([scope], await base.read(), options.limits) as [ScopePlan]
   if (againstDefault.refused || options.dryRun)
     return scopeResult(againstDefault, { dryRun: options.dryRun })
@@ -39,36 +42,48 @@ export async function syncViaPullRequest(
   const branch = pullRequestBranch(env.settings.environment)
   const head = await git.branchHead(project.name, branch)
   const open = head ? await git.findOpenPullRequest(project.name, branch) : undefined
-  if (isEmptyPlan(againstDefault.plan)) {
-    if (open) {
-      await git.closePullRequest(
-        project.name,
-        open.number,
-        `Closed by codex-sync: ${project.defaultBranch} already matches ${env.codex.name}@${env.codexBranch}.`
+  if (open) {
+    const offered = new TrackedBranch(git, project.name, branch, owned)
+    const otherFolders = owned.filter(folder => !scope.folders.includes(folder))
+    if (
+      isEmptyPlan(againstDefault.plan) &&
+      sameFiles(
+        ownedFiles((await base.read()).files, otherFolders),
+        ownedFiles((await offered.read()).files, otherFolders)
       )
-      env.log.info(`${project.name}: closed ${open.url}, no longer needed.`)
+    ) {
+      await git.closePullRequest(project.name, open.number)
+      env.log.info(
+        `${project.name}: closed ${open.url}: ${project.defaultBranch} already has what it offered.`
+      )
+      return scopeResult(againstDefault, { dryRun: false })
     }
-    return scopeResult(againstDefault, { dryRun: false })
+    const outcome = await writeScopes(offered, [scope], message, options)
+    const result = scopeResult(outcome.plans[0] as ScopePlan, {
+      dryRun: false,
+      commit: outcome.commit
+    })
+    return { ...result, pull_request_url: open.url }
   }
+  if (isEmptyPlan(againstDefault.plan)) return scopeResult(againstDefault, { dryRun: false })
 
-  const target = open
-    ? new TrackedBranch(git, project.name, branch, scope.folders)
-    : freshBranch(git, project.name, branch, base, head !== undefined)
-  const outcome = await writeScopes(target, [scope], message, options)
-  const written = outcome.plans[0] as ScopePlan
-  const result = scopeResult(written, { dryRun: false, commit: outcome.commit })
-  if (!outcome.commit) return { ...result, pull_request_url: open?.url }
-
-  const title = `codex-sync: ${env.settings.mode} from ${env.codex.name} (${env.settings.environment})`
-  const body = pullRequestBody(env, written)
-  const pull = open
-    ? (await git.updatePullRequest(project.name, open.number, { title, body }), open)
-    : await git.openPullRequest(project.name, {
-        head: branch,
-        base: project.defaultBranch,
-        title,
-        body
-      })
+  const outcome = await writeScopes(
+    freshBranch(git, project.name, branch, base, head !== undefined),
+    [scope],
+    message,
+    options
+  )
+  const result = scopeResult(outcome.plans[0] as ScopePlan, {
+    dryRun: false,
+    commit: outcome.commit
+  })
+  if (!outcome.commit) return result
+  const pull = await git.openPullRequest(project.name, {
+    head: branch,
+    base: project.defaultBranch,
+    title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+    body: pullRequestBody(env)
+  })
   return { ...result, pull_request_url: pull.url }
 }
 
@@ -92,15 +107,14 @@ function freshBranch(
   }
 }
 
-function pullRequestBody(env: RunEnv, written: ScopePlan): string {
-  const list = (title: string, paths: { path: string }[]) =>
-    paths.length ? [`**${title}**`, ...paths.map(file => `- \`${file.path}\``), ''] : []
+function pullRequestBody(env: RunEnv): string {
+  const { config } = env
   return [
-    `Synced by codex-sync (${env.settings.mode}) from \`${env.codex.name}@${env.codexBranch}\`: ${countLine(written.plan)} in the latest commit.`,
+    `codex-sync keeps this pull request up to date with \`${env.codex.name}@${env.codexBranch}\` (environment \`${env.settings.environment}\`).`,
     '',
-    ...list('Added', written.plan.added),
-    ...list('Modified', written.plan.modified),
-    ...list('Deleted', written.plan.deleted),
-    'Only folders owned by codex-sync are changed. Later runs update this pull request.'
+    `- push-docs owns \`${config.distributionDir}/\`: the codex documents routed to this project.`,
+    `- push-claude owns \`.claude/{agents,commands,hooks,scripts}/${config.claudeNamespace}/\`: the shared Claude tooling.`,
+    '',
+    'Nothing else in the repository is changed. Each commit on this branch lists its changes; later runs add commits here, and close this pull request if the default branch already has everything it offers.'
   ].join('\n')
 }

@@ -31,6 +31,7 @@ export async function pushToProjects(
   projects: Repository[],
   mode: PushMode
 ): Promise<ModeOutcome> {
+  if (projects.length === 0) return { results: [], commits: 0 }
   const content = new ContentSource(env.git, true)
   const files = await readCodexFiles(env, content, mode)
   const codexFiles: CodexFiles = { files, unreadable: unreadablePaths(files, mode, env.config) }
@@ -110,16 +111,35 @@ async function readCodexFiles(
     file => isRegularFile(file) && isCandidate(file.path)
   )
   const reads = new PQueue({ concurrency: env.settings.parallel })
-  return Promise.all(
+  const files = await Promise.all(
     candidates.map(file =>
       reads.add(async (): Promise<CodexFile> => {
         if (!isMarkdown(file.path)) return { ...file, routing: { kind: 'none' } }
-        const routing = routingOf(env, file.path, await content.readText(env.codex.name, file.sha))
-        if (!mayBeRouted(env, mode, file.path, routing)) content.forget(file.sha)
-        return { ...file, routing }
+        return {
+          ...file,
+          routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha))
+        }
       })
     )
+  ).catch((error: unknown) => {
+    reads.clear()
+    throw error
+  })
+  forgetUnroutable(env, mode, files, content)
+  return files
+}
+
+/** Keeps in memory only the contents some project can receive (a sha may stand for several files). */
+function forgetUnroutable(
+  env: RunEnv,
+  mode: PushMode,
+  files: CodexFile[],
+  content: ContentSource
+): void {
+  const needed = new Set(
+    files.filter(file => mayBeRouted(env, mode, file.path, file.routing)).map(file => file.sha)
   )
+  for (const file of files) if (!needed.has(file.sha)) content.forget(file.sha)
 }
 
 /** Whether a file read for its frontmatter can go to any project, so that its content is worth keeping. */

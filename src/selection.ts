@@ -24,6 +24,11 @@ export function claudeFolders(config: Config): string[] {
   return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`)
 }
 
+/** Every folder the push modes own in a project. */
+export function pushModeFolders(config: Config): string[] {
+  return [distributionFolder(config), ...claudeFolders(config)]
+}
+
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
 export function pullDocsFiles(
   projectFiles: FileMap,
@@ -31,7 +36,7 @@ export function pullDocsFiles(
   config: Config
 ): DesiredFiles {
   // The push modes' folders are compared literally: a folder name is not a glob.
-  const ownedByPushModes = [distributionFolder(config), ...claudeFolders(config)]
+  const ownedByPushModes = pushModeFolders(config)
   const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
   const folder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
@@ -91,6 +96,9 @@ function pushDocsRule(
   return routeOf(file.path)
 }
 
+/** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
+const NO_RULE: RoutingRule = {}
+
 /** push-claude: the namespace's tooling, at the same paths, unless a file's frontmatter says otherwise. */
 export function pushClaudeFiles(
   codexFiles: CodexFile[],
@@ -101,7 +109,7 @@ export function pushClaudeFiles(
   const desired: DesiredFiles = new Map()
   for (const file of codexFiles) {
     if (!isPushClaudeCandidate(file.path, config) || file.routing.kind === 'invalid') continue
-    const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : {}
+    const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : NO_RULE
     if (!routesTo(rule, project, true)) continue
     desired.set(file.path, {
       path: file.path,

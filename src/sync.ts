@@ -1,6 +1,7 @@
 import { branchForEnvironment, parseConfig, type Config } from './config.js'
 import { classifyProjects, findCodex, type ProjectEntry } from './discover.js'
 import { explain, SetupError } from './errors.js'
+import { sameName } from './globs.js'
 import {
   EmptyRepositoryError,
   GitData,
@@ -111,10 +112,15 @@ async function prepare(
   log: Log,
   context: RunContext
 ): Promise<Prepared> {
-  const repositories = await git.listRepositories(
-    isInstallationToken(settings.token) ? 'installation' : 'organization'
-  )
+  const installation = isInstallationToken(settings.token)
+  const repositories = await git.listRepositories(installation ? 'installation' : 'organization')
   const codex = await resolveCodex(git, repositories, settings)
+  if (installation && repositories.every(repository => sameName(repository.name, codex.name))) {
+    throw new SetupError(
+      `The token reaches no repository of ${settings.organization} but the codex: it is the workflow's GITHUB_TOKEN, or an App installed on the codex alone.`,
+      'Pass a GitHub App installation token for the organisation (actions/create-github-app-token with owner:) installed on the projects, or a personal token.'
+    )
+  }
   context.codexRepository = codex.name
   const { config, branch, snapshot } = await readCodex(git, codex, settings, log)
   context.codexBranch = branch
@@ -228,7 +234,7 @@ function describeRun(env: RunEnv, active: number, skipped: number): string {
   ].join('\n')
 }
 
-/** GitHub App installation tokens start with `ghs_`. */
+/** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
 function isInstallationToken(token: string): boolean {
   return token.startsWith('ghs_')
 }

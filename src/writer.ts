@@ -117,7 +117,7 @@ export async function writeScopes(
       `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`
     )
     // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-    await delay((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt)
+    if (attempt < attempts) await delay((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt)
   }
   throw new BranchMovedError(target, attempts)
 }
