@@ -285,7 +285,10 @@ describe('trees', () => {
       base_tree: base.sha,
       tree: [{ path: 'x.md', mode: '100644', type: 'blob', sha: foreignSha }]
     })
-    expect(foreign).toMatchObject({ status: 422, body: { message: 'Invalid tree info' } })
+    expect(foreign).toMatchObject({
+      status: 422,
+      body: { message: `tree.sha ${foreignSha} is not a valid blob` }
+    })
     const badMode = await call('POST', `${R}/git/trees`, {
       tree: [{ path: 'x', mode: '100600', type: 'blob', content: 'x' }]
     })
@@ -657,5 +660,213 @@ describe('sample organisation', () => {
     expect(await fake.text('acme', 'web', 'main', '.claude/agents/web-own.md')).toContain(
       'web own agent'
     )
+  })
+})
+
+// Each case below was a deviation from GitHub (docs.github.com, the OpenAPI description and the
+// answers GitHub is known to give) that the fake used to get wrong.
+describe('faithfulness to GitHub', () => {
+  it('POST git/trees names the bad sha, the bad base_tree and a non-array tree like GitHub', async () => {
+    const main = (await call('GET', `${R}/git/trees/main`)).body
+    const blobSha = main.tree.find((e: { type: string }) => e.type === 'blob').sha
+    const treeSha = main.tree.find((e: { type: string }) => e.type === 'tree').sha
+    const head = (await fake.head('acme', 'api', 'main')) as string
+    const post = (body: unknown) => call('POST', `${R}/git/trees`, body)
+
+    const missing = 'a'.repeat(40)
+    expect(
+      await post({ tree: [{ path: 'x.md', mode: '100644', type: 'blob', sha: missing }] })
+    ).toMatchObject({ status: 422, body: { message: `tree.sha ${missing} is not a valid blob` } })
+    // a blob where a tree is expected, and the reverse
+    expect(
+      (await post({ tree: [{ path: 'd', mode: '040000', type: 'tree', sha: blobSha }] })).body
+        .message
+    ).toBe(`tree.sha ${blobSha} is not a valid tree`)
+    expect(
+      (await post({ tree: [{ path: 'f', mode: '100644', type: 'blob', sha: treeSha }] })).body
+        .message
+    ).toBe(`tree.sha ${treeSha} is not a valid blob`)
+    expect(
+      (await post({ tree: [{ path: 'f', mode: '100644', type: 'blob', sha: 'abc' }] })).body.message
+    ).toBe('tree.sha abc is not a valid blob')
+    // a submodule's commit is not looked up, but it must still be an object id
+    expect(
+      (await post({ tree: [{ path: 'sub', mode: '160000', type: 'commit', sha: 'b'.repeat(40) }] }))
+        .status
+    ).toBe(201)
+    expect(
+      (await post({ tree: [{ path: 'sub', mode: '160000', type: 'commit', sha: 'HEAD' }] })).status
+    ).toBe(422)
+
+    // base_tree must be a tree of this repository: not a commit, not unknown
+    for (const base of [head, missing]) {
+      const res = await post({
+        base_tree: base,
+        tree: [{ path: 'x.md', mode: '100644', type: 'blob', content: 'x' }]
+      })
+      expect(res).toMatchObject({
+        status: 422,
+        body: { message: 'base_tree is not a valid tree oid', status: '422' }
+      })
+    }
+
+    expect((await post({ tree: { path: 'x' } })).body.message).toBe(
+      `Invalid request.\n\nFor 'properties/tree', {"path":"x"} is not an array.`
+    )
+    expect((await post({})).body.message).toBe(`Invalid request.\n\n"tree" wasn't supplied.`)
+    expect(
+      (await post({ tree: [{ path: 'x', mode: '100644', type: 'blob', sha: 42 }] })).status
+    ).toBe(422)
+  })
+
+  it('POST git/refs refuses bad names and directory/file conflicts with GitHub messages', async () => {
+    const main = (await fake.head('acme', 'api', 'main')) as string
+    const create = (ref: string) => call('POST', `${R}/git/refs`, { ref, sha: main })
+    for (const ref of ['refs/main', 'heads/main', 'main']) {
+      expect(await create(ref)).toMatchObject({
+        status: 422,
+        body: { message: 'Reference name must contain at least three slash-separated components.' }
+      })
+    }
+    for (const ref of ['refs/heads/a..b', 'refs/heads/x.lock', 'refs//heads/x', 'refs/heads/a b']) {
+      expect((await create(ref)).body.message).toBe(`${ref} is not a valid ref name.`)
+    }
+    expect((await create('refs/heads/df/inner')).status).toBe(201)
+    // git (and GitHub) cannot have refs/heads/df and refs/heads/df/inner at once
+    expect(await create('refs/heads/df')).toMatchObject({
+      status: 422,
+      body: { message: 'Reference update failed' }
+    })
+    expect(await create('refs/heads/df/inner/deeper')).toMatchObject({
+      status: 422,
+      body: { message: 'Reference update failed' }
+    })
+    expect((await create('refs/heads/df/inner')).body.message).toBe('Reference already exists')
+    expect((await call('DELETE', `${R}/git/refs/heads/df/inner`)).status).toBe(204)
+  })
+
+  it('racing POST git/refs for one new branch: one 201, the others "Reference already exists"', async () => {
+    const main = (await fake.head('acme', 'api', 'main')) as string
+    const results = await Promise.all(
+      [1, 2, 3].map(() => call('POST', `${R}/git/refs`, { ref: 'refs/heads/raced', sha: main }))
+    )
+    expect(results.map(r => r.status).sort()).toEqual([201, 422, 422])
+    expect(results.filter(r => r.status === 422).map(r => r.body.message)).toEqual([
+      'Reference already exists',
+      'Reference already exists'
+    ])
+    expect(await fake.head('acme', 'api', 'raced')).toBe(main)
+    expect((await call('DELETE', `${R}/git/refs/heads/raced`)).status).toBe(204)
+  })
+
+  it('PATCH git/refs wants a boolean force, and a refused update leaves the ref alone', async () => {
+    const main = (await fake.head('acme', 'api', 'main')) as string
+    expect(
+      (await call('POST', `${R}/git/refs`, { ref: 'refs/heads/force-check', sha: main })).status
+    ).toBe(201)
+    const sideways = await commitOn(
+      (await fake.commitInfo('acme', 'api', main)).parents[0] ?? main,
+      'sideways.md',
+      'x'
+    )
+    const res = await call('PATCH', `${R}/git/refs/heads/force-check`, {
+      sha: sideways,
+      force: 'true'
+    })
+    expect(res).toMatchObject({
+      status: 422,
+      body: { message: `Invalid request.\n\nFor 'properties/force', "true" is not a boolean.` }
+    })
+    expect(await fake.head('acme', 'api', 'force-check')).toBe(main)
+    expect((await call('DELETE', `${R}/git/refs/heads/force-check`)).status).toBe(204)
+  })
+
+  it('GET pulls ignores a head filter that is not owner:branch, as GitHub does', async () => {
+    await fake.createRepo('acme', 'prs')
+    for (const branch of ['one', 'two']) {
+      await fake.commit('acme', 'prs', branch, { [`${branch}.md`]: `${branch}\n` })
+      const res = await call('POST', '/repos/acme/prs/pulls', {
+        title: branch,
+        head: branch,
+        base: 'main'
+      })
+      expect(res.status).toBe(201)
+    }
+    const list = async (query: string) =>
+      ((await call('GET', `/repos/acme/prs/pulls?${query}`)).body as { head: { ref: string } }[])
+        .map(p => p.head.ref)
+        .sort()
+    expect(await list('head=one')).toEqual(['one', 'two']) // silently ignored
+    expect(await list('head=acme:one')).toEqual(['one'])
+    expect(await list('head=ACME:two')).toEqual(['two'])
+    expect(await list('head=someone-else:one')).toEqual([])
+    expect(await list('head=acme:one&state=closed')).toEqual([])
+  })
+
+  it('two racing POST pulls for the same head open one pull request, the other gets 422', async () => {
+    await fake.createRepo('acme', 'race')
+    await fake.commit('acme', 'race', 'topic', { 'topic.md': 'topic\n' })
+    const results = await Promise.all(
+      [1, 2, 3].map(i =>
+        call('POST', '/repos/acme/race/pulls', { title: `t${i}`, head: 'acme:topic', base: 'main' })
+      )
+    )
+    expect(results.map(r => r.status).sort()).toEqual([201, 422, 422])
+    for (const r of results.filter(r => r.status === 422)) {
+      expect(r.body.errors[0].message).toBe('A pull request already exists for acme:topic.')
+    }
+    expect(fake.pulls('acme', 'race')).toHaveLength(1)
+  })
+
+  it('GET /rate_limit has every required bucket and does not spend the budget', async () => {
+    const before = await call('GET', '/rate_limit')
+    const after = await call('GET', '/rate_limit')
+    expect(before.status).toBe(200)
+    for (const bucket of ['core', 'search'])
+      expect(Object.keys(before.body.resources[bucket]).sort()).toEqual([
+        'limit',
+        'remaining',
+        'reset',
+        'used'
+      ])
+    expect(before.body.rate).toEqual(before.body.resources.core)
+    expect(after.body.rate.used).toBe(before.body.rate.used)
+  })
+
+  it('fault answers carry a body whose status and message match the HTTP status', async () => {
+    fake.addFault({ kind: 'secondary-rate-limit', status: 429, retryAfter: 3, times: 1 })
+    const secondary = await call('GET', R)
+    expect(secondary.status).toBe(429)
+    expect(secondary.headers.get('retry-after')).toBe('3')
+    expect(secondary.body).toMatchObject({
+      status: '429',
+      message: expect.stringContaining('secondary rate limit'),
+      documentation_url: expect.stringContaining('#about-secondary-rate-limits')
+    })
+
+    fake.addFault({ kind: 'rate-limit', status: 429, resetInSeconds: 30, times: 1 })
+    const primary = await call('GET', R)
+    expect(primary).toMatchObject({
+      status: 429,
+      body: { status: '429', message: expect.stringMatching(/^API rate limit exceeded/) }
+    })
+    expect(primary.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(primary.headers.get('x-ratelimit-resource')).toBe('core')
+    expect(primary.headers.get('retry-after')).toBeNull()
+
+    fake.addFault({ kind: 'status', status: 404, times: 1 })
+    expect(await call('GET', R)).toMatchObject({
+      status: 404,
+      body: {
+        message: 'Not Found',
+        status: '404',
+        documentation_url: 'https://docs.github.com/rest'
+      }
+    })
+    fake.addFault({ kind: 'status', status: 409, times: 1 })
+    expect((await call('GET', R)).body).toMatchObject({ message: 'Conflict', status: '409' })
+    fake.addFault({ kind: 'status', status: 503, times: 1 })
+    expect((await call('GET', R)).body).toEqual({ message: 'Service Unavailable' })
+    fake.clearFaults()
   })
 })

@@ -10,7 +10,11 @@
  * - Endpoints: org/installation repository lists, repository, branches, git refs (incl.
  *   matching-refs), trees, blobs, commits, pulls, rate_limit. Unknown routes answer 404.
  * - Errors are `{ message, documentation_url, status }`; pull request validation errors are
- *   GitHub's `Validation Failed` with the detail in `errors[].message`.
+ *   GitHub's `Validation Failed` with the detail in `errors[].message`. Messages are GitHub's own
+ *   where known (`tree.sha <sha> is not a valid blob`, `base_tree is not a valid tree oid`,
+ *   `GitRPC::BadObjectState`, `Reference already exists`, `Reference update failed`, ...).
+ * - Like GitHub, `GET pulls?head=` filters only in the `owner:branch` form; a bare branch name is
+ *   silently ignored (every pull request is listed).
  * - `log` entries are pushed when a response is sent (completion order); `path` is decoded.
  */
 export { FakeGitHub } from './server.js'

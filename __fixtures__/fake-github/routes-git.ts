@@ -147,12 +147,22 @@ export const gitRoutes: Route[] = [
       const body = bodyObject(ctx, DOCS.createRef)
       const ref = requireString(body, 'ref', DOCS.createRef)
       const sha = requireString(body, 'sha', DOCS.createRef)
-      if (!isValidRefName(ref)) throw unprocessable('Reference name is invalid', DOCS.createRef)
+      if (!ref.startsWith('refs/') || ref.split('/').length < 3) {
+        throw unprocessable(
+          'Reference name must contain at least three slash-separated components.',
+          DOCS.createRef
+        )
+      }
+      if (!isValidRefName(ref))
+        throw unprocessable(`${ref} is not a valid ref name.`, DOCS.createRef)
       return rec.git.mutex.run(async () => {
         const [info] = SHA_RE.test(sha) ? await rec.git.objectInfos([sha]) : [undefined]
         if (!info) throw unprocessable('Object does not exist', DOCS.createRef)
-        if (!(await rec.git.updateRef(ref, sha, '')))
+        if (await rec.git.readRef(ref))
           throw unprocessable('Reference already exists', DOCS.createRef)
+        // e.g. refs/heads/a while refs/heads/a/b exists (or the reverse): git refuses, so does GitHub
+        if (!(await rec.git.updateRef(ref, sha, '')))
+          throw unprocessable('Reference update failed', DOCS.createRef)
         rec.pushedAt = isoDate(now())
         const json = refJson(ctx.base, rec, ref, sha, info.type)
         return { status: 201, body: json, headers: { location: json.url } }
@@ -167,6 +177,12 @@ export const gitRoutes: Route[] = [
       const ref = refFromParam(ctx, 422, DOCS.updateRef)
       const body = bodyObject(ctx, DOCS.updateRef)
       const sha = requireString(body, 'sha', DOCS.updateRef)
+      if (body.force !== undefined && typeof body.force !== 'boolean') {
+        throw unprocessable(
+          `Invalid request.\n\nFor 'properties/force', ${JSON.stringify(body.force)} is not a boolean.`,
+          DOCS.updateRef
+        )
+      }
       const force = body.force === true
       return rec.git.mutex.run(async () => {
         const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined
@@ -366,13 +382,21 @@ export const gitRoutes: Route[] = [
   }
 ]
 
+const invalidEntrySha = (sha: string, type: string, docs: string) =>
+  unprocessable(`tree.sha ${sha} is not a valid ${type}`, docs)
+
 async function createTree(ctx: RequestContext, backend: Backend) {
   const docs = DOCS.createTree
   const rec = repoFor(ctx, backend, docs, { gitData: true })
   const body = bodyObject(ctx, docs)
   const items = body.tree
-  if (!Array.isArray(items))
-    throw unprocessable(`Invalid request.\n\n"tree" wasn't supplied.`, docs)
+  if (items === undefined) throw unprocessable(`Invalid request.\n\n"tree" wasn't supplied.`, docs)
+  if (!Array.isArray(items)) {
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/tree', ${JSON.stringify(items)} is not an array.`,
+      docs
+    )
+  }
   const baseTree = optionalString(body, 'base_tree', docs)
 
   const edits: TreeEdit[] = []
@@ -415,8 +439,15 @@ async function createTree(ctx: RequestContext, backend: Backend) {
     } else if (item.sha === null) {
       edits.push({ path, entry: null })
     } else {
-      if (typeof item.sha !== 'string' || !SHA_RE.test(item.sha))
-        throw unprocessable('Invalid tree info', docs)
+      if (typeof item.sha !== 'string') {
+        throw unprocessable(
+          `Invalid request.\n\nFor 'properties/sha', ${JSON.stringify(item.sha)} is not a string or null.`,
+          docs
+        )
+      }
+      // GitHub: "tree.sha <sha> is not a valid blob" for an unknown, foreign or mistyped object
+      // (a submodule's commit lives in another repository and is not checked)
+      if (!SHA_RE.test(item.sha)) throw invalidEntrySha(item.sha, type, docs)
       if (type !== 'commit') checks.push({ index, sha: item.sha, type })
       edits.push({ path, entry: { mode, type, sha: item.sha } })
     }
@@ -428,9 +459,9 @@ async function createTree(ctx: RequestContext, backend: Backend) {
   ]
   const infos = await rec.git.objectInfos(specs)
   if (baseTree !== undefined && infos.shift()?.type !== 'tree')
-    throw unprocessable('Invalid tree info', docs)
+    throw unprocessable('base_tree is not a valid tree oid', docs)
   checks.forEach((check, i) => {
-    if (infos[i]?.type !== check.type) throw unprocessable('Invalid tree info', docs)
+    if (infos[i]?.type !== check.type) throw invalidEntrySha(check.sha, check.type, docs)
   })
   // Blob and tree ids are computed with git's algorithm; one `git unpack-objects` stores them all.
   const blobShas = contents.map(c => blobSha(c.data))

@@ -53,7 +53,8 @@ export const pullRoutes: Route[] = [
       const head = ctx.query.get('head')
       const base = ctx.query.get('base')
       let pulls = rec.pulls.filter(p => state === 'all' || p.state === state)
-      if (head) pulls = pulls.filter(p => p.head === headBranch(rec, head))
+      // GitHub silently ignores a `head` that is not `owner:branch` (it lists everything)
+      if (head?.includes(':')) pulls = pulls.filter(p => p.head === headBranch(rec, head))
       if (base) pulls = pulls.filter(p => p.base === base)
       pulls = [...pulls].sort((a, b) => a.number - b.number)
       if ((ctx.query.get('direction') ?? 'desc') === 'desc') pulls.reverse()
@@ -86,13 +87,16 @@ export const pullRoutes: Route[] = [
       }
       if (!baseSha)
         throw validationFailed(docs, { resource: 'PullRequest', field: 'base', code: 'invalid' })
-      if (rec.pulls.some(p => p.state === 'open' && p.head === head && p.base === base)) {
-        throw validationFailed(docs, {
-          resource: 'PullRequest',
-          code: 'custom',
-          message: `A pull request already exists for ${rec.owner}:${head}.`
-        })
+      const duplicate = (): void => {
+        if (rec.pulls.some(p => p.state === 'open' && p.head === head && p.base === base)) {
+          throw validationFailed(docs, {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${rec.owner}:${head}.`
+          })
+        }
       }
+      duplicate()
       if (await rec.git.isAncestor(headSha, baseSha)) {
         throw validationFailed(docs, {
           resource: 'PullRequest',
@@ -100,6 +104,7 @@ export const pullRoutes: Route[] = [
           message: `No commits between ${base} and ${head}`
         })
       }
+      duplicate() // again after the await: two racing requests must not both open one
       const at = isoDate(Math.floor(Date.now() / 1000))
       const pull: PullState = {
         number: rec.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1,

@@ -2,7 +2,15 @@
 import type { Backend, RepoRecord } from './backend.js'
 import { HttpError, notFound, paginate, type RequestContext } from './http.js'
 import { repoFor, type Route } from './routing.js'
-import { commitJson, htmlBase, repoJson, type FullRepository, type ShortBranch } from './shapes.js'
+import {
+  commitJson,
+  htmlBase,
+  repoJson,
+  type BranchWithProtection,
+  type FullRepository,
+  type InstallationRepositories,
+  type ShortBranch
+} from './shapes.js'
 
 const DOCS_ORG_REPOS = 'https://docs.github.com/rest/repos/repos#list-organization-repositories'
 const DOCS_REPO = 'https://docs.github.com/rest/repos/repos#get-a-repository'
@@ -54,15 +62,12 @@ export const repoRoutes: Route[] = [
     handler: async (ctx, backend) => {
       const all = [...backend.repos.values()].sort((a, b) => a.id - b.id)
       const page = paginate(all, ctx)
-      return {
-        status: 200,
-        body: {
-          total_count: all.length,
-          repository_selection: 'all',
-          repositories: page.items.map(r => toJson(ctx, backend, r))
-        },
-        headers: page.headers
+      const body: InstallationRepositories = {
+        total_count: all.length,
+        repository_selection: 'all',
+        repositories: page.items.map(r => toJson(ctx, backend, r))
       }
+      return { status: 200, body, headers: page.headers }
     }
   },
   {
@@ -100,41 +105,39 @@ export const repoRoutes: Route[] = [
       const a = `${ctx.base}/repos/${rec.owner}/${rec.name}`
       const html = `${htmlBase(ctx.base)}/${rec.owner}/${rec.name}`
       const git = commitJson(ctx.base, rec, commit)
-      return {
-        status: 200,
-        body: {
-          name,
+      const body: BranchWithProtection = {
+        name,
+        commit: {
+          sha: commit.sha,
+          node_id: git.node_id,
+          url: `${a}/commits/${commit.sha}`,
+          html_url: git.html_url,
+          comments_url: `${a}/commits/${commit.sha}/comments`,
           commit: {
-            sha: commit.sha,
-            node_id: git.node_id,
-            url: `${a}/commits/${commit.sha}`,
-            html_url: git.html_url,
-            comments_url: `${a}/commits/${commit.sha}/comments`,
-            commit: {
-              url: git.url,
-              author: git.author,
-              committer: git.committer,
-              message: git.message,
-              comment_count: 0,
-              tree: git.tree,
-              verification: git.verification
-            },
-            author: null,
-            committer: null,
-            parents: git.parents
+            url: git.url,
+            author: git.author,
+            committer: git.committer,
+            message: git.message,
+            comment_count: 0,
+            tree: git.tree,
+            verification: git.verification
           },
-          _links: {
-            self: `${a}/branches/${encodeURIComponent(name)}`,
-            html: `${html}/tree/${name}`
-          },
-          protected: false,
-          protection: {
-            enabled: false,
-            required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] }
-          },
-          protection_url: `${a}/branches/${encodeURIComponent(name)}/protection`
-        }
+          author: null,
+          committer: null,
+          parents: git.parents
+        },
+        _links: {
+          self: `${a}/branches/${encodeURIComponent(name)}`,
+          html: `${html}/tree/${name}`
+        },
+        protected: false,
+        protection: {
+          enabled: false,
+          required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] }
+        },
+        protection_url: `${a}/branches/${encodeURIComponent(name)}/protection`
       }
+      return { status: 200, body }
     }
   }
 ]

@@ -13,7 +13,7 @@ import type { Route } from './routing.js'
 import { gitRoutes } from './routes-git.js'
 import { pullRoutes } from './routes-pulls.js'
 import { repoRoutes } from './routes-repos.js'
-import { htmlBase } from './shapes.js'
+import { htmlBase, type RateLimitOverview } from './shapes.js'
 import type {
   Fault,
   FakeGitHubOptions,
@@ -28,6 +28,8 @@ import type {
 const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes]
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
 const STATUS_TEXT: Record<number, string> = {
+  404: 'Not Found',
+  409: 'Conflict',
   500: 'Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable'
@@ -319,24 +321,28 @@ export class FakeGitHub {
     rateHeaders: Record<string, string>
   ): ApiResult {
     if (fault.kind === 'status') {
+      const message = fault.message ?? STATUS_TEXT[fault.status] ?? 'Server Error'
       return {
         status: fault.status,
-        body: { message: fault.message ?? STATUS_TEXT[fault.status] ?? 'Server Error' }
+        // 4xx answers carry GitHub's usual error body; 5xx ones only a message
+        body: fault.status < 500 ? new HttpError(fault.status, message).toBody() : { message }
       }
     }
     if (fault.kind === 'secondary-rate-limit') {
       const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`
+      const status = fault.status ?? 403
       return {
-        status: fault.status ?? 403,
-        body: new HttpError(403, message, `${RATE_DOCS}#about-secondary-rate-limits`).toBody(),
+        status,
+        body: new HttpError(status, message, `${RATE_DOCS}#about-secondary-rate-limits`).toBody(),
         headers: { 'retry-after': String(fault.retryAfter) }
       }
     }
     const limit = rateHeaders['x-ratelimit-limit'] ?? String(this.limiter.limit)
     const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
+    const status = fault.status ?? 403
     return {
-      status: 403,
-      body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody(),
+      status,
+      body: new HttpError(status, message, `${RATE_DOCS}#about-rate-limits`).toBody(),
       headers: {
         'x-ratelimit-limit': limit,
         'x-ratelimit-remaining': '0',
@@ -346,14 +352,16 @@ export class FakeGitHub {
     }
   }
 
-  private rateLimitBody(h: Record<string, string>): unknown {
+  private rateLimitBody(h: Record<string, string>): RateLimitOverview {
     const core = {
       limit: Number(h['x-ratelimit-limit']),
       used: Number(h['x-ratelimit-used']),
       remaining: Number(h['x-ratelimit-remaining']),
       reset: Number(h['x-ratelimit-reset'])
     }
-    return { resources: { core }, rate: core }
+    // the fake serves no search API: its (required) bucket is always full
+    const search = { limit: 30, used: 0, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60 }
+    return { resources: { core, search }, rate: core }
   }
 
   private send(res: http.ServerResponse, result: ApiResult, base: Record<string, string>): void {

@@ -1,12 +1,12 @@
 // Response bodies in GitHub's shapes (typed with @octokit/openapi-types where practical).
-import type { components } from '@octokit/openapi-types'
+import type { components, operations } from '@octokit/openapi-types'
 import type { PullState, RepoRecord, Verification } from './backend.js'
 import type { ObjectType, ParsedCommit } from './git-store.js'
 import { isoDate } from './http.js'
 import type { TokenGrant } from './types.js'
 
 type Schemas = components['schemas']
-export type FullRepository = Schemas['full-repository']
+export type FullRepository = Schemas['full-repository'] & Schemas['repository']
 export type SimpleUser = Schemas['simple-user']
 export type GitRef = Schemas['git-ref']
 export type GitCommit = Schemas['git-commit']
@@ -14,6 +14,10 @@ export type GitTree = Schemas['git-tree']
 export type Blob = Schemas['blob']
 export type ShortBlob = Schemas['short-blob']
 export type ShortBranch = Schemas['short-branch']
+export type BranchWithProtection = Schemas['branch-with-protection']
+export type RateLimitOverview = Schemas['rate-limit-overview']
+export type InstallationRepositories =
+  operations['apps/list-repos-accessible-to-installation']['responses'][200]['content']['application/json']
 export type PullRequestJson = Pick<
   Schemas['pull-request'],
   | 'url'

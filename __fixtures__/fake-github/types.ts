@@ -67,7 +67,14 @@ export type Fault =
       times: number
       match?: RequestMatcher
     }
-  | { kind: 'rate-limit'; resetInSeconds: number; times: number; match?: RequestMatcher }
+  | {
+      kind: 'rate-limit'
+      /** GitHub answers an exhausted primary limit with 403 or 429 (default 403) */
+      status?: 403 | 429
+      resetInSeconds: number
+      times: number
+      match?: RequestMatcher
+    }
   | {
       kind: 'status'
       status: 404 | 409 | 500 | 502 | 503
