@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { RunResult } from '../src/result.js'
 
 export interface ActionRun {
   code: number
@@ -83,4 +84,9 @@ export function parseOutputFile(text: string): Record<string, string> {
     outputs[name] = value.join('\n')
   }
   return outputs
+}
+
+/** The run's `result` output, parsed; undefined when the action wrote none. */
+export function resultOf(run: ActionRun): RunResult | undefined {
+  return run.outputs.result ? (JSON.parse(run.outputs.result) as RunResult) : undefined
 }

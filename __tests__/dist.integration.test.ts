@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { load } from 'js-yaml'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { TOKEN } from '../__fixtures__/harness.js'
-import { runAction } from '../__fixtures__/run-action.js'
+import { resultOf, runAction } from '../__fixtures__/run-action.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 import type { RunResult } from '../src/result.js'
 
-const OUTPUTS = [
-  'status',
-  'succeeded',
-  'failed',
-  'skipped',
-  'files_synced',
-  'files_deleted',
-  'commits_created',
-  'result'
-]
+/** The outputs action.yml declares: the runner sets exactly these. */
+const OUTPUTS = Object.keys(
+  (load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { outputs: object })
+    .outputs
+)
 
 let fake: FakeGitHub
 let org: string
@@ -44,7 +41,7 @@ describe('dist/index.js run as the runner runs it', () => {
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
       expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
-      const result = JSON.parse(run.outputs.result ?? '{}') as RunResult
+      const result = resultOf(run) as RunResult
       expect(result.mode).toBe(mode)
       expect(run.outputs.status).toBe(result.status)
       expect(result.status).toBe('success')

@@ -3,7 +3,7 @@
 // (GitHub's limits are counted in requests) and the action's peak memory. Not a test: it prints
 // the numbers and checks them against the targets below.
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
-import { runAction } from '../__fixtures__/run-action.js'
+import { resultOf, runAction } from '../__fixtures__/run-action.js'
 import type { RunResult } from '../src/result.js'
 
 const ORG = 'bench'
@@ -80,7 +80,7 @@ async function measure(
     ['--import', REPORT_MAX_RSS]
   )
   const seconds = (performance.now() - started) / 1000
-  const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
+  const result = resultOf(run)
   if (!result || run.code !== 0)
     throw new Error(`${label} failed (exit ${run.code}):\n${run.stdout}\n${run.stderr}`)
   const maxRssKb = Number(/maxrss:(\d+)/.exec(run.stderr)?.[1] ?? 0)

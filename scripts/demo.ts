@@ -1,9 +1,8 @@
 // npm run demo: a sample organisation on the local fake GitHub server, synced by dist/index.js in
 // the order the workflow enforces (pull-docs -> push-docs -> push-claude), with what each mode did.
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
-import { runAction } from '../__fixtures__/run-action.js'
+import { resultOf, runAction } from '../__fixtures__/run-action.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
-import type { RunResult } from '../src/result.js'
 
 const TOKEN = 'test-token'
 const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
@@ -15,38 +14,28 @@ async function main(): Promise<number> {
     console.log(
       `Sample organisation '${org}' on a local fake GitHub (${fake.url}); codex: ${codex}\n`
     )
-    let failed = false
-    for (const mode of MODES) {
-      const run = await runAction(fake.url, {
+    const runMode = (mode: Mode) =>
+      runAction(fake.url, {
         mode,
         token: TOKEN,
         organization: org,
         codex_repository: codex,
         write_interval_ms: '0'
       })
-      const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
+    let failed = false
+    for (const mode of MODES) {
+      const run = await runMode(mode)
       console.log(
         `=== ${mode}: dist/index.js exited ${run.code}; its job summary (GITHUB_STEP_SUMMARY):\n`
       )
-      if (!result) {
-        console.log(run.stdout, run.stderr)
-        failed = true
-        continue
-      }
-      console.log(run.summary.trim(), '\n')
+      console.log(resultOf(run) ? run.summary.trim() : `${run.stdout}\n${run.stderr}`, '\n')
       await printWhereFilesWent(fake, org, codex, mode)
       failed ||= run.code !== 0
     }
     console.log('=== the same three modes again: nothing changed, so nothing is written')
     for (const mode of MODES) {
-      const run = await runAction(fake.url, {
-        mode,
-        token: TOKEN,
-        organization: org,
-        codex_repository: codex,
-        write_interval_ms: '0'
-      })
-      const result = JSON.parse(run.outputs.result ?? 'null') as RunResult | null
+      const run = await runMode(mode)
+      const result = resultOf(run)
       const unchanged =
         result?.projects.filter(project => project.status === 'unchanged').length ?? 0
       console.log(
@@ -60,11 +49,13 @@ async function main(): Promise<number> {
   }
 }
 
+type Mode = (typeof MODES)[number]
+
 async function printWhereFilesWent(
   fake: FakeGitHub,
   org: string,
   codex: string,
-  mode: (typeof MODES)[number]
+  mode: Mode
 ): Promise<void> {
   const [repo, ref, prefix] =
     mode === 'pull-docs'
