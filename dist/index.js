@@ -50472,8 +50472,7 @@ function pushMessage(env, mode, plans) {
 }
 
 /** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
-async function runSync(settings, options) {
-    const { log } = options;
+async function runSync(settings, { log }) {
     const context = {
         mode: settings.mode,
         organization: settings.organization,
@@ -50483,53 +50482,55 @@ async function runSync(settings, options) {
         dryRun: settings.dryRun,
         startedAt: Date.now()
     };
-    const octokit = options.octokit ??
-        createOctokit({
-            token: settings.token,
-            apiUrl: settings.apiUrl,
-            parallel: settings.parallel,
-            writeIntervalMs: settings.writeIntervalMs,
-            log
-        });
+    const octokit = createOctokit({
+        token: settings.token,
+        apiUrl: settings.apiUrl,
+        parallel: settings.parallel,
+        writeIntervalMs: settings.writeIntervalMs,
+        log
+    });
     const git = new GitData(octokit, settings.organization);
-    let env;
-    let entries;
-    let missingTargets;
+    const failure = (error) => {
+        const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
+        return fatalResult(context, explained.error, explained.resolution);
+    };
     try {
         const prepared = await prepare(git, settings, log, context);
-        ({ env, entries, missingTargets } = prepared);
+        return await syncProjects(prepared, context);
     }
     catch (error) {
-        const subject = `${settings.organization}/${context.codexRepository || 'codex'}`;
-        const { error: message, resolution } = explain(error, subject);
-        return fatalResult(context, message, resolution);
+        // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
+        return failure(error);
     }
+}
+/** Each project synced, skipped with its reason, or (named but unknown) failed. */
+async function syncProjects({ env, entries, missingTargets }, context) {
     const active = entries.filter(entry => !entry.skip).map(entry => entry.repository);
     const skipped = entries
         .filter(entry => entry.skip)
         .map(entry => skippedProject(entry.repository.name, entry.skip ?? ''));
-    const missing = missingTargets.map(name => failedProject(name, `Repository ${settings.organization}/${name} named in target_repository is not a project of the organisation`, 'Check the name in target_repository, and that the token can see the repository.'));
-    for (const failure of missing)
-        log.error(`${failure.project}: ${failure.error} — ${failure.resolution}`, {
-            title: 'codex-sync: unknown target'
-        });
-    log.info(describeRun(env, active.length, skipped.length));
-    try {
-        const outcome = await runMode(env, active);
-        return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits);
-    }
-    catch (error) {
-        // Only the codex reads a push mode makes before its first project can get here.
-        const { error: message, resolution } = explain(error, `${settings.organization}/${env.codex.name}`);
-        return fatalResult(context, message, resolution);
-    }
+    const missing = missingTargets.map(name => unknownTarget(env, name));
+    env.log.info(describeRun(env, active.length, skipped.length));
+    const outcome = await runMode(env, active);
+    return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits);
+}
+function unknownTarget(env, name) {
+    const failure = failedProject(name, `Repository ${env.settings.organization}/${name} named in target_repository is not a project of the organisation`, 'Check the name in target_repository, and that the token can see the repository.');
+    env.log.error(`${name}: ${failure.error} — ${failure.resolution}`, {
+        title: 'codex-sync: unknown target'
+    });
+    return failure;
 }
 function runMode(env, projects) {
     if (env.settings.mode === 'pull-docs')
         return pullDocs(env, projects);
     return pushToProjects(env, projects, env.settings.mode);
 }
-/** Discovery, codex, config and codex branch: everything that must hold before any project is touched. */
+/**
+ * Discovery, codex, config and codex branch: everything that must hold before any project is
+ * touched. The codex and its branch are recorded in `context` as soon as they are known, so that a
+ * failure report names them.
+ */
 async function prepare(git, settings, log, context) {
     const installation = isInstallationToken(settings.token);
     const repositories = await git.listRepositories(installation ? 'installation' : 'organization');
