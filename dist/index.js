@@ -44933,15 +44933,12 @@ async function pullDocs(env, projects) {
         };
     }
     const writes = new PQueue({ concurrency: 1 });
-    let commits = 0;
     const results = await Promise.all(projects.map(project => reads.add(async () => {
         const result = await attempt(project.name, subject(project.name), async () => {
             const scope = await readScope(project);
             return writes.add(async () => {
                 const outcome = await writeScopes(codex, [scope], plans => pullMessage(env, plans), options);
                 codex.follow(outcome);
-                if (outcome.commit)
-                    commits++;
                 return scopeResult(outcome.plans[0], {
                     dryRun: env.settings.dryRun,
                     commit: outcome.commit
@@ -44950,7 +44947,7 @@ async function pullDocs(env, projects) {
         });
         return progress.report(result);
     })));
-    return { results, commits };
+    return { results, commits: results.filter(result => result.commit_sha).length };
 }
 /** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */
 async function writeOneCommit(env, codex, scopes, options, progress) {
@@ -50371,29 +50368,24 @@ async function pushToProjects(env, projects, mode) {
     const options = writerOptions(env, content);
     const progress = new Progress(env.log, projects.length);
     const queue = new PQueue({ concurrency: env.settings.parallel });
-    let commits = 0;
     const results = await Promise.all(projects.map(project => queue.add(async () => {
-        const result = await attempt(project.name, `${env.settings.organization}/${project.name}`, async () => {
-            const scope = projectScope(env, codexFiles, project.name, mode);
-            const message = (plans) => pushMessage(env, mode, plans);
-            if (env.settings.commitStrategy === 'pull-request') {
-                const synced = await syncViaPullRequest(env, project, scope, message, options);
-                if (synced.commit_sha && !env.settings.dryRun)
-                    commits++;
-                return synced;
-            }
-            const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders);
-            const outcome = await writeScopes(branch, [scope], message, options);
-            if (outcome.commit)
-                commits++;
-            return scopeResult(outcome.plans[0], {
-                dryRun: env.settings.dryRun,
-                commit: outcome.commit
-            });
-        });
+        const subject = `${env.settings.organization}/${project.name}`;
+        const result = await attempt(project.name, subject, () => pushToProject(env, project, projectScope(env, codexFiles, project.name, mode), options));
         return progress.report(result);
     })));
-    return { results, commits };
+    return { results, commits: results.filter(result => result.commit_sha).length };
+}
+/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
+async function pushToProject(env, project, scope, options) {
+    const message = (plans) => pushMessage(env, plans);
+    if (env.settings.commitStrategy === 'pull-request')
+        return syncViaPullRequest(env, project, scope, message, options);
+    const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders);
+    const outcome = await writeScopes(branch, [scope], message, options);
+    return scopeResult(outcome.plans[0], {
+        dryRun: env.settings.dryRun,
+        commit: outcome.commit
+    });
 }
 function projectScope(env, codex, project, mode) {
     if (mode === 'push-docs') {
@@ -50462,9 +50454,9 @@ function routingOf(env, path, markdown) {
         return { kind: 'invalid', error: messageOf(error) };
     }
 }
-function pushMessage(env, mode, plans) {
+function pushMessage(env, plans) {
     const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`;
-    const what = mode === 'push-docs'
+    const what = env.settings.mode === 'push-docs'
         ? `${env.config.distributionDir}/`
         : `Claude tooling (${env.config.claudeNamespace})`;
     const counts = plans.map(plan => countLine(plan.plan)).join('; ');

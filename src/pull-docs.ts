@@ -62,7 +62,6 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Mod
   }
 
   const writes = new PQueue({ concurrency: 1 })
-  let commits = 0
   const results = await Promise.all(
     projects.map(project =>
       reads.add(async () => {
@@ -76,7 +75,6 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Mod
               options
             )
             codex.follow(outcome)
-            if (outcome.commit) commits++
             return scopeResult(outcome.plans[0] as ScopePlan, {
               dryRun: env.settings.dryRun,
               commit: outcome.commit
@@ -87,7 +85,7 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Mod
       })
     )
   )
-  return { results, commits }
+  return { results, commits: results.filter(result => result.commit_sha).length }
 }
 
 /** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */

@@ -17,8 +17,15 @@ import {
   unreadablePaths,
   type CodexFile
 } from './selection.js'
+import type { ProjectResult } from './result.js'
 import type { Mode } from './settings.js'
-import { TrackedBranch, writeScopes, type Scope, type ScopePlan } from './writer.js'
+import {
+  TrackedBranch,
+  writeScopes,
+  type Scope,
+  type ScopePlan,
+  type WriterOptions
+} from './writer.js'
 
 type PushMode = Exclude<Mode, 'pull-docs'>
 
@@ -38,40 +45,36 @@ export async function pushToProjects(
   const options = writerOptions(env, content)
   const progress = new Progress(env.log, projects.length)
   const queue = new PQueue({ concurrency: env.settings.parallel })
-  let commits = 0
   const results = await Promise.all(
     projects.map(project =>
       queue.add(async () => {
-        const result = await attempt(
-          project.name,
-          `${env.settings.organization}/${project.name}`,
-          async () => {
-            const scope = projectScope(env, codexFiles, project.name, mode)
-            const message = (plans: ScopePlan[]) => pushMessage(env, mode, plans)
-            if (env.settings.commitStrategy === 'pull-request') {
-              const synced = await syncViaPullRequest(env, project, scope, message, options)
-              if (synced.commit_sha && !env.settings.dryRun) commits++
-              return synced
-            }
-            const branch = new TrackedBranch(
-              env.git,
-              project.name,
-              project.defaultBranch,
-              scope.folders
-            )
-            const outcome = await writeScopes(branch, [scope], message, options)
-            if (outcome.commit) commits++
-            return scopeResult(outcome.plans[0] as ScopePlan, {
-              dryRun: env.settings.dryRun,
-              commit: outcome.commit
-            })
-          }
+        const subject = `${env.settings.organization}/${project.name}`
+        const result = await attempt(project.name, subject, () =>
+          pushToProject(env, project, projectScope(env, codexFiles, project.name, mode), options)
         )
         return progress.report(result)
       })
     )
   )
-  return { results, commits }
+  return { results, commits: results.filter(result => result.commit_sha).length }
+}
+
+/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
+async function pushToProject(
+  env: RunEnv,
+  project: Repository,
+  scope: Scope,
+  options: WriterOptions
+): Promise<ProjectResult> {
+  const message = (plans: ScopePlan[]) => pushMessage(env, plans)
+  if (env.settings.commitStrategy === 'pull-request')
+    return syncViaPullRequest(env, project, scope, message, options)
+  const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders)
+  const outcome = await writeScopes(branch, [scope], message, options)
+  return scopeResult(outcome.plans[0] as ScopePlan, {
+    dryRun: env.settings.dryRun,
+    commit: outcome.commit
+  })
 }
 
 function projectScope(env: RunEnv, codex: CodexFiles, project: string, mode: PushMode): Scope {
@@ -166,10 +169,10 @@ function routingOf(env: RunEnv, path: string, markdown: string): FileRouting {
   }
 }
 
-function pushMessage(env: RunEnv, mode: PushMode, plans: ScopePlan[]): string {
+function pushMessage(env: RunEnv, plans: ScopePlan[]): string {
   const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`
   const what =
-    mode === 'push-docs'
+    env.settings.mode === 'push-docs'
       ? `${env.config.distributionDir}/`
       : `Claude tooling (${env.config.claudeNamespace})`
   const counts = plans.map(plan => countLine(plan.plan)).join('; ')
