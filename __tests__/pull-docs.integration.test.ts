@@ -262,6 +262,8 @@ describe('pull-docs', () => {
     expect(projectResult(result, 'web').commit_sha).toBe(api.commit_sha)
     const commit = await fake.commitInfo(ORG, CODEX, api.commit_sha as string)
     expect(commit.parents).toEqual([before])
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/single.md')).toBe('one\n')
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/single.md')).toBe('one\n')
   })
 
   test('when the single codex commit fails, projects with changes fail and the others keep their status', async () => {
@@ -304,7 +306,29 @@ describe('pull-docs', () => {
     })
     expect(projectResult(toFolder.result, 'api').status).toBe('synced')
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/topic/intro.md')).toBe('back\n')
-    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBeDefined()
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBe('guide v2\n')
+  })
+
+  test('pull never reads back what the push modes own in a project, even when sync_patterns take everything', async () => {
+    await fake.createRepo('loop', 'codex.loop.io', {
+      files: { '.github/codex-sync.yml': 'sync_patterns: ["**"]\nexclude_patterns: []\n' }
+    })
+    await fake.createRepo('loop', 'app', {
+      files: {
+        'docs/a.md': 'a\n',
+        '.codex/docs/from-codex.md': 'pushed\n',
+        '.claude/agents/loop/agent.md': 'pushed agent\n',
+        '.claude/scripts/loop/run.sh': 'pushed script\n',
+        '.claude/agents/own.md': "the project's own agent\n"
+      }
+    })
+    const { result } = await sync(fake, { mode: 'pull-docs', organization: 'loop' })
+
+    expect(result.status).toBe('success')
+    const pulled = Object.keys(await fake.files('loop', 'codex.loop.io', 'test'))
+      .filter(path => path.startsWith('projects/app/'))
+      .sort()
+    expect(pulled).toEqual(['projects/app/.claude/agents/own.md', 'projects/app/docs/a.md'])
   })
 
   test('an invalid config stops the run before any write and names the key', async () => {

@@ -84,7 +84,8 @@ describe('push-claude', () => {
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
     expect(writes(fake)).toEqual([])
-    expect(result.projects.every(project => project.status === 'unchanged')).toBe(true)
+    expect(result.status).toBe('success')
+    expect(result.projects.map(project => project.status)).toEqual(['unchanged', 'unchanged'])
   })
 
   test('a mode change alone is synced', async () => {
