@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { load } from 'js-yaml'
-import { MAX_SUMMARY_ROWS, outputsOf, stepFails, summaryMarkdown } from '../src/report.js'
+import {
+  MAX_RESULT_OUTPUT,
+  MAX_SUMMARY_ROWS,
+  outputsOf,
+  resultOutput,
+  stepFails,
+  summaryMarkdown
+} from '../src/report.js'
 import {
   buildResult,
   failedProject,
@@ -269,8 +276,70 @@ describe('summaryMarkdown for a large organisation', () => {
     expect(markdown).toContain('| changed | synced |')
     expect(markdown).toContain('| broken | failed |')
     expect(markdown).not.toContain('| svc-00000 |')
-    expect(markdown).toContain(
-      `${MAX_SUMMARY_ROWS + 5} unchanged or skipped projects are not listed`
+    expect(markdown).toContain(`${MAX_SUMMARY_ROWS + 5} more projects are not listed`)
+  })
+
+  it('never lists more than MAX_SUMMARY_ROWS projects, failures first', () => {
+    const many = Array.from({ length: MAX_SUMMARY_ROWS + 10 }, (_, index) =>
+      synced(`svc-${String(index).padStart(5, '0')}`, 1, 0, 0)
     )
+    many.push(failedProject('zz-broken', 'Boom', 'Fix it'))
+    const markdown = summaryMarkdown(buildResult(context, many, 1, STARTED))
+    const rows = markdown
+      .split('\n')
+      .filter(line => /^\| (svc|zz)-/.test(line) && /\| (synced|failed) \|/.test(line))
+
+    expect(rows).toHaveLength(MAX_SUMMARY_ROWS)
+    expect(rows[0]).toContain('| zz-broken | failed |')
+    expect(markdown).toContain('11 more projects are not listed')
+  })
+})
+
+describe('resultOutput', () => {
+  const huge = (planned: boolean): ProjectResult[] =>
+    Array.from({ length: 3000 }, (_, index) => ({
+      ...synced(`project-${index}`, 20, 0, 0),
+      ...(planned
+        ? {
+            planned: {
+              added: Array.from({ length: 20 }, (_, file) => `docs/a-rather-long-path/${file}.md`),
+              modified: [],
+              deleted: []
+            }
+          }
+        : {})
+    }))
+
+  it('is the whole result when it fits', () => {
+    const small = buildResult(context, [synced('api', 1, 0, 0)], 1, STARTED)
+    expect(JSON.parse(resultOutput(small))).toEqual(small)
+  })
+
+  it('leaves out planned paths, then unchanged and skipped projects, to stay under the output limit', () => {
+    const dry = buildResult({ ...context, dryRun: true }, huge(true), 0, STARTED)
+    const slim = JSON.parse(resultOutput(dry)) as {
+      projects: ProjectResult[]
+      projects_left_out?: string
+      total_projects: number
+    }
+    expect(resultOutput(dry).length).toBeLessThanOrEqual(MAX_RESULT_OUTPUT)
+    expect(slim.projects).toHaveLength(3000)
+    expect(slim.projects[0]?.planned).toBeUndefined()
+    expect(slim.projects_left_out).toBe('planned paths')
+    expect(slim.total_projects).toBe(3000)
+
+    const crowded = [
+      ...huge(false),
+      ...Array.from({ length: 9000 }, (_, index) =>
+        skippedProject(`old-${index}`, 'archived repository kept for reference')
+      )
+    ]
+    const listed = JSON.parse(resultOutput(buildResult(context, crowded, 1, STARTED))) as {
+      projects: ProjectResult[]
+      projects_left_out?: string
+    }
+    expect(listed.projects.every(project => project.status === 'synced')).toBe(true)
+    expect(listed.projects).toHaveLength(3000)
+    expect(listed.projects_left_out).toMatch(/skipped/)
   })
 })

@@ -29149,8 +29149,33 @@ function outputsOf(result) {
         files_synced: String(result.files_synced),
         files_deleted: String(result.files_deleted),
         commits_created: String(result.commits_created),
-        result: JSON.stringify(result)
+        result: resultOutput(result)
     };
+}
+/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
+const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
+/**
+ * The `result` output: the whole result when it fits, else without the dry run's planned paths,
+ * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
+ */
+function resultOutput(result) {
+    const whole = JSON.stringify(result);
+    if (whole.length <= MAX_RESULT_OUTPUT)
+        return whole;
+    const withoutPaths = result.projects.map(({ planned: _planned, ...project }) => project);
+    const slim = JSON.stringify({
+        ...result,
+        projects: withoutPaths,
+        projects_left_out: 'planned paths'
+    });
+    if (slim.length <= MAX_RESULT_OUTPUT)
+        return slim;
+    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
+    return JSON.stringify({
+        ...result,
+        projects: changed,
+        projects_left_out: 'planned paths, unchanged and skipped projects'
+    });
 }
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 function summaryMarkdown(result) {
@@ -29173,11 +29198,11 @@ function summaryMarkdown(result) {
             lines.push(projectRow(project));
         lines.push('');
         if (unlisted > 0)
-            lines.push(`${unlisted} unchanged or skipped projects are not listed here; the \`result\` output has every project.`, '');
+            lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
     }
     if (result.failures.length > 0) {
         lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |');
-        for (const failure of result.failures)
+        for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
             lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`);
         lines.push('');
     }
@@ -29188,7 +29213,9 @@ const MAX_SUMMARY_ROWS = 1000;
 function rowsToList(projects) {
     if (projects.length <= MAX_SUMMARY_ROWS)
         return { listed: projects, unlisted: 0 };
-    const listed = projects.filter(project => project.status === 'synced' || project.status === 'failed');
+    const failed = projects.filter(project => project.status === 'failed');
+    const synced = projects.filter(project => project.status === 'synced');
+    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
     return { listed, unlisted: projects.length - listed.length };
 }
 function projectRow(project) {

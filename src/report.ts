@@ -11,8 +11,35 @@ export function outputsOf(result: RunResult): Record<string, string> {
     files_synced: String(result.files_synced),
     files_deleted: String(result.files_deleted),
     commits_created: String(result.commits_created),
-    result: JSON.stringify(result)
+    result: resultOutput(result)
   }
+}
+
+/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
+export const MAX_RESULT_OUTPUT = 1_000_000 - 24_000
+
+/**
+ * The `result` output: the whole result when it fits, else without the dry run's planned paths,
+ * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
+ */
+export function resultOutput(result: RunResult): string {
+  const whole = JSON.stringify(result)
+  if (whole.length <= MAX_RESULT_OUTPUT) return whole
+  const withoutPaths = result.projects.map(({ planned: _planned, ...project }) => project)
+  const slim = JSON.stringify({
+    ...result,
+    projects: withoutPaths,
+    projects_left_out: 'planned paths'
+  })
+  if (slim.length <= MAX_RESULT_OUTPUT) return slim
+  const changed = withoutPaths.filter(
+    project => project.status === 'synced' || project.status === 'failed'
+  )
+  return JSON.stringify({
+    ...result,
+    projects: changed,
+    projects_left_out: 'planned paths, unchanged and skipped projects'
+  })
 }
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
@@ -44,13 +71,13 @@ export function summaryMarkdown(result: RunResult): string {
     lines.push('')
     if (unlisted > 0)
       lines.push(
-        `${unlisted} unchanged or skipped projects are not listed here; the \`result\` output has every project.`,
+        `${unlisted} more projects are not listed here; the \`result\` output has them.`,
         ''
       )
   }
   if (result.failures.length > 0) {
     lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |')
-    for (const failure of result.failures)
+    for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
       lines.push(
         `| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`
       )
@@ -64,9 +91,9 @@ export const MAX_SUMMARY_ROWS = 1000
 
 function rowsToList(projects: ProjectResult[]): { listed: ProjectResult[]; unlisted: number } {
   if (projects.length <= MAX_SUMMARY_ROWS) return { listed: projects, unlisted: 0 }
-  const listed = projects.filter(
-    project => project.status === 'synced' || project.status === 'failed'
-  )
+  const failed = projects.filter(project => project.status === 'failed')
+  const synced = projects.filter(project => project.status === 'synced')
+  const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS)
   return { listed, unlisted: projects.length - listed.length }
 }
 
