@@ -30,13 +30,29 @@ describe('isInlineText', () => {
     expect(isInlineText(bytes)).toBe(false)
   })
 
-  it('accepts exactly the text that round-trips through a JSON string', () => {
-    const text = Buffer.from('line "quoted" \\ back\u2028sep\n', 'utf8')
-    expect(isInlineText(text)).toBe(true)
-    const roundTrip = Buffer.from(
-      JSON.parse(JSON.stringify(text.toString('utf8'))) as string,
-      'utf8'
-    )
-    expect(roundTrip.equals(text)).toBe(true)
+  // Inline tree content travels as a JSON string and reaches GitHub as UTF-8: whatever the check
+  // accepts must come back byte for byte, and bytes that would not come back must be refused.
+  const jsonRoundTrips = (bytes: Buffer) =>
+    Buffer.from(JSON.parse(JSON.stringify(bytes.toString('utf8'))) as string, 'utf8').equals(bytes)
+
+  it.each([
+    [
+      'quotes, backslashes and U+2028',
+      Buffer.from('line "quoted" \\ back\u2028sep\n', 'utf8'),
+      true
+    ],
+    ['a lone surrogate as WTF-8', Buffer.from([0x61, 0xed, 0xb0, 0x80]), false],
+    ['Latin-1 text', Buffer.from('crème brûlée', 'latin1'), false],
+    ['a UTF-8 BOM', Buffer.from([0xef, 0xbb, 0xbf, 0x61]), true],
+    ['an invalid lead byte', Buffer.from([0x61, 0xff, 0x62]), false]
+  ])('for %s: inline only if the JSON round trip is exact', (_name, bytes, roundTrips) => {
+    expect(jsonRoundTrips(bytes)).toBe(roundTrips)
+    expect(isInlineText(bytes)).toBe(roundTrips)
+  })
+
+  it('refuses NUL although JSON could carry it', () => {
+    const bytes = Buffer.from('a\u0000b')
+    expect(jsonRoundTrips(bytes)).toBe(true)
+    expect(isInlineText(bytes)).toBe(false)
   })
 })

@@ -244,16 +244,21 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
       ).toEqual(['.codex/docs/shared.md'])
       expect(entry(tree, '.codex/docs/shared.md').content).toContain('shared v2')
       expect(entry(tree, '.codex/docs/img/logo.png').sha).toBe(blobSha(LOGO_V2))
-      for (const unchanged of tree.tree.filter(change => change.path === '.codex/docs/other.md')) {
-        expect(unchanged.sha).toBe(
-          blobSha(doc('codex_sync_include: [*]', 'other, never changed\n'))
-        )
-      }
+      // Exactly the two changed files; the unchanged other.md stays in base_tree, never resent.
+      expect(tree.tree.map(change => change.path).sort()).toEqual([
+        '.codex/docs/img/logo.png',
+        '.codex/docs/shared.md'
+      ])
       const files = await fake.files(ORG, project, 'main')
       expect(files['.codex/docs/img/logo.png']?.content.equals(LOGO_V2)).toBe(true)
       expect(files['.codex/docs/other.md']?.content.toString()).toContain('other, never changed')
     }
-    for (const update of refUpdates(fake)) expect(bodyOf(update)['force']).toBe(false)
+    const updates = refUpdates(fake)
+    expect(updates.map(update => update.path).sort()).toEqual([
+      `/repos/${ORG}/api/git/refs/heads/main`,
+      `/repos/${ORG}/web/git/refs/heads/main`
+    ])
+    for (const update of updates) expect(bodyOf(update)['force']).toBe(false)
   })
 })
 

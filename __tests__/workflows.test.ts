@@ -177,14 +177,84 @@ describe('actionlint', () => {
   })
 })
 
+/**
+ * What each workflow job may be granted beyond reading the repository, and why. Every job here only
+ * checks out or reads: the writes to the codex and the projects go through the App token or the
+ * `token` secret, never the workflow's GITHUB_TOKEN. Add `'<file>:jobs.<id>': { scope: 'write' }`
+ * with a comment when a job really needs more.
+ */
+const JUSTIFIED_GRANTS: Record<string, Record<string, 'read' | 'write'>> = {}
+const BASELINE_GRANTS: Record<string, 'read' | 'write'> = { contents: 'read' }
+
+/**
+ * Problems with the GITHUB_TOKEN permissions of a workflow document: a job without permissions
+ * (neither its own nor the workflow's, so it would get the repository's default, often write-all),
+ * the `read-all` / `write-all` shorthands, and any scope beyond what the job is allowed.
+ */
+function permissionProblems(file: string, doc: Dict): string[] {
+  const problems: string[] = []
+  const check = (where: string, permissions: unknown, allowed: Record<string, string>) => {
+    if (!isDict(permissions)) {
+      problems.push(`${where}: permissions must list scopes, got ${JSON.stringify(permissions)}`)
+      return
+    }
+    for (const [scope, level] of Object.entries(permissions)) {
+      if (level === 'none') continue
+      const granted = allowed[scope]
+      const fits = granted === 'write' ? level === 'read' || level === 'write' : level === granted
+      if (!fits) problems.push(`${where}: ${scope}: ${String(level)} is broader than needed`)
+    }
+  }
+  const topLevel = 'permissions' in doc
+  if (topLevel) check('top level', doc.permissions, BASELINE_GRANTS)
+  const jobs = isDict(doc.jobs) ? Object.entries(doc.jobs) : []
+  for (const [id, job] of jobs) {
+    const where = `jobs.${id}`
+    const allowed = { ...BASELINE_GRANTS, ...JUSTIFIED_GRANTS[`${file}:${where}`] }
+    if (isDict(job) && 'permissions' in job) check(where, job.permissions, allowed)
+    else if (!topLevel) problems.push(`${where}: no permissions, here or at the top level`)
+  }
+  return problems
+}
+
 describe('workflow security', () => {
-  it.each(workflowFiles)('%s sets permissions at the top level or on every job', file => {
-    const wf = workflow(file)
-    if ('permissions' in wf.doc) return
-    const without = jobsOf(wf)
-      .filter(([, job]) => !('permissions' in job))
-      .map(([id]) => id)
-    expect(without).toEqual([])
+  it.each(workflowFiles)(
+    '%s grants the GITHUB_TOKEN contents: read and nothing broader, on every job',
+    file => {
+      expect(permissionProblems(file, workflow(file).doc)).toEqual([])
+    }
+  )
+
+  it('the permission check rejects shorthands, extra scopes, writes and missing permissions', () => {
+    const job = (permissions?: unknown) => ({
+      'runs-on': 'ubuntu-latest',
+      ...(permissions === undefined ? {} : { permissions }),
+      steps: [{ run: 'true' }]
+    })
+    expect(permissionProblems('x.yml', { permissions: 'write-all', jobs: { a: job() } })).toEqual([
+      'top level: permissions must list scopes, got "write-all"'
+    ])
+    expect(permissionProblems('x.yml', { jobs: { a: job('read-all') } })).toEqual([
+      'jobs.a: permissions must list scopes, got "read-all"'
+    ])
+    expect(
+      permissionProblems('x.yml', {
+        permissions: { contents: 'read' },
+        jobs: { a: job({ contents: 'write', 'pull-requests': 'read', issues: 'none' }) }
+      })
+    ).toEqual([
+      'jobs.a: contents: write is broader than needed',
+      'jobs.a: pull-requests: read is broader than needed'
+    ])
+    expect(
+      permissionProblems('x.yml', { jobs: { a: job({ contents: 'read' }), b: job() } })
+    ).toEqual(['jobs.b: no permissions, here or at the top level'])
+    expect(
+      permissionProblems('x.yml', {
+        permissions: { contents: 'read' },
+        jobs: { a: job({ contents: 'read', actions: 'none' }), b: job() }
+      })
+    ).toEqual([])
   })
 
   it.each(workflowFiles)('%s pins every third-party action to a full commit SHA', file => {
@@ -419,12 +489,16 @@ describe('action.yml', () => {
     }
   })
 
-  it('has valid branding', () => {
-    if (!('branding' in action)) return
+  it('has branding with a Marketplace icon and color', () => {
     const branding = dict(action.branding, 'branding')
-    expect(Object.keys(branding).filter(key => !['icon', 'color'].includes(key))).toEqual([])
+    expect(Object.keys(branding).sort()).toEqual(['color', 'icon'])
     const colors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple']
     colors.push('gray-dark')
-    if ('color' in branding) expect(colors).toContain(branding.color)
+    expect(colors).toContain(branding.color)
+    // A Feather icon name; GitHub leaves a few Feather icons out of the Marketplace.
+    const unsupported = ['coffee', 'columns', 'divide-circle', 'divide-square', 'divide', 'frown']
+    unsupported.push('hexagon', 'key', 'meh', 'mouse-pointer', 'smile', 'tool', 'x-octagon')
+    expect(branding.icon).toEqual(expect.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/))
+    expect(unsupported).not.toContain(branding.icon)
   })
 })
