@@ -10,10 +10,3 @@ export interface Log {
   warning(message: string, properties?: AnnotationProperties): void
   error(message: string, properties?: AnnotationProperties): void
 }
-
-export const silentLog: Log = {
-  info: () => undefined,
-  debug: () => undefined,
-  warning: () => undefined,
-  error: () => undefined
-}
