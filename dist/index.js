@@ -43239,14 +43239,8 @@ function createOctokit(options) {
             maxConcurrent: 1,
             minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
         }),
-        onRateLimit: (retryAfter, request, _octokit, retryCount) => {
-            log.warning(`Rate limit reached on ${describe$1(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`);
-            return retryCount < RATE_LIMIT_RETRIES;
-        },
-        onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-            log.warning(`Secondary rate limit on ${describe$1(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${SECONDARY_LIMIT_RETRIES}).`);
-            return retryCount < SECONDARY_LIMIT_RETRIES;
-        }
+        onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
+        onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
     };
     return getOctokit(options.token, {
         baseUrl: options.apiUrl,
@@ -43259,6 +43253,17 @@ function createOctokit(options) {
         retry: { doNotRetry: DO_NOT_RETRY },
         throttle
     }, throttling, retry);
+}
+/** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */
+function limitHandler(log, limit, retries) {
+    return (retryAfter, request, _octokit, retryCount) => {
+        if (retryCount >= retries) {
+            log.warning(`${limit} on ${describe$1(request)}; giving up after ${retries} retries.`);
+            return false;
+        }
+        log.warning(`${limit} on ${describe$1(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`);
+        return true;
+    };
 }
 function describe$1(request) {
     return `${request.method ?? 'GET'} ${request.url ?? ''}`;

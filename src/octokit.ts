@@ -40,28 +40,8 @@ export function createOctokit(options: ClientOptions): Octokit {
       maxConcurrent: 1,
       minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
     }),
-    onRateLimit: (
-      retryAfter: number,
-      request: RequestOptionsLike,
-      _octokit: unknown,
-      retryCount: number
-    ) => {
-      log.warning(
-        `Rate limit reached on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${RATE_LIMIT_RETRIES}).`
-      )
-      return retryCount < RATE_LIMIT_RETRIES
-    },
-    onSecondaryRateLimit: (
-      retryAfter: number,
-      request: RequestOptionsLike,
-      _octokit: unknown,
-      retryCount: number
-    ) => {
-      log.warning(
-        `Secondary rate limit on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${SECONDARY_LIMIT_RETRIES}).`
-      )
-      return retryCount < SECONDARY_LIMIT_RETRIES
-    }
+    onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
+    onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
   }
   return getOctokit(
     options.token,
@@ -79,6 +59,25 @@ export function createOctokit(options: ClientOptions): Octokit {
     throttling,
     retry
   )
+}
+
+/** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */
+function limitHandler(log: Log, limit: string, retries: number) {
+  return (
+    retryAfter: number,
+    request: RequestOptionsLike,
+    _octokit: unknown,
+    retryCount: number
+  ): boolean => {
+    if (retryCount >= retries) {
+      log.warning(`${limit} on ${describe(request)}; giving up after ${retries} retries.`)
+      return false
+    }
+    log.warning(
+      `${limit} on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`
+    )
+    return true
+  }
 }
 
 interface RequestOptionsLike {
