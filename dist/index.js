@@ -35779,8 +35779,9 @@ function applyPlan(files, plan) {
     return next;
 }
 
-const DEFAULT_ATTEMPTS = 4;
-const DEFAULT_RETRY_DELAY_MS = 1000;
+const ATTEMPTS = 4;
+/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+const RETRY_DELAY_MS = 1000;
 class BranchMovedError extends Error {
     constructor(target, attempts) {
         super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`);
@@ -35803,27 +35804,26 @@ function applicable(plans) {
  * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
  */
 async function writeScopes(target, scopes, message, options) {
-    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         const base = await target.read();
         const plans = planScopes(scopes, base, options.limits);
         const toApply = applicable(plans);
         if (toApply.length === 0 || options.dryRun)
-            return { plans, base, after: base };
+            return { plans, after: base };
         const tree = await writeTree(options.git, options.content, target.repo, base, toApply.map(entry => entry.plan));
         const commit = await options.git.createCommit(target.repo, message(toApply), tree, [
             base.commitSha
         ]);
         if (await target.publish(commit.sha)) {
             const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files);
-            return { plans, base, commit, after: { commitSha: commit.sha, treeSha: tree, files } };
+            return { plans, commit, after: { commitSha: commit.sha, treeSha: tree, files } };
         }
-        options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`);
+        options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
         // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-        if (attempt < attempts)
-            await setTimeout$1((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt);
+        if (attempt < ATTEMPTS)
+            await setTimeout$1(RETRY_DELAY_MS * attempt);
     }
-    throw new BranchMovedError(target, attempts);
+    throw new BranchMovedError(target, ATTEMPTS);
 }
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 class TrackedBranch {
@@ -44672,22 +44672,7 @@ function buildResult(context, projects, commitsCreated, now = Date.now()) {
 }
 /** The result of a run that could not start: nothing was attempted, nothing written. */
 function fatalResult(context, error, resolution, now = Date.now()) {
-    return {
-        status: 'failure',
-        ...header(context),
-        total_projects: 0,
-        succeeded: 0,
-        failed: 0,
-        skipped: 0,
-        files_synced: 0,
-        files_deleted: 0,
-        commits_created: 0,
-        duration_seconds: seconds(context, now),
-        projects: [],
-        failures: [],
-        error,
-        resolution
-    };
+    return { ...buildResult(context, [], 0, now), status: 'failure', error, resolution };
 }
 function header(context) {
     return {

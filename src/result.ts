@@ -130,22 +130,7 @@ export function fatalResult(
   resolution: string,
   now = Date.now()
 ): RunResult {
-  return {
-    status: 'failure',
-    ...header(context),
-    total_projects: 0,
-    succeeded: 0,
-    failed: 0,
-    skipped: 0,
-    files_synced: 0,
-    files_deleted: 0,
-    commits_created: 0,
-    duration_seconds: seconds(context, now),
-    projects: [],
-    failures: [],
-    error,
-    resolution
-  }
+  return { ...buildResult(context, [], 0, now), status: 'failure', error, resolution }
 }
 
 function header(context: RunContext) {

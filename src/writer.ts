@@ -41,7 +41,6 @@ export interface BranchTarget {
 
 export interface WriteOutcome {
   plans: ScopePlan[]
-  base: Snapshot
   commit?: Commit
   /** The branch as it is after the write (the base when nothing was written). */
   after: Snapshot
@@ -53,13 +52,11 @@ export interface WriterOptions {
   limits: DeletionLimits
   dryRun: boolean
   log: Log
-  attempts?: number
-  /** Pause before re-reading a branch that moved, multiplied by the attempt number. */
-  retryDelayMs?: number
 }
 
-const DEFAULT_ATTEMPTS = 4
-const DEFAULT_RETRY_DELAY_MS = 1000
+const ATTEMPTS = 4
+/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+const RETRY_DELAY_MS = 1000
 
 export class BranchMovedError extends Error {
   constructor(target: BranchTarget, attempts: number) {
@@ -93,12 +90,11 @@ export async function writeScopes(
   message: (plans: ScopePlan[]) => string,
   options: WriterOptions
 ): Promise<WriteOutcome> {
-  const attempts = options.attempts ?? DEFAULT_ATTEMPTS
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const base = await target.read()
     const plans = planScopes(scopes, base, options.limits)
     const toApply = applicable(plans)
-    if (toApply.length === 0 || options.dryRun) return { plans, base, after: base }
+    if (toApply.length === 0 || options.dryRun) return { plans, after: base }
     const tree = await writeTree(
       options.git,
       options.content,
@@ -111,15 +107,15 @@ export async function writeScopes(
     ])
     if (await target.publish(commit.sha)) {
       const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files)
-      return { plans, base, commit, after: { commitSha: commit.sha, treeSha: tree, files } }
+      return { plans, commit, after: { commitSha: commit.sha, treeSha: tree, files } }
     }
     options.log.info(
-      `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${attempts}).`
+      `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`
     )
     // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-    if (attempt < attempts) await delay((options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * attempt)
+    if (attempt < ATTEMPTS) await delay(RETRY_DELAY_MS * attempt)
   }
-  throw new BranchMovedError(target, attempts)
+  throw new BranchMovedError(target, ATTEMPTS)
 }
 
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
