@@ -1,6 +1,6 @@
-import type { AnnotationProperties, Log } from '../src/log.js'
-import type { RunResult } from '../src/result.js'
-import { parseSettings, type Settings } from '../src/settings.js'
+import type { AnnotationProperties, Log } from '../src/model.js'
+import type { PlannedPaths, ProjectResult, RunResult } from '../src/report/results.js'
+import { parseSettings, type Settings } from '../src/inputs/settings.js'
 import { runSync } from '../src/sync.js'
 import type { FakeGitHub } from './fake-github/index.js'
 
@@ -49,13 +49,25 @@ export async function sync(
   return { result, log }
 }
 
-export function projectResult(result: RunResult, project: string) {
+/** A project's result with every variant's fields readable (undefined where absent), for assertions. */
+export type ProjectView = ProjectResult &
+  Partial<{
+    reason: string
+    error: string
+    resolution: string
+    commit_sha: string
+    commit_url: string
+    pull_request_url: string
+    planned: PlannedPaths
+  }>
+
+export function projectResult(result: RunResult, project: string): ProjectView {
   const found = result.projects.find(entry => entry.project === project)
   if (!found)
     throw new Error(
       `No result for ${project} in ${JSON.stringify(result.projects.map(entry => entry.project))}`
     )
-  return found
+  return found as ProjectView
 }
 
 /** Requests that change something on the server. */

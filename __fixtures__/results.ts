@@ -1,4 +1,4 @@
-import type { ProjectResult, RunContext } from '../src/result.js'
+import type { CommittedProject, RunContext } from '../src/report/results.js'
 
 export const STARTED = 1_700_000_000_000
 
@@ -20,7 +20,7 @@ export function syncedProject(
   added: number,
   modified: number,
   deleted: number
-): ProjectResult {
+): CommittedProject {
   return {
     project,
     status: 'synced',

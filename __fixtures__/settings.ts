@@ -1,4 +1,4 @@
-import type { Settings } from '../src/settings.js'
+import type { Settings } from '../src/inputs/settings.js'
 
 /** Settings as parseSettings would give them for `mode: pull-docs` in acme, with overrides. */
 export function testSettings(overrides: Partial<Settings> = {}): Settings {

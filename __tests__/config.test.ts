@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigError, branchForEnvironment, defaultConfig, parseConfig } from '../src/config.js'
+import {
+  ConfigError,
+  branchForEnvironment,
+  defaultConfig,
+  parseConfig
+} from '../src/inputs/config.js'
 
 const SOURCE = 'codex.acme.io@test:.github/codex-sync.yml'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isInlineText } from '../src/content.js'
+import { isInlineText } from '../src/write/content.js'
 
 describe('isInlineText', () => {
   it.each([

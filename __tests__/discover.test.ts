@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { testSettings } from '../__fixtures__/settings.js'
-import { defaultConfig, type Config } from '../src/config.js'
-import { classifyProjects, findCodex } from '../src/discover.js'
-import { SetupError } from '../src/errors.js'
-import type { Repository } from '../src/git-data.js'
-import { shardOf } from '../src/shard.js'
+import { defaultConfig, type Config } from '../src/inputs/config.js'
+import { classifyProjects, findCodex } from '../src/setup/discover.js'
+import { SetupError, type Repository } from '../src/model.js'
+import { shardOf } from '../src/setup/shard.js'
 
 function repo(name: string, overrides: Partial<Repository> = {}): Repository {
   return {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigError } from '../src/config.js'
-import { SetupError, explain } from '../src/errors.js'
-import { EmptyRepositoryError } from '../src/git-data.js'
-import { InputError } from '../src/settings.js'
+import { ConfigError } from '../src/inputs/config.js'
+import { EmptyRepositoryError } from '../src/github/errors.js'
+import { SetupError } from '../src/model.js'
+import { explain } from '../src/report/explain.js'
+import { InputError } from '../src/inputs/settings.js'
 
 const SUBJECT = 'acme/api'
 
@@ -121,7 +122,7 @@ describe('explain', () => {
   })
 
   it('EmptyRepositoryError: push a first commit or exclude it', () => {
-    const explained = explain(new EmptyRepositoryError('api'), SUBJECT)
+    const explained = explain(new EmptyRepositoryError(SUBJECT), SUBJECT)
     expect(explained.error).toContain('api')
     expect(explained.resolution).toContain(SUBJECT)
     expect(explained.resolution).toMatch(/first commit/)

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { projectResult, sync, TOKEN, writes } from '../__fixtures__/harness.js'
-import { TREE_BATCH } from '../src/content.js'
-import { createHash } from 'node:crypto'
-
-/** The sha git gives a blob with these bytes. */
-const gitBlobSha = (bytes: Buffer) =>
-  createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+import { gitBlobSha } from '../__fixtures__/builders.js'
+import { TREE_BATCH } from '../src/write/content.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -317,7 +313,7 @@ describe('GitHub faults, limits and scale', () => {
     expect(result.total_projects).toBe(MANY + 6) // api, web, big, frozen, mono, wide and the svc-* repositories
     expect(
       result.projects
-        .filter(project => project.reason === 'empty repository')
+        .filter(project => 'reason' in project && project.reason === 'empty repository')
         .map(project => project.project)
     ).toEqual(['svc-100', 'svc-101', 'svc-102', 'svc-103', 'svc-104'])
     expect(writes(fake)).toEqual([])

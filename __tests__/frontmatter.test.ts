@@ -1,15 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { FrontmatterError, readRoutingFrontmatter } from '../src/frontmatter.js'
+import { doc } from '../__fixtures__/builders.js'
+import { FrontmatterError, readRoutingFrontmatter } from '../src/plan/frontmatter.js'
 
-// ../shared sits beside the repository, here and in CI.
-const SEEDS = fileURLToPath(new URL('../../shared/seeds', import.meta.url))
+const GUIDE = new URL('../__fixtures__/documents/codex-sync-agent-guide.md', import.meta.url)
 
-function doc(...frontmatter: string[]): string {
-  return ['---', ...frontmatter, '---', '', '# Title', ''].join('\n')
-}
+/** A document whose frontmatter has these lines, then a title. */
+const titled = (...lines: string[]) => doc(lines, '\n# Title\n')
 
 function frontmatterError(markdown: string): FrontmatterError {
   try {
@@ -22,23 +19,21 @@ function frontmatterError(markdown: string): FrontmatterError {
 }
 
 describe('readRoutingFrontmatter', () => {
-  it('reads the seed document: [*] unquoted means every project', () => {
-    const seed = readdirSync(SEEDS).find(name => name.startsWith('000_'))
-    expect(seed).toBeDefined()
-    const markdown = readFileSync(join(SEEDS, seed ?? ''), 'utf8')
+  it("reads a real guide's frontmatter: [*] unquoted means every project", () => {
+    const markdown = readFileSync(GUIDE, 'utf8')
     expect(readRoutingFrontmatter(markdown)).toEqual({ include: ['*'], exclude: [] })
   })
 
   it('gives {} without frontmatter or routing keys', () => {
     expect(readRoutingFrontmatter('# Title\n\ntext')).toEqual({})
     expect(readRoutingFrontmatter('')).toEqual({})
-    expect(readRoutingFrontmatter(doc('title: x'))).toEqual({})
-    expect(readRoutingFrontmatter(doc('# only a comment'))).toEqual({})
+    expect(readRoutingFrontmatter(titled('title: x'))).toEqual({})
+    expect(readRoutingFrontmatter(titled('# only a comment'))).toEqual({})
     expect(readRoutingFrontmatter('----\ncodex_sync_include: [*]\n----\n')).toEqual({})
   })
 
   it('leaves an absent key undefined', () => {
-    const routing = readRoutingFrontmatter(doc('codex_sync_exclude: [web]'))
+    const routing = readRoutingFrontmatter(titled('codex_sync_exclude: [web]'))
     expect(routing.include).toBeUndefined()
     expect(routing.exclude).toEqual(['web'])
   })
@@ -58,19 +53,19 @@ describe('readRoutingFrontmatter', () => {
     ['codex_sync_include: []', []],
     ['codex_sync_include:', []]
   ])('%s', (line, include) => {
-    const markdown = doc('title: Guide', line, 'tags: [a, b]')
+    const markdown = titled('title: Guide', line, 'tags: [a, b]')
     expect(readRoutingFrontmatter(markdown).include).toEqual(include)
   })
 
   it('accepts [*] on both keys at once, and with CRLF line ends', () => {
-    const markdown = doc('codex_sync_include: [*]', 'codex_sync_exclude: [*-legacy, !x]')
+    const markdown = titled('codex_sync_include: [*]', 'codex_sync_exclude: [*-legacy, !x]')
     const expected = { include: ['*'], exclude: ['*-legacy', '!x'] }
     expect(readRoutingFrontmatter(markdown)).toEqual(expected)
     expect(readRoutingFrontmatter(markdown.replace(/\n/g, '\r\n'))).toEqual(expected)
   })
 
   it('repairs only the routing keys: [*] elsewhere stays an error with its line', () => {
-    const error = frontmatterError(doc('title: x', 'tags: [*]', 'codex_sync_include: [*]'))
+    const error = frontmatterError(titled('title: x', 'tags: [*]', 'codex_sync_include: [*]'))
     expect(error.name).toBe('FrontmatterError')
     expect(error.message).toMatch(/YAML/)
     expect(error.message).toContain('line 3')
@@ -78,7 +73,7 @@ describe('readRoutingFrontmatter', () => {
   })
 
   it('reports YAML that is invalid even after the repair, with the file line', () => {
-    const error = frontmatterError(doc('title: x', 'codex_sync_include: [*', 'other: ['))
+    const error = frontmatterError(titled('title: x', 'codex_sync_include: [*', 'other: ['))
     expect(error.message).toMatch(/line \d+/)
   })
 
@@ -87,11 +82,11 @@ describe('readRoutingFrontmatter', () => {
     ['codex_sync_exclude: [api, {a: 1}]', 'codex_sync_exclude'],
     ['codex_sync_exclude: [[a]]', 'codex_sync_exclude']
   ])('rejects a mapping or nested list: %s', (line, key) => {
-    expect(frontmatterError(doc(line)).message).toContain(key)
+    expect(frontmatterError(titled(line)).message).toContain(key)
   })
 
   it('rejects frontmatter that is not a mapping', () => {
-    expect(frontmatterError(doc('- a', '- b')).message).toMatch(/mapping/)
+    expect(frontmatterError(titled('- a', '- b')).message).toMatch(/mapping/)
   })
 
   it('never evaluates JavaScript frontmatter', () => {
@@ -101,7 +96,7 @@ describe('readRoutingFrontmatter', () => {
   })
 
   it('parses each call afresh (no stale cache for equal inputs)', () => {
-    const markdown = doc('codex_sync_include: [*]')
+    const markdown = titled('codex_sync_include: [*]')
     const first = readRoutingFrontmatter(markdown)
     first.include?.push('mutated')
     expect(readRoutingFrontmatter(markdown)).toEqual({ include: ['*'] })

@@ -13,16 +13,15 @@ import {
   type FileTree,
   type RequestLogEntry
 } from '../__fixtures__/fake-github/index.js'
+import { doc } from '../__fixtures__/builders.js'
 import { collectingLog, projectResult, sync, TOKEN, writes } from '../__fixtures__/harness.js'
 import { resultOf, runAction } from '../__fixtures__/run-action.js'
-import type { RunResult } from '../src/result.js'
-import { parseSettings } from '../src/settings.js'
+import type { RunResult } from '../src/report/results.js'
+import { parseSettings } from '../src/inputs/settings.js'
 import { runSync } from '../src/sync.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
-
-const doc = (frontmatter: string, body = 'body\n') => `---\n${frontmatter}\n---\n${body}`
 
 /** Paths under `prefix` on a branch, sorted. */
 async function pathsUnder(fake: FakeGitHub, repo: string, ref: string, prefix: string) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import type { FileMap, TreeFile } from '../src/git-data.js'
+import { blob, tree } from '../__fixtures__/builders.js'
+import type { TreeFile } from '../src/model.js'
 import {
   applyPlan,
   deletionLimitExceeded,
@@ -10,15 +11,7 @@ import {
   type DesiredFile,
   type DesiredFiles,
   type FilePlan
-} from '../src/plan.js'
-
-function tree(...files: TreeFile[]): FileMap {
-  return new Map(files.map(file => [file.path, file]))
-}
-
-function blob(path: string, sha = `sha-${path}`, mode = '100644'): TreeFile {
-  return { path, mode, sha, type: 'blob' }
-}
+} from '../src/plan/files.js'
 
 function submodule(path: string): TreeFile {
   return { path, mode: '160000', sha: `commit-${path}`, type: 'commit' }
@@ -85,7 +78,7 @@ describe('isUnder / ownedFiles', () => {
 
   it('keeps the entries themselves (mode, sha, type), including submodules and symlinks', () => {
     const withOdd = tree(
-      blob('projects/api/a.md', 'abc', '100755'),
+      blob('projects/api/a.md', { sha: 'abc', mode: '100755' }),
       submodule('projects/api/sub'),
       symlink('projects/api/link')
     )
@@ -116,9 +109,9 @@ describe('isUnder / ownedFiles', () => {
 describe('planFiles', () => {
   it('adds missing files, modifies changed ones, deletes unwanted ones, leaves equal ones', () => {
     const owned = tree(
-      blob('projects/api/same.md', 's1'),
-      blob('projects/api/changed.md', 'old'),
-      blob('projects/api/gone.md', 'g1')
+      blob('projects/api/same.md', { sha: 's1' }),
+      blob('projects/api/changed.md', { sha: 'old' }),
+      blob('projects/api/gone.md', { sha: 'g1' })
     )
     const plan = planFiles(
       desired(
@@ -132,7 +125,7 @@ describe('planFiles', () => {
     expect(paths(plan.modified)).toEqual(['projects/api/changed.md'])
     expect(plan.modified[0]?.sha).toBe('new')
     expect(paths(plan.deleted)).toEqual(['projects/api/gone.md'])
-    expect(plan.deleted[0]).toEqual(blob('projects/api/gone.md', 'g1'))
+    expect(plan.deleted[0]).toEqual(blob('projects/api/gone.md', { sha: 'g1' }))
     expect(plan.ownedCount).toBe(3)
   })
 
@@ -145,7 +138,7 @@ describe('planFiles', () => {
   it('treats a mode-only change (644 -> 755) as a modification', () => {
     const plan = planFiles(
       desired(want('projects/api/run.sh', 'same', '100755')),
-      tree(blob('projects/api/run.sh', 'same', '100644'))
+      tree(blob('projects/api/run.sh', { sha: 'same', mode: '100644' }))
     )
     expect(paths(plan.modified)).toEqual(['projects/api/run.sh'])
     expect(plan.added).toEqual([])
@@ -155,7 +148,7 @@ describe('planFiles', () => {
   it('treats a mode-only change back (755 -> 644) as a modification', () => {
     const plan = planFiles(
       desired(want('projects/api/run.sh', 'same', '100644')),
-      tree(blob('projects/api/run.sh', 'same', '100755'))
+      tree(blob('projects/api/run.sh', { sha: 'same', mode: '100755' }))
     )
     expect(paths(plan.modified)).toEqual(['projects/api/run.sh'])
   })
@@ -190,7 +183,10 @@ describe('planFiles', () => {
   })
 
   it('is empty when the owned folder already equals the desired content', () => {
-    const owned = tree(blob('projects/api/a.md', 'a'), blob('projects/api/b.sh', 'b', '100755'))
+    const owned = tree(
+      blob('projects/api/a.md', { sha: 'a' }),
+      blob('projects/api/b.sh', { sha: 'b', mode: '100755' })
+    )
     const plan = planFiles(
       desired(want('projects/api/a.md', 'a'), want('projects/api/b.sh', 'b', '100755')),
       owned
@@ -207,10 +203,10 @@ describe('planFiles', () => {
 
   it('sorts added, modified and deleted by path (code-unit order), whatever the input order', () => {
     const owned = tree(
-      blob('z/old2', 'o'),
-      blob('Z/mod', 'o'),
-      blob('a/mod', 'o'),
-      blob('a/old1', 'o')
+      blob('z/old2', { sha: 'o' }),
+      blob('Z/mod', { sha: 'o' }),
+      blob('a/mod', { sha: 'o' }),
+      blob('a/old1', { sha: 'o' })
     )
     const plan = planFiles(
       desired(
@@ -324,10 +320,10 @@ describe('deletionLimitExceeded', () => {
 describe('applyPlan', () => {
   it('gives the tree as it will be after the commit', () => {
     const files = tree(
-      blob('README.md', 'root'),
-      blob('projects/api/keep.md', 'k'),
-      blob('projects/api/change.md', 'old'),
-      blob('projects/api/gone.md', 'g')
+      blob('README.md', { sha: 'root' }),
+      blob('projects/api/keep.md', { sha: 'k' }),
+      blob('projects/api/change.md', { sha: 'old' }),
+      blob('projects/api/gone.md', { sha: 'g' })
     )
     const owned = ownedFiles(files, ['projects/api/'])
     const plan = planFiles(
@@ -357,7 +353,7 @@ describe('applyPlan', () => {
       sha: 'a',
       type: 'blob'
     })
-    expect(next.get('README.md')).toEqual(blob('README.md', 'root'))
+    expect(next.get('README.md')).toEqual(blob('README.md', { sha: 'root' }))
     // Planning again against the applied tree gives nothing to do.
     expect(
       isEmptyPlan(

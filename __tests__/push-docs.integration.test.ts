@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { doc } from '../__fixtures__/builders.js'
 import { projectResult, sync, writes } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
@@ -15,8 +16,6 @@ routes:
   - { pattern: "docs/schema/**/*.json", include: ["*"] }
   - { pattern: "docs/**/*.png", include: ["*"], exclude: ["worker"] }
 `
-
-const doc = (frontmatter: string, body = 'body\n') => `---\n${frontmatter}\n---\n${body}`
 
 let fake: FakeGitHub
 

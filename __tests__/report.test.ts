@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { load } from 'js-yaml'
-import {
-  MAX_RESULT_OUTPUT,
-  MAX_SUMMARY_ROWS,
-  outputsOf,
-  resultOutput,
-  stepFails,
-  summaryMarkdown
-} from '../src/report.js'
+import { MAX_RESULT_OUTPUT, outputsOf, resultOutput, stepFails } from '../src/report/outputs.js'
+import { MAX_SUMMARY_ROWS, summaryMarkdown } from '../src/report/summary.js'
 import {
   buildResult,
   failedProject,
@@ -17,7 +11,7 @@ import {
   type ProjectResult,
   type RunContext,
   type RunResult
-} from '../src/result.js'
+} from '../src/report/results.js'
 import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
 const context: RunContext = runContext({
@@ -40,7 +34,7 @@ const projects: ProjectResult[] = [
   )
 ]
 
-const result: RunResult = buildResult(context, projects, 2, STARTED + 12_300)
+const result: RunResult = buildResult(context, projects, STARTED + 12_300)
 
 function actionOutputs(): string[] {
   const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
@@ -142,7 +136,6 @@ describe('summaryMarkdown', () => {
     const withPr = buildResult(
       context,
       [{ ...synced('api', 1, 0, 0), pull_request_url: 'https://github.com/acme/api/pull/7' }],
-      1,
       STARTED
     )
     const [row] = tableRows(summaryMarkdown(withPr), '| project | status |').map(cells)
@@ -158,7 +151,7 @@ describe('summaryMarkdown', () => {
   })
 
   it('has no failures section when nothing failed', () => {
-    const clean = summaryMarkdown(buildResult(context, [synced('api', 1, 0, 0)], 1, STARTED))
+    const clean = summaryMarkdown(buildResult(context, [synced('api', 1, 0, 0)], STARTED))
     expect(clean).not.toContain('Failures')
     expect(clean).toContain('success')
   })
@@ -181,7 +174,6 @@ describe('summaryMarkdown', () => {
           planned
         }
       ],
-      3,
       STARTED
     )
     const text = summaryMarkdown(dry)
@@ -200,7 +192,6 @@ describe('summaryMarkdown', () => {
         failedProject('pipe|repo', 'GitHub refused: a | b\nsecond line', 'Do x | y\r\nthen z'),
         skippedProject('odd', 'excluded | by rule')
       ],
-      0,
       STARTED
     )
     const text = summaryMarkdown(nasty)
@@ -271,7 +262,7 @@ describe('summaryMarkdown for a large organisation', () => {
       files_deleted: 0
     }))
     many.push(synced('changed', 1, 0, 0), failedProject('broken', 'Boom', 'Fix it'))
-    const markdown = summaryMarkdown(buildResult(context, many, 1, STARTED))
+    const markdown = summaryMarkdown(buildResult(context, many, STARTED))
 
     expect(markdown).toContain('| changed | synced |')
     expect(markdown).toContain('| broken | failed |')
@@ -280,11 +271,11 @@ describe('summaryMarkdown for a large organisation', () => {
   })
 
   it('never lists more than MAX_SUMMARY_ROWS projects, failures first', () => {
-    const many = Array.from({ length: MAX_SUMMARY_ROWS + 10 }, (_, index) =>
+    const many: ProjectResult[] = Array.from({ length: MAX_SUMMARY_ROWS + 10 }, (_, index) =>
       synced(`svc-${String(index).padStart(5, '0')}`, 1, 0, 0)
     )
     many.push(failedProject('zz-broken', 'Boom', 'Fix it'))
-    const markdown = summaryMarkdown(buildResult(context, many, 1, STARTED))
+    const markdown = summaryMarkdown(buildResult(context, many, STARTED))
     const rows = markdown
       .split('\n')
       .filter(line => /^\| (svc|zz)-/.test(line) && /\| (synced|failed) \|/.test(line))
@@ -311,12 +302,12 @@ describe('resultOutput', () => {
     }))
 
   it('is the whole result when it fits', () => {
-    const small = buildResult(context, [synced('api', 1, 0, 0)], 1, STARTED)
+    const small = buildResult(context, [synced('api', 1, 0, 0)], STARTED)
     expect(JSON.parse(resultOutput(small))).toEqual(small)
   })
 
   it('leaves out planned paths, then unchanged and skipped projects, to stay under the output limit', () => {
-    const dry = buildResult({ ...context, dryRun: true }, huge(true), 0, STARTED)
+    const dry = buildResult({ ...context, dryRun: true }, huge(true), STARTED)
     const slim = JSON.parse(resultOutput(dry)) as {
       projects: ProjectResult[]
       projects_left_out?: string
@@ -324,7 +315,7 @@ describe('resultOutput', () => {
     }
     expect(resultOutput(dry).length).toBeLessThanOrEqual(MAX_RESULT_OUTPUT)
     expect(slim.projects).toHaveLength(3000)
-    expect(slim.projects[0]?.planned).toBeUndefined()
+    expect(slim.projects[0]).not.toHaveProperty('planned')
     expect(slim.projects_left_out).toBe('planned paths')
     expect(slim.total_projects).toBe(3000)
 
@@ -334,7 +325,7 @@ describe('resultOutput', () => {
         skippedProject(`old-${index}`, 'archived repository kept for reference')
       )
     ]
-    const listed = JSON.parse(resultOutput(buildResult(context, crowded, 1, STARTED))) as {
+    const listed = JSON.parse(resultOutput(buildResult(context, crowded, STARTED))) as {
       projects: ProjectResult[]
       projects_left_out?: string
     }

@@ -1,8 +1,8 @@
 // What the engine sends to GitHub: request bodies, pacing, races and the pull-request strategy,
 // checked against the fake server's request log (SPEC.md and GITHUB-FACTS.md).
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { FakeGitHub, type RequestLogEntry } from '../__fixtures__/fake-github/index.js'
+import { doc, gitBlobSha as blobSha } from '../__fixtures__/builders.js'
 import { projectResult, sync, writes } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
@@ -16,14 +16,6 @@ const DIAGRAM = Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x00, 0x00, 0x8
 // Latin-1 text: no NUL, but not valid UTF-8 either; reading it as UTF-8 would corrupt it.
 const LATIN1 = Buffer.from('caf\xe9 cr\xe8me\n', 'latin1')
 const SUBMODULE_SHA = '0123456789abcdef0123456789abcdef01234567'
-
-const doc = (frontmatter: string, body = 'body\n') => `---\n${frontmatter}\n---\n${body}`
-
-/** The sha git gives a blob with these bytes. */
-const blobSha = (content: string | Buffer) => {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
-}
 
 interface TreeEntryBody {
   path: string

@@ -1,39 +1,39 @@
 import { describe, expect, it, test } from '@jest/globals'
-import { defaultConfig, type Config } from '../src/config.js'
-import type { FileMap, TreeFile } from '../src/git-data.js'
+import { defaultConfig, type Config } from '../src/inputs/config.js'
+import { blob, doc, tree } from '../__fixtures__/builders.js'
 import {
   compileRoutes,
-  hasRoutingKeys,
   isMarkdown,
+  routingOf,
   routesTo,
   type FileRouting,
   type RoutingRule
-} from '../src/routing.js'
+} from '../src/plan/routing.js'
 import {
   CLAUDE_KINDS,
-  claudeFolders,
-  distributionFolder,
-  isPushClaudeCandidate,
-  isPushDocsCandidate,
   projectFolder,
   pullDocsFiles,
-  pushClaudeFiles,
-  pushDocsFiles,
+  pushFiles,
+  PUSH_MODES,
+  unreadablePaths,
   type CodexFile
-} from '../src/selection.js'
+} from '../src/plan/desired.js'
+
+const DOCS = PUSH_MODES['push-docs']
+const CLAUDE = PUSH_MODES['push-claude']
+const distributionFolder = (cfg: Config) => DOCS.folders(cfg)[0]
+const claudeFolders = (cfg: Config) => CLAUDE.folders(cfg)
+const isPushDocsCandidate = (path: string) => DOCS.isCandidate(path, config())
+const isPushClaudeCandidate = (path: string, cfg: Config) => CLAUDE.isCandidate(path, cfg)
+const pushDocsFiles = (files: CodexFile[], codex: string, project: string, cfg: Config) =>
+  pushFiles(DOCS, files, codex, project, cfg)
+const pushClaudeFiles = (files: CodexFile[], codex: string, project: string, cfg: Config) =>
+  pushFiles(CLAUDE, files, codex, project, cfg)
 
 const CODEX = 'codex.acme.io'
 
 function config(overrides: Partial<Config> = {}): Config {
   return { ...defaultConfig('acme'), ...overrides }
-}
-
-function blob(path: string, mode = '100644', sha = `sha-${path}`): TreeFile {
-  return { path, mode, sha, type: 'blob' }
-}
-
-function tree(...files: TreeFile[]): FileMap {
-  return new Map(files.map(file => [file.path, file]))
 }
 
 function codexFile(
@@ -76,10 +76,18 @@ describe('routing helpers', () => {
       expect(isMarkdown(path)).toBe(false)
   })
 
-  it('hasRoutingKeys is true when either list is present, even empty', () => {
-    expect(hasRoutingKeys({})).toBe(false)
-    expect(hasRoutingKeys({ include: [] })).toBe(true)
-    expect(hasRoutingKeys({ exclude: ['x'] })).toBe(true)
+  it('routingOf: routing keys, even empty, make a frontmatter rule; none or a broken one do not', () => {
+    expect(routingOf(doc('title: x'))).toEqual({ kind: 'none' })
+    expect(routingOf('no frontmatter')).toEqual({ kind: 'none' })
+    expect(routingOf(doc('codex_sync_include: []'))).toEqual({
+      kind: 'frontmatter',
+      rule: { include: [] }
+    })
+    expect(routingOf(doc('codex_sync_exclude: [x]'))).toEqual({
+      kind: 'frontmatter',
+      rule: { exclude: ['x'] }
+    })
+    expect(routingOf(doc('codex_sync_include: [a'))).toMatchObject({ kind: 'invalid' })
   })
 
   it('routesTo: exclude wins, no include list sends nowhere unless by default', () => {
@@ -110,7 +118,7 @@ describe('pullDocsFiles', () => {
     blob('docs/guide.md'),
     blob('docs/deep/nested/page.md'),
     blob('docs/.hidden/x.md'),
-    blob('docs/run.sh', '100755'),
+    blob('docs/run.sh', { mode: '100755' }),
     blob('src/index.ts'),
     blob('package.json'),
     blob('sub/README.md'),
@@ -183,7 +191,7 @@ describe('pullDocsFiles', () => {
       blob('.codex/README.md'),
       blob('.claude/agents/acme/reviewer.md'),
       blob('.claude/commands/acme/deploy.md'),
-      blob('.claude/hooks/acme/pre.sh', '100755'),
+      blob('.claude/hooks/acme/pre.sh', { mode: '100755' }),
       blob('.claude/scripts/acme/tool.py'),
       blob('.claude/agents/other-ns/mine.md'),
       blob('.claude/settings.json'),
@@ -548,5 +556,22 @@ describe('pushClaudeFiles', () => {
     expect(
       keys(pushClaudeFiles([codexFile('.claude/agents/acme/a.md')], CODEX, 'api', cfg))
     ).toEqual(['.claude/agents/acme/a.md'])
+  })
+})
+
+describe('unreadablePaths', () => {
+  const files = [
+    codexFile('docs/broken.md', invalid),
+    codexFile('docs/fine.md', front({ include: ['*'] })),
+    codexFile('.claude/agents/acme/broken.md', invalid),
+    codexFile('.github/broken.md', invalid)
+  ]
+
+  it('push-docs keeps the destinations of its candidates whose frontmatter is broken', () => {
+    expect([...unreadablePaths(DOCS, files, config())]).toEqual(['.codex/docs/broken.md'])
+  })
+
+  it('push-claude keeps its own broken files where they are', () => {
+    expect([...unreadablePaths(CLAUDE, files, config())]).toEqual(['.claude/agents/acme/broken.md'])
   })
 })

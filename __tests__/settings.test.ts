@@ -6,7 +6,7 @@ import {
   parseShard,
   splitList,
   type InputReader
-} from '../src/settings.js'
+} from '../src/inputs/settings.js'
 
 const required = { mode: 'pull-docs', token: 'secret-token' }
 const inActions = { GITHUB_REPOSITORY: 'acme/codex.acme.io' }

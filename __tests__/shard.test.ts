@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { inShard, shardOf } from '../src/shard.js'
+import { inShard, shardOf } from '../src/setup/shard.js'
 
 const names = Array.from({ length: 200 }, (_, i) => `project-${i}${i % 7 === 0 ? '.io' : ''}`)
 

@@ -17,8 +17,8 @@ import 'child_process';
 import 'timers';
 import { existsSync as existsSync$1, readFileSync as readFileSync$1 } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { isUtf8 } from 'node:buffer';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
 // We use any as a valid input type
@@ -29139,2679 +29139,41 @@ function info(message) {
     process.stdout.write(message + os.EOL);
 }
 
-/** Every output of action.yml, from the run's result. */
-function outputsOf(result) {
-    return {
-        status: result.status,
-        succeeded: String(result.succeeded),
-        failed: String(result.failed),
-        skipped: String(result.skipped),
-        files_synced: String(result.files_synced),
-        files_deleted: String(result.files_deleted),
-        commits_created: String(result.commits_created),
-        result: resultOutput(result)
-    };
-}
-/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
-const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
-/**
- * The `result` output: the whole result when it fits, else without the dry run's planned paths,
- * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
- */
-function resultOutput(result) {
-    const whole = JSON.stringify(result);
-    if (whole.length <= MAX_RESULT_OUTPUT)
-        return whole;
-    const withoutPaths = result.projects.map(({ planned: _planned, ...project }) => project);
-    const slim = JSON.stringify({
-        ...result,
-        projects: withoutPaths,
-        projects_left_out: 'planned paths'
-    });
-    if (slim.length <= MAX_RESULT_OUTPUT)
-        return slim;
-    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
-    return JSON.stringify({
-        ...result,
-        projects: changed,
-        projects_left_out: 'planned paths, unchanged and skipped projects'
-    });
-}
-/** The job summary: the run, then one table row per project, then the failures with what to do. */
-function summaryMarkdown(result) {
-    const lines = [
-        `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
-        '',
-        `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
-        '',
-        '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
-        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
-        ''
-    ];
-    if (result.error)
-        lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '');
-    if (result.projects.length > 0) {
-        const { listed, unlisted } = rowsToList(result.projects);
-        lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
-        for (const project of listed)
-            lines.push(projectRow(project));
-        lines.push('');
-        if (unlisted > 0)
-            lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
-    }
-    if (result.failures.length > 0) {
-        lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |');
-        for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
-            lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`);
-        lines.push('');
-    }
-    return lines.join('\n');
-}
-/** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
-const MAX_SUMMARY_ROWS = 1000;
-function rowsToList(projects) {
-    if (projects.length <= MAX_SUMMARY_ROWS)
-        return { listed: projects, unlisted: 0 };
-    const failed = projects.filter(project => project.status === 'failed');
-    const synced = projects.filter(project => project.status === 'synced');
-    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
-    return { listed, unlisted: projects.length - listed.length };
-}
-function projectRow(project) {
-    return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`;
-}
-function details(project) {
-    if (project.reason)
-        return project.reason;
-    if (project.error)
-        return project.error;
-    if (project.pull_request_url)
-        return project.pull_request_url;
-    if (project.commit_url)
-        return project.commit_url;
-    if (project.planned)
-        return plannedPaths(project.planned);
-    return '';
-}
-/** Paths a dry run would write, the first few of them: the `result` output has them all. */
-const PLANNED_PATHS_SHOWN = 10;
-function plannedPaths(planned) {
-    const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)];
-    const more = paths.length - PLANNED_PATHS_SHOWN;
-    return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
-}
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Whether the step should fail: on failure, and on partial success when asked to. */
-function stepFails(result, failOnPartial) {
-    return result.status === 'failure' || (failOnPartial && result.status === 'partial_success');
-}
-async function publish(result, failOnPartial) {
-    for (const [name, value] of Object.entries(outputsOf(result)))
-        setOutput(name, value);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(summaryMarkdown(result), true).write();
-    info(`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
-    if (stepFails(result, failOnPartial)) {
-        setFailed(result.error
-            ? `${result.error} — ${result.resolution}`
-            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`);
-    }
-}
-
-var utils$1 = {};
-
-var constants;
-var hasRequiredConstants;
-
-function requireConstants () {
-	if (hasRequiredConstants) return constants;
-	hasRequiredConstants = 1;
-
-	const WIN_SLASH = '\\\\/';
-	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-	/**
-	 * Posix glob regex
-	 */
-
-	const DOT_LITERAL = '\\.';
-	const PLUS_LITERAL = '\\+';
-	const QMARK_LITERAL = '\\?';
-	const SLASH_LITERAL = '\\/';
-	const ONE_CHAR = '(?=.)';
-	const QMARK = '[^/]';
-	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-	const NO_DOT = `(?!${DOT_LITERAL})`;
-	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-	const STAR = `${QMARK}*?`;
-	const SEP = '/';
-
-	const POSIX_CHARS = {
-	  DOT_LITERAL,
-	  PLUS_LITERAL,
-	  QMARK_LITERAL,
-	  SLASH_LITERAL,
-	  ONE_CHAR,
-	  QMARK,
-	  END_ANCHOR,
-	  DOTS_SLASH,
-	  NO_DOT,
-	  NO_DOTS,
-	  NO_DOT_SLASH,
-	  NO_DOTS_SLASH,
-	  QMARK_NO_DOT,
-	  STAR,
-	  START_ANCHOR,
-	  SEP
-	};
-
-	/**
-	 * Windows glob regex
-	 */
-
-	const WINDOWS_CHARS = {
-	  ...POSIX_CHARS,
-
-	  SLASH_LITERAL: `[${WIN_SLASH}]`,
-	  QMARK: WIN_NO_SLASH,
-	  STAR: `${WIN_NO_SLASH}*?`,
-	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-	  NO_DOT: `(?!${DOT_LITERAL})`,
-	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-	  SEP: '\\'
-	};
-
-	/**
-	 * POSIX Bracket Regex
-	 */
-
-	const POSIX_REGEX_SOURCE = {
-	  __proto__: null,
-	  alnum: 'a-zA-Z0-9',
-	  alpha: 'a-zA-Z',
-	  ascii: '\\x00-\\x7F',
-	  blank: ' \\t',
-	  cntrl: '\\x00-\\x1F\\x7F',
-	  digit: '0-9',
-	  graph: '\\x21-\\x7E',
-	  lower: 'a-z',
-	  print: '\\x20-\\x7E ',
-	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-	  space: ' \\t\\r\\n\\v\\f',
-	  upper: 'A-Z',
-	  word: 'A-Za-z0-9_',
-	  xdigit: 'A-Fa-f0-9'
-	};
-
-	constants = {
-	  DEFAULT_MAX_EXTGLOB_RECURSION,
-	  MAX_LENGTH: 1024 * 64,
-	  POSIX_REGEX_SOURCE,
-
-	  // regular expressions
-	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-	  // Replace globs with equivalent patterns to reduce parsing time.
-	  REPLACEMENTS: {
-	    __proto__: null,
-	    '***': '*',
-	    '**/**': '**',
-	    '**/**/**': '**'
-	  },
-
-	  // Digits
-	  CHAR_0: 48, /* 0 */
-	  CHAR_9: 57, /* 9 */
-
-	  // Alphabet chars.
-	  CHAR_UPPERCASE_A: 65, /* A */
-	  CHAR_LOWERCASE_A: 97, /* a */
-	  CHAR_UPPERCASE_Z: 90, /* Z */
-	  CHAR_LOWERCASE_Z: 122, /* z */
-
-	  CHAR_LEFT_PARENTHESES: 40, /* ( */
-	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-	  CHAR_ASTERISK: 42, /* * */
-
-	  // Non-alphabetic chars.
-	  CHAR_AMPERSAND: 38, /* & */
-	  CHAR_AT: 64, /* @ */
-	  CHAR_BACKWARD_SLASH: 92, /* \ */
-	  CHAR_CARRIAGE_RETURN: 13, /* \r */
-	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-	  CHAR_COLON: 58, /* : */
-	  CHAR_COMMA: 44, /* , */
-	  CHAR_DOT: 46, /* . */
-	  CHAR_DOUBLE_QUOTE: 34, /* " */
-	  CHAR_EQUAL: 61, /* = */
-	  CHAR_EXCLAMATION_MARK: 33, /* ! */
-	  CHAR_FORM_FEED: 12, /* \f */
-	  CHAR_FORWARD_SLASH: 47, /* / */
-	  CHAR_GRAVE_ACCENT: 96, /* ` */
-	  CHAR_HASH: 35, /* # */
-	  CHAR_HYPHEN_MINUS: 45, /* - */
-	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-	  CHAR_LINE_FEED: 10, /* \n */
-	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-	  CHAR_PERCENT: 37, /* % */
-	  CHAR_PLUS: 43, /* + */
-	  CHAR_QUESTION_MARK: 63, /* ? */
-	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-	  CHAR_SEMICOLON: 59, /* ; */
-	  CHAR_SINGLE_QUOTE: 39, /* ' */
-	  CHAR_SPACE: 32, /*   */
-	  CHAR_TAB: 9, /* \t */
-	  CHAR_UNDERSCORE: 95, /* _ */
-	  CHAR_VERTICAL_LINE: 124, /* | */
-	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-	  /**
-	   * Create EXTGLOB_CHARS
-	   */
-
-	  extglobChars(chars) {
-	    return {
-	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-	      '?': { type: 'qmark', open: '(?:', close: ')?' },
-	      '+': { type: 'plus', open: '(?:', close: ')+' },
-	      '*': { type: 'star', open: '(?:', close: ')*' },
-	      '@': { type: 'at', open: '(?:', close: ')' }
-	    };
-	  },
-
-	  /**
-	   * Create GLOB_CHARS
-	   */
-
-	  globChars(win32) {
-	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-	  }
-	};
-	return constants;
-}
-
-/*global navigator*/
-
-var hasRequiredUtils$1;
-
-function requireUtils$1 () {
-	if (hasRequiredUtils$1) return utils$1;
-	hasRequiredUtils$1 = 1;
-	(function (exports) {
-
-		const {
-		  REGEX_BACKSLASH,
-		  REGEX_REMOVE_BACKSLASH,
-		  REGEX_SPECIAL_CHARS,
-		  REGEX_SPECIAL_CHARS_GLOBAL
-		} = /*@__PURE__*/ requireConstants();
-
-		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-		exports.isWindows = () => {
-		  if (typeof navigator !== 'undefined' && navigator.platform) {
-		    const platform = navigator.platform.toLowerCase();
-		    return platform === 'win32' || platform === 'windows';
-		  }
-
-		  if (typeof process !== 'undefined' && process.platform) {
-		    return process.platform === 'win32';
-		  }
-
-		  return false;
-		};
-
-		exports.removeBackslashes = str => {
-		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-		    return match === '\\' ? '' : match;
-		  });
-		};
-
-		exports.escapeLast = (input, char, lastIdx) => {
-		  const idx = input.lastIndexOf(char, lastIdx);
-		  if (idx === -1) return input;
-		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-		};
-
-		exports.removePrefix = (input, state = {}) => {
-		  let output = input;
-		  if (output.startsWith('./')) {
-		    output = output.slice(2);
-		    state.prefix = './';
-		  }
-		  return output;
-		};
-
-		exports.wrapOutput = (input, state = {}, options = {}) => {
-		  const prepend = options.contains ? '' : '^';
-		  const append = options.contains ? '' : '$';
-
-		  let output = `${prepend}(?:${input})${append}`;
-		  if (state.negated === true) {
-		    output = `(?:^(?!${output}).*$)`;
-		  }
-		  return output;
-		};
-
-		exports.basename = (path, { windows } = {}) => {
-		  const segs = path.split(windows ? /[\\/]/ : '/');
-		  const last = segs[segs.length - 1];
-
-		  if (last === '') {
-		    return segs[segs.length - 2];
-		  }
-
-		  return last;
-		}; 
-	} (utils$1));
-	return utils$1;
-}
-
-var scan_1;
-var hasRequiredScan;
-
-function requireScan () {
-	if (hasRequiredScan) return scan_1;
-	hasRequiredScan = 1;
-
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const {
-	  CHAR_ASTERISK,             /* * */
-	  CHAR_AT,                   /* @ */
-	  CHAR_BACKWARD_SLASH,       /* \ */
-	  CHAR_COMMA,                /* , */
-	  CHAR_DOT,                  /* . */
-	  CHAR_EXCLAMATION_MARK,     /* ! */
-	  CHAR_FORWARD_SLASH,        /* / */
-	  CHAR_LEFT_CURLY_BRACE,     /* { */
-	  CHAR_LEFT_PARENTHESES,     /* ( */
-	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-	  CHAR_PLUS,                 /* + */
-	  CHAR_QUESTION_MARK,        /* ? */
-	  CHAR_RIGHT_CURLY_BRACE,    /* } */
-	  CHAR_RIGHT_PARENTHESES,    /* ) */
-	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-	} = /*@__PURE__*/ requireConstants();
-
-	const isPathSeparator = code => {
-	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-	};
-
-	const depth = token => {
-	  if (token.isPrefix !== true) {
-	    token.depth = token.isGlobstar ? Infinity : 1;
-	  }
-	};
-
-	/**
-	 * Quickly scans a glob pattern and returns an object with a handful of
-	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
-	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
-	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
-	 *
-	 * ```js
-	 * const pm = require('picomatch');
-	 * console.log(pm.scan('foo/bar/*.js'));
-	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
-	 * ```
-	 * @param {String} `str`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with tokens and regex source string.
-	 * @api public
-	 */
-
-	const scan = (input, options) => {
-	  const opts = options || {};
-
-	  const length = input.length - 1;
-	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-	  const slashes = [];
-	  const tokens = [];
-	  const parts = [];
-
-	  let str = input;
-	  let index = -1;
-	  let start = 0;
-	  let lastIndex = 0;
-	  let isBrace = false;
-	  let isBracket = false;
-	  let isGlob = false;
-	  let isExtglob = false;
-	  let isGlobstar = false;
-	  let braceEscaped = false;
-	  let backslashes = false;
-	  let negated = false;
-	  let negatedExtglob = false;
-	  let finished = false;
-	  let braces = 0;
-	  let prev;
-	  let code;
-	  let token = { value: '', depth: 0, isGlob: false };
-
-	  const eos = () => index >= length;
-	  const peek = () => str.charCodeAt(index + 1);
-	  const advance = () => {
-	    prev = code;
-	    return str.charCodeAt(++index);
-	  };
-
-	  while (index < length) {
-	    code = advance();
-	    let next;
-
-	    if (code === CHAR_BACKWARD_SLASH) {
-	      backslashes = token.backslashes = true;
-	      code = advance();
-
-	      if (code === CHAR_LEFT_CURLY_BRACE) {
-	        braceEscaped = true;
-	      }
-	      continue;
-	    }
-
-	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-	      braces++;
-
-	      while (eos() !== true && (code = advance())) {
-	        if (code === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (code === CHAR_LEFT_CURLY_BRACE) {
-	          braces++;
-	          continue;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_COMMA) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (code === CHAR_RIGHT_CURLY_BRACE) {
-	          braces--;
-
-	          if (braces === 0) {
-	            braceEscaped = false;
-	            isBrace = token.isBrace = true;
-	            finished = true;
-	            break;
-	          }
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (code === CHAR_FORWARD_SLASH) {
-	      slashes.push(index);
-	      tokens.push(token);
-	      token = { value: '', depth: 0, isGlob: false };
-
-	      if (finished === true) continue;
-	      if (prev === CHAR_DOT && index === (start + 1)) {
-	        start += 2;
-	        continue;
-	      }
-
-	      lastIndex = index + 1;
-	      continue;
-	    }
-
-	    if (opts.noext !== true) {
-	      const isExtglobChar = code === CHAR_PLUS
-	        || code === CHAR_AT
-	        || code === CHAR_ASTERISK
-	        || code === CHAR_QUESTION_MARK
-	        || code === CHAR_EXCLAMATION_MARK;
-
-	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-	        isGlob = token.isGlob = true;
-	        isExtglob = token.isExtglob = true;
-	        finished = true;
-	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-	          negatedExtglob = true;
-	        }
-
-	        if (scanToEnd === true) {
-	          let parens = 0;
-
-	          while (eos() !== true && (code = advance())) {
-	            if (code === CHAR_BACKWARD_SLASH) {
-	              backslashes = token.backslashes = true;
-	              advance();
-	              continue;
-	            }
-
-	            if (code === CHAR_LEFT_PARENTHESES) {
-	              parens++;
-	              continue;
-	            }
-
-	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	              finished = true;
-	              break;
-	            }
-	          }
-	          continue;
-	        }
-	        break;
-	      }
-	    }
-
-	    if (code === CHAR_ASTERISK) {
-	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_QUESTION_MARK) {
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-	      while (eos() !== true && (next = advance())) {
-	        if (next === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-	          isBracket = token.isBracket = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-	          break;
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-	      negated = token.negated = true;
-	      start++;
-	      continue;
-	    }
-
-	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-	      isGlob = token.isGlob = true;
-
-	      if (scanToEnd === true) {
-	        let parens = 1;
-
-	        while (eos() !== true && (code = advance())) {
-	          if (code === CHAR_BACKWARD_SLASH) {
-	            backslashes = token.backslashes = true;
-	            advance();
-	            continue;
-	          }
-
-	          if (code === CHAR_LEFT_PARENTHESES) {
-	            parens++;
-	            continue;
-	          }
-
-	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	            finished = true;
-	            break;
-	          }
-	        }
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (isGlob === true) {
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-	  }
-
-	  if (opts.noext === true) {
-	    isExtglob = false;
-	    isGlob = false;
-	  }
-
-	  let base = str;
-	  let prefix = '';
-	  let glob = '';
-
-	  if (start > 0) {
-	    prefix = str.slice(0, start);
-	    str = str.slice(start);
-	    lastIndex -= start;
-	  }
-
-	  if (base && isGlob === true && lastIndex > 0) {
-	    base = str.slice(0, lastIndex);
-	    glob = str.slice(lastIndex);
-	  } else if (isGlob === true) {
-	    base = '';
-	    glob = str;
-	  } else {
-	    base = str;
-	  }
-
-	  if (base && base !== '' && base !== '/' && base !== str) {
-	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-	      base = base.slice(0, -1);
-	    }
-	  }
-
-	  if (opts.unescape === true) {
-	    if (glob) glob = utils.removeBackslashes(glob);
-
-	    if (base && backslashes === true) {
-	      base = utils.removeBackslashes(base);
-	    }
-	  }
-
-	  const state = {
-	    prefix,
-	    input,
-	    start,
-	    base,
-	    glob,
-	    isBrace,
-	    isBracket,
-	    isGlob,
-	    isExtglob,
-	    isGlobstar,
-	    negated,
-	    negatedExtglob
-	  };
-
-	  if (opts.tokens === true) {
-	    state.maxDepth = 0;
-	    if (!isPathSeparator(code)) {
-	      tokens.push(token);
-	    }
-	    state.tokens = tokens;
-	  }
-
-	  if (opts.parts === true || opts.tokens === true) {
-	    let prevIndex;
-
-	    for (let idx = 0; idx < slashes.length; idx++) {
-	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	      const i = slashes[idx];
-	      const value = input.slice(n, i);
-	      if (opts.tokens) {
-	        if (idx === 0 && start !== 0) {
-	          tokens[idx].isPrefix = true;
-	          tokens[idx].value = prefix;
-	        } else {
-	          tokens[idx].value = value;
-	        }
-	        depth(tokens[idx]);
-	        state.maxDepth += tokens[idx].depth;
-	      }
-	      if (i >= start) {
-	        parts.push(value);
-	        prevIndex = i;
-	      }
-	    }
-
-	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	    const value = input.slice(n);
-	    parts.push(value);
-
-	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-	      tokens[tokens.length - 1].value = value;
-	      depth(tokens[tokens.length - 1]);
-	      state.maxDepth += tokens[tokens.length - 1].depth;
-	    }
-
-	    state.slashes = slashes;
-	    state.parts = parts;
-	  }
-
-	  return state;
-	};
-
-	scan_1 = scan;
-	return scan_1;
-}
-
-var parse_1;
-var hasRequiredParse$1;
-
-function requireParse$1 () {
-	if (hasRequiredParse$1) return parse_1;
-	hasRequiredParse$1 = 1;
-
-	const constants = /*@__PURE__*/ requireConstants();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	/**
-	 * Constants
-	 */
-
-	const {
-	  MAX_LENGTH,
-	  POSIX_REGEX_SOURCE,
-	  REGEX_NON_SPECIAL_CHARS,
-	  REGEX_SPECIAL_CHARS_BACKREF,
-	  REPLACEMENTS
-	} = constants;
-
-	/**
-	 * Helpers
-	 */
-
-	const expandRange = (args, options) => {
-	  if (typeof options.expandRange === 'function') {
-	    return options.expandRange(...args, options);
-	  }
-
-	  args.sort();
-	  const value = `[${args.join('-')}]`;
-
-	  try {
-	    /* eslint-disable-next-line no-new */
-	    new RegExp(value);
-	  } catch (ex) {
-	    return args.map(v => utils.escapeRegex(v)).join('..');
-	  }
-
-	  return value;
-	};
-
-	/**
-	 * Create the message for a syntax error
-	 */
-
-	const syntaxError = (type, char) => {
-	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-	};
-
-	const splitTopLevel = input => {
-	  const parts = [];
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let value = '';
-	  let escaped = false;
-
-	  for (const ch of input) {
-	    if (escaped === true) {
-	      value += ch;
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      value += ch;
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      value += ch;
-	      continue;
-	    }
-
-	    if (quote === 0) {
-	      if (ch === '[') {
-	        bracket++;
-	      } else if (ch === ']' && bracket > 0) {
-	        bracket--;
-	      } else if (bracket === 0) {
-	        if (ch === '(') {
-	          paren++;
-	        } else if (ch === ')' && paren > 0) {
-	          paren--;
-	        } else if (ch === '|' && paren === 0) {
-	          parts.push(value);
-	          value = '';
-	          continue;
-	        }
-	      }
-	    }
-
-	    value += ch;
-	  }
-
-	  parts.push(value);
-	  return parts;
-	};
-
-	const isPlainBranch = branch => {
-	  let escaped = false;
-
-	  for (const ch of branch) {
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (/[?*+@!()[\]{}]/.test(ch)) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	};
-
-	const normalizeSimpleBranch = branch => {
-	  let value = branch.trim();
-	  let changed = true;
-
-	  while (changed === true) {
-	    changed = false;
-
-	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-	      value = value.slice(2, -1);
-	      changed = true;
-	    }
-	  }
-
-	  if (!isPlainBranch(value)) {
-	    return;
-	  }
-
-	  return value.replace(/\\(.)/g, '$1');
-	};
-
-	const hasRepeatedCharPrefixOverlap = branches => {
-	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-	  for (let i = 0; i < values.length; i++) {
-	    for (let j = i + 1; j < values.length; j++) {
-	      const a = values[i];
-	      const b = values[j];
-	      const char = a[0];
-
-	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-	        continue;
-	      }
-
-	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-	        return true;
-	      }
-	    }
-	  }
-
-	  return false;
-	};
-
-	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-	    return;
-	  }
-
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let escaped = false;
-
-	  for (let i = 1; i < pattern.length; i++) {
-	    const ch = pattern[i];
-
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      continue;
-	    }
-
-	    if (quote === 1) {
-	      continue;
-	    }
-
-	    if (ch === '[') {
-	      bracket++;
-	      continue;
-	    }
-
-	    if (ch === ']' && bracket > 0) {
-	      bracket--;
-	      continue;
-	    }
-
-	    if (bracket > 0) {
-	      continue;
-	    }
-
-	    if (ch === '(') {
-	      paren++;
-	      continue;
-	    }
-
-	    if (ch === ')') {
-	      paren--;
-
-	      if (paren === 0) {
-	        if (requireEnd === true && i !== pattern.length - 1) {
-	          return;
-	        }
-
-	        return {
-	          type: pattern[0],
-	          body: pattern.slice(2, i),
-	          end: i
-	        };
-	      }
-	    }
-	  }
-	};
-
-	const buildCharClassStar = chars => {
-	  const source = chars.length === 1
-	    ? utils.escapeRegex(chars[0])
-	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-	  return `${source}*`;
-	};
-
-	const getStarExtglobSequenceChars = pattern => {
-	  let index = 0;
-	  const chars = [];
-
-	  while (index < pattern.length) {
-	    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-	    if (!match || match.type !== '*') {
-	      return;
-	    }
-
-	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-	    if (branches.length !== 1) {
-	      return;
-	    }
-
-	    const branch = normalizeSimpleBranch(branches[0]);
-	    if (!branch || branch.length !== 1) {
-	      return;
-	    }
-
-	    chars.push(branch);
-	    index += match.end + 1;
-	  }
-
-	  if (chars.length < 1) {
-	    return;
-	  }
-
-	  return chars;
-	};
-
-	const repeatedExtglobRecursion = pattern => {
-	  let depth = 0;
-	  let value = pattern.trim();
-	  let match = parseRepeatedExtglob(value);
-
-	  while (match) {
-	    depth++;
-	    value = match.body.trim();
-	    match = parseRepeatedExtglob(value);
-	  }
-
-	  return depth;
-	};
-
-	const analyzeRepeatedExtglob = (body, options) => {
-	  if (options.maxExtglobRecursion === false) {
-	    return { risky: false };
-	  }
-
-	  const max =
-	    typeof options.maxExtglobRecursion === 'number'
-	      ? options.maxExtglobRecursion
-	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-	  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-	  if (branches.length > 1) {
-	    if (
-	      branches.some(branch => branch === '') ||
-	      branches.some(branch => /^[*?]+$/.test(branch)) ||
-	      hasRepeatedCharPrefixOverlap(branches)
-	    ) {
-	      return { risky: true };
-	    }
-	  }
-
-	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-	  // characters we can emit one flat, ReDoS-safe character class that preserves the
-	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-	  // every branch but the first.
-	  const safeChars = [];
-	  let sawStarSequence = false;
-	  let combinable = true;
-
-	  for (const branch of branches) {
-	    const chars = getStarExtglobSequenceChars(branch);
-	    if (chars) {
-	      sawStarSequence = true;
-	      safeChars.push(...chars);
-	      continue;
-	    }
-
-	    const literal = normalizeSimpleBranch(branch);
-	    if (literal && literal.length === 1) {
-	      safeChars.push(literal);
-	      continue;
-	    }
-
-	    combinable = false;
-
-	    if (repeatedExtglobRecursion(branch) > max) {
-	      return { risky: true };
-	    }
-	  }
-
-	  if (sawStarSequence) {
-	    return combinable
-	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-	      : { risky: true };
-	  }
-
-	  return { risky: false };
-	};
-
-	/**
-	 * Parse the given input string.
-	 * @param {String} input
-	 * @param {Object} options
-	 * @return {Object}
-	 */
-
-	const parse = (input, options) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected a string');
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-	  let len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-	  const tokens = [bos];
-
-	  const capture = opts.capture ? '' : '?:';
-
-	  // create constants based on platform, for windows or posix
-	  const PLATFORM_CHARS = constants.globChars(opts.windows);
-	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-	  const {
-	    DOT_LITERAL,
-	    PLUS_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOT_SLASH,
-	    NO_DOTS_SLASH,
-	    QMARK,
-	    QMARK_NO_DOT,
-	    STAR,
-	    START_ANCHOR
-	  } = PLATFORM_CHARS;
-
-	  const globstar = opts => {
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const nodot = opts.dot ? '' : NO_DOT;
-	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-	  let star = opts.bash === true ? globstar(opts) : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  // minimatch options support
-	  if (typeof opts.noext === 'boolean') {
-	    opts.noextglob = opts.noext;
-	  }
-
-	  const state = {
-	    input,
-	    index: -1,
-	    start: 0,
-	    dot: opts.dot === true,
-	    consumed: '',
-	    output: '',
-	    prefix: '',
-	    backtrack: false,
-	    negated: false,
-	    brackets: 0,
-	    braces: 0,
-	    parens: 0,
-	    quotes: 0,
-	    globstar: false,
-	    tokens
-	  };
-
-	  input = utils.removePrefix(input, state);
-	  len = input.length;
-
-	  const extglobs = [];
-	  const braces = [];
-	  const stack = [];
-	  let prev = bos;
-	  let value;
-
-	  /**
-	   * Tokenizing helpers
-	   */
-
-	  const eos = () => state.index === len - 1;
-	  const peek = state.peek = (n = 1) => input[state.index + n];
-	  const advance = state.advance = () => input[++state.index] || '';
-	  const remaining = () => input.slice(state.index + 1);
-	  const consume = (value = '', num = 0) => {
-	    state.consumed += value;
-	    state.index += num;
-	  };
-
-	  const append = token => {
-	    state.output += token.output != null ? token.output : token.value;
-	    consume(token.value);
-	  };
-
-	  const negate = () => {
-	    let count = 1;
-
-	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-	      advance();
-	      state.start++;
-	      count++;
-	    }
-
-	    if (count % 2 === 0) {
-	      return false;
-	    }
-
-	    state.negated = true;
-	    state.start++;
-	    return true;
-	  };
-
-	  const increment = type => {
-	    state[type]++;
-	    stack.push(type);
-	  };
-
-	  const decrement = type => {
-	    state[type]--;
-	    stack.pop();
-	  };
-
-	  /**
-	   * Push tokens onto the tokens array. This helper speeds up
-	   * tokenizing by 1) helping us avoid backtracking as much as possible,
-	   * and 2) helping us avoid creating extra tokens when consecutive
-	   * characters are plain text. This improves performance and simplifies
-	   * lookbehinds.
-	   */
-
-	  const push = tok => {
-	    if (prev.type === 'globstar') {
-	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-	        state.output = state.output.slice(0, -prev.output.length);
-	        prev.type = 'star';
-	        prev.value = '*';
-	        prev.output = star;
-	        state.output += prev.output;
-	      }
-	    }
-
-	    if (extglobs.length && tok.type !== 'paren') {
-	      extglobs[extglobs.length - 1].inner += tok.value;
-	    }
-
-	    if (tok.value || tok.output) append(tok);
-	    if (prev && prev.type === 'text' && tok.type === 'text') {
-	      prev.output = (prev.output || prev.value) + tok.value;
-	      prev.value += tok.value;
-	      return;
-	    }
-
-	    tok.prev = prev;
-	    tokens.push(tok);
-	    prev = tok;
-	  };
-
-	  const extglobOpen = (type, value) => {
-	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-	    token.prev = prev;
-	    token.parens = state.parens;
-	    token.output = state.output;
-	    token.startIndex = state.index;
-	    token.tokensIndex = tokens.length;
-	    const output = (opts.capture ? '(' : '') + token.open;
-
-	    increment('parens');
-	    push({ type, value, output: state.output ? '' : ONE_CHAR });
-	    push({ type: 'paren', extglob: true, value: advance(), output });
-	    extglobs.push(token);
-	  };
-
-	  const extglobClose = token => {
-	    const literal = input.slice(token.startIndex, state.index + 1);
-	    const body = input.slice(token.startIndex + 2, state.index);
-	    const analysis = analyzeRepeatedExtglob(body, opts);
-
-	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-	      const safeOutput = analysis.safeOutput
-	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-	        : undefined;
-	      const open = tokens[token.tokensIndex];
-
-	      open.type = 'text';
-	      open.value = literal;
-	      open.output = safeOutput || utils.escapeRegex(literal);
-
-	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-	        tokens[i].value = '';
-	        tokens[i].output = '';
-	        delete tokens[i].suffix;
-	      }
-
-	      state.output = token.output + open.output;
-	      state.backtrack = true;
-
-	      push({ type: 'paren', extglob: true, value, output: '' });
-	      decrement('parens');
-	      return;
-	    }
-
-	    let output = token.close + (opts.capture ? ')' : '');
-	    let rest;
-
-	    if (token.type === 'negate') {
-	      let extglobStar = star;
-
-	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-	        extglobStar = globstar(opts);
-	      }
-
-	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-	        output = token.close = `)$))${extglobStar}`;
-	      }
-
-	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-	        // In this case, we need to parse the string and use it in the output of the original pattern.
-	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-	        //
-	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-	        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-	        output = token.close = `)${expression})${extglobStar})`;
-	      }
-
-	      if (token.prev.type === 'bos') {
-	        state.negatedExtglob = true;
-	      }
-	    }
-
-	    push({ type: 'paren', extglob: true, value, output });
-	    decrement('parens');
-	  };
-
-	  /**
-	   * Fast paths
-	   */
-
-	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-	    let backslashes = false;
-
-	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-	      if (first === '\\') {
-	        backslashes = true;
-	        return m;
-	      }
-
-	      if (first === '?') {
-	        if (esc) {
-	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        if (index === 0) {
-	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        return QMARK.repeat(chars.length);
-	      }
-
-	      if (first === '.') {
-	        return DOT_LITERAL.repeat(chars.length);
-	      }
-
-	      if (first === '*') {
-	        if (esc) {
-	          return esc + first + (rest ? star : '');
-	        }
-	        return star;
-	      }
-	      return esc ? m : `\\${m}`;
-	    });
-
-	    if (backslashes === true) {
-	      if (opts.unescape === true) {
-	        output = output.replace(/\\/g, '');
-	      } else {
-	        output = output.replace(/\\+/g, m => {
-	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-	        });
-	      }
-	    }
-
-	    if (output === input && opts.contains === true) {
-	      state.output = input;
-	      return state;
-	    }
-
-	    state.output = utils.wrapOutput(output, state, options);
-	    return state;
-	  }
-
-	  /**
-	   * Tokenize input until we reach end-of-string
-	   */
-
-	  while (!eos()) {
-	    value = advance();
-
-	    if (value === '\u0000') {
-	      continue;
-	    }
-
-	    /**
-	     * Escaped characters
-	     */
-
-	    if (value === '\\') {
-	      const next = peek();
-
-	      if (next === '/' && opts.bash !== true) {
-	        continue;
-	      }
-
-	      if (next === '.' || next === ';') {
-	        continue;
-	      }
-
-	      if (!next) {
-	        value += '\\';
-	        push({ type: 'text', value });
-	        continue;
-	      }
-
-	      // collapse slashes to reduce potential for exploits
-	      const match = /^\\+/.exec(remaining());
-	      let slashes = 0;
-
-	      if (match && match[0].length > 2) {
-	        slashes = match[0].length;
-	        state.index += slashes;
-	        if (slashes % 2 !== 0) {
-	          value += '\\';
-	        }
-	      }
-
-	      if (opts.unescape === true) {
-	        value = advance();
-	      } else {
-	        value += advance();
-	      }
-
-	      if (state.brackets === 0) {
-	        push({ type: 'text', value });
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * If we're inside a regex character class, continue
-	     * until we reach the closing bracket.
-	     */
-
-	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-	      if (opts.posix !== false && value === ':') {
-	        const inner = prev.value.slice(1);
-	        if (inner.includes('[')) {
-	          prev.posix = true;
-
-	          if (inner.includes(':')) {
-	            const idx = prev.value.lastIndexOf('[');
-	            const pre = prev.value.slice(0, idx);
-	            const rest = prev.value.slice(idx + 2);
-	            const posix = POSIX_REGEX_SOURCE[rest];
-	            if (posix) {
-	              prev.value = pre + posix;
-	              state.backtrack = true;
-	              advance();
-
-	              if (!bos.output && tokens.indexOf(prev) === 1) {
-	                bos.output = ONE_CHAR;
-	              }
-	              continue;
-	            }
-	          }
-	        }
-	      }
-
-	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (opts.posix === true && value === '!' && prev.value === '[') {
-	        value = '^';
-	      }
-
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * If we're inside a quoted string, continue
-	     * until we reach the closing double quote.
-	     */
-
-	    if (state.quotes === 1 && value !== '"') {
-	      value = utils.escapeRegex(value);
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * Double quotes
-	     */
-
-	    if (value === '"') {
-	      state.quotes = state.quotes === 1 ? 0 : 1;
-	      if (opts.keepQuotes === true) {
-	        push({ type: 'text', value });
-	      }
-	      continue;
-	    }
-
-	    /**
-	     * Parentheses
-	     */
-
-	    if (value === '(') {
-	      increment('parens');
-	      push({ type: 'paren', value });
-	      continue;
-	    }
-
-	    if (value === ')') {
-	      if (state.parens === 0 && opts.strictBrackets === true) {
-	        throw new SyntaxError(syntaxError('opening', '('));
-	      }
-
-	      const extglob = extglobs[extglobs.length - 1];
-	      if (extglob && state.parens === extglob.parens + 1) {
-	        extglobClose(extglobs.pop());
-	        continue;
-	      }
-
-	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-	      decrement('parens');
-	      continue;
-	    }
-
-	    /**
-	     * Square brackets
-	     */
-
-	    if (value === '[') {
-	      if (opts.nobracket === true || !remaining().includes(']')) {
-	        if (opts.nobracket !== true && opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('closing', ']'));
-	        }
-
-	        value = `\\${value}`;
-	      } else {
-	        increment('brackets');
-	      }
-
-	      push({ type: 'bracket', value });
-	      continue;
-	    }
-
-	    if (value === ']') {
-	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      if (state.brackets === 0) {
-	        if (opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('opening', '['));
-	        }
-
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      decrement('brackets');
-
-	      const prevValue = prev.value.slice(1);
-	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-	        value = `/${value}`;
-	      }
-
-	      prev.value += value;
-	      append({ value });
-
-	      // when literal brackets are explicitly disabled
-	      // assume we should match with a regex character class
-	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-	        continue;
-	      }
-
-	      const escaped = utils.escapeRegex(prev.value);
-	      state.output = state.output.slice(0, -prev.value.length);
-
-	      // when literal brackets are explicitly enabled
-	      // assume we should escape the brackets to match literal characters
-	      if (opts.literalBrackets === true) {
-	        state.output += escaped;
-	        prev.value = escaped;
-	        continue;
-	      }
-
-	      // when the user specifies nothing, try to match both
-	      prev.value = `(${capture}${escaped}|${prev.value})`;
-	      state.output += prev.value;
-	      continue;
-	    }
-
-	    /**
-	     * Braces
-	     */
-
-	    if (value === '{' && opts.nobrace !== true) {
-	      increment('braces');
-
-	      const open = {
-	        type: 'brace',
-	        value,
-	        output: '(',
-	        outputIndex: state.output.length,
-	        tokensIndex: state.tokens.length
-	      };
-
-	      braces.push(open);
-	      push(open);
-	      continue;
-	    }
-
-	    if (value === '}') {
-	      const brace = braces[braces.length - 1];
-
-	      if (opts.nobrace === true || !brace) {
-	        push({ type: 'text', value, output: value });
-	        continue;
-	      }
-
-	      let output = ')';
-
-	      if (brace.dots === true) {
-	        const arr = tokens.slice();
-	        const range = [];
-
-	        for (let i = arr.length - 1; i >= 0; i--) {
-	          tokens.pop();
-	          if (arr[i].type === 'brace') {
-	            break;
-	          }
-	          if (arr[i].type !== 'dots') {
-	            range.unshift(arr[i].value);
-	          }
-	        }
-
-	        output = expandRange(range, opts);
-	        state.backtrack = true;
-	      }
-
-	      if (brace.comma !== true && brace.dots !== true) {
-	        const out = state.output.slice(0, brace.outputIndex);
-	        const toks = state.tokens.slice(brace.tokensIndex);
-	        brace.value = brace.output = '\\{';
-	        value = output = '\\}';
-	        state.output = out;
-	        for (const t of toks) {
-	          state.output += (t.output || t.value);
-	        }
-	      }
-
-	      push({ type: 'brace', value, output });
-	      decrement('braces');
-	      braces.pop();
-	      continue;
-	    }
-
-	    /**
-	     * Pipes
-	     */
-
-	    if (value === '|') {
-	      if (extglobs.length > 0) {
-	        extglobs[extglobs.length - 1].conditions++;
-	      }
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Commas
-	     */
-
-	    if (value === ',') {
-	      let output = value;
-
-	      const brace = braces[braces.length - 1];
-	      if (brace && stack[stack.length - 1] === 'braces') {
-	        brace.comma = true;
-	        output = '|';
-	      }
-
-	      push({ type: 'comma', value, output });
-	      continue;
-	    }
-
-	    /**
-	     * Slashes
-	     */
-
-	    if (value === '/') {
-	      // if the beginning of the glob is "./", advance the start
-	      // to the current index, and don't add the "./" characters
-	      // to the state. This greatly simplifies lookbehinds when
-	      // checking for BOS characters like "!" and "." (not "./")
-	      if (prev.type === 'dot' && state.index === state.start + 1) {
-	        state.start = state.index + 1;
-	        state.consumed = '';
-	        state.output = '';
-	        tokens.pop();
-	        prev = bos; // reset "prev" to the first token
-	        continue;
-	      }
-
-	      push({ type: 'slash', value, output: SLASH_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Dots
-	     */
-
-	    if (value === '.') {
-	      if (state.braces > 0 && prev.type === 'dot') {
-	        if (prev.value === '.') prev.output = DOT_LITERAL;
-	        const brace = braces[braces.length - 1];
-	        prev.type = 'dots';
-	        prev.output += value;
-	        prev.value += value;
-	        brace.dots = true;
-	        continue;
-	      }
-
-	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-	        push({ type: 'text', value, output: DOT_LITERAL });
-	        continue;
-	      }
-
-	      push({ type: 'dot', value, output: DOT_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Question marks
-	     */
-
-	    if (value === '?') {
-	      const isGroup = prev && prev.value === '(';
-	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('qmark', value);
-	        continue;
-	      }
-
-	      if (prev && prev.type === 'paren') {
-	        const next = peek();
-	        let output = value;
-
-	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-	          output = `\\${value}`;
-	        }
-
-	        push({ type: 'text', value, output });
-	        continue;
-	      }
-
-	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-	        continue;
-	      }
-
-	      push({ type: 'qmark', value, output: QMARK });
-	      continue;
-	    }
-
-	    /**
-	     * Exclamation
-	     */
-
-	    if (value === '!') {
-	      if (opts.noextglob !== true && peek() === '(') {
-	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-	          extglobOpen('negate', value);
-	          continue;
-	        }
-	      }
-
-	      if (opts.nonegate !== true && state.index === 0) {
-	        negate();
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * Plus
-	     */
-
-	    if (value === '+') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('plus', value);
-	        continue;
-	      }
-
-	      if ((prev && prev.value === '(') || opts.regex === false) {
-	        push({ type: 'plus', value, output: PLUS_LITERAL });
-	        continue;
-	      }
-
-	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-	        push({ type: 'plus', value });
-	        continue;
-	      }
-
-	      push({ type: 'plus', value: PLUS_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value === '@') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        push({ type: 'at', extglob: true, value, output: '' });
-	        continue;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value !== '*') {
-	      if (value === '$' || value === '^') {
-	        value = `\\${value}`;
-	      }
-
-	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-	      if (match) {
-	        value += match[0];
-	        state.index += match[0].length;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Stars
-	     */
-
-	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-	      prev.type = 'star';
-	      prev.star = true;
-	      prev.value += value;
-	      prev.output = star;
-	      state.backtrack = true;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    let rest = remaining();
-	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-	      extglobOpen('star', value);
-	      continue;
-	    }
-
-	    if (prev.type === 'star') {
-	      if (opts.noglobstar === true) {
-	        consume(value);
-	        continue;
-	      }
-
-	      const prior = prev.prev;
-	      const before = prior.prev;
-	      const isStart = prior.type === 'slash' || prior.type === 'bos';
-	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      // strip consecutive `/**/`
-	      while (rest.slice(0, 3) === '/**') {
-	        const after = input[state.index + 4];
-	        if (after && after !== '/') {
-	          break;
-	        }
-	        rest = rest.slice(3);
-	        consume('/**', 3);
-	      }
-
-	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-	      // parent path, except in negated extglobs where that would change the exclusion semantics.
-	      const isEnd = eos() || (
-	        state.parens > 0
-	        && rest === ')'.repeat(state.parens)
-	        && !extglobs.some(extglob => extglob.type === 'negate')
-	      );
-
-	      if (prior.type === 'bos' && eos()) {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = globstar(opts);
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-	        prev.value += value;
-	        state.globstar = true;
-	        state.output += prior.output + prev.output;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-	        const end = rest[1] !== void 0 ? '|$' : '';
-
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-	        prev.value += value;
-
-	        state.output += prior.output + prev.output;
-	        state.globstar = true;
-
-	        consume(value + advance());
-
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      if (prior.type === 'bos' && rest[0] === '/') {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value + advance());
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      // remove single star from output
-	      state.output = state.output.slice(0, -prev.output.length);
-
-	      // reset previous token to globstar
-	      prev.type = 'globstar';
-	      prev.output = globstar(opts);
-	      prev.value += value;
-
-	      // reset output with globstar
-	      state.output += prev.output;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    const token = { type: 'star', value, output: star };
-
-	    if (opts.bash === true) {
-	      token.output = '.*?';
-	      if (prev.type === 'bos' || prev.type === 'slash') {
-	        token.output = nodot + token.output;
-	      }
-	      push(token);
-	      continue;
-	    }
-
-	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-	      token.output = value;
-	      push(token);
-	      continue;
-	    }
-
-	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-	      if (prev.type === 'dot') {
-	        state.output += NO_DOT_SLASH;
-	        prev.output += NO_DOT_SLASH;
-
-	      } else if (opts.dot === true) {
-	        state.output += NO_DOTS_SLASH;
-	        prev.output += NO_DOTS_SLASH;
-
-	      } else {
-	        state.output += nodot;
-	        prev.output += nodot;
-	      }
-
-	      if (peek() !== '*') {
-	        state.output += ONE_CHAR;
-	        prev.output += ONE_CHAR;
-	      }
-	    }
-
-	    push(token);
-	  }
-
-	  while (state.brackets > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-	    state.output = utils.escapeLast(state.output, '[');
-	    decrement('brackets');
-	  }
-
-	  while (state.parens > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-	    state.output = utils.escapeLast(state.output, '(');
-	    decrement('parens');
-	  }
-
-	  while (state.braces > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-	    state.output = utils.escapeLast(state.output, '{');
-	    decrement('braces');
-	  }
-
-	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-	  }
-
-	  // rebuild the output if we had to backtrack at any point
-	  if (state.backtrack === true) {
-	    state.output = '';
-
-	    for (const token of state.tokens) {
-	      state.output += token.output != null ? token.output : token.value;
-
-	      if (token.suffix) {
-	        state.output += token.suffix;
-	      }
-	    }
-	  }
-
-	  return state;
-	};
-
-	/**
-	 * Fast paths for creating regular expressions for common glob patterns.
-	 * This can significantly speed up processing and has very little downside
-	 * impact when none of the fast paths match.
-	 */
-
-	parse.fastpaths = (input, options) => {
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-	  const len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  // create constants based on platform, for windows or posix
-	  const {
-	    DOT_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOTS,
-	    NO_DOTS_SLASH,
-	    STAR,
-	    START_ANCHOR
-	  } = constants.globChars(opts.windows);
-
-	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-	  const capture = opts.capture ? '' : '?:';
-	  const state = { negated: false, prefix: '' };
-	  let star = opts.bash === true ? '.*?' : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  const globstar = opts => {
-	    if (opts.noglobstar === true) return star;
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const create = str => {
-	    switch (str) {
-	      case '*':
-	        return `${nodot}${ONE_CHAR}${star}`;
-
-	      case '.*':
-	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*.*':
-	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*/*':
-	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-	      case '**':
-	        return nodot + globstar(opts);
-
-	      case '**/*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-	      case '**/*.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '**/.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      default: {
-	        const match = /^(.*?)\.(\w+)$/.exec(str);
-	        if (!match) return;
-
-	        const source = create(match[1]);
-	        if (!source) return;
-
-	        return source + DOT_LITERAL + match[2];
-	      }
-	    }
-	  };
-
-	  const output = utils.removePrefix(input, state);
-	  let source = create(output);
-
-	  if (source && opts.strictSlashes !== true) {
-	    source += `${SLASH_LITERAL}?`;
-	  }
-
-	  return source;
-	};
-
-	parse_1 = parse;
-	return parse_1;
-}
-
-var picomatch_1$1;
-var hasRequiredPicomatch$1;
-
-function requirePicomatch$1 () {
-	if (hasRequiredPicomatch$1) return picomatch_1$1;
-	hasRequiredPicomatch$1 = 1;
-
-	const scan = /*@__PURE__*/ requireScan();
-	const parse = /*@__PURE__*/ requireParse$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const constants = /*@__PURE__*/ requireConstants();
-	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-	/**
-	 * Creates a matcher function from one or more glob patterns. The
-	 * returned function takes a string to match as its first argument,
-	 * and returns true if the string is a match. The returned matcher
-	 * function also takes a boolean as the second argument that, when true,
-	 * returns an object with additional information.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch(glob[, options]);
-	 *
-	 * const isMatch = picomatch('*.!(*a)');
-	 * console.log(isMatch('a.a')); //=> false
-	 * console.log(isMatch('a.b')); //=> true
-	 *
-	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
-	 * const picomatch = require('picomatch/posix');
-	 * // the same API, defaulting to posix paths
-	 * const isMatch = picomatch('a/*');
-	 * console.log(isMatch('a\\b')); //=> false
-	 * console.log(isMatch('a/b')); //=> true
-	 *
-	 * // you can still configure the matcher function to accept windows paths
-	 * const isMatch = picomatch('a/*', { options: windows });
-	 * console.log(isMatch('a\\b')); //=> true
-	 * console.log(isMatch('a/b')); //=> true
-	 * ```
-	 * @name picomatch
-	 * @param {String|Array} `globs` One or more glob patterns.
-	 * @param {Object=} `options`
-	 * @return {Function=} Returns a matcher function.
-	 * @api public
-	 */
-
-	const picomatch = (glob, options, returnState = false) => {
-	  if (Array.isArray(glob)) {
-	    const fns = glob.map(input => picomatch(input, options, returnState));
-	    const arrayMatcher = str => {
-	      for (const isMatch of fns) {
-	        const state = isMatch(str);
-	        if (state) return state;
-	      }
-	      return false;
-	    };
-	    return arrayMatcher;
-	  }
-
-	  const isState = isObject(glob) && glob.tokens && glob.input;
-
-	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-	    throw new TypeError('Expected pattern to be a non-empty string');
-	  }
-
-	  const opts = options || {};
-	  const posix = opts.windows;
-	  const regex = isState
-	    ? picomatch.compileRe(glob, options)
-	    : picomatch.makeRe(glob, options, false, true);
-
-	  const state = regex.state;
-	  delete regex.state;
-
-	  let isIgnored = () => false;
-	  if (opts.ignore) {
-	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-	  }
-
-	  const matcher = (input, returnObject = false) => {
-	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-	    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-	    if (typeof opts.onResult === 'function') {
-	      opts.onResult(result);
-	    }
-
-	    if (isMatch === false) {
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (isIgnored(input)) {
-	      if (typeof opts.onIgnore === 'function') {
-	        opts.onIgnore(result);
-	      }
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (typeof opts.onMatch === 'function') {
-	      opts.onMatch(result);
-	    }
-	    return returnObject ? result : true;
-	  };
-
-	  if (returnState) {
-	    matcher.state = state;
-	  }
-
-	  return matcher;
-	};
-
-	/**
-	 * Test `input` with the given `regex`. This is used by the main
-	 * `picomatch()` function to test the input string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.test(input, regex[, options]);
-	 *
-	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
-	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp} `regex`
-	 * @return {Object} Returns an object with matching info.
-	 * @api public
-	 */
-
-	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected input to be a string');
-	  }
-
-	  if (input === '') {
-	    return { isMatch: false, output: '' };
-	  }
-
-	  const opts = options || {};
-	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-	  let match = input === glob;
-	  let output = (match && format) ? format(input) : input;
-
-	  if (match === false) {
-	    output = format ? format(input) : input;
-	    match = output === glob;
-	  }
-
-	  if (match === false || opts.capture === true) {
-	    if (opts.matchBase === true || opts.basename === true) {
-	      match = picomatch.matchBase(input, regex, options, posix);
-	    } else {
-	      match = regex.exec(output);
-	    }
-	  }
-
-	  return { isMatch: Boolean(match), match, output };
-	};
-
-	/**
-	 * Match the basename of a filepath.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.matchBase(input, glob[, options]);
-	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
-	 * @return {Boolean}
-	 * @api public
-	 */
-
-	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-	  return regex.test(utils.basename(input, { windows: posix }));
-	};
-
-	/**
-	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.isMatch(string, patterns[, options]);
-	 *
-	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
-	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
-	 * ```
-	 * @param {String|Array} str The string to test.
-	 * @param {String|Array} patterns One or more glob patterns to use for matching.
-	 * @param {Object} [options] See available [options](#options).
-	 * @return {Boolean} Returns true if any patterns match `str`
-	 * @api public
-	 */
-
-	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-	/**
-	 * Parse a glob pattern to create the source string for a regular
-	 * expression.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const result = picomatch.parse(pattern[, options]);
-	 * ```
-	 * @param {String} `pattern`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
-	 * @api public
-	 */
-
-	picomatch.parse = (pattern, options) => {
-	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-	  return parse(pattern, { ...options, fastpaths: false });
-	};
-
-	/**
-	 * Scan a glob pattern to separate the pattern into segments.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.scan(input[, options]);
-	 *
-	 * const result = picomatch.scan('!./foo/*.js');
-	 * console.log(result);
-	 * { prefix: '!./',
-	 *   input: '!./foo/*.js',
-	 *   start: 3,
-	 *   base: 'foo',
-	 *   glob: '*.js',
-	 *   isBrace: false,
-	 *   isBracket: false,
-	 *   isGlob: true,
-	 *   isExtglob: false,
-	 *   isGlobstar: false,
-	 *   negated: true }
-	 * ```
-	 * @param {String} `input` Glob pattern to scan.
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with
-	 * @api public
-	 */
-
-	picomatch.scan = (input, options) => scan(input, options);
-
-	/**
-	 * Compile a regular expression from the `state` object returned by the
-	 * [parse()](#parse) method.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const state = picomatch.parse('*.js');
-	 * // picomatch.compileRe(state[, options]);
-	 *
-	 * console.log(picomatch.compileRe(state));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {Object} `state`
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
-	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-	  if (returnOutput === true) {
-	    return state.output;
-	  }
-
-	  const opts = options || {};
-	  const prepend = opts.contains ? '' : '^';
-	  const append = opts.contains ? '' : '$';
-
-	  let source = `${prepend}(?:${state.output})${append}`;
-	  if (state && state.negated === true) {
-	    source = `^(?!${source}).*$`;
-	  }
-
-	  const regex = picomatch.toRegex(source, options);
-	  if (returnState === true) {
-	    regex.state = state;
-	  }
-
-	  return regex;
-	};
-
-	/**
-	 * Create a regular expression from a parsed glob pattern.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.makeRe(state[, options]);
-	 *
-	 * const result = picomatch.makeRe('*.js');
-	 * console.log(result);
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `state` The object returned from the `.parse` method.
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
-	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
-	 * @return {RegExp} Returns a regex created from the given pattern.
-	 * @api public
-	 */
-
-	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-	  if (!input || typeof input !== 'string') {
-	    throw new TypeError('Expected a non-empty string');
-	  }
-
-	  let parsed = { negated: false, fastpaths: true };
-
-	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-	    parsed.output = parse.fastpaths(input, options);
-	  }
-
-	  if (!parsed.output) {
-	    parsed = parse(input, options);
-	  }
-
-	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-	};
-
-	/**
-	 * Create a regular expression from the given regex source string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.toRegex(source[, options]);
-	 *
-	 * const { output } = picomatch.parse('*.js');
-	 * console.log(picomatch.toRegex(output));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `source` Regular expression source string.
-	 * @param {Object} `options`
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.toRegex = (source, options) => {
-	  try {
-	    const opts = options || {};
-	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-	  } catch (err) {
-	    if (options && options.debug === true) throw err;
-	    return /$^/;
-	  }
-	};
-
-	/**
-	 * Picomatch constants.
-	 * @return {Object}
-	 */
-
-	picomatch.constants = constants;
-
-	/**
-	 * Expose "picomatch"
-	 */
-
-	picomatch_1$1 = picomatch;
-	return picomatch_1$1;
-}
-
-var picomatch_1;
-var hasRequiredPicomatch;
-
-function requirePicomatch () {
-	if (hasRequiredPicomatch) return picomatch_1;
-	hasRequiredPicomatch = 1;
-
-	const pico = /*@__PURE__*/ requirePicomatch$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	function picomatch(glob, options, returnState = false) {
-	  // default to os.platform()
-	  if (options && (options.windows === null || options.windows === undefined)) {
-	    // don't mutate the original options object
-	    options = { ...options, windows: utils.isWindows() };
-	  }
-
-	  return pico(glob, options, returnState);
-	}
-
-	Object.assign(picomatch, pico);
-	picomatch_1 = picomatch;
-	return picomatch_1;
-}
-
-var picomatchExports = /*@__PURE__*/ requirePicomatch();
-var picomatch = /*@__PURE__*/getDefaultExportFromCjs$1(picomatchExports);
-
-/** One matcher for a list of globs, compiled once. An empty list never matches. */
-function matchesAny(patterns, options = {}) {
-    if (patterns.length === 0)
-        return () => false;
-    // windows: false — repository paths always use '/', whatever the runner's OS.
-    return picomatch(patterns, { dot: true, windows: false, nocase: options.ignoreCase ?? false });
-}
-/** Reusable form of selectName for checking many names against the same lists. */
-function nameMatcher(include, exclude) {
-    const included = matchesAny(include, { ignoreCase: true });
-    const excluded = matchesAny(exclude, { ignoreCase: true });
-    return name => included(name) && !excluded(name);
-}
-/** Matcher for repository paths (case-sensitive, dot files included); exclude wins. */
-function pathMatcher(include, exclude) {
-    const included = matchesAny(include);
-    const excluded = matchesAny(exclude);
-    return path => included(path) && !excluded(path);
+/** The vocabulary every stage shares: modes, repositories, trees, commits, the log port and errors. */
+const MODES = ['pull-docs', 'push-docs', 'push-claude'];
+const MODE_SYMLINK = '120000';
+/** A blob that is not a symlink: the only kind of entry that is ever copied. */
+function isRegularFile(file) {
+    return file.type === 'blob' && file.mode !== MODE_SYMLINK;
 }
 /** GitHub repository and organisation names compare case-insensitively. */
 function sameName(a, b) {
     return a.toLowerCase() === b.toLowerCase();
 }
-
-class InputError extends Error {
-    input;
-    constructor(input, message) {
+/** A problem the action understands, with what the user should do about it. */
+class CodexSyncError extends Error {
+    resolution;
+    constructor(message, resolution) {
         super(message);
-        this.input = input;
-        this.name = 'InputError';
+        this.resolution = resolution;
+        this.name = new.target.name;
     }
 }
-const MODES = ['pull-docs', 'push-docs', 'push-claude'];
+/** A problem that stops the run before any write. */
+class SetupError extends CodexSyncError {
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
+class InputError extends CodexSyncError {
+    input;
+    constructor(input, message) {
+        super(message, `Correct the '${input}' input of the workflow step.`);
+        this.input = input;
+    }
+}
 const COMMIT_STRATEGIES = ['direct', 'pull-request'];
 const CODEX_COMMITS = ['per-project', 'single'];
 const DEFAULT_API_URL = 'https://api.github.com';
@@ -32014,4010 +29376,136 @@ function parseConfigPath(value) {
     return path;
 }
 
-function getDefaultExportFromCjs(x) {
-  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+/** The job summary: the run, then one table row per project, then the failures with what to do. */
+function summaryMarkdown(result) {
+    const lines = [
+        `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+        '',
+        `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
+        '',
+        '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
+        ''
+    ];
+    if (result.error)
+        lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '');
+    if (result.projects.length > 0) {
+        const { listed, unlisted } = rowsToList(result.projects);
+        lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
+        for (const project of listed)
+            lines.push(projectRow(project));
+        lines.push('');
+        if (unlisted > 0)
+            lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
+    }
+    if (result.failures.length > 0) {
+        lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |');
+        for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
+            lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`);
+        lines.push('');
+    }
+    return lines.join('\n');
 }
-var jsYaml$2 = {};
-var loader$1 = {};
-var common$1 = {};
-var hasRequiredCommon$1;
-function requireCommon$1() {
-  if (hasRequiredCommon$1) return common$1;
-  hasRequiredCommon$1 = 1;
-  function isNothing(subject) {
-    return typeof subject === "undefined" || subject === null;
-  }
-  function isObject(subject) {
-    return typeof subject === "object" && subject !== null;
-  }
-  function toArray(sequence) {
-    if (Array.isArray(sequence)) return sequence;
-    else if (isNothing(sequence)) return [];
-    return [sequence];
-  }
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
-      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
-      }
-    }
-    return target;
-  }
-  function repeat(string, count) {
-    let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
-      result += string;
-    }
-    return result;
-  }
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
-  }
-  common$1.isNothing = isNothing;
-  common$1.isObject = isObject;
-  common$1.toArray = toArray;
-  common$1.repeat = repeat;
-  common$1.isNegativeZero = isNegativeZero;
-  common$1.extend = extend;
-  return common$1;
+/** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
+const MAX_SUMMARY_ROWS = 1000;
+function rowsToList(projects) {
+    if (projects.length <= MAX_SUMMARY_ROWS)
+        return { listed: projects, unlisted: 0 };
+    const failed = projects.filter(project => project.status === 'failed');
+    const synced = projects.filter(project => project.status === 'synced');
+    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
+    return { listed, unlisted: projects.length - listed.length };
 }
-var exception$1;
-var hasRequiredException$1;
-function requireException$1() {
-  if (hasRequiredException$1) return exception$1;
-  hasRequiredException$1 = 1;
-  function formatError(exception2, compact) {
-    let where = "";
-    const message = exception2.reason || "(unknown reason)";
-    if (!exception2.mark) return message;
-    if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
-    }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-    if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
-    }
-    return message + " " + where;
-  }
-  function YAMLException2(reason, mark) {
-    Error.call(this);
-    this.name = "YAMLException";
-    this.reason = reason;
-    this.mark = mark;
-    this.message = formatError(this, false);
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    } else {
-      this.stack = new Error().stack || "";
-    }
-  }
-  YAMLException2.prototype = Object.create(Error.prototype);
-  YAMLException2.prototype.constructor = YAMLException2;
-  YAMLException2.prototype.toString = function toString(compact) {
-    return this.name + ": " + formatError(this, compact);
-  };
-  exception$1 = YAMLException2;
-  return exception$1;
+function projectRow(project) {
+    return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`;
 }
-var snippet;
-var hasRequiredSnippet;
-function requireSnippet() {
-  if (hasRequiredSnippet) return snippet;
-  hasRequiredSnippet = 1;
-  const common2 = requireCommon$1();
-  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
-    let head = "";
-    let tail = "";
-    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-    if (position - lineStart > maxHalfLength) {
-      head = " ... ";
-      lineStart = position - maxHalfLength + head.length;
+function details(project) {
+    switch (project.status) {
+        case 'skipped':
+            return project.reason;
+        case 'failed':
+            return project.error;
+        case 'unchanged':
+            return '';
+        case 'synced':
+            if ('planned' in project)
+                return plannedPaths(project.planned);
+            return project.pull_request_url ?? project.commit_url;
     }
-    if (lineEnd - position > maxHalfLength) {
-      tail = " ...";
-      lineEnd = position + maxHalfLength - tail.length;
-    }
+}
+/** Paths a dry run would write, the first few of them: the `result` output has them all. */
+const PLANNED_PATHS_SHOWN = 10;
+function plannedPaths(planned) {
+    const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)];
+    const more = paths.length - PLANNED_PATHS_SHOWN;
+    return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
+/** Every output of action.yml, from the run's result. */
+function outputsOf(result) {
     return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
-      pos: position - lineStart + head.length
-      // relative position
-    };
-  }
-  function padStart(string, max) {
-    return common2.repeat(" ", max - string.length) + string;
-  }
-  function makeSnippet(mark, options) {
-    options = Object.create(options || null);
-    if (!mark.buffer) return null;
-    if (!options.maxLength) options.maxLength = 79;
-    if (typeof options.indent !== "number") options.indent = 1;
-    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-    const re = /\r?\n|\r|\0/g;
-    const lineStarts = [0];
-    const lineEnds = [];
-    let match;
-    let foundLineNo = -1;
-    while (match = re.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts.length - 2;
-      }
-    }
-    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-    let result = "";
-    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
-    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-    for (let i = 1; i <= options.linesBefore; i++) {
-      if (foundLineNo - i < 0) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo - i],
-        lineEnds[foundLineNo - i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
-        maxLineLength
-      );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
-    }
-    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-    for (let i = 1; i <= options.linesAfter; i++) {
-      if (foundLineNo + i >= lineEnds.length) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo + i],
-        lineEnds[foundLineNo + i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
-        maxLineLength
-      );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
-    }
-    return result.replace(/\n$/, "");
-  }
-  snippet = makeSnippet;
-  return snippet;
-}
-var type$1;
-var hasRequiredType$1;
-function requireType$1() {
-  if (hasRequiredType$1) return type$1;
-  hasRequiredType$1 = 1;
-  const YAMLException2 = requireException$1();
-  const TYPE_CONSTRUCTOR_OPTIONS = [
-    "kind",
-    "multi",
-    "resolve",
-    "construct",
-    "instanceOf",
-    "predicate",
-    "represent",
-    "representName",
-    "defaultStyle",
-    "styleAliases"
-  ];
-  const YAML_NODE_KINDS = [
-    "scalar",
-    "sequence",
-    "mapping"
-  ];
-  function compileStyleAliases(map2) {
-    const result = {};
-    if (map2 !== null) {
-      Object.keys(map2).forEach(function(style) {
-        map2[style].forEach(function(alias) {
-          result[String(alias)] = style;
-        });
-      });
-    }
-    return result;
-  }
-  function Type2(tag, options) {
-    options = options || {};
-    Object.keys(options).forEach(function(name) {
-      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
-        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
-      }
-    });
-    this.options = options;
-    this.tag = tag;
-    this.kind = options["kind"] || null;
-    this.resolve = options["resolve"] || function() {
-      return true;
-    };
-    this.construct = options["construct"] || function(data) {
-      return data;
-    };
-    this.instanceOf = options["instanceOf"] || null;
-    this.predicate = options["predicate"] || null;
-    this.represent = options["represent"] || null;
-    this.representName = options["representName"] || null;
-    this.defaultStyle = options["defaultStyle"] || null;
-    this.multi = options["multi"] || false;
-    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
-    }
-  }
-  type$1 = Type2;
-  return type$1;
-}
-var schema$1;
-var hasRequiredSchema$1;
-function requireSchema$1() {
-  if (hasRequiredSchema$1) return schema$1;
-  hasRequiredSchema$1 = 1;
-  const YAMLException2 = requireException$1();
-  const Type2 = requireType$1();
-  function compileList(schema2, name) {
-    const result = [];
-    schema2[name].forEach(function(currentType) {
-      let newIndex = result.length;
-      result.forEach(function(previousType, previousIndex) {
-        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-          newIndex = previousIndex;
-        }
-      });
-      result[newIndex] = currentType;
-    });
-    return result;
-  }
-  function compileMap() {
-    const result = {
-      scalar: {},
-      sequence: {},
-      mapping: {},
-      fallback: {},
-      multi: {
-        scalar: [],
-        sequence: [],
-        mapping: [],
-        fallback: []
-      }
-    };
-    function collectType(type2) {
-      if (type2.multi) {
-        result.multi[type2.kind].push(type2);
-        result.multi["fallback"].push(type2);
-      } else {
-        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
-      }
-    }
-    for (let index = 0, length = arguments.length; index < length; index += 1) {
-      arguments[index].forEach(collectType);
-    }
-    return result;
-  }
-  function Schema2(definition) {
-    return this.extend(definition);
-  }
-  Schema2.prototype.extend = function extend(definition) {
-    let implicit = [];
-    let explicit = [];
-    if (definition instanceof Type2) {
-      explicit.push(definition);
-    } else if (Array.isArray(definition)) {
-      explicit = explicit.concat(definition);
-    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-      if (definition.implicit) implicit = implicit.concat(definition.implicit);
-      if (definition.explicit) explicit = explicit.concat(definition.explicit);
-    } else {
-      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-    }
-    implicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-      if (type2.loadKind && type2.loadKind !== "scalar") {
-        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-      }
-      if (type2.multi) {
-        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-      }
-    });
-    explicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-    });
-    const result = Object.create(Schema2.prototype);
-    result.implicit = (this.implicit || []).concat(implicit);
-    result.explicit = (this.explicit || []).concat(explicit);
-    result.compiledImplicit = compileList(result, "implicit");
-    result.compiledExplicit = compileList(result, "explicit");
-    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-    return result;
-  };
-  schema$1 = Schema2;
-  return schema$1;
-}
-var str$1;
-var hasRequiredStr$1;
-function requireStr$1() {
-  if (hasRequiredStr$1) return str$1;
-  hasRequiredStr$1 = 1;
-  const Type2 = requireType$1();
-  str$1 = new Type2("tag:yaml.org,2002:str", {
-    kind: "scalar",
-    construct: function(data) {
-      return data !== null ? data : "";
-    }
-  });
-  return str$1;
-}
-var seq$1;
-var hasRequiredSeq$1;
-function requireSeq$1() {
-  if (hasRequiredSeq$1) return seq$1;
-  hasRequiredSeq$1 = 1;
-  const Type2 = requireType$1();
-  seq$1 = new Type2("tag:yaml.org,2002:seq", {
-    kind: "sequence",
-    construct: function(data) {
-      return data !== null ? data : [];
-    }
-  });
-  return seq$1;
-}
-var map$1;
-var hasRequiredMap$1;
-function requireMap$1() {
-  if (hasRequiredMap$1) return map$1;
-  hasRequiredMap$1 = 1;
-  const Type2 = requireType$1();
-  map$1 = new Type2("tag:yaml.org,2002:map", {
-    kind: "mapping",
-    construct: function(data) {
-      return data !== null ? data : {};
-    }
-  });
-  return map$1;
-}
-var failsafe$1;
-var hasRequiredFailsafe$1;
-function requireFailsafe$1() {
-  if (hasRequiredFailsafe$1) return failsafe$1;
-  hasRequiredFailsafe$1 = 1;
-  const Schema2 = requireSchema$1();
-  failsafe$1 = new Schema2({
-    explicit: [
-      requireStr$1(),
-      requireSeq$1(),
-      requireMap$1()
-    ]
-  });
-  return failsafe$1;
-}
-var _null$1;
-var hasRequired_null$1;
-function require_null$1() {
-  if (hasRequired_null$1) return _null$1;
-  hasRequired_null$1 = 1;
-  const Type2 = requireType$1();
-  function resolveYamlNull(data) {
-    if (data === null) return true;
-    const max = data.length;
-    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-  }
-  function constructYamlNull() {
-    return null;
-  }
-  function isNull(object) {
-    return object === null;
-  }
-  _null$1 = new Type2("tag:yaml.org,2002:null", {
-    kind: "scalar",
-    resolve: resolveYamlNull,
-    construct: constructYamlNull,
-    predicate: isNull,
-    represent: {
-      canonical: function() {
-        return "~";
-      },
-      lowercase: function() {
-        return "null";
-      },
-      uppercase: function() {
-        return "NULL";
-      },
-      camelcase: function() {
-        return "Null";
-      },
-      empty: function() {
-        return "";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return _null$1;
-}
-var bool$1;
-var hasRequiredBool$1;
-function requireBool$1() {
-  if (hasRequiredBool$1) return bool$1;
-  hasRequiredBool$1 = 1;
-  const Type2 = requireType$1();
-  function resolveYamlBoolean(data) {
-    if (data === null) return false;
-    const max = data.length;
-    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-  }
-  function constructYamlBoolean(data) {
-    return data === "true" || data === "True" || data === "TRUE";
-  }
-  function isBoolean(object) {
-    return Object.prototype.toString.call(object) === "[object Boolean]";
-  }
-  bool$1 = new Type2("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: resolveYamlBoolean,
-    construct: constructYamlBoolean,
-    predicate: isBoolean,
-    represent: {
-      lowercase: function(object) {
-        return object ? "true" : "false";
-      },
-      uppercase: function(object) {
-        return object ? "TRUE" : "FALSE";
-      },
-      camelcase: function(object) {
-        return object ? "True" : "False";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return bool$1;
-}
-var int$1;
-var hasRequiredInt$1;
-function requireInt$1() {
-  if (hasRequiredInt$1) return int$1;
-  hasRequiredInt$1 = 1;
-  const common2 = requireCommon$1();
-  const Type2 = requireType$1();
-  function isHexCode(c) {
-    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-  }
-  function isOctCode(c) {
-    return c >= 48 && c <= 55;
-  }
-  function isDecCode(c) {
-    return c >= 48 && c <= 57;
-  }
-  function resolveYamlInteger(data) {
-    if (data === null) return false;
-    const max = data.length;
-    let index = 0;
-    let hasDigits = false;
-    if (!max) return false;
-    let ch = data[index];
-    if (ch === "-" || ch === "+") {
-      ch = data[++index];
-    }
-    if (ch === "0") {
-      if (index + 1 === max) return true;
-      ch = data[++index];
-      if (ch === "b") {
-        index++;
-        for (; index < max; index++) {
-          ch = data[index];
-          if (ch !== "0" && ch !== "1") return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "x") {
-        index++;
-        for (; index < max; index++) {
-          if (!isHexCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "o") {
-        index++;
-        for (; index < max; index++) {
-          if (!isOctCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-    }
-    for (; index < max; index++) {
-      if (!isDecCode(data.charCodeAt(index))) {
-        return false;
-      }
-      hasDigits = true;
-    }
-    if (!hasDigits) return false;
-    return isFinite(parseYamlInteger(data));
-  }
-  function parseYamlInteger(data) {
-    let value = data;
-    let sign = 1;
-    let ch = value[0];
-    if (ch === "-" || ch === "+") {
-      if (ch === "-") sign = -1;
-      value = value.slice(1);
-      ch = value[0];
-    }
-    if (value === "0") return 0;
-    if (ch === "0") {
-      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
-    }
-    return sign * parseInt(value, 10);
-  }
-  function constructYamlInteger(data) {
-    return parseYamlInteger(data);
-  }
-  function isInteger(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
-  }
-  int$1 = new Type2("tag:yaml.org,2002:int", {
-    kind: "scalar",
-    resolve: resolveYamlInteger,
-    construct: constructYamlInteger,
-    predicate: isInteger,
-    represent: {
-      binary: function(obj) {
-        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-      },
-      octal: function(obj) {
-        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-      },
-      decimal: function(obj) {
-        return obj.toString(10);
-      },
-      hexadecimal: function(obj) {
-        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-      }
-    },
-    defaultStyle: "decimal",
-    styleAliases: {
-      binary: [2, "bin"],
-      octal: [8, "oct"],
-      decimal: [10, "dec"],
-      hexadecimal: [16, "hex"]
-    }
-  });
-  return int$1;
-}
-var float$1;
-var hasRequiredFloat$1;
-function requireFloat$1() {
-  if (hasRequiredFloat$1) return float$1;
-  hasRequiredFloat$1 = 1;
-  const common2 = requireCommon$1();
-  const Type2 = requireType$1();
-  const YAML_FLOAT_PATTERN = new RegExp(
-    // 2.5e4, 2.5 and integers
-    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
-    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  function resolveYamlFloat(data) {
-    if (data === null) return false;
-    if (!YAML_FLOAT_PATTERN.test(data)) {
-      return false;
-    }
-    if (isFinite(parseFloat(data, 10))) {
-      return true;
-    }
-    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
-  }
-  function constructYamlFloat(data) {
-    let value = data.toLowerCase();
-    const sign = value[0] === "-" ? -1 : 1;
-    if ("+-".indexOf(value[0]) >= 0) {
-      value = value.slice(1);
-    }
-    if (value === ".inf") {
-      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    } else if (value === ".nan") {
-      return NaN;
-    }
-    return sign * parseFloat(value, 10);
-  }
-  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-  function representYamlFloat(object, style) {
-    if (isNaN(object)) {
-      switch (style) {
-        case "lowercase":
-          return ".nan";
-        case "uppercase":
-          return ".NAN";
-        case "camelcase":
-          return ".NaN";
-      }
-    } else if (Number.POSITIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return ".inf";
-        case "uppercase":
-          return ".INF";
-        case "camelcase":
-          return ".Inf";
-      }
-    } else if (Number.NEGATIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return "-.inf";
-        case "uppercase":
-          return "-.INF";
-        case "camelcase":
-          return "-.Inf";
-      }
-    } else if (common2.isNegativeZero(object)) {
-      return "-0.0";
-    }
-    const res = object.toString(10);
-    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-  }
-  function isFloat(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
-  }
-  float$1 = new Type2("tag:yaml.org,2002:float", {
-    kind: "scalar",
-    resolve: resolveYamlFloat,
-    construct: constructYamlFloat,
-    predicate: isFloat,
-    represent: representYamlFloat,
-    defaultStyle: "lowercase"
-  });
-  return float$1;
-}
-var json$1;
-var hasRequiredJson$1;
-function requireJson$1() {
-  if (hasRequiredJson$1) return json$1;
-  hasRequiredJson$1 = 1;
-  json$1 = requireFailsafe$1().extend({
-    implicit: [
-      require_null$1(),
-      requireBool$1(),
-      requireInt$1(),
-      requireFloat$1()
-    ]
-  });
-  return json$1;
-}
-var core$1;
-var hasRequiredCore$1;
-function requireCore$1() {
-  if (hasRequiredCore$1) return core$1;
-  hasRequiredCore$1 = 1;
-  core$1 = requireJson$1();
-  return core$1;
-}
-var timestamp$1;
-var hasRequiredTimestamp$1;
-function requireTimestamp$1() {
-  if (hasRequiredTimestamp$1) return timestamp$1;
-  hasRequiredTimestamp$1 = 1;
-  const Type2 = requireType$1();
-  const YAML_DATE_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-  );
-  const YAML_TIMESTAMP_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-  );
-  function resolveYamlTimestamp(data) {
-    if (data === null) return false;
-    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-    return false;
-  }
-  function constructYamlTimestamp(data) {
-    let fraction = 0;
-    let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
-      return new Date(Date.UTC(year, month, day));
-    }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
-      while (fraction.length < 3) {
-        fraction += "0";
-      }
-      fraction = +fraction;
-    }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
-      delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
-    }
-    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-    if (delta) date.setTime(date.getTime() - delta);
-    return date;
-  }
-  function representYamlTimestamp(object) {
-    return object.toISOString();
-  }
-  timestamp$1 = new Type2("tag:yaml.org,2002:timestamp", {
-    kind: "scalar",
-    resolve: resolveYamlTimestamp,
-    construct: constructYamlTimestamp,
-    instanceOf: Date,
-    represent: representYamlTimestamp
-  });
-  return timestamp$1;
-}
-var merge$2;
-var hasRequiredMerge$1;
-function requireMerge$1() {
-  if (hasRequiredMerge$1) return merge$2;
-  hasRequiredMerge$1 = 1;
-  const Type2 = requireType$1();
-  function resolveYamlMerge(data) {
-    return data === "<<" || data === null;
-  }
-  merge$2 = new Type2("tag:yaml.org,2002:merge", {
-    kind: "scalar",
-    resolve: resolveYamlMerge
-  });
-  return merge$2;
-}
-var binary$1;
-var hasRequiredBinary$1;
-function requireBinary$1() {
-  if (hasRequiredBinary$1) return binary$1;
-  hasRequiredBinary$1 = 1;
-  const Type2 = requireType$1();
-  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-  function resolveYamlBinary(data) {
-    if (data === null) return false;
-    let bitlen = 0;
-    const max = data.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      const code = map2.indexOf(data.charAt(idx));
-      if (code > 64) continue;
-      if (code < 0) return false;
-      bitlen += 6;
-    }
-    return bitlen % 8 === 0;
-  }
-  function constructYamlBinary(data) {
-    const input = data.replace(/[\r\n=]/g, "");
-    const max = input.length;
-    const map2 = BASE64_MAP;
-    let bits = 0;
-    const result = [];
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
-      }
-      bits = bits << 6 | map2.indexOf(input.charAt(idx));
-    }
-    const tailbits = max % 4 * 6;
-    if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
-    } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
-    } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
-    }
-    return new Uint8Array(result);
-  }
-  function representYamlBinary(object) {
-    let result = "";
-    let bits = 0;
-    const max = object.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 3 === 0 && idx) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
-      }
-      bits = (bits << 8) + object[idx];
-    }
-    const tail = max % 3;
-    if (tail === 0) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
-    } else if (tail === 2) {
-      result += map2[bits >> 10 & 63];
-      result += map2[bits >> 4 & 63];
-      result += map2[bits << 2 & 63];
-      result += map2[64];
-    } else if (tail === 1) {
-      result += map2[bits >> 2 & 63];
-      result += map2[bits << 4 & 63];
-      result += map2[64];
-      result += map2[64];
-    }
-    return result;
-  }
-  function isBinary(obj) {
-    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-  }
-  binary$1 = new Type2("tag:yaml.org,2002:binary", {
-    kind: "scalar",
-    resolve: resolveYamlBinary,
-    construct: constructYamlBinary,
-    predicate: isBinary,
-    represent: representYamlBinary
-  });
-  return binary$1;
-}
-var omap$1;
-var hasRequiredOmap$1;
-function requireOmap$1() {
-  if (hasRequiredOmap$1) return omap$1;
-  hasRequiredOmap$1 = 1;
-  const Type2 = requireType$1();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const _toString = Object.prototype.toString;
-  function resolveYamlOmap(data) {
-    if (data === null) return true;
-    const objectKeys = {};
-    const object = data;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      let pairHasKey = false;
-      if (_toString.call(pair) !== "[object Object]") return false;
-      let pairKey;
-      for (pairKey in pair) {
-        if (_hasOwnProperty.call(pair, pairKey)) {
-          if (!pairHasKey) pairHasKey = true;
-          else return false;
-        }
-      }
-      if (!pairHasKey) return false;
-      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
-      Object.defineProperty(objectKeys, pairKey, { value: true });
-    }
-    return true;
-  }
-  function constructYamlOmap(data) {
-    return data !== null ? data : [];
-  }
-  omap$1 = new Type2("tag:yaml.org,2002:omap", {
-    kind: "sequence",
-    resolve: resolveYamlOmap,
-    construct: constructYamlOmap
-  });
-  return omap$1;
-}
-var pairs$1;
-var hasRequiredPairs$1;
-function requirePairs$1() {
-  if (hasRequiredPairs$1) return pairs$1;
-  hasRequiredPairs$1 = 1;
-  const Type2 = requireType$1();
-  const _toString = Object.prototype.toString;
-  function resolveYamlPairs(data) {
-    if (data === null) return true;
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      if (_toString.call(pair) !== "[object Object]") return false;
-      const keys = Object.keys(pair);
-      if (keys.length !== 1) return false;
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return true;
-  }
-  function constructYamlPairs(data) {
-    if (data === null) return [];
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      const keys = Object.keys(pair);
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return result;
-  }
-  pairs$1 = new Type2("tag:yaml.org,2002:pairs", {
-    kind: "sequence",
-    resolve: resolveYamlPairs,
-    construct: constructYamlPairs
-  });
-  return pairs$1;
-}
-var set$1;
-var hasRequiredSet$1;
-function requireSet$1() {
-  if (hasRequiredSet$1) return set$1;
-  hasRequiredSet$1 = 1;
-  const Type2 = requireType$1();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  function resolveYamlSet(data) {
-    if (data === null) return true;
-    const object = data;
-    for (const key in object) {
-      if (_hasOwnProperty.call(object, key)) {
-        if (object[key] !== null) return false;
-      }
-    }
-    return true;
-  }
-  function constructYamlSet(data) {
-    return data !== null ? data : {};
-  }
-  set$1 = new Type2("tag:yaml.org,2002:set", {
-    kind: "mapping",
-    resolve: resolveYamlSet,
-    construct: constructYamlSet
-  });
-  return set$1;
-}
-var _default;
-var hasRequired_default;
-function require_default() {
-  if (hasRequired_default) return _default;
-  hasRequired_default = 1;
-  _default = requireCore$1().extend({
-    implicit: [
-      requireTimestamp$1(),
-      requireMerge$1()
-    ],
-    explicit: [
-      requireBinary$1(),
-      requireOmap$1(),
-      requirePairs$1(),
-      requireSet$1()
-    ]
-  });
-  return _default;
-}
-var hasRequiredLoader$1;
-function requireLoader$1() {
-  if (hasRequiredLoader$1) return loader$1;
-  hasRequiredLoader$1 = 1;
-  const common2 = requireCommon$1();
-  const YAMLException2 = requireException$1();
-  const makeSnippet = requireSnippet();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CONTEXT_FLOW_IN = 1;
-  const CONTEXT_FLOW_OUT = 2;
-  const CONTEXT_BLOCK_IN = 3;
-  const CONTEXT_BLOCK_OUT = 4;
-  const CHOMPING_CLIP = 1;
-  const CHOMPING_STRIP = 2;
-  const CHOMPING_KEEP = 3;
-  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
-  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
-  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
-  function _class(obj) {
-    return Object.prototype.toString.call(obj);
-  }
-  function isEol(c) {
-    return c === 10 || c === 13;
-  }
-  function isWhiteSpace(c) {
-    return c === 9 || c === 32;
-  }
-  function isWsOrEol(c) {
-    return c === 9 || c === 32 || c === 10 || c === 13;
-  }
-  function isFlowIndicator(c) {
-    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-  }
-  function fromHexCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    const lc = c | 32;
-    if (lc >= 97 && lc <= 102) {
-      return lc - 97 + 10;
-    }
-    return -1;
-  }
-  function escapedHexLen(c) {
-    if (c === 120) {
-      return 2;
-    }
-    if (c === 117) {
-      return 4;
-    }
-    if (c === 85) {
-      return 8;
-    }
-    return 0;
-  }
-  function fromDecimalCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    return -1;
-  }
-  function simpleEscapeSequence(c) {
-    switch (c) {
-      case 48:
-        return "\0";
-      case 97:
-        return "\x07";
-      case 98:
-        return "\b";
-      case 116:
-        return "	";
-      case 9:
-        return "	";
-      case 110:
-        return "\n";
-      case 118:
-        return "\v";
-      case 102:
-        return "\f";
-      case 114:
-        return "\r";
-      case 101:
-        return "\x1B";
-      case 32:
-        return " ";
-      case 34:
-        return '"';
-      case 47:
-        return "/";
-      case 92:
-        return "\\";
-      case 78:
-        return "";
-      case 95:
-        return " ";
-      case 76:
-        return "\u2028";
-      case 80:
-        return "\u2029";
-      default:
-        return "";
-    }
-  }
-  function charFromCodepoint(c) {
-    if (c <= 65535) {
-      return String.fromCharCode(c);
-    }
-    return String.fromCharCode(
-      (c - 65536 >> 10) + 55296,
-      (c - 65536 & 1023) + 56320
-    );
-  }
-  function setProperty(object, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object, key, {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value
-      });
-    } else {
-      object[key] = value;
-    }
-  }
-  const simpleEscapeCheck = new Array(256);
-  const simpleEscapeMap = new Array(256);
-  for (let i = 0; i < 256; i++) {
-    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-    simpleEscapeMap[i] = simpleEscapeSequence(i);
-  }
-  function State(input, options) {
-    this.input = input;
-    this.filename = options["filename"] || null;
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.onWarning = options["onWarning"] || null;
-    this.legacy = options["legacy"] || false;
-    this.json = options["json"] || false;
-    this.listener = options["listener"] || null;
-    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
-    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.typeMap = this.schema.compiledTypeMap;
-    this.length = input.length;
-    this.position = 0;
-    this.line = 0;
-    this.lineStart = 0;
-    this.lineIndent = 0;
-    this.depth = 0;
-    this.totalMergeKeys = 0;
-    this.firstTabInLine = -1;
-    this.documents = [];
-    this.anchorMapTransactions = [];
-  }
-  function generateError(state, message) {
-    const mark = {
-      name: state.filename,
-      buffer: state.input.slice(0, -1),
-      // omit trailing \0
-      position: state.position,
-      line: state.line,
-      column: state.position - state.lineStart
-    };
-    mark.snippet = makeSnippet(mark);
-    return new YAMLException2(message, mark);
-  }
-  function throwError(state, message) {
-    throw generateError(state, message);
-  }
-  function throwWarning(state, message) {
-    if (state.onWarning) {
-      state.onWarning.call(null, generateError(state, message));
-    }
-  }
-  function storeAnchor(state, name, value) {
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length !== 0) {
-      const transaction = transactions[transactions.length - 1];
-      if (!_hasOwnProperty.call(transaction, name)) {
-        transaction[name] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name),
-          value: state.anchorMap[name]
-        };
-      }
-    }
-    state.anchorMap[name] = value;
-  }
-  function beginAnchorTransaction(state) {
-    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
-  }
-  function commitAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length === 0) return;
-    const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
-      if (!_hasOwnProperty.call(parent, name)) {
-        parent[name] = transaction[name];
-      }
-    }
-  }
-  function rollbackAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
-      if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
-      } else {
-        delete state.anchorMap[names[index]];
-      }
-    }
-  }
-  function snapshotState(state) {
-    return {
-      position: state.position,
-      line: state.line,
-      lineStart: state.lineStart,
-      lineIndent: state.lineIndent,
-      firstTabInLine: state.firstTabInLine,
-      tag: state.tag,
-      anchor: state.anchor,
-      kind: state.kind,
-      result: state.result
-    };
-  }
-  function restoreState(state, snapshot) {
-    state.position = snapshot.position;
-    state.line = snapshot.line;
-    state.lineStart = snapshot.lineStart;
-    state.lineIndent = snapshot.lineIndent;
-    state.firstTabInLine = snapshot.firstTabInLine;
-    state.tag = snapshot.tag;
-    state.anchor = snapshot.anchor;
-    state.kind = snapshot.kind;
-    state.result = snapshot.result;
-  }
-  const directiveHandlers = {
-    YAML: function handleYamlDirective(state, name, args) {
-      if (state.version !== null) {
-        throwError(state, "duplication of %YAML directive");
-      }
-      if (args.length !== 1) {
-        throwError(state, "YAML directive accepts exactly one argument");
-      }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
-        throwError(state, "ill-formed argument of the YAML directive");
-      }
-      const major = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
-      if (major !== 1) {
-        throwError(state, "unacceptable YAML version of the document");
-      }
-      state.version = args[0];
-      state.checkLineBreaks = minor < 2;
-      if (minor !== 1 && minor !== 2) {
-        throwWarning(state, "unsupported YAML version of the document");
-      }
-    },
-    TAG: function handleTagDirective(state, name, args) {
-      let prefix;
-      if (args.length !== 2) {
-        throwError(state, "TAG directive accepts exactly two arguments");
-      }
-      const handle = args[0];
-      prefix = args[1];
-      if (!PATTERN_TAG_HANDLE.test(handle)) {
-        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-      }
-      if (_hasOwnProperty.call(state.tagMap, handle)) {
-        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
-      }
-      if (!PATTERN_TAG_URI.test(prefix)) {
-        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-      }
-      try {
-        prefix = decodeURIComponent(prefix);
-      } catch (err) {
-        throwError(state, "tag prefix is malformed: " + prefix);
-      }
-      state.tagMap[handle] = prefix;
-    }
-  };
-  function captureSegment(state, start, end, checkJson) {
-    if (start < end) {
-      const _result = state.input.slice(start, end);
-      if (checkJson) {
-        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
-          const _character = _result.charCodeAt(_position);
-          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
-            throwError(state, "expected valid JSON character");
-          }
-        }
-      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-        throwError(state, "the stream contains non-printable characters");
-      }
-      state.result += _result;
-    }
-  }
-  function chargeMergeWork(state) {
-    state.totalMergeKeys++;
-    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
-      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
-    }
-  }
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common2.isObject(source)) {
-      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-    }
-    chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
-    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
-      chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
-      }
-    }
-  }
-  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-    if (Array.isArray(keyNode)) {
-      keyNode = Array.prototype.slice.call(keyNode);
-      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-        if (Array.isArray(keyNode[index])) {
-          throwError(state, "nested arrays are not supported inside keys");
-        }
-        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-          keyNode[index] = "[object Object]";
-        }
-      }
-    }
-    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-      keyNode = "[object Object]";
-    }
-    keyNode = String(keyNode);
-    if (_result === null) {
-      _result = {};
-    }
-    if (keyTag === "tag:yaml.org,2002:merge") {
-      if (Array.isArray(valueNode)) {
-        if (valueNode.length > 100) {
-          throwError(state, "abnormal merge sequence size");
-        }
-        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-          mergeMappings(state, _result, valueNode[index], overridableKeys);
-        }
-      } else {
-        mergeMappings(state, _result, valueNode, overridableKeys);
-      }
-    } else {
-      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
-        state.line = startLine || state.line;
-        state.lineStart = startLineStart || state.lineStart;
-        state.position = startPos || state.position;
-        throwError(state, "duplicated mapping key");
-      }
-      setProperty(_result, keyNode, valueNode);
-      delete overridableKeys[keyNode];
-    }
-    return _result;
-  }
-  function readLineBreak(state) {
-    const ch = state.input.charCodeAt(state.position);
-    if (ch === 10) {
-      state.position++;
-    } else if (ch === 13) {
-      state.position++;
-      if (state.input.charCodeAt(state.position) === 10) {
-        state.position++;
-      }
-    } else {
-      throwError(state, "a line break is expected");
-    }
-    state.line += 1;
-    state.lineStart = state.position;
-    state.firstTabInLine = -1;
-  }
-  function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      while (isWhiteSpace(ch)) {
-        if (ch === 9 && state.firstTabInLine === -1) {
-          state.firstTabInLine = state.position;
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (allowComments && ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 10 && ch !== 13 && ch !== 0);
-      }
-      if (isEol(ch)) {
-        readLineBreak(state);
-        ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
-        state.lineIndent = 0;
-        while (ch === 32) {
-          state.lineIndent++;
-          ch = state.input.charCodeAt(++state.position);
-        }
-      } else {
-        break;
-      }
-    }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-      throwWarning(state, "deficient indentation");
-    }
-    return lineBreaks;
-  }
-  function testDocumentSeparator(state) {
-    let _position = state.position;
-    let ch = state.input.charCodeAt(_position);
-    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-      _position += 3;
-      ch = state.input.charCodeAt(_position);
-      if (ch === 0 || isWsOrEol(ch)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
-      state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
-    }
-  }
-  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-    let captureStart;
-    let captureEnd;
-    let hasPendingContent;
-    let _line;
-    let _lineStart;
-    let _lineIndent;
-    const _kind = state.kind;
-    const _result = state.result;
-    let ch = state.input.charCodeAt(state.position);
-    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-      return false;
-    }
-    if (ch === 63 || ch === 45) {
-      const following = state.input.charCodeAt(state.position + 1);
-      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-        return false;
-      }
-    }
-    state.kind = "scalar";
-    state.result = "";
-    captureStart = captureEnd = state.position;
-    hasPendingContent = false;
-    while (ch !== 0) {
-      if (ch === 58) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-          break;
-        }
-      } else if (ch === 35) {
-        const preceding = state.input.charCodeAt(state.position - 1);
-        if (isWsOrEol(preceding)) {
-          break;
-        }
-      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
-        break;
-      } else if (isEol(ch)) {
-        _line = state.line;
-        _lineStart = state.lineStart;
-        _lineIndent = state.lineIndent;
-        skipSeparationSpace(state, false, -1);
-        if (state.lineIndent >= nodeIndent) {
-          hasPendingContent = true;
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        } else {
-          state.position = captureEnd;
-          state.line = _line;
-          state.lineStart = _lineStart;
-          state.lineIndent = _lineIndent;
-          break;
-        }
-      }
-      if (hasPendingContent) {
-        captureSegment(state, captureStart, captureEnd, false);
-        writeFoldedLines(state, state.line - _line);
-        captureStart = captureEnd = state.position;
-        hasPendingContent = false;
-      }
-      if (!isWhiteSpace(ch)) {
-        captureEnd = state.position + 1;
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, captureEnd, false);
-    if (state.result) {
-      return true;
-    }
-    state.kind = _kind;
-    state.result = _result;
-    return false;
-  }
-  function readSingleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 39) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 39) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (ch === 39) {
-          captureStart = state.position;
-          state.position++;
-          captureEnd = state.position;
-        } else {
-          return true;
-        }
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a single quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a single quoted scalar");
-  }
-  function readDoubleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 34) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 34) {
-        captureSegment(state, captureStart, state.position, true);
-        state.position++;
-        return true;
-      } else if (ch === 92) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (isEol(ch)) {
-          skipSeparationSpace(state, false, nodeIndent);
-        } else if (ch < 256 && simpleEscapeCheck[ch]) {
-          state.result += simpleEscapeMap[ch];
-          state.position++;
-        } else if ((tmp = escapedHexLen(ch)) > 0) {
-          let hexLength = tmp;
-          let hexResult = 0;
-          for (; hexLength > 0; hexLength--) {
-            ch = state.input.charCodeAt(++state.position);
-            if ((tmp = fromHexCode(ch)) >= 0) {
-              hexResult = (hexResult << 4) + tmp;
-            } else {
-              throwError(state, "expected hexadecimal character");
-            }
-          }
-          state.result += charFromCodepoint(hexResult);
-          state.position++;
-        } else {
-          throwError(state, "unknown escape sequence");
-        }
-        captureStart = captureEnd = state.position;
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a double quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a double quoted scalar");
-  }
-  function readFlowCollection(state, nodeIndent) {
-    let readNext = true;
-    let _line;
-    let _lineStart;
-    let _pos;
-    const _tag = state.tag;
-    let _result;
-    const _anchor = state.anchor;
-    let terminator;
-    let isPair;
-    let isExplicitPair;
-    let isMapping;
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyNode;
-    let keyTag;
-    let valueNode;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 91) {
-      terminator = 93;
-      isMapping = false;
-      _result = [];
-    } else if (ch === 123) {
-      terminator = 125;
-      isMapping = true;
-      _result = {};
-    } else {
-      return false;
-    }
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    ch = state.input.charCodeAt(++state.position);
-    while (ch !== 0) {
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === terminator) {
-        state.position++;
-        state.tag = _tag;
-        state.anchor = _anchor;
-        state.kind = isMapping ? "mapping" : "sequence";
-        state.result = _result;
-        return true;
-      } else if (!readNext) {
-        throwError(state, "missed comma between flow collection entries");
-      } else if (ch === 44) {
-        throwError(state, "expected the node content, but found ','");
-      }
-      keyTag = keyNode = valueNode = null;
-      isPair = isExplicitPair = false;
-      if (ch === 63) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following)) {
-          isPair = isExplicitPair = true;
-          state.position++;
-          skipSeparationSpace(state, true, nodeIndent);
-        }
-      }
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _pos = state.position;
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      keyTag = state.tag;
-      keyNode = state.result;
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair = true;
-        ch = state.input.charCodeAt(++state.position);
-        skipSeparationSpace(state, true, nodeIndent);
-        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-        valueNode = state.result;
-      }
-      if (isMapping) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair) {
-        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-      } else {
-        _result.push(keyNode);
-      }
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === 44) {
-        readNext = true;
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        readNext = false;
-      }
-    }
-    throwError(state, "unexpected end of the stream within a flow collection");
-  }
-  function readBlockScalar(state, nodeIndent) {
-    let folding;
-    let chomping = CHOMPING_CLIP;
-    let didReadContent = false;
-    let detectedIndent = false;
-    let textIndent = nodeIndent;
-    let emptyLines = 0;
-    let atMoreIndented = false;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 124) {
-      folding = false;
-    } else if (ch === 62) {
-      folding = true;
-    } else {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    while (ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 43 || ch === 45) {
-        if (CHOMPING_CLIP === chomping) {
-          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-        } else {
-          throwError(state, "repeat of a chomping mode identifier");
-        }
-      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-        if (tmp === 0) {
-          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-        } else if (!detectedIndent) {
-          textIndent = nodeIndent + tmp - 1;
-          detectedIndent = true;
-        } else {
-          throwError(state, "repeat of an indentation width identifier");
-        }
-      } else {
-        break;
-      }
-    }
-    if (isWhiteSpace(ch)) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (isWhiteSpace(ch));
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (!isEol(ch) && ch !== 0);
-      }
-    }
-    while (ch !== 0) {
-      readLineBreak(state);
-      state.lineIndent = 0;
-      ch = state.input.charCodeAt(state.position);
-      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-        state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (!detectedIndent && state.lineIndent > textIndent) {
-        textIndent = state.lineIndent;
-      }
-      if (isEol(ch)) {
-        emptyLines++;
-        continue;
-      }
-      if (!detectedIndent && textIndent === 0) {
-        throwError(state, "missing indentation for block scalar");
-      }
-      if (state.lineIndent < textIndent) {
-        if (chomping === CHOMPING_KEEP) {
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (chomping === CHOMPING_CLIP) {
-          if (didReadContent) {
-            state.result += "\n";
-          }
-        }
-        break;
-      }
-      if (folding) {
-        if (isWhiteSpace(ch)) {
-          atMoreIndented = true;
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (atMoreIndented) {
-          atMoreIndented = false;
-          state.result += common2.repeat("\n", emptyLines + 1);
-        } else if (emptyLines === 0) {
-          if (didReadContent) {
-            state.result += " ";
-          }
-        } else {
-          state.result += common2.repeat("\n", emptyLines);
-        }
-      } else {
-        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      }
-      didReadContent = true;
-      detectedIndent = true;
-      emptyLines = 0;
-      const captureStart = state.position;
-      while (!isEol(ch) && ch !== 0) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      captureSegment(state, captureStart, state.position, false);
-    }
-    return true;
-  }
-  function readBlockSequence(state, nodeIndent) {
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = [];
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      if (ch !== 45) {
-        break;
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      if (!isWsOrEol(following)) {
-        break;
-      }
-      detected = true;
-      state.position++;
-      if (skipSeparationSpace(state, true, -1)) {
-        if (state.lineIndent <= nodeIndent) {
-          _result.push(null);
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        }
-      }
-      const _line = state.line;
-      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-      _result.push(state.result);
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a sequence entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "sequence";
-      state.result = _result;
-      return true;
-    }
-    return false;
-  }
-  function readBlockMapping(state, nodeIndent, flowIndent) {
-    let allowCompact;
-    let _keyLine;
-    let _keyLineStart;
-    let _keyPos;
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = {};
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyTag = null;
-    let keyNode = null;
-    let valueNode = null;
-    let atExplicitKey = false;
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (!atExplicitKey && state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      const _line = state.line;
-      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
-        if (ch === 63) {
-          if (atExplicitKey) {
-            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-            keyTag = keyNode = valueNode = null;
-          }
-          detected = true;
-          atExplicitKey = true;
-          allowCompact = true;
-        } else if (atExplicitKey) {
-          atExplicitKey = false;
-          allowCompact = true;
-        } else {
-          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-        }
-        state.position += 1;
-        ch = following;
-      } else {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-          break;
-        }
-        if (state.line === _line) {
-          ch = state.input.charCodeAt(state.position);
-          while (isWhiteSpace(ch)) {
-            ch = state.input.charCodeAt(++state.position);
-          }
-          if (ch === 58) {
-            ch = state.input.charCodeAt(++state.position);
-            if (!isWsOrEol(ch)) {
-              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-            }
-            if (atExplicitKey) {
-              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-              keyTag = keyNode = valueNode = null;
-            }
-            detected = true;
-            atExplicitKey = false;
-            allowCompact = false;
-            keyTag = state.tag;
-            keyNode = state.result;
-          } else if (detected) {
-            throwError(state, "can not read an implicit mapping pair; a colon is missed");
-          } else {
-            state.tag = _tag;
-            state.anchor = _anchor;
-            return true;
-          }
-        } else if (detected) {
-          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-        } else {
-          state.tag = _tag;
-          state.anchor = _anchor;
-          return true;
-        }
-      }
-      if (state.line === _line || state.lineIndent > nodeIndent) {
-        if (atExplicitKey) {
-          _keyLine = state.line;
-          _keyLineStart = state.lineStart;
-          _keyPos = state.position;
-        }
-        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
-          if (atExplicitKey) {
-            keyNode = state.result;
-          } else {
-            valueNode = state.result;
-          }
-        }
-        if (!atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        skipSeparationSpace(state, true, -1);
-        ch = state.input.charCodeAt(state.position);
-      }
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a mapping entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (atExplicitKey) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "mapping";
-      state.result = _result;
-    }
-    return detected;
-  }
-  function readTagProperty(state) {
-    let isVerbatim = false;
-    let isNamed = false;
-    let tagHandle;
-    let tagName;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 33) return false;
-    if (state.tag !== null) {
-      throwError(state, "duplication of a tag property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 60) {
-      isVerbatim = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else if (ch === 33) {
-      isNamed = true;
-      tagHandle = "!!";
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      tagHandle = "!";
-    }
-    let _position = state.position;
-    if (isVerbatim) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 0 && ch !== 62);
-      if (state.position < state.length) {
-        tagName = state.input.slice(_position, state.position);
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        throwError(state, "unexpected end of the stream within a verbatim tag");
-      }
-    } else {
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        if (ch === 33) {
-          if (!isNamed) {
-            tagHandle = state.input.slice(_position - 1, state.position + 1);
-            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-              throwError(state, "named tag handle cannot contain such characters");
-            }
-            isNamed = true;
-            _position = state.position + 1;
-          } else {
-            throwError(state, "tag suffix cannot contain exclamation marks");
-          }
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      tagName = state.input.slice(_position, state.position);
-      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-        throwError(state, "tag suffix cannot contain flow indicator characters");
-      }
-    }
-    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-      throwError(state, "tag name cannot contain such characters: " + tagName);
-    }
-    try {
-      tagName = decodeURIComponent(tagName);
-    } catch (err) {
-      throwError(state, "tag name is malformed: " + tagName);
-    }
-    if (isVerbatim) {
-      state.tag = tagName;
-    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
-      state.tag = state.tagMap[tagHandle] + tagName;
-    } else if (tagHandle === "!") {
-      state.tag = "!" + tagName;
-    } else if (tagHandle === "!!") {
-      state.tag = "tag:yaml.org,2002:" + tagName;
-    } else {
-      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-    }
-    return true;
-  }
-  function readAnchorProperty(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 38) return false;
-    if (state.anchor !== null) {
-      throwError(state, "duplication of an anchor property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an anchor node must contain at least one character");
-    }
-    state.anchor = state.input.slice(_position, state.position);
-    return true;
-  }
-  function readAlias(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 42) return false;
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an alias node must contain at least one character");
-    }
-    const alias = state.input.slice(_position, state.position);
-    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
-      throwError(state, 'unidentified alias "' + alias + '"');
-    }
-    state.result = state.anchorMap[alias];
-    skipSeparationSpace(state, true, -1);
-    return true;
-  }
-  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
-    const fallbackState = snapshotState(state);
-    beginAnchorTransaction(state);
-    restoreState(state, propertyStart);
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
-      commitAnchorTransaction(state);
-      return true;
-    }
-    rollbackAnchorTransaction(state);
-    restoreState(state, fallbackState);
-    return false;
-  }
-  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-    let allowBlockScalars;
-    let allowBlockCollections;
-    let indentStatus = 1;
-    let atNewLine = false;
-    let hasContent = false;
-    let propertyStart = null;
-    let type2;
-    let flowIndent;
-    let blockIndent;
-    if (state.depth >= state.maxDepth) {
-      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
-    }
-    state.depth += 1;
-    if (state.listener !== null) {
-      state.listener("open", state);
-    }
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-    if (allowToSeek) {
-      if (skipSeparationSpace(state, true, -1)) {
-        atNewLine = true;
-        if (state.lineIndent > parentIndent) {
-          indentStatus = 1;
-        } else if (state.lineIndent === parentIndent) {
-          indentStatus = 0;
-        } else if (state.lineIndent < parentIndent) {
-          indentStatus = -1;
-        }
-      }
-    }
-    if (indentStatus === 1) {
-      while (true) {
-        const ch = state.input.charCodeAt(state.position);
-        const propertyState = snapshotState(state);
-        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
-          break;
-        }
-        if (!readTagProperty(state) && !readAnchorProperty(state)) {
-          break;
-        }
-        if (propertyStart === null) {
-          propertyStart = propertyState;
-        }
-        if (skipSeparationSpace(state, true, -1)) {
-          atNewLine = true;
-          allowBlockCollections = allowBlockStyles;
-          if (state.lineIndent > parentIndent) {
-            indentStatus = 1;
-          } else if (state.lineIndent === parentIndent) {
-            indentStatus = 0;
-          } else if (state.lineIndent < parentIndent) {
-            indentStatus = -1;
-          }
-        } else {
-          allowBlockCollections = false;
-        }
-      }
-    }
-    if (allowBlockCollections) {
-      allowBlockCollections = atNewLine || allowCompact;
-    }
-    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-        flowIndent = parentIndent;
-      } else {
-        flowIndent = parentIndent + 1;
-      }
-      blockIndent = state.position - state.lineStart;
-      if (indentStatus === 1) {
-        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-          hasContent = true;
-        } else {
-          const ch = state.input.charCodeAt(state.position);
-          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
-            state,
-            propertyStart,
-            propertyStart.position - propertyStart.lineStart,
-            flowIndent
-          )) {
-            hasContent = true;
-          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-            hasContent = true;
-          } else if (readAlias(state)) {
-            hasContent = true;
-            if (state.tag !== null || state.anchor !== null) {
-              throwError(state, "alias node should not have any properties");
-            }
-          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-            hasContent = true;
-            if (state.tag === null) {
-              state.tag = "?";
-            }
-          }
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-        }
-      } else if (indentStatus === 0) {
-        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-      }
-    }
-    if (state.tag === null) {
-      if (state.anchor !== null) {
-        storeAnchor(state, state.anchor, state.result);
-      }
-    } else if (state.tag === "?") {
-      if (state.result !== null && state.kind !== "scalar") {
-        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-      }
-      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-        type2 = state.implicitTypes[typeIndex];
-        if (type2.resolve(state.result)) {
-          state.result = type2.construct(state.result);
-          state.tag = type2.tag;
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-          break;
-        }
-      }
-    } else if (state.tag !== "!") {
-      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-        type2 = state.typeMap[state.kind || "fallback"][state.tag];
-      } else {
-        type2 = null;
-        const typeList = state.typeMap.multi[state.kind || "fallback"];
-        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-            type2 = typeList[typeIndex];
-            break;
-          }
-        }
-      }
-      if (!type2) {
-        throwError(state, "unknown tag !<" + state.tag + ">");
-      }
-      if (state.result !== null && type2.kind !== state.kind) {
-        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-      }
-      if (!type2.resolve(state.result, state.tag)) {
-        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-      } else {
-        state.result = type2.construct(state.result, state.tag);
-        if (state.anchor !== null) {
-          storeAnchor(state, state.anchor, state.result);
-        }
-      }
-    }
-    if (state.listener !== null) {
-      state.listener("close", state);
-    }
-    state.depth -= 1;
-    return state.tag !== null || state.anchor !== null || hasContent;
-  }
-  function readDocument(state) {
-    const documentStart = state.position;
-    let hasDirectives = false;
-    let ch;
-    state.version = null;
-    state.checkLineBreaks = state.legacy;
-    state.tagMap = /* @__PURE__ */ Object.create(null);
-    state.anchorMap = /* @__PURE__ */ Object.create(null);
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if (state.lineIndent > 0 || ch !== 37) {
-        break;
-      }
-      hasDirectives = true;
-      ch = state.input.charCodeAt(++state.position);
-      let _position = state.position;
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      const directiveName = state.input.slice(_position, state.position);
-      const directiveArgs = [];
-      if (directiveName.length < 1) {
-        throwError(state, "directive name must not be less than one character in length");
-      }
-      while (ch !== 0) {
-        while (isWhiteSpace(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 35) {
-          do {
-            ch = state.input.charCodeAt(++state.position);
-          } while (ch !== 0 && !isEol(ch));
-          break;
-        }
-        if (isEol(ch)) break;
-        _position = state.position;
-        while (ch !== 0 && !isWsOrEol(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        directiveArgs.push(state.input.slice(_position, state.position));
-      }
-      if (ch !== 0) readLineBreak(state);
-      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
-        directiveHandlers[directiveName](state, directiveName, directiveArgs);
-      } else {
-        throwWarning(state, 'unknown document directive "' + directiveName + '"');
-      }
-    }
-    skipSeparationSpace(state, true, -1);
-    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-      state.position += 3;
-      skipSeparationSpace(state, true, -1);
-    } else if (hasDirectives) {
-      throwError(state, "directives end mark is expected");
-    }
-    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-    skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-      throwWarning(state, "non-ASCII line breaks are interpreted as content");
-    }
-    state.documents.push(state.result);
-    if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      if (state.input.charCodeAt(state.position) === 46) {
-        state.position += 3;
-        skipSeparationSpace(state, true, -1);
-      }
-      return;
-    }
-    if (state.position < state.length - 1) {
-      throwError(state, "end of the stream or a document separator is expected");
-    }
-  }
-  function loadDocuments(input, options) {
-    input = String(input);
-    options = options || {};
-    if (input.length !== 0) {
-      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-        input += "\n";
-      }
-      if (input.charCodeAt(0) === 65279) {
-        input = input.slice(1);
-      }
-    }
-    const state = new State(input, options);
-    const nullpos = input.indexOf("\0");
-    if (nullpos !== -1) {
-      state.position = nullpos;
-      throwError(state, "null byte is not allowed in input");
-    }
-    state.input += "\0";
-    while (state.input.charCodeAt(state.position) === 32) {
-      state.lineIndent += 1;
-      state.position += 1;
-    }
-    while (state.position < state.length - 1) {
-      readDocument(state);
-    }
-    return state.documents;
-  }
-  function loadAll2(input, iterator, options) {
-    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-      options = iterator;
-      iterator = null;
-    }
-    const documents = loadDocuments(input, options);
-    if (typeof iterator !== "function") {
-      return documents;
-    }
-    for (let index = 0, length = documents.length; index < length; index += 1) {
-      iterator(documents[index]);
-    }
-  }
-  function load2(input, options) {
-    const documents = loadDocuments(input, options);
-    if (documents.length === 0) {
-      return void 0;
-    } else if (documents.length === 1) {
-      return documents[0];
-    }
-    throw new YAMLException2("expected a single document in the stream, but found more");
-  }
-  loader$1.loadAll = loadAll2;
-  loader$1.load = load2;
-  return loader$1;
-}
-var dumper$1 = {};
-var hasRequiredDumper$1;
-function requireDumper$1() {
-  if (hasRequiredDumper$1) return dumper$1;
-  hasRequiredDumper$1 = 1;
-  const common2 = requireCommon$1();
-  const YAMLException2 = requireException$1();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _toString = Object.prototype.toString;
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CHAR_BOM = 65279;
-  const CHAR_TAB = 9;
-  const CHAR_LINE_FEED = 10;
-  const CHAR_CARRIAGE_RETURN = 13;
-  const CHAR_SPACE = 32;
-  const CHAR_EXCLAMATION = 33;
-  const CHAR_DOUBLE_QUOTE = 34;
-  const CHAR_SHARP = 35;
-  const CHAR_PERCENT = 37;
-  const CHAR_AMPERSAND = 38;
-  const CHAR_SINGLE_QUOTE = 39;
-  const CHAR_ASTERISK = 42;
-  const CHAR_COMMA = 44;
-  const CHAR_MINUS = 45;
-  const CHAR_COLON = 58;
-  const CHAR_EQUALS = 61;
-  const CHAR_GREATER_THAN = 62;
-  const CHAR_QUESTION = 63;
-  const CHAR_COMMERCIAL_AT = 64;
-  const CHAR_LEFT_SQUARE_BRACKET = 91;
-  const CHAR_RIGHT_SQUARE_BRACKET = 93;
-  const CHAR_GRAVE_ACCENT = 96;
-  const CHAR_LEFT_CURLY_BRACKET = 123;
-  const CHAR_VERTICAL_LINE = 124;
-  const CHAR_RIGHT_CURLY_BRACKET = 125;
-  const ESCAPE_SEQUENCES = {};
-  ESCAPE_SEQUENCES[0] = "\\0";
-  ESCAPE_SEQUENCES[7] = "\\a";
-  ESCAPE_SEQUENCES[8] = "\\b";
-  ESCAPE_SEQUENCES[9] = "\\t";
-  ESCAPE_SEQUENCES[10] = "\\n";
-  ESCAPE_SEQUENCES[11] = "\\v";
-  ESCAPE_SEQUENCES[12] = "\\f";
-  ESCAPE_SEQUENCES[13] = "\\r";
-  ESCAPE_SEQUENCES[27] = "\\e";
-  ESCAPE_SEQUENCES[34] = '\\"';
-  ESCAPE_SEQUENCES[92] = "\\\\";
-  ESCAPE_SEQUENCES[133] = "\\N";
-  ESCAPE_SEQUENCES[160] = "\\_";
-  ESCAPE_SEQUENCES[8232] = "\\L";
-  ESCAPE_SEQUENCES[8233] = "\\P";
-  const DEPRECATED_BOOLEANS_SYNTAX = [
-    "y",
-    "Y",
-    "yes",
-    "Yes",
-    "YES",
-    "on",
-    "On",
-    "ON",
-    "n",
-    "N",
-    "no",
-    "No",
-    "NO",
-    "off",
-    "Off",
-    "OFF"
-  ];
-  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-  function compileStyleMap(schema2, map2) {
-    if (map2 === null) return {};
-    const result = {};
-    const keys = Object.keys(map2);
-    for (let index = 0, length = keys.length; index < length; index += 1) {
-      let tag = keys[index];
-      let style = String(map2[tag]);
-      if (tag.slice(0, 2) === "!!") {
-        tag = "tag:yaml.org,2002:" + tag.slice(2);
-      }
-      const type2 = schema2.compiledTypeMap["fallback"][tag];
-      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-        style = type2.styleAliases[style];
-      }
-      result[tag] = style;
-    }
-    return result;
-  }
-  function encodeHex(character) {
-    let handle;
-    let length;
-    const string = character.toString(16).toUpperCase();
-    if (character <= 255) {
-      handle = "x";
-      length = 2;
-    } else if (character <= 65535) {
-      handle = "u";
-      length = 4;
-    } else if (character <= 4294967295) {
-      handle = "U";
-      length = 8;
-    } else {
-      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
-    }
-    return "\\" + handle + common2.repeat("0", length - string.length) + string;
-  }
-  const QUOTING_TYPE_SINGLE = 1;
-  const QUOTING_TYPE_DOUBLE = 2;
-  function State(options) {
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.indent = Math.max(1, options["indent"] || 2);
-    this.noArrayIndent = options["noArrayIndent"] || false;
-    this.skipInvalid = options["skipInvalid"] || false;
-    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-    this.sortKeys = options["sortKeys"] || false;
-    this.lineWidth = options["lineWidth"] || 80;
-    this.noRefs = options["noRefs"] || false;
-    this.noCompatMode = options["noCompatMode"] || false;
-    this.condenseFlow = options["condenseFlow"] || false;
-    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-    this.forceQuotes = options["forceQuotes"] || false;
-    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.explicitTypes = this.schema.compiledExplicit;
-    this.tag = null;
-    this.result = "";
-    this.duplicates = [];
-    this.usedDuplicates = null;
-  }
-  function indentString(string, spaces) {
-    const ind = common2.repeat(" ", spaces);
-    let position = 0;
-    let result = "";
-    const length = string.length;
-    while (position < length) {
-      let line;
-      const next = string.indexOf("\n", position);
-      if (next === -1) {
-        line = string.slice(position);
-        position = length;
-      } else {
-        line = string.slice(position, next + 1);
-        position = next + 1;
-      }
-      if (line.length && line !== "\n") result += ind;
-      result += line;
-    }
-    return result;
-  }
-  function generateNextLine(state, level) {
-    return "\n" + common2.repeat(" ", state.indent * level);
-  }
-  function testImplicitResolving(state, str2) {
-    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-      const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function isWhitespace(c) {
-    return c === CHAR_SPACE || c === CHAR_TAB;
-  }
-  function isPrintable(c) {
-    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
-  }
-  function isNsCharOrWhitespace(c) {
-    return isPrintable(c) && c !== CHAR_BOM && // - b-char
-    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-  }
-  function isPlainSafe(c, prev, inblock) {
-    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-    return (
-      // ns-plain-safe
-      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
-      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
-      c !== CHAR_SHARP && // false on '#'
-      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
-      prev === CHAR_COLON && cIsNsChar
-    );
-  }
-  function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
-    // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
-    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-  }
-  function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
-  }
-  function codePointAt(string, pos) {
-    const first = string.charCodeAt(pos);
-    let second;
-    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
-      second = string.charCodeAt(pos + 1);
-      if (second >= 56320 && second <= 57343) {
-        return (first - 55296) * 1024 + second - 56320 + 65536;
-      }
-    }
-    return first;
-  }
-  function needIndentIndicator(string) {
-    const leadingSpaceRe = /^\n* /;
-    return leadingSpaceRe.test(string);
-  }
-  const STYLE_PLAIN = 1;
-  const STYLE_SINGLE = 2;
-  const STYLE_LITERAL = 3;
-  const STYLE_FOLDED = 4;
-  const STYLE_DOUBLE = 5;
-  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-    let i;
-    let char = 0;
-    let prevChar = null;
-    let hasLineBreak = false;
-    let hasFoldableLine = false;
-    const shouldTrackWidth = lineWidth !== -1;
-    let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
-    if (singleLineOnly || forceQuotes) {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-    } else {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (char === CHAR_LINE_FEED) {
-          hasLineBreak = true;
-          if (shouldTrackWidth) {
-            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
-            previousLineBreak = i;
-          }
-        } else if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
-    }
-    if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
-        return STYLE_PLAIN;
-      }
-      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-    }
-    if (indentPerLevel > 9 && needIndentIndicator(string)) {
-      return STYLE_DOUBLE;
-    }
-    if (!forceQuotes) {
-      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
-    }
-    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-  }
-  function writeScalar(state, string, level, iskey, inblock) {
-    state.dump = (function() {
-      if (string.length === 0) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
-      }
-      if (!state.noCompatMode) {
-        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
-          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
-        }
-      }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-      const singleLineOnly = iskey || // No block styles in flow mode.
-      state.flowLevel > -1 && level >= state.flowLevel;
-      function testAmbiguity(string2) {
-        return testImplicitResolving(state, string2);
-      }
-      switch (chooseScalarStyle(
-        string,
-        singleLineOnly,
-        state.indent,
-        lineWidth,
-        testAmbiguity,
-        state.quotingType,
-        state.forceQuotes && !iskey,
-        inblock
-      )) {
-        case STYLE_PLAIN:
-          return string;
-        case STYLE_SINGLE:
-          return "'" + string.replace(/'/g, "''") + "'";
-        case STYLE_LITERAL:
-          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
-        case STYLE_FOLDED:
-          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
-        case STYLE_DOUBLE:
-          return '"' + escapeString(string) + '"';
-        default:
-          throw new YAMLException2("impossible error: invalid scalar style");
-      }
-    })();
-  }
-  function blockHeader(string, indentPerLevel) {
-    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-    const clip = string[string.length - 1] === "\n";
-    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep ? "+" : clip ? "" : "-";
-    return indentIndicator + chomp + "\n";
-  }
-  function dropEndingNewline(string) {
-    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
-  }
-  function foldString(string, width) {
-    const lineRe = /(\n+)([^\n]*)/g;
-    let result = (function() {
-      let nextLF = string.indexOf("\n");
-      nextLF = nextLF !== -1 ? nextLF : string.length;
-      lineRe.lastIndex = nextLF;
-      return foldLine(string.slice(0, nextLF), width);
-    })();
-    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
-    let moreIndented;
-    let match;
-    while (match = lineRe.exec(string)) {
-      const prefix = match[1];
-      const line = match[2];
-      moreIndented = line[0] === " ";
-      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-      prevMoreIndented = moreIndented;
-    }
-    return result;
-  }
-  function foldLine(line, width) {
-    if (line === "" || line[0] === " ") return line;
-    const breakRe = / [^ ]/g;
-    let match;
-    let start = 0;
-    let end;
-    let curr = 0;
-    let next = 0;
-    let result = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
-      if (next - start > width) {
-        end = curr > start ? curr : next;
-        result += "\n" + line.slice(start, end);
-        start = end + 1;
-      }
-      curr = next;
-    }
-    result += "\n";
-    if (line.length - start > width && curr > start) {
-      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-    } else {
-      result += line.slice(start);
-    }
-    return result.slice(1);
-  }
-  function escapeString(string) {
-    let result = "";
-    let char = 0;
-    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-      char = codePointAt(string, i);
-      const escapeSeq = ESCAPE_SEQUENCES[char];
-      if (!escapeSeq && isPrintable(char)) {
-        result += string[i];
-        if (char >= 65536) result += string[i + 1];
-      } else {
-        result += escapeSeq || encodeHex(char);
-      }
-    }
-    return result;
-  }
-  function writeFlowSequence(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = "[" + _result + "]";
-  }
-  function writeBlockSequence(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-        if (!compact || _result !== "") {
-          _result += generateNextLine(state, level);
-        }
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          _result += "-";
-        } else {
-          _result += "- ";
-        }
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = _result || "[]";
-  }
-  function writeFlowMapping(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (_result !== "") pairBuffer += ", ";
-      if (state.condenseFlow) pairBuffer += '"';
-      const objectKey = objectKeyList[index];
-      let objectValue = object[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey, objectValue);
-      }
-      if (!writeNode(state, level, objectKey, false, false)) {
-        continue;
-      }
-      if (state.dump.length > 1024) pairBuffer += "? ";
-      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
-        continue;
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = "{" + _result + "}";
-  }
-  function writeBlockMapping(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    if (state.sortKeys === true) {
-      objectKeyList.sort();
-    } else if (typeof state.sortKeys === "function") {
-      objectKeyList.sort(state.sortKeys);
-    } else if (state.sortKeys) {
-      throw new YAMLException2("sortKeys must be a boolean or a function");
-    }
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (!compact || _result !== "") {
-        pairBuffer += generateNextLine(state, level);
-      }
-      const objectKey = objectKeyList[index];
-      let objectValue = object[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey, objectValue);
-      }
-      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
-        continue;
-      }
-      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-      if (explicitPair) {
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          pairBuffer += "?";
-        } else {
-          pairBuffer += "? ";
-        }
-      }
-      pairBuffer += state.dump;
-      if (explicitPair) {
-        pairBuffer += generateNextLine(state, level);
-      }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-        continue;
-      }
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += ":";
-      } else {
-        pairBuffer += ": ";
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = _result || "{}";
-  }
-  function detectType(state, object, explicit) {
-    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
-    for (let index = 0, length = typeList.length; index < length; index += 1) {
-      const type2 = typeList[index];
-      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
-        if (explicit) {
-          if (type2.multi && type2.representName) {
-            state.tag = type2.representName(object);
-          } else {
-            state.tag = type2.tag;
-          }
-        } else {
-          state.tag = "?";
-        }
-        if (type2.represent) {
-          const style = state.styleMap[type2.tag] || type2.defaultStyle;
-          let _result;
-          if (_toString.call(type2.represent) === "[object Function]") {
-            _result = type2.represent(object, style);
-          } else if (_hasOwnProperty.call(type2.represent, style)) {
-            _result = type2.represent[style](object, style);
-          } else {
-            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-          }
-          state.dump = _result;
-        }
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
-    state.tag = null;
-    state.dump = object;
-    if (!detectType(state, object, false)) {
-      detectType(state, object, true);
-    }
-    const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
-    }
-    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
-    let duplicateIndex;
-    let duplicate;
-    if (objectOrArray) {
-      duplicateIndex = state.duplicates.indexOf(object);
-      duplicate = duplicateIndex !== -1;
-    }
-    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-      compact = false;
-    }
-    if (duplicate && state.usedDuplicates[duplicateIndex]) {
-      state.dump = "*ref_" + duplicateIndex;
-    } else {
-      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-        state.usedDuplicates[duplicateIndex] = true;
-      }
-      if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
-          writeBlockMapping(state, level, state.dump, compact);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowMapping(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
-          if (state.noArrayIndent && !isblockseq && level > 0) {
-            writeBlockSequence(state, level - 1, state.dump, compact);
-          } else {
-            writeBlockSequence(state, level, state.dump, compact);
-          }
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowSequence(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object String]") {
-        if (state.tag !== "?") {
-          writeScalar(state, state.dump, level, iskey, inblock);
-        }
-      } else if (type2 === "[object Undefined]") {
-        return false;
-      } else {
-        if (state.skipInvalid) return false;
-        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
-      }
-      if (state.tag !== null && state.tag !== "?") {
-        let tagStr = encodeURI(
-          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-        ).replace(/!/g, "%21");
-        if (state.tag[0] === "!") {
-          tagStr = "!" + tagStr;
-        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-          tagStr = "!!" + tagStr.slice(18);
-        } else {
-          tagStr = "!<" + tagStr + ">";
-        }
-        state.dump = tagStr + " " + state.dump;
-      }
-    }
-    return true;
-  }
-  function getDuplicateReferences(object, state) {
-    const objects = [];
-    const duplicatesIndexes = [];
-    inspectNode(object, objects, duplicatesIndexes);
-    const length = duplicatesIndexes.length;
-    for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
-    }
-    state.usedDuplicates = new Array(length);
-  }
-  function inspectNode(object, objects, duplicatesIndexes) {
-    if (object !== null && typeof object === "object") {
-      const index = objects.indexOf(object);
-      if (index !== -1) {
-        if (duplicatesIndexes.indexOf(index) === -1) {
-          duplicatesIndexes.push(index);
-        }
-      } else {
-        objects.push(object);
-        if (Array.isArray(object)) {
-          for (let i = 0, length = object.length; i < length; i += 1) {
-            inspectNode(object[i], objects, duplicatesIndexes);
-          }
-        } else {
-          const objectKeyList = Object.keys(object);
-          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
-            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
-          }
-        }
-      }
-    }
-  }
-  function dump2(input, options) {
-    options = options || {};
-    const state = new State(options);
-    if (!state.noRefs) getDuplicateReferences(input, state);
-    let value = input;
-    if (state.replacer) {
-      value = state.replacer.call({ "": value }, "", value);
-    }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-    return "";
-  }
-  dumper$1.dump = dump2;
-  return dumper$1;
-}
-var hasRequiredJsYaml$2;
-function requireJsYaml$2() {
-  if (hasRequiredJsYaml$2) return jsYaml$2;
-  hasRequiredJsYaml$2 = 1;
-  const loader2 = requireLoader$1();
-  const dumper2 = requireDumper$1();
-  function renamed(from, to) {
-    return function() {
-      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
-    };
-  }
-  jsYaml$2.Type = requireType$1();
-  jsYaml$2.Schema = requireSchema$1();
-  jsYaml$2.FAILSAFE_SCHEMA = requireFailsafe$1();
-  jsYaml$2.JSON_SCHEMA = requireJson$1();
-  jsYaml$2.CORE_SCHEMA = requireCore$1();
-  jsYaml$2.DEFAULT_SCHEMA = require_default();
-  jsYaml$2.load = loader2.load;
-  jsYaml$2.loadAll = loader2.loadAll;
-  jsYaml$2.dump = dumper2.dump;
-  jsYaml$2.YAMLException = requireException$1();
-  jsYaml$2.types = {
-    binary: requireBinary$1(),
-    float: requireFloat$1(),
-    map: requireMap$1(),
-    null: require_null$1(),
-    pairs: requirePairs$1(),
-    set: requireSet$1(),
-    timestamp: requireTimestamp$1(),
-    bool: requireBool$1(),
-    int: requireInt$1(),
-    merge: requireMerge$1(),
-    omap: requireOmap$1(),
-    seq: requireSeq$1(),
-    str: requireStr$1()
-  };
-  jsYaml$2.safeLoad = renamed("safeLoad", "load");
-  jsYaml$2.safeLoadAll = renamed("safeLoadAll", "loadAll");
-  jsYaml$2.safeDump = renamed("safeDump", "dump");
-  return jsYaml$2;
-}
-var jsYamlExports = requireJsYaml$2();
-const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
-const {
-  Type,
-  Schema,
-  FAILSAFE_SCHEMA,
-  JSON_SCHEMA,
-  CORE_SCHEMA,
-  DEFAULT_SCHEMA,
-  load,
-  loadAll,
-  dump,
-  YAMLException,
-  types,
-  safeLoad,
-  safeLoadAll,
-  safeDump
-} = yaml;
-
-class ConfigError extends Error {
-    key;
-    constructor(message, key) {
-        super(message);
-        this.key = key;
-        this.name = 'ConfigError';
-    }
-}
-const TOP_LEVEL_KEYS = [
-    'environments',
-    'sync_patterns',
-    'exclude_patterns',
-    'projects_dir',
-    'distribution_dir',
-    'claude_namespace',
-    'routes',
-    'deletion_threshold',
-    'deletion_threshold_percent',
-    'repositories'
-];
-const REPOSITORIES_KEYS = ['skip_archived', 'skip_forks', 'topics'];
-const ROUTE_KEYS = ['pattern', 'include', 'exclude'];
-const ENVIRONMENT_KEYS = ['branch'];
-/** Folders that belong to other machinery: GitHub's own and push-claude's namespaces. */
-const RESERVED_DIRS = ['.github', '.claude'];
-function defaultConfig(organization) {
-    return {
-        environments: { test: { branch: 'test' }, prod: { branch: 'main' } },
-        syncPatterns: ['docs/**', 'README.md', 'CLAUDE.md'],
-        excludePatterns: [
-            '**/node_modules/**',
-            '**/.env',
-            '**/*.log',
-            '**/*secret*',
-            '.github/workflows/**'
-        ],
-        projectsDir: 'projects',
-        distributionDir: '.codex',
-        claudeNamespace: organization,
-        routes: [],
-        deletionThreshold: 50,
-        deletionThresholdPercent: 20,
-        repositories: { skipArchived: true, skipForks: true, topics: [] }
+        status: result.status,
+        succeeded: String(result.succeeded),
+        failed: String(result.failed),
+        skipped: String(result.skipped),
+        files_synced: String(result.files_synced),
+        files_deleted: String(result.files_deleted),
+        commits_created: String(result.commits_created),
+        result: resultOutput(result)
     };
 }
+/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
+const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
 /**
- * Reads the config file. A missing or empty file gives the defaults. `source` names the file
- * (e.g. "codex.acme.io@test:.github/codex-sync.yml") in every error message.
+ * The `result` output: the whole result when it fits, else without the dry run's planned paths,
+ * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
  */
-function parseConfig(text, organization, source) {
-    const defaults = defaultConfig(organization);
-    const document = text === undefined ? undefined : loadYaml(text, source);
-    if (document === undefined || document === null)
-        return defaults;
-    const reader = new ConfigReader(source);
-    const root = reader.mapping(document, '', TOP_LEVEL_KEYS);
-    const optional = (key, parse, fallback) => reader.optional(root, '', key, parse, fallback);
-    return {
-        environments: {
-            ...defaults.environments,
-            ...optional('environments', (value, key) => reader.environments(value, key), {})
-        },
-        syncPatterns: optional('sync_patterns', (v, k) => reader.patterns(v, k), defaults.syncPatterns),
-        excludePatterns: optional('exclude_patterns', (v, k) => reader.patterns(v, k), defaults.excludePatterns),
-        projectsDir: optional('projects_dir', (v, k) => reader.ownedDir(v, k), defaults.projectsDir),
-        distributionDir: optional('distribution_dir', (v, k) => reader.ownedDir(v, k), defaults.distributionDir),
-        claudeNamespace: optional('claude_namespace', (v, k) => reader.namespace(v, k), defaults.claudeNamespace),
-        routes: optional('routes', (v, k) => reader.routes(v, k), defaults.routes),
-        deletionThreshold: optional('deletion_threshold', (v, k) => reader.integer(v, k), defaults.deletionThreshold),
-        deletionThresholdPercent: optional('deletion_threshold_percent', (v, k) => reader.percent(v, k), defaults.deletionThresholdPercent),
-        repositories: optional('repositories', (v, k) => reader.repositories(v, k, defaults.repositories), defaults.repositories)
-    };
-}
-function branchForEnvironment(config, environment, source) {
-    const entry = Object.hasOwn(config.environments, environment)
-        ? config.environments[environment]
-        : undefined;
-    if (entry === undefined) {
-        const known = Object.keys(config.environments).join(', ') || 'none';
-        const where = 'the config' ;
-        throw new ConfigError(`Unknown environment '${environment}' (known: ${known}): ` +
-            `add \`environments.${environment}.branch\` to ${where} or use a known environment`, `environments.${environment}`);
-    }
-    return entry.branch;
-}
-// CORE_SCHEMA keeps values like 2024-01-01 as strings instead of turning them into dates.
-function loadYaml(text, source) {
-    try {
-        return load(text, { schema: CORE_SCHEMA, filename: source });
-    }
-    catch (error) {
-        if (error instanceof YAMLException) {
-            throw new ConfigError(`${source}: invalid YAML at line ${error.mark.line + 1}, ` +
-                `column ${error.mark.column + 1}: ${error.reason}. Fix the syntax of the config file.`);
-        }
-        throw error;
-    }
-}
-/** Validates parts of the parsed document; every failure names the file and the key path. */
-class ConfigReader {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    fail(key, problem) {
-        throw new ConfigError(`${this.source}: ${problem}`, key || undefined);
-    }
-    expected(key, expectation, value) {
-        const subject = key === '' ? 'the config file' : `'${key}'`;
-        return this.fail(key, `${subject} must be ${expectation}, got ${describe$2(value)}`);
-    }
-    /** `parent` is the path of `mapping` ('' at the top level); `parse` gets the full key path. */
-    optional(mapping, parent, key, parse, fallback) {
-        if (!Object.hasOwn(mapping, key))
-            return fallback;
-        const path = parent === '' ? key : `${parent}.${key}`;
-        const value = mapping[key];
-        if (value === null || value === undefined) {
-            this.fail(path, `'${path}' has no value: give it one, or remove it to use the default`);
-        }
-        return parse(value, path);
-    }
-    mapping(value, key, allowedKeys) {
-        if (!isMapping(value))
-            return this.expected(key, 'a mapping of keys to values', value);
-        for (const name of Object.keys(value)) {
-            if (allowedKeys !== undefined && !allowedKeys.includes(name)) {
-                const path = key === '' ? name : `${key}.${name}`;
-                this.fail(path, `unknown key '${path}'; known keys here: ${allowedKeys.join(', ')}`);
-            }
-        }
-        return value;
-    }
-    string(value, key, expectation = 'a non-empty string') {
-        if (typeof value !== 'string' || value.trim() === '') {
-            return this.expected(key, expectation, value);
-        }
-        return value.trim();
-    }
-    /** A list of glob strings; a single string counts as a one-item list. */
-    patterns(value, key) {
-        const items = typeof value === 'string' ? [value] : value;
-        if (!Array.isArray(items))
-            return this.expected(key, 'a list of glob strings', value);
-        return items.map((item, i) => this.string(item, `${key}[${i}]`, 'a non-empty glob string'));
-    }
-    integer(value, key) {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-            return this.expected(key, 'a whole number >= 0', value);
-        }
-        return value;
-    }
-    percent(value, key) {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
-            return this.expected(key, 'a number from 0 to 100', value);
-        }
-        return value;
-    }
-    boolean(value, key) {
-        if (typeof value !== 'boolean')
-            return this.expected(key, 'true or false', value);
-        return value;
-    }
-    /** A folder owned by one sync: relative, inside the repository, outside .github and .claude. */
-    ownedDir(value, key) {
-        const expectation = "a folder path relative to the repository root, such as 'docs/shared'";
-        const raw = this.string(value, key, expectation);
-        const path = raw
-            .replace(/^(?:\.?\/)+/, '')
-            .replace(/\/+$/, '')
-            .replace(/\/{2,}/g, '/');
-        const segments = path.split('/');
-        if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
-            return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value);
-        }
-        if (RESERVED_DIRS.includes(segments[0] ?? '')) {
-            this.fail(key, `'${key}' must not be inside ${RESERVED_DIRS.join(' or ')}, got '${raw}'`);
-        }
-        return path;
-    }
-    namespace(value, key) {
-        const expectation = 'one folder name of letters, digits, ., _ or -';
-        const name = this.string(value, key, expectation);
-        if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
-            return this.expected(key, expectation, value);
-        }
-        return name;
-    }
-    environments(value, key) {
-        const environments = {};
-        for (const [name, entry] of Object.entries(this.mapping(value, key))) {
-            const path = `${key}.${name}`;
-            if (!/^\S+$/.test(name))
-                this.fail(path, `environment name '${name}' must not contain spaces`);
-            const branch = this.mapping(entry, path, ENVIRONMENT_KEYS)['branch'];
-            if (branch === undefined || branch === null) {
-                this.fail(`${path}.branch`, `'${path}.branch' is required: set it to the codex branch`);
-            }
-            environments[name] = { branch: this.branch(branch, `${path}.branch`) };
-        }
-        return environments;
-    }
-    branch(value, key) {
-        const expectation = "a branch name without spaces, such as 'main'";
-        const name = this.string(value, key, expectation);
-        if (/\s/.test(name))
-            return this.expected(key, expectation, value);
-        return name;
-    }
-    routes(value, key) {
-        if (!Array.isArray(value))
-            return this.expected(key, 'a list of routes', value);
-        return value.map((entry, i) => this.route(entry, `${key}[${i}]`));
-    }
-    route(value, key) {
-        const route = this.mapping(value, key, ROUTE_KEYS);
-        if (!Object.hasOwn(route, 'pattern')) {
-            this.fail(`${key}.pattern`, `'${key}.pattern' is required: set it to a path glob`);
-        }
-        return {
-            pattern: this.string(route['pattern'], `${key}.pattern`, 'a non-empty path glob'),
-            include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k), []),
-            exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k), [])
-        };
-    }
-    repositories(value, key, defaults) {
-        const section = this.mapping(value, key, REPOSITORIES_KEYS);
-        const boolean = (v, k) => this.boolean(v, k);
-        return {
-            skipArchived: this.optional(section, key, 'skip_archived', boolean, defaults.skipArchived),
-            skipForks: this.optional(section, key, 'skip_forks', boolean, defaults.skipForks),
-            topics: this.optional(section, key, 'topics', (v, k) => this.patterns(v, k), defaults.topics)
-        };
-    }
-}
-function isMapping(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describe$2(value) {
-    if (value === null || value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `'${value}'`;
-    return `${typeof value} ${String(value)}`;
-}
-
-class EmptyRepositoryError extends Error {
-    repository;
-    constructor(repository) {
-        super(`Repository ${repository} is empty (it has no commits).`);
-        this.repository = repository;
-        this.name = 'EmptyRepositoryError';
-    }
-}
-class BranchNotFoundError extends Error {
-    repository;
-    branch;
-    constructor(repository, branch) {
-        super(`Branch '${branch}' of ${repository} does not exist.`);
-        this.repository = repository;
-        this.branch = branch;
-        this.name = 'BranchNotFoundError';
-    }
-}
-function statusOf(error) {
-    if (typeof error === 'object' && error !== null && 'status' in error) {
-        const status = error.status;
-        return typeof status === 'number' ? status : undefined;
-    }
-    return undefined;
-}
-const MODE_SYMLINK = '120000';
-function isRegularFile(file) {
-    return file.type === 'blob' && file.mode !== MODE_SYMLINK;
-}
-/** The Git Data API (refs, trees, blobs, commits) and the few other endpoints the action needs. */
-class GitData {
-    octokit;
-    owner;
-    constructor(octokit, owner) {
-        this.octokit = octokit;
-        this.owner = owner;
-    }
-    /**
-     * The organisation's repositories. An App installation may be granted only some of them: its
-     * token lists those, so that no project outside the installation is attempted.
-     */
-    async listRepositories(source) {
-        if (source === 'installation') {
-            const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-            return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository);
-        }
-        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-            org: this.owner,
-            type: 'all',
-            per_page: 100
-        });
-        return repos.map(toRepository);
-    }
-    async getRepository(name) {
-        try {
-            const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name });
-            return toRepository(data);
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    /** The commit a branch points at, or undefined when the branch does not exist. */
-    async branchHead(repo, branch) {
-        try {
-            const { data } = await this.guard(repo, () => this.octokit.rest.git.getRef({ owner: this.owner, repo, ref: `heads/${branch}` }));
-            return data.object.sha;
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    /**
-     * Head commit and file list of a branch, or undefined when the branch does not exist. With
-     * `folders`, only files below them are sure to be listed (see readTree).
-     */
-    async readBranch(repo, branch, folders) {
-        const commitSha = await this.branchHead(repo, branch);
-        if (commitSha === undefined)
-            return undefined;
-        const { treeSha, files } = await this.readTree(repo, commitSha, folders);
-        return { commitSha, treeSha, files };
-    }
-    /**
-     * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
-     * short (`truncated`) is completed by walking the sub-trees one by one — only those that lead to
-     * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
-     * requests when only one folder of it matters.
-     */
-    async readTree(repo, treeish, folders) {
-        const files = new Map();
-        const root = await this.getTree(repo, treeish, true);
-        const wanted = folders
-            ? (path) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
-            : () => true;
-        if (root.truncated)
-            await this.walkTree(repo, root.sha, '', files, wanted);
-        else
-            addFiles(files, root.tree, '');
-        return { treeSha: root.sha, files };
-    }
-    /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
-    async findFile(repo, treeish, path) {
-        const segments = path.split('/').filter(Boolean);
-        let tree = treeish;
-        for (const [index, segment] of segments.entries()) {
-            const level = await this.getTree(repo, tree, false).catch((error) => {
-                if (statusOf(error) === 404)
-                    return undefined;
-                throw error;
-            });
-            const entry = level?.tree.find(candidate => candidate.path === segment);
-            if (!entry?.sha || !entry.mode)
-                return undefined;
-            if (index === segments.length - 1) {
-                return entry.type === 'blob'
-                    ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size }
-                    : undefined;
-            }
-            if (entry.type !== 'tree')
-                return undefined;
-            tree = entry.sha;
-        }
-        return undefined;
-    }
-    async readBlob(repo, sha) {
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.getBlob({ owner: this.owner, repo, file_sha: sha }));
-        return Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64');
-    }
-    async createBlob(repo, content) {
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.createBlob({
-            owner: this.owner,
-            repo,
-            content: content.toString('base64'),
-            encoding: 'base64'
-        }));
-        return data.sha;
-    }
-    async createTree(repo, baseTree, changes) {
-        const tree = changes.map(change => ({
-            ...change,
-            type: entryType(change.mode),
-            mode: change.mode
-        }));
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.createTree({
-            owner: this.owner,
-            repo,
-            tree,
-            ...(baseTree ? { base_tree: baseTree } : {})
-        }));
-        return data.sha;
-    }
-    /** A commit with no author or committer, so that GitHub signs it for App and Actions tokens. */
-    async createCommit(repo, message, tree, parents) {
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.createCommit({ owner: this.owner, repo, message, tree, parents }));
-        return { sha: data.sha, url: data.html_url };
-    }
-    /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
-    async updateBranch(repo, branch, sha, force = false) {
-        try {
-            await this.octokit.rest.git.updateRef({
-                owner: this.owner,
-                repo,
-                ref: `heads/${branch}`,
-                sha,
-                force
-            });
-            return true;
-        }
-        catch (error) {
-            if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error)))
-                return false;
-            throw error;
-        }
-    }
-    /**
-     * Creates a branch. A retried request whose first attempt did succeed answers "Reference already
-     * exists": that is success when the branch points at the commit asked for.
-     */
-    async createBranch(repo, branch, sha) {
-        try {
-            await this.octokit.rest.git.createRef({
-                owner: this.owner,
-                repo,
-                ref: `refs/heads/${branch}`,
-                sha
-            });
-        }
-        catch (error) {
-            if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha)
-                return;
-            throw error;
-        }
-    }
-    /** The open pull request from a branch of this repository, whatever its base. */
-    async findOpenPullRequest(repo, head) {
-        const { data } = await this.octokit.rest.pulls.list({
-            owner: this.owner,
-            repo,
-            state: 'open',
-            head: `${this.owner}:${head}`,
-            per_page: 1
-        });
-        const pull = data[0];
-        return pull ? { number: pull.number, url: pull.html_url } : undefined;
-    }
-    /** Opens a pull request; one that a retried request already opened is found and returned. */
-    async openPullRequest(repo, pull) {
-        try {
-            const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull });
-            return { number: data.number, url: data.html_url };
-        }
-        catch (error) {
-            const existing = statusOf(error) === 422 ? await this.findOpenPullRequest(repo, pull.head) : undefined;
-            if (existing)
-                return existing;
-            throw error;
-        }
-    }
-    async closePullRequest(repo, number) {
-        await this.octokit.rest.pulls.update({
-            owner: this.owner,
-            repo,
-            pull_number: number,
-            state: 'closed'
-        });
-    }
-    async getTree(repo, treeish, recursive) {
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.getTree({
-            owner: this.owner,
-            repo,
-            tree_sha: treeish,
-            ...(recursive ? { recursive: 'true' } : {})
-        }));
-        return data;
-    }
-    /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
-    async walkTree(repo, treeSha, prefix, files, wanted) {
-        const level = await this.getTree(repo, treeSha, false);
-        addFiles(files, level.tree, prefix);
-        for (const entry of level.tree) {
-            if (entry.type !== 'tree' || !entry.sha || !entry.path)
-                continue;
-            const subPrefix = `${prefix}${entry.path}/`;
-            if (!wanted(subPrefix))
-                continue;
-            const sub = await this.getTree(repo, entry.sha, true);
-            if (sub.truncated)
-                await this.walkTree(repo, entry.sha, subPrefix, files, wanted);
-            else
-                addFiles(files, sub.tree, subPrefix);
-        }
-    }
-    /** Turns GitHub's 409 "Git Repository is empty." into EmptyRepositoryError; other conflicts stay errors. */
-    async guard(repo, call) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (statusOf(error) === 409 && /empty/i.test(messageOf(error)))
-                throw new EmptyRepositoryError(`${this.owner}/${repo}`);
-            throw error;
-        }
-    }
-}
-/** Tree entries are typed by their mode: a submodule is a commit, not a blob. */
-function entryType(mode) {
-    return mode === '160000' ? 'commit' : 'blob';
-}
-function addFiles(files, entries, prefix) {
-    for (const entry of entries) {
-        if (!entry.path || !entry.sha || !entry.mode)
-            continue;
-        if (entry.type !== 'blob' && entry.type !== 'commit')
-            continue;
-        const path = prefix + entry.path;
-        files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size });
-    }
-}
-function toRepository(data) {
-    return {
-        name: data.name,
-        defaultBranch: data.default_branch ?? 'main',
-        archived: data.archived ?? false,
-        fork: data.fork,
-        disabled: data.disabled ?? false,
-        topics: data.topics ?? []
-    };
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Reads file contents by blob sha. A sha names the same bytes in every repository, so a codex file
- * pushed to many projects is downloaded once when `remember` is on.
- */
-class ContentSource {
-    git;
-    remember;
-    cache = new Map();
-    constructor(git, remember) {
-        this.git = git;
-        this.remember = remember;
-    }
-    read(repo, sha) {
-        const cached = this.cache.get(sha);
-        if (cached)
-            return cached;
-        const reading = this.git.readBlob(repo, sha);
-        if (this.remember) {
-            this.cache.set(sha, reading);
-            reading.catch(() => this.cache.delete(sha));
-        }
-        return reading;
-    }
-    async readText(repo, sha) {
-        return (await this.read(repo, sha)).toString('utf8');
-    }
-    /** Drops a remembered content that no project will need. */
-    forget(sha) {
-        this.cache.delete(sha);
-    }
-}
-/** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
-function isInlineText(content) {
-    return isUtf8(content) && !content.includes(0);
-}
-/** Tree entries sent in one request: bounds the request size and the contents held in memory. */
-const TREE_BATCH = 300;
-/**
- * Writes the tree that applies the plans to `base`, on GitHub's base_tree, in batches of TREE_BATCH
- * changes. A blob the repository already has is referenced by sha; text goes inline; only binary
- * files are uploaded as blobs (byte for byte). Returns the new tree's sha.
- */
-async function writeTree(git, content, repo, base, plans) {
-    let present;
-    const isPresent = (sha) => {
-        present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha));
-        return present.has(sha);
-    };
-    const written = plans
-        .flatMap(plan => [...plan.added, ...plan.modified])
-        .map(file => async () => {
-        if (isPresent(file.sha))
-            return { path: file.path, mode: file.mode, sha: file.sha };
-        const bytes = await content.read(file.source.repo, file.sha);
-        if (isInlineText(bytes))
-            return { path: file.path, mode: file.mode, content: bytes.toString('utf8') };
-        return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) };
+function resultOutput(result) {
+    const whole = JSON.stringify(result);
+    if (whole.length <= MAX_RESULT_OUTPUT)
+        return whole;
+    const withoutPaths = result.projects.map(withoutPlannedPaths);
+    const slim = JSON.stringify({
+        ...result,
+        projects: withoutPaths,
+        projects_left_out: 'planned paths'
     });
-    const deleted = plans
-        .flatMap(plan => plan.deleted)
-        .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
-    // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
-    const changes = [...deleted, ...written];
-    let tree = base.treeSha;
-    for (let start = 0; start < changes.length; start += TREE_BATCH) {
-        const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()));
-        tree = await git.createTree(repo, tree, batch);
-    }
-    return tree;
-}
-/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
-async function settleAll(promises) {
-    const settled = await Promise.allSettled(promises);
-    const failure = settled.find(outcome => outcome.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-    return settled.map(outcome => outcome.value);
-}
-
-/** Below this many deletions the share rule never applies (small folders change a lot). */
-const SHARE_RULE_MIN_DELETIONS = 5;
-function isUnder(path, prefixes) {
-    return prefixes.some(prefix => path.startsWith(prefix));
-}
-/** The files of a tree that belong to one owner (its folders, each given with a trailing slash). */
-function ownedFiles(files, prefixes) {
-    const owned = new Map();
-    for (const [path, file] of files)
-        if (isUnder(path, prefixes))
-            owned.set(path, file);
-    return owned;
-}
-/**
- * What makes the owned files equal to the desired ones. Paths in `kept` are left as they are: their
- * source could not be read this time (a broken frontmatter), which is no reason to delete them.
- */
-function planFiles(desired, owned, kept = new Set()) {
-    const plan = { added: [], modified: [], deleted: [], ownedCount: owned.size };
-    for (const file of desired.values()) {
-        const current = owned.get(file.path);
-        if (!current)
-            plan.added.push(file);
-        else if (current.sha !== file.sha || current.mode !== file.mode || current.type !== 'blob')
-            plan.modified.push(file);
-    }
-    for (const current of owned.values())
-        if (!desired.has(current.path) && !kept.has(current.path))
-            plan.deleted.push(current);
-    const byPath = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-    plan.added.sort(byPath);
-    plan.modified.sort(byPath);
-    plan.deleted.sort(byPath);
-    return plan;
-}
-/** Whether two file lists hold the same paths with the same contents and modes. */
-function sameFiles(a, b) {
-    if (a.size !== b.size)
-        return false;
-    for (const [path, file] of a) {
-        const other = b.get(path);
-        if (!other || other.sha !== file.sha || other.mode !== file.mode)
-            return false;
-    }
-    return true;
-}
-function isEmptyPlan(plan) {
-    return plan.added.length + plan.modified.length + plan.deleted.length === 0;
-}
-/** Why a plan deletes too much to be applied, or undefined when it is within the limits. */
-function deletionLimitExceeded(plan, limits) {
-    const deletions = plan.deleted.length;
-    if (deletions > limits.deletionThreshold) {
-        return `${deletions} files would be deleted, more than deletion_threshold (${limits.deletionThreshold})`;
-    }
-    if (deletions > SHARE_RULE_MIN_DELETIONS && plan.ownedCount > 0) {
-        const percent = (deletions / plan.ownedCount) * 100;
-        if (percent > limits.deletionThresholdPercent) {
-            return `${deletions} of ${plan.ownedCount} files (${Math.round(percent)}%) would be deleted, more than deletion_threshold_percent (${limits.deletionThresholdPercent}%)`;
-        }
-    }
-    return undefined;
-}
-/** Applies a plan to a file list, as the new tree will look (used to follow our own commits). */
-function applyPlan(files, plan) {
-    const next = new Map(files);
-    for (const file of plan.deleted)
-        next.delete(file.path);
-    for (const file of [...plan.added, ...plan.modified]) {
-        next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' });
-    }
-    return next;
-}
-
-const ATTEMPTS = 4;
-/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
-const RETRY_DELAY_MS = 1000;
-class BranchMovedError extends Error {
-    constructor(target, attempts) {
-        super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`);
-        this.name = 'BranchMovedError';
-    }
-}
-function planScopes(scopes, base, limits) {
-    return scopes.map(scope => {
-        const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept);
-        return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) };
+    if (slim.length <= MAX_RESULT_OUTPUT)
+        return slim;
+    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
+    return JSON.stringify({
+        ...result,
+        projects: changed,
+        projects_left_out: 'planned paths, unchanged and skipped projects'
     });
 }
-/** Plans to apply: not refused and not empty. */
-function applicable(plans) {
-    return plans.filter(entry => !entry.refused && !isEmptyPlan(entry.plan));
+function withoutPlannedPaths(project) {
+    if (!('planned' in project))
+        return project;
+    const { planned: _planned, ...rest } = project;
+    return rest;
 }
-/**
- * Makes each scope's folders equal to their desired files in one commit on the target branch, with
- * GitHub's base_tree so that nothing outside the scopes changes. A branch that moves meanwhile is
- * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
- */
-async function writeScopes(target, scopes, message, options) {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const base = await target.read();
-        const plans = planScopes(scopes, base, options.limits);
-        const toApply = applicable(plans);
-        if (toApply.length === 0 || options.dryRun)
-            return { plans, after: base };
-        const tree = await writeTree(options.git, options.content, target.repo, base, toApply.map(entry => entry.plan));
-        const commit = await options.git.createCommit(target.repo, message(toApply), tree, [
-            base.commitSha
-        ]);
-        if (await target.publish(commit.sha)) {
-            const files = toApply.reduce((files, entry) => applyPlan(files, entry.plan), base.files);
-            return { plans, commit, after: { commitSha: commit.sha, treeSha: tree, files } };
-        }
-        options.log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
-        // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-        if (attempt < ATTEMPTS)
-            await setTimeout$1(RETRY_DELAY_MS * attempt);
-    }
-    throw new BranchMovedError(target, ATTEMPTS);
+/** Whether the step should fail: on failure, and on partial success when asked to. */
+function stepFails(result, failOnPartial) {
+    return result.status === 'failure' || (failOnPartial && result.status === 'partial_success');
 }
-/** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
-class TrackedBranch {
-    git;
-    repo;
-    branch;
-    folders;
-    known;
-    /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
-    constructor(git, repo, branch, folders, initial) {
-        this.git = git;
-        this.repo = repo;
-        this.branch = branch;
-        this.folders = folders;
-        this.known = initial;
+async function publish(result, failOnPartial) {
+    for (const [name, value] of Object.entries(outputsOf(result)))
+        setOutput(name, value);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(summaryMarkdown(result), true).write();
+    info(`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
+    if (stepFails(result, failOnPartial)) {
+        setFailed(result.error
+            ? `${result.error} — ${result.resolution}`
+            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`);
     }
-    async read() {
-        if (this.known)
-            return this.known;
-        const snapshot = await this.git.readBranch(this.repo, this.branch, this.folders);
-        if (!snapshot)
-            throw new BranchNotFoundError(this.repo, this.branch);
-        this.known = snapshot;
-        return snapshot;
-    }
-    async publish(commitSha) {
-        const updated = await this.git.updateBranch(this.repo, this.branch, commitSha);
-        this.known = undefined;
-        return updated;
-    }
-    /** Records the branch state after our own commit, so that the next write needs no re-read. */
-    follow(outcome) {
-        if (outcome.commit)
-            this.known = outcome.after;
-    }
-}
-
-/** A problem that stops the run before any write, with what the user should do about it. */
-class SetupError extends Error {
-    resolution;
-    constructor(message, resolution) {
-        super(message);
-        this.resolution = resolution;
-        this.name = 'SetupError';
-    }
-}
-/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
-function explain(error, subject) {
-    const message = messageOf(error);
-    if (error instanceof SetupError)
-        return { error: message, resolution: error.resolution };
-    if (error instanceof ConfigError) {
-        return {
-            error: message,
-            resolution: `Fix ${error.key ? `'${error.key}'` : 'the file'} in the codex config and run again.`
-        };
-    }
-    if (error instanceof InputError)
-        return {
-            error: message,
-            resolution: `Correct the '${error.input}' input of the workflow step.`
-        };
-    if (error instanceof EmptyRepositoryError)
-        return { error: message, resolution: `Push a first commit to ${subject}, or exclude it.` };
-    if (error instanceof BranchNotFoundError) {
-        return {
-            error: message,
-            resolution: `Check the default branch of ${error.repository} in its settings, or exclude the repository.`
-        };
-    }
-    if (error instanceof BranchMovedError) {
-        return {
-            error: message,
-            resolution: 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).'
-        };
-    }
-    return explainStatus(statusOf(error), message, subject);
-}
-function explainStatus(status, message, subject) {
-    switch (status) {
-        case 401:
-            return {
-                error: 'Bad credentials: GitHub rejected the token',
-                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
-            };
-        case 403:
-            if (/archived/i.test(message))
-                return {
-                    error: message,
-                    resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
-                };
-            if (/SAML|SSO/i.test(message)) {
-                return {
-                    error: message,
-                    resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
-                };
-            }
-            if (/rate limit/i.test(message)) {
-                return {
-                    error: message,
-                    resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
-                };
-            }
-            return {
-                error: message,
-                resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
-            };
-        case 404:
-            return {
-                error: message,
-                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
-            };
-        case 422:
-            return {
-                error: `GitHub refused the change: ${message}`,
-                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
-            };
-        default:
-            if (status !== undefined && status >= 500) {
-                return {
-                    error: `GitHub answered ${status} after retries: ${message}`,
-                    resolution: 'A GitHub outage or overload: run the sync again later.'
-                };
-            }
-            return {
-                error: message,
-                resolution: 'See the step log for details and run again; report it if it repeats.'
-            };
-    }
-}
-
-/**
- * The 1-based shard a repository belongs to among `count` shards. It depends only on the
- * lower-cased name, so a repository stays in its shard whatever else the organisation holds.
- */
-function shardOf(name, count) {
-    if (!Number.isInteger(count) || count < 1) {
-        throw new RangeError(`Shard count must be a positive integer, got ${count}`);
-    }
-    const digest = createHash('sha256').update(name.toLowerCase()).digest();
-    return (digest.readUInt32BE(0) % count) + 1;
-}
-function inShard(name, shard) {
-    return shardOf(name, shard.count) === shard.index;
-}
-
-const CODEX_NAME = /^codex\./i;
-/** The codex named in settings, else the only repository named `codex.*`. */
-function findCodex(repositories, named, organization) {
-    if (named)
-        return repositories.find(repository => sameName(repository.name, named));
-    const candidates = repositories.filter(repository => CODEX_NAME.test(repository.name));
-    if (candidates.length === 1)
-        return candidates[0];
-    if (candidates.length === 0) {
-        throw new SetupError(`No codex repository found in ${organization}: no repository is named codex.*.`, 'Set the codex_repository input (or CODEX_GITHUB_REPO), or create the codex as codex.<org>.<tld>.');
-    }
-    throw new SetupError(`Several codex repositories in ${organization}: ${candidates
-        .map(repository => repository.name)
-        .sort()
-        .join(', ')}.`, 'Set the codex_repository input to the one to use.');
-}
-/** Every repository but the codex is a project; each is kept or skipped with a reason. */
-function classifyProjects(repositories, codex, settings, config) {
-    const filters = {
-        selected: nameMatcher(settings.include, settings.exclude),
-        topic: matchesAny(config.repositories.topics, { ignoreCase: true })
-    };
-    const projects = repositories
-        .filter(repository => !sameName(repository.name, codex.name))
-        .map(repository => ({ repository, skip: skipReason(repository, settings, config, filters) }));
-    const missingTargets = settings.targetRepositories.filter(target => !projects.some(entry => sameName(entry.repository.name, target)));
-    return { projects, missingTargets };
-}
-function skipReason(repository, settings, config, filters) {
-    const { name } = repository;
-    const targets = settings.targetRepositories;
-    if (targets.length > 0 && !targets.some(target => sameName(target, name)))
-        return 'not in target_repository';
-    if (!filters.selected(name))
-        return 'excluded by include/exclude';
-    const topics = config.repositories.topics;
-    if (topics.length > 0 && !repository.topics.some(filters.topic)) {
-        return `excluded: no topic of ${topics.join(', ')}`;
-    }
-    if (repository.archived && config.repositories.skipArchived)
-        return 'archived';
-    if (repository.fork && config.repositories.skipForks)
-        return 'fork';
-    if (repository.disabled)
-        return 'disabled';
-    if (!inShard(name, settings.shard))
-        return `not in shard ${settings.shard.index}/${settings.shard.count}`;
-    return undefined;
 }
 
 class Context {
@@ -37178,7 +30666,7 @@ function removeUndefinedProperties(obj) {
 }
 
 // pkg/dist-src/merge.js
-function merge$1(defaults, route, options) {
+function merge$2(defaults, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -37438,17 +30926,17 @@ function parse$2(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return parse$2(merge$1(defaults, route, options));
+  return parse$2(merge$2(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
 function withDefaults$2(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge$1(oldDefaults, newDefaults);
+  const DEFAULTS2 = merge$2(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults$2.bind(null, DEFAULTS2),
-    merge: merge$1.bind(null, DEFAULTS2),
+    merge: merge$2.bind(null, DEFAULTS2),
     parse: parse$2
   });
 }
@@ -43217,6 +36705,373 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
+/** GitHub's answers as errors: empty repositories, missing branches, and what an HTTP status means. */
+class EmptyRepositoryError extends CodexSyncError {
+    repository;
+    constructor(repository) {
+        super(`Repository ${repository} is empty (it has no commits).`, `Push a first commit to ${repository}, or exclude it.`);
+        this.repository = repository;
+    }
+}
+class BranchNotFoundError extends CodexSyncError {
+    repository;
+    branch;
+    constructor(repository, branch) {
+        super(`Branch '${branch}' of ${repository} does not exist.`, `Check the default branch of ${repository} in its settings, or exclude the repository.`);
+        this.repository = repository;
+        this.branch = branch;
+    }
+}
+function statusOf(error) {
+    if (typeof error === 'object' && error !== null && 'status' in error) {
+        const status = error.status;
+        return typeof status === 'number' ? status : undefined;
+    }
+    return undefined;
+}
+/** What GitHub's HTTP error means for a person, and what to do: `subject` names the repository. */
+function explainHttpError(status, message, subject) {
+    switch (status) {
+        case 401:
+            return {
+                error: 'Bad credentials: GitHub rejected the token',
+                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
+            };
+        case 403:
+            return explainForbidden(message, subject);
+        case 404:
+            return {
+                error: message,
+                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
+            };
+        case 422:
+            return {
+                error: `GitHub refused the change: ${message}`,
+                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
+            };
+        default:
+            if (status !== undefined && status >= 500) {
+                return {
+                    error: `GitHub answered ${status} after retries: ${message}`,
+                    resolution: 'A GitHub outage or overload: run the sync again later.'
+                };
+            }
+            return {
+                error: message,
+                resolution: 'See the step log for details and run again; report it if it repeats.'
+            };
+    }
+}
+function explainForbidden(message, subject) {
+    if (/archived/i.test(message))
+        return {
+            error: message,
+            resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
+        };
+    if (/SAML|SSO/i.test(message)) {
+        return {
+            error: message,
+            resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
+        };
+    }
+    if (/rate limit/i.test(message)) {
+        return {
+            error: message,
+            resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
+        };
+    }
+    return {
+        error: message,
+        resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
+    };
+}
+
+/** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
+/** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
+class GitData {
+    octokit;
+    owner;
+    constructor(octokit, owner) {
+        this.octokit = octokit;
+        this.owner = owner;
+    }
+    /** The commit a branch points at, or undefined when the branch does not exist. */
+    async branchHead(repo, branch) {
+        try {
+            const { data } = await this.guard(repo, () => this.octokit.rest.git.getRef({ owner: this.owner, repo, ref: `heads/${branch}` }));
+            return data.object.sha;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    /**
+     * Head commit and file list of a branch, or undefined when the branch does not exist. With
+     * `folders`, only files below them are sure to be listed (see readTree).
+     */
+    async readBranch(repo, branch, folders) {
+        const commitSha = await this.branchHead(repo, branch);
+        if (commitSha === undefined)
+            return undefined;
+        const { treeSha, files } = await this.readTree(repo, commitSha, folders);
+        return { commitSha, treeSha, files };
+    }
+    /**
+     * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
+     * short (`truncated`) is completed by walking the sub-trees one by one — only those that lead to
+     * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
+     * requests when only one folder of it matters.
+     */
+    async readTree(repo, treeish, folders) {
+        const files = new Map();
+        const root = await this.getTree(repo, treeish, true);
+        const wanted = folders
+            ? (path) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
+            : () => true;
+        if (root.truncated)
+            await this.walkTree(repo, root.sha, '', files, wanted);
+        else
+            addFiles(files, root.tree, '');
+        return { treeSha: root.sha, files };
+    }
+    /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
+    async findFile(repo, treeish, path) {
+        const segments = path.split('/').filter(Boolean);
+        let tree = treeish;
+        for (const [index, segment] of segments.entries()) {
+            const level = await this.getTree(repo, tree, false).catch((error) => {
+                if (statusOf(error) === 404)
+                    return undefined;
+                throw error;
+            });
+            const entry = level?.tree.find(candidate => candidate.path === segment);
+            if (!entry?.sha || !entry.mode)
+                return undefined;
+            if (index === segments.length - 1) {
+                return entry.type === 'blob'
+                    ? { path, mode: entry.mode, sha: entry.sha, type: 'blob', size: entry.size }
+                    : undefined;
+            }
+            if (entry.type !== 'tree')
+                return undefined;
+            tree = entry.sha;
+        }
+        return undefined;
+    }
+    async readBlob(repo, sha) {
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.getBlob({ owner: this.owner, repo, file_sha: sha }));
+        return Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64');
+    }
+    async createBlob(repo, content) {
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.createBlob({
+            owner: this.owner,
+            repo,
+            content: content.toString('base64'),
+            encoding: 'base64'
+        }));
+        return data.sha;
+    }
+    async createTree(repo, baseTree, changes) {
+        const tree = changes.map(change => ({
+            ...change,
+            type: entryType(change.mode),
+            mode: change.mode
+        }));
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.createTree({
+            owner: this.owner,
+            repo,
+            tree,
+            ...(baseTree ? { base_tree: baseTree } : {})
+        }));
+        return data.sha;
+    }
+    /** A commit with no author or committer, so that GitHub signs it for App and Actions tokens. */
+    async createCommit(repo, message, tree, parents) {
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.createCommit({ owner: this.owner, repo, message, tree, parents }));
+        return { sha: data.sha, url: data.html_url };
+    }
+    /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
+    async updateBranch(repo, branch, sha, force = false) {
+        try {
+            await this.octokit.rest.git.updateRef({
+                owner: this.owner,
+                repo,
+                ref: `heads/${branch}`,
+                sha,
+                force
+            });
+            return true;
+        }
+        catch (error) {
+            if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error)))
+                return false;
+            throw error;
+        }
+    }
+    /**
+     * Creates a branch. A retried request whose first attempt did succeed answers "Reference already
+     * exists": that is success when the branch points at the commit asked for.
+     */
+    async createBranch(repo, branch, sha) {
+        try {
+            await this.octokit.rest.git.createRef({
+                owner: this.owner,
+                repo,
+                ref: `refs/heads/${branch}`,
+                sha
+            });
+        }
+        catch (error) {
+            if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha)
+                return;
+            throw error;
+        }
+    }
+    async getTree(repo, treeish, recursive) {
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.getTree({
+            owner: this.owner,
+            repo,
+            tree_sha: treeish,
+            ...(recursive ? { recursive: 'true' } : {})
+        }));
+        return data;
+    }
+    /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
+    async walkTree(repo, treeSha, prefix, files, wanted) {
+        const level = await this.getTree(repo, treeSha, false);
+        addFiles(files, level.tree, prefix);
+        for (const entry of level.tree) {
+            if (entry.type !== 'tree' || !entry.sha || !entry.path)
+                continue;
+            const subPrefix = `${prefix}${entry.path}/`;
+            if (!wanted(subPrefix))
+                continue;
+            const sub = await this.getTree(repo, entry.sha, true);
+            if (sub.truncated)
+                await this.walkTree(repo, entry.sha, subPrefix, files, wanted);
+            else
+                addFiles(files, sub.tree, subPrefix);
+        }
+    }
+    /** Turns GitHub's 409 "Git Repository is empty." into EmptyRepositoryError; other conflicts stay errors. */
+    async guard(repo, call) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (statusOf(error) === 409 && /empty/i.test(messageOf(error)))
+                throw new EmptyRepositoryError(`${this.owner}/${repo}`);
+            throw error;
+        }
+    }
+}
+/** Tree entries are typed by their mode: a submodule is a commit, not a blob. */
+function entryType(mode) {
+    return mode === '160000' ? 'commit' : 'blob';
+}
+function addFiles(files, entries, prefix) {
+    for (const entry of entries) {
+        if (!entry.path || !entry.sha || !entry.mode)
+            continue;
+        if (entry.type !== 'blob' && entry.type !== 'commit')
+            continue;
+        const path = prefix + entry.path;
+        files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size });
+    }
+}
+
+class Pulls {
+    octokit;
+    owner;
+    constructor(octokit, owner) {
+        this.octokit = octokit;
+        this.owner = owner;
+    }
+    /** The open pull request from a branch of this repository, whatever its base. */
+    async findOpen(repo, head) {
+        const { data } = await this.octokit.rest.pulls.list({
+            owner: this.owner,
+            repo,
+            state: 'open',
+            head: `${this.owner}:${head}`,
+            per_page: 1
+        });
+        const pull = data[0];
+        return pull ? { number: pull.number, url: pull.html_url } : undefined;
+    }
+    /** Opens a pull request; one that a retried request already opened is found and returned. */
+    async open(repo, pull) {
+        try {
+            const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull });
+            return { number: data.number, url: data.html_url };
+        }
+        catch (error) {
+            const existing = statusOf(error) === 422 ? await this.findOpen(repo, pull.head) : undefined;
+            if (existing)
+                return existing;
+            throw error;
+        }
+    }
+    async close(repo, number) {
+        await this.octokit.rest.pulls.update({
+            owner: this.owner,
+            repo,
+            pull_number: number,
+            state: 'closed'
+        });
+    }
+}
+
+/** The organisation's repositories: listing them for discovery and looking one up by name. */
+class Repositories {
+    octokit;
+    owner;
+    constructor(octokit, owner) {
+        this.octokit = octokit;
+        this.owner = owner;
+    }
+    /**
+     * The organisation's repositories. An App installation may be granted only some of them: its
+     * token lists those, so that no project outside the installation is attempted.
+     */
+    async list(source) {
+        if (source === 'installation') {
+            const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+            return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository);
+        }
+        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
+            org: this.owner,
+            type: 'all',
+            per_page: 100
+        });
+        return repos.map(toRepository);
+    }
+    async get(name) {
+        try {
+            const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name });
+            return toRepository(data);
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
+}
+function toRepository(data) {
+    return {
+        name: data.name,
+        defaultBranch: data.default_branch ?? 'main',
+        archived: data.archived ?? false,
+        fork: data.fork,
+        disabled: data.disabled ?? false,
+        topics: data.topics ?? []
+    };
+}
+
+/** The one client factory: a throttled, retried, write-paced Octokit and the API adapters on it. */
 const RATE_LIMIT_RETRIES = 3;
 const SECONDARY_LIMIT_RETRIES = 5;
 /** GitHub allows at most 100 concurrent requests; a few per project in flight is plenty. */
@@ -43225,7 +37080,16 @@ const REQUESTS_PER_PROJECT = 4;
 const NOTIFYING_WRITE_FACTOR = 3;
 /** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
-/** The only place that builds a GitHub client: throttled, retried and paced for writes. */
+/** The only place that builds GitHub clients. */
+function createGitHub(options) {
+    const octokit = createOctokit(options);
+    return {
+        git: new GitData(octokit, options.organization),
+        repositories: new Repositories(octokit, options.organization),
+        pulls: new Pulls(octokit, options.organization)
+    };
+}
+/** A client throttled, retried and paced for writes. */
 function createOctokit(options) {
     const { log } = options;
     // `global` is honoured by the throttling plugin although its types do not list it.
@@ -43258,1743 +37122,2627 @@ function createOctokit(options) {
 function limitHandler(log, limit, retries) {
     return (retryAfter, request, _octokit, retryCount) => {
         if (retryCount >= retries) {
-            log.warning(`${limit} on ${describe$1(request)}; giving up after ${retries} retries.`);
+            log.warning(`${limit} on ${describe$2(request)}; giving up after ${retries} retries.`);
             return false;
         }
-        log.warning(`${limit} on ${describe$1(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`);
+        log.warning(`${limit} on ${describe$2(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`);
         return true;
     };
 }
-function describe$1(request) {
+function describe$2(request) {
     return `${request.method ?? 'GET'} ${request.url ?? ''}`;
 }
 
-var eventemitter3 = {exports: {}};
-
-var hasRequiredEventemitter3;
-
-function requireEventemitter3 () {
-	if (hasRequiredEventemitter3) return eventemitter3.exports;
-	hasRequiredEventemitter3 = 1;
-	(function (module) {
-
-		var has = Object.prototype.hasOwnProperty
-		  , prefix = '~';
-
-		/**
-		 * Constructor to create a storage for our `EE` objects.
-		 * An `Events` instance is a plain object whose properties are event names.
-		 *
-		 * @constructor
-		 * @private
-		 */
-		function Events() {}
-
-		//
-		// We try to not inherit from `Object.prototype`. In some engines creating an
-		// instance in this way is faster than calling `Object.create(null)` directly.
-		// If `Object.create(null)` is not supported we prefix the event names with a
-		// character to make sure that the built-in object properties are not
-		// overridden or used as an attack vector.
-		//
-		if (Object.create) {
-		  Events.prototype = Object.create(null);
-
-		  //
-		  // This hack is needed because the `__proto__` property is still inherited in
-		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
-		  //
-		  if (!new Events().__proto__) prefix = false;
-		}
-
-		/**
-		 * Representation of a single event listener.
-		 *
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
-		 * @constructor
-		 * @private
-		 */
-		function EE(fn, context, once) {
-		  this.fn = fn;
-		  this.context = context;
-		  this.once = once || false;
-		}
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} once Specify if the listener is a one-time listener.
-		 * @returns {EventEmitter}
-		 * @private
-		 */
-		function addListener(emitter, event, fn, context, once) {
-		  if (typeof fn !== 'function') {
-		    throw new TypeError('The listener must be a function');
-		  }
-
-		  var listener = new EE(fn, context || emitter, once)
-		    , evt = prefix ? prefix + event : event;
-
-		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
-		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
-		  else emitter._events[evt] = [emitter._events[evt], listener];
-
-		  return emitter;
-		}
-
-		/**
-		 * Clear event by name.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} evt The Event name.
-		 * @private
-		 */
-		function clearEvent(emitter, evt) {
-		  if (--emitter._eventsCount === 0) emitter._events = new Events();
-		  else delete emitter._events[evt];
-		}
-
-		/**
-		 * Minimal `EventEmitter` interface that is molded against the Node.js
-		 * `EventEmitter` interface.
-		 *
-		 * @constructor
-		 * @public
-		 */
-		function EventEmitter() {
-		  this._events = new Events();
-		  this._eventsCount = 0;
-		}
-
-		/**
-		 * Return an array listing the events for which the emitter has registered
-		 * listeners.
-		 *
-		 * @returns {Array}
-		 * @public
-		 */
-		EventEmitter.prototype.eventNames = function eventNames() {
-		  var names = []
-		    , events
-		    , name;
-
-		  if (this._eventsCount === 0) return names;
-
-		  for (name in (events = this._events)) {
-		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
-		  }
-
-		  if (Object.getOwnPropertySymbols) {
-		    return names.concat(Object.getOwnPropertySymbols(events));
-		  }
-
-		  return names;
-		};
-
-		/**
-		 * Return the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Array} The registered listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listeners = function listeners(event) {
-		  var evt = prefix ? prefix + event : event
-		    , handlers = this._events[evt];
-
-		  if (!handlers) return [];
-		  if (handlers.fn) return [handlers.fn];
-
-		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
-		    ee[i] = handlers[i].fn;
-		  }
-
-		  return ee;
-		};
-
-		/**
-		 * Return the number of listeners listening to a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Number} The number of listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listenerCount = function listenerCount(event) {
-		  var evt = prefix ? prefix + event : event
-		    , listeners = this._events[evt];
-
-		  if (!listeners) return 0;
-		  if (listeners.fn) return 1;
-		  return listeners.length;
-		};
-
-		/**
-		 * Calls each of the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Boolean} `true` if the event had listeners, else `false`.
-		 * @public
-		 */
-		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return false;
-
-		  var listeners = this._events[evt]
-		    , len = arguments.length
-		    , args
-		    , i;
-
-		  if (listeners.fn) {
-		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
-
-		    switch (len) {
-		      case 1: return listeners.fn.call(listeners.context), true;
-		      case 2: return listeners.fn.call(listeners.context, a1), true;
-		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
-		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
-		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
-		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
-		    }
-
-		    for (i = 1, args = new Array(len -1); i < len; i++) {
-		      args[i - 1] = arguments[i];
-		    }
-
-		    listeners.fn.apply(listeners.context, args);
-		  } else {
-		    var length = listeners.length
-		      , j;
-
-		    for (i = 0; i < length; i++) {
-		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
-
-		      switch (len) {
-		        case 1: listeners[i].fn.call(listeners[i].context); break;
-		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
-		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
-		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
-		        default:
-		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
-		            args[j - 1] = arguments[j];
-		          }
-
-		          listeners[i].fn.apply(listeners[i].context, args);
-		      }
-		    }
-		  }
-
-		  return true;
-		};
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.on = function on(event, fn, context) {
-		  return addListener(this, event, fn, context, false);
-		};
-
-		/**
-		 * Add a one-time listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.once = function once(event, fn, context) {
-		  return addListener(this, event, fn, context, true);
-		};
-
-		/**
-		 * Remove the listeners of a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn Only remove the listeners that match this function.
-		 * @param {*} context Only remove the listeners that have this context.
-		 * @param {Boolean} once Only remove one-time listeners.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return this;
-		  if (!fn) {
-		    clearEvent(this, evt);
-		    return this;
-		  }
-
-		  var listeners = this._events[evt];
-
-		  if (listeners.fn) {
-		    if (
-		      listeners.fn === fn &&
-		      (!once || listeners.once) &&
-		      (!context || listeners.context === context)
-		    ) {
-		      clearEvent(this, evt);
-		    }
-		  } else {
-		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
-		      if (
-		        listeners[i].fn !== fn ||
-		        (once && !listeners[i].once) ||
-		        (context && listeners[i].context !== context)
-		      ) {
-		        events.push(listeners[i]);
-		      }
-		    }
-
-		    //
-		    // Reset the array, or remove it completely if we have no more listeners.
-		    //
-		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
-		    else clearEvent(this, evt);
-		  }
-
-		  return this;
-		};
-
-		/**
-		 * Remove all listeners, or those of the specified event.
-		 *
-		 * @param {(String|Symbol)} [event] The event name.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
-		  var evt;
-
-		  if (event) {
-		    evt = prefix ? prefix + event : event;
-		    if (this._events[evt]) clearEvent(this, evt);
-		  } else {
-		    this._events = new Events();
-		    this._eventsCount = 0;
-		  }
-
-		  return this;
-		};
-
-		//
-		// Alias methods names because people roll like that.
-		//
-		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
-		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-
-		//
-		// Expose the prefix.
-		//
-		EventEmitter.prefixed = prefix;
-
-		//
-		// Allow `EventEmitter` to be imported as module namespace.
-		//
-		EventEmitter.EventEmitter = EventEmitter;
-
-		//
-		// Expose the module.
-		//
-		{
-		  module.exports = EventEmitter;
-		} 
-	} (eventemitter3));
-	return eventemitter3.exports;
+/** Below this many deletions the share rule never applies (small folders change a lot). */
+const SHARE_RULE_MIN_DELETIONS = 5;
+function isUnder(path, prefixes) {
+    return prefixes.some(prefix => path.startsWith(prefix));
+}
+/** The files of a tree that belong to one owner (its folders, each given with a trailing slash). */
+function ownedFiles(files, prefixes) {
+    const owned = new Map();
+    for (const [path, file] of files)
+        if (isUnder(path, prefixes))
+            owned.set(path, file);
+    return owned;
+}
+/**
+ * What makes the owned files equal to the desired ones. Paths in `kept` are left as they are: their
+ * source could not be read this time (a broken frontmatter), which is no reason to delete them.
+ */
+function planFiles(desired, owned, kept = new Set()) {
+    const plan = { added: [], modified: [], deleted: [], ownedCount: owned.size };
+    for (const file of desired.values()) {
+        const current = owned.get(file.path);
+        if (!current)
+            plan.added.push(file);
+        else if (current.sha !== file.sha || current.mode !== file.mode || current.type !== 'blob')
+            plan.modified.push(file);
+    }
+    for (const current of owned.values())
+        if (!desired.has(current.path) && !kept.has(current.path))
+            plan.deleted.push(current);
+    const byPath = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+    plan.added.sort(byPath);
+    plan.modified.sort(byPath);
+    plan.deleted.sort(byPath);
+    return plan;
+}
+/** Whether two file lists hold the same paths with the same contents and modes. */
+function sameFiles(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const [path, file] of a) {
+        const other = b.get(path);
+        if (!other || other.sha !== file.sha || other.mode !== file.mode)
+            return false;
+    }
+    return true;
+}
+function isEmptyPlan(plan) {
+    return plan.added.length + plan.modified.length + plan.deleted.length === 0;
+}
+/** Why a plan deletes too much to be applied, or undefined when it is within the limits. */
+function deletionLimitExceeded(plan, limits) {
+    const deletions = plan.deleted.length;
+    if (deletions > limits.deletionThreshold) {
+        return `${deletions} files would be deleted, more than deletion_threshold (${limits.deletionThreshold})`;
+    }
+    if (deletions > SHARE_RULE_MIN_DELETIONS && plan.ownedCount > 0) {
+        const percent = (deletions / plan.ownedCount) * 100;
+        if (percent > limits.deletionThresholdPercent) {
+            return `${deletions} of ${plan.ownedCount} files (${Math.round(percent)}%) would be deleted, more than deletion_threshold_percent (${limits.deletionThresholdPercent}%)`;
+        }
+    }
+    return undefined;
+}
+/** Applies a plan to a file list, as the new tree will look (used to follow our own commits). */
+function applyPlan(files, plan) {
+    const next = new Map(files);
+    for (const file of plan.deleted)
+        next.delete(file.path);
+    for (const file of [...plan.added, ...plan.modified]) {
+        next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' });
+    }
+    return next;
 }
 
-var eventemitter3Exports = requireEventemitter3();
-var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
+var utils$1 = {};
 
-class TimeoutError extends Error {
-	name = 'TimeoutError';
+var constants;
+var hasRequiredConstants;
 
-	constructor(message, options) {
-		super(message, options);
-		Error.captureStackTrace?.(this, TimeoutError);
-	}
-}
+function requireConstants () {
+	if (hasRequiredConstants) return constants;
+	hasRequiredConstants = 1;
 
-const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
+	const WIN_SLASH = '\\\\/';
+	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
 
-function pTimeout(promise, options) {
-	const {
-		milliseconds,
-		fallback,
-		message,
-		customTimers = {setTimeout, clearTimeout},
-		signal,
-	} = options;
+	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
 
-	let timer;
-	let abortHandler;
+	/**
+	 * Posix glob regex
+	 */
 
-	const wrappedPromise = new Promise((resolve, reject) => {
-		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
-			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
-		}
+	const DOT_LITERAL = '\\.';
+	const PLUS_LITERAL = '\\+';
+	const QMARK_LITERAL = '\\?';
+	const SLASH_LITERAL = '\\/';
+	const ONE_CHAR = '(?=.)';
+	const QMARK = '[^/]';
+	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+	const NO_DOT = `(?!${DOT_LITERAL})`;
+	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+	const STAR = `${QMARK}*?`;
+	const SEP = '/';
 
-		if (signal?.aborted) {
-			reject(getAbortedReason(signal));
-			// The input still needs a rejection handler even though cancellation won.
-			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-			promise.then(resolve, reject);
-			return;
-		}
-
-		if (signal) {
-			abortHandler = () => {
-				reject(getAbortedReason(signal));
-			};
-
-			signal.addEventListener('abort', abortHandler, {once: true});
-		}
-
-		// Use .then() instead of async IIFE to preserve stack traces
-		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-		promise.then(resolve, reject);
-
-		if (milliseconds === Number.POSITIVE_INFINITY) {
-			return;
-		}
-
-		// We create the error outside of `setTimeout` to preserve the stack trace.
-		const timeoutError = new TimeoutError();
-
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		timer = customTimers.setTimeout.call(undefined, () => {
-			if (fallback) {
-				try {
-					resolve(fallback());
-				} catch (error) {
-					reject(error);
-				}
-
-				return;
-			}
-
-			if (typeof promise.cancel === 'function') {
-				promise.cancel();
-			}
-
-			if (message === false) {
-				resolve();
-			} else if (message instanceof Error) {
-				reject(message);
-			} else {
-				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
-				reject(timeoutError);
-			}
-		}, milliseconds);
-	});
-
-	// eslint-disable-next-line promise/prefer-await-to-then
-	const cancelablePromise = wrappedPromise.finally(() => {
-		cancelablePromise.clear();
-		if (abortHandler && signal) {
-			signal.removeEventListener('abort', abortHandler);
-		}
-	});
-
-	cancelablePromise.clear = () => {
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		customTimers.clearTimeout.call(undefined, timer);
-		timer = undefined;
+	const POSIX_CHARS = {
+	  DOT_LITERAL,
+	  PLUS_LITERAL,
+	  QMARK_LITERAL,
+	  SLASH_LITERAL,
+	  ONE_CHAR,
+	  QMARK,
+	  END_ANCHOR,
+	  DOTS_SLASH,
+	  NO_DOT,
+	  NO_DOTS,
+	  NO_DOT_SLASH,
+	  NO_DOTS_SLASH,
+	  QMARK_NO_DOT,
+	  STAR,
+	  START_ANCHOR,
+	  SEP
 	};
 
-	return cancelablePromise;
+	/**
+	 * Windows glob regex
+	 */
+
+	const WINDOWS_CHARS = {
+	  ...POSIX_CHARS,
+
+	  SLASH_LITERAL: `[${WIN_SLASH}]`,
+	  QMARK: WIN_NO_SLASH,
+	  STAR: `${WIN_NO_SLASH}*?`,
+	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+	  NO_DOT: `(?!${DOT_LITERAL})`,
+	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+	  SEP: '\\'
+	};
+
+	/**
+	 * POSIX Bracket Regex
+	 */
+
+	const POSIX_REGEX_SOURCE = {
+	  __proto__: null,
+	  alnum: 'a-zA-Z0-9',
+	  alpha: 'a-zA-Z',
+	  ascii: '\\x00-\\x7F',
+	  blank: ' \\t',
+	  cntrl: '\\x00-\\x1F\\x7F',
+	  digit: '0-9',
+	  graph: '\\x21-\\x7E',
+	  lower: 'a-z',
+	  print: '\\x20-\\x7E ',
+	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+	  space: ' \\t\\r\\n\\v\\f',
+	  upper: 'A-Z',
+	  word: 'A-Za-z0-9_',
+	  xdigit: 'A-Fa-f0-9'
+	};
+
+	constants = {
+	  DEFAULT_MAX_EXTGLOB_RECURSION,
+	  MAX_LENGTH: 1024 * 64,
+	  POSIX_REGEX_SOURCE,
+
+	  // regular expressions
+	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+	  // Replace globs with equivalent patterns to reduce parsing time.
+	  REPLACEMENTS: {
+	    __proto__: null,
+	    '***': '*',
+	    '**/**': '**',
+	    '**/**/**': '**'
+	  },
+
+	  // Digits
+	  CHAR_0: 48, /* 0 */
+	  CHAR_9: 57, /* 9 */
+
+	  // Alphabet chars.
+	  CHAR_UPPERCASE_A: 65, /* A */
+	  CHAR_LOWERCASE_A: 97, /* a */
+	  CHAR_UPPERCASE_Z: 90, /* Z */
+	  CHAR_LOWERCASE_Z: 122, /* z */
+
+	  CHAR_LEFT_PARENTHESES: 40, /* ( */
+	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+	  CHAR_ASTERISK: 42, /* * */
+
+	  // Non-alphabetic chars.
+	  CHAR_AMPERSAND: 38, /* & */
+	  CHAR_AT: 64, /* @ */
+	  CHAR_BACKWARD_SLASH: 92, /* \ */
+	  CHAR_CARRIAGE_RETURN: 13, /* \r */
+	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+	  CHAR_COLON: 58, /* : */
+	  CHAR_COMMA: 44, /* , */
+	  CHAR_DOT: 46, /* . */
+	  CHAR_DOUBLE_QUOTE: 34, /* " */
+	  CHAR_EQUAL: 61, /* = */
+	  CHAR_EXCLAMATION_MARK: 33, /* ! */
+	  CHAR_FORM_FEED: 12, /* \f */
+	  CHAR_FORWARD_SLASH: 47, /* / */
+	  CHAR_GRAVE_ACCENT: 96, /* ` */
+	  CHAR_HASH: 35, /* # */
+	  CHAR_HYPHEN_MINUS: 45, /* - */
+	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+	  CHAR_LINE_FEED: 10, /* \n */
+	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+	  CHAR_PERCENT: 37, /* % */
+	  CHAR_PLUS: 43, /* + */
+	  CHAR_QUESTION_MARK: 63, /* ? */
+	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+	  CHAR_SEMICOLON: 59, /* ; */
+	  CHAR_SINGLE_QUOTE: 39, /* ' */
+	  CHAR_SPACE: 32, /*   */
+	  CHAR_TAB: 9, /* \t */
+	  CHAR_UNDERSCORE: 95, /* _ */
+	  CHAR_VERTICAL_LINE: 124, /* | */
+	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+	  /**
+	   * Create EXTGLOB_CHARS
+	   */
+
+	  extglobChars(chars) {
+	    return {
+	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+	      '?': { type: 'qmark', open: '(?:', close: ')?' },
+	      '+': { type: 'plus', open: '(?:', close: ')+' },
+	      '*': { type: 'star', open: '(?:', close: ')*' },
+	      '@': { type: 'at', open: '(?:', close: ')' }
+	    };
+	  },
+
+	  /**
+	   * Create GLOB_CHARS
+	   */
+
+	  globChars(win32) {
+	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+	  }
+	};
+	return constants;
 }
 
-// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
-// Used to compute insertion index to keep queue sorted after insertion
-function lowerBound(array, value, comparator) {
-    let first = 0;
-    let count = array.length;
-    while (count > 0) {
-        const step = Math.trunc(count / 2);
-        let it = first + step;
-        if (comparator(array[it], value) <= 0) {
-            first = ++it;
-            count -= step + 1;
-        }
-        else {
-            count = step;
-        }
-    }
-    return first;
+/*global navigator*/
+
+var hasRequiredUtils$1;
+
+function requireUtils$1 () {
+	if (hasRequiredUtils$1) return utils$1;
+	hasRequiredUtils$1 = 1;
+	(function (exports) {
+
+		const {
+		  REGEX_BACKSLASH,
+		  REGEX_REMOVE_BACKSLASH,
+		  REGEX_SPECIAL_CHARS,
+		  REGEX_SPECIAL_CHARS_GLOBAL
+		} = /*@__PURE__*/ requireConstants();
+
+		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+		exports.isWindows = () => {
+		  if (typeof navigator !== 'undefined' && navigator.platform) {
+		    const platform = navigator.platform.toLowerCase();
+		    return platform === 'win32' || platform === 'windows';
+		  }
+
+		  if (typeof process !== 'undefined' && process.platform) {
+		    return process.platform === 'win32';
+		  }
+
+		  return false;
+		};
+
+		exports.removeBackslashes = str => {
+		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+		    return match === '\\' ? '' : match;
+		  });
+		};
+
+		exports.escapeLast = (input, char, lastIdx) => {
+		  const idx = input.lastIndexOf(char, lastIdx);
+		  if (idx === -1) return input;
+		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+		};
+
+		exports.removePrefix = (input, state = {}) => {
+		  let output = input;
+		  if (output.startsWith('./')) {
+		    output = output.slice(2);
+		    state.prefix = './';
+		  }
+		  return output;
+		};
+
+		exports.wrapOutput = (input, state = {}, options = {}) => {
+		  const prepend = options.contains ? '' : '^';
+		  const append = options.contains ? '' : '$';
+
+		  let output = `${prepend}(?:${input})${append}`;
+		  if (state.negated === true) {
+		    output = `(?:^(?!${output}).*$)`;
+		  }
+		  return output;
+		};
+
+		exports.basename = (path, { windows } = {}) => {
+		  const segs = path.split(windows ? /[\\/]/ : '/');
+		  const last = segs[segs.length - 1];
+
+		  if (last === '') {
+		    return segs[segs.length - 2];
+		  }
+
+		  return last;
+		}; 
+	} (utils$1));
+	return utils$1;
 }
 
-const compactionThreshold = 100;
-class PriorityQueue {
-    #queue = [];
-    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
-    #head = 0;
-    enqueue(run, options) {
-        const { priority = 0, id, } = options ?? {};
-        const { size } = this;
-        const element = {
-            priority,
-            id,
-            run,
-        };
-        if (size === 0) {
-            // When the queue is logically empty, discard any consumed prefix before accepting new work.
-            this.#queue.length = 0;
-            this.#head = 0;
-            this.#queue.push(element);
-            return;
-        }
-        if (this.#queue.at(-1).priority >= priority) {
-            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
-            this.#queue.push(element);
-            return;
-        }
-        // Binary insertion must run on the live sorted range only.
-        this.#compact();
-        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
-        this.#queue.splice(index, 0, element);
-    }
-    setPriority(id, priority) {
-        // A dequeued item with the same id is no longer part of the queue.
-        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
-        if (index === -1) {
-            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
-        }
-        const [item] = this.#queue.splice(index, 1);
-        this.enqueue(item.run, { priority, id });
-    }
-    remove(idOrRun) {
-        const index = this.#queue.findIndex((element, index) => {
-            // The consumed prefix may still contain references that should not be removable.
-            if (index < this.#head) {
-                return false;
-            }
-            if (typeof idOrRun === 'string') {
-                return element.id === idOrRun;
-            }
-            return element.run === idOrRun;
-        });
-        if (index !== -1) {
-            this.#queue.splice(index, 1);
-        }
-    }
-    dequeue() {
-        if (this.#head === this.#queue.length) {
-            return undefined;
-        }
-        const item = this.#queue[this.#head];
-        this.#head++;
-        if (this.#head === this.#queue.length) {
-            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
-            this.#queue.length = 0;
-            this.#head = 0;
-        }
-        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
-            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
-            this.#compact();
-        }
-        return item?.run;
-    }
-    filter(options) {
-        const result = [];
-        for (let index = this.#head; index < this.#queue.length; index++) {
-            const element = this.#queue[index];
-            if (element.priority === options.priority) {
-                result.push(element.run);
-            }
-        }
-        return result;
-    }
-    get size() {
-        return this.#queue.length - this.#head;
-    }
-    #compact() {
-        // Compaction restores the invariant that the whole array is the live sorted range.
-        if (this.#head === 0) {
-            return;
-        }
-        this.#queue.splice(0, this.#head);
-        this.#head = 0;
-    }
+var scan_1;
+var hasRequiredScan;
+
+function requireScan () {
+	if (hasRequiredScan) return scan_1;
+	hasRequiredScan = 1;
+
+	const utils = /*@__PURE__*/ requireUtils$1();
+	const {
+	  CHAR_ASTERISK,             /* * */
+	  CHAR_AT,                   /* @ */
+	  CHAR_BACKWARD_SLASH,       /* \ */
+	  CHAR_COMMA,                /* , */
+	  CHAR_DOT,                  /* . */
+	  CHAR_EXCLAMATION_MARK,     /* ! */
+	  CHAR_FORWARD_SLASH,        /* / */
+	  CHAR_LEFT_CURLY_BRACE,     /* { */
+	  CHAR_LEFT_PARENTHESES,     /* ( */
+	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+	  CHAR_PLUS,                 /* + */
+	  CHAR_QUESTION_MARK,        /* ? */
+	  CHAR_RIGHT_CURLY_BRACE,    /* } */
+	  CHAR_RIGHT_PARENTHESES,    /* ) */
+	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+	} = /*@__PURE__*/ requireConstants();
+
+	const isPathSeparator = code => {
+	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+	};
+
+	const depth = token => {
+	  if (token.isPrefix !== true) {
+	    token.depth = token.isGlobstar ? Infinity : 1;
+	  }
+	};
+
+	/**
+	 * Quickly scans a glob pattern and returns an object with a handful of
+	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+	 *
+	 * ```js
+	 * const pm = require('picomatch');
+	 * console.log(pm.scan('foo/bar/*.js'));
+	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+	 * ```
+	 * @param {String} `str`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with tokens and regex source string.
+	 * @api public
+	 */
+
+	const scan = (input, options) => {
+	  const opts = options || {};
+
+	  const length = input.length - 1;
+	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+	  const slashes = [];
+	  const tokens = [];
+	  const parts = [];
+
+	  let str = input;
+	  let index = -1;
+	  let start = 0;
+	  let lastIndex = 0;
+	  let isBrace = false;
+	  let isBracket = false;
+	  let isGlob = false;
+	  let isExtglob = false;
+	  let isGlobstar = false;
+	  let braceEscaped = false;
+	  let backslashes = false;
+	  let negated = false;
+	  let negatedExtglob = false;
+	  let finished = false;
+	  let braces = 0;
+	  let prev;
+	  let code;
+	  let token = { value: '', depth: 0, isGlob: false };
+
+	  const eos = () => index >= length;
+	  const peek = () => str.charCodeAt(index + 1);
+	  const advance = () => {
+	    prev = code;
+	    return str.charCodeAt(++index);
+	  };
+
+	  while (index < length) {
+	    code = advance();
+	    let next;
+
+	    if (code === CHAR_BACKWARD_SLASH) {
+	      backslashes = token.backslashes = true;
+	      code = advance();
+
+	      if (code === CHAR_LEFT_CURLY_BRACE) {
+	        braceEscaped = true;
+	      }
+	      continue;
+	    }
+
+	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+	      braces++;
+
+	      while (eos() !== true && (code = advance())) {
+	        if (code === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (code === CHAR_LEFT_CURLY_BRACE) {
+	          braces++;
+	          continue;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_COMMA) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (code === CHAR_RIGHT_CURLY_BRACE) {
+	          braces--;
+
+	          if (braces === 0) {
+	            braceEscaped = false;
+	            isBrace = token.isBrace = true;
+	            finished = true;
+	            break;
+	          }
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (code === CHAR_FORWARD_SLASH) {
+	      slashes.push(index);
+	      tokens.push(token);
+	      token = { value: '', depth: 0, isGlob: false };
+
+	      if (finished === true) continue;
+	      if (prev === CHAR_DOT && index === (start + 1)) {
+	        start += 2;
+	        continue;
+	      }
+
+	      lastIndex = index + 1;
+	      continue;
+	    }
+
+	    if (opts.noext !== true) {
+	      const isExtglobChar = code === CHAR_PLUS
+	        || code === CHAR_AT
+	        || code === CHAR_ASTERISK
+	        || code === CHAR_QUESTION_MARK
+	        || code === CHAR_EXCLAMATION_MARK;
+
+	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+	        isGlob = token.isGlob = true;
+	        isExtglob = token.isExtglob = true;
+	        finished = true;
+	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+	          negatedExtglob = true;
+	        }
+
+	        if (scanToEnd === true) {
+	          let parens = 0;
+
+	          while (eos() !== true && (code = advance())) {
+	            if (code === CHAR_BACKWARD_SLASH) {
+	              backslashes = token.backslashes = true;
+	              advance();
+	              continue;
+	            }
+
+	            if (code === CHAR_LEFT_PARENTHESES) {
+	              parens++;
+	              continue;
+	            }
+
+	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	              finished = true;
+	              break;
+	            }
+	          }
+	          continue;
+	        }
+	        break;
+	      }
+	    }
+
+	    if (code === CHAR_ASTERISK) {
+	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_QUESTION_MARK) {
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+	      while (eos() !== true && (next = advance())) {
+	        if (next === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+	          isBracket = token.isBracket = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+	          break;
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+	      negated = token.negated = true;
+	      start++;
+	      continue;
+	    }
+
+	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+	      isGlob = token.isGlob = true;
+
+	      if (scanToEnd === true) {
+	        let parens = 1;
+
+	        while (eos() !== true && (code = advance())) {
+	          if (code === CHAR_BACKWARD_SLASH) {
+	            backslashes = token.backslashes = true;
+	            advance();
+	            continue;
+	          }
+
+	          if (code === CHAR_LEFT_PARENTHESES) {
+	            parens++;
+	            continue;
+	          }
+
+	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	            finished = true;
+	            break;
+	          }
+	        }
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (isGlob === true) {
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+	  }
+
+	  if (opts.noext === true) {
+	    isExtglob = false;
+	    isGlob = false;
+	  }
+
+	  let base = str;
+	  let prefix = '';
+	  let glob = '';
+
+	  if (start > 0) {
+	    prefix = str.slice(0, start);
+	    str = str.slice(start);
+	    lastIndex -= start;
+	  }
+
+	  if (base && isGlob === true && lastIndex > 0) {
+	    base = str.slice(0, lastIndex);
+	    glob = str.slice(lastIndex);
+	  } else if (isGlob === true) {
+	    base = '';
+	    glob = str;
+	  } else {
+	    base = str;
+	  }
+
+	  if (base && base !== '' && base !== '/' && base !== str) {
+	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+	      base = base.slice(0, -1);
+	    }
+	  }
+
+	  if (opts.unescape === true) {
+	    if (glob) glob = utils.removeBackslashes(glob);
+
+	    if (base && backslashes === true) {
+	      base = utils.removeBackslashes(base);
+	    }
+	  }
+
+	  const state = {
+	    prefix,
+	    input,
+	    start,
+	    base,
+	    glob,
+	    isBrace,
+	    isBracket,
+	    isGlob,
+	    isExtglob,
+	    isGlobstar,
+	    negated,
+	    negatedExtglob
+	  };
+
+	  if (opts.tokens === true) {
+	    state.maxDepth = 0;
+	    if (!isPathSeparator(code)) {
+	      tokens.push(token);
+	    }
+	    state.tokens = tokens;
+	  }
+
+	  if (opts.parts === true || opts.tokens === true) {
+	    let prevIndex;
+
+	    for (let idx = 0; idx < slashes.length; idx++) {
+	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	      const i = slashes[idx];
+	      const value = input.slice(n, i);
+	      if (opts.tokens) {
+	        if (idx === 0 && start !== 0) {
+	          tokens[idx].isPrefix = true;
+	          tokens[idx].value = prefix;
+	        } else {
+	          tokens[idx].value = value;
+	        }
+	        depth(tokens[idx]);
+	        state.maxDepth += tokens[idx].depth;
+	      }
+	      if (i >= start) {
+	        parts.push(value);
+	        prevIndex = i;
+	      }
+	    }
+
+	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	    const value = input.slice(n);
+	    parts.push(value);
+
+	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+	      tokens[tokens.length - 1].value = value;
+	      depth(tokens[tokens.length - 1]);
+	      state.maxDepth += tokens[tokens.length - 1].depth;
+	    }
+
+	    state.slashes = slashes;
+	    state.parts = parts;
+	  }
+
+	  return state;
+	};
+
+	scan_1 = scan;
+	return scan_1;
 }
 
-/**
-Promise queue with concurrency control.
-*/
-class PQueue extends EventEmitter {
-    #carryoverIntervalCount;
-    #isIntervalIgnored;
-    #intervalCount = 0;
-    #intervalCap;
-    #rateLimitedInInterval = false;
-    #rateLimitFlushScheduled = false;
-    #interval;
-    /*
-    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
-    */
-    #intervalEnd = 0;
-    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
-    #intervalId;
-    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
-    #timeoutId;
-    #strict;
-    // Circular buffer implementation for better performance
-    #strictTicks = [];
-    #strictTicksStartIndex = 0;
-    #queue;
-    #queueClass;
-    #pending = 0;
-    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
-    #concurrency;
-    #isPaused;
-    // Use to assign a unique identifier to a promise function, if not explicitly specified
-    #idAssigner = 1n;
-    // Track currently running tasks for debugging
-    #runningTasks = new Map();
-    #queueAbortListenerCleanupFunctions = new Set();
-    /**
-    Get or set the default timeout for all tasks. Can be changed at runtime.
+var parse_1;
+var hasRequiredParse$1;
 
-    Operations will throw a `TimeoutError` if they don't complete within the specified time.
+function requireParse$1 () {
+	if (hasRequiredParse$1) return parse_1;
+	hasRequiredParse$1 = 1;
 
-    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
+	const constants = /*@__PURE__*/ requireConstants();
+	const utils = /*@__PURE__*/ requireUtils$1();
 
-    @example
-    ```
-    const queue = new PQueue({timeout: 5000});
+	/**
+	 * Constants
+	 */
 
-    // Change timeout for all future tasks
-    queue.timeout = 10000;
-    ```
-    */
-    timeout;
-    constructor(options) {
-        super();
-        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-        options = {
-            carryoverIntervalCount: false,
-            intervalCap: Number.POSITIVE_INFINITY,
-            interval: 0,
-            concurrency: Number.POSITIVE_INFINITY,
-            autoStart: true,
-            queueClass: PriorityQueue,
-            strict: false,
-            ...options,
-        };
-        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
-            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
-        }
-        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
-            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
-        }
-        if (options.strict && options.interval === 0) {
-            throw new TypeError('The `strict` option requires a non-zero `interval`');
-        }
-        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
-            throw new TypeError('The `strict` option requires a finite `intervalCap`');
-        }
-        // TODO: Remove this fallback in the next major version
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
-        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
-        this.#intervalCap = options.intervalCap;
-        this.#interval = options.interval;
-        this.#strict = options.strict;
-        this.#queue = new options.queueClass();
-        this.#queueClass = options.queueClass;
-        this.concurrency = options.concurrency;
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        this.timeout = options.timeout;
-        this.#isPaused = options.autoStart === false;
-        this.#setupRateLimitTracking();
-    }
-    #cleanupStrictTicks(now) {
-        // Remove ticks outside the current interval window using circular buffer approach
-        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
-            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
-                this.#strictTicksStartIndex++;
-            }
-            else {
-                break;
-            }
-        }
-        // Compact the array when it becomes inefficient or fully consumed
-        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
-        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
-            || this.#strictTicksStartIndex === this.#strictTicks.length;
-        if (shouldCompact) {
-            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
-            this.#strictTicksStartIndex = 0;
-        }
-    }
-    // Helper methods for interval consumption
-    #consumeIntervalSlot(now) {
-        if (this.#strict) {
-            this.#strictTicks.push(now);
-        }
-        else {
-            this.#intervalCount++;
-        }
-    }
-    #rollbackIntervalSlot() {
-        if (this.#strict) {
-            // Pop from the end of the actual data (not from start index)
-            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
-                this.#strictTicks.pop();
-            }
-        }
-        else if (this.#intervalCount > 0) {
-            this.#intervalCount--;
-        }
-    }
-    #getActiveTicksCount() {
-        return this.#strictTicks.length - this.#strictTicksStartIndex;
-    }
-    get #doesIntervalAllowAnother() {
-        if (this.#isIntervalIgnored) {
-            return true;
-        }
-        if (this.#strict) {
-            // Cleanup already done by #isIntervalPausedAt before this is called
-            return this.#getActiveTicksCount() < this.#intervalCap;
-        }
-        return this.#intervalCount < this.#intervalCap;
-    }
-    get #doesConcurrentAllowAnother() {
-        return this.#pending < this.#concurrency;
-    }
-    #next() {
-        this.#pending--;
-        if (this.#pending === 0) {
-            this.emit('pendingZero');
-        }
-        this.#tryToStartAnother();
-        this.emit('next');
-    }
-    #onResumeInterval() {
-        // Clear timeout ID before processing to prevent race condition
-        // Must clear before #onInterval to allow new timeouts to be scheduled
-        this.#timeoutId = undefined;
-        this.#onInterval();
-        this.#initializeIntervalIfNeeded();
-    }
-    #isIntervalPausedAt(now) {
-        // Strict mode: check if we need to wait for oldest tick to age out
-        if (this.#strict) {
-            this.#cleanupStrictTicks(now);
-            // If at capacity, need to wait for oldest tick to age out
-            const activeTicksCount = this.#getActiveTicksCount();
-            if (activeTicksCount >= this.#intervalCap) {
-                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-                // After cleanup, remaining ticks are within interval, so delay is always > 0
-                const delay = this.#interval - (now - oldestTick);
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-            return false;
-        }
-        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
-        if (this.#intervalId === undefined) {
-            const delay = this.#intervalEnd - now;
-            if (delay < 0) {
-                // The interval expired while idle, so reset the count for the new window.
-                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-            }
-            else {
-                // Still inside the previous window; wait out the remaining time before starting the next task.
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-        }
-        return false;
-    }
-    #createIntervalTimeout(delay) {
-        if (this.#timeoutId !== undefined) {
-            return;
-        }
-        this.#timeoutId = setTimeout(() => {
-            this.#onResumeInterval();
-        }, delay);
-    }
-    #clearIntervalTimer() {
-        if (this.#intervalId) {
-            clearInterval(this.#intervalId);
-            this.#intervalId = undefined;
-        }
-    }
-    #clearTimeoutTimer() {
-        if (this.#timeoutId) {
-            clearTimeout(this.#timeoutId);
-            this.#timeoutId = undefined;
-        }
-    }
-    #tryToStartAnother() {
-        if (this.#queue.size === 0) {
-            // We can clear the interval ("pause")
-            // Because we can redo it later ("resume")
-            this.#clearIntervalTimer();
-            this.emit('empty');
-            if (this.#pending === 0) {
-                // Clear timeout as well when completely idle
-                this.#clearTimeoutTimer();
-                // Compact strict ticks when idle to free memory
-                if (this.#strict && this.#strictTicksStartIndex > 0) {
-                    const now = Date.now();
-                    this.#cleanupStrictTicks(now);
-                }
-                this.emit('idle');
-            }
-            return false;
-        }
-        let taskStarted = false;
-        if (!this.#isPaused) {
-            const now = Date.now();
-            const canInitializeInterval = !this.#isIntervalPausedAt(now);
-            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
-                const job = this.#queue.dequeue();
-                if (!this.#isIntervalIgnored) {
-                    this.#consumeIntervalSlot(now);
-                    this.#scheduleRateLimitUpdate();
-                }
-                if (canInitializeInterval) {
-                    this.#initializeIntervalIfNeeded();
-                }
-                // The task is started before the event, so that a listener which enqueues more work sees the
-                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
-                job();
-                this.emit('active');
-                taskStarted = true;
-            }
-        }
-        return taskStarted;
-    }
-    #initializeIntervalIfNeeded() {
-        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
-            return;
-        }
-        // Strict mode uses timeouts instead of interval timers
-        if (this.#strict) {
-            return;
-        }
-        this.#intervalId = setInterval(() => {
-            this.#onInterval();
-        }, this.#interval);
-        this.#intervalEnd = Date.now() + this.#interval;
-    }
-    #onInterval() {
-        // Non-strict mode uses interval timers and intervalCount
-        if (!this.#strict) {
-            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
-            if (this.#intervalId !== undefined) {
-                if (this.#intervalCount === 0 && this.#pending === 0) {
-                    this.#clearIntervalTimer();
-                }
-                else {
-                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
-                    this.#intervalEnd = Date.now() + this.#interval;
-                }
-            }
-            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-        }
-        this.#processQueue();
-        this.#scheduleRateLimitUpdate();
-    }
-    /**
-    Executes all queued functions until it reaches the limit.
-    */
-    #processQueue() {
-        // eslint-disable-next-line no-empty
-        while (this.#tryToStartAnother()) { }
-    }
-    get concurrency() {
-        return this.#concurrency;
-    }
-    set concurrency(newConcurrency) {
-        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
-            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
-        }
-        this.#concurrency = newConcurrency;
-        this.#processQueue();
-    }
-    /**
-    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
+	const {
+	  MAX_LENGTH,
+	  POSIX_REGEX_SOURCE,
+	  REGEX_NON_SPECIAL_CHARS,
+	  REGEX_SPECIAL_CHARS_BACKREF,
+	  REPLACEMENTS
+	} = constants;
 
-    For example, this can be used to prioritize a promise function to run earlier.
+	/**
+	 * Helpers
+	 */
 
-    ```js
-    import PQueue from 'p-queue';
+	const expandRange = (args, options) => {
+	  if (typeof options.expandRange === 'function') {
+	    return options.expandRange(...args, options);
+	  }
 
-    const queue = new PQueue({concurrency: 1});
+	  args.sort();
+	  const value = `[${args.join('-')}]`;
 
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦄', {priority: 1});
+	  try {
+	    /* eslint-disable-next-line no-new */
+	    new RegExp(value);
+	  } catch (ex) {
+	    return args.map(v => utils.escapeRegex(v)).join('..');
+	  }
 
-    queue.setPriority('🦀', 2);
-    ```
+	  return value;
+	};
 
-    In this case, the promise function with `id: '🦀'` runs second.
+	/**
+	 * Create the message for a syntax error
+	 */
 
-    You can also deprioritize a promise function to delay its execution:
+	const syntaxError = (type, char) => {
+	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+	};
 
-    ```js
-    import PQueue from 'p-queue';
+	const splitTopLevel = input => {
+	  const parts = [];
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let value = '';
+	  let escaped = false;
 
-    const queue = new PQueue({concurrency: 1});
+	  for (const ch of input) {
+	    if (escaped === true) {
+	      value += ch;
+	      escaped = false;
+	      continue;
+	    }
 
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
-    queue.add(async () => '🦄');
-    queue.add(async () => '🦄', {priority: 0});
+	    if (ch === '\\') {
+	      value += ch;
+	      escaped = true;
+	      continue;
+	    }
 
-    queue.setPriority('🦀', -1);
-    ```
-    Here, the promise function with `id: '🦀'` executes last.
-    */
-    setPriority(id, priority) {
-        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
-        }
-        this.#queue.setPriority(id, priority);
-    }
-    async add(function_, options = {}) {
-        // Create a copy to avoid mutating the original options object
-        options = {
-            timeout: this.timeout,
-            ...options,
-            // Assign unique ID if not provided
-            id: options.id ?? (this.#idAssigner++).toString(),
-        };
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        return new Promise((resolve, reject) => {
-            // Create a unique symbol for tracking this task
-            const taskSymbol = Symbol(`task-${options.id}`);
-            let cleanupQueueAbortHandler = () => undefined;
-            const run = async () => {
-                // Task is now running — remove the queued-state abort listener
-                cleanupQueueAbortHandler();
-                this.#pending++;
-                // Track this running task
-                this.#runningTasks.set(taskSymbol, {
-                    id: options.id,
-                    priority: options.priority ?? 0, // Match priority-queue default
-                    startTime: Date.now(),
-                    timeout: options.timeout,
-                });
-                let eventListener;
-                try {
-                    // Check abort signal - if aborted, need to decrement the counter
-                    // that was incremented in tryToStartAnother
-                    try {
-                        options.signal?.throwIfAborted();
-                    }
-                    catch (error) {
-                        this.#rollbackIntervalConsumption();
-                        // Clean up tracking before throwing
-                        this.#runningTasks.delete(taskSymbol);
-                        throw error;
-                    }
-                    let operation = function_({ signal: options.signal });
-                    if (options.timeout !== undefined) {
-                        operation = pTimeout(Promise.resolve(operation), {
-                            milliseconds: options.timeout,
-                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
-                        });
-                    }
-                    if (options.signal) {
-                        const { signal } = options;
-                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
-                                eventListener = () => {
-                                    reject(signal.reason);
-                                };
-                                signal.addEventListener('abort', eventListener, { once: true });
-                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
-                                if (signal.aborted) {
-                                    eventListener();
-                                }
-                            })]);
-                    }
-                    const result = await operation;
-                    resolve(result);
-                    this.emit('completed', result);
-                }
-                catch (error) {
-                    reject(error);
-                    this.emit('error', error);
-                }
-                finally {
-                    // Clean up abort event listener
-                    if (eventListener) {
-                        options.signal?.removeEventListener('abort', eventListener);
-                    }
-                    // Remove from running tasks
-                    this.#runningTasks.delete(taskSymbol);
-                    // Use queueMicrotask to prevent deep recursion while maintaining timing
-                    queueMicrotask(() => {
-                        this.#next();
-                    });
-                }
-            };
-            this.#queue.enqueue(run, options);
-            const removeQueuedTask = () => {
-                if (this.#queue instanceof PriorityQueue) {
-                    this.#queue.remove(run);
-                    return;
-                }
-                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
-            };
-            // Handle abort while task is waiting in the queue
-            if (options.signal) {
-                const { signal } = options;
-                const queueAbortHandler = () => {
-                    cleanupQueueAbortHandler();
-                    removeQueuedTask();
-                    reject(signal.reason);
-                    this.#tryToStartAnother();
-                    this.emit('next');
-                };
-                cleanupQueueAbortHandler = () => {
-                    signal.removeEventListener('abort', queueAbortHandler);
-                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
-                };
-                if (signal.aborted) {
-                    queueAbortHandler();
-                    return;
-                }
-                signal.addEventListener('abort', queueAbortHandler, { once: true });
-                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
-            }
-            this.emit('add');
-            this.#tryToStartAnother();
-        });
-    }
-    async addAll(functions, options) {
-        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
-    }
-    /**
-    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
-    */
-    start() {
-        if (!this.#isPaused) {
-            return this;
-        }
-        this.#isPaused = false;
-        this.#processQueue();
-        return this;
-    }
-    /**
-    Put queue execution on hold.
-    */
-    pause() {
-        this.#isPaused = true;
-    }
-    /**
-    Clear the queue.
-    */
-    clear() {
-        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
-            cleanupQueueAbortHandler();
-        }
-        this.#queue = new this.#queueClass();
-        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
-        this.#clearIntervalTimer();
-        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
-        // because clear() only clears queued tasks, not rate limit history.
-        // This ensures that rate limits are still enforced after clearing the queue.
-        // Note: We don't clear #runningTasks as those tasks are still running
-        // They will be removed when they complete in the finally block
-        // Force synchronous update since clear() should have immediate effect
-        this.#updateRateLimitState();
-        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
-        this.emit('empty');
-        if (this.#pending === 0) {
-            this.#clearTimeoutTimer();
-            this.emit('idle');
-        }
-        this.emit('next');
-    }
-    /**
-    Can be called multiple times. Useful if you for example add additional items at a later time.
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      value += ch;
+	      continue;
+	    }
 
-    @returns A promise that settles when the queue becomes empty.
-    */
-    async onEmpty() {
-        // Instantly resolve if the queue is empty
-        if (this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('empty');
-    }
-    /**
-    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
+	    if (quote === 0) {
+	      if (ch === '[') {
+	        bracket++;
+	      } else if (ch === ']' && bracket > 0) {
+	        bracket--;
+	      } else if (bracket === 0) {
+	        if (ch === '(') {
+	          paren++;
+	        } else if (ch === ')' && paren > 0) {
+	          paren--;
+	        } else if (ch === '|' && paren === 0) {
+	          parts.push(value);
+	          value = '';
+	          continue;
+	        }
+	      }
+	    }
 
-    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
+	    value += ch;
+	  }
 
-    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
-    */
-    async onSizeLessThan(limit) {
-        // Instantly resolve if the size is already below the limit.
-        if (this.#queue.size < limit) {
-            return;
-        }
-        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
-        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
-        // increase, or an interval tick).
-        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
-    }
-    /**
-    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
+	  parts.push(value);
+	  return parts;
+	};
 
-    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
-    */
-    async onIdle() {
-        // Instantly resolve if none pending and if nothing else is queued
-        if (this.#pending === 0 && this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('idle');
-    }
-    /**
-    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
+	const isPlainBranch = branch => {
+	  let escaped = false;
 
-    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
-    */
-    async onPendingZero() {
-        if (this.#pending === 0) {
-            return;
-        }
-        await this.#onEvent('pendingZero');
-    }
-    /**
-    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
-    */
-    async onRateLimit() {
-        if (this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimit');
-    }
-    /**
-    @returns A promise that settles when the queue is no longer rate-limited.
-    */
-    async onRateLimitCleared() {
-        if (!this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimitCleared');
-    }
-    /**
-    @returns A promise that rejects when any task in the queue errors.
+	  for (const ch of branch) {
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
 
-    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
 
-    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
+	    if (/[?*+@!()[\]{}]/.test(ch)) {
+	      return false;
+	    }
+	  }
 
-    @example
-    ```
-    import PQueue from 'p-queue';
+	  return true;
+	};
 
-    const queue = new PQueue({concurrency: 2});
+	const normalizeSimpleBranch = branch => {
+	  let value = branch.trim();
+	  let changed = true;
 
-    queue.add(() => fetchData(1)).catch(() => {});
-    queue.add(() => fetchData(2)).catch(() => {});
-    queue.add(() => fetchData(3)).catch(() => {});
+	  while (changed === true) {
+	    changed = false;
 
-    // Stop processing on first error
-    try {
-        await Promise.race([
-            queue.onError(),
-            queue.onIdle()
-        ]);
-    } catch (error) {
-        queue.pause(); // Stop processing remaining tasks
-        console.error('Queue failed:', error);
-    }
-    ```
-    */
-    // eslint-disable-next-line @typescript-eslint/promise-function-async
-    onError() {
-        return new Promise((_resolve, reject) => {
-            const handleError = (error) => {
-                this.off('error', handleError);
-                reject(error);
-            };
-            this.on('error', handleError);
-        });
-    }
-    async #onEvent(events, filter) {
-        const eventList = Array.isArray(events) ? events : [events];
-        return new Promise(resolve => {
-            const listener = () => {
-                if (filter && !filter()) {
-                    return;
-                }
-                for (const event of eventList) {
-                    this.off(event, listener);
-                }
-                resolve();
-            };
-            for (const event of eventList) {
-                this.on(event, listener);
-            }
-        });
-    }
-    /**
-    Size of the queue, the number of queued items waiting to run.
-    */
-    get size() {
-        return this.#queue.size;
-    }
-    /**
-    Size of the queue, filtered by the given options.
+	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+	      value = value.slice(2, -1);
+	      changed = true;
+	    }
+	  }
 
-    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
-    */
-    sizeBy(options) {
-        // eslint-disable-next-line unicorn/no-array-callback-reference
-        return this.#queue.filter(options).length;
-    }
-    /**
-    Number of running items (no longer in the queue).
-    */
-    get pending() {
-        return this.#pending;
-    }
-    /**
-    Whether the queue is currently paused.
-    */
-    get isPaused() {
-        return this.#isPaused;
-    }
-    #setupRateLimitTracking() {
-        // Only schedule updates when rate limiting is enabled
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        // Wire up to lifecycle events that affect rate limit state
-        // Only 'add' and 'next' can actually change rate limit state
-        this.on('add', () => {
-            if (this.#queue.size > 0) {
-                this.#scheduleRateLimitUpdate();
-            }
-        });
-        this.on('next', () => {
-            this.#scheduleRateLimitUpdate();
-        });
-    }
-    #scheduleRateLimitUpdate() {
-        // Skip if rate limiting is not enabled or already scheduled
-        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
-            return;
-        }
-        this.#rateLimitFlushScheduled = true;
-        queueMicrotask(() => {
-            this.#rateLimitFlushScheduled = false;
-            this.#updateRateLimitState();
-        });
-    }
-    #rollbackIntervalConsumption() {
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        this.#rollbackIntervalSlot();
-        this.#scheduleRateLimitUpdate();
-    }
-    #updateRateLimitState() {
-        const previous = this.#rateLimitedInInterval;
-        // Early exit if rate limiting is disabled or queue is empty
-        if (this.#isIntervalIgnored || this.#queue.size === 0) {
-            if (previous) {
-                this.#rateLimitedInInterval = false;
-                this.emit('rateLimitCleared');
-            }
-            return;
-        }
-        // Get the current count based on mode
-        let count;
-        if (this.#strict) {
-            const now = Date.now();
-            this.#cleanupStrictTicks(now);
-            count = this.#getActiveTicksCount();
-        }
-        else {
-            count = this.#intervalCount;
-        }
-        const shouldBeRateLimited = count >= this.#intervalCap;
-        if (shouldBeRateLimited !== previous) {
-            this.#rateLimitedInInterval = shouldBeRateLimited;
-            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
-        }
-    }
-    /**
-    Whether the queue is currently rate-limited due to intervalCap.
-    */
-    get isRateLimited() {
-        return this.#rateLimitedInInterval;
-    }
-    /**
-    Whether the queue is saturated. Returns `true` when:
-    - All concurrency slots are occupied and tasks are waiting, OR
-    - The queue is rate-limited and tasks are waiting
+	  if (!isPlainBranch(value)) {
+	    return;
+	  }
 
-    Useful for detecting backpressure and potential hanging tasks.
+	  return value.replace(/\\(.)/g, '$1');
+	};
 
-    ```js
-    import PQueue from 'p-queue';
+	const hasRepeatedCharPrefixOverlap = branches => {
+	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
 
-    const queue = new PQueue({concurrency: 2});
+	  for (let i = 0; i < values.length; i++) {
+	    for (let j = i + 1; j < values.length; j++) {
+	      const a = values[i];
+	      const b = values[j];
+	      const char = a[0];
 
-    // Backpressure handling
-    if (queue.isSaturated) {
-        console.log('Queue is saturated, waiting for capacity...');
-        await queue.onSizeLessThan(queue.concurrency);
-    }
+	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+	        continue;
+	      }
 
-    // Monitoring for stuck tasks
-    setInterval(() => {
-        if (queue.isSaturated) {
-            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
-        }
-    }, 60000);
-    ```
-    */
-    get isSaturated() {
-        return (this.#pending === this.#concurrency && this.#queue.size > 0)
-            || (this.isRateLimited && this.#queue.size > 0);
-    }
-    /**
-    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
+	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+	        return true;
+	      }
+	    }
+	  }
 
-    Returns an array of task info objects.
+	  return false;
+	};
 
-    ```js
-    import PQueue from 'p-queue';
+	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+	    return;
+	  }
 
-    const queue = new PQueue({concurrency: 2, timeout: 10000});
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let escaped = false;
 
-    // Add tasks with IDs for better debugging
-    queue.add(() => fetchUser(123), {id: 'user-123'});
-    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
+	  for (let i = 1; i < pattern.length; i++) {
+	    const ch = pattern[i];
 
-    // Check what's running
-    console.log(queue.runningTasks);
-    // => [{
-    //   id: 'user-123',
-    //   priority: 0,
-    //   startTime: 1759253001716,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9700
-    // }, {
-    //   id: 'posts-456',
-    //   priority: 1,
-    //   startTime: 1759253001916,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9900
-    // }]
-    ```
-    */
-    get runningTasks() {
-        // Return fresh array with fresh objects to prevent mutations
-        return [...this.#runningTasks.values()].map(task => ({
-            ...task,
-            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
-        }));
-    }
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      continue;
+	    }
+
+	    if (quote === 1) {
+	      continue;
+	    }
+
+	    if (ch === '[') {
+	      bracket++;
+	      continue;
+	    }
+
+	    if (ch === ']' && bracket > 0) {
+	      bracket--;
+	      continue;
+	    }
+
+	    if (bracket > 0) {
+	      continue;
+	    }
+
+	    if (ch === '(') {
+	      paren++;
+	      continue;
+	    }
+
+	    if (ch === ')') {
+	      paren--;
+
+	      if (paren === 0) {
+	        if (requireEnd === true && i !== pattern.length - 1) {
+	          return;
+	        }
+
+	        return {
+	          type: pattern[0],
+	          body: pattern.slice(2, i),
+	          end: i
+	        };
+	      }
+	    }
+	  }
+	};
+
+	const buildCharClassStar = chars => {
+	  const source = chars.length === 1
+	    ? utils.escapeRegex(chars[0])
+	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+	  return `${source}*`;
+	};
+
+	const getStarExtglobSequenceChars = pattern => {
+	  let index = 0;
+	  const chars = [];
+
+	  while (index < pattern.length) {
+	    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+	    if (!match || match.type !== '*') {
+	      return;
+	    }
+
+	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+	    if (branches.length !== 1) {
+	      return;
+	    }
+
+	    const branch = normalizeSimpleBranch(branches[0]);
+	    if (!branch || branch.length !== 1) {
+	      return;
+	    }
+
+	    chars.push(branch);
+	    index += match.end + 1;
+	  }
+
+	  if (chars.length < 1) {
+	    return;
+	  }
+
+	  return chars;
+	};
+
+	const repeatedExtglobRecursion = pattern => {
+	  let depth = 0;
+	  let value = pattern.trim();
+	  let match = parseRepeatedExtglob(value);
+
+	  while (match) {
+	    depth++;
+	    value = match.body.trim();
+	    match = parseRepeatedExtglob(value);
+	  }
+
+	  return depth;
+	};
+
+	const analyzeRepeatedExtglob = (body, options) => {
+	  if (options.maxExtglobRecursion === false) {
+	    return { risky: false };
+	  }
+
+	  const max =
+	    typeof options.maxExtglobRecursion === 'number'
+	      ? options.maxExtglobRecursion
+	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+	  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+	  if (branches.length > 1) {
+	    if (
+	      branches.some(branch => branch === '') ||
+	      branches.some(branch => /^[*?]+$/.test(branch)) ||
+	      hasRepeatedCharPrefixOverlap(branches)
+	    ) {
+	      return { risky: true };
+	    }
+	  }
+
+	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+	  // characters we can emit one flat, ReDoS-safe character class that preserves the
+	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+	  // every branch but the first.
+	  const safeChars = [];
+	  let sawStarSequence = false;
+	  let combinable = true;
+
+	  for (const branch of branches) {
+	    const chars = getStarExtglobSequenceChars(branch);
+	    if (chars) {
+	      sawStarSequence = true;
+	      safeChars.push(...chars);
+	      continue;
+	    }
+
+	    const literal = normalizeSimpleBranch(branch);
+	    if (literal && literal.length === 1) {
+	      safeChars.push(literal);
+	      continue;
+	    }
+
+	    combinable = false;
+
+	    if (repeatedExtglobRecursion(branch) > max) {
+	      return { risky: true };
+	    }
+	  }
+
+	  if (sawStarSequence) {
+	    return combinable
+	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+	      : { risky: true };
+	  }
+
+	  return { risky: false };
+	};
+
+	/**
+	 * Parse the given input string.
+	 * @param {String} input
+	 * @param {Object} options
+	 * @return {Object}
+	 */
+
+	const parse = (input, options) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected a string');
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+	  let len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+	  const tokens = [bos];
+
+	  const capture = opts.capture ? '' : '?:';
+
+	  // create constants based on platform, for windows or posix
+	  const PLATFORM_CHARS = constants.globChars(opts.windows);
+	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+	  const {
+	    DOT_LITERAL,
+	    PLUS_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOT_SLASH,
+	    NO_DOTS_SLASH,
+	    QMARK,
+	    QMARK_NO_DOT,
+	    STAR,
+	    START_ANCHOR
+	  } = PLATFORM_CHARS;
+
+	  const globstar = opts => {
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const nodot = opts.dot ? '' : NO_DOT;
+	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+	  let star = opts.bash === true ? globstar(opts) : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  // minimatch options support
+	  if (typeof opts.noext === 'boolean') {
+	    opts.noextglob = opts.noext;
+	  }
+
+	  const state = {
+	    input,
+	    index: -1,
+	    start: 0,
+	    dot: opts.dot === true,
+	    consumed: '',
+	    output: '',
+	    prefix: '',
+	    backtrack: false,
+	    negated: false,
+	    brackets: 0,
+	    braces: 0,
+	    parens: 0,
+	    quotes: 0,
+	    globstar: false,
+	    tokens
+	  };
+
+	  input = utils.removePrefix(input, state);
+	  len = input.length;
+
+	  const extglobs = [];
+	  const braces = [];
+	  const stack = [];
+	  let prev = bos;
+	  let value;
+
+	  /**
+	   * Tokenizing helpers
+	   */
+
+	  const eos = () => state.index === len - 1;
+	  const peek = state.peek = (n = 1) => input[state.index + n];
+	  const advance = state.advance = () => input[++state.index] || '';
+	  const remaining = () => input.slice(state.index + 1);
+	  const consume = (value = '', num = 0) => {
+	    state.consumed += value;
+	    state.index += num;
+	  };
+
+	  const append = token => {
+	    state.output += token.output != null ? token.output : token.value;
+	    consume(token.value);
+	  };
+
+	  const negate = () => {
+	    let count = 1;
+
+	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+	      advance();
+	      state.start++;
+	      count++;
+	    }
+
+	    if (count % 2 === 0) {
+	      return false;
+	    }
+
+	    state.negated = true;
+	    state.start++;
+	    return true;
+	  };
+
+	  const increment = type => {
+	    state[type]++;
+	    stack.push(type);
+	  };
+
+	  const decrement = type => {
+	    state[type]--;
+	    stack.pop();
+	  };
+
+	  /**
+	   * Push tokens onto the tokens array. This helper speeds up
+	   * tokenizing by 1) helping us avoid backtracking as much as possible,
+	   * and 2) helping us avoid creating extra tokens when consecutive
+	   * characters are plain text. This improves performance and simplifies
+	   * lookbehinds.
+	   */
+
+	  const push = tok => {
+	    if (prev.type === 'globstar') {
+	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+	        state.output = state.output.slice(0, -prev.output.length);
+	        prev.type = 'star';
+	        prev.value = '*';
+	        prev.output = star;
+	        state.output += prev.output;
+	      }
+	    }
+
+	    if (extglobs.length && tok.type !== 'paren') {
+	      extglobs[extglobs.length - 1].inner += tok.value;
+	    }
+
+	    if (tok.value || tok.output) append(tok);
+	    if (prev && prev.type === 'text' && tok.type === 'text') {
+	      prev.output = (prev.output || prev.value) + tok.value;
+	      prev.value += tok.value;
+	      return;
+	    }
+
+	    tok.prev = prev;
+	    tokens.push(tok);
+	    prev = tok;
+	  };
+
+	  const extglobOpen = (type, value) => {
+	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+	    token.prev = prev;
+	    token.parens = state.parens;
+	    token.output = state.output;
+	    token.startIndex = state.index;
+	    token.tokensIndex = tokens.length;
+	    const output = (opts.capture ? '(' : '') + token.open;
+
+	    increment('parens');
+	    push({ type, value, output: state.output ? '' : ONE_CHAR });
+	    push({ type: 'paren', extglob: true, value: advance(), output });
+	    extglobs.push(token);
+	  };
+
+	  const extglobClose = token => {
+	    const literal = input.slice(token.startIndex, state.index + 1);
+	    const body = input.slice(token.startIndex + 2, state.index);
+	    const analysis = analyzeRepeatedExtglob(body, opts);
+
+	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+	      const safeOutput = analysis.safeOutput
+	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+	        : undefined;
+	      const open = tokens[token.tokensIndex];
+
+	      open.type = 'text';
+	      open.value = literal;
+	      open.output = safeOutput || utils.escapeRegex(literal);
+
+	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+	        tokens[i].value = '';
+	        tokens[i].output = '';
+	        delete tokens[i].suffix;
+	      }
+
+	      state.output = token.output + open.output;
+	      state.backtrack = true;
+
+	      push({ type: 'paren', extglob: true, value, output: '' });
+	      decrement('parens');
+	      return;
+	    }
+
+	    let output = token.close + (opts.capture ? ')' : '');
+	    let rest;
+
+	    if (token.type === 'negate') {
+	      let extglobStar = star;
+
+	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+	        extglobStar = globstar(opts);
+	      }
+
+	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+	        output = token.close = `)$))${extglobStar}`;
+	      }
+
+	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+	        // In this case, we need to parse the string and use it in the output of the original pattern.
+	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+	        //
+	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+	        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+	        output = token.close = `)${expression})${extglobStar})`;
+	      }
+
+	      if (token.prev.type === 'bos') {
+	        state.negatedExtglob = true;
+	      }
+	    }
+
+	    push({ type: 'paren', extglob: true, value, output });
+	    decrement('parens');
+	  };
+
+	  /**
+	   * Fast paths
+	   */
+
+	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+	    let backslashes = false;
+
+	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+	      if (first === '\\') {
+	        backslashes = true;
+	        return m;
+	      }
+
+	      if (first === '?') {
+	        if (esc) {
+	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        if (index === 0) {
+	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        return QMARK.repeat(chars.length);
+	      }
+
+	      if (first === '.') {
+	        return DOT_LITERAL.repeat(chars.length);
+	      }
+
+	      if (first === '*') {
+	        if (esc) {
+	          return esc + first + (rest ? star : '');
+	        }
+	        return star;
+	      }
+	      return esc ? m : `\\${m}`;
+	    });
+
+	    if (backslashes === true) {
+	      if (opts.unescape === true) {
+	        output = output.replace(/\\/g, '');
+	      } else {
+	        output = output.replace(/\\+/g, m => {
+	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+	        });
+	      }
+	    }
+
+	    if (output === input && opts.contains === true) {
+	      state.output = input;
+	      return state;
+	    }
+
+	    state.output = utils.wrapOutput(output, state, options);
+	    return state;
+	  }
+
+	  /**
+	   * Tokenize input until we reach end-of-string
+	   */
+
+	  while (!eos()) {
+	    value = advance();
+
+	    if (value === '\u0000') {
+	      continue;
+	    }
+
+	    /**
+	     * Escaped characters
+	     */
+
+	    if (value === '\\') {
+	      const next = peek();
+
+	      if (next === '/' && opts.bash !== true) {
+	        continue;
+	      }
+
+	      if (next === '.' || next === ';') {
+	        continue;
+	      }
+
+	      if (!next) {
+	        value += '\\';
+	        push({ type: 'text', value });
+	        continue;
+	      }
+
+	      // collapse slashes to reduce potential for exploits
+	      const match = /^\\+/.exec(remaining());
+	      let slashes = 0;
+
+	      if (match && match[0].length > 2) {
+	        slashes = match[0].length;
+	        state.index += slashes;
+	        if (slashes % 2 !== 0) {
+	          value += '\\';
+	        }
+	      }
+
+	      if (opts.unescape === true) {
+	        value = advance();
+	      } else {
+	        value += advance();
+	      }
+
+	      if (state.brackets === 0) {
+	        push({ type: 'text', value });
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * If we're inside a regex character class, continue
+	     * until we reach the closing bracket.
+	     */
+
+	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+	      if (opts.posix !== false && value === ':') {
+	        const inner = prev.value.slice(1);
+	        if (inner.includes('[')) {
+	          prev.posix = true;
+
+	          if (inner.includes(':')) {
+	            const idx = prev.value.lastIndexOf('[');
+	            const pre = prev.value.slice(0, idx);
+	            const rest = prev.value.slice(idx + 2);
+	            const posix = POSIX_REGEX_SOURCE[rest];
+	            if (posix) {
+	              prev.value = pre + posix;
+	              state.backtrack = true;
+	              advance();
+
+	              if (!bos.output && tokens.indexOf(prev) === 1) {
+	                bos.output = ONE_CHAR;
+	              }
+	              continue;
+	            }
+	          }
+	        }
+	      }
+
+	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (opts.posix === true && value === '!' && prev.value === '[') {
+	        value = '^';
+	      }
+
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * If we're inside a quoted string, continue
+	     * until we reach the closing double quote.
+	     */
+
+	    if (state.quotes === 1 && value !== '"') {
+	      value = utils.escapeRegex(value);
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * Double quotes
+	     */
+
+	    if (value === '"') {
+	      state.quotes = state.quotes === 1 ? 0 : 1;
+	      if (opts.keepQuotes === true) {
+	        push({ type: 'text', value });
+	      }
+	      continue;
+	    }
+
+	    /**
+	     * Parentheses
+	     */
+
+	    if (value === '(') {
+	      increment('parens');
+	      push({ type: 'paren', value });
+	      continue;
+	    }
+
+	    if (value === ')') {
+	      if (state.parens === 0 && opts.strictBrackets === true) {
+	        throw new SyntaxError(syntaxError('opening', '('));
+	      }
+
+	      const extglob = extglobs[extglobs.length - 1];
+	      if (extglob && state.parens === extglob.parens + 1) {
+	        extglobClose(extglobs.pop());
+	        continue;
+	      }
+
+	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+	      decrement('parens');
+	      continue;
+	    }
+
+	    /**
+	     * Square brackets
+	     */
+
+	    if (value === '[') {
+	      if (opts.nobracket === true || !remaining().includes(']')) {
+	        if (opts.nobracket !== true && opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('closing', ']'));
+	        }
+
+	        value = `\\${value}`;
+	      } else {
+	        increment('brackets');
+	      }
+
+	      push({ type: 'bracket', value });
+	      continue;
+	    }
+
+	    if (value === ']') {
+	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      if (state.brackets === 0) {
+	        if (opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('opening', '['));
+	        }
+
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      decrement('brackets');
+
+	      const prevValue = prev.value.slice(1);
+	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+	        value = `/${value}`;
+	      }
+
+	      prev.value += value;
+	      append({ value });
+
+	      // when literal brackets are explicitly disabled
+	      // assume we should match with a regex character class
+	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+	        continue;
+	      }
+
+	      const escaped = utils.escapeRegex(prev.value);
+	      state.output = state.output.slice(0, -prev.value.length);
+
+	      // when literal brackets are explicitly enabled
+	      // assume we should escape the brackets to match literal characters
+	      if (opts.literalBrackets === true) {
+	        state.output += escaped;
+	        prev.value = escaped;
+	        continue;
+	      }
+
+	      // when the user specifies nothing, try to match both
+	      prev.value = `(${capture}${escaped}|${prev.value})`;
+	      state.output += prev.value;
+	      continue;
+	    }
+
+	    /**
+	     * Braces
+	     */
+
+	    if (value === '{' && opts.nobrace !== true) {
+	      increment('braces');
+
+	      const open = {
+	        type: 'brace',
+	        value,
+	        output: '(',
+	        outputIndex: state.output.length,
+	        tokensIndex: state.tokens.length
+	      };
+
+	      braces.push(open);
+	      push(open);
+	      continue;
+	    }
+
+	    if (value === '}') {
+	      const brace = braces[braces.length - 1];
+
+	      if (opts.nobrace === true || !brace) {
+	        push({ type: 'text', value, output: value });
+	        continue;
+	      }
+
+	      let output = ')';
+
+	      if (brace.dots === true) {
+	        const arr = tokens.slice();
+	        const range = [];
+
+	        for (let i = arr.length - 1; i >= 0; i--) {
+	          tokens.pop();
+	          if (arr[i].type === 'brace') {
+	            break;
+	          }
+	          if (arr[i].type !== 'dots') {
+	            range.unshift(arr[i].value);
+	          }
+	        }
+
+	        output = expandRange(range, opts);
+	        state.backtrack = true;
+	      }
+
+	      if (brace.comma !== true && brace.dots !== true) {
+	        const out = state.output.slice(0, brace.outputIndex);
+	        const toks = state.tokens.slice(brace.tokensIndex);
+	        brace.value = brace.output = '\\{';
+	        value = output = '\\}';
+	        state.output = out;
+	        for (const t of toks) {
+	          state.output += (t.output || t.value);
+	        }
+	      }
+
+	      push({ type: 'brace', value, output });
+	      decrement('braces');
+	      braces.pop();
+	      continue;
+	    }
+
+	    /**
+	     * Pipes
+	     */
+
+	    if (value === '|') {
+	      if (extglobs.length > 0) {
+	        extglobs[extglobs.length - 1].conditions++;
+	      }
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Commas
+	     */
+
+	    if (value === ',') {
+	      let output = value;
+
+	      const brace = braces[braces.length - 1];
+	      if (brace && stack[stack.length - 1] === 'braces') {
+	        brace.comma = true;
+	        output = '|';
+	      }
+
+	      push({ type: 'comma', value, output });
+	      continue;
+	    }
+
+	    /**
+	     * Slashes
+	     */
+
+	    if (value === '/') {
+	      // if the beginning of the glob is "./", advance the start
+	      // to the current index, and don't add the "./" characters
+	      // to the state. This greatly simplifies lookbehinds when
+	      // checking for BOS characters like "!" and "." (not "./")
+	      if (prev.type === 'dot' && state.index === state.start + 1) {
+	        state.start = state.index + 1;
+	        state.consumed = '';
+	        state.output = '';
+	        tokens.pop();
+	        prev = bos; // reset "prev" to the first token
+	        continue;
+	      }
+
+	      push({ type: 'slash', value, output: SLASH_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Dots
+	     */
+
+	    if (value === '.') {
+	      if (state.braces > 0 && prev.type === 'dot') {
+	        if (prev.value === '.') prev.output = DOT_LITERAL;
+	        const brace = braces[braces.length - 1];
+	        prev.type = 'dots';
+	        prev.output += value;
+	        prev.value += value;
+	        brace.dots = true;
+	        continue;
+	      }
+
+	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+	        push({ type: 'text', value, output: DOT_LITERAL });
+	        continue;
+	      }
+
+	      push({ type: 'dot', value, output: DOT_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Question marks
+	     */
+
+	    if (value === '?') {
+	      const isGroup = prev && prev.value === '(';
+	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('qmark', value);
+	        continue;
+	      }
+
+	      if (prev && prev.type === 'paren') {
+	        const next = peek();
+	        let output = value;
+
+	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+	          output = `\\${value}`;
+	        }
+
+	        push({ type: 'text', value, output });
+	        continue;
+	      }
+
+	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+	        continue;
+	      }
+
+	      push({ type: 'qmark', value, output: QMARK });
+	      continue;
+	    }
+
+	    /**
+	     * Exclamation
+	     */
+
+	    if (value === '!') {
+	      if (opts.noextglob !== true && peek() === '(') {
+	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+	          extglobOpen('negate', value);
+	          continue;
+	        }
+	      }
+
+	      if (opts.nonegate !== true && state.index === 0) {
+	        negate();
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * Plus
+	     */
+
+	    if (value === '+') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('plus', value);
+	        continue;
+	      }
+
+	      if ((prev && prev.value === '(') || opts.regex === false) {
+	        push({ type: 'plus', value, output: PLUS_LITERAL });
+	        continue;
+	      }
+
+	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+	        push({ type: 'plus', value });
+	        continue;
+	      }
+
+	      push({ type: 'plus', value: PLUS_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value === '@') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        push({ type: 'at', extglob: true, value, output: '' });
+	        continue;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value !== '*') {
+	      if (value === '$' || value === '^') {
+	        value = `\\${value}`;
+	      }
+
+	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+	      if (match) {
+	        value += match[0];
+	        state.index += match[0].length;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Stars
+	     */
+
+	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+	      prev.type = 'star';
+	      prev.star = true;
+	      prev.value += value;
+	      prev.output = star;
+	      state.backtrack = true;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    let rest = remaining();
+	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+	      extglobOpen('star', value);
+	      continue;
+	    }
+
+	    if (prev.type === 'star') {
+	      if (opts.noglobstar === true) {
+	        consume(value);
+	        continue;
+	      }
+
+	      const prior = prev.prev;
+	      const before = prior.prev;
+	      const isStart = prior.type === 'slash' || prior.type === 'bos';
+	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      // strip consecutive `/**/`
+	      while (rest.slice(0, 3) === '/**') {
+	        const after = input[state.index + 4];
+	        if (after && after !== '/') {
+	          break;
+	        }
+	        rest = rest.slice(3);
+	        consume('/**', 3);
+	      }
+
+	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+	      // parent path, except in negated extglobs where that would change the exclusion semantics.
+	      const isEnd = eos() || (
+	        state.parens > 0
+	        && rest === ')'.repeat(state.parens)
+	        && !extglobs.some(extglob => extglob.type === 'negate')
+	      );
+
+	      if (prior.type === 'bos' && eos()) {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = globstar(opts);
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+	        prev.value += value;
+	        state.globstar = true;
+	        state.output += prior.output + prev.output;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+	        const end = rest[1] !== void 0 ? '|$' : '';
+
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+	        prev.value += value;
+
+	        state.output += prior.output + prev.output;
+	        state.globstar = true;
+
+	        consume(value + advance());
+
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      if (prior.type === 'bos' && rest[0] === '/') {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value + advance());
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      // remove single star from output
+	      state.output = state.output.slice(0, -prev.output.length);
+
+	      // reset previous token to globstar
+	      prev.type = 'globstar';
+	      prev.output = globstar(opts);
+	      prev.value += value;
+
+	      // reset output with globstar
+	      state.output += prev.output;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    const token = { type: 'star', value, output: star };
+
+	    if (opts.bash === true) {
+	      token.output = '.*?';
+	      if (prev.type === 'bos' || prev.type === 'slash') {
+	        token.output = nodot + token.output;
+	      }
+	      push(token);
+	      continue;
+	    }
+
+	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+	      token.output = value;
+	      push(token);
+	      continue;
+	    }
+
+	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+	      if (prev.type === 'dot') {
+	        state.output += NO_DOT_SLASH;
+	        prev.output += NO_DOT_SLASH;
+
+	      } else if (opts.dot === true) {
+	        state.output += NO_DOTS_SLASH;
+	        prev.output += NO_DOTS_SLASH;
+
+	      } else {
+	        state.output += nodot;
+	        prev.output += nodot;
+	      }
+
+	      if (peek() !== '*') {
+	        state.output += ONE_CHAR;
+	        prev.output += ONE_CHAR;
+	      }
+	    }
+
+	    push(token);
+	  }
+
+	  while (state.brackets > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+	    state.output = utils.escapeLast(state.output, '[');
+	    decrement('brackets');
+	  }
+
+	  while (state.parens > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+	    state.output = utils.escapeLast(state.output, '(');
+	    decrement('parens');
+	  }
+
+	  while (state.braces > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+	    state.output = utils.escapeLast(state.output, '{');
+	    decrement('braces');
+	  }
+
+	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+	  }
+
+	  // rebuild the output if we had to backtrack at any point
+	  if (state.backtrack === true) {
+	    state.output = '';
+
+	    for (const token of state.tokens) {
+	      state.output += token.output != null ? token.output : token.value;
+
+	      if (token.suffix) {
+	        state.output += token.suffix;
+	      }
+	    }
+	  }
+
+	  return state;
+	};
+
+	/**
+	 * Fast paths for creating regular expressions for common glob patterns.
+	 * This can significantly speed up processing and has very little downside
+	 * impact when none of the fast paths match.
+	 */
+
+	parse.fastpaths = (input, options) => {
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+	  const len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  // create constants based on platform, for windows or posix
+	  const {
+	    DOT_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOTS,
+	    NO_DOTS_SLASH,
+	    STAR,
+	    START_ANCHOR
+	  } = constants.globChars(opts.windows);
+
+	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+	  const capture = opts.capture ? '' : '?:';
+	  const state = { negated: false, prefix: '' };
+	  let star = opts.bash === true ? '.*?' : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  const globstar = opts => {
+	    if (opts.noglobstar === true) return star;
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const create = str => {
+	    switch (str) {
+	      case '*':
+	        return `${nodot}${ONE_CHAR}${star}`;
+
+	      case '.*':
+	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*.*':
+	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*/*':
+	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+	      case '**':
+	        return nodot + globstar(opts);
+
+	      case '**/*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+	      case '**/*.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '**/.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      default: {
+	        const match = /^(.*?)\.(\w+)$/.exec(str);
+	        if (!match) return;
+
+	        const source = create(match[1]);
+	        if (!source) return;
+
+	        return source + DOT_LITERAL + match[2];
+	      }
+	    }
+	  };
+
+	  const output = utils.removePrefix(input, state);
+	  let source = create(output);
+
+	  if (source && opts.strictSlashes !== true) {
+	    source += `${SLASH_LITERAL}?`;
+	  }
+
+	  return source;
+	};
+
+	parse_1 = parse;
+	return parse_1;
 }
 
-function skippedProject(project, reason) {
-    return { project, status: 'skipped', reason, files_added: 0, files_modified: 0, files_deleted: 0 };
-}
-function failedProject(project, error, resolution) {
-    return {
-        project,
-        status: 'failed',
-        error,
-        resolution,
-        files_added: 0,
-        files_modified: 0,
-        files_deleted: 0
-    };
-}
-/** failure when every attempted project failed or more than half did; partial when some did. */
-function runStatus(succeeded, failed) {
-    const attempted = succeeded + failed;
-    if (failed === 0)
-        return 'success';
-    if (failed === attempted || failed * 2 > attempted)
-        return 'failure';
-    return 'partial_success';
-}
-function buildResult(context, projects, commitsCreated, now = Date.now()) {
-    const count = (status) => projects.filter(project => project.status === status).length;
-    const succeeded = count('synced') + count('unchanged');
-    const failed = count('failed');
-    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
-    return {
-        status: runStatus(succeeded, failed),
-        ...header(context),
-        total_projects: projects.length,
-        succeeded,
-        failed,
-        skipped: count('skipped'),
-        files_synced: sum(project => project.files_added + project.files_modified),
-        files_deleted: sum(project => project.files_deleted),
-        commits_created: context.dryRun ? 0 : commitsCreated,
-        duration_seconds: seconds(context, now),
-        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-        failures: projects
-            .filter(project => project.status === 'failed')
-            .map(project => ({
-            project: project.project,
-            error: project.error ?? 'Unknown error',
-            resolution: project.resolution ?? ''
-        }))
-    };
-}
-/** The result of a run that could not start: nothing was attempted, nothing written. */
-function fatalResult(context, error, resolution, now = Date.now()) {
-    return { ...buildResult(context, [], 0, now), status: 'failure', error, resolution };
-}
-function header(context) {
-    return {
-        mode: context.mode,
-        organization: context.organization,
-        codex_repository: context.codexRepository,
-        environment: context.environment,
-        codex_branch: context.codexBranch,
-        dry_run: context.dryRun
-    };
-}
-function seconds(context, now) {
-    return Math.round((now - context.startedAt) / 100) / 10;
+var picomatch_1$1;
+var hasRequiredPicomatch$1;
+
+function requirePicomatch$1 () {
+	if (hasRequiredPicomatch$1) return picomatch_1$1;
+	hasRequiredPicomatch$1 = 1;
+
+	const scan = /*@__PURE__*/ requireScan();
+	const parse = /*@__PURE__*/ requireParse$1();
+	const utils = /*@__PURE__*/ requireUtils$1();
+	const constants = /*@__PURE__*/ requireConstants();
+	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+	/**
+	 * Creates a matcher function from one or more glob patterns. The
+	 * returned function takes a string to match as its first argument,
+	 * and returns true if the string is a match. The returned matcher
+	 * function also takes a boolean as the second argument that, when true,
+	 * returns an object with additional information.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch(glob[, options]);
+	 *
+	 * const isMatch = picomatch('*.!(*a)');
+	 * console.log(isMatch('a.a')); //=> false
+	 * console.log(isMatch('a.b')); //=> true
+	 *
+	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+	 * const picomatch = require('picomatch/posix');
+	 * // the same API, defaulting to posix paths
+	 * const isMatch = picomatch('a/*');
+	 * console.log(isMatch('a\\b')); //=> false
+	 * console.log(isMatch('a/b')); //=> true
+	 *
+	 * // you can still configure the matcher function to accept windows paths
+	 * const isMatch = picomatch('a/*', { options: windows });
+	 * console.log(isMatch('a\\b')); //=> true
+	 * console.log(isMatch('a/b')); //=> true
+	 * ```
+	 * @name picomatch
+	 * @param {String|Array} `globs` One or more glob patterns.
+	 * @param {Object=} `options`
+	 * @return {Function=} Returns a matcher function.
+	 * @api public
+	 */
+
+	const picomatch = (glob, options, returnState = false) => {
+	  if (Array.isArray(glob)) {
+	    const fns = glob.map(input => picomatch(input, options, returnState));
+	    const arrayMatcher = str => {
+	      for (const isMatch of fns) {
+	        const state = isMatch(str);
+	        if (state) return state;
+	      }
+	      return false;
+	    };
+	    return arrayMatcher;
+	  }
+
+	  const isState = isObject(glob) && glob.tokens && glob.input;
+
+	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+	    throw new TypeError('Expected pattern to be a non-empty string');
+	  }
+
+	  const opts = options || {};
+	  const posix = opts.windows;
+	  const regex = isState
+	    ? picomatch.compileRe(glob, options)
+	    : picomatch.makeRe(glob, options, false, true);
+
+	  const state = regex.state;
+	  delete regex.state;
+
+	  let isIgnored = () => false;
+	  if (opts.ignore) {
+	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+	  }
+
+	  const matcher = (input, returnObject = false) => {
+	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+	    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+	    if (typeof opts.onResult === 'function') {
+	      opts.onResult(result);
+	    }
+
+	    if (isMatch === false) {
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (isIgnored(input)) {
+	      if (typeof opts.onIgnore === 'function') {
+	        opts.onIgnore(result);
+	      }
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (typeof opts.onMatch === 'function') {
+	      opts.onMatch(result);
+	    }
+	    return returnObject ? result : true;
+	  };
+
+	  if (returnState) {
+	    matcher.state = state;
+	  }
+
+	  return matcher;
+	};
+
+	/**
+	 * Test `input` with the given `regex`. This is used by the main
+	 * `picomatch()` function to test the input string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.test(input, regex[, options]);
+	 *
+	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp} `regex`
+	 * @return {Object} Returns an object with matching info.
+	 * @api public
+	 */
+
+	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected input to be a string');
+	  }
+
+	  if (input === '') {
+	    return { isMatch: false, output: '' };
+	  }
+
+	  const opts = options || {};
+	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+	  let match = input === glob;
+	  let output = (match && format) ? format(input) : input;
+
+	  if (match === false) {
+	    output = format ? format(input) : input;
+	    match = output === glob;
+	  }
+
+	  if (match === false || opts.capture === true) {
+	    if (opts.matchBase === true || opts.basename === true) {
+	      match = picomatch.matchBase(input, regex, options, posix);
+	    } else {
+	      match = regex.exec(output);
+	    }
+	  }
+
+	  return { isMatch: Boolean(match), match, output };
+	};
+
+	/**
+	 * Match the basename of a filepath.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.matchBase(input, glob[, options]);
+	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+	 * @return {Boolean}
+	 * @api public
+	 */
+
+	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+	  return regex.test(utils.basename(input, { windows: posix }));
+	};
+
+	/**
+	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.isMatch(string, patterns[, options]);
+	 *
+	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+	 * ```
+	 * @param {String|Array} str The string to test.
+	 * @param {String|Array} patterns One or more glob patterns to use for matching.
+	 * @param {Object} [options] See available [options](#options).
+	 * @return {Boolean} Returns true if any patterns match `str`
+	 * @api public
+	 */
+
+	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+	/**
+	 * Parse a glob pattern to create the source string for a regular
+	 * expression.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const result = picomatch.parse(pattern[, options]);
+	 * ```
+	 * @param {String} `pattern`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+	 * @api public
+	 */
+
+	picomatch.parse = (pattern, options) => {
+	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+	  return parse(pattern, { ...options, fastpaths: false });
+	};
+
+	/**
+	 * Scan a glob pattern to separate the pattern into segments.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.scan(input[, options]);
+	 *
+	 * const result = picomatch.scan('!./foo/*.js');
+	 * console.log(result);
+	 * { prefix: '!./',
+	 *   input: '!./foo/*.js',
+	 *   start: 3,
+	 *   base: 'foo',
+	 *   glob: '*.js',
+	 *   isBrace: false,
+	 *   isBracket: false,
+	 *   isGlob: true,
+	 *   isExtglob: false,
+	 *   isGlobstar: false,
+	 *   negated: true }
+	 * ```
+	 * @param {String} `input` Glob pattern to scan.
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with
+	 * @api public
+	 */
+
+	picomatch.scan = (input, options) => scan(input, options);
+
+	/**
+	 * Compile a regular expression from the `state` object returned by the
+	 * [parse()](#parse) method.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const state = picomatch.parse('*.js');
+	 * // picomatch.compileRe(state[, options]);
+	 *
+	 * console.log(picomatch.compileRe(state));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {Object} `state`
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+	  if (returnOutput === true) {
+	    return state.output;
+	  }
+
+	  const opts = options || {};
+	  const prepend = opts.contains ? '' : '^';
+	  const append = opts.contains ? '' : '$';
+
+	  let source = `${prepend}(?:${state.output})${append}`;
+	  if (state && state.negated === true) {
+	    source = `^(?!${source}).*$`;
+	  }
+
+	  const regex = picomatch.toRegex(source, options);
+	  if (returnState === true) {
+	    regex.state = state;
+	  }
+
+	  return regex;
+	};
+
+	/**
+	 * Create a regular expression from a parsed glob pattern.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.makeRe(state[, options]);
+	 *
+	 * const result = picomatch.makeRe('*.js');
+	 * console.log(result);
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `state` The object returned from the `.parse` method.
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+	 * @return {RegExp} Returns a regex created from the given pattern.
+	 * @api public
+	 */
+
+	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+	  if (!input || typeof input !== 'string') {
+	    throw new TypeError('Expected a non-empty string');
+	  }
+
+	  let parsed = { negated: false, fastpaths: true };
+
+	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+	    parsed.output = parse.fastpaths(input, options);
+	  }
+
+	  if (!parsed.output) {
+	    parsed = parse(input, options);
+	  }
+
+	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+	};
+
+	/**
+	 * Create a regular expression from the given regex source string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.toRegex(source[, options]);
+	 *
+	 * const { output } = picomatch.parse('*.js');
+	 * console.log(picomatch.toRegex(output));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `source` Regular expression source string.
+	 * @param {Object} `options`
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.toRegex = (source, options) => {
+	  try {
+	    const opts = options || {};
+	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+	  } catch (err) {
+	    if (options && options.debug === true) throw err;
+	    return /$^/;
+	  }
+	};
+
+	/**
+	 * Picomatch constants.
+	 * @return {Object}
+	 */
+
+	picomatch.constants = constants;
+
+	/**
+	 * Expose "picomatch"
+	 */
+
+	picomatch_1$1 = picomatch;
+	return picomatch_1$1;
 }
 
-const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
-/** What happened to one project's folders: refused, nothing to do, planned (dry run) or committed. */
-function scopeResult(entry, written) {
-    const { plan } = entry;
-    if (entry.refused) {
-        return failedProject(entry.project, DELETION_THRESHOLD_EXCEEDED, `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`);
-    }
-    const counts = {
-        files_added: plan.added.length,
-        files_modified: plan.modified.length,
-        files_deleted: plan.deleted.length
-    };
-    if (isEmptyPlan(plan))
-        return { project: entry.project, status: 'unchanged', ...counts };
-    if (written.dryRun) {
-        const paths = (files) => files.map(file => file.path);
-        return {
-            project: entry.project,
-            status: 'synced',
-            ...counts,
-            planned: {
-                added: paths(plan.added),
-                modified: paths(plan.modified),
-                deleted: paths(plan.deleted)
-            }
-        };
-    }
-    if (!written.commit)
-        throw new Error(`No commit was made for ${entry.project} although it has changes.`);
-    return {
-        project: entry.project,
-        status: 'synced',
-        ...counts,
-        commit_sha: written.commit.sha,
-        commit_url: written.commit.url
-    };
-}
-/** Logs `[k/n] project: status` as each project finishes. */
-class Progress {
-    log;
-    total;
-    done = 0;
-    constructor(log, total) {
-        this.log = log;
-        this.total = total;
-    }
-    report(result) {
-        this.done++;
-        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
-        if (result.status === 'failed') {
-            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
-                title: `codex-sync: ${result.project} failed`
-            });
-        }
-        return result;
-    }
-}
-function detail(result) {
-    if (result.status === 'skipped')
-        return ` (${result.reason})`;
-    if (result.status === 'failed')
-        return ` (${result.error})`;
-    if (result.status === 'unchanged')
-        return '';
-    const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
-    const where = result.pull_request_url ?? result.commit_url;
-    return ` (${counts}${result.planned ? ', dry run' : ''}${where ? ` — ${where}` : ''})`;
-}
-/** Runs one project's sync; whatever it throws becomes that project's result, never the run's. */
-async function attempt(project, subject, sync) {
-    try {
-        return await sync();
-    }
-    catch (error) {
-        return errorResult(project, subject, error);
-    }
-}
-/** An empty repository is skipped; any other error fails the project with a resolution. */
-function errorResult(project, subject, error) {
-    if (error instanceof EmptyRepositoryError)
-        return skippedProject(project, 'empty repository');
-    const { error: message, resolution } = explain(error, subject);
-    return failedProject(project, message, resolution);
-}
-function countLine(plan) {
-    return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
+var picomatch_1;
+var hasRequiredPicomatch;
+
+function requirePicomatch () {
+	if (hasRequiredPicomatch) return picomatch_1;
+	hasRequiredPicomatch = 1;
+
+	const pico = /*@__PURE__*/ requirePicomatch$1();
+	const utils = /*@__PURE__*/ requireUtils$1();
+
+	function picomatch(glob, options, returnState = false) {
+	  // default to os.platform()
+	  if (options && (options.windows === null || options.windows === undefined)) {
+	    // don't mutate the original options object
+	    options = { ...options, windows: utils.isWindows() };
+	  }
+
+	  return pico(glob, options, returnState);
+	}
+
+	Object.assign(picomatch, pico);
+	picomatch_1 = picomatch;
+	return picomatch_1;
 }
 
-function writerOptions(env, content) {
-    return {
-        git: env.git,
-        content,
-        limits: env.config,
-        dryRun: env.settings.dryRun,
-        log: env.log
-    };
-}
+var picomatchExports = /*@__PURE__*/ requirePicomatch();
+var picomatch = /*@__PURE__*/getDefaultExportFromCjs$1(picomatchExports);
 
-const MARKDOWN = /\.(md|mdx|markdown)$/i;
-function isMarkdown(path) {
-    return MARKDOWN.test(path);
+/** Glob matching for repository names (case-insensitive) and repository paths (case-sensitive). */
+/** One matcher for a list of globs, compiled once. An empty list never matches. */
+function matchesAny(patterns, options = {}) {
+    if (patterns.length === 0)
+        return () => false;
+    // windows: false — repository paths always use '/', whatever the runner's OS.
+    return picomatch(patterns, { dot: true, windows: false, nocase: options.ignoreCase ?? false });
 }
-function hasRoutingKeys(rule) {
-    return rule.include !== undefined || rule.exclude !== undefined;
+/** Whether a repository name matches an include pattern and no exclude pattern. */
+function nameMatcher(include, exclude) {
+    const included = matchesAny(include, { ignoreCase: true });
+    const excluded = matchesAny(exclude, { ignoreCase: true });
+    return name => included(name) && !excluded(name);
 }
-const compiledRoutes = new WeakMap();
-/** push-docs: the first config route matching a path (compiled once per config). */
-function compileRoutes(routes) {
-    let routeOf = compiledRoutes.get(routes);
-    if (!routeOf) {
-        const compiled = routes.map(route => ({ route, matches: matchesAny([route.pattern]) }));
-        routeOf = path => compiled.find(({ matches }) => matches(path))?.route;
-        compiledRoutes.set(routes, routeOf);
-    }
-    return routeOf;
-}
-const compiledRules = new WeakMap();
-/**
- * Whether a rule sends a file to a project. A rule with no include list sends it nowhere, unless the
- * mode distributes by default (push-claude), in which case only the exclude list can stop it. Each
- * rule's globs are compiled once, however many projects it is checked against.
- */
-function routesTo(rule, project, includeByDefault) {
-    const cached = compiledRules.get(rule) ?? {};
-    compiledRules.set(rule, cached);
-    const key = includeByDefault ? 'byDefault' : 'explicit';
-    const matcher = (cached[key] ??= nameMatcher(rule.include ?? (includeByDefault ? ['*'] : []), rule.exclude ?? []));
-    return matcher(project);
-}
-
-/** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
-const CLAUDE_KINDS = ['agents', 'commands', 'hooks', 'scripts'];
-function projectFolder(config, project) {
-    return `${config.projectsDir}/${project}/`;
-}
-function distributionFolder(config) {
-    return `${config.distributionDir}/`;
-}
-function claudeFolders(config) {
-    return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`);
-}
-/** Every folder the push modes own in a project. */
-function pushModeFolders(config) {
-    return [distributionFolder(config), ...claudeFolders(config)];
-}
-/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
-function pullDocsFiles(projectFiles, project, config) {
-    // The push modes' folders are compared literally: a folder name is not a glob.
-    const ownedByPushModes = pushModeFolders(config);
-    const wanted = pathMatcher(config.syncPatterns, config.excludePatterns);
-    const folder = projectFolder(config, project);
-    const desired = new Map();
-    for (const file of projectFiles.values()) {
-        if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path))
-            continue;
-        const path = folder + file.path;
-        desired.set(path, {
-            path,
-            mode: file.mode,
-            sha: file.sha,
-            source: { repo: project, path: file.path }
-        });
-    }
-    return desired;
-}
-/** Codex files push-docs may distribute: not the codex's own workflows or Claude tooling. */
-function isPushDocsCandidate(path) {
-    return !path.startsWith('.github/') && !path.startsWith('.claude/');
-}
-function isPushClaudeCandidate(path, config) {
-    return claudeFolders(config).some(folder => path.startsWith(folder));
-}
-/** push-docs: routed codex files, at `<distribution_dir>/<codex path>` in the project. */
-function pushDocsFiles(codexFiles, codex, project, config) {
-    const routeOf = compileRoutes(config.routes);
-    const ownFolder = projectFolder(config, project);
-    const desired = new Map();
-    for (const file of codexFiles) {
-        if (!isPushDocsCandidate(file.path) || file.path.startsWith(ownFolder))
-            continue;
-        const rule = pushDocsRule(file, routeOf);
-        if (!rule || !routesTo(rule, project, false))
-            continue;
-        const path = distributionFolder(config) + file.path;
-        desired.set(path, {
-            path,
-            mode: file.mode,
-            sha: file.sha,
-            source: { repo: codex, path: file.path }
-        });
-    }
-    return desired;
-}
-function pushDocsRule(file, routeOf) {
-    if (file.routing.kind === 'invalid')
-        return undefined;
-    if (file.routing.kind === 'frontmatter')
-        return file.routing.rule;
-    return routeOf(file.path);
-}
-/** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
-const NO_RULE = {};
-/** push-claude: the namespace's tooling, at the same paths, unless a file's frontmatter says otherwise. */
-function pushClaudeFiles(codexFiles, codex, project, config) {
-    const desired = new Map();
-    for (const file of codexFiles) {
-        if (!isPushClaudeCandidate(file.path, config) || file.routing.kind === 'invalid')
-            continue;
-        const rule = file.routing.kind === 'frontmatter' ? file.routing.rule : NO_RULE;
-        if (!routesTo(rule, project, true))
-            continue;
-        desired.set(file.path, {
-            path: file.path,
-            mode: file.mode,
-            sha: file.sha,
-            source: { repo: codex, path: file.path }
-        });
-    }
-    return desired;
-}
-/**
- * Where the files whose frontmatter cannot be parsed would land: their copies in projects are kept
- * as they are until the frontmatter is fixed, rather than deleted everywhere.
- */
-function unreadablePaths(codexFiles, mode, config) {
-    const unreadable = codexFiles.filter(file => file.routing.kind === 'invalid');
-    if (mode === 'push-claude')
-        return new Set(unreadable.filter(file => isPushClaudeCandidate(file.path, config)).map(file => file.path));
-    return new Set(unreadable
-        .filter(file => isPushDocsCandidate(file.path))
-        .map(file => distributionFolder(config) + file.path));
-}
-
-/**
- * pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch.
- * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
- * previous one made, so they never race.
- */
-async function pullDocs(env, projects) {
-    const codex = new TrackedBranch(env.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
-    const options = writerOptions(env, new ContentSource(env.git, false));
-    const progress = new Progress(env.log, projects.length);
-    const reads = new PQueue({ concurrency: env.settings.parallel });
-    const readScope = async (project) => {
-        const { files } = await env.git.readTree(project.name, project.defaultBranch);
-        return {
-            project: project.name,
-            folders: [projectFolder(env.config, project.name)],
-            desired: pullDocsFiles(files, project.name, env.config)
-        };
-    };
-    const subject = (name) => `${env.settings.organization}/${name}`;
-    if (env.settings.codexCommit === 'single') {
-        const scopes = [];
-        const unread = await Promise.all(projects.map(project => reads.add(() => readScope(project).then(scope => void scopes.push(scope), (error) => progress.report(errorResult(project.name, subject(project.name), error))))));
-        const written = await writeOneCommit(env, codex, scopes, options, progress);
-        return {
-            results: [...unread.filter(result => result !== undefined), ...written.results],
-            commits: written.commits
-        };
-    }
-    const writes = new PQueue({ concurrency: 1 });
-    const results = await Promise.all(projects.map(project => reads.add(async () => {
-        const result = await attempt(project.name, subject(project.name), async () => {
-            const scope = await readScope(project);
-            return writes.add(async () => {
-                const outcome = await writeScopes(codex, [scope], plans => pullMessage(env, plans), options);
-                codex.follow(outcome);
-                return scopeResult(outcome.plans[0], {
-                    dryRun: env.settings.dryRun,
-                    commit: outcome.commit
-                });
-            });
-        });
-        return progress.report(result);
-    })));
-    return { results, commits: results.filter(result => result.commit_sha).length };
-}
-/** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */
-async function writeOneCommit(env, codex, scopes, options, progress) {
-    if (scopes.length === 0)
-        return { results: [], commits: 0 };
-    try {
-        const outcome = await writeScopes(codex, scopes, plans => pullMessage(env, plans), options);
-        const results = outcome.plans.map(plan => progress.report(scopeResult(plan, { dryRun: env.settings.dryRun, commit: outcome.commit })));
-        return { results, commits: outcome.commit ? 1 : 0 };
-    }
-    catch (error) {
-        // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
-        const failure = errorResult('', `${env.settings.organization}/${env.codex.name}`, error);
-        const plans = await codex.read().then(base => planScopes(scopes, base, options.limits), () => undefined);
-        const results = scopes.map((scope, index) => {
-            const plan = plans?.[index];
-            const settled = plan && (plan.refused || isEmptyPlan(plan.plan));
-            return progress.report(settled ? scopeResult(plan, { dryRun: false }) : { ...failure, project: scope.project });
-        });
-        return { results, commits: 0 };
-    }
-}
-function pullMessage(env, plans) {
-    const org = env.settings.organization;
-    if (plans.length === 1) {
-        const [only] = plans;
-        return `codex-sync: pull docs from ${org}/${only.project}\n\n${countLine(only.plan)}.`;
-    }
-    const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`);
-    return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`;
+/** Matcher for repository paths (case-sensitive, dot files included); exclude wins. */
+function pathMatcher(include, exclude) {
+    const included = matchesAny(include);
+    const excluded = matchesAny(exclude);
+    return path => included(path) && !excluded(path);
 }
 
 var kindOf;
@@ -45343,17 +40091,17 @@ function requireSectionMatter () {
 
 var engines = {exports: {}};
 
-var jsYaml$1 = {};
+var jsYaml$2 = {};
 
-var loader = {};
+var loader$1 = {};
 
-var common = {};
+var common$1 = {};
 
-var hasRequiredCommon;
+var hasRequiredCommon$1;
 
-function requireCommon () {
-	if (hasRequiredCommon) return common;
-	hasRequiredCommon = 1;
+function requireCommon$1 () {
+	if (hasRequiredCommon$1) return common$1;
+	hasRequiredCommon$1 = 1;
 
 
 	function isNothing(subject) {
@@ -45406,21 +40154,21 @@ function requireCommon () {
 	}
 
 
-	common.isNothing      = isNothing;
-	common.isObject       = isObject;
-	common.toArray        = toArray;
-	common.repeat         = repeat;
-	common.isNegativeZero = isNegativeZero;
-	common.extend         = extend;
-	return common;
+	common$1.isNothing      = isNothing;
+	common$1.isObject       = isObject;
+	common$1.toArray        = toArray;
+	common$1.repeat         = repeat;
+	common$1.isNegativeZero = isNegativeZero;
+	common$1.extend         = extend;
+	return common$1;
 }
 
-var exception;
-var hasRequiredException;
+var exception$1;
+var hasRequiredException$1;
 
-function requireException () {
-	if (hasRequiredException) return exception;
-	hasRequiredException = 1;
+function requireException$1 () {
+	if (hasRequiredException$1) return exception$1;
+	hasRequiredException$1 = 1;
 
 	function YAMLException(reason, mark) {
 	  // Super constructor
@@ -45460,8 +40208,8 @@ function requireException () {
 	};
 
 
-	exception = YAMLException;
-	return exception;
+	exception$1 = YAMLException;
+	return exception$1;
 }
 
 var mark;
@@ -45472,7 +40220,7 @@ function requireMark () {
 	hasRequiredMark = 1;
 
 
-	var common = requireCommon();
+	var common = requireCommon$1();
 
 
 	function Mark(name, buffer, position, line, column) {
@@ -45548,14 +40296,14 @@ function requireMark () {
 	return mark;
 }
 
-var type;
-var hasRequiredType;
+var type$1;
+var hasRequiredType$1;
 
-function requireType () {
-	if (hasRequiredType) return type;
-	hasRequiredType = 1;
+function requireType$1 () {
+	if (hasRequiredType$1) return type$1;
+	hasRequiredType$1 = 1;
 
-	var YAMLException = requireException();
+	var YAMLException = requireException$1();
 
 	var TYPE_CONSTRUCTOR_OPTIONS = [
 	  'kind',
@@ -45613,22 +40361,22 @@ function requireType () {
 	  }
 	}
 
-	type = Type;
-	return type;
+	type$1 = Type;
+	return type$1;
 }
 
-var schema;
-var hasRequiredSchema;
+var schema$1;
+var hasRequiredSchema$1;
 
-function requireSchema () {
-	if (hasRequiredSchema) return schema;
-	hasRequiredSchema = 1;
+function requireSchema$1 () {
+	if (hasRequiredSchema$1) return schema$1;
+	hasRequiredSchema$1 = 1;
 
 	/*eslint-disable max-len*/
 
-	var common        = requireCommon();
-	var YAMLException = requireException();
-	var Type          = requireType();
+	var common        = requireCommon$1();
+	var YAMLException = requireException$1();
+	var Type          = requireType$1();
 
 
 	function compileList(schema, name, result) {
@@ -45729,87 +40477,87 @@ function requireSchema () {
 	};
 
 
-	schema = Schema;
-	return schema;
+	schema$1 = Schema;
+	return schema$1;
 }
 
-var str;
-var hasRequiredStr;
+var str$1;
+var hasRequiredStr$1;
 
-function requireStr () {
-	if (hasRequiredStr) return str;
-	hasRequiredStr = 1;
+function requireStr$1 () {
+	if (hasRequiredStr$1) return str$1;
+	hasRequiredStr$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
-	str = new Type('tag:yaml.org,2002:str', {
+	str$1 = new Type('tag:yaml.org,2002:str', {
 	  kind: 'scalar',
 	  construct: function (data) { return data !== null ? data : ''; }
 	});
-	return str;
+	return str$1;
 }
 
-var seq;
-var hasRequiredSeq;
+var seq$1;
+var hasRequiredSeq$1;
 
-function requireSeq () {
-	if (hasRequiredSeq) return seq;
-	hasRequiredSeq = 1;
+function requireSeq$1 () {
+	if (hasRequiredSeq$1) return seq$1;
+	hasRequiredSeq$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
-	seq = new Type('tag:yaml.org,2002:seq', {
+	seq$1 = new Type('tag:yaml.org,2002:seq', {
 	  kind: 'sequence',
 	  construct: function (data) { return data !== null ? data : []; }
 	});
-	return seq;
+	return seq$1;
 }
 
-var map;
-var hasRequiredMap;
+var map$1;
+var hasRequiredMap$1;
 
-function requireMap () {
-	if (hasRequiredMap) return map;
-	hasRequiredMap = 1;
+function requireMap$1 () {
+	if (hasRequiredMap$1) return map$1;
+	hasRequiredMap$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
-	map = new Type('tag:yaml.org,2002:map', {
+	map$1 = new Type('tag:yaml.org,2002:map', {
 	  kind: 'mapping',
 	  construct: function (data) { return data !== null ? data : {}; }
 	});
-	return map;
+	return map$1;
 }
 
-var failsafe;
-var hasRequiredFailsafe;
+var failsafe$1;
+var hasRequiredFailsafe$1;
 
-function requireFailsafe () {
-	if (hasRequiredFailsafe) return failsafe;
-	hasRequiredFailsafe = 1;
-
-
-	var Schema = requireSchema();
+function requireFailsafe$1 () {
+	if (hasRequiredFailsafe$1) return failsafe$1;
+	hasRequiredFailsafe$1 = 1;
 
 
-	failsafe = new Schema({
+	var Schema = requireSchema$1();
+
+
+	failsafe$1 = new Schema({
 	  explicit: [
-	    requireStr(),
-	    requireSeq(),
-	    requireMap()
+	    requireStr$1(),
+	    requireSeq$1(),
+	    requireMap$1()
 	  ]
 	});
-	return failsafe;
+	return failsafe$1;
 }
 
-var _null;
-var hasRequired_null;
+var _null$1;
+var hasRequired_null$1;
 
-function require_null () {
-	if (hasRequired_null) return _null;
-	hasRequired_null = 1;
+function require_null$1 () {
+	if (hasRequired_null$1) return _null$1;
+	hasRequired_null$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveYamlNull(data) {
 	  if (data === null) return true;
@@ -45828,7 +40576,7 @@ function require_null () {
 	  return object === null;
 	}
 
-	_null = new Type('tag:yaml.org,2002:null', {
+	_null$1 = new Type('tag:yaml.org,2002:null', {
 	  kind: 'scalar',
 	  resolve: resolveYamlNull,
 	  construct: constructYamlNull,
@@ -45841,17 +40589,17 @@ function require_null () {
 	  },
 	  defaultStyle: 'lowercase'
 	});
-	return _null;
+	return _null$1;
 }
 
-var bool;
-var hasRequiredBool;
+var bool$1;
+var hasRequiredBool$1;
 
-function requireBool () {
-	if (hasRequiredBool) return bool;
-	hasRequiredBool = 1;
+function requireBool$1 () {
+	if (hasRequiredBool$1) return bool$1;
+	hasRequiredBool$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveYamlBoolean(data) {
 	  if (data === null) return false;
@@ -45872,7 +40620,7 @@ function requireBool () {
 	  return Object.prototype.toString.call(object) === '[object Boolean]';
 	}
 
-	bool = new Type('tag:yaml.org,2002:bool', {
+	bool$1 = new Type('tag:yaml.org,2002:bool', {
 	  kind: 'scalar',
 	  resolve: resolveYamlBoolean,
 	  construct: constructYamlBoolean,
@@ -45884,18 +40632,18 @@ function requireBool () {
 	  },
 	  defaultStyle: 'lowercase'
 	});
-	return bool;
+	return bool$1;
 }
 
-var int;
-var hasRequiredInt;
+var int$1;
+var hasRequiredInt$1;
 
-function requireInt () {
-	if (hasRequiredInt) return int;
-	hasRequiredInt = 1;
+function requireInt$1 () {
+	if (hasRequiredInt$1) return int$1;
+	hasRequiredInt$1 = 1;
 
-	var common = requireCommon();
-	var Type   = requireType();
+	var common = requireCommon$1();
+	var Type   = requireType$1();
 
 	function isHexCode(c) {
 	  return ((0x30/* 0 */ <= c) && (c <= 0x39/* 9 */)) ||
@@ -46045,7 +40793,7 @@ function requireInt () {
 	         (object % 1 === 0 && !common.isNegativeZero(object));
 	}
 
-	int = new Type('tag:yaml.org,2002:int', {
+	int$1 = new Type('tag:yaml.org,2002:int', {
 	  kind: 'scalar',
 	  resolve: resolveYamlInteger,
 	  construct: constructYamlInteger,
@@ -46065,18 +40813,18 @@ function requireInt () {
 	    hexadecimal: [ 16, 'hex' ]
 	  }
 	});
-	return int;
+	return int$1;
 }
 
-var float;
-var hasRequiredFloat;
+var float$1;
+var hasRequiredFloat$1;
 
-function requireFloat () {
-	if (hasRequiredFloat) return float;
-	hasRequiredFloat = 1;
+function requireFloat$1 () {
+	if (hasRequiredFloat$1) return float$1;
+	hasRequiredFloat$1 = 1;
 
-	var common = requireCommon();
-	var Type   = requireType();
+	var common = requireCommon$1();
+	var Type   = requireType$1();
 
 	var YAML_FLOAT_PATTERN = new RegExp(
 	  // 2.5e4, 2.5 and integers
@@ -46181,7 +40929,7 @@ function requireFloat () {
 	         (object % 1 !== 0 || common.isNegativeZero(object));
 	}
 
-	float = new Type('tag:yaml.org,2002:float', {
+	float$1 = new Type('tag:yaml.org,2002:float', {
 	  kind: 'scalar',
 	  resolve: resolveYamlFloat,
 	  construct: constructYamlFloat,
@@ -46189,61 +40937,61 @@ function requireFloat () {
 	  represent: representYamlFloat,
 	  defaultStyle: 'lowercase'
 	});
-	return float;
+	return float$1;
 }
 
-var json;
-var hasRequiredJson;
+var json$1;
+var hasRequiredJson$1;
 
-function requireJson () {
-	if (hasRequiredJson) return json;
-	hasRequiredJson = 1;
-
-
-	var Schema = requireSchema();
+function requireJson$1 () {
+	if (hasRequiredJson$1) return json$1;
+	hasRequiredJson$1 = 1;
 
 
-	json = new Schema({
+	var Schema = requireSchema$1();
+
+
+	json$1 = new Schema({
 	  include: [
-	    requireFailsafe()
+	    requireFailsafe$1()
 	  ],
 	  implicit: [
-	    require_null(),
-	    requireBool(),
-	    requireInt(),
-	    requireFloat()
+	    require_null$1(),
+	    requireBool$1(),
+	    requireInt$1(),
+	    requireFloat$1()
 	  ]
 	});
-	return json;
+	return json$1;
 }
 
-var core;
-var hasRequiredCore;
+var core$1;
+var hasRequiredCore$1;
 
-function requireCore () {
-	if (hasRequiredCore) return core;
-	hasRequiredCore = 1;
-
-
-	var Schema = requireSchema();
+function requireCore$1 () {
+	if (hasRequiredCore$1) return core$1;
+	hasRequiredCore$1 = 1;
 
 
-	core = new Schema({
+	var Schema = requireSchema$1();
+
+
+	core$1 = new Schema({
 	  include: [
-	    requireJson()
+	    requireJson$1()
 	  ]
 	});
-	return core;
+	return core$1;
 }
 
-var timestamp;
-var hasRequiredTimestamp;
+var timestamp$1;
+var hasRequiredTimestamp$1;
 
-function requireTimestamp () {
-	if (hasRequiredTimestamp) return timestamp;
-	hasRequiredTimestamp = 1;
+function requireTimestamp$1 () {
+	if (hasRequiredTimestamp$1) return timestamp$1;
+	hasRequiredTimestamp$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	var YAML_DATE_REGEXP = new RegExp(
 	  '^([0-9][0-9][0-9][0-9])'          + // [1] year
@@ -46322,46 +41070,46 @@ function requireTimestamp () {
 	  return object.toISOString();
 	}
 
-	timestamp = new Type('tag:yaml.org,2002:timestamp', {
+	timestamp$1 = new Type('tag:yaml.org,2002:timestamp', {
 	  kind: 'scalar',
 	  resolve: resolveYamlTimestamp,
 	  construct: constructYamlTimestamp,
 	  instanceOf: Date,
 	  represent: representYamlTimestamp
 	});
-	return timestamp;
+	return timestamp$1;
 }
 
-var merge;
-var hasRequiredMerge;
+var merge$1;
+var hasRequiredMerge$1;
 
-function requireMerge () {
-	if (hasRequiredMerge) return merge;
-	hasRequiredMerge = 1;
+function requireMerge$1 () {
+	if (hasRequiredMerge$1) return merge$1;
+	hasRequiredMerge$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveYamlMerge(data) {
 	  return data === '<<' || data === null;
 	}
 
-	merge = new Type('tag:yaml.org,2002:merge', {
+	merge$1 = new Type('tag:yaml.org,2002:merge', {
 	  kind: 'scalar',
 	  resolve: resolveYamlMerge
 	});
-	return merge;
+	return merge$1;
 }
 
 function commonjsRequire(path) {
 	throw new Error('Could not dynamically require "' + path + '". Please configure the dynamicRequireTargets or/and ignoreDynamicRequires option of @rollup/plugin-commonjs appropriately for this require call to work.');
 }
 
-var binary;
-var hasRequiredBinary;
+var binary$1;
+var hasRequiredBinary$1;
 
-function requireBinary () {
-	if (hasRequiredBinary) return binary;
-	hasRequiredBinary = 1;
+function requireBinary$1 () {
+	if (hasRequiredBinary$1) return binary$1;
+	hasRequiredBinary$1 = 1;
 
 	/*eslint-disable no-bitwise*/
 
@@ -46373,7 +41121,7 @@ function requireBinary () {
 	  NodeBuffer = _require('buffer').Buffer;
 	} catch (__) {}
 
-	var Type       = requireType();
+	var Type       = requireType$1();
 
 
 	// [ 64, 65, 66 ] -> [ padding, CR, LF ]
@@ -46492,24 +41240,24 @@ function requireBinary () {
 	  return NodeBuffer && NodeBuffer.isBuffer(object);
 	}
 
-	binary = new Type('tag:yaml.org,2002:binary', {
+	binary$1 = new Type('tag:yaml.org,2002:binary', {
 	  kind: 'scalar',
 	  resolve: resolveYamlBinary,
 	  construct: constructYamlBinary,
 	  predicate: isBinary,
 	  represent: representYamlBinary
 	});
-	return binary;
+	return binary$1;
 }
 
-var omap;
-var hasRequiredOmap;
+var omap$1;
+var hasRequiredOmap$1;
 
-function requireOmap () {
-	if (hasRequiredOmap) return omap;
-	hasRequiredOmap = 1;
+function requireOmap$1 () {
+	if (hasRequiredOmap$1) return omap$1;
+	hasRequiredOmap$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	var _hasOwnProperty = Object.prototype.hasOwnProperty;
 	var _toString       = Object.prototype.toString;
@@ -46546,22 +41294,22 @@ function requireOmap () {
 	  return data !== null ? data : [];
 	}
 
-	omap = new Type('tag:yaml.org,2002:omap', {
+	omap$1 = new Type('tag:yaml.org,2002:omap', {
 	  kind: 'sequence',
 	  resolve: resolveYamlOmap,
 	  construct: constructYamlOmap
 	});
-	return omap;
+	return omap$1;
 }
 
-var pairs;
-var hasRequiredPairs;
+var pairs$1;
+var hasRequiredPairs$1;
 
-function requirePairs () {
-	if (hasRequiredPairs) return pairs;
-	hasRequiredPairs = 1;
+function requirePairs$1 () {
+	if (hasRequiredPairs$1) return pairs$1;
+	hasRequiredPairs$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	var _toString = Object.prototype.toString;
 
@@ -46607,22 +41355,22 @@ function requirePairs () {
 	  return result;
 	}
 
-	pairs = new Type('tag:yaml.org,2002:pairs', {
+	pairs$1 = new Type('tag:yaml.org,2002:pairs', {
 	  kind: 'sequence',
 	  resolve: resolveYamlPairs,
 	  construct: constructYamlPairs
 	});
-	return pairs;
+	return pairs$1;
 }
 
-var set;
-var hasRequiredSet;
+var set$1;
+var hasRequiredSet$1;
 
-function requireSet () {
-	if (hasRequiredSet) return set;
-	hasRequiredSet = 1;
+function requireSet$1 () {
+	if (hasRequiredSet$1) return set$1;
+	hasRequiredSet$1 = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	var _hasOwnProperty = Object.prototype.hasOwnProperty;
 
@@ -46644,12 +41392,12 @@ function requireSet () {
 	  return data !== null ? data : {};
 	}
 
-	set = new Type('tag:yaml.org,2002:set', {
+	set$1 = new Type('tag:yaml.org,2002:set', {
 	  kind: 'mapping',
 	  resolve: resolveYamlSet,
 	  construct: constructYamlSet
 	});
-	return set;
+	return set$1;
 }
 
 var default_safe;
@@ -46660,22 +41408,22 @@ function requireDefault_safe () {
 	hasRequiredDefault_safe = 1;
 
 
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 
 
 	default_safe = new Schema({
 	  include: [
-	    requireCore()
+	    requireCore$1()
 	  ],
 	  implicit: [
-	    requireTimestamp(),
-	    requireMerge()
+	    requireTimestamp$1(),
+	    requireMerge$1()
 	  ],
 	  explicit: [
-	    requireBinary(),
-	    requireOmap(),
-	    requirePairs(),
-	    requireSet()
+	    requireBinary$1(),
+	    requireOmap$1(),
+	    requirePairs$1(),
+	    requireSet$1()
 	  ]
 	});
 	return default_safe;
@@ -46688,7 +41436,7 @@ function require_undefined () {
 	if (hasRequired_undefined) return _undefined;
 	hasRequired_undefined = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveJavascriptUndefined() {
 	  return true;
@@ -46724,7 +41472,7 @@ function requireRegexp () {
 	if (hasRequiredRegexp) return regexp;
 	hasRequiredRegexp = 1;
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveJavascriptRegExp(data) {
 	  if (data === null) return false;
@@ -46811,7 +41559,7 @@ function require_function () {
 	  if (typeof window !== 'undefined') esprima = window.esprima;
 	}
 
-	var Type = requireType();
+	var Type = requireType$1();
 
 	function resolveJavascriptFunction(data) {
 	  if (data === null) return false;
@@ -46894,7 +41642,7 @@ function requireDefault_full () {
 	hasRequiredDefault_full = 1;
 
 
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 
 
 	default_full = Schema.DEFAULT = new Schema({
@@ -46910,16 +41658,16 @@ function requireDefault_full () {
 	return default_full;
 }
 
-var hasRequiredLoader;
+var hasRequiredLoader$1;
 
-function requireLoader () {
-	if (hasRequiredLoader) return loader;
-	hasRequiredLoader = 1;
+function requireLoader$1 () {
+	if (hasRequiredLoader$1) return loader$1;
+	hasRequiredLoader$1 = 1;
 
 	/*eslint-disable max-len,no-use-before-define*/
 
-	var common              = requireCommon();
-	var YAMLException       = requireException();
+	var common              = requireCommon$1();
+	var YAMLException       = requireException$1();
 	var Mark                = requireMark();
 	var DEFAULT_SAFE_SCHEMA = requireDefault_safe();
 	var DEFAULT_FULL_SCHEMA = requireDefault_full();
@@ -48589,25 +43337,25 @@ function requireLoader () {
 	}
 
 
-	loader.loadAll     = loadAll;
-	loader.load        = load;
-	loader.safeLoadAll = safeLoadAll;
-	loader.safeLoad    = safeLoad;
-	return loader;
+	loader$1.loadAll     = loadAll;
+	loader$1.load        = load;
+	loader$1.safeLoadAll = safeLoadAll;
+	loader$1.safeLoad    = safeLoad;
+	return loader$1;
 }
 
-var dumper = {};
+var dumper$1 = {};
 
-var hasRequiredDumper;
+var hasRequiredDumper$1;
 
-function requireDumper () {
-	if (hasRequiredDumper) return dumper;
-	hasRequiredDumper = 1;
+function requireDumper$1 () {
+	if (hasRequiredDumper$1) return dumper$1;
+	hasRequiredDumper$1 = 1;
 
 	/*eslint-disable no-use-before-define*/
 
-	var common              = requireCommon();
-	var YAMLException       = requireException();
+	var common              = requireCommon$1();
+	var YAMLException       = requireException$1();
 	var DEFAULT_FULL_SCHEMA = requireDefault_full();
 	var DEFAULT_SAFE_SCHEMA = requireDefault_safe();
 
@@ -49450,20 +44198,20 @@ function requireDumper () {
 	  return dump(input, common.extend({ schema: DEFAULT_SAFE_SCHEMA }, options));
 	}
 
-	dumper.dump     = dump;
-	dumper.safeDump = safeDump;
-	return dumper;
+	dumper$1.dump     = dump;
+	dumper$1.safeDump = safeDump;
+	return dumper$1;
 }
 
-var hasRequiredJsYaml$1;
+var hasRequiredJsYaml$2;
 
-function requireJsYaml$1 () {
-	if (hasRequiredJsYaml$1) return jsYaml$1;
-	hasRequiredJsYaml$1 = 1;
+function requireJsYaml$2 () {
+	if (hasRequiredJsYaml$2) return jsYaml$2;
+	hasRequiredJsYaml$2 = 1;
 
 
-	var loader = requireLoader();
-	var dumper = requireDumper();
+	var loader = requireLoader$1();
+	var dumper = requireDumper$1();
 
 
 	function deprecated(name) {
@@ -49473,47 +44221,47 @@ function requireJsYaml$1 () {
 	}
 
 
-	jsYaml$1.Type                = requireType();
-	jsYaml$1.Schema              = requireSchema();
-	jsYaml$1.FAILSAFE_SCHEMA     = requireFailsafe();
-	jsYaml$1.JSON_SCHEMA         = requireJson();
-	jsYaml$1.CORE_SCHEMA         = requireCore();
-	jsYaml$1.DEFAULT_SAFE_SCHEMA = requireDefault_safe();
-	jsYaml$1.DEFAULT_FULL_SCHEMA = requireDefault_full();
-	jsYaml$1.load                = loader.load;
-	jsYaml$1.loadAll             = loader.loadAll;
-	jsYaml$1.safeLoad            = loader.safeLoad;
-	jsYaml$1.safeLoadAll         = loader.safeLoadAll;
-	jsYaml$1.dump                = dumper.dump;
-	jsYaml$1.safeDump            = dumper.safeDump;
-	jsYaml$1.YAMLException       = requireException();
+	jsYaml$2.Type                = requireType$1();
+	jsYaml$2.Schema              = requireSchema$1();
+	jsYaml$2.FAILSAFE_SCHEMA     = requireFailsafe$1();
+	jsYaml$2.JSON_SCHEMA         = requireJson$1();
+	jsYaml$2.CORE_SCHEMA         = requireCore$1();
+	jsYaml$2.DEFAULT_SAFE_SCHEMA = requireDefault_safe();
+	jsYaml$2.DEFAULT_FULL_SCHEMA = requireDefault_full();
+	jsYaml$2.load                = loader.load;
+	jsYaml$2.loadAll             = loader.loadAll;
+	jsYaml$2.safeLoad            = loader.safeLoad;
+	jsYaml$2.safeLoadAll         = loader.safeLoadAll;
+	jsYaml$2.dump                = dumper.dump;
+	jsYaml$2.safeDump            = dumper.safeDump;
+	jsYaml$2.YAMLException       = requireException$1();
 
 	// Deprecated schema names from JS-YAML 2.0.x
-	jsYaml$1.MINIMAL_SCHEMA = requireFailsafe();
-	jsYaml$1.SAFE_SCHEMA    = requireDefault_safe();
-	jsYaml$1.DEFAULT_SCHEMA = requireDefault_full();
+	jsYaml$2.MINIMAL_SCHEMA = requireFailsafe$1();
+	jsYaml$2.SAFE_SCHEMA    = requireDefault_safe();
+	jsYaml$2.DEFAULT_SCHEMA = requireDefault_full();
 
 	// Deprecated functions from JS-YAML 1.x.x
-	jsYaml$1.scan           = deprecated('scan');
-	jsYaml$1.parse          = deprecated('parse');
-	jsYaml$1.compose        = deprecated('compose');
-	jsYaml$1.addConstructor = deprecated('addConstructor');
-	return jsYaml$1;
+	jsYaml$2.scan           = deprecated('scan');
+	jsYaml$2.parse          = deprecated('parse');
+	jsYaml$2.compose        = deprecated('compose');
+	jsYaml$2.addConstructor = deprecated('addConstructor');
+	return jsYaml$2;
 }
 
-var jsYaml;
-var hasRequiredJsYaml;
+var jsYaml$1;
+var hasRequiredJsYaml$1;
 
-function requireJsYaml () {
-	if (hasRequiredJsYaml) return jsYaml;
-	hasRequiredJsYaml = 1;
-
-
-	var yaml = requireJsYaml$1();
+function requireJsYaml$1 () {
+	if (hasRequiredJsYaml$1) return jsYaml$1;
+	hasRequiredJsYaml$1 = 1;
 
 
-	jsYaml = yaml;
-	return jsYaml;
+	var yaml = requireJsYaml$2();
+
+
+	jsYaml$1 = yaml;
+	return jsYaml$1;
 }
 
 var hasRequiredEngines;
@@ -49523,7 +44271,7 @@ function requireEngines () {
 	hasRequiredEngines = 1;
 	(function (module, exports) {
 
-		const yaml = requireJsYaml();
+		const yaml = requireJsYaml$1();
 
 		/**
 		 * Default engines
@@ -50158,6 +44906,3072 @@ function requireGrayMatter () {
 var grayMatterExports = requireGrayMatter();
 var matter = /*@__PURE__*/getDefaultExportFromCjs$1(grayMatterExports);
 
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+var float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+/** Reads the routing keys of a Markdown file's YAML frontmatter, accepting real documents' `[*]`. */
 /** What is wrong with a document's frontmatter; the caller adds the file path. */
 class FrontmatterError extends Error {
     constructor(message) {
@@ -50282,10 +48096,10 @@ function patternList(value, key) {
             return String(item);
         const where = Array.isArray(value) ? `item ${i + 1} of '${key}'` : `'${key}'`;
         throw new FrontmatterError(`${where} must be a glob pattern on repository names (a string such as 'api-*'), ` +
-            `got ${describe(item)}`);
+            `got ${describe$1(item)}`);
     });
 }
-function describe(value) {
+function describe$1(value) {
     if (Array.isArray(value))
         return 'a list';
     if (value === null)
@@ -50293,57 +48107,1986 @@ function describe(value) {
     return typeof value === 'object' ? 'a mapping' : typeof value;
 }
 
+const MARKDOWN = /\.(md|mdx|markdown)$/i;
+function isMarkdown(path) {
+    return MARKDOWN.test(path);
+}
+function hasRoutingKeys(rule) {
+    return rule.include !== undefined || rule.exclude !== undefined;
+}
+/** What a Markdown file's frontmatter says about its routing; a broken frontmatter is `invalid`. */
+function routingOf(markdown) {
+    try {
+        const rule = readRoutingFrontmatter(markdown);
+        return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' };
+    }
+    catch (error) {
+        if (!(error instanceof FrontmatterError))
+            throw error;
+        return { kind: 'invalid', error: messageOf(error) };
+    }
+}
+const compiledRoutes = new WeakMap();
+/** push-docs: the first config route matching a path (compiled once per config). */
+function compileRoutes(routes) {
+    let routeOf = compiledRoutes.get(routes);
+    if (!routeOf) {
+        const compiled = routes.map(route => ({ route, matches: matchesAny([route.pattern]) }));
+        routeOf = path => compiled.find(({ matches }) => matches(path))?.route;
+        compiledRoutes.set(routes, routeOf);
+    }
+    return routeOf;
+}
+const compiledRules = new WeakMap();
+/**
+ * Whether a rule sends a file to a project. A rule with no include list sends it nowhere, unless the
+ * mode distributes by default (push-claude), in which case only the exclude list can stop it. Each
+ * rule's globs are compiled once, however many projects it is checked against.
+ */
+function routesTo(rule, project, includeByDefault) {
+    const cached = compiledRules.get(rule) ?? {};
+    compiledRules.set(rule, cached);
+    const key = includeByDefault ? 'byDefault' : 'explicit';
+    const matcher = (cached[key] ??= nameMatcher(rule.include ?? (includeByDefault ? ['*'] : []), rule.exclude ?? []));
+    return matcher(project);
+}
+
+/** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
+const CLAUDE_KINDS = ['agents', 'commands', 'hooks', 'scripts'];
+function projectFolder(config, project) {
+    return `${config.projectsDir}/${project}/`;
+}
+function distributionFolder(config) {
+    return `${config.distributionDir}/`;
+}
+function claudeFolders(config) {
+    return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`);
+}
+/** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
+const EVERY_PROJECT = {};
+const PUSH_MODES = {
+    'push-docs': {
+        folders: config => [distributionFolder(config)],
+        // The codex's own workflows and Claude tooling are never distributed as documents.
+        isCandidate: path => !path.startsWith('.github/') && !path.startsWith('.claude/'),
+        destination: (path, config) => distributionFolder(config) + path,
+        defaultRule: (path, config) => compileRoutes(config.routes)(path),
+        includeByDefault: false,
+        subject: config => `${config.distributionDir}/`
+    },
+    'push-claude': {
+        folders: claudeFolders,
+        isCandidate: (path, config) => isUnder(path, claudeFolders(config)),
+        destination: path => path,
+        defaultRule: () => EVERY_PROJECT,
+        includeByDefault: true,
+        subject: config => `Claude tooling (${config.claudeNamespace})`
+    }
+};
+/** Every folder the push modes own in a project. */
+function pushModeFolders(config) {
+    return Object.values(PUSH_MODES).flatMap(rules => rules.folders(config));
+}
+/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
+function pullDocsFiles(projectFiles, project, config) {
+    // The push modes' folders are compared literally: a folder name is not a glob.
+    const ownedByPushModes = pushModeFolders(config);
+    const wanted = pathMatcher(config.syncPatterns, config.excludePatterns);
+    const folder = projectFolder(config, project);
+    const desired = new Map();
+    for (const file of projectFiles.values()) {
+        if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path))
+            continue;
+        desireFile(desired, folder + file.path, file, project);
+    }
+    return desired;
+}
+/** The rule a codex file follows in a push mode; undefined when it goes to no project. */
+function ruleOf(rules, file, config) {
+    if (file.routing.kind === 'invalid')
+        return undefined;
+    if (file.routing.kind === 'frontmatter')
+        return file.routing.rule;
+    return rules.defaultRule(file.path, config);
+}
+/**
+ * A push mode: the codex files routed to `project`, at their destination in it. The codex files of
+ * `<projects_dir>/<project>/` never go back to that project.
+ */
+function pushFiles(rules, codexFiles, codex, project, config) {
+    const ownFolder = projectFolder(config, project);
+    const desired = new Map();
+    for (const file of codexFiles) {
+        if (!rules.isCandidate(file.path, config) || file.path.startsWith(ownFolder))
+            continue;
+        const rule = ruleOf(rules, file, config);
+        if (!rule || !routesTo(rule, project, rules.includeByDefault))
+            continue;
+        desireFile(desired, rules.destination(file.path, config), file, codex);
+    }
+    return desired;
+}
+function desireFile(desired, path, file, sourceRepo) {
+    desired.set(path, {
+        path,
+        mode: file.mode,
+        sha: file.sha,
+        source: { repo: sourceRepo, path: file.path }
+    });
+}
+/**
+ * Where the files whose frontmatter cannot be parsed would land: their copies in projects are kept
+ * as they are until the frontmatter is fixed, rather than deleted everywhere.
+ */
+function unreadablePaths(rules, codexFiles, config) {
+    return new Set(codexFiles
+        .filter(file => file.routing.kind === 'invalid' && rules.isCandidate(file.path, config))
+        .map(file => rules.destination(file.path, config)));
+}
+
+var eventemitter3 = {exports: {}};
+
+var hasRequiredEventemitter3;
+
+function requireEventemitter3 () {
+	if (hasRequiredEventemitter3) return eventemitter3.exports;
+	hasRequiredEventemitter3 = 1;
+	(function (module) {
+
+		var has = Object.prototype.hasOwnProperty
+		  , prefix = '~';
+
+		/**
+		 * Constructor to create a storage for our `EE` objects.
+		 * An `Events` instance is a plain object whose properties are event names.
+		 *
+		 * @constructor
+		 * @private
+		 */
+		function Events() {}
+
+		//
+		// We try to not inherit from `Object.prototype`. In some engines creating an
+		// instance in this way is faster than calling `Object.create(null)` directly.
+		// If `Object.create(null)` is not supported we prefix the event names with a
+		// character to make sure that the built-in object properties are not
+		// overridden or used as an attack vector.
+		//
+		if (Object.create) {
+		  Events.prototype = Object.create(null);
+
+		  //
+		  // This hack is needed because the `__proto__` property is still inherited in
+		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
+		  //
+		  if (!new Events().__proto__) prefix = false;
+		}
+
+		/**
+		 * Representation of a single event listener.
+		 *
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
+		 * @constructor
+		 * @private
+		 */
+		function EE(fn, context, once) {
+		  this.fn = fn;
+		  this.context = context;
+		  this.once = once || false;
+		}
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} once Specify if the listener is a one-time listener.
+		 * @returns {EventEmitter}
+		 * @private
+		 */
+		function addListener(emitter, event, fn, context, once) {
+		  if (typeof fn !== 'function') {
+		    throw new TypeError('The listener must be a function');
+		  }
+
+		  var listener = new EE(fn, context || emitter, once)
+		    , evt = prefix ? prefix + event : event;
+
+		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
+		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
+		  else emitter._events[evt] = [emitter._events[evt], listener];
+
+		  return emitter;
+		}
+
+		/**
+		 * Clear event by name.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} evt The Event name.
+		 * @private
+		 */
+		function clearEvent(emitter, evt) {
+		  if (--emitter._eventsCount === 0) emitter._events = new Events();
+		  else delete emitter._events[evt];
+		}
+
+		/**
+		 * Minimal `EventEmitter` interface that is molded against the Node.js
+		 * `EventEmitter` interface.
+		 *
+		 * @constructor
+		 * @public
+		 */
+		function EventEmitter() {
+		  this._events = new Events();
+		  this._eventsCount = 0;
+		}
+
+		/**
+		 * Return an array listing the events for which the emitter has registered
+		 * listeners.
+		 *
+		 * @returns {Array}
+		 * @public
+		 */
+		EventEmitter.prototype.eventNames = function eventNames() {
+		  var names = []
+		    , events
+		    , name;
+
+		  if (this._eventsCount === 0) return names;
+
+		  for (name in (events = this._events)) {
+		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
+		  }
+
+		  if (Object.getOwnPropertySymbols) {
+		    return names.concat(Object.getOwnPropertySymbols(events));
+		  }
+
+		  return names;
+		};
+
+		/**
+		 * Return the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Array} The registered listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listeners = function listeners(event) {
+		  var evt = prefix ? prefix + event : event
+		    , handlers = this._events[evt];
+
+		  if (!handlers) return [];
+		  if (handlers.fn) return [handlers.fn];
+
+		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
+		    ee[i] = handlers[i].fn;
+		  }
+
+		  return ee;
+		};
+
+		/**
+		 * Return the number of listeners listening to a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Number} The number of listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listenerCount = function listenerCount(event) {
+		  var evt = prefix ? prefix + event : event
+		    , listeners = this._events[evt];
+
+		  if (!listeners) return 0;
+		  if (listeners.fn) return 1;
+		  return listeners.length;
+		};
+
+		/**
+		 * Calls each of the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Boolean} `true` if the event had listeners, else `false`.
+		 * @public
+		 */
+		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return false;
+
+		  var listeners = this._events[evt]
+		    , len = arguments.length
+		    , args
+		    , i;
+
+		  if (listeners.fn) {
+		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
+
+		    switch (len) {
+		      case 1: return listeners.fn.call(listeners.context), true;
+		      case 2: return listeners.fn.call(listeners.context, a1), true;
+		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
+		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
+		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
+		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
+		    }
+
+		    for (i = 1, args = new Array(len -1); i < len; i++) {
+		      args[i - 1] = arguments[i];
+		    }
+
+		    listeners.fn.apply(listeners.context, args);
+		  } else {
+		    var length = listeners.length
+		      , j;
+
+		    for (i = 0; i < length; i++) {
+		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
+
+		      switch (len) {
+		        case 1: listeners[i].fn.call(listeners[i].context); break;
+		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
+		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
+		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
+		        default:
+		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
+		            args[j - 1] = arguments[j];
+		          }
+
+		          listeners[i].fn.apply(listeners[i].context, args);
+		      }
+		    }
+		  }
+
+		  return true;
+		};
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.on = function on(event, fn, context) {
+		  return addListener(this, event, fn, context, false);
+		};
+
+		/**
+		 * Add a one-time listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.once = function once(event, fn, context) {
+		  return addListener(this, event, fn, context, true);
+		};
+
+		/**
+		 * Remove the listeners of a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn Only remove the listeners that match this function.
+		 * @param {*} context Only remove the listeners that have this context.
+		 * @param {Boolean} once Only remove one-time listeners.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return this;
+		  if (!fn) {
+		    clearEvent(this, evt);
+		    return this;
+		  }
+
+		  var listeners = this._events[evt];
+
+		  if (listeners.fn) {
+		    if (
+		      listeners.fn === fn &&
+		      (!once || listeners.once) &&
+		      (!context || listeners.context === context)
+		    ) {
+		      clearEvent(this, evt);
+		    }
+		  } else {
+		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
+		      if (
+		        listeners[i].fn !== fn ||
+		        (once && !listeners[i].once) ||
+		        (context && listeners[i].context !== context)
+		      ) {
+		        events.push(listeners[i]);
+		      }
+		    }
+
+		    //
+		    // Reset the array, or remove it completely if we have no more listeners.
+		    //
+		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
+		    else clearEvent(this, evt);
+		  }
+
+		  return this;
+		};
+
+		/**
+		 * Remove all listeners, or those of the specified event.
+		 *
+		 * @param {(String|Symbol)} [event] The event name.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
+		  var evt;
+
+		  if (event) {
+		    evt = prefix ? prefix + event : event;
+		    if (this._events[evt]) clearEvent(this, evt);
+		  } else {
+		    this._events = new Events();
+		    this._eventsCount = 0;
+		  }
+
+		  return this;
+		};
+
+		//
+		// Alias methods names because people roll like that.
+		//
+		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
+		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
+
+		//
+		// Expose the prefix.
+		//
+		EventEmitter.prefixed = prefix;
+
+		//
+		// Allow `EventEmitter` to be imported as module namespace.
+		//
+		EventEmitter.EventEmitter = EventEmitter;
+
+		//
+		// Expose the module.
+		//
+		{
+		  module.exports = EventEmitter;
+		} 
+	} (eventemitter3));
+	return eventemitter3.exports;
+}
+
+var eventemitter3Exports = requireEventemitter3();
+var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
+
+class TimeoutError extends Error {
+	name = 'TimeoutError';
+
+	constructor(message, options) {
+		super(message, options);
+		Error.captureStackTrace?.(this, TimeoutError);
+	}
+}
+
+const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
+
+function pTimeout(promise, options) {
+	const {
+		milliseconds,
+		fallback,
+		message,
+		customTimers = {setTimeout, clearTimeout},
+		signal,
+	} = options;
+
+	let timer;
+	let abortHandler;
+
+	const wrappedPromise = new Promise((resolve, reject) => {
+		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
+			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
+		}
+
+		if (signal?.aborted) {
+			reject(getAbortedReason(signal));
+			// The input still needs a rejection handler even though cancellation won.
+			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+			promise.then(resolve, reject);
+			return;
+		}
+
+		if (signal) {
+			abortHandler = () => {
+				reject(getAbortedReason(signal));
+			};
+
+			signal.addEventListener('abort', abortHandler, {once: true});
+		}
+
+		// Use .then() instead of async IIFE to preserve stack traces
+		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+		promise.then(resolve, reject);
+
+		if (milliseconds === Number.POSITIVE_INFINITY) {
+			return;
+		}
+
+		// We create the error outside of `setTimeout` to preserve the stack trace.
+		const timeoutError = new TimeoutError();
+
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		timer = customTimers.setTimeout.call(undefined, () => {
+			if (fallback) {
+				try {
+					resolve(fallback());
+				} catch (error) {
+					reject(error);
+				}
+
+				return;
+			}
+
+			if (typeof promise.cancel === 'function') {
+				promise.cancel();
+			}
+
+			if (message === false) {
+				resolve();
+			} else if (message instanceof Error) {
+				reject(message);
+			} else {
+				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
+				reject(timeoutError);
+			}
+		}, milliseconds);
+	});
+
+	// eslint-disable-next-line promise/prefer-await-to-then
+	const cancelablePromise = wrappedPromise.finally(() => {
+		cancelablePromise.clear();
+		if (abortHandler && signal) {
+			signal.removeEventListener('abort', abortHandler);
+		}
+	});
+
+	cancelablePromise.clear = () => {
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		customTimers.clearTimeout.call(undefined, timer);
+		timer = undefined;
+	};
+
+	return cancelablePromise;
+}
+
+// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
+// Used to compute insertion index to keep queue sorted after insertion
+function lowerBound(array, value, comparator) {
+    let first = 0;
+    let count = array.length;
+    while (count > 0) {
+        const step = Math.trunc(count / 2);
+        let it = first + step;
+        if (comparator(array[it], value) <= 0) {
+            first = ++it;
+            count -= step + 1;
+        }
+        else {
+            count = step;
+        }
+    }
+    return first;
+}
+
+const compactionThreshold = 100;
+class PriorityQueue {
+    #queue = [];
+    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
+    #head = 0;
+    enqueue(run, options) {
+        const { priority = 0, id, } = options ?? {};
+        const { size } = this;
+        const element = {
+            priority,
+            id,
+            run,
+        };
+        if (size === 0) {
+            // When the queue is logically empty, discard any consumed prefix before accepting new work.
+            this.#queue.length = 0;
+            this.#head = 0;
+            this.#queue.push(element);
+            return;
+        }
+        if (this.#queue.at(-1).priority >= priority) {
+            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
+            this.#queue.push(element);
+            return;
+        }
+        // Binary insertion must run on the live sorted range only.
+        this.#compact();
+        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
+        this.#queue.splice(index, 0, element);
+    }
+    setPriority(id, priority) {
+        // A dequeued item with the same id is no longer part of the queue.
+        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
+        if (index === -1) {
+            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
+        }
+        const [item] = this.#queue.splice(index, 1);
+        this.enqueue(item.run, { priority, id });
+    }
+    remove(idOrRun) {
+        const index = this.#queue.findIndex((element, index) => {
+            // The consumed prefix may still contain references that should not be removable.
+            if (index < this.#head) {
+                return false;
+            }
+            if (typeof idOrRun === 'string') {
+                return element.id === idOrRun;
+            }
+            return element.run === idOrRun;
+        });
+        if (index !== -1) {
+            this.#queue.splice(index, 1);
+        }
+    }
+    dequeue() {
+        if (this.#head === this.#queue.length) {
+            return undefined;
+        }
+        const item = this.#queue[this.#head];
+        this.#head++;
+        if (this.#head === this.#queue.length) {
+            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
+            this.#queue.length = 0;
+            this.#head = 0;
+        }
+        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
+            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
+            this.#compact();
+        }
+        return item?.run;
+    }
+    filter(options) {
+        const result = [];
+        for (let index = this.#head; index < this.#queue.length; index++) {
+            const element = this.#queue[index];
+            if (element.priority === options.priority) {
+                result.push(element.run);
+            }
+        }
+        return result;
+    }
+    get size() {
+        return this.#queue.length - this.#head;
+    }
+    #compact() {
+        // Compaction restores the invariant that the whole array is the live sorted range.
+        if (this.#head === 0) {
+            return;
+        }
+        this.#queue.splice(0, this.#head);
+        this.#head = 0;
+    }
+}
+
+/**
+Promise queue with concurrency control.
+*/
+class PQueue extends EventEmitter {
+    #carryoverIntervalCount;
+    #isIntervalIgnored;
+    #intervalCount = 0;
+    #intervalCap;
+    #rateLimitedInInterval = false;
+    #rateLimitFlushScheduled = false;
+    #interval;
+    /*
+    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
+    */
+    #intervalEnd = 0;
+    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
+    #intervalId;
+    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
+    #timeoutId;
+    #strict;
+    // Circular buffer implementation for better performance
+    #strictTicks = [];
+    #strictTicksStartIndex = 0;
+    #queue;
+    #queueClass;
+    #pending = 0;
+    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
+    #concurrency;
+    #isPaused;
+    // Use to assign a unique identifier to a promise function, if not explicitly specified
+    #idAssigner = 1n;
+    // Track currently running tasks for debugging
+    #runningTasks = new Map();
+    #queueAbortListenerCleanupFunctions = new Set();
+    /**
+    Get or set the default timeout for all tasks. Can be changed at runtime.
+
+    Operations will throw a `TimeoutError` if they don't complete within the specified time.
+
+    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
+
+    @example
+    ```
+    const queue = new PQueue({timeout: 5000});
+
+    // Change timeout for all future tasks
+    queue.timeout = 10000;
+    ```
+    */
+    timeout;
+    constructor(options) {
+        super();
+        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
+        options = {
+            carryoverIntervalCount: false,
+            intervalCap: Number.POSITIVE_INFINITY,
+            interval: 0,
+            concurrency: Number.POSITIVE_INFINITY,
+            autoStart: true,
+            queueClass: PriorityQueue,
+            strict: false,
+            ...options,
+        };
+        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
+            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
+        }
+        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
+            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
+        }
+        if (options.strict && options.interval === 0) {
+            throw new TypeError('The `strict` option requires a non-zero `interval`');
+        }
+        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
+            throw new TypeError('The `strict` option requires a finite `intervalCap`');
+        }
+        // TODO: Remove this fallback in the next major version
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
+        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
+        this.#intervalCap = options.intervalCap;
+        this.#interval = options.interval;
+        this.#strict = options.strict;
+        this.#queue = new options.queueClass();
+        this.#queueClass = options.queueClass;
+        this.concurrency = options.concurrency;
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        this.timeout = options.timeout;
+        this.#isPaused = options.autoStart === false;
+        this.#setupRateLimitTracking();
+    }
+    #cleanupStrictTicks(now) {
+        // Remove ticks outside the current interval window using circular buffer approach
+        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
+            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
+                this.#strictTicksStartIndex++;
+            }
+            else {
+                break;
+            }
+        }
+        // Compact the array when it becomes inefficient or fully consumed
+        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
+        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
+            || this.#strictTicksStartIndex === this.#strictTicks.length;
+        if (shouldCompact) {
+            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
+            this.#strictTicksStartIndex = 0;
+        }
+    }
+    // Helper methods for interval consumption
+    #consumeIntervalSlot(now) {
+        if (this.#strict) {
+            this.#strictTicks.push(now);
+        }
+        else {
+            this.#intervalCount++;
+        }
+    }
+    #rollbackIntervalSlot() {
+        if (this.#strict) {
+            // Pop from the end of the actual data (not from start index)
+            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
+                this.#strictTicks.pop();
+            }
+        }
+        else if (this.#intervalCount > 0) {
+            this.#intervalCount--;
+        }
+    }
+    #getActiveTicksCount() {
+        return this.#strictTicks.length - this.#strictTicksStartIndex;
+    }
+    get #doesIntervalAllowAnother() {
+        if (this.#isIntervalIgnored) {
+            return true;
+        }
+        if (this.#strict) {
+            // Cleanup already done by #isIntervalPausedAt before this is called
+            return this.#getActiveTicksCount() < this.#intervalCap;
+        }
+        return this.#intervalCount < this.#intervalCap;
+    }
+    get #doesConcurrentAllowAnother() {
+        return this.#pending < this.#concurrency;
+    }
+    #next() {
+        this.#pending--;
+        if (this.#pending === 0) {
+            this.emit('pendingZero');
+        }
+        this.#tryToStartAnother();
+        this.emit('next');
+    }
+    #onResumeInterval() {
+        // Clear timeout ID before processing to prevent race condition
+        // Must clear before #onInterval to allow new timeouts to be scheduled
+        this.#timeoutId = undefined;
+        this.#onInterval();
+        this.#initializeIntervalIfNeeded();
+    }
+    #isIntervalPausedAt(now) {
+        // Strict mode: check if we need to wait for oldest tick to age out
+        if (this.#strict) {
+            this.#cleanupStrictTicks(now);
+            // If at capacity, need to wait for oldest tick to age out
+            const activeTicksCount = this.#getActiveTicksCount();
+            if (activeTicksCount >= this.#intervalCap) {
+                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+                // After cleanup, remaining ticks are within interval, so delay is always > 0
+                const delay = this.#interval - (now - oldestTick);
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+            return false;
+        }
+        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
+        if (this.#intervalId === undefined) {
+            const delay = this.#intervalEnd - now;
+            if (delay < 0) {
+                // The interval expired while idle, so reset the count for the new window.
+                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+            }
+            else {
+                // Still inside the previous window; wait out the remaining time before starting the next task.
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+        }
+        return false;
+    }
+    #createIntervalTimeout(delay) {
+        if (this.#timeoutId !== undefined) {
+            return;
+        }
+        this.#timeoutId = setTimeout(() => {
+            this.#onResumeInterval();
+        }, delay);
+    }
+    #clearIntervalTimer() {
+        if (this.#intervalId) {
+            clearInterval(this.#intervalId);
+            this.#intervalId = undefined;
+        }
+    }
+    #clearTimeoutTimer() {
+        if (this.#timeoutId) {
+            clearTimeout(this.#timeoutId);
+            this.#timeoutId = undefined;
+        }
+    }
+    #tryToStartAnother() {
+        if (this.#queue.size === 0) {
+            // We can clear the interval ("pause")
+            // Because we can redo it later ("resume")
+            this.#clearIntervalTimer();
+            this.emit('empty');
+            if (this.#pending === 0) {
+                // Clear timeout as well when completely idle
+                this.#clearTimeoutTimer();
+                // Compact strict ticks when idle to free memory
+                if (this.#strict && this.#strictTicksStartIndex > 0) {
+                    const now = Date.now();
+                    this.#cleanupStrictTicks(now);
+                }
+                this.emit('idle');
+            }
+            return false;
+        }
+        let taskStarted = false;
+        if (!this.#isPaused) {
+            const now = Date.now();
+            const canInitializeInterval = !this.#isIntervalPausedAt(now);
+            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
+                const job = this.#queue.dequeue();
+                if (!this.#isIntervalIgnored) {
+                    this.#consumeIntervalSlot(now);
+                    this.#scheduleRateLimitUpdate();
+                }
+                if (canInitializeInterval) {
+                    this.#initializeIntervalIfNeeded();
+                }
+                // The task is started before the event, so that a listener which enqueues more work sees the
+                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
+                job();
+                this.emit('active');
+                taskStarted = true;
+            }
+        }
+        return taskStarted;
+    }
+    #initializeIntervalIfNeeded() {
+        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
+            return;
+        }
+        // Strict mode uses timeouts instead of interval timers
+        if (this.#strict) {
+            return;
+        }
+        this.#intervalId = setInterval(() => {
+            this.#onInterval();
+        }, this.#interval);
+        this.#intervalEnd = Date.now() + this.#interval;
+    }
+    #onInterval() {
+        // Non-strict mode uses interval timers and intervalCount
+        if (!this.#strict) {
+            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
+            if (this.#intervalId !== undefined) {
+                if (this.#intervalCount === 0 && this.#pending === 0) {
+                    this.#clearIntervalTimer();
+                }
+                else {
+                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
+                    this.#intervalEnd = Date.now() + this.#interval;
+                }
+            }
+            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+        }
+        this.#processQueue();
+        this.#scheduleRateLimitUpdate();
+    }
+    /**
+    Executes all queued functions until it reaches the limit.
+    */
+    #processQueue() {
+        // eslint-disable-next-line no-empty
+        while (this.#tryToStartAnother()) { }
+    }
+    get concurrency() {
+        return this.#concurrency;
+    }
+    set concurrency(newConcurrency) {
+        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
+            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
+        }
+        this.#concurrency = newConcurrency;
+        this.#processQueue();
+    }
+    /**
+    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
+
+    For example, this can be used to prioritize a promise function to run earlier.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦄', {priority: 1});
+
+    queue.setPriority('🦀', 2);
+    ```
+
+    In this case, the promise function with `id: '🦀'` runs second.
+
+    You can also deprioritize a promise function to delay its execution:
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
+    queue.add(async () => '🦄');
+    queue.add(async () => '🦄', {priority: 0});
+
+    queue.setPriority('🦀', -1);
+    ```
+    Here, the promise function with `id: '🦀'` executes last.
+    */
+    setPriority(id, priority) {
+        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
+        }
+        this.#queue.setPriority(id, priority);
+    }
+    async add(function_, options = {}) {
+        // Create a copy to avoid mutating the original options object
+        options = {
+            timeout: this.timeout,
+            ...options,
+            // Assign unique ID if not provided
+            id: options.id ?? (this.#idAssigner++).toString(),
+        };
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        return new Promise((resolve, reject) => {
+            // Create a unique symbol for tracking this task
+            const taskSymbol = Symbol(`task-${options.id}`);
+            let cleanupQueueAbortHandler = () => undefined;
+            const run = async () => {
+                // Task is now running — remove the queued-state abort listener
+                cleanupQueueAbortHandler();
+                this.#pending++;
+                // Track this running task
+                this.#runningTasks.set(taskSymbol, {
+                    id: options.id,
+                    priority: options.priority ?? 0, // Match priority-queue default
+                    startTime: Date.now(),
+                    timeout: options.timeout,
+                });
+                let eventListener;
+                try {
+                    // Check abort signal - if aborted, need to decrement the counter
+                    // that was incremented in tryToStartAnother
+                    try {
+                        options.signal?.throwIfAborted();
+                    }
+                    catch (error) {
+                        this.#rollbackIntervalConsumption();
+                        // Clean up tracking before throwing
+                        this.#runningTasks.delete(taskSymbol);
+                        throw error;
+                    }
+                    let operation = function_({ signal: options.signal });
+                    if (options.timeout !== undefined) {
+                        operation = pTimeout(Promise.resolve(operation), {
+                            milliseconds: options.timeout,
+                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
+                        });
+                    }
+                    if (options.signal) {
+                        const { signal } = options;
+                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
+                                eventListener = () => {
+                                    reject(signal.reason);
+                                };
+                                signal.addEventListener('abort', eventListener, { once: true });
+                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
+                                if (signal.aborted) {
+                                    eventListener();
+                                }
+                            })]);
+                    }
+                    const result = await operation;
+                    resolve(result);
+                    this.emit('completed', result);
+                }
+                catch (error) {
+                    reject(error);
+                    this.emit('error', error);
+                }
+                finally {
+                    // Clean up abort event listener
+                    if (eventListener) {
+                        options.signal?.removeEventListener('abort', eventListener);
+                    }
+                    // Remove from running tasks
+                    this.#runningTasks.delete(taskSymbol);
+                    // Use queueMicrotask to prevent deep recursion while maintaining timing
+                    queueMicrotask(() => {
+                        this.#next();
+                    });
+                }
+            };
+            this.#queue.enqueue(run, options);
+            const removeQueuedTask = () => {
+                if (this.#queue instanceof PriorityQueue) {
+                    this.#queue.remove(run);
+                    return;
+                }
+                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
+            };
+            // Handle abort while task is waiting in the queue
+            if (options.signal) {
+                const { signal } = options;
+                const queueAbortHandler = () => {
+                    cleanupQueueAbortHandler();
+                    removeQueuedTask();
+                    reject(signal.reason);
+                    this.#tryToStartAnother();
+                    this.emit('next');
+                };
+                cleanupQueueAbortHandler = () => {
+                    signal.removeEventListener('abort', queueAbortHandler);
+                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
+                };
+                if (signal.aborted) {
+                    queueAbortHandler();
+                    return;
+                }
+                signal.addEventListener('abort', queueAbortHandler, { once: true });
+                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
+            }
+            this.emit('add');
+            this.#tryToStartAnother();
+        });
+    }
+    async addAll(functions, options) {
+        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
+    }
+    /**
+    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
+    */
+    start() {
+        if (!this.#isPaused) {
+            return this;
+        }
+        this.#isPaused = false;
+        this.#processQueue();
+        return this;
+    }
+    /**
+    Put queue execution on hold.
+    */
+    pause() {
+        this.#isPaused = true;
+    }
+    /**
+    Clear the queue.
+    */
+    clear() {
+        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
+            cleanupQueueAbortHandler();
+        }
+        this.#queue = new this.#queueClass();
+        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
+        this.#clearIntervalTimer();
+        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
+        // because clear() only clears queued tasks, not rate limit history.
+        // This ensures that rate limits are still enforced after clearing the queue.
+        // Note: We don't clear #runningTasks as those tasks are still running
+        // They will be removed when they complete in the finally block
+        // Force synchronous update since clear() should have immediate effect
+        this.#updateRateLimitState();
+        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
+        this.emit('empty');
+        if (this.#pending === 0) {
+            this.#clearTimeoutTimer();
+            this.emit('idle');
+        }
+        this.emit('next');
+    }
+    /**
+    Can be called multiple times. Useful if you for example add additional items at a later time.
+
+    @returns A promise that settles when the queue becomes empty.
+    */
+    async onEmpty() {
+        // Instantly resolve if the queue is empty
+        if (this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('empty');
+    }
+    /**
+    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
+
+    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
+
+    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
+    */
+    async onSizeLessThan(limit) {
+        // Instantly resolve if the size is already below the limit.
+        if (this.#queue.size < limit) {
+            return;
+        }
+        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
+        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
+        // increase, or an interval tick).
+        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
+    }
+    /**
+    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
+
+    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
+    */
+    async onIdle() {
+        // Instantly resolve if none pending and if nothing else is queued
+        if (this.#pending === 0 && this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('idle');
+    }
+    /**
+    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
+
+    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
+    */
+    async onPendingZero() {
+        if (this.#pending === 0) {
+            return;
+        }
+        await this.#onEvent('pendingZero');
+    }
+    /**
+    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
+    */
+    async onRateLimit() {
+        if (this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimit');
+    }
+    /**
+    @returns A promise that settles when the queue is no longer rate-limited.
+    */
+    async onRateLimitCleared() {
+        if (!this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimitCleared');
+    }
+    /**
+    @returns A promise that rejects when any task in the queue errors.
+
+    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
+
+    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
+
+    @example
+    ```
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    queue.add(() => fetchData(1)).catch(() => {});
+    queue.add(() => fetchData(2)).catch(() => {});
+    queue.add(() => fetchData(3)).catch(() => {});
+
+    // Stop processing on first error
+    try {
+        await Promise.race([
+            queue.onError(),
+            queue.onIdle()
+        ]);
+    } catch (error) {
+        queue.pause(); // Stop processing remaining tasks
+        console.error('Queue failed:', error);
+    }
+    ```
+    */
+    // eslint-disable-next-line @typescript-eslint/promise-function-async
+    onError() {
+        return new Promise((_resolve, reject) => {
+            const handleError = (error) => {
+                this.off('error', handleError);
+                reject(error);
+            };
+            this.on('error', handleError);
+        });
+    }
+    async #onEvent(events, filter) {
+        const eventList = Array.isArray(events) ? events : [events];
+        return new Promise(resolve => {
+            const listener = () => {
+                if (filter && !filter()) {
+                    return;
+                }
+                for (const event of eventList) {
+                    this.off(event, listener);
+                }
+                resolve();
+            };
+            for (const event of eventList) {
+                this.on(event, listener);
+            }
+        });
+    }
+    /**
+    Size of the queue, the number of queued items waiting to run.
+    */
+    get size() {
+        return this.#queue.size;
+    }
+    /**
+    Size of the queue, filtered by the given options.
+
+    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
+    */
+    sizeBy(options) {
+        // eslint-disable-next-line unicorn/no-array-callback-reference
+        return this.#queue.filter(options).length;
+    }
+    /**
+    Number of running items (no longer in the queue).
+    */
+    get pending() {
+        return this.#pending;
+    }
+    /**
+    Whether the queue is currently paused.
+    */
+    get isPaused() {
+        return this.#isPaused;
+    }
+    #setupRateLimitTracking() {
+        // Only schedule updates when rate limiting is enabled
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        // Wire up to lifecycle events that affect rate limit state
+        // Only 'add' and 'next' can actually change rate limit state
+        this.on('add', () => {
+            if (this.#queue.size > 0) {
+                this.#scheduleRateLimitUpdate();
+            }
+        });
+        this.on('next', () => {
+            this.#scheduleRateLimitUpdate();
+        });
+    }
+    #scheduleRateLimitUpdate() {
+        // Skip if rate limiting is not enabled or already scheduled
+        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
+            return;
+        }
+        this.#rateLimitFlushScheduled = true;
+        queueMicrotask(() => {
+            this.#rateLimitFlushScheduled = false;
+            this.#updateRateLimitState();
+        });
+    }
+    #rollbackIntervalConsumption() {
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        this.#rollbackIntervalSlot();
+        this.#scheduleRateLimitUpdate();
+    }
+    #updateRateLimitState() {
+        const previous = this.#rateLimitedInInterval;
+        // Early exit if rate limiting is disabled or queue is empty
+        if (this.#isIntervalIgnored || this.#queue.size === 0) {
+            if (previous) {
+                this.#rateLimitedInInterval = false;
+                this.emit('rateLimitCleared');
+            }
+            return;
+        }
+        // Get the current count based on mode
+        let count;
+        if (this.#strict) {
+            const now = Date.now();
+            this.#cleanupStrictTicks(now);
+            count = this.#getActiveTicksCount();
+        }
+        else {
+            count = this.#intervalCount;
+        }
+        const shouldBeRateLimited = count >= this.#intervalCap;
+        if (shouldBeRateLimited !== previous) {
+            this.#rateLimitedInInterval = shouldBeRateLimited;
+            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
+        }
+    }
+    /**
+    Whether the queue is currently rate-limited due to intervalCap.
+    */
+    get isRateLimited() {
+        return this.#rateLimitedInInterval;
+    }
+    /**
+    Whether the queue is saturated. Returns `true` when:
+    - All concurrency slots are occupied and tasks are waiting, OR
+    - The queue is rate-limited and tasks are waiting
+
+    Useful for detecting backpressure and potential hanging tasks.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    // Backpressure handling
+    if (queue.isSaturated) {
+        console.log('Queue is saturated, waiting for capacity...');
+        await queue.onSizeLessThan(queue.concurrency);
+    }
+
+    // Monitoring for stuck tasks
+    setInterval(() => {
+        if (queue.isSaturated) {
+            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
+        }
+    }, 60000);
+    ```
+    */
+    get isSaturated() {
+        return (this.#pending === this.#concurrency && this.#queue.size > 0)
+            || (this.isRateLimited && this.#queue.size > 0);
+    }
+    /**
+    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
+
+    Returns an array of task info objects.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2, timeout: 10000});
+
+    // Add tasks with IDs for better debugging
+    queue.add(() => fetchUser(123), {id: 'user-123'});
+    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
+
+    // Check what's running
+    console.log(queue.runningTasks);
+    // => [{
+    //   id: 'user-123',
+    //   priority: 0,
+    //   startTime: 1759253001716,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9700
+    // }, {
+    //   id: 'posts-456',
+    //   priority: 1,
+    //   startTime: 1759253001916,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9900
+    // }]
+    ```
+    */
+    get runningTasks() {
+        // Return fresh array with fresh objects to prevent mutations
+        return [...this.#runningTasks.values()].map(task => ({
+            ...task,
+            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
+        }));
+    }
+}
+
+function planScopes(scopes, base, limits) {
+    return scopes.map(scope => {
+        const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept);
+        return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) };
+    });
+}
+/** Plans to apply: not refused and not empty. */
+function applicable(plans) {
+    return plans.filter(entry => !entry.refused && !isEmptyPlan(entry.plan));
+}
+function countLine(plan) {
+    return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
+}
+
+class Progress {
+    log;
+    total;
+    done = 0;
+    constructor(log, total) {
+        this.log = log;
+        this.total = total;
+    }
+    report(result) {
+        this.done++;
+        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
+        if (result.status === 'failed') {
+            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+                title: `codex-sync: ${result.project} failed`
+            });
+        }
+        return result;
+    }
+}
+function detail(result) {
+    switch (result.status) {
+        case 'skipped':
+            return ` (${result.reason})`;
+        case 'failed':
+            return ` (${result.error})`;
+        case 'unchanged':
+            return '';
+        case 'synced': {
+            const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
+            if ('planned' in result)
+                return ` (${counts}, dry run)`;
+            return ` (${counts} — ${result.pull_request_url ?? result.commit_url})`;
+        }
+    }
+}
+
+/** Branches written to: how to read a branch's base, and how to move it to a new commit. */
+/** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
+class TrackedBranch {
+    git;
+    repo;
+    branch;
+    folders;
+    known;
+    /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
+    constructor(git, repo, branch, folders, initial) {
+        this.git = git;
+        this.repo = repo;
+        this.branch = branch;
+        this.folders = folders;
+        this.known = initial;
+    }
+    async read() {
+        if (this.known)
+            return this.known;
+        const snapshot = await this.git.readBranch(this.repo, this.branch, this.folders);
+        if (!snapshot)
+            throw new BranchNotFoundError(this.repo, this.branch);
+        this.known = snapshot;
+        return snapshot;
+    }
+    async publish(commitSha) {
+        const updated = await this.git.updateBranch(this.repo, this.branch, commitSha);
+        this.known = undefined;
+        return updated;
+    }
+    /** Records the branch as our own commit left it, so that the next write needs no re-read. */
+    follow(after) {
+        this.known = after;
+    }
+}
+
+/** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
+/**
+ * Reads file contents by blob sha. A sha names the same bytes in every repository, so a codex file
+ * pushed to many projects is downloaded once when `remember` is on.
+ */
+class ContentSource {
+    git;
+    remember;
+    cache = new Map();
+    constructor(git, remember) {
+        this.git = git;
+        this.remember = remember;
+    }
+    read(repo, sha) {
+        const cached = this.cache.get(sha);
+        if (cached)
+            return cached;
+        const reading = this.git.readBlob(repo, sha);
+        if (this.remember) {
+            this.cache.set(sha, reading);
+            reading.catch(() => this.cache.delete(sha));
+        }
+        return reading;
+    }
+    async readText(repo, sha) {
+        return (await this.read(repo, sha)).toString('utf8');
+    }
+    /** Drops a remembered content that no project will need. */
+    forget(sha) {
+        this.cache.delete(sha);
+    }
+}
+/** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
+function isInlineText(content) {
+    return isUtf8(content) && !content.includes(0);
+}
+/** Tree entries sent in one request: bounds the request size and the contents held in memory. */
+const TREE_BATCH = 300;
+/**
+ * Writes the tree that applies the plans to `base`, on GitHub's base_tree, in batches of TREE_BATCH
+ * changes. A blob the repository already has is referenced by sha; text goes inline; only binary
+ * files are uploaded as blobs (byte for byte). Returns the new tree's sha.
+ */
+async function writeTree(git, content, repo, base, plans) {
+    let present;
+    const isPresent = (sha) => {
+        present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha));
+        return present.has(sha);
+    };
+    const written = plans
+        .flatMap(plan => [...plan.added, ...plan.modified])
+        .map(file => async () => {
+        if (isPresent(file.sha))
+            return { path: file.path, mode: file.mode, sha: file.sha };
+        const bytes = await content.read(file.source.repo, file.sha);
+        if (isInlineText(bytes))
+            return { path: file.path, mode: file.mode, content: bytes.toString('utf8') };
+        return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) };
+    });
+    const deleted = plans
+        .flatMap(plan => plan.deleted)
+        .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
+    // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
+    const changes = [...deleted, ...written];
+    let tree = base.treeSha;
+    for (let start = 0; start < changes.length; start += TREE_BATCH) {
+        const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()));
+        tree = await git.createTree(repo, tree, batch);
+    }
+    return tree;
+}
+/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
+async function settleAll(promises) {
+    const settled = await Promise.allSettled(promises);
+    const failure = settled.find(outcome => outcome.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+    return settled.map(outcome => outcome.value);
+}
+
+/** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
+/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
+function explain(error, subject) {
+    if (error instanceof CodexSyncError)
+        return { error: error.message, resolution: error.resolution };
+    return explainHttpError(statusOf(error), messageOf(error), subject);
+}
+
+const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
+function skippedProject(project, reason) {
+    return { project, status: 'skipped', reason, ...NO_FILES };
+}
+function failedProject(project, error, resolution) {
+    return { project, status: 'failed', error, resolution, ...NO_FILES };
+}
+/** failure when every attempted project failed or more than half did; partial when some did. */
+function runStatus(succeeded, failed) {
+    const attempted = succeeded + failed;
+    if (failed === 0)
+        return 'success';
+    if (failed === attempted || failed * 2 > attempted)
+        return 'failure';
+    return 'partial_success';
+}
+/** Commits made, counted once however many projects share one (codex_commit: single). */
+function commitsOf(projects) {
+    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
+    return new Set(shas.filter(sha => sha !== undefined)).size;
+}
+function buildResult(context, projects, now = Date.now()) {
+    const count = (status) => projects.filter(project => project.status === status).length;
+    const succeeded = count('synced') + count('unchanged');
+    const failed = projects.filter((project) => project.status === 'failed');
+    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
+    return {
+        status: runStatus(succeeded, failed.length),
+        ...header(context),
+        total_projects: projects.length,
+        succeeded,
+        failed: failed.length,
+        skipped: count('skipped'),
+        files_synced: sum(project => project.files_added + project.files_modified),
+        files_deleted: sum(project => project.files_deleted),
+        commits_created: context.dryRun ? 0 : commitsOf(projects),
+        duration_seconds: seconds(context, now),
+        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
+        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
+    };
+}
+/** The result of a run that could not start: nothing was attempted, nothing written. */
+function fatalResult(context, error, resolution, now = Date.now()) {
+    return { ...buildResult(context, [], now), status: 'failure', error, resolution };
+}
+function header(context) {
+    return {
+        mode: context.mode,
+        organization: context.organization,
+        codex_repository: context.codexRepository,
+        environment: context.environment,
+        codex_branch: context.codexBranch,
+        dry_run: context.dryRun
+    };
+}
+function seconds(context, now) {
+    return Math.round((now - context.startedAt) / 100) / 10;
+}
+
+/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
+const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
+/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
+async function eachProject(env, projects, sync) {
+    const progress = new Progress(env.log, projects.length);
+    return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
+}
+/**
+ * Runs `work` for each project, `parallel` at a time. Whatever it throws becomes that project's
+ * result, never the run's.
+ */
+async function mapProjects(env, projects, work) {
+    const queue = new PQueue({ concurrency: env.settings.parallel });
+    return Promise.all(projects.map(project => queue.add(() => work(project).catch((error) => errorResult(env, project.name, error)))));
+}
+/** An empty repository is skipped; any other error fails the project with a resolution. */
+function errorResult(env, project, error) {
+    if (error instanceof EmptyRepositoryError)
+        return skippedProject(project, 'empty repository');
+    const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
+    return failedProject(project, message, resolution);
+}
+/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
+function scopeResult(entry, outcome) {
+    const { plan, project } = entry;
+    if (entry.refused) {
+        return failedProject(project, DELETION_THRESHOLD_EXCEEDED, `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`);
+    }
+    const counts = {
+        files_added: plan.added.length,
+        files_modified: plan.modified.length,
+        files_deleted: plan.deleted.length
+    };
+    if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
+        return { project, status: 'unchanged', ...counts };
+    if (outcome.kind === 'planned') {
+        const paths = (files) => files.map(file => file.path);
+        return {
+            project,
+            status: 'synced',
+            ...counts,
+            planned: {
+                added: paths(plan.added),
+                modified: paths(plan.modified),
+                deleted: paths(plan.deleted)
+            }
+        };
+    }
+    return {
+        project,
+        status: 'synced',
+        ...counts,
+        commit_sha: outcome.commit.sha,
+        commit_url: outcome.commit.url
+    };
+}
+/** The result of a write of one scope. */
+function onlyResult(outcome) {
+    return scopeResult(outcome.plans[0], outcome);
+}
+
+/** The writer: the one place that writes to GitHub, and so the one place a dry run stops writes. */
+const ATTEMPTS = 4;
+/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+const RETRY_DELAY_MS = 1000;
+class BranchMovedError extends CodexSyncError {
+    constructor(target, attempts) {
+        super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`, 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).');
+    }
+}
+class Writer {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /**
+     * Makes each scope's folders equal to their desired files in one commit on the target branch, with
+     * GitHub's base_tree so that nothing outside the scopes changes. A branch that moves meanwhile is
+     * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
+     */
+    async commit(target, scopes, message) {
+        const { github, content, limits, dryRun, log } = this.options;
+        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            const base = await target.read();
+            const plans = planScopes(scopes, base, limits);
+            const toApply = applicable(plans);
+            if (toApply.length === 0)
+                return { kind: 'unchanged', plans };
+            if (dryRun)
+                return { kind: 'planned', plans };
+            const plansToWrite = toApply.map(entry => entry.plan);
+            const tree = await writeTree(github.git, content, target.repo, base, plansToWrite);
+            const commit = await github.git.createCommit(target.repo, message(toApply), tree, [
+                base.commitSha
+            ]);
+            if (await target.publish(commit.sha)) {
+                const files = plansToWrite.reduce(applyPlan, base.files);
+                return {
+                    kind: 'committed',
+                    plans,
+                    commit,
+                    after: { commitSha: commit.sha, treeSha: tree, files }
+                };
+            }
+            log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
+            // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
+            if (attempt < ATTEMPTS)
+                await setTimeout$1(RETRY_DELAY_MS * attempt);
+        }
+        throw new BranchMovedError(target, ATTEMPTS);
+    }
+    /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
+    async openPullRequest(repo, pull) {
+        if (this.options.dryRun)
+            return undefined;
+        return this.options.github.pulls.open(repo, pull);
+    }
+    /** Closes a pull request; a dry run says it would. */
+    async closePullRequest(repo, pull, why) {
+        const { github, dryRun, log } = this.options;
+        if (!dryRun)
+            await github.pulls.close(repo, pull.number);
+        log.info(`${repo}: ${dryRun ? 'would close' : 'closed'} ${pull.url}: ${why}`);
+    }
+}
+
+/** The writer of a mode: its dry run and deletion limits come from the run's settings and config. */
+function writerFor(env, content) {
+    return new Writer({
+        github: env.github,
+        content,
+        limits: env.config,
+        dryRun: env.settings.dryRun,
+        log: env.log
+    });
+}
+
+/** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
+/**
+ * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
+ * previous one made, so they never race.
+ */
+async function pullDocs(env, projects) {
+    const codex = new TrackedBranch(env.github.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
+    const writer = writerFor(env, new ContentSource(env.github.git, false));
+    if (env.settings.codexCommit === 'single')
+        return pullInOneCommit(env, codex, writer, projects);
+    const writes = new PQueue({ concurrency: 1 });
+    const message = (plans) => pullMessage(env, plans);
+    return eachProject(env, projects, async (project) => {
+        const scope = await readScope(env, project);
+        return writes.add(async () => {
+            const outcome = await writer.commit(codex, [scope], message);
+            if (outcome.kind === 'committed')
+                codex.follow(outcome.after);
+            return onlyResult(outcome);
+        });
+    });
+}
+/** What a project's folder in the codex should hold: its documentation as it is now. */
+async function readScope(env, project) {
+    const { files } = await env.github.git.readTree(project.name, project.defaultBranch);
+    return {
+        project: project.name,
+        folders: [projectFolder(env.config, project.name)],
+        desired: pullDocsFiles(files, project.name, env.config)
+    };
+}
+/** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */
+async function pullInOneCommit(env, codex, writer, projects) {
+    const read = await mapProjects(env, projects, project => readScope(env, project));
+    const scopes = read.filter((entry) => !('status' in entry));
+    const unread = read.filter((entry) => 'status' in entry);
+    const progress = new Progress(env.log, projects.length);
+    unread.forEach(result => progress.report(result));
+    const written = scopes.length > 0 ? await writeOneCommit(env, codex, writer, scopes) : [];
+    return [...unread, ...written.map(result => progress.report(result))];
+}
+async function writeOneCommit(env, codex, writer, scopes) {
+    try {
+        const outcome = await writer.commit(codex, scopes, plans => pullMessage(env, plans));
+        return outcome.plans.map(plan => scopeResult(plan, outcome));
+    }
+    catch (error) {
+        // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
+        const failure = errorResult(env, env.codex.name, error);
+        const plans = await codex.read().then(base => planScopes(scopes, base, env.config), () => undefined);
+        return scopes.map((scope, index) => {
+            const plan = plans?.[index];
+            const settled = plan && (plan.refused || isEmptyPlan(plan.plan));
+            return settled
+                ? scopeResult(plan, { kind: 'unchanged'})
+                : { ...failure, project: scope.project };
+        });
+    }
+}
+function pullMessage(env, plans) {
+    const org = env.settings.organization;
+    if (plans.length === 1) {
+        const [only] = plans;
+        return `codex-sync: pull docs from ${org}/${only.project}\n\n${countLine(only.plan)}.`;
+    }
+    const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`);
+    return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`;
+}
+
 function pullRequestBranch(environment) {
     return `codex-sync/${environment}`;
 }
 /**
- * commit_strategy: pull-request. Changes are planned against the default branch and offered in one
- * pull request per project from `codex-sync/<environment>`, shared by push-docs and push-claude.
- * While that pull request is open, each mode keeps its own folders on the branch exact; once the
- * default branch has everything the pull request offers, it is closed. After it is closed or merged,
- * the next change starts the branch again from the default branch.
+ * Changes are planned against the default branch and offered in one pull request per project from
+ * `codex-sync/<environment>`, shared by push-docs and push-claude. While that pull request is open,
+ * each mode keeps its own folders on the branch exact; once the default branch has everything the
+ * pull request offers, it is closed. After it is closed or merged, the next change starts the
+ * branch again from the default branch.
  */
-async function syncViaPullRequest(env, project, scope, message, options) {
-    const { git } = env;
+async function syncViaPullRequest(env, writer, project, scope, message) {
+    const { git, pulls } = env.github;
     const owned = pushModeFolders(env.config);
     const base = new TrackedBranch(git, project.name, project.defaultBranch, owned);
-    const [againstDefault] = planScopes([scope], await base.read(), options.limits);
-    if (againstDefault.refused || options.dryRun)
-        return scopeResult(againstDefault, { dryRun: options.dryRun });
+    const [againstDefault] = planScopes([scope], await base.read(), env.config);
+    const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged'});
+    if (againstDefault.refused)
+        return nothingToOffer;
     const branch = pullRequestBranch(env.settings.environment);
     const head = await git.branchHead(project.name, branch);
-    const open = head ? await git.findOpenPullRequest(project.name, branch) : undefined;
+    const open = head ? await pulls.findOpen(project.name, branch) : undefined;
     if (open) {
         const offered = new TrackedBranch(git, project.name, branch, owned);
         const otherFolders = owned.filter(folder => !scope.folders.includes(folder));
-        if (isEmptyPlan(againstDefault.plan) &&
-            sameFiles(ownedFiles((await base.read()).files, otherFolders), ownedFiles((await offered.read()).files, otherFolders))) {
-            await git.closePullRequest(project.name, open.number);
-            env.log.info(`${project.name}: closed ${open.url}: ${project.defaultBranch} already has what it offered.`);
-            return scopeResult(againstDefault, { dryRun: false });
+        const defaultHasAll = isEmptyPlan(againstDefault.plan) &&
+            sameFiles(ownedFiles((await base.read()).files, otherFolders), ownedFiles((await offered.read()).files, otherFolders));
+        if (defaultHasAll) {
+            await writer.closePullRequest(project.name, open, `${project.defaultBranch} already has what it offered.`);
+            return nothingToOffer;
         }
-        const outcome = await writeScopes(offered, [scope], message, options);
-        const result = scopeResult(outcome.plans[0], {
-            dryRun: false,
-            commit: outcome.commit
-        });
-        return { ...result, pull_request_url: open.url };
+        return withPullRequest(onlyResult(await writer.commit(offered, [scope], message)), open);
     }
     if (isEmptyPlan(againstDefault.plan))
-        return scopeResult(againstDefault, { dryRun: false });
-    const outcome = await writeScopes(freshBranch(git, project.name, branch, base, head !== undefined), [scope], message, options);
-    const result = scopeResult(outcome.plans[0], {
-        dryRun: false,
-        commit: outcome.commit
-    });
-    if (!outcome.commit)
+        return nothingToOffer;
+    const target = freshBranch(git, project.name, branch, base, head !== undefined);
+    const outcome = await writer.commit(target, [scope], message);
+    const pull = outcome.kind === 'committed'
+        ? await writer.openPullRequest(project.name, {
+            head: branch,
+            base: project.defaultBranch,
+            title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+            body: pullRequestBody(env)
+        })
+        : undefined;
+    return withPullRequest(onlyResult(outcome), pull);
+}
+/** Links the pull request that carries (or already offers) the project's changes. */
+function withPullRequest(result, pull) {
+    if (!pull || 'planned' in result)
         return result;
-    const pull = await git.openPullRequest(project.name, {
-        head: branch,
-        base: project.defaultBranch,
-        title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
-        body: pullRequestBody(env)
-    });
+    if (result.status !== 'synced' && result.status !== 'unchanged')
+        return result;
     return { ...result, pull_request_url: pull.url };
 }
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
@@ -50372,195 +50115,411 @@ function pullRequestBody(env) {
     ].join('\n');
 }
 
-/**
- * push-docs and push-claude: the codex branch is read once (tree and routing), then each project's
- * owned folders are made equal to what is routed to it, `parallel` projects at a time.
- */
-async function pushToProjects(env, projects, mode) {
+/** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
+/** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
+async function pushToProjects(env, projects, rules) {
     if (projects.length === 0)
-        return { results: [], commits: 0 };
-    const content = new ContentSource(env.git, true);
-    const files = await readCodexFiles(env, content, mode);
-    const codexFiles = { files, unreadable: unreadablePaths(files, mode, env.config) };
-    const options = writerOptions(env, content);
-    const progress = new Progress(env.log, projects.length);
-    const queue = new PQueue({ concurrency: env.settings.parallel });
-    const results = await Promise.all(projects.map(project => queue.add(async () => {
-        const subject = `${env.settings.organization}/${project.name}`;
-        const result = await attempt(project.name, subject, () => pushToProject(env, project, projectScope(env, codexFiles, project.name, mode), options));
-        return progress.report(result);
-    })));
-    return { results, commits: results.filter(result => result.commit_sha).length };
-}
-/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
-async function pushToProject(env, project, scope, options) {
-    const message = (plans) => pushMessage(env, plans);
-    if (env.settings.commitStrategy === 'pull-request')
-        return syncViaPullRequest(env, project, scope, message, options);
-    const branch = new TrackedBranch(env.git, project.name, project.defaultBranch, scope.folders);
-    const outcome = await writeScopes(branch, [scope], message, options);
-    return scopeResult(outcome.plans[0], {
-        dryRun: env.settings.dryRun,
-        commit: outcome.commit
+        return [];
+    const content = new ContentSource(env.github.git, true);
+    const files = await readCodexFiles(env, content, rules);
+    const unreadable = unreadablePaths(rules, files, env.config);
+    const writer = writerFor(env, content);
+    return eachProject(env, projects, project => {
+        const scope = {
+            project: project.name,
+            folders: rules.folders(env.config),
+            desired: pushFiles(rules, files, env.codex.name, project.name, env.config),
+            kept: unreadable
+        };
+        return pushToProject(env, writer, project, scope, rules);
     });
 }
-function projectScope(env, codex, project, mode) {
-    if (mode === 'push-docs') {
-        return {
-            project,
-            folders: [distributionFolder(env.config)],
-            desired: pushDocsFiles(codex.files, env.codex.name, project, env.config),
-            kept: codex.unreadable
-        };
-    }
-    return {
-        project,
-        folders: claudeFolders(env.config),
-        desired: pushClaudeFiles(codex.files, env.codex.name, project, env.config),
-        kept: codex.unreadable
-    };
+/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
+async function pushToProject(env, writer, project, scope, rules) {
+    const message = (plans) => pushMessage(env, rules, plans);
+    if (env.settings.commitStrategy === 'pull-request')
+        return syncViaPullRequest(env, writer, project, scope, message);
+    const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders);
+    return onlyResult(await writer.commit(branch, [scope], message));
 }
 /** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
-async function readCodexFiles(env, content, mode) {
-    const isCandidate = mode === 'push-docs'
-        ? isPushDocsCandidate
-        : (path) => isPushClaudeCandidate(path, env.config);
-    const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && isCandidate(file.path));
+async function readCodexFiles(env, content, rules) {
+    const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && rules.isCandidate(file.path, env.config));
     const reads = new PQueue({ concurrency: env.settings.parallel });
     const files = await Promise.all(candidates.map(file => reads.add(async () => {
         if (!isMarkdown(file.path))
             return { ...file, routing: { kind: 'none' } };
-        return {
-            ...file,
-            routing: routingOf(env, file.path, await content.readText(env.codex.name, file.sha))
-        };
+        const routing = routingOf(await content.readText(env.codex.name, file.sha));
+        if (routing.kind === 'invalid')
+            warnInvalidFrontmatter(env, file.path, routing.error);
+        return { ...file, routing };
     }))).catch((error) => {
         reads.clear();
         throw error;
     });
-    forgetUnroutable(env, mode, files, content);
-    return files;
-}
-/** Keeps in memory only the contents some project can receive (a sha may stand for several files). */
-function forgetUnroutable(env, mode, files, content) {
-    const needed = new Set(files.filter(file => mayBeRouted(env, mode, file.path, file.routing)).map(file => file.sha));
+    // Keep in memory only the contents some project can receive (a sha may stand for several files).
+    const needed = new Set(files.filter(file => ruleOf(rules, file, env.config) !== undefined).map(file => file.sha));
     for (const file of files)
         if (!needed.has(file.sha))
             content.forget(file.sha);
+    return files;
 }
-/** Whether a file read for its frontmatter can go to any project, so that its content is worth keeping. */
-function mayBeRouted(env, mode, path, routing) {
-    if (routing.kind === 'invalid')
-        return false;
-    if (routing.kind === 'frontmatter' || mode === 'push-claude')
-        return true;
-    return compileRoutes(env.config.routes)(path) !== undefined;
+function warnInvalidFrontmatter(env, path, error) {
+    env.log.warning(`${path}: the frontmatter cannot be parsed (${error}), so the file is not distributed. Fix its YAML in the codex.`, { file: path, title: 'codex-sync: invalid frontmatter' });
 }
-function routingOf(env, path, markdown) {
-    try {
-        const rule = readRoutingFrontmatter(markdown);
-        return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' };
-    }
-    catch (error) {
-        if (!(error instanceof FrontmatterError))
-            throw error;
-        env.log.warning(`${path}: the frontmatter cannot be parsed (${messageOf(error)}), so the file is not distributed. Fix its YAML in the codex.`, {
-            file: path,
-            title: 'codex-sync: invalid frontmatter'
-        });
-        return { kind: 'invalid', error: messageOf(error) };
-    }
-}
-function pushMessage(env, plans) {
+function pushMessage(env, rules, plans) {
     const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`;
-    const what = env.settings.mode === 'push-docs'
-        ? `${env.config.distributionDir}/`
-        : `Claude tooling (${env.config.claudeNamespace})`;
     const counts = plans.map(plan => countLine(plan.plan)).join('; ');
-    return `codex-sync: update ${what} from ${from}\n\n${counts}.`;
+    return `codex-sync: update ${rules.subject(env.config)} from ${from}\n\n${counts}.`;
 }
 
-/** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
-async function runSync(settings, { log }) {
-    const context = {
-        mode: settings.mode,
-        organization: settings.organization,
-        codexRepository: settings.codexRepository ?? '',
-        environment: settings.environment,
-        codexBranch: '',
-        dryRun: settings.dryRun,
-        startedAt: Date.now()
-    };
-    const octokit = createOctokit({
-        token: settings.token,
-        apiUrl: settings.apiUrl,
-        parallel: settings.parallel,
-        writeIntervalMs: settings.writeIntervalMs,
-        log
-    });
-    const git = new GitData(octokit, settings.organization);
-    const failure = (error) => {
-        const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
-        return fatalResult(context, explained.error, explained.resolution);
-    };
-    try {
-        const prepared = await prepare(git, settings, log, context);
-        return await syncProjects(prepared, context);
+const MODE_RUNNERS = {
+    'pull-docs': { missingBranch: 'create', run: pullDocs },
+    'push-docs': {
+        missingBranch: 'fail',
+        run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-docs'])
+    },
+    'push-claude': {
+        missingBranch: 'fail',
+        run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-claude'])
     }
-    catch (error) {
-        // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
-        return failure(error);
+};
+
+/** Parses and validates the codex config file (`.github/codex-sync.yml`) into a typed Config. */
+class ConfigError extends CodexSyncError {
+    key;
+    constructor(message, key) {
+        super(message, `Fix ${key ? `'${key}'` : 'the file'} in the codex config and run again.`);
+        this.key = key;
     }
 }
-/** Each project synced, skipped with its reason, or (named but unknown) failed. */
-async function syncProjects({ env, entries, missingTargets }, context) {
-    const active = entries.filter(entry => !entry.skip).map(entry => entry.repository);
-    const skipped = entries
-        .filter(entry => entry.skip)
-        .map(entry => skippedProject(entry.repository.name, entry.skip ?? ''));
-    const missing = missingTargets.map(name => unknownTarget(env, name));
-    env.log.info(describeRun(env, active.length, skipped.length));
-    const outcome = await runMode(env, active);
-    return buildResult(context, [...outcome.results, ...skipped, ...missing], outcome.commits);
-}
-function unknownTarget(env, name) {
-    const failure = failedProject(name, `Repository ${env.settings.organization}/${name} named in target_repository is not a project of the organisation`, 'Check the name in target_repository, and that the token can see the repository.');
-    env.log.error(`${name}: ${failure.error} — ${failure.resolution}`, {
-        title: 'codex-sync: unknown target'
-    });
-    return failure;
-}
-function runMode(env, projects) {
-    if (env.settings.mode === 'pull-docs')
-        return pullDocs(env, projects);
-    return pushToProjects(env, projects, env.settings.mode);
+const TOP_LEVEL_KEYS = [
+    'environments',
+    'sync_patterns',
+    'exclude_patterns',
+    'projects_dir',
+    'distribution_dir',
+    'claude_namespace',
+    'routes',
+    'deletion_threshold',
+    'deletion_threshold_percent',
+    'repositories'
+];
+const REPOSITORIES_KEYS = ['skip_archived', 'skip_forks', 'topics'];
+const ROUTE_KEYS = ['pattern', 'include', 'exclude'];
+const ENVIRONMENT_KEYS = ['branch'];
+/** Folders that belong to other machinery: GitHub's own and push-claude's namespaces. */
+const RESERVED_DIRS = ['.github', '.claude'];
+function defaultConfig(organization) {
+    return {
+        environments: { test: { branch: 'test' }, prod: { branch: 'main' } },
+        syncPatterns: ['docs/**', 'README.md', 'CLAUDE.md'],
+        excludePatterns: [
+            '**/node_modules/**',
+            '**/.env',
+            '**/*.log',
+            '**/*secret*',
+            '.github/workflows/**'
+        ],
+        projectsDir: 'projects',
+        distributionDir: '.codex',
+        claudeNamespace: organization,
+        routes: [],
+        deletionThreshold: 50,
+        deletionThresholdPercent: 20,
+        repositories: { skipArchived: true, skipForks: true, topics: [] }
+    };
 }
 /**
- * Discovery, codex, config and codex branch: everything that must hold before any project is
- * touched. The codex and its branch are recorded in `context` as soon as they are known, so that a
- * failure report names them.
+ * Reads the config file. A missing or empty file gives the defaults. `source` names the file
+ * (e.g. "codex.acme.io@test:.github/codex-sync.yml") in every error message.
  */
-async function prepare(git, settings, log, context) {
-    const installation = isInstallationToken(settings.token);
-    const repositories = await git.listRepositories(installation ? 'installation' : 'organization');
-    const codex = await resolveCodex(git, repositories, settings);
-    if (installation && repositories.every(repository => sameName(repository.name, codex.name))) {
-        throw new SetupError(`The token reaches no repository of ${settings.organization} but the codex: it is the workflow's GITHUB_TOKEN, or an App installed on the codex alone.`, 'Pass a GitHub App installation token for the organisation (actions/create-github-app-token with owner:) installed on the projects, or a personal token.');
-    }
-    context.codexRepository = codex.name;
-    const { config, branch, snapshot } = await readCodex(git, codex, settings, log);
-    context.codexBranch = branch;
-    const { projects, missingTargets } = classifyProjects(repositories, codex, settings, config);
+function parseConfig(text, organization, source) {
+    const defaults = defaultConfig(organization);
+    const document = text === undefined ? undefined : loadYaml(text, source);
+    if (document === undefined || document === null)
+        return defaults;
+    const reader = new ConfigReader(source);
+    const root = reader.mapping(document, '', TOP_LEVEL_KEYS);
+    const optional = (key, parse, fallback) => reader.optional(root, '', key, parse, fallback);
     return {
-        env: { settings, config, git, log, codex, codexBranch: branch, codexSnapshot: snapshot },
-        entries: projects,
-        missingTargets
+        environments: {
+            ...defaults.environments,
+            ...optional('environments', (value, key) => reader.environments(value, key), {})
+        },
+        syncPatterns: optional('sync_patterns', (v, k) => reader.patterns(v, k), defaults.syncPatterns),
+        excludePatterns: optional('exclude_patterns', (v, k) => reader.patterns(v, k), defaults.excludePatterns),
+        projectsDir: optional('projects_dir', (v, k) => reader.ownedDir(v, k), defaults.projectsDir),
+        distributionDir: optional('distribution_dir', (v, k) => reader.ownedDir(v, k), defaults.distributionDir),
+        claudeNamespace: optional('claude_namespace', (v, k) => reader.namespace(v, k), defaults.claudeNamespace),
+        routes: optional('routes', (v, k) => reader.routes(v, k), defaults.routes),
+        deletionThreshold: optional('deletion_threshold', (v, k) => reader.integer(v, k), defaults.deletionThreshold),
+        deletionThresholdPercent: optional('deletion_threshold_percent', (v, k) => reader.percent(v, k), defaults.deletionThresholdPercent),
+        repositories: optional('repositories', (v, k) => reader.repositories(v, k, defaults.repositories), defaults.repositories)
     };
 }
-async function resolveCodex(git, repositories, settings) {
+function branchForEnvironment(config, environment, source) {
+    const entry = Object.hasOwn(config.environments, environment)
+        ? config.environments[environment]
+        : undefined;
+    if (entry === undefined) {
+        const known = Object.keys(config.environments).join(', ') || 'none';
+        const where = 'the config' ;
+        throw new ConfigError(`Unknown environment '${environment}' (known: ${known}): ` +
+            `add \`environments.${environment}.branch\` to ${where} or use a known environment`, `environments.${environment}`);
+    }
+    return entry.branch;
+}
+// CORE_SCHEMA keeps values like 2024-01-01 as strings instead of turning them into dates.
+function loadYaml(text, source) {
+    try {
+        return load(text, { schema: CORE_SCHEMA, filename: source });
+    }
+    catch (error) {
+        if (error instanceof YAMLException) {
+            throw new ConfigError(`${source}: invalid YAML at line ${error.mark.line + 1}, ` +
+                `column ${error.mark.column + 1}: ${error.reason}. Fix the syntax of the config file.`);
+        }
+        throw error;
+    }
+}
+/** Validates parts of the parsed document; every failure names the file and the key path. */
+class ConfigReader {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    fail(key, problem) {
+        throw new ConfigError(`${this.source}: ${problem}`, key || undefined);
+    }
+    expected(key, expectation, value) {
+        const subject = key === '' ? 'the config file' : `'${key}'`;
+        return this.fail(key, `${subject} must be ${expectation}, got ${describe(value)}`);
+    }
+    /** `parent` is the path of `mapping` ('' at the top level); `parse` gets the full key path. */
+    optional(mapping, parent, key, parse, fallback) {
+        if (!Object.hasOwn(mapping, key))
+            return fallback;
+        const path = parent === '' ? key : `${parent}.${key}`;
+        const value = mapping[key];
+        if (value === null || value === undefined) {
+            this.fail(path, `'${path}' has no value: give it one, or remove it to use the default`);
+        }
+        return parse(value, path);
+    }
+    mapping(value, key, allowedKeys) {
+        if (!isMapping(value))
+            return this.expected(key, 'a mapping of keys to values', value);
+        for (const name of Object.keys(value)) {
+            if (allowedKeys !== undefined && !allowedKeys.includes(name)) {
+                const path = key === '' ? name : `${key}.${name}`;
+                this.fail(path, `unknown key '${path}'; known keys here: ${allowedKeys.join(', ')}`);
+            }
+        }
+        return value;
+    }
+    string(value, key, expectation = 'a non-empty string') {
+        if (typeof value !== 'string' || value.trim() === '') {
+            return this.expected(key, expectation, value);
+        }
+        return value.trim();
+    }
+    /** A list of glob strings; a single string counts as a one-item list. */
+    patterns(value, key) {
+        const items = typeof value === 'string' ? [value] : value;
+        if (!Array.isArray(items))
+            return this.expected(key, 'a list of glob strings', value);
+        return items.map((item, i) => this.string(item, `${key}[${i}]`, 'a non-empty glob string'));
+    }
+    integer(value, key) {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+            return this.expected(key, 'a whole number >= 0', value);
+        }
+        return value;
+    }
+    percent(value, key) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
+            return this.expected(key, 'a number from 0 to 100', value);
+        }
+        return value;
+    }
+    boolean(value, key) {
+        if (typeof value !== 'boolean')
+            return this.expected(key, 'true or false', value);
+        return value;
+    }
+    /** A folder owned by one sync: relative, inside the repository, outside .github and .claude. */
+    ownedDir(value, key) {
+        const expectation = "a folder path relative to the repository root, such as 'docs/shared'";
+        const raw = this.string(value, key, expectation);
+        const path = raw
+            .replace(/^(?:\.?\/)+/, '')
+            .replace(/\/+$/, '')
+            .replace(/\/{2,}/g, '/');
+        const segments = path.split('/');
+        if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
+            return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value);
+        }
+        if (RESERVED_DIRS.includes(segments[0] ?? '')) {
+            this.fail(key, `'${key}' must not be inside ${RESERVED_DIRS.join(' or ')}, got '${raw}'`);
+        }
+        return path;
+    }
+    namespace(value, key) {
+        const expectation = 'one folder name of letters, digits, ., _ or -';
+        const name = this.string(value, key, expectation);
+        if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
+            return this.expected(key, expectation, value);
+        }
+        return name;
+    }
+    environments(value, key) {
+        const environments = {};
+        for (const [name, entry] of Object.entries(this.mapping(value, key))) {
+            const path = `${key}.${name}`;
+            if (!/^\S+$/.test(name))
+                this.fail(path, `environment name '${name}' must not contain spaces`);
+            const branch = this.mapping(entry, path, ENVIRONMENT_KEYS)['branch'];
+            if (branch === undefined || branch === null) {
+                this.fail(`${path}.branch`, `'${path}.branch' is required: set it to the codex branch`);
+            }
+            environments[name] = { branch: this.branch(branch, `${path}.branch`) };
+        }
+        return environments;
+    }
+    branch(value, key) {
+        const expectation = "a branch name without spaces, such as 'main'";
+        const name = this.string(value, key, expectation);
+        if (/\s/.test(name))
+            return this.expected(key, expectation, value);
+        return name;
+    }
+    routes(value, key) {
+        if (!Array.isArray(value))
+            return this.expected(key, 'a list of routes', value);
+        return value.map((entry, i) => this.route(entry, `${key}[${i}]`));
+    }
+    route(value, key) {
+        const route = this.mapping(value, key, ROUTE_KEYS);
+        if (!Object.hasOwn(route, 'pattern')) {
+            this.fail(`${key}.pattern`, `'${key}.pattern' is required: set it to a path glob`);
+        }
+        return {
+            pattern: this.string(route['pattern'], `${key}.pattern`, 'a non-empty path glob'),
+            include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k), []),
+            exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k), [])
+        };
+    }
+    repositories(value, key, defaults) {
+        const section = this.mapping(value, key, REPOSITORIES_KEYS);
+        const boolean = (v, k) => this.boolean(v, k);
+        return {
+            skipArchived: this.optional(section, key, 'skip_archived', boolean, defaults.skipArchived),
+            skipForks: this.optional(section, key, 'skip_forks', boolean, defaults.skipForks),
+            topics: this.optional(section, key, 'topics', (v, k) => this.patterns(v, k), defaults.topics)
+        };
+    }
+}
+function isMapping(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function describe(value) {
+    if (value === null || value === undefined)
+        return 'nothing';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `'${value}'`;
+    return `${typeof value} ${String(value)}`;
+}
+
+/** Shards: stable partitions of the project list, so matrix jobs split an organisation. */
+/**
+ * The 1-based shard a repository belongs to among `count` shards. It depends only on the
+ * lower-cased name, so a repository stays in its shard whatever else the organisation holds.
+ */
+function shardOf(name, count) {
+    if (!Number.isInteger(count) || count < 1) {
+        throw new RangeError(`Shard count must be a positive integer, got ${count}`);
+    }
+    const digest = createHash('sha256').update(name.toLowerCase()).digest();
+    return (digest.readUInt32BE(0) % count) + 1;
+}
+function inShard(name, shard) {
+    return shardOf(name, shard.count) === shard.index;
+}
+
+const CODEX_NAME = /^codex\./i;
+/** The codex named in settings, else the only repository named `codex.*`. */
+function findCodex(repositories, named, organization) {
+    if (named)
+        return repositories.find(repository => sameName(repository.name, named));
+    const candidates = repositories.filter(repository => CODEX_NAME.test(repository.name));
+    if (candidates.length === 1)
+        return candidates[0];
+    if (candidates.length === 0) {
+        throw new SetupError(`No codex repository found in ${organization}: no repository is named codex.*.`, 'Set the codex_repository input (or CODEX_GITHUB_REPO), or create the codex as codex.<org>.<tld>.');
+    }
+    throw new SetupError(`Several codex repositories in ${organization}: ${candidates
+        .map(repository => repository.name)
+        .sort()
+        .join(', ')}.`, 'Set the codex_repository input to the one to use.');
+}
+/** Every repository but the codex is a project; each is kept or skipped with a reason. */
+function classifyProjects(repositories, codex, settings, config) {
+    const filters = {
+        selected: nameMatcher(settings.include, settings.exclude),
+        topic: matchesAny(config.repositories.topics, { ignoreCase: true })
+    };
+    const projects = repositories
+        .filter(repository => !sameName(repository.name, codex.name))
+        .map(repository => ({ repository, skip: skipReason(repository, settings, config, filters) }));
+    const missingTargets = settings.targetRepositories.filter(target => !projects.some(entry => sameName(entry.repository.name, target)));
+    return { projects, missingTargets };
+}
+function skipReason(repository, settings, config, filters) {
+    const { name } = repository;
+    const targets = settings.targetRepositories;
+    if (targets.length > 0 && !targets.some(target => sameName(target, name)))
+        return 'not in target_repository';
+    if (!filters.selected(name))
+        return 'excluded by include/exclude';
+    const topics = config.repositories.topics;
+    if (topics.length > 0 && !repository.topics.some(filters.topic)) {
+        return `excluded: no topic of ${topics.join(', ')}`;
+    }
+    if (repository.archived && config.repositories.skipArchived)
+        return 'archived';
+    if (repository.fork && config.repositories.skipForks)
+        return 'fork';
+    if (repository.disabled)
+        return 'disabled';
+    if (!inShard(name, settings.shard))
+        return `not in shard ${settings.shard.index}/${settings.shard.count}`;
+    return undefined;
+}
+/** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
+function isInstallationToken(token) {
+    return token.startsWith('ghs_');
+}
+/** The repositories the token can see: an installation token lists what the App was granted. */
+function repositorySource(settings) {
+    return isInstallationToken(settings.token) ? 'installation' : 'organization';
+}
+/** An installation that reaches nothing but the codex cannot sync anything: say what token to use. */
+function checkReach(repositories, codex, source, organization) {
+    if (source === 'installation' && repositories.every(repo => sameName(repo.name, codex.name))) {
+        throw new SetupError(`The token reaches no repository of ${organization} but the codex: it is the workflow's GITHUB_TOKEN, or an App installed on the codex alone.`, 'Pass a GitHub App installation token for the organisation (actions/create-github-app-token with owner:) installed on the projects, or a personal token.');
+    }
+}
+
+/** Opens the codex: finds it, reads its config, and reads (or starts) the environment's branch. */
+async function resolveCodex(github, repositories, settings) {
     const named = settings.codexRepository;
     const codex = findCodex(repositories, named, settings.organization) ??
-        (named ? await git.getRepository(named) : undefined);
+        (named ? await github.repositories.get(named) : undefined);
     if (!codex) {
         throw new SetupError(`Codex repository ${settings.organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
     }
@@ -50570,7 +50529,8 @@ async function resolveCodex(git, repositories, settings) {
  * The config tells which branch an environment uses, so it is read first from the codex default
  * branch, then again from the environment's branch, whose copy governs the run.
  */
-async function readCodex(git, codex, settings, log) {
+async function openCodex(github, codex, settings, missingBranch, log) {
+    const { git } = github;
     try {
         const textOf = async (file) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8');
         const parse = (text, ref) => parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
@@ -50579,8 +50539,9 @@ async function readCodex(git, codex, settings, log) {
         let config = parse(defaultText, codex.defaultBranch);
         const branch = branchForEnvironment(config, settings.environment);
         let snapshot = await git.readBranch(codex.name, branch);
-        if (!snapshot)
-            snapshot = await startEnvironmentBranch(git, codex, branch, settings, log);
+        if (!snapshot) {
+            snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, log);
+        }
         else if (branch !== codex.defaultBranch) {
             const onBranch = snapshot.files.get(settings.configPath);
             config = parse(onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch), branch);
@@ -50595,9 +50556,9 @@ async function readCodex(git, codex, settings, log) {
     }
 }
 /** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
-async function startEnvironmentBranch(git, codex, branch, settings, log) {
+async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, log) {
     const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`;
-    if (settings.mode !== 'pull-docs') {
+    if (missingBranch === 'fail') {
         throw new SetupError(missing, `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`);
     }
     const base = await git.readBranch(codex.name, codex.defaultBranch);
@@ -50611,6 +50572,65 @@ async function startEnvironmentBranch(git, codex, branch, settings, log) {
     log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`);
     return base;
 }
+
+/** The pipeline of one run: settings → discovery and codex → the mode's projects → result. */
+/** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
+async function runSync(settings, { log }) {
+    const runner = MODE_RUNNERS[settings.mode];
+    const github = createGitHub({ ...settings, log });
+    let context = runContext(settings);
+    try {
+        const source = repositorySource(settings);
+        const repositories = await github.repositories.list(source);
+        const codex = await resolveCodex(github, repositories, settings);
+        checkReach(repositories, codex, source, settings.organization);
+        context = { ...context, codexRepository: codex.name };
+        const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
+        context = { ...context, codexBranch: opened.branch };
+        const env = {
+            settings,
+            github,
+            log,
+            codex,
+            config: opened.config,
+            codexBranch: opened.branch,
+            codexSnapshot: opened.snapshot
+        };
+        const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
+        const active = projects.filter(entry => !entry.skip).map(entry => entry.repository);
+        const skipped = projects.flatMap(entry => entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []);
+        log.info(describeRun(env, active.length, skipped.length));
+        const synced = await runner.run(env, active);
+        return buildResult(context, [
+            ...synced,
+            ...skipped,
+            ...missingTargets.map(name => unknownTarget(env, name))
+        ]);
+    }
+    catch (error) {
+        // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
+        const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
+        return fatalResult(context, explained.error, explained.resolution);
+    }
+}
+function runContext(settings) {
+    return {
+        mode: settings.mode,
+        organization: settings.organization,
+        codexRepository: settings.codexRepository ?? '',
+        environment: settings.environment,
+        codexBranch: '',
+        dryRun: settings.dryRun,
+        startedAt: Date.now()
+    };
+}
+function unknownTarget(env, name) {
+    const failure = failedProject(name, `Repository ${env.settings.organization}/${name} named in target_repository is not a project of the organisation`, 'Check the name in target_repository, and that the token can see the repository.');
+    env.log.error(`${name}: ${failure.error} — ${failure.resolution}`, {
+        title: 'codex-sync: unknown target'
+    });
+    return failure;
+}
 function describeRun(env, active, skipped) {
     const { settings } = env;
     return [
@@ -50620,11 +50640,8 @@ function describeRun(env, active, skipped) {
         `  projects: ${active} to sync, ${skipped} skipped; ${settings.parallel} at a time`
     ].join('\n');
 }
-/** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
-function isInstallationToken(token) {
-    return token.startsWith('ghs_');
-}
 
+/** The action: reads the inputs once into settings, runs the sync, and publishes its report. */
 const actionsLog = {
     info: message => info(message),
     debug: message => debug(message),
@@ -50650,4 +50667,5 @@ async function run() {
     }
 }
 
+/** The bundle's entry point: the runner executes this file, which runs the action. */
 void run();

@@ -4,7 +4,7 @@
 // the numbers and checks them against the targets below.
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { resultOf, runAction } from '../__fixtures__/run-action.js'
-import type { RunResult } from '../src/result.js'
+import type { RunResult } from '../src/report/results.js'
 
 const ORG = 'bench'
 const CODEX = 'codex.bench.io'

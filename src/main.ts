@@ -1,9 +1,10 @@
+/** The action: reads the inputs once into settings, runs the sync, and publishes its report. */
 import * as core from '@actions/core'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Log } from './log.js'
-import { publish } from './report.js'
-import { parseSettings } from './settings.js'
+import { parseSettings } from './inputs/settings.js'
+import type { Log } from './model.js'
+import { publish } from './report/outputs.js'
 import { runSync } from './sync.js'
 
 const actionsLog: Log = {

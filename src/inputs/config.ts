@@ -1,4 +1,6 @@
+/** Parses and validates the codex config file (`.github/codex-sync.yml`) into a typed Config. */
 import { CORE_SCHEMA, YAMLException, load } from 'js-yaml'
+import { CodexSyncError } from '../model.js'
 
 export interface Route {
   pattern: string
@@ -19,13 +21,12 @@ export interface Config {
   repositories: { skipArchived: boolean; skipForks: boolean; topics: string[] }
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends CodexSyncError {
   constructor(
     message: string,
     readonly key?: string
   ) {
-    super(message)
-    this.name = 'ConfigError'
+    super(message, `Fix ${key ? `'${key}'` : 'the file'} in the codex config and run again.`)
   }
 }
 

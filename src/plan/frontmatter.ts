@@ -1,3 +1,4 @@
+/** Reads the routing keys of a Markdown file's YAML frontmatter, accepting real documents' `[*]`. */
 import matter from 'gray-matter'
 import { YAMLException, load } from 'js-yaml'
 

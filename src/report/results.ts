@@ -1,4 +1,5 @@
-import type { Mode } from './settings.js'
+/** The run's result: what became of each project, and the counts and status derived from them. */
+import type { Mode } from '../model.js'
 
 export type ProjectStatus = 'synced' | 'unchanged' | 'skipped' | 'failed'
 export type RunStatus = 'success' | 'partial_success' | 'failure'
@@ -9,22 +10,50 @@ export interface PlannedPaths {
   deleted: string[]
 }
 
-export interface ProjectResult {
-  project: string
-  status: ProjectStatus
-  /** Why a project was skipped. */
-  reason?: string
+export interface FileCounts {
   files_added: number
   files_modified: number
   files_deleted: number
-  commit_sha?: string
-  commit_url?: string
-  pull_request_url?: string
-  /** Dry run only: every path that would be written, in the repository written. */
-  planned?: PlannedPaths
-  error?: string
-  resolution?: string
 }
+
+/** A commit was made (on the default branch, or on the pull request branch). */
+export interface CommittedProject extends FileCounts {
+  project: string
+  status: 'synced'
+  commit_sha: string
+  commit_url: string
+  pull_request_url?: string
+}
+
+/** Dry run: the project would change; `planned` lists every path that would be written. */
+export interface PlannedProject extends FileCounts {
+  project: string
+  status: 'synced'
+  planned: PlannedPaths
+}
+
+export interface UnchangedProject extends FileCounts {
+  project: string
+  status: 'unchanged'
+  /** The pull request that already offers everything (commit_strategy: pull-request). */
+  pull_request_url?: string
+}
+
+export interface SkippedProject extends FileCounts {
+  project: string
+  status: 'skipped'
+  reason: string
+}
+
+export interface FailedProject extends FileCounts {
+  project: string
+  status: 'failed'
+  error: string
+  resolution: string
+}
+
+export type ProjectResult =
+  CommittedProject | PlannedProject | UnchangedProject | SkippedProject | FailedProject
 
 export interface Failure {
   project: string
@@ -55,6 +84,7 @@ export interface RunResult {
   resolution?: string
 }
 
+/** What the result says about the run itself, whatever became of the projects. */
 export interface RunContext {
   mode: Mode
   organization: string
@@ -65,20 +95,14 @@ export interface RunContext {
   startedAt: number
 }
 
-export function skippedProject(project: string, reason: string): ProjectResult {
-  return { project, status: 'skipped', reason, files_added: 0, files_modified: 0, files_deleted: 0 }
+const NO_FILES: FileCounts = { files_added: 0, files_modified: 0, files_deleted: 0 }
+
+export function skippedProject(project: string, reason: string): SkippedProject {
+  return { project, status: 'skipped', reason, ...NO_FILES }
 }
 
-export function failedProject(project: string, error: string, resolution: string): ProjectResult {
-  return {
-    project,
-    status: 'failed',
-    error,
-    resolution,
-    files_added: 0,
-    files_modified: 0,
-    files_deleted: 0
-  }
+export function failedProject(project: string, error: string, resolution: string): FailedProject {
+  return { project, status: 'failed', error, resolution, ...NO_FILES }
 }
 
 /** failure when every attempted project failed or more than half did; partial when some did. */
@@ -89,37 +113,36 @@ export function runStatus(succeeded: number, failed: number): RunStatus {
   return 'partial_success'
 }
 
+/** Commits made, counted once however many projects share one (codex_commit: single). */
+function commitsOf(projects: ProjectResult[]): number {
+  const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined))
+  return new Set(shas.filter(sha => sha !== undefined)).size
+}
+
 export function buildResult(
   context: RunContext,
   projects: ProjectResult[],
-  commitsCreated: number,
   now = Date.now()
 ): RunResult {
   const count = (status: ProjectStatus) =>
     projects.filter(project => project.status === status).length
   const succeeded = count('synced') + count('unchanged')
-  const failed = count('failed')
+  const failed = projects.filter((project): project is FailedProject => project.status === 'failed')
   const sum = (pick: (project: ProjectResult) => number) =>
     projects.reduce((total, project) => total + pick(project), 0)
   return {
-    status: runStatus(succeeded, failed),
+    status: runStatus(succeeded, failed.length),
     ...header(context),
     total_projects: projects.length,
     succeeded,
-    failed,
+    failed: failed.length,
     skipped: count('skipped'),
     files_synced: sum(project => project.files_added + project.files_modified),
     files_deleted: sum(project => project.files_deleted),
-    commits_created: context.dryRun ? 0 : commitsCreated,
+    commits_created: context.dryRun ? 0 : commitsOf(projects),
     duration_seconds: seconds(context, now),
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-    failures: projects
-      .filter(project => project.status === 'failed')
-      .map(project => ({
-        project: project.project,
-        error: project.error ?? 'Unknown error',
-        resolution: project.resolution ?? ''
-      }))
+    failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
   }
 }
 
@@ -130,7 +153,7 @@ export function fatalResult(
   resolution: string,
   now = Date.now()
 ): RunResult {
-  return { ...buildResult(context, [], 0, now), status: 'failure', error, resolution }
+  return { ...buildResult(context, [], now), status: 'failure', error, resolution }
 }
 
 function header(context: RunContext) {

@@ -1,8 +1,9 @@
-import type { Config } from './config.js'
-import { SetupError } from './errors.js'
-import type { Repository } from './git-data.js'
-import { matchesAny, nameMatcher, sameName } from './globs.js'
-import type { Settings } from './settings.js'
+/** Discovery: finds the codex among the organisation's repositories and sorts the rest into projects. */
+import type { Config } from '../inputs/config.js'
+import type { Settings } from '../inputs/settings.js'
+import type { RepositorySource } from '../github/repositories.js'
+import { sameName, SetupError, type Repository } from '../model.js'
+import { matchesAny, nameMatcher } from '../plan/globs.js'
 import { inShard } from './shard.js'
 
 export interface ProjectEntry {
@@ -89,4 +90,29 @@ function skipReason(
   if (!inShard(name, settings.shard))
     return `not in shard ${settings.shard.index}/${settings.shard.count}`
   return undefined
+}
+
+/** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
+function isInstallationToken(token: string): boolean {
+  return token.startsWith('ghs_')
+}
+
+/** The repositories the token can see: an installation token lists what the App was granted. */
+export function repositorySource(settings: Settings): RepositorySource {
+  return isInstallationToken(settings.token) ? 'installation' : 'organization'
+}
+
+/** An installation that reaches nothing but the codex cannot sync anything: say what token to use. */
+export function checkReach(
+  repositories: Repository[],
+  codex: Repository,
+  source: RepositorySource,
+  organization: string
+): void {
+  if (source === 'installation' && repositories.every(repo => sameName(repo.name, codex.name))) {
+    throw new SetupError(
+      `The token reaches no repository of ${organization} but the codex: it is the workflow's GITHUB_TOKEN, or an App installed on the codex alone.`,
+      'Pass a GitHub App installation token for the organisation (actions/create-github-app-token with owner:) installed on the projects, or a personal token.'
+    )
+  }
 }

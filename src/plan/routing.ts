@@ -1,4 +1,7 @@
-import type { Route } from './config.js'
+/** Routing rules: which projects a codex file goes to, from its frontmatter or the config's routes. */
+import type { Route } from '../inputs/config.js'
+import { messageOf } from '../model.js'
+import { FrontmatterError, readRoutingFrontmatter } from './frontmatter.js'
 import { matchesAny, nameMatcher } from './globs.js'
 
 /** Which projects a codex file goes to: glob patterns on bare repository names, exclude wins. */
@@ -17,8 +20,19 @@ export function isMarkdown(path: string): boolean {
   return MARKDOWN.test(path)
 }
 
-export function hasRoutingKeys(rule: RoutingRule): boolean {
+function hasRoutingKeys(rule: RoutingRule): boolean {
   return rule.include !== undefined || rule.exclude !== undefined
+}
+
+/** What a Markdown file's frontmatter says about its routing; a broken frontmatter is `invalid`. */
+export function routingOf(markdown: string): FileRouting {
+  try {
+    const rule = readRoutingFrontmatter(markdown)
+    return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' }
+  } catch (error) {
+    if (!(error instanceof FrontmatterError)) throw error
+    return { kind: 'invalid', error: messageOf(error) }
+  }
 }
 
 const compiledRoutes = new WeakMap<Route[], (path: string) => RoutingRule | undefined>()

@@ -1,46 +1,5 @@
-import * as core from '@actions/core'
-import type { ProjectResult, RunResult } from './result.js'
-
-/** Every output of action.yml, from the run's result. */
-export function outputsOf(result: RunResult): Record<string, string> {
-  return {
-    status: result.status,
-    succeeded: String(result.succeeded),
-    failed: String(result.failed),
-    skipped: String(result.skipped),
-    files_synced: String(result.files_synced),
-    files_deleted: String(result.files_deleted),
-    commits_created: String(result.commits_created),
-    result: resultOutput(result)
-  }
-}
-
-/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
-export const MAX_RESULT_OUTPUT = 1_000_000 - 24_000
-
-/**
- * The `result` output: the whole result when it fits, else without the dry run's planned paths,
- * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
- */
-export function resultOutput(result: RunResult): string {
-  const whole = JSON.stringify(result)
-  if (whole.length <= MAX_RESULT_OUTPUT) return whole
-  const withoutPaths = result.projects.map(({ planned: _planned, ...project }) => project)
-  const slim = JSON.stringify({
-    ...result,
-    projects: withoutPaths,
-    projects_left_out: 'planned paths'
-  })
-  if (slim.length <= MAX_RESULT_OUTPUT) return slim
-  const changed = withoutPaths.filter(
-    project => project.status === 'synced' || project.status === 'failed'
-  )
-  return JSON.stringify({
-    ...result,
-    projects: changed,
-    projects_left_out: 'planned paths, unchanged and skipped projects'
-  })
-}
+/** The job summary: the run, a row per project, and the failures with what to do, as Markdown. */
+import type { PlannedPaths, ProjectResult, RunResult } from './results.js'
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 export function summaryMarkdown(result: RunResult): string {
@@ -102,18 +61,23 @@ function projectRow(project: ProjectResult): string {
 }
 
 function details(project: ProjectResult): string {
-  if (project.reason) return project.reason
-  if (project.error) return project.error
-  if (project.pull_request_url) return project.pull_request_url
-  if (project.commit_url) return project.commit_url
-  if (project.planned) return plannedPaths(project.planned)
-  return ''
+  switch (project.status) {
+    case 'skipped':
+      return project.reason
+    case 'failed':
+      return project.error
+    case 'unchanged':
+      return ''
+    case 'synced':
+      if ('planned' in project) return plannedPaths(project.planned)
+      return project.pull_request_url ?? project.commit_url
+  }
 }
 
 /** Paths a dry run would write, the first few of them: the `result` output has them all. */
 const PLANNED_PATHS_SHOWN = 10
 
-function plannedPaths(planned: NonNullable<ProjectResult['planned']>): string {
+function plannedPaths(planned: PlannedPaths): string {
   const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)]
   const more = paths.length - PLANNED_PATHS_SHOWN
   return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '')
@@ -121,26 +85,4 @@ function plannedPaths(planned: NonNullable<ProjectResult['planned']>): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
-}
-
-/** Whether the step should fail: on failure, and on partial success when asked to. */
-export function stepFails(result: RunResult, failOnPartial: boolean): boolean {
-  return result.status === 'failure' || (failOnPartial && result.status === 'partial_success')
-}
-
-export async function publish(result: RunResult, failOnPartial: boolean): Promise<void> {
-  for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
-  if (process.env.GITHUB_STEP_SUMMARY)
-    await core.summary.addRaw(summaryMarkdown(result), true).write()
-  core.info(
-    `${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-      `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`
-  )
-  if (stepFails(result, failOnPartial)) {
-    core.setFailed(
-      result.error
-        ? `${result.error} — ${result.resolution}`
-        : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
-    )
-  }
 }

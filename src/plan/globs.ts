@@ -1,3 +1,4 @@
+/** Glob matching for repository names (case-insensitive) and repository paths (case-sensitive). */
 import picomatch from 'picomatch'
 
 export interface MatchOptions {
@@ -15,12 +16,7 @@ export function matchesAny(
   return picomatch(patterns, { dot: true, windows: false, nocase: options.ignoreCase ?? false })
 }
 
-/** Whether a repository name is selected: matches an include pattern and no exclude pattern. */
-export function selectName(name: string, include: string[], exclude: string[]): boolean {
-  return nameMatcher(include, exclude)(name)
-}
-
-/** Reusable form of selectName for checking many names against the same lists. */
+/** Whether a repository name matches an include pattern and no exclude pattern. */
 export function nameMatcher(include: string[], exclude: string[]): (name: string) => boolean {
   const included = matchesAny(include, { ignoreCase: true })
   const excluded = matchesAny(exclude, { ignoreCase: true })
@@ -32,9 +28,4 @@ export function pathMatcher(include: string[], exclude: string[]): (path: string
   const included = matchesAny(include)
   const excluded = matchesAny(exclude)
   return path => included(path) && !excluded(path)
-}
-
-/** GitHub repository and organisation names compare case-insensitively. */
-export function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase()
 }

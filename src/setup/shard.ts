@@ -1,5 +1,6 @@
+/** Shards: stable partitions of the project list, so matrix jobs split an organisation. */
 import { createHash } from 'node:crypto'
-import type { Shard } from './settings.js'
+import type { Shard } from '../inputs/settings.js'
 
 /**
  * The 1-based shard a repository belongs to among `count` shards. It depends only on the

@@ -1,13 +1,18 @@
+/** The one client factory: a throttled, retried, write-paced Octokit and the API adapters on it. */
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
-import type { Log } from './log.js'
+import type { Log } from '../model.js'
+import { GitData } from './git-data.js'
+import { Pulls } from './pulls.js'
+import { Repositories } from './repositories.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
 export interface ClientOptions {
   token: string
+  organization: string
   apiUrl: string
   /** Projects processed at once; sizes the request concurrency. */
   parallel: number
@@ -26,8 +31,25 @@ const NOTIFYING_WRITE_FACTOR = 3
 /** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451]
 
-/** The only place that builds a GitHub client: throttled, retried and paced for writes. */
-export function createOctokit(options: ClientOptions): Octokit {
+/** Everything the action asks GitHub, for one organisation. */
+export interface GitHub {
+  git: GitData
+  repositories: Repositories
+  pulls: Pulls
+}
+
+/** The only place that builds GitHub clients. */
+export function createGitHub(options: ClientOptions): GitHub {
+  const octokit = createOctokit(options)
+  return {
+    git: new GitData(octokit, options.organization),
+    repositories: new Repositories(octokit, options.organization),
+    pulls: new Pulls(octokit, options.organization)
+  }
+}
+
+/** A client throttled, retried and paced for writes. */
+function createOctokit(options: ClientOptions): Octokit {
   const { log } = options
   // `global` is honoured by the throttling plugin although its types do not list it.
   const throttle = {

@@ -1,4 +1,5 @@
-import type { FileMap, TreeFile } from './git-data.js'
+/** File plans: what makes an owned folder equal to its desired files, and the deletion limits. */
+import type { FileMap, TreeFile } from '../model.js'
 
 /** A file the owned folder should contain, and where its content can be read. */
 export interface DesiredFile {

@@ -1,6 +1,8 @@
+/** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
 import { isUtf8 } from 'node:buffer'
-import type { FileMap, GitData, TreeChange } from './git-data.js'
-import type { FilePlan } from './plan.js'
+import type { GitData, TreeChange } from '../github/git-data.js'
+import type { FileMap } from '../model.js'
+import type { FilePlan } from '../plan/files.js'
 
 /**
  * Reads file contents by blob sha. A sha names the same bytes in every repository, so a codex file

@@ -1,6 +1,6 @@
-import { sameName } from './globs.js'
+/** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
+import { CodexSyncError, MODES, sameName, type Mode } from '../model.js'
 
-export type Mode = 'pull-docs' | 'push-docs' | 'push-claude'
 export type CommitStrategy = 'direct' | 'pull-request'
 export type CodexCommit = 'per-project' | 'single'
 /** `index` is 1-based: 1 <= index <= count. */
@@ -10,40 +10,54 @@ export interface Shard {
 }
 
 export interface Settings {
+  /** Input `mode`: which sync this run makes. */
   mode: Mode
+  /** Input `token`: reads every project and writes where the mode writes. */
   token: string
+  /** `GITHUB_API_URL` without a trailing slash: api.github.com, a GHES `/api/v3` URL, or a test server. */
   apiUrl: string
+  /** Input `organization` (else the owner of `GITHUB_REPOSITORY`, else `CODEX_GITHUB_ORG`). */
   organization: string
   /** Bare repository name; undefined = discover the single `codex.*` repository later. */
   codexRepository: string | undefined
+  /** Input `target_repository`: bare names, deduplicated case-insensitively; empty = every project. */
   targetRepositories: string[]
+  /** Input `environment`: names the codex branch through the config. */
   environment: string
+  /** Input `config`: path of the config file in the codex, relative to its root. */
   configPath: string
+  /** Input `include`: globs on repository names that discovery keeps. */
   include: string[]
+  /** Input `exclude`: globs on repository names that discovery leaves out. */
   exclude: string[]
+  /** Input `parallel`: projects processed at once (1-50). */
   parallel: number
+  /** Input `dry_run`: plan and report everything, write nothing. */
   dryRun: boolean
+  /** Input `commit_strategy` (push modes): commit to the default branch, or through a pull request. */
   commitStrategy: CommitStrategy
+  /** Input `codex_commit` (pull-docs): one codex commit per project, or one for the run. */
   codexCommit: CodexCommit
+  /** Input `shard`: the partition of the project list this job handles. */
   shard: Shard
+  /** Input `write_interval_ms`: minimum pause between two write requests. */
   writeIntervalMs: number
+  /** Input `fail_on_partial`: fail the step on partial_success too. */
   failOnPartial: boolean
 }
 
-export class InputError extends Error {
+export class InputError extends CodexSyncError {
   constructor(
     readonly input: string,
     message: string
   ) {
-    super(message)
-    this.name = 'InputError'
+    super(message, `Correct the '${input}' input of the workflow step.`)
   }
 }
 
 /** Like core.getInput: '' when the input is unset. */
 export type InputReader = (name: string) => string
 
-const MODES: readonly Mode[] = ['pull-docs', 'push-docs', 'push-claude']
 const COMMIT_STRATEGIES: readonly CommitStrategy[] = ['direct', 'pull-request']
 const CODEX_COMMITS: readonly CodexCommit[] = ['per-project', 'single']
 const DEFAULT_API_URL = 'https://api.github.com'

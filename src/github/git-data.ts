@@ -1,116 +1,19 @@
-import { sameName } from './globs.js'
-import type { Octokit } from './octokit.js'
-
-/** One entry of a repository tree that is not a folder: a file, a symlink or a submodule. */
-export interface TreeFile {
-  path: string
-  /** Git file mode: 100644, 100755, 120000 (symlink) or 160000 (submodule). */
-  mode: string
-  sha: string
-  type: 'blob' | 'commit'
-  size?: number
-}
-
-export type FileMap = Map<string, TreeFile>
-
-/** A branch head and every file of its tree. */
-export interface Snapshot {
-  commitSha: string
-  treeSha: string
-  files: FileMap
-}
-
-export interface Repository {
-  name: string
-  defaultBranch: string
-  archived: boolean
-  fork: boolean
-  disabled: boolean
-  topics: string[]
-}
+/** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
+import { messageOf, type Commit, type FileMap, type Snapshot, type TreeFile } from '../model.js'
+import type { Octokit } from './client.js'
+import { EmptyRepositoryError, statusOf } from './errors.js'
 
 /** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */
 export type TreeChange =
   | { path: string; mode: string; content: string }
   | { path: string; mode: string; sha: string | null }
 
-export interface Commit {
-  sha: string
-  url: string
-}
-
-export interface PullRequest {
-  number: number
-  url: string
-}
-
-export class EmptyRepositoryError extends Error {
-  constructor(readonly repository: string) {
-    super(`Repository ${repository} is empty (it has no commits).`)
-    this.name = 'EmptyRepositoryError'
-  }
-}
-
-export class BranchNotFoundError extends Error {
-  constructor(
-    readonly repository: string,
-    readonly branch: string
-  ) {
-    super(`Branch '${branch}' of ${repository} does not exist.`)
-    this.name = 'BranchNotFoundError'
-  }
-}
-
-export function statusOf(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'status' in error) {
-    const status = (error as { status: unknown }).status
-    return typeof status === 'number' ? status : undefined
-  }
-  return undefined
-}
-
-const MODE_SYMLINK = '120000'
-
-export function isRegularFile(file: TreeFile): boolean {
-  return file.type === 'blob' && file.mode !== MODE_SYMLINK
-}
-
-/** The Git Data API (refs, trees, blobs, commits) and the few other endpoints the action needs. */
+/** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
 export class GitData {
   constructor(
     private readonly octokit: Octokit,
     readonly owner: string
   ) {}
-
-  /**
-   * The organisation's repositories. An App installation may be granted only some of them: its
-   * token lists those, so that no project outside the installation is attempted.
-   */
-  async listRepositories(source: 'organization' | 'installation'): Promise<Repository[]> {
-    if (source === 'installation') {
-      const repos = await this.octokit.paginate(
-        this.octokit.rest.apps.listReposAccessibleToInstallation,
-        { per_page: 100 }
-      )
-      return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository)
-    }
-    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-      org: this.owner,
-      type: 'all',
-      per_page: 100
-    })
-    return repos.map(toRepository)
-  }
-
-  async getRepository(name: string): Promise<Repository | undefined> {
-    try {
-      const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name })
-      return toRepository(data)
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined
-      throw error
-    }
-  }
 
   /** The commit a branch points at, or undefined when the branch does not exist. */
   async branchHead(repo: string, branch: string): Promise<string | undefined> {
@@ -271,44 +174,6 @@ export class GitData {
     }
   }
 
-  /** The open pull request from a branch of this repository, whatever its base. */
-  async findOpenPullRequest(repo: string, head: string): Promise<PullRequest | undefined> {
-    const { data } = await this.octokit.rest.pulls.list({
-      owner: this.owner,
-      repo,
-      state: 'open',
-      head: `${this.owner}:${head}`,
-      per_page: 1
-    })
-    const pull = data[0]
-    return pull ? { number: pull.number, url: pull.html_url } : undefined
-  }
-
-  /** Opens a pull request; one that a retried request already opened is found and returned. */
-  async openPullRequest(
-    repo: string,
-    pull: { head: string; base: string; title: string; body: string }
-  ): Promise<PullRequest> {
-    try {
-      const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
-      return { number: data.number, url: data.html_url }
-    } catch (error) {
-      const existing =
-        statusOf(error) === 422 ? await this.findOpenPullRequest(repo, pull.head) : undefined
-      if (existing) return existing
-      throw error
-    }
-  }
-
-  async closePullRequest(repo: string, number: number): Promise<void> {
-    await this.octokit.rest.pulls.update({
-      owner: this.owner,
-      repo,
-      pull_number: number,
-      state: 'closed'
-    })
-  }
-
   private async getTree(repo: string, treeish: string, recursive: boolean) {
     const { data } = await this.guard(repo, () =>
       this.octokit.rest.git.getTree({
@@ -373,28 +238,4 @@ function addFiles(files: FileMap, entries: RawTreeEntry[], prefix: string): void
     const path = prefix + entry.path
     files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size })
   }
-}
-
-interface RawRepository {
-  name: string
-  default_branch?: string
-  archived?: boolean
-  fork: boolean
-  disabled?: boolean
-  topics?: string[]
-}
-
-function toRepository(data: RawRepository): Repository {
-  return {
-    name: data.name,
-    defaultBranch: data.default_branch ?? 'main',
-    archived: data.archived ?? false,
-    fork: data.fork,
-    disabled: data.disabled ?? false,
-    topics: data.topics ?? []
-  }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

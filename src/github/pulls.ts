@@ -1,0 +1,52 @@
+/** Pull requests of a repository: find the open one from a branch, open one, close one. */
+import type { PullRequest } from '../model.js'
+import type { Octokit } from './client.js'
+import { statusOf } from './errors.js'
+
+export interface NewPullRequest {
+  head: string
+  base: string
+  title: string
+  body: string
+}
+
+export class Pulls {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly owner: string
+  ) {}
+
+  /** The open pull request from a branch of this repository, whatever its base. */
+  async findOpen(repo: string, head: string): Promise<PullRequest | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({
+      owner: this.owner,
+      repo,
+      state: 'open',
+      head: `${this.owner}:${head}`,
+      per_page: 1
+    })
+    const pull = data[0]
+    return pull ? { number: pull.number, url: pull.html_url } : undefined
+  }
+
+  /** Opens a pull request; one that a retried request already opened is found and returned. */
+  async open(repo: string, pull: NewPullRequest): Promise<PullRequest> {
+    try {
+      const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
+      return { number: data.number, url: data.html_url }
+    } catch (error) {
+      const existing = statusOf(error) === 422 ? await this.findOpen(repo, pull.head) : undefined
+      if (existing) return existing
+      throw error
+    }
+  }
+
+  async close(repo: string, number: number): Promise<void> {
+    await this.octokit.rest.pulls.update({
+      owner: this.owner,
+      repo,
+      pull_number: number,
+      state: 'closed'
+    })
+  }
+}

@@ -1,0 +1,86 @@
+/** The vocabulary every stage shares: modes, repositories, trees, commits, the log port and errors. */
+
+export const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
+export type Mode = (typeof MODES)[number]
+export type PushMode = Exclude<Mode, 'pull-docs'>
+
+/** One entry of a repository tree that is not a folder: a file, a symlink or a submodule. */
+export interface TreeFile {
+  path: string
+  /** Git file mode: 100644, 100755, 120000 (symlink) or 160000 (submodule). */
+  mode: string
+  sha: string
+  type: 'blob' | 'commit'
+  size?: number
+}
+
+export type FileMap = Map<string, TreeFile>
+
+/** A branch head and every file of its tree. */
+export interface Snapshot {
+  commitSha: string
+  treeSha: string
+  files: FileMap
+}
+
+export interface Repository {
+  name: string
+  defaultBranch: string
+  archived: boolean
+  fork: boolean
+  disabled: boolean
+  topics: string[]
+}
+
+export interface Commit {
+  sha: string
+  url: string
+}
+
+export interface PullRequest {
+  number: number
+  url: string
+}
+
+const MODE_SYMLINK = '120000'
+
+/** A blob that is not a symlink: the only kind of entry that is ever copied. */
+export function isRegularFile(file: TreeFile): boolean {
+  return file.type === 'blob' && file.mode !== MODE_SYMLINK
+}
+
+/** GitHub repository and organisation names compare case-insensitively. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+export interface AnnotationProperties {
+  title?: string
+  file?: string
+}
+
+/** Where the engine reports progress and problems; main.ts binds it to @actions/core. */
+export interface Log {
+  info(message: string): void
+  debug(message: string): void
+  warning(message: string, properties?: AnnotationProperties): void
+  error(message: string, properties?: AnnotationProperties): void
+}
+
+/** A problem the action understands, with what the user should do about it. */
+export class CodexSyncError extends Error {
+  constructor(
+    message: string,
+    readonly resolution: string
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+/** A problem that stops the run before any write. */
+export class SetupError extends CodexSyncError {}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,103 @@
+/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
+import PQueue from 'p-queue'
+import { EmptyRepositoryError } from '../github/errors.js'
+import type { Repository } from '../model.js'
+import { isEmptyPlan } from '../plan/files.js'
+import type { ScopePlan } from '../plan/scopes.js'
+import { explain } from '../report/explain.js'
+import { Progress } from '../report/progress.js'
+import {
+  failedProject,
+  skippedProject,
+  type FailedProject,
+  type ProjectResult,
+  type SkippedProject
+} from '../report/results.js'
+import type { WriteOutcome } from '../write/writer.js'
+import type { RunEnv } from './env.js'
+
+export const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
+
+/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
+export async function eachProject(
+  env: RunEnv,
+  projects: Repository[],
+  sync: (project: Repository) => Promise<ProjectResult>
+): Promise<ProjectResult[]> {
+  const progress = new Progress(env.log, projects.length)
+  return mapProjects(env, projects, async project => progress.report(await sync(project)))
+}
+
+/**
+ * Runs `work` for each project, `parallel` at a time. Whatever it throws becomes that project's
+ * result, never the run's.
+ */
+export async function mapProjects<T>(
+  env: RunEnv,
+  projects: Repository[],
+  work: (project: Repository) => Promise<T>
+): Promise<(T | FailedProject | SkippedProject)[]> {
+  const queue = new PQueue({ concurrency: env.settings.parallel })
+  return Promise.all(
+    projects.map(project =>
+      queue.add(() =>
+        work(project).catch((error: unknown) => errorResult(env, project.name, error))
+      )
+    )
+  )
+}
+
+/** An empty repository is skipped; any other error fails the project with a resolution. */
+export function errorResult(
+  env: RunEnv,
+  project: string,
+  error: unknown
+): FailedProject | SkippedProject {
+  if (error instanceof EmptyRepositoryError) return skippedProject(project, 'empty repository')
+  const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`)
+  return failedProject(project, message, resolution)
+}
+
+/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
+export function scopeResult(entry: ScopePlan, outcome: WriteOutcome): ProjectResult {
+  const { plan, project } = entry
+  if (entry.refused) {
+    return failedProject(
+      project,
+      DELETION_THRESHOLD_EXCEEDED,
+      `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`
+    )
+  }
+  const counts = {
+    files_added: plan.added.length,
+    files_modified: plan.modified.length,
+    files_deleted: plan.deleted.length
+  }
+  if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
+    return { project, status: 'unchanged', ...counts }
+  if (outcome.kind === 'planned') {
+    const paths = (files: { path: string }[]) => files.map(file => file.path)
+    return {
+      project,
+      status: 'synced',
+      ...counts,
+      planned: {
+        added: paths(plan.added),
+        modified: paths(plan.modified),
+        deleted: paths(plan.deleted)
+      }
+    }
+  }
+  return {
+    project,
+    status: 'synced',
+    ...counts,
+    commit_sha: outcome.commit.sha,
+    commit_url: outcome.commit.url
+  }
+}
+
+/** The result of a write of one scope. */
+export function onlyResult(outcome: WriteOutcome): ProjectResult {
+  return scopeResult(outcome.plans[0] as ScopePlan, outcome)
+}

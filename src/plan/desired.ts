@@ -1,0 +1,146 @@
+/** Desired files: what each mode's owned folders should contain, with the table of the two push modes. */
+import type { Config } from '../inputs/config.js'
+import { isRegularFile, type FileMap, type PushMode, type TreeFile } from '../model.js'
+import { isUnder, type DesiredFiles } from './files.js'
+import { pathMatcher } from './globs.js'
+import { compileRoutes, routesTo, type FileRouting, type RoutingRule } from './routing.js'
+
+/** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
+export const CLAUDE_KINDS = ['agents', 'commands', 'hooks', 'scripts'] as const
+
+/** A codex file with what its frontmatter says (read once per run). */
+export interface CodexFile extends TreeFile {
+  routing: FileRouting
+}
+
+export function projectFolder(config: Config, project: string): string {
+  return `${config.projectsDir}/${project}/`
+}
+
+function distributionFolder(config: Config): string {
+  return `${config.distributionDir}/`
+}
+
+function claudeFolders(config: Config): string[] {
+  return CLAUDE_KINDS.map(kind => `.claude/${kind}/${config.claudeNamespace}/`)
+}
+
+/** What sets push-docs and push-claude apart; every other step is the same for both. */
+export interface PushModeRules {
+  /** The folders the mode owns in each project. */
+  folders(config: Config): string[]
+  /** Whether a codex file is one the mode may push. */
+  isCandidate(path: string, config: Config): boolean
+  /** Where a codex file lands in a project. */
+  destination(path: string, config: Config): string
+  /** The rule of a file without routing frontmatter; undefined: the file goes nowhere. */
+  defaultRule(path: string, config: Config): RoutingRule | undefined
+  /** Whether a rule without an include list sends the file to every project. */
+  includeByDefault: boolean
+  /** What the mode updates, as its commit messages say it. */
+  subject(config: Config): string
+}
+
+/** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
+const EVERY_PROJECT: RoutingRule = {}
+
+export const PUSH_MODES: Readonly<Record<PushMode, PushModeRules>> = {
+  'push-docs': {
+    folders: config => [distributionFolder(config)],
+    // The codex's own workflows and Claude tooling are never distributed as documents.
+    isCandidate: path => !path.startsWith('.github/') && !path.startsWith('.claude/'),
+    destination: (path, config) => distributionFolder(config) + path,
+    defaultRule: (path, config) => compileRoutes(config.routes)(path),
+    includeByDefault: false,
+    subject: config => `${config.distributionDir}/`
+  },
+  'push-claude': {
+    folders: claudeFolders,
+    isCandidate: (path, config) => isUnder(path, claudeFolders(config)),
+    destination: path => path,
+    defaultRule: () => EVERY_PROJECT,
+    includeByDefault: true,
+    subject: config => `Claude tooling (${config.claudeNamespace})`
+  }
+}
+
+/** Every folder the push modes own in a project. */
+export function pushModeFolders(config: Config): string[] {
+  return Object.values(PUSH_MODES).flatMap(rules => rules.folders(config))
+}
+
+/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
+export function pullDocsFiles(
+  projectFiles: FileMap,
+  project: string,
+  config: Config
+): DesiredFiles {
+  // The push modes' folders are compared literally: a folder name is not a glob.
+  const ownedByPushModes = pushModeFolders(config)
+  const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
+  const folder = projectFolder(config, project)
+  const desired: DesiredFiles = new Map()
+  for (const file of projectFiles.values()) {
+    if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path)) continue
+    desireFile(desired, folder + file.path, file, project)
+  }
+  return desired
+}
+
+/** The rule a codex file follows in a push mode; undefined when it goes to no project. */
+export function ruleOf(
+  rules: PushModeRules,
+  file: CodexFile,
+  config: Config
+): RoutingRule | undefined {
+  if (file.routing.kind === 'invalid') return undefined
+  if (file.routing.kind === 'frontmatter') return file.routing.rule
+  return rules.defaultRule(file.path, config)
+}
+
+/**
+ * A push mode: the codex files routed to `project`, at their destination in it. The codex files of
+ * `<projects_dir>/<project>/` never go back to that project.
+ */
+export function pushFiles(
+  rules: PushModeRules,
+  codexFiles: CodexFile[],
+  codex: string,
+  project: string,
+  config: Config
+): DesiredFiles {
+  const ownFolder = projectFolder(config, project)
+  const desired: DesiredFiles = new Map()
+  for (const file of codexFiles) {
+    if (!rules.isCandidate(file.path, config) || file.path.startsWith(ownFolder)) continue
+    const rule = ruleOf(rules, file, config)
+    if (!rule || !routesTo(rule, project, rules.includeByDefault)) continue
+    desireFile(desired, rules.destination(file.path, config), file, codex)
+  }
+  return desired
+}
+
+function desireFile(desired: DesiredFiles, path: string, file: TreeFile, sourceRepo: string): void {
+  desired.set(path, {
+    path,
+    mode: file.mode,
+    sha: file.sha,
+    source: { repo: sourceRepo, path: file.path }
+  })
+}
+
+/**
+ * Where the files whose frontmatter cannot be parsed would land: their copies in projects are kept
+ * as they are until the frontmatter is fixed, rather than deleted everywhere.
+ */
+export function unreadablePaths(
+  rules: PushModeRules,
+  codexFiles: CodexFile[],
+  config: Config
+): Set<string> {
+  return new Set(
+    codexFiles
+      .filter(file => file.routing.kind === 'invalid' && rules.isCandidate(file.path, config))
+      .map(file => rules.destination(file.path, config))
+  )
+}

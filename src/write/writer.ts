@@ -1,0 +1,93 @@
+/** The writer: the one place that writes to GitHub, and so the one place a dry run stops writes. */
+import { setTimeout as delay } from 'node:timers/promises'
+import type { GitHub } from '../github/client.js'
+import type { NewPullRequest } from '../github/pulls.js'
+import { CodexSyncError, type Commit, type Log, type PullRequest, type Snapshot } from '../model.js'
+import { applyPlan, type DeletionLimits } from '../plan/files.js'
+import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
+import type { BranchTarget } from './branch.js'
+import { writeTree, type ContentSource } from './content.js'
+
+/** What a write did: nothing to do, planned only (dry run), or committed. */
+export type WriteOutcome =
+  | { kind: 'unchanged'; plans: ScopePlan[] }
+  | { kind: 'planned'; plans: ScopePlan[] }
+  | { kind: 'committed'; plans: ScopePlan[]; commit: Commit; after: Snapshot }
+
+const ATTEMPTS = 4
+/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+const RETRY_DELAY_MS = 1000
+
+export class BranchMovedError extends CodexSyncError {
+  constructor(target: BranchTarget, attempts: number) {
+    super(
+      `${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`,
+      'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).'
+    )
+  }
+}
+
+export interface WriterOptions {
+  github: Pick<GitHub, 'git' | 'pulls'>
+  content: ContentSource
+  limits: DeletionLimits
+  dryRun: boolean
+  log: Log
+}
+
+export class Writer {
+  constructor(private readonly options: WriterOptions) {}
+
+  /**
+   * Makes each scope's folders equal to their desired files in one commit on the target branch, with
+   * GitHub's base_tree so that nothing outside the scopes changes. A branch that moves meanwhile is
+   * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
+   */
+  async commit(
+    target: BranchTarget,
+    scopes: Scope[],
+    message: (plans: ScopePlan[]) => string
+  ): Promise<WriteOutcome> {
+    const { github, content, limits, dryRun, log } = this.options
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const base = await target.read()
+      const plans = planScopes(scopes, base, limits)
+      const toApply = applicable(plans)
+      if (toApply.length === 0) return { kind: 'unchanged', plans }
+      if (dryRun) return { kind: 'planned', plans }
+      const plansToWrite = toApply.map(entry => entry.plan)
+      const tree = await writeTree(github.git, content, target.repo, base, plansToWrite)
+      const commit = await github.git.createCommit(target.repo, message(toApply), tree, [
+        base.commitSha
+      ])
+      if (await target.publish(commit.sha)) {
+        const files = plansToWrite.reduce(applyPlan, base.files)
+        return {
+          kind: 'committed',
+          plans,
+          commit,
+          after: { commitSha: commit.sha, treeSha: tree, files }
+        }
+      }
+      log.info(
+        `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`
+      )
+      // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
+      if (attempt < ATTEMPTS) await delay(RETRY_DELAY_MS * attempt)
+    }
+    throw new BranchMovedError(target, ATTEMPTS)
+  }
+
+  /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
+  async openPullRequest(repo: string, pull: NewPullRequest): Promise<PullRequest | undefined> {
+    if (this.options.dryRun) return undefined
+    return this.options.github.pulls.open(repo, pull)
+  }
+
+  /** Closes a pull request; a dry run says it would. */
+  async closePullRequest(repo: string, pull: PullRequest, why: string): Promise<void> {
+    const { github, dryRun, log } = this.options
+    if (!dryRun) await github.pulls.close(repo, pull.number)
+    log.info(`${repo}: ${dryRun ? 'would close' : 'closed'} ${pull.url}: ${why}`)
+  }
+}
