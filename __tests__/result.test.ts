@@ -102,8 +102,19 @@ describe('buildResult', () => {
     expect(result.error).toBeUndefined()
   })
 
-  it('reports 0 commits in a dry run', () => {
-    const result = buildResult({ ...context, dryRun: true }, projects, STARTED)
+  it('counts one commit for projects that share it, and none for planned projects', () => {
+    const shared = { ...synced('web', 1, 0, 0), commit_sha: 'one' }
+    const alsoShared = { ...synced('api', 1, 0, 0), commit_sha: 'one' }
+    expect(buildResult(context, [shared, alsoShared], STARTED).commits_created).toBe(1)
+    const planned: ProjectResult = {
+      project: 'web',
+      status: 'synced',
+      files_added: 1,
+      files_modified: 0,
+      files_deleted: 0,
+      planned: { added: ['.codex/a.md'], modified: [], deleted: [] }
+    }
+    const result = buildResult({ ...context, dryRun: true }, [planned], STARTED)
     expect(result.dry_run).toBe(true)
     expect(result.commits_created).toBe(0)
   })

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it, jest } from '@jest/globals'
+import { load } from 'js-yaml'
 import {
   InputError,
   parseDotEnv,
@@ -42,6 +44,22 @@ function expectInputError(action: () => unknown, input: string): InputError {
 }
 
 describe('parseSettings defaults', () => {
+  it("falls back, for an empty input, to exactly action.yml's default", () => {
+    const action = load(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+    const literal = Object.entries(action.inputs).filter(
+      ([, input]) => input.default !== undefined && !input.default.includes('${{')
+    )
+    expect(literal.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['environment', 'parallel', 'shard', 'write_interval_ms'])
+    )
+    const defaults = Object.fromEntries(
+      literal.map(([name, input]) => [name, String(input.default)])
+    )
+    expect(parse({})).toEqual(parse(defaults))
+  })
+
   it('fills every optional input with its documented default', () => {
     expect(parse({})).toEqual({
       mode: 'pull-docs',

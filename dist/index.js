@@ -49805,7 +49805,7 @@ function buildResult(context, projects, now = Date.now()) {
         skipped: count('skipped'),
         files_synced: sum(project => project.files_added + project.files_modified),
         files_deleted: sum(project => project.files_deleted),
-        commits_created: context.dryRun ? 0 : commitsOf(projects),
+        commits_created: commitsOf(projects),
         duration_seconds: seconds(context, now),
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
         failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
@@ -50241,21 +50241,23 @@ function parseConfig(text, organization, source) {
         return defaults;
     const reader = new ConfigReader(source);
     const root = reader.mapping(document, '', TOP_LEVEL_KEYS);
-    const optional = (key, parse, fallback) => reader.optional(root, '', key, parse, fallback);
+    const read = (key, field, parse) => reader.optional(root, '', key, parse, defaults[field]);
+    const patterns = (value, path) => reader.patterns(value, path);
+    const ownedDir = (value, path) => reader.ownedDir(value, path);
     return {
         environments: {
             ...defaults.environments,
-            ...optional('environments', (value, key) => reader.environments(value, key), {})
+            ...reader.optional(root, '', 'environments', (v, k) => reader.environments(v, k), {})
         },
-        syncPatterns: optional('sync_patterns', (v, k) => reader.patterns(v, k), defaults.syncPatterns),
-        excludePatterns: optional('exclude_patterns', (v, k) => reader.patterns(v, k), defaults.excludePatterns),
-        projectsDir: optional('projects_dir', (v, k) => reader.ownedDir(v, k), defaults.projectsDir),
-        distributionDir: optional('distribution_dir', (v, k) => reader.ownedDir(v, k), defaults.distributionDir),
-        claudeNamespace: optional('claude_namespace', (v, k) => reader.namespace(v, k), defaults.claudeNamespace),
-        routes: optional('routes', (v, k) => reader.routes(v, k), defaults.routes),
-        deletionThreshold: optional('deletion_threshold', (v, k) => reader.integer(v, k), defaults.deletionThreshold),
-        deletionThresholdPercent: optional('deletion_threshold_percent', (v, k) => reader.percent(v, k), defaults.deletionThresholdPercent),
-        repositories: optional('repositories', (v, k) => reader.repositories(v, k, defaults.repositories), defaults.repositories)
+        syncPatterns: read('sync_patterns', 'syncPatterns', patterns),
+        excludePatterns: read('exclude_patterns', 'excludePatterns', patterns),
+        projectsDir: read('projects_dir', 'projectsDir', ownedDir),
+        distributionDir: read('distribution_dir', 'distributionDir', ownedDir),
+        claudeNamespace: read('claude_namespace', 'claudeNamespace', (v, k) => reader.namespace(v, k)),
+        routes: read('routes', 'routes', (v, k) => reader.routes(v, k)),
+        deletionThreshold: read('deletion_threshold', 'deletionThreshold', (v, k) => reader.integer(v, k)),
+        deletionThresholdPercent: read('deletion_threshold_percent', 'deletionThresholdPercent', (v, k) => reader.percent(v, k)),
+        repositories: read('repositories', 'repositories', (v, k) => reader.repositories(v, k, defaults.repositories))
     };
 }
 function branchForEnvironment(config, environment, source) {

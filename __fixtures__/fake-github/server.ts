@@ -300,7 +300,8 @@ export class FakeGitHub {
       status: result.status,
       ...(token !== undefined ? { token } : {}),
       ...(body !== undefined ? { body } : {}),
-      time
+      time,
+      answered: Date.now()
     })
   }
 

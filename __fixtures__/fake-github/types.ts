@@ -54,6 +54,8 @@ export interface RequestLogEntry {
   body?: unknown
   /** Date.now() when the request arrived */
   time: number
+  /** Date.now() when the response was sent */
+  answered: number
 }
 
 export type RequestMatcher = { method?: string; path?: RegExp }

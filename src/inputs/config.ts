@@ -84,46 +84,33 @@ export function parseConfig(
 
   const reader = new ConfigReader(source)
   const root = reader.mapping(document, '', TOP_LEVEL_KEYS)
-  const optional = <T>(key: string, parse: (value: unknown, key: string) => T, fallback: T): T =>
-    reader.optional(root, '', key, parse, fallback)
+  type Parse<T> = (value: unknown, path: string) => T
+  const read = <K extends keyof Config>(key: string, field: K, parse: Parse<Config[K]>) =>
+    reader.optional(root, '', key, parse, defaults[field])
+  const patterns: Parse<string[]> = (value, path) => reader.patterns(value, path)
+  const ownedDir: Parse<string> = (value, path) => reader.ownedDir(value, path)
 
   return {
     environments: {
       ...defaults.environments,
-      ...optional('environments', (value, key) => reader.environments(value, key), {})
+      ...reader.optional(root, '', 'environments', (v, k) => reader.environments(v, k), {})
     },
-    syncPatterns: optional('sync_patterns', (v, k) => reader.patterns(v, k), defaults.syncPatterns),
-    excludePatterns: optional(
-      'exclude_patterns',
-      (v, k) => reader.patterns(v, k),
-      defaults.excludePatterns
+    syncPatterns: read('sync_patterns', 'syncPatterns', patterns),
+    excludePatterns: read('exclude_patterns', 'excludePatterns', patterns),
+    projectsDir: read('projects_dir', 'projectsDir', ownedDir),
+    distributionDir: read('distribution_dir', 'distributionDir', ownedDir),
+    claudeNamespace: read('claude_namespace', 'claudeNamespace', (v, k) => reader.namespace(v, k)),
+    routes: read('routes', 'routes', (v, k) => reader.routes(v, k)),
+    deletionThreshold: read('deletion_threshold', 'deletionThreshold', (v, k) =>
+      reader.integer(v, k)
     ),
-    projectsDir: optional('projects_dir', (v, k) => reader.ownedDir(v, k), defaults.projectsDir),
-    distributionDir: optional(
-      'distribution_dir',
-      (v, k) => reader.ownedDir(v, k),
-      defaults.distributionDir
-    ),
-    claudeNamespace: optional(
-      'claude_namespace',
-      (v, k) => reader.namespace(v, k),
-      defaults.claudeNamespace
-    ),
-    routes: optional('routes', (v, k) => reader.routes(v, k), defaults.routes),
-    deletionThreshold: optional(
-      'deletion_threshold',
-      (v, k) => reader.integer(v, k),
-      defaults.deletionThreshold
-    ),
-    deletionThresholdPercent: optional(
+    deletionThresholdPercent: read(
       'deletion_threshold_percent',
-      (v, k) => reader.percent(v, k),
-      defaults.deletionThresholdPercent
+      'deletionThresholdPercent',
+      (v, k) => reader.percent(v, k)
     ),
-    repositories: optional(
-      'repositories',
-      (v, k) => reader.repositories(v, k, defaults.repositories),
-      defaults.repositories
+    repositories: read('repositories', 'repositories', (v, k) =>
+      reader.repositories(v, k, defaults.repositories)
     )
   }
 }

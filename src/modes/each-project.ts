@@ -16,7 +16,7 @@ import {
 import type { WriteOutcome } from '../write/writer.js'
 import type { RunEnv } from './env.js'
 
-export const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
+const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
 
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 export async function eachProject(

@@ -10,7 +10,7 @@ import type { Writer } from '../write/writer.js'
 import { onlyResult, scopeResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 
-export function pullRequestBranch(environment: string): string {
+function pullRequestBranch(environment: string): string {
   return `codex-sync/${environment}`
 }
 

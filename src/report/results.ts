@@ -139,7 +139,7 @@ export function buildResult(
     skipped: count('skipped'),
     files_synced: sum(project => project.files_added + project.files_modified),
     files_deleted: sum(project => project.files_deleted),
-    commits_created: context.dryRun ? 0 : commitsOf(projects),
+    commits_created: commitsOf(projects),
     duration_seconds: seconds(context, now),
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
     failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))

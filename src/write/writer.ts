@@ -18,7 +18,7 @@ const ATTEMPTS = 4
 /** Pause before re-reading a branch that moved, multiplied by the attempt number. */
 const RETRY_DELAY_MS = 1000
 
-export class BranchMovedError extends CodexSyncError {
+class BranchMovedError extends CodexSyncError {
   constructor(target: BranchTarget, attempts: number) {
     super(
       `${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`,
