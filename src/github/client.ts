@@ -1,9 +1,12 @@
 /** The one client factory: a throttled, retried, write-paced Octokit and the API adapters on it. */
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
+import { GitHub as GitHubClient, getUserAgentWithOrchestrationId } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
+import type { Auth } from '../inputs/settings.js'
 import type { Log } from '../model.js'
+import { createAppAuth } from './app-auth.js'
 import { GitData } from './git-data.js'
 import { Pulls } from './pulls.js'
 import { Repositories } from './repositories.js'
@@ -11,7 +14,7 @@ import { Repositories } from './repositories.js'
 export type Octokit = ReturnType<typeof getOctokit>
 
 export interface ClientOptions {
-  token: string
+  auth: Auth
   organization: string
   apiUrl: string
   /** Projects processed at once; sizes the request concurrency. */
@@ -65,22 +68,29 @@ function createOctokit(options: ClientOptions): Octokit {
     onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
     onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
   }
-  return getOctokit(
-    options.token,
-    {
-      baseUrl: options.apiUrl,
-      log: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: (message: string) => log.debug(message),
-        error: (message: string) => log.debug(message)
-      },
-      retry: { doNotRetry: DO_NOT_RETRY },
-      throttle
+  const Client = GitHubClient.plugin(throttling, retry)
+  return new Client({
+    baseUrl: options.apiUrl,
+    ...authOptions(options),
+    userAgent: getUserAgentWithOrchestrationId('codex-sync'),
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => log.debug(message),
+      error: (message: string) => log.debug(message)
     },
-    throttling,
-    retry
-  )
+    retry: { doNotRetry: DO_NOT_RETRY },
+    throttle
+  })
+}
+
+/** A token as given, or a GitHub App whose installation tokens the client mints and refreshes. */
+function authOptions({ auth, organization, log }: ClientOptions) {
+  if (auth.kind === 'token') return { auth: `token ${auth.token}` }
+  return {
+    authStrategy: createAppAuth,
+    auth: { appId: auth.appId, privateKey: auth.privateKey, organization, log }
+  }
 }
 
 /** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */

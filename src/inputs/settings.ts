@@ -1,8 +1,24 @@
 /** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
 import { CodexSyncError, MODES, sameName, type Mode } from '../model.js'
 
-export type CommitStrategy = 'direct' | 'pull-request'
-export type CodexCommit = 'per-project' | 'single'
+export type CommitStrategy = 'direct' | 'pull-request' | 'auto'
+export type CodexCommit = 'per-project' | 'single' | 'auto'
+
+/** How the action authenticates: a token as given, or a GitHub App whose tokens it mints itself. */
+export type Auth =
+  { kind: 'token'; token: string } | { kind: 'app'; appId: string; privateKey: string }
+
+/** Pull request options for commit_strategy pull-request and auto; empty texts mean generated ones. */
+export interface PullRequestOptions {
+  title: string | undefined
+  body: string | undefined
+  labels: string[]
+  /** User logins. */
+  reviewers: string[]
+  /** Team slugs (given as `org/team`). */
+  teamReviewers: string[]
+  draft: boolean
+}
 /** `index` is 1-based: 1 <= index <= count. */
 export interface Shard {
   index: number
@@ -12,8 +28,8 @@ export interface Shard {
 export interface Settings {
   /** Input `mode`: which sync this run makes. */
   mode: Mode
-  /** Input `token`: reads every project and writes where the mode writes. */
-  token: string
+  /** Inputs `token`, or `app_id` and `private_key`: reads every project, writes where the mode writes. */
+  auth: Auth
   /** `GITHUB_API_URL` without a trailing slash: api.github.com, a GHES `/api/v3` URL, or a test server. */
   apiUrl: string
   /** Input `organization` (else the owner of `GITHUB_REPOSITORY`, else `CODEX_GITHUB_ORG`). */
@@ -44,7 +60,31 @@ export interface Settings {
   writeIntervalMs: number
   /** Input `fail_on_partial`: fail the step on partial_success too. */
   failOnPartial: boolean
+  /** Input `skip_ci`: direct sync commits carry `[skip ci]`. */
+  skipCi: boolean
+  /** Input `commit_message`: the subject of sync commits; undefined = generated. */
+  commitMessage: string | undefined
+  /** Inputs `pull_request_*`. */
+  pullRequest: PullRequestOptions
+  /** Input `time_budget_minutes`, in milliseconds: no project starts after it is spent. */
+  timeBudgetMs: number
+  /** Input `writes_per_hour`: content-creating requests allowed in any hour; 0 = no limit. */
+  writesPerHour: number
+  /** Input `codex_ref`: plan the push modes against this ref and write nothing; undefined = the environment branch. */
+  codexRef: string | undefined
 }
+
+/** `mode: merge`: combine the result files of earlier runs into one report. */
+export interface MergeSettings {
+  /** Input `results`: files or folders holding result JSON. */
+  results: string[]
+  /** Input `fail_on_partial`. */
+  failOnPartial: boolean
+}
+
+/** What the action was asked to do. */
+export type ActionTask =
+  { task: 'sync'; settings: Settings } | { task: 'merge'; settings: MergeSettings }
 
 export class InputError extends CodexSyncError {
   constructor(
@@ -58,12 +98,43 @@ export class InputError extends CodexSyncError {
 /** Like core.getInput: '' when the input is unset. */
 export type InputReader = (name: string) => string
 
-const COMMIT_STRATEGIES: readonly CommitStrategy[] = ['direct', 'pull-request']
-const CODEX_COMMITS: readonly CodexCommit[] = ['per-project', 'single']
+const COMMIT_STRATEGIES: readonly CommitStrategy[] = ['direct', 'pull-request', 'auto']
+const CODEX_COMMITS: readonly CodexCommit[] = ['per-project', 'single', 'auto']
+const MERGE = 'merge'
+const ALL_MODES = [...MODES, MERGE]
+/** Longer than any pause GitHub asks for between writes; Node's timers also stop at 2^31-1 ms. */
+const MAX_WRITE_INTERVAL_MS = 60_000
+/** GitHub kills a hosted job after 6 hours. */
+const MAX_TIME_BUDGET_MINUTES = 350
 const DEFAULT_API_URL = 'https://api.github.com'
 const MAX_SHARDS = 1000
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/
+
+/** The action's task from its inputs: a sync in one mode, or merging earlier results. */
+export function parseTask(
+  input: InputReader,
+  env: Record<string, string | undefined>,
+  readDotEnv?: () => string | undefined
+): ActionTask {
+  if (input('mode').trim() !== MERGE) {
+    return { task: 'sync', settings: parseSettings(input, env, readDotEnv) }
+  }
+  const results = splitList(input('results'))
+  if (results.length === 0) {
+    throw new InputError(
+      'results',
+      "Input 'results' is required with mode merge: set it to the files or folders holding the result JSON of earlier runs"
+    )
+  }
+  return {
+    task: 'merge',
+    settings: {
+      results,
+      failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false)
+    }
+  }
+}
 
 export function parseSettings(
   input: InputReader,
@@ -74,13 +145,18 @@ export function parseSettings(
   const fromEnv = (key: string): string | undefined => env[key]?.trim() || undefined
   const dotEnv = lazyDotEnv(readDotEnv)
 
-  const mode = parseChoice('mode', required(read('mode'), 'mode', oneOf(MODES)), MODES)
-  const token = required(read('token'), 'token', 'a token that can read every project')
+  const mode = parseChoice(
+    'mode',
+    required(read('mode'), 'mode', oneOf(ALL_MODES)),
+    MODES,
+    ALL_MODES
+  )
+  const auth = parseAuth(read('token'), read('app_id'), input('private_key'))
   const organization = resolveOrganization(read('organization'), fromEnv, dotEnv)
   const codexInput = read('codex_repository')
   return {
     mode,
-    token,
+    auth,
     apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
     organization,
     codexRepository: resolveCodexRepository(codexInput, organization, fromEnv, dotEnv),
@@ -96,14 +172,112 @@ export function parseSettings(
       read('commit_strategy') || 'direct',
       COMMIT_STRATEGIES
     ),
-    codexCommit: parseChoice('codex_commit', read('codex_commit') || 'per-project', CODEX_COMMITS),
+    codexCommit: parseChoice('codex_commit', read('codex_commit') || 'auto', CODEX_COMMITS),
     shard: read('shard') === '' ? { index: 1, count: 1 } : parseShard(read('shard')),
     writeIntervalMs: parseInteger('write_interval_ms', read('write_interval_ms'), {
       fallback: 1000,
-      min: 0
+      min: 0,
+      max: MAX_WRITE_INTERVAL_MS
     }),
-    failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false)
+    failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false),
+    skipCi: parseBoolean('skip_ci', read('skip_ci'), false),
+    commitMessage: parseCommitMessage(input('commit_message')),
+    pullRequest: parsePullRequestOptions(read),
+    timeBudgetMs: parseMinutes('time_budget_minutes', read('time_budget_minutes'), 50) * 60_000,
+    writesPerHour: parseInteger('writes_per_hour', read('writes_per_hour'), {
+      fallback: 450,
+      min: 0,
+      max: 100_000
+    }),
+    codexRef: parseCodexRef(read('codex_ref'))
   }
+}
+
+const PEM_KEY =
+  /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC )?PRIVATE KEY-----/
+const APP_ID = /^(?:\d+|Iv[0-9A-Za-z.]+)$/
+
+function parseAuth(token: string, appId: string, privateKey: string): Auth {
+  if (appId === '' && privateKey.trim() === '') {
+    return { kind: 'token', token: required(token, 'token', 'a token that can read every project') }
+  }
+  if (token !== '') {
+    throw new InputError(
+      'token',
+      "Inputs 'token' and 'app_id'/'private_key' are both set: keep one way to authenticate"
+    )
+  }
+  if (!APP_ID.test(appId)) {
+    throw new InputError(
+      'app_id',
+      "Input 'app_id' must be the GitHub App's id (digits, or its client id), given with 'private_key'"
+    )
+  }
+  // Keys pasted with literal \n (as some secret stores keep them) are turned back into lines.
+  const key = privateKey.includes('\n')
+    ? privateKey.trim()
+    : privateKey.trim().replace(/\\n/g, '\n')
+  if (!PEM_KEY.test(key)) {
+    throw new InputError(
+      'private_key',
+      "Input 'private_key' must be the GitHub App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- ...), given with 'app_id'"
+    )
+  }
+  return { kind: 'app', appId, privateKey: key }
+}
+
+function parseCommitMessage(value: string): string | undefined {
+  const message = value.trim()
+  if (message === '') return undefined
+  if (message.length > 1000) {
+    throw new InputError('commit_message', "Input 'commit_message' must be at most 1000 characters")
+  }
+  return message
+}
+
+function parsePullRequestOptions(read: (name: string) => string): PullRequestOptions {
+  const reviewers = splitList(read('pull_request_reviewers'))
+  for (const reviewer of reviewers) {
+    if (!/^[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?$/.test(reviewer)) {
+      throw new InputError(
+        'pull_request_reviewers',
+        `Input 'pull_request_reviewers' must hold user logins or org/team names, got '${reviewer}'`
+      )
+    }
+  }
+  return {
+    title: read('pull_request_title') || undefined,
+    body: read('pull_request_body') || undefined,
+    labels: splitList(read('pull_request_labels')),
+    reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
+    teamReviewers: reviewers
+      .filter(reviewer => reviewer.includes('/'))
+      .map(team => team.split('/')[1] ?? team),
+    draft: parseBoolean('pull_request_draft', read('pull_request_draft'), false)
+  }
+}
+
+function parseMinutes(name: string, value: string, fallback: number): number {
+  if (value === '') return fallback
+  const minutes = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN
+  if (!(minutes > 0 && minutes <= MAX_TIME_BUDGET_MINUTES)) {
+    throw new InputError(
+      name,
+      `Input '${name}' must be a number of minutes above 0 and at most ${MAX_TIME_BUDGET_MINUTES}, got '${value}'`
+    )
+  }
+  return minutes
+}
+
+function parseCodexRef(value: string): string | undefined {
+  if (value === '') return undefined
+  if (/[\s~^:?*[\\]|\.\.|^\/|\/$/.test(value)) {
+    throw new InputError(
+      'codex_ref',
+      `Input 'codex_ref' must be a branch, tag or commit SHA of the codex, got '${value}'`
+    )
+  }
+  return value.replace(/^refs\/heads\//, '')
 }
 
 /** `i/n`: the i-th of n stable partitions of the project list. */
@@ -169,10 +343,16 @@ function required(value: string, name: string, expected: string): string {
   return value
 }
 
-function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
+/** One of `choices`; the message lists `named` (the choices as the user may give them). */
+function parseChoice<T extends string>(
+  name: string,
+  value: string,
+  choices: readonly T[],
+  named: readonly string[] = choices
+): T {
   const choice = choices.find(candidate => candidate === value)
   if (choice === undefined) {
-    throw new InputError(name, `Input '${name}' must be ${oneOf(choices)}, got '${value}'`)
+    throw new InputError(name, `Input '${name}' must be ${oneOf(named)}, got '${value}'`)
   }
   return choice
 }

@@ -13,6 +13,7 @@ export function outputsOf(result: RunResult): Record<string, string> {
     files_synced: String(result.files_synced),
     files_deleted: String(result.files_deleted),
     commits_created: String(result.commits_created),
+    failed_projects: result.failures.map(failure => failure.project).join(','),
     result: resultOutput(result)
   }
 }

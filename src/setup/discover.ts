@@ -98,8 +98,9 @@ function isInstallationToken(token: string): boolean {
 }
 
 /** The repositories the token can see: an installation token lists what the App was granted. */
-export function repositorySource(settings: Settings): RepositorySource {
-  return isInstallationToken(settings.token) ? 'installation' : 'organization'
+export function repositorySource({ auth }: Settings): RepositorySource {
+  if (auth.kind === 'app' || isInstallationToken(auth.token)) return 'installation'
+  return 'organization'
 }
 
 /** An installation that reaches nothing but the codex cannot sync anything: say what token to use. */
