@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { load } from 'js-yaml'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { TOKEN } from '../__fixtures__/harness.js'
@@ -87,5 +89,41 @@ describe('dist/index.js run as the runner runs it', () => {
     )
     expect(strict.outputs.status).toBe('partial_success')
     expect(strict.code).toBe(1)
+  })
+
+  test('an invalid input still sets status, a result with error and resolution, and a job summary', async () => {
+    fake.clearLog()
+    const run = await runAction(fake.url, inputs('pull-docs', { parallel: '500' }))
+
+    expect(run.code).toBe(1)
+    expect(Object.keys(run.outputs).sort()).toEqual([...OUTPUTS].sort())
+    expect(run.outputs.status).toBe('failure')
+    const result = resultOf(run) as RunResult
+    expect(result.error).toContain("Input 'parallel'")
+    expect(result.resolution).toContain("'parallel'")
+    expect(run.summary).toContain('codex-sync pull-docs: failure')
+    expect(run.summary).toContain("Input 'parallel'")
+    expect(fake.log).toEqual([])
+  })
+
+  test('mode merge combines the result files of the three modes into one report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codex-sync-results-'))
+    try {
+      for (const mode of ['pull-docs', 'push-docs', 'push-claude']) {
+        const run = await runAction(fake.url, inputs(mode, { dry_run: 'true' }))
+        writeFileSync(join(dir, `${mode}.json`), run.outputs.result ?? '')
+      }
+      const merged = await runAction(fake.url, { mode: 'merge', results: dir })
+      expect(merged.stderr).toBe('')
+      expect(merged.code).toBe(0)
+      expect(Object.keys(merged.outputs).sort()).toEqual([...OUTPUTS].sort())
+      const report = JSON.parse(merged.outputs.result ?? '{}') as Record<string, unknown>
+      expect(report).toMatchObject({ status: 'success', direction: 'bidirectional', dry_run: true })
+      expect(report.phase_1).toMatchObject({ phase: 'pull-docs', direction: 'to-codex' })
+      expect(report.phase_3).toMatchObject({ phase: 'push-claude', direction: 'from-codex' })
+      expect(merged.summary).toContain('| push-claude | from-codex | success |')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -2,7 +2,7 @@ import * as os from 'os';
 import os__default, { EOL } from 'os';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import fs__default, { promises, constants as constants$6, existsSync, readFileSync } from 'fs';
+import fs__default, { promises, constants as constants$6, existsSync, readFileSync as readFileSync$1 } from 'fs';
 import 'path';
 import http from 'http';
 import https from 'https';
@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
-import { existsSync as existsSync$1, readFileSync as readFileSync$1 } from 'node:fs';
+import { readFileSync, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createSign, createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -29141,6 +29141,15 @@ function info(message) {
 
 /** The vocabulary every stage shares: modes, repositories, trees, commits, the log port and errors. */
 const MODES = ['pull-docs', 'push-docs', 'push-claude'];
+/** Which way each mode carries files, as the org-syncer report names it. */
+const DIRECTIONS = {
+    'pull-docs': 'to-codex',
+    'push-docs': 'from-codex',
+    'push-claude': 'from-codex'
+};
+function isMode(value) {
+    return MODES.includes(value);
+}
 const MODE_SYMLINK = '120000';
 /** A blob that is not a symlink: the only kind of entry that is ever copied. */
 function isRegularFile(file) {
@@ -29186,6 +29195,23 @@ const DEFAULT_API_URL = 'https://api.github.com';
 const MAX_SHARDS = 1000;
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/;
+/** The action's task from its inputs: a sync in one mode, or merging earlier results. */
+function parseTask(input, env, readDotEnv) {
+    if (input('mode').trim() !== MERGE) {
+        return { task: 'sync', settings: parseSettings(input, env, readDotEnv) };
+    }
+    const results = splitList(input('results'));
+    if (results.length === 0) {
+        throw new InputError('results', "Input 'results' is required with mode merge: set it to the files or folders holding the result JSON of earlier runs");
+    }
+    return {
+        task: 'merge',
+        settings: {
+            results,
+            failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false)
+        }
+    };
+}
 function parseSettings(input, env, readDotEnv) {
     const read = (name) => input(name).trim();
     const fromEnv = (key) => env[key]?.trim() || undefined;
@@ -29459,6 +29485,345 @@ function parseConfigPath(value) {
     return path;
 }
 
+/** GitHub's answers as errors: empty repositories, missing branches, and what an HTTP status means. */
+class EmptyRepositoryError extends CodexSyncError {
+    repository;
+    constructor(repository) {
+        super(`Repository ${repository} is empty (it has no commits).`, `Push a first commit to ${repository}, or exclude it.`);
+        this.repository = repository;
+    }
+}
+class BranchNotFoundError extends CodexSyncError {
+    repository;
+    branch;
+    constructor(repository, branch) {
+        super(`Branch '${branch}' of ${repository} does not exist.`, `Check the default branch of ${repository} in its settings, or exclude the repository.`);
+        this.repository = repository;
+        this.branch = branch;
+    }
+}
+function statusOf(error) {
+    if (typeof error === 'object' && error !== null && 'status' in error) {
+        const status = error.status;
+        return typeof status === 'number' ? status : undefined;
+    }
+    return undefined;
+}
+/** What GitHub's HTTP error means for a person, and what to do: `subject` names the repository. */
+function explainHttpError(status, message, subject) {
+    switch (status) {
+        case 401:
+            return {
+                error: 'Bad credentials: GitHub rejected the token',
+                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
+            };
+        case 403:
+            return explainForbidden(message, subject);
+        case 404:
+            return {
+                error: message,
+                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
+            };
+        case 422:
+            return {
+                error: `GitHub refused the change: ${message}`,
+                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
+            };
+        default:
+            if (status !== undefined && status >= 500) {
+                return {
+                    error: `GitHub answered ${status} after retries: ${message}`,
+                    resolution: 'A GitHub outage or overload: run the sync again later.'
+                };
+            }
+            return {
+                error: message,
+                resolution: 'See the step log for details and run again; report it if it repeats.'
+            };
+    }
+}
+function explainForbidden(message, subject) {
+    if (/archived/i.test(message))
+        return {
+            error: message,
+            resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
+        };
+    if (/SAML|SSO/i.test(message)) {
+        return {
+            error: message,
+            resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
+        };
+    }
+    if (/rate limit/i.test(message)) {
+        return {
+            error: message,
+            resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
+        };
+    }
+    return {
+        error: message,
+        resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
+    };
+}
+
+/** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
+/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
+function explain(error, subject) {
+    if (error instanceof CodexSyncError)
+        return { error: error.message, resolution: error.resolution };
+    return explainHttpError(statusOf(error), messageOf(error), subject);
+}
+
+const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
+function skippedProject(project, reason) {
+    return { project, status: 'skipped', reason, ...NO_FILES };
+}
+function failedProject(project, error, resolution) {
+    return { project, status: 'failed', error, resolution, ...NO_FILES };
+}
+/** failure when every attempted project failed or more than half did; partial when some did. */
+function runStatus(succeeded, failed) {
+    const attempted = succeeded + failed;
+    if (failed === 0)
+        return 'success';
+    if (failed === attempted || failed * 2 > attempted)
+        return 'failure';
+    return 'partial_success';
+}
+/** Commits made, counted once however many projects share one (codex_commit: single). */
+function commitsOf(projects) {
+    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
+    return new Set(shas.filter(sha => sha !== undefined)).size;
+}
+function buildResult(context, projects, now = Date.now()) {
+    const count = (status) => projects.filter(project => project.status === status).length;
+    const succeeded = count('synced') + count('unchanged');
+    const failed = projects.filter((project) => project.status === 'failed');
+    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
+    return {
+        status: runStatus(succeeded, failed.length),
+        ...header(context),
+        total_projects: projects.length,
+        succeeded,
+        failed: failed.length,
+        skipped: count('skipped'),
+        files_synced: sum(project => project.files_added + project.files_modified),
+        files_deleted: sum(project => project.files_deleted),
+        commits_created: commitsOf(projects),
+        duration_seconds: seconds(context, now),
+        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
+        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
+    };
+}
+/** The result of a run that could not start: nothing was attempted, nothing written. */
+function fatalResult(context, error, resolution, now = Date.now()) {
+    return { ...buildResult(context, [], now), status: 'failure', error, resolution };
+}
+function header(context) {
+    return {
+        mode: context.mode,
+        organization: context.organization,
+        codex_repository: context.codexRepository,
+        environment: context.environment,
+        codex_branch: context.codexBranch,
+        dry_run: context.dryRun
+    };
+}
+function seconds(context, now) {
+    return Math.round((now - context.startedAt) / 100) / 10;
+}
+
+/** Merges the results of earlier runs (shards of a mode, and the modes as phases) into one report. */
+/** Failures listed in the merged result; the counts stay whole. */
+const MAX_FAILURES = 1000;
+/** A result file that is not a codex-sync result: the merge names it and stops. */
+class ResultFileError extends CodexSyncError {
+    constructor(message) {
+        super(message, "Give input 'results' the files or folders that hold the 'result' outputs of codex-sync runs (for example the downloaded result artifacts).");
+    }
+}
+/** Checks what a parsed file must hold to be merged; `source` names the file in the error. */
+function asRunResult(value, source) {
+    const result = value;
+    const valid = typeof result === 'object' &&
+        result !== null &&
+        typeof result.mode === 'string' &&
+        typeof result.status === 'string' &&
+        Array.isArray(result.projects) &&
+        Array.isArray(result.failures) &&
+        typeof result.duration_seconds === 'number';
+    if (!valid) {
+        throw new ResultFileError(`${source} is not a codex-sync result (the JSON of its 'result' output)`);
+    }
+    return result;
+}
+/** Every result JSON in the given files and folders (folders are searched for `*.json`). */
+function readResultFiles(paths) {
+    return paths.flatMap(jsonFiles).map(file => {
+        let parsed;
+        try {
+            parsed = JSON.parse(readFileSync(file, 'utf8'));
+        }
+        catch (error) {
+            throw new ResultFileError(`${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return asRunResult(parsed, file);
+    });
+}
+function jsonFiles(path) {
+    let stats;
+    try {
+        stats = statSync(path);
+    }
+    catch {
+        throw new ResultFileError(`${path} does not exist`);
+    }
+    if (!stats.isDirectory())
+        return [path];
+    return readdirSync(path, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap(entry => {
+        const child = join(path, entry.name);
+        if (entry.isDirectory())
+            return jsonFiles(child);
+        return entry.name.endsWith('.json') ? [child] : [];
+    });
+}
+function mergeResults(results) {
+    if (results.length === 0)
+        throw new ResultFileError('No result files were found to merge');
+    const first = results[0];
+    const phases = phaseOrder(results).map(mode => mergePhase(results.filter(result => result.mode === mode)));
+    const byProject = projectOutcomes(results);
+    const failed = [...byProject.values()].filter(outcome => outcome === 'failed').length;
+    const succeeded = [...byProject.values()].filter(outcome => outcome === 'succeeded').length;
+    const failures = phaseFailures(results);
+    const sum = (pick) => phases.reduce((total, phase) => total + pick(phase), 0);
+    const attempted = succeeded + failed;
+    const merged = {
+        status: phases.some(phase => phase.error) ? 'failure' : runStatus(succeeded, failed),
+        organization: first.organization,
+        codex_repository: first.codex_repository,
+        environment: first.environment,
+        target_branch: first.codex_branch,
+        direction: directionOf(phases),
+        dry_run: results.some(result => result.dry_run),
+        total_projects: byProject.size,
+        succeeded,
+        failed,
+        skipped: byProject.size - attempted,
+        success_rate: attempted === 0 ? 100 : Math.round((succeeded / attempted) * 1000) / 10,
+        files_synced: sum(phase => phase.files_synced),
+        files_deleted: sum(phase => phase.files_deleted),
+        commits_created: sum(phase => phase.commits_created),
+        duration_seconds: Math.round(sum(phase => phase.duration_seconds) * 10) / 10,
+        phases,
+        failures: failures.slice(0, MAX_FAILURES)
+    };
+    if (failures.length > MAX_FAILURES)
+        merged.failures_left_out = failures.length - MAX_FAILURES;
+    phases.forEach((phase, index) => (merged[`phase_${index + 1}`] = phase));
+    return merged;
+}
+function phaseOrder(results) {
+    const modes = [...new Set(results.map(result => result.mode))];
+    const rank = (mode) => {
+        const index = MODES.indexOf(mode);
+        return index < 0 ? MODES.length : index;
+    };
+    return modes.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+/** The shards of one mode: each project counted once, from the shard that handled it. */
+function mergePhase(shards) {
+    const first = shards[0];
+    const projects = handledProjects(shards);
+    const count = (status) => projects.filter(project => project.status === status).length;
+    const sum = (pick) => shards.reduce((total, result) => total + pick(result), 0);
+    const failedShard = shards.find(result => result.error);
+    const succeeded = count('synced') + count('unchanged');
+    const phase = {
+        phase: first.mode,
+        direction: isMode(first.mode) ? DIRECTIONS[first.mode] : 'from-codex',
+        status: failedShard ? 'failure' : runStatus(succeeded, count('failed')),
+        codex_branch: first.codex_branch,
+        shards: shards.length,
+        total_projects: projects.length,
+        succeeded,
+        failed: count('failed'),
+        skipped: count('skipped'),
+        deferred: projects.filter(project => project.status === 'skipped' && project.reason === 'deferred').length,
+        files_synced: sum(result => result.files_synced),
+        files_deleted: sum(result => result.files_deleted),
+        commits_created: sum(result => result.commits_created),
+        // Shards run side by side: the phase lasts as long as its longest shard.
+        duration_seconds: Math.max(...shards.map(result => result.duration_seconds))
+    };
+    if (failedShard) {
+        phase.error = failedShard.error;
+        phase.resolution = failedShard.resolution;
+    }
+    return phase;
+}
+/** Per project, the entry of the shard that handled it (any entry but "not in shard"). */
+function handledProjects(shards) {
+    const chosen = new Map();
+    for (const project of shards.flatMap(result => result.projects)) {
+        const key = project.project.toLowerCase();
+        const known = chosen.get(key);
+        if (!known || (notInShard(known) && !notInShard(project)))
+            chosen.set(key, project);
+    }
+    return [...chosen.values()];
+}
+function notInShard(project) {
+    return project.status === 'skipped' && project.reason.startsWith('not in shard');
+}
+/** A project failed if any phase failed it, succeeded if every phase that attempted it succeeded. */
+function projectOutcomes(results) {
+    const outcomes = new Map();
+    for (const mode of phaseOrder(results)) {
+        for (const project of handledProjects(results.filter(result => result.mode === mode))) {
+            const key = project.project.toLowerCase();
+            const outcome = project.status === 'failed'
+                ? 'failed'
+                : project.status === 'skipped'
+                    ? 'skipped'
+                    : 'succeeded';
+            const known = outcomes.get(key);
+            if (known === 'failed' || (known === 'succeeded' && outcome === 'skipped'))
+                continue;
+            outcomes.set(key, outcome);
+        }
+    }
+    return outcomes;
+}
+function phaseFailures(results) {
+    const failures = [];
+    for (const mode of phaseOrder(results)) {
+        const seen = [];
+        for (const result of results.filter(entry => entry.mode === mode)) {
+            for (const failure of result.failures) {
+                if (seen.some(name => sameName(name, failure.project)))
+                    continue;
+                seen.push(failure.project);
+                failures.push({
+                    project: failure.project,
+                    phase: mode,
+                    error: failure.error,
+                    resolution: failure.resolution
+                });
+            }
+        }
+    }
+    return failures;
+}
+function directionOf(phases) {
+    const directions = new Set(phases.map(phase => phase.direction));
+    if (directions.size > 1)
+        return 'bidirectional';
+    return phases[0]?.direction ?? 'to-codex';
+}
+
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 function summaryMarkdown(result) {
     const lines = [
@@ -29482,12 +29847,47 @@ function summaryMarkdown(result) {
         if (unlisted > 0)
             lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
     }
-    if (result.failures.length > 0) {
-        lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |');
-        for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
-            lines.push(`| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`);
-        lines.push('');
+    lines.push(...failureTable(result.failures));
+    return lines.join('\n');
+}
+/** The failures with what to do, the phase of each when the report merges phases. */
+function failureTable(failures) {
+    if (failures.length === 0)
+        return [];
+    const phased = failures.some(failure => failure.phase !== undefined);
+    const lines = [
+        '### Failures',
+        '',
+        phased ? '| project | phase | error | resolution |' : '| project | error | resolution |',
+        phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
+    ];
+    for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
+        const phase = phased ? ` ${failure.phase ?? ''} |` : '';
+        lines.push(`| ${cell(failure.project)} |${phase} ${cell(failure.error)} | ${cell(failure.resolution)} |`);
     }
+    lines.push('');
+    return lines;
+}
+/** The merged report of several runs: one row per phase, then every failure with its phase. */
+function mergedSummaryMarkdown(merged) {
+    const lines = [
+        `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+        '',
+        `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
+        '',
+        `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
+        '',
+        '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
+        '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...merged.phases.map(phase => `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`),
+        ''
+    ];
+    for (const phase of merged.phases.filter(entry => entry.error)) {
+        lines.push(`**${phase.phase} could not start:** ${cell(phase.error ?? '')} — ${cell(phase.resolution ?? '')}`, '');
+    }
+    lines.push(...failureTable(merged.failures));
+    if (merged.failures_left_out)
+        lines.push(`${merged.failures_left_out} more failures are not listed.`, '');
     return lines.join('\n');
 }
 /** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
@@ -29531,17 +29931,7 @@ function cell(text) {
 /** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
 /** Every output of action.yml, from the run's result. */
 function outputsOf(result) {
-    return {
-        status: result.status,
-        succeeded: String(result.succeeded),
-        failed: String(result.failed),
-        skipped: String(result.skipped),
-        files_synced: String(result.files_synced),
-        files_deleted: String(result.files_deleted),
-        commits_created: String(result.commits_created),
-        failed_projects: result.failures.map(failure => failure.project).join(','),
-        result: resultOutput(result)
-    };
+    return { ...countOutputs(result, result.failures), result: resultOutput(result) };
 }
 /** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
 const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
@@ -29578,18 +29968,50 @@ function withoutPlannedPaths(project) {
 function stepFails(result, failOnPartial) {
     return result.status === 'failure' || (failOnPartial && result.status === 'partial_success');
 }
-async function publish(result, failOnPartial) {
-    for (const [name, value] of Object.entries(outputsOf(result)))
+function countOutputs(result, failures) {
+    return {
+        status: result.status,
+        succeeded: String(result.succeeded),
+        failed: String(result.failed),
+        skipped: String(result.skipped),
+        files_synced: String(result.files_synced),
+        files_deleted: String(result.files_deleted),
+        commits_created: String(result.commits_created),
+        failed_projects: [...new Set(failures.map(failure => failure.project))].join(',')
+    };
+}
+function countLine$1(result) {
+    return (`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
+}
+function runReport(result) {
+    return {
+        status: result.status,
+        outputs: outputsOf(result),
+        summary: summaryMarkdown(result),
+        line: countLine$1(result),
+        failure: result.error
+            ? `${result.error} — ${result.resolution}`
+            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
+    };
+}
+function mergeReport(merged) {
+    return {
+        status: merged.status,
+        outputs: { ...countOutputs(merged, merged.failures), result: JSON.stringify(merged) },
+        summary: mergedSummaryMarkdown(merged),
+        line: countLine$1(merged),
+        failure: `codex-sync (${merged.phases.map(phase => phase.phase).join(', ')}): ${merged.status} (${merged.failed} of ${merged.total_projects} projects failed).`
+    };
+}
+async function publish(report, failOnPartial) {
+    for (const [name, value] of Object.entries(report.outputs))
         setOutput(name, value);
     if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(summaryMarkdown(result), true).write();
-    info(`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
-    if (stepFails(result, failOnPartial)) {
-        setFailed(result.error
-            ? `${result.error} — ${result.resolution}`
-            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`);
-    }
+        await summary.addRaw(report.summary, true).write();
+    info(report.line);
+    if (stepFails(report, failOnPartial))
+        setFailed(report.failure);
 }
 
 class Context {
@@ -29601,7 +30023,7 @@ class Context {
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
             if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+                this.payload = JSON.parse(readFileSync$1(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
@@ -36747,87 +37169,6 @@ function throttling(octokit, octokitOptions) {
 }
 throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
-
-/** GitHub's answers as errors: empty repositories, missing branches, and what an HTTP status means. */
-class EmptyRepositoryError extends CodexSyncError {
-    repository;
-    constructor(repository) {
-        super(`Repository ${repository} is empty (it has no commits).`, `Push a first commit to ${repository}, or exclude it.`);
-        this.repository = repository;
-    }
-}
-class BranchNotFoundError extends CodexSyncError {
-    repository;
-    branch;
-    constructor(repository, branch) {
-        super(`Branch '${branch}' of ${repository} does not exist.`, `Check the default branch of ${repository} in its settings, or exclude the repository.`);
-        this.repository = repository;
-        this.branch = branch;
-    }
-}
-function statusOf(error) {
-    if (typeof error === 'object' && error !== null && 'status' in error) {
-        const status = error.status;
-        return typeof status === 'number' ? status : undefined;
-    }
-    return undefined;
-}
-/** What GitHub's HTTP error means for a person, and what to do: `subject` names the repository. */
-function explainHttpError(status, message, subject) {
-    switch (status) {
-        case 401:
-            return {
-                error: 'Bad credentials: GitHub rejected the token',
-                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
-            };
-        case 403:
-            return explainForbidden(message, subject);
-        case 404:
-            return {
-                error: message,
-                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
-            };
-        case 422:
-            return {
-                error: `GitHub refused the change: ${message}`,
-                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
-            };
-        default:
-            if (status !== undefined && status >= 500) {
-                return {
-                    error: `GitHub answered ${status} after retries: ${message}`,
-                    resolution: 'A GitHub outage or overload: run the sync again later.'
-                };
-            }
-            return {
-                error: message,
-                resolution: 'See the step log for details and run again; report it if it repeats.'
-            };
-    }
-}
-function explainForbidden(message, subject) {
-    if (/archived/i.test(message))
-        return {
-            error: message,
-            resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
-        };
-    if (/SAML|SSO/i.test(message)) {
-        return {
-            error: message,
-            resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
-        };
-    }
-    if (/rate limit/i.test(message)) {
-        return {
-            error: message,
-            resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
-        };
-    }
-    return {
-        error: message,
-        resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
-    };
-}
 
 /** GitHub App authentication: a JWT for the App's own endpoints, installation tokens refreshed for the rest. */
 const JWT_BACKDATE_S = 60;
@@ -49936,73 +50277,6 @@ async function settleAll(promises) {
     return settled.map(outcome => outcome.value);
 }
 
-/** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
-/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
-function explain(error, subject) {
-    if (error instanceof CodexSyncError)
-        return { error: error.message, resolution: error.resolution };
-    return explainHttpError(statusOf(error), messageOf(error), subject);
-}
-
-const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
-function skippedProject(project, reason) {
-    return { project, status: 'skipped', reason, ...NO_FILES };
-}
-function failedProject(project, error, resolution) {
-    return { project, status: 'failed', error, resolution, ...NO_FILES };
-}
-/** failure when every attempted project failed or more than half did; partial when some did. */
-function runStatus(succeeded, failed) {
-    const attempted = succeeded + failed;
-    if (failed === 0)
-        return 'success';
-    if (failed === attempted || failed * 2 > attempted)
-        return 'failure';
-    return 'partial_success';
-}
-/** Commits made, counted once however many projects share one (codex_commit: single). */
-function commitsOf(projects) {
-    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
-    return new Set(shas.filter(sha => sha !== undefined)).size;
-}
-function buildResult(context, projects, now = Date.now()) {
-    const count = (status) => projects.filter(project => project.status === status).length;
-    const succeeded = count('synced') + count('unchanged');
-    const failed = projects.filter((project) => project.status === 'failed');
-    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
-    return {
-        status: runStatus(succeeded, failed.length),
-        ...header(context),
-        total_projects: projects.length,
-        succeeded,
-        failed: failed.length,
-        skipped: count('skipped'),
-        files_synced: sum(project => project.files_added + project.files_modified),
-        files_deleted: sum(project => project.files_deleted),
-        commits_created: commitsOf(projects),
-        duration_seconds: seconds(context, now),
-        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
-    };
-}
-/** The result of a run that could not start: nothing was attempted, nothing written. */
-function fatalResult(context, error, resolution, now = Date.now()) {
-    return { ...buildResult(context, [], now), status: 'failure', error, resolution };
-}
-function header(context) {
-    return {
-        mode: context.mode,
-        organization: context.organization,
-        codex_repository: context.codexRepository,
-        environment: context.environment,
-        codex_branch: context.codexBranch,
-        dry_run: context.dryRun
-    };
-}
-function seconds(context, now) {
-    return Math.round((now - context.startedAt) / 100) / 10;
-}
-
 /** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
 const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
@@ -50819,7 +51093,7 @@ function describeRun(env, active, skipped) {
     ].join('\n');
 }
 
-/** The action: reads the inputs once into settings, runs the sync, and publishes its report. */
+/** The action: reads the inputs once, runs the sync (or merges results), and publishes its report. */
 const actionsLog = {
     info: message => info(message),
     debug: message => debug(message),
@@ -50829,19 +51103,54 @@ const actionsLog = {
 /** The `.env` file of the workspace, where CODEX_GITHUB_ORG / CODEX_GITHUB_REPO may be kept. */
 function readDotEnv() {
     const path = join(process.env.GITHUB_WORKSPACE ?? process.cwd(), '.env');
-    return existsSync$1(path) ? readFileSync$1(path, 'utf8') : undefined;
+    return existsSync$1(path) ? readFileSync(path, 'utf8') : undefined;
+}
+/** Secrets never reach the log: a multi-line key is masked line by line as well as whole. */
+function maskSecrets() {
+    for (const name of ['token', 'private_key']) {
+        const value = getInput(name);
+        if (!value)
+            continue;
+        setSecret(value);
+        for (const line of value.split(/\r?\n|\\n/))
+            if (line.trim().length > 8)
+                setSecret(line);
+    }
 }
 async function run() {
+    const startedAt = Date.now();
     try {
-        const token = getInput('token');
-        if (token)
-            setSecret(token);
-        const settings = parseSettings(name => getInput(name), process.env, readDotEnv);
-        const result = await runSync(settings, { log: actionsLog });
-        await publish(result, settings.failOnPartial);
+        maskSecrets();
+        const task = parseTask(name => getInput(name), process.env, readDotEnv);
+        if (task.task === 'merge') {
+            const merged = mergeResults(readResultFiles(task.settings.results));
+            await publish(mergeReport(merged), task.settings.failOnPartial);
+            return;
+        }
+        const result = await runSync(task.settings, { log: actionsLog });
+        await publish(runReport(result), task.settings.failOnPartial);
     }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : String(error));
+        await publishUnstarted(error, startedAt);
+    }
+}
+/** Inputs that cannot be read still give a failure result, outputs and a job summary. */
+async function publishUnstarted(error, startedAt) {
+    try {
+        const { error: message, resolution } = explain(error, 'the workflow step');
+        const result = fatalResult({
+            mode: getInput('mode').trim(),
+            organization: getInput('organization').trim(),
+            codexRepository: getInput('codex_repository').trim(),
+            environment: getInput('environment').trim(),
+            codexBranch: '',
+            dryRun: getInput('dry_run').trim().toLowerCase() === 'true',
+            startedAt
+        }, message, resolution);
+        await publish(runReport(result), false);
+    }
+    catch (publishing) {
+        setFailed(`${messageOf(error)} (and the report could not be written: ${messageOf(publishing)})`);
     }
 }
 

@@ -4,6 +4,17 @@ export const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
 export type Mode = (typeof MODES)[number]
 export type PushMode = Exclude<Mode, 'pull-docs'>
 
+/** Which way each mode carries files, as the org-syncer report names it. */
+export const DIRECTIONS: Readonly<Record<Mode, 'to-codex' | 'from-codex'>> = {
+  'pull-docs': 'to-codex',
+  'push-docs': 'from-codex',
+  'push-claude': 'from-codex'
+}
+
+export function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value)
+}
+
 /** One entry of a repository tree that is not a folder: a file, a symlink or a submodule. */
 export interface TreeFile {
   path: string

@@ -1,21 +1,12 @@
 /** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
 import * as core from '@actions/core'
-import type { ProjectResult, RunResult } from './results.js'
-import { summaryMarkdown } from './summary.js'
+import type { MergedResult } from './merge.js'
+import type { ProjectResult, RunResult, RunStatus } from './results.js'
+import { mergedSummaryMarkdown, summaryMarkdown } from './summary.js'
 
 /** Every output of action.yml, from the run's result. */
 export function outputsOf(result: RunResult): Record<string, string> {
-  return {
-    status: result.status,
-    succeeded: String(result.succeeded),
-    failed: String(result.failed),
-    skipped: String(result.skipped),
-    files_synced: String(result.files_synced),
-    files_deleted: String(result.files_deleted),
-    commits_created: String(result.commits_created),
-    failed_projects: result.failures.map(failure => failure.project).join(','),
-    result: resultOutput(result)
-  }
+  return { ...countOutputs(result, result.failures), result: resultOutput(result) }
 }
 
 /** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
@@ -52,23 +43,75 @@ function withoutPlannedPaths(project: ProjectResult): object & Pick<ProjectResul
 }
 
 /** Whether the step should fail: on failure, and on partial success when asked to. */
-export function stepFails(result: RunResult, failOnPartial: boolean): boolean {
+export function stepFails(result: { status: RunStatus }, failOnPartial: boolean): boolean {
   return result.status === 'failure' || (failOnPartial && result.status === 'partial_success')
 }
 
-export async function publish(result: RunResult, failOnPartial: boolean): Promise<void> {
-  for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
-  if (process.env.GITHUB_STEP_SUMMARY)
-    await core.summary.addRaw(summaryMarkdown(result), true).write()
-  core.info(
-    `${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-      `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`
-  )
-  if (stepFails(result, failOnPartial)) {
-    core.setFailed(
-      result.error
-        ? `${result.error} — ${result.resolution}`
-        : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
-    )
+/** What a step publishes: its outputs, its job summary, a closing log line, and why it fails. */
+export interface StepReport {
+  status: RunStatus
+  outputs: Record<string, string>
+  summary: string
+  line: string
+  failure: string
+}
+
+type Counts = Pick<
+  RunResult,
+  | 'status'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'files_synced'
+  | 'files_deleted'
+  | 'commits_created'
+>
+
+function countOutputs(result: Counts, failures: { project: string }[]): Record<string, string> {
+  return {
+    status: result.status,
+    succeeded: String(result.succeeded),
+    failed: String(result.failed),
+    skipped: String(result.skipped),
+    files_synced: String(result.files_synced),
+    files_deleted: String(result.files_deleted),
+    commits_created: String(result.commits_created),
+    failed_projects: [...new Set(failures.map(failure => failure.project))].join(',')
   }
+}
+
+function countLine(result: Counts): string {
+  return (
+    `${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+    `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`
+  )
+}
+
+export function runReport(result: RunResult): StepReport {
+  return {
+    status: result.status,
+    outputs: outputsOf(result),
+    summary: summaryMarkdown(result),
+    line: countLine(result),
+    failure: result.error
+      ? `${result.error} — ${result.resolution}`
+      : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
+  }
+}
+
+export function mergeReport(merged: MergedResult): StepReport {
+  return {
+    status: merged.status,
+    outputs: { ...countOutputs(merged, merged.failures), result: JSON.stringify(merged) },
+    summary: mergedSummaryMarkdown(merged),
+    line: countLine(merged),
+    failure: `codex-sync (${merged.phases.map(phase => phase.phase).join(', ')}): ${merged.status} (${merged.failed} of ${merged.total_projects} projects failed).`
+  }
+}
+
+export async function publish(report: StepReport, failOnPartial: boolean): Promise<void> {
+  for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value)
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.summary, true).write()
+  core.info(report.line)
+  if (stepFails(report, failOnPartial)) core.setFailed(report.failure)
 }

@@ -63,7 +63,8 @@ export interface Failure {
 
 export interface RunResult {
   status: RunStatus
-  mode: Mode
+  /** The mode as given: a Mode, unless the inputs could not be read. */
+  mode: Mode | string
   organization: string
   codex_repository: string
   environment: string
@@ -86,7 +87,7 @@ export interface RunResult {
 
 /** What the result says about the run itself, whatever became of the projects. */
 export interface RunContext {
-  mode: Mode
+  mode: Mode | string
   organization: string
   codexRepository: string
   environment: string

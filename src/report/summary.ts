@@ -1,5 +1,6 @@
 /** The job summary: the run, a row per project, and the failures with what to do, as Markdown. */
-import type { PlannedPaths, ProjectResult, RunResult } from './results.js'
+import type { MergedResult } from './merge.js'
+import type { Failure, PlannedPaths, ProjectResult, RunResult } from './results.js'
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 export function summaryMarkdown(result: RunResult): string {
@@ -34,14 +35,56 @@ export function summaryMarkdown(result: RunResult): string {
         ''
       )
   }
-  if (result.failures.length > 0) {
-    lines.push('### Failures', '', '| project | error | resolution |', '| --- | --- | --- |')
-    for (const failure of result.failures.slice(0, MAX_SUMMARY_ROWS))
-      lines.push(
-        `| ${cell(failure.project)} | ${cell(failure.error)} | ${cell(failure.resolution)} |`
-      )
-    lines.push('')
+  lines.push(...failureTable(result.failures))
+  return lines.join('\n')
+}
+
+/** The failures with what to do, the phase of each when the report merges phases. */
+function failureTable(failures: (Failure & { phase?: string })[]): string[] {
+  if (failures.length === 0) return []
+  const phased = failures.some(failure => failure.phase !== undefined)
+  const lines = [
+    '### Failures',
+    '',
+    phased ? '| project | phase | error | resolution |' : '| project | error | resolution |',
+    phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
+  ]
+  for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
+    const phase = phased ? ` ${failure.phase ?? ''} |` : ''
+    lines.push(
+      `| ${cell(failure.project)} |${phase} ${cell(failure.error)} | ${cell(failure.resolution)} |`
+    )
   }
+  lines.push('')
+  return lines
+}
+
+/** The merged report of several runs: one row per phase, then every failure with its phase. */
+export function mergedSummaryMarkdown(merged: MergedResult): string {
+  const lines = [
+    `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+    '',
+    `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
+    '',
+    `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
+    '',
+    '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...merged.phases.map(
+      phase =>
+        `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`
+    ),
+    ''
+  ]
+  for (const phase of merged.phases.filter(entry => entry.error)) {
+    lines.push(
+      `**${phase.phase} could not start:** ${cell(phase.error ?? '')} — ${cell(phase.resolution ?? '')}`,
+      ''
+    )
+  }
+  lines.push(...failureTable(merged.failures))
+  if (merged.failures_left_out)
+    lines.push(`${merged.failures_left_out} more failures are not listed.`, '')
   return lines.join('\n')
 }
 
