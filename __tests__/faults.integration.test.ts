@@ -77,7 +77,9 @@ describe('GitHub faults, limits and scale', () => {
     })
 
     expect(result.status).toBe('success')
-    expect(log.warnings.some(warning => /Rate limit reached/.test(warning.message))).toBe(true)
+    expect(log.warnings.some(warning => /Primary rate limit: waiting/.test(warning.message))).toBe(
+      true
+    )
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/b.md')).toBe('b\n')
   })
 

@@ -29171,6 +29171,14 @@ class CodexSyncError extends Error {
 /** A problem that stops the run before any write. */
 class SetupError extends CodexSyncError {
 }
+/** A repository that went away during the run (deleted, renamed or made invisible to the token). */
+class RepositoryGoneError extends CodexSyncError {
+    repository;
+    constructor(repository) {
+        super(`Repository ${repository} no longer exists: it was deleted, renamed or hidden from the token during the run.`, `Nothing was written to it. If it was renamed, the next run finds it under its new name.`);
+        this.repository = repository;
+    }
+}
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -29564,6 +29572,12 @@ function explainForbidden(message, subject) {
         error: message,
         resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
     };
+}
+/** GitHub answered, but not with what the API promises: retried where it can be, then reported. */
+class MalformedResponseError extends CodexSyncError {
+    constructor(what) {
+        super(`GitHub sent an incomplete or malformed answer for ${what}.`, 'A network or GitHub hiccup: run the sync again; nothing was written on the strength of it.');
+    }
 }
 
 /** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
@@ -30012,6 +30026,58 @@ async function publish(report, failOnPartial) {
     info(report.line);
     if (stepFails(report, failOnPartial))
         setFailed(report.failure);
+}
+
+const HOUR_MS = 3_600_000;
+class RunBudget {
+    writesPerHour;
+    log;
+    now;
+    writes = [];
+    stopped;
+    deadline;
+    constructor(timeBudgetMs, writesPerHour, log, now = Date.now) {
+        this.writesPerHour = writesPerHour;
+        this.log = log;
+        this.now = now;
+        this.deadline = now() + timeBudgetMs;
+    }
+    /** Why no new project may start; undefined while the budget lasts. */
+    get stopReason() {
+        if (this.stopped === undefined && this.now() >= this.deadline) {
+            this.stop('the time budget (time_budget_minutes) is spent');
+        }
+        return this.stopped;
+    }
+    /** Ends the run's budget; said once, with the reason. */
+    stop(reason) {
+        if (this.stopped !== undefined)
+            return;
+        this.stopped = reason;
+        this.log.warning(`No new project starts: ${reason}. Projects not reached are skipped as deferred; the next run takes them first.`, { title: 'codex-sync: run stopped early' });
+    }
+    recordWrite() {
+        if (this.writesPerHour > 0)
+            this.writes.push(this.now());
+    }
+    /** Whether a project that may need `reserve` more writes can start now. */
+    mayStart(reserve) {
+        if (this.stopReason !== undefined)
+            return false;
+        if (this.writesPerHour === 0)
+            return true;
+        const since = this.now() - HOUR_MS;
+        while (this.writes.length > 0 && this.writes[0] < since)
+            this.writes.shift();
+        if (this.writes.length + reserve <= this.writesPerHour)
+            return true;
+        this.stop(`${this.writes.length} writes in the last hour leave no room under writes_per_hour (${this.writesPerHour})`);
+        return false;
+    }
+    /** Whether waiting `seconds` still ends before the time budget does. */
+    mayWait(seconds) {
+        return this.now() + seconds * 1000 < this.deadline;
+    }
 }
 
 class Context {
@@ -37290,6 +37356,106 @@ function base64url(data) {
     return Buffer.from(data).toString('base64url');
 }
 
+/** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
+const EXTRA_LIMIT_RETRIES = 5;
+/**
+ * An Octokit plugin, inside the throttling and retry plugins:
+ * - a success whose JSON body arrived cut short (a connection closed mid-body leaves a string where
+ *   JSON was promised) becomes a 502, which the retry plugin repeats;
+ * - a 429, or a 403 with `retry-after` that is not worded as a secondary limit, waits the time
+ *   GitHub names (the throttling plugin would let the retry plugin guess a second instead);
+ * - every write is counted against the hourly budget, and a rejected token ends the budget.
+ */
+function limitsPlugin(options) {
+    return (octokit) => {
+        octokit.hook.wrap('request', async (request, requestOptions) => {
+            if (isWrite(requestOptions))
+                options.budget.recordWrite();
+            for (let attempt = 0;; attempt++) {
+                try {
+                    const response = await request(requestOptions);
+                    checkComplete(response, requestOptions);
+                    return response;
+                }
+                catch (error) {
+                    if (statusOf(error) === 401)
+                        options.budget.stop('GitHub rejected the token');
+                    const wait = unhandledRetryAfter(error);
+                    if (wait === undefined)
+                        throw error;
+                    const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(wait, requestOptions, attempt);
+                    if (!go)
+                        throw error;
+                    await sleep(wait * 1000);
+                }
+            }
+        });
+    };
+}
+function checkComplete(response, request) {
+    const type = String(response.headers['content-type'] ?? '');
+    if (typeof response.data === 'string' && /\bjson\b/i.test(type)) {
+        throw new RequestError(`The answer to ${describe$2(request)} was cut short`, 502, {
+            request: request,
+            response
+        });
+    }
+}
+/** Seconds to wait for a limit the throttling plugin does not recognise; undefined otherwise. */
+function unhandledRetryAfter(error) {
+    const status = statusOf(error);
+    if (status !== 429 && status !== 403)
+        return undefined;
+    const response = error.response;
+    const message = error instanceof Error ? error.message : '';
+    if (/\bsecondary rate\b/i.test(message))
+        return undefined;
+    if (String(response?.headers['x-ratelimit-remaining']) === '0')
+        return undefined;
+    const retryAfter = Number(response?.headers['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter >= 0)
+        return retryAfter;
+    return status === 429 ? 60 : undefined;
+}
+function isWrite({ method, url, body }) {
+    const verb = (method ?? 'GET').toUpperCase();
+    if (verb === 'GET' || verb === 'HEAD')
+        return false;
+    if (/\/graphql$/.test(url ?? '')) {
+        const query = body?.query;
+        return typeof query === 'string' && /^\s*mutation\b/.test(query);
+    }
+    return true;
+}
+/**
+ * The answer to a rate limit: wait (said once per reset time) while the wait ends within the run's
+ * time budget, at most `retries` times; otherwise end the budget so that no new project starts.
+ */
+function onLimit({ budget, log }, limit, retries) {
+    let announced = '';
+    return (retryAfter, request, retryCount) => {
+        if (retryCount >= retries) {
+            log.warning(`${limit} on ${describe$2(request)}; giving up after ${retries} retries.`);
+            return false;
+        }
+        const until = new Date(Date.now() + retryAfter * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        if (!budget.mayWait(retryAfter)) {
+            budget.stop(`${limit.toLowerCase()} until ${until}, after the time budget ends`);
+            return false;
+        }
+        const key = until;
+        if (key !== announced) {
+            announced = key;
+            log.warning(`${limit}: waiting ${retryAfter} s, until ${until}, then going on.`);
+        }
+        return true;
+    };
+}
+function describe$2(request) {
+    return `${request.method ?? 'GET'} ${request.url ?? ''}`;
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
 /** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
 class GitData {
@@ -37310,6 +37476,49 @@ class GitData {
                 return undefined;
             throw error;
         }
+    }
+    /**
+     * The files of a branch in one request (the tree read by the branch's name); its commit is read
+     * only when something is to be written (see head). A missing branch, or a repository that went
+     * away, is said as such.
+     */
+    async readBranchTree(repo, branch, folders) {
+        try {
+            return await this.readTree(repo, branch, folders);
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                throw await this.missing(repo, branch);
+            throw error;
+        }
+    }
+    /** The commit a branch points at and its tree, in one request. */
+    async head(repo, branch) {
+        try {
+            const { data } = await this.guard(repo, () => this.octokit.rest.repos.getBranch({ owner: this.owner, repo, branch }));
+            const commitSha = data.commit?.sha;
+            const treeSha = data.commit?.commit?.tree?.sha;
+            if (typeof commitSha !== 'string' || typeof treeSha !== 'string') {
+                throw new MalformedResponseError(`branch ${branch} of ${this.owner}/${repo}`);
+            }
+            return { commitSha, treeSha };
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                throw await this.missing(repo, branch);
+            throw error;
+        }
+    }
+    /** Why a branch answered 404: the repository is gone, or only the branch is. */
+    async missing(repo, branch) {
+        const exists = await this.octokit.rest.repos.get({ owner: this.owner, repo }).then(() => true, (error) => {
+            if (statusOf(error) === 404)
+                return false;
+            throw error;
+        });
+        return exists
+            ? new BranchNotFoundError(`${this.owner}/${repo}`, branch)
+            : new RepositoryGoneError(`${this.owner}/${repo}`);
     }
     /**
      * Head commit and file list of a branch, or undefined when the branch does not exist. With
@@ -37606,10 +37815,11 @@ function createOctokit(options) {
             maxConcurrent: 1,
             minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
         }),
-        onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
-        onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
+        onRateLimit: dropOctokit(onLimit(options, 'Primary rate limit', RATE_LIMIT_RETRIES)),
+        onSecondaryRateLimit: dropOctokit(onLimit(options, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES))
     };
-    const Client = GitHub.plugin(throttling, retry);
+    // Plugins listed first run innermost: the limits plugin sees each answer before the others.
+    const Client = GitHub.plugin(limitsPlugin(options), throttling, retry);
     return new Client({
         baseUrl: options.apiUrl,
         ...authOptions(options),
@@ -37633,19 +37843,9 @@ function authOptions({ auth, organization, log }) {
         auth: { appId: auth.appId, privateKey: auth.privateKey, organization, log }
     };
 }
-/** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */
-function limitHandler(log, limit, retries) {
-    return (retryAfter, request, _octokit, retryCount) => {
-        if (retryCount >= retries) {
-            log.warning(`${limit} on ${describe$2(request)}; giving up after ${retries} retries.`);
-            return false;
-        }
-        log.warning(`${limit} on ${describe$2(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`);
-        return true;
-    };
-}
-function describe$2(request) {
-    return `${request.method ?? 'GET'} ${request.url ?? ''}`;
+/** The throttling plugin's handlers get the client as third argument, which the budget does not need. */
+function dropOctokit(handler) {
+    return (retryAfter, options, _octokit, retryCount) => handler(retryAfter, options, retryCount);
 }
 
 /** Below this many deletions the share rule never applies (small folders change a lot). */
@@ -50161,7 +50361,6 @@ function detail(result) {
     }
 }
 
-/** Branches written to: how to read a branch's base, and how to move it to a new commit. */
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 class TrackedBranch {
     git;
@@ -50178,13 +50377,16 @@ class TrackedBranch {
         this.known = initial;
     }
     async read() {
+        return this.known ?? this.git.readBranchTree(this.repo, this.branch, this.folders);
+    }
+    async head(planned) {
         if (this.known)
             return this.known;
-        const snapshot = await this.git.readBranch(this.repo, this.branch, this.folders);
-        if (!snapshot)
-            throw new BranchNotFoundError(this.repo, this.branch);
-        this.known = snapshot;
-        return snapshot;
+        const { commitSha, treeSha } = await this.git.head(this.repo, this.branch);
+        if (treeSha === planned.treeSha)
+            return { ...planned, commitSha };
+        const tree = await this.git.readTree(this.repo, commitSha, this.folders);
+        return { ...tree, commitSha };
     }
     async publish(commitSha) {
         const updated = await this.git.updateBranch(this.repo, this.branch, commitSha);
@@ -50279,23 +50481,39 @@ async function settleAll(promises) {
 
 /** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
 const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
+const DEFERRED = 'deferred';
+/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
+const WRITES_PER_PROJECT = 4;
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 async function eachProject(env, projects, sync) {
     const progress = new Progress(env.log, projects.length);
     return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
 }
 /**
- * Runs `work` for each project, `parallel` at a time. Whatever it throws becomes that project's
- * result, never the run's.
+ * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
+ * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
  */
 async function mapProjects(env, projects, work) {
     const queue = new PQueue({ concurrency: env.settings.parallel });
-    return Promise.all(projects.map(project => queue.add(() => work(project).catch((error) => errorResult(env, project.name, error)))));
+    return Promise.all(projects.map(project => queue.add(async () => {
+        if (!env.budget.mayStart(WRITES_PER_PROJECT))
+            return deferred(project.name);
+        return work(project).catch((error) => errorResult(env, project.name, error));
+    })));
 }
-/** An empty repository is skipped; any other error fails the project with a resolution. */
+/** A project the run's budget did not reach: the next run takes it first. */
+function deferred(project) {
+    return skippedProject(project, DEFERRED);
+}
+/**
+ * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
+ * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
+ */
 function errorResult(env, project, error) {
     if (error instanceof EmptyRepositoryError)
         return skippedProject(project, 'empty repository');
+    if (env.budget.stopReason !== undefined)
+        return deferred(project);
     const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
     return failedProject(project, message, resolution);
 }
@@ -50360,13 +50578,18 @@ class Writer {
     async commit(target, scopes, message) {
         const { github, content, limits, dryRun, log } = this.options;
         for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            const base = await target.read();
-            const plans = planScopes(scopes, base, limits);
-            const toApply = applicable(plans);
-            if (toApply.length === 0)
+            const planned = await target.read();
+            let plans = planScopes(scopes, planned, limits);
+            if (applicable(plans).length === 0)
                 return { kind: 'unchanged', plans };
             if (dryRun)
                 return { kind: 'planned', plans };
+            const base = await target.head(planned);
+            if (base.treeSha !== planned.treeSha)
+                plans = planScopes(scopes, base, limits);
+            const toApply = applicable(plans);
+            if (toApply.length === 0)
+                return { kind: 'unchanged', plans };
             const plansToWrite = toApply.map(entry => entry.plan);
             const tree = await writeTree(github.git, content, target.repo, base, plansToWrite);
             const commit = await github.git.createCommit(target.repo, message(toApply), tree, [
@@ -50543,6 +50766,7 @@ function freshBranch(git, repo, branch, base, exists) {
         repo,
         branch,
         read: () => base.read(),
+        head: planned => base.head(planned),
         publish: async (sha) => {
             if (exists)
                 return git.updateBranch(repo, branch, sha, true);
@@ -51029,7 +51253,8 @@ async function startEnvironmentBranch({ git }, codex, branch, settings, missingB
 /** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
 async function runSync(settings, { log }) {
     const runner = MODE_RUNNERS[settings.mode];
-    const github = createGitHub({ ...settings, log });
+    const budget = new RunBudget(settings.timeBudgetMs, settings.writesPerHour, log);
+    const github = createGitHub({ ...settings, budget, log });
     let context = runContext(settings);
     try {
         const source = repositorySource(settings);
@@ -51042,6 +51267,7 @@ async function runSync(settings, { log }) {
         const env = {
             settings,
             github,
+            budget,
             log,
             codex,
             config: opened.config,

@@ -27,11 +27,15 @@ export interface TreeFile {
 
 export type FileMap = Map<string, TreeFile>
 
-/** A branch head and every file of its tree. */
-export interface Snapshot {
-  commitSha: string
+/** A tree and every file in it (only those below the folders asked for, when it was cut short). */
+export interface Tree {
   treeSha: string
   files: FileMap
+}
+
+/** A branch head: its commit and its tree. */
+export interface Snapshot extends Tree {
+  commitSha: string
 }
 
 export interface Repository {
@@ -91,6 +95,16 @@ export class CodexSyncError extends Error {
 
 /** A problem that stops the run before any write. */
 export class SetupError extends CodexSyncError {}
+
+/** A repository that went away during the run (deleted, renamed or made invisible to the token). */
+export class RepositoryGoneError extends CodexSyncError {
+  constructor(readonly repository: string) {
+    super(
+      `Repository ${repository} no longer exists: it was deleted, renamed or hidden from the token during the run.`,
+      `Nothing was written to it. If it was renamed, the next run finds it under its new name.`
+    )
+  }
+}
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -1,4 +1,5 @@
 /** The pipeline of one run: settings → discovery and codex → the mode's projects → result. */
+import { RunBudget } from './github/budget.js'
 import { createGitHub } from './github/client.js'
 import type { Settings } from './inputs/settings.js'
 import type { Log } from './model.js'
@@ -24,7 +25,8 @@ export interface SyncOptions {
 /** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
 export async function runSync(settings: Settings, { log }: SyncOptions): Promise<RunResult> {
   const runner = MODE_RUNNERS[settings.mode]
-  const github = createGitHub({ ...settings, log })
+  const budget = new RunBudget(settings.timeBudgetMs, settings.writesPerHour, log)
+  const github = createGitHub({ ...settings, budget, log })
   let context = runContext(settings)
   try {
     const source = repositorySource(settings)
@@ -37,6 +39,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     const env: RunEnv = {
       settings,
       github,
+      budget,
       log,
       codex,
       config: opened.config,

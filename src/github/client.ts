@@ -7,6 +7,8 @@ import Bottleneck from 'bottleneck/light.js'
 import type { Auth } from '../inputs/settings.js'
 import type { Log } from '../model.js'
 import { createAppAuth } from './app-auth.js'
+import type { RunBudget } from './budget.js'
+import { limitsPlugin, onLimit } from './limits.js'
 import { GitData } from './git-data.js'
 import { Pulls } from './pulls.js'
 import { Repositories } from './repositories.js'
@@ -21,6 +23,8 @@ export interface ClientOptions {
   parallel: number
   /** Minimum pause between two write requests. */
   writeIntervalMs: number
+  /** Time, writes and token of the run: rate-limit waits stay inside it, writes are counted. */
+  budget: RunBudget
   log: Log
 }
 
@@ -65,10 +69,13 @@ function createOctokit(options: ClientOptions): Octokit {
       maxConcurrent: 1,
       minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
     }),
-    onRateLimit: limitHandler(log, 'Rate limit reached', RATE_LIMIT_RETRIES),
-    onSecondaryRateLimit: limitHandler(log, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
+    onRateLimit: dropOctokit(onLimit(options, 'Primary rate limit', RATE_LIMIT_RETRIES)),
+    onSecondaryRateLimit: dropOctokit(
+      onLimit(options, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
+    )
   }
-  const Client = GitHubClient.plugin(throttling, retry)
+  // Plugins listed first run innermost: the limits plugin sees each answer before the others.
+  const Client = GitHubClient.plugin(limitsPlugin(options), throttling, retry)
   return new Client({
     baseUrl: options.apiUrl,
     ...authOptions(options),
@@ -93,30 +100,8 @@ function authOptions({ auth, organization, log }: ClientOptions) {
   }
 }
 
-/** Waits out a rate limit (the plugin sleeps for `retryAfter`) a bounded number of times. */
-function limitHandler(log: Log, limit: string, retries: number) {
-  return (
-    retryAfter: number,
-    request: RequestOptionsLike,
-    _octokit: unknown,
-    retryCount: number
-  ): boolean => {
-    if (retryCount >= retries) {
-      log.warning(`${limit} on ${describe(request)}; giving up after ${retries} retries.`)
-      return false
-    }
-    log.warning(
-      `${limit} on ${describe(request)}; retrying in ${retryAfter} s (${retryCount + 1}/${retries}).`
-    )
-    return true
-  }
-}
-
-interface RequestOptionsLike {
-  method?: string
-  url?: string
-}
-
-function describe(request: RequestOptionsLike): string {
-  return `${request.method ?? 'GET'} ${request.url ?? ''}`
+/** The throttling plugin's handlers get the client as third argument, which the budget does not need. */
+function dropOctokit<R, O>(handler: (retryAfter: number, options: O, retryCount: number) => R) {
+  return (retryAfter: number, options: O, _octokit: unknown, retryCount: number): R =>
+    handler(retryAfter, options, retryCount)
 }

@@ -100,3 +100,13 @@ function explainForbidden(message: string, subject: string): Explained {
     resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
   }
 }
+
+/** GitHub answered, but not with what the API promises: retried where it can be, then reported. */
+export class MalformedResponseError extends CodexSyncError {
+  constructor(what: string) {
+    super(
+      `GitHub sent an incomplete or malformed answer for ${what}.`,
+      'A network or GitHub hiccup: run the sync again; nothing was written on the strength of it.'
+    )
+  }
+}

@@ -1,7 +1,20 @@
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
-import { messageOf, type Commit, type FileMap, type Snapshot, type TreeFile } from '../model.js'
+import {
+  messageOf,
+  RepositoryGoneError,
+  type Commit,
+  type FileMap,
+  type Snapshot,
+  type Tree,
+  type TreeFile
+} from '../model.js'
 import type { Octokit } from './client.js'
-import { EmptyRepositoryError, statusOf } from './errors.js'
+import {
+  BranchNotFoundError,
+  EmptyRepositoryError,
+  MalformedResponseError,
+  statusOf
+} from './errors.js'
 
 /** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */
 export type TreeChange =
@@ -26,6 +39,52 @@ export class GitData {
       if (statusOf(error) === 404) return undefined
       throw error
     }
+  }
+
+  /**
+   * The files of a branch in one request (the tree read by the branch's name); its commit is read
+   * only when something is to be written (see head). A missing branch, or a repository that went
+   * away, is said as such.
+   */
+  async readBranchTree(repo: string, branch: string, folders?: readonly string[]): Promise<Tree> {
+    try {
+      return await this.readTree(repo, branch, folders)
+    } catch (error) {
+      if (statusOf(error) === 404) throw await this.missing(repo, branch)
+      throw error
+    }
+  }
+
+  /** The commit a branch points at and its tree, in one request. */
+  async head(repo: string, branch: string): Promise<{ commitSha: string; treeSha: string }> {
+    try {
+      const { data } = await this.guard(repo, () =>
+        this.octokit.rest.repos.getBranch({ owner: this.owner, repo, branch })
+      )
+      const commitSha = data.commit?.sha
+      const treeSha = data.commit?.commit?.tree?.sha
+      if (typeof commitSha !== 'string' || typeof treeSha !== 'string') {
+        throw new MalformedResponseError(`branch ${branch} of ${this.owner}/${repo}`)
+      }
+      return { commitSha, treeSha }
+    } catch (error) {
+      if (statusOf(error) === 404) throw await this.missing(repo, branch)
+      throw error
+    }
+  }
+
+  /** Why a branch answered 404: the repository is gone, or only the branch is. */
+  private async missing(repo: string, branch: string): Promise<Error> {
+    const exists = await this.octokit.rest.repos.get({ owner: this.owner, repo }).then(
+      () => true,
+      (error: unknown) => {
+        if (statusOf(error) === 404) return false
+        throw error
+      }
+    )
+    return exists
+      ? new BranchNotFoundError(`${this.owner}/${repo}`, branch)
+      : new RepositoryGoneError(`${this.owner}/${repo}`)
   }
 
   /**

@@ -17,6 +17,10 @@ import type { WriteOutcome } from '../write/writer.js'
 import type { RunEnv } from './env.js'
 
 const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
+export const DEFERRED = 'deferred'
+
+/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
+const WRITES_PER_PROJECT = 4
 
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 export async function eachProject(
@@ -29,8 +33,8 @@ export async function eachProject(
 }
 
 /**
- * Runs `work` for each project, `parallel` at a time. Whatever it throws becomes that project's
- * result, never the run's.
+ * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
+ * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
  */
 export async function mapProjects<T>(
   env: RunEnv,
@@ -40,20 +44,30 @@ export async function mapProjects<T>(
   const queue = new PQueue({ concurrency: env.settings.parallel })
   return Promise.all(
     projects.map(project =>
-      queue.add(() =>
-        work(project).catch((error: unknown) => errorResult(env, project.name, error))
-      )
+      queue.add(async () => {
+        if (!env.budget.mayStart(WRITES_PER_PROJECT)) return deferred(project.name)
+        return work(project).catch((error: unknown) => errorResult(env, project.name, error))
+      })
     )
   )
 }
 
-/** An empty repository is skipped; any other error fails the project with a resolution. */
+/** A project the run's budget did not reach: the next run takes it first. */
+export function deferred(project: string): SkippedProject {
+  return skippedProject(project, DEFERRED)
+}
+
+/**
+ * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
+ * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
+ */
 export function errorResult(
   env: RunEnv,
   project: string,
   error: unknown
 ): FailedProject | SkippedProject {
   if (error instanceof EmptyRepositoryError) return skippedProject(project, 'empty repository')
+  if (env.budget.stopReason !== undefined) return deferred(project)
   const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`)
   return failedProject(project, message, resolution)
 }

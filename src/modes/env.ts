@@ -1,4 +1,5 @@
 /** What every mode works with once the run is set up: settings, config, clients and the codex branch. */
+import type { RunBudget } from '../github/budget.js'
 import type { GitHub } from '../github/client.js'
 import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
@@ -10,6 +11,8 @@ export interface RunEnv {
   settings: Settings
   config: Config
   github: GitHub
+  /** Time, writes and token left: no project starts once it is spent. */
+  budget: RunBudget
   log: Log
   codex: Repository
   codexBranch: string

@@ -92,6 +92,7 @@ function freshBranch(
     repo,
     branch,
     read: () => base.read(),
+    head: planned => base.head(planned),
     publish: async sha => {
       if (exists) return git.updateBranch(repo, branch, sha, true)
       await git.createBranch(repo, branch, sha)

@@ -1,5 +1,5 @@
 /** Scopes: one owner's folders in a repository and their desired files, planned against a branch. */
-import type { Snapshot } from '../model.js'
+import type { Tree } from '../model.js'
 import {
   deletionLimitExceeded,
   isEmptyPlan,
@@ -26,7 +26,7 @@ export interface ScopePlan {
   refused?: string
 }
 
-export function planScopes(scopes: Scope[], base: Snapshot, limits: DeletionLimits): ScopePlan[] {
+export function planScopes(scopes: Scope[], base: Tree, limits: DeletionLimits): ScopePlan[] {
   return scopes.map(scope => {
     const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept)
     return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) }

@@ -1,14 +1,16 @@
-/** Branches written to: how to read a branch's base, and how to move it to a new commit. */
-import { BranchNotFoundError } from '../github/errors.js'
+/** Branches written to: their files to plan against, their head to commit on, and how they move. */
 import type { GitData } from '../github/git-data.js'
-import type { Snapshot } from '../model.js'
+import type { Snapshot, Tree } from '../model.js'
 
-/** Where a commit goes: how to read its base, and how to make the branch point at the new commit. */
+/** Where a commit goes: the files to plan against, the head to build on, and how to move the branch. */
 export interface BranchTarget {
   repo: string
   /** The branch name as shown in messages. */
   branch: string
-  read(): Promise<Snapshot>
+  /** The branch's files (one request; its commit is not needed unless something is written). */
+  read(): Promise<Tree>
+  /** The commit to build on, with its tree: the planned one when the branch has not moved since. */
+  head(planned: Tree): Promise<Snapshot>
   /** False when the branch moved meanwhile (not a fast-forward): the write is redone on a new read. */
   publish(commitSha: string): Promise<boolean>
 }
@@ -28,12 +30,16 @@ export class TrackedBranch implements BranchTarget {
     this.known = initial
   }
 
-  async read(): Promise<Snapshot> {
+  async read(): Promise<Tree> {
+    return this.known ?? this.git.readBranchTree(this.repo, this.branch, this.folders)
+  }
+
+  async head(planned: Tree): Promise<Snapshot> {
     if (this.known) return this.known
-    const snapshot = await this.git.readBranch(this.repo, this.branch, this.folders)
-    if (!snapshot) throw new BranchNotFoundError(this.repo, this.branch)
-    this.known = snapshot
-    return snapshot
+    const { commitSha, treeSha } = await this.git.head(this.repo, this.branch)
+    if (treeSha === planned.treeSha) return { ...planned, commitSha }
+    const tree = await this.git.readTree(this.repo, commitSha, this.folders)
+    return { ...tree, commitSha }
   }
 
   async publish(commitSha: string): Promise<boolean> {

@@ -50,11 +50,14 @@ export class Writer {
   ): Promise<WriteOutcome> {
     const { github, content, limits, dryRun, log } = this.options
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const base = await target.read()
-      const plans = planScopes(scopes, base, limits)
+      const planned = await target.read()
+      let plans = planScopes(scopes, planned, limits)
+      if (applicable(plans).length === 0) return { kind: 'unchanged', plans }
+      if (dryRun) return { kind: 'planned', plans }
+      const base = await target.head(planned)
+      if (base.treeSha !== planned.treeSha) plans = planScopes(scopes, base, limits)
       const toApply = applicable(plans)
       if (toApply.length === 0) return { kind: 'unchanged', plans }
-      if (dryRun) return { kind: 'planned', plans }
       const plansToWrite = toApply.map(entry => entry.plan)
       const tree = await writeTree(github.git, content, target.repo, base, plansToWrite)
       const commit = await github.git.createCommit(target.repo, message(toApply), tree, [

@@ -1,0 +1,59 @@
+/** The run's budget: time, writes per hour and a usable token; once spent, no new project starts. */
+import type { Log } from '../model.js'
+
+const HOUR_MS = 3_600_000
+
+export class RunBudget {
+  private readonly writes: number[] = []
+  private stopped: string | undefined
+  private readonly deadline: number
+
+  constructor(
+    timeBudgetMs: number,
+    private readonly writesPerHour: number,
+    private readonly log: Log,
+    private readonly now: () => number = Date.now
+  ) {
+    this.deadline = now() + timeBudgetMs
+  }
+
+  /** Why no new project may start; undefined while the budget lasts. */
+  get stopReason(): string | undefined {
+    if (this.stopped === undefined && this.now() >= this.deadline) {
+      this.stop('the time budget (time_budget_minutes) is spent')
+    }
+    return this.stopped
+  }
+
+  /** Ends the run's budget; said once, with the reason. */
+  stop(reason: string): void {
+    if (this.stopped !== undefined) return
+    this.stopped = reason
+    this.log.warning(
+      `No new project starts: ${reason}. Projects not reached are skipped as deferred; the next run takes them first.`,
+      { title: 'codex-sync: run stopped early' }
+    )
+  }
+
+  recordWrite(): void {
+    if (this.writesPerHour > 0) this.writes.push(this.now())
+  }
+
+  /** Whether a project that may need `reserve` more writes can start now. */
+  mayStart(reserve: number): boolean {
+    if (this.stopReason !== undefined) return false
+    if (this.writesPerHour === 0) return true
+    const since = this.now() - HOUR_MS
+    while (this.writes.length > 0 && (this.writes[0] as number) < since) this.writes.shift()
+    if (this.writes.length + reserve <= this.writesPerHour) return true
+    this.stop(
+      `${this.writes.length} writes in the last hour leave no room under writes_per_hour (${this.writesPerHour})`
+    )
+    return false
+  }
+
+  /** Whether waiting `seconds` still ends before the time budget does. */
+  mayWait(seconds: number): boolean {
+    return this.now() + seconds * 1000 < this.deadline
+  }
+}

@@ -1,0 +1,120 @@
+/** Rate limits and broken answers: waits that respect the run's budget, cut-short bodies retried. */
+import type { Octokit } from '@octokit/core'
+import { RequestError } from '@octokit/request-error'
+import type { EndpointDefaults, OctokitResponse } from '@octokit/types'
+import type { Log } from '../model.js'
+import type { RunBudget } from './budget.js'
+import { statusOf } from './errors.js'
+
+type RequestOptions = Pick<EndpointDefaults, 'method' | 'url'> & { body?: unknown }
+
+interface ResponseLike {
+  data: unknown
+  headers: Record<string, string | number | undefined>
+}
+
+export interface LimitOptions {
+  budget: RunBudget
+  log: Log
+}
+
+/** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
+const EXTRA_LIMIT_RETRIES = 5
+
+/**
+ * An Octokit plugin, inside the throttling and retry plugins:
+ * - a success whose JSON body arrived cut short (a connection closed mid-body leaves a string where
+ *   JSON was promised) becomes a 502, which the retry plugin repeats;
+ * - a 429, or a 403 with `retry-after` that is not worded as a secondary limit, waits the time
+ *   GitHub names (the throttling plugin would let the retry plugin guess a second instead);
+ * - every write is counted against the hourly budget, and a rejected token ends the budget.
+ */
+export function limitsPlugin(options: LimitOptions) {
+  return (octokit: Octokit): void => {
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+      if (isWrite(requestOptions)) options.budget.recordWrite()
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const response = await request(requestOptions)
+          checkComplete(response, requestOptions)
+          return response
+        } catch (error) {
+          if (statusOf(error) === 401) options.budget.stop('GitHub rejected the token')
+          const wait = unhandledRetryAfter(error)
+          if (wait === undefined) throw error
+          const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(
+            wait,
+            requestOptions,
+            attempt
+          )
+          if (!go) throw error
+          await sleep(wait * 1000)
+        }
+      }
+    })
+  }
+}
+
+function checkComplete(response: OctokitResponse<unknown>, request: EndpointDefaults): void {
+  const type = String(response.headers['content-type'] ?? '')
+  if (typeof response.data === 'string' && /\bjson\b/i.test(type)) {
+    throw new RequestError(`The answer to ${describe(request)} was cut short`, 502, {
+      request: request as Required<EndpointDefaults> & { url: string },
+      response
+    })
+  }
+}
+
+/** Seconds to wait for a limit the throttling plugin does not recognise; undefined otherwise. */
+function unhandledRetryAfter(error: unknown): number | undefined {
+  const status = statusOf(error)
+  if (status !== 429 && status !== 403) return undefined
+  const response = (error as { response?: ResponseLike }).response
+  const message = error instanceof Error ? error.message : ''
+  if (/\bsecondary rate\b/i.test(message)) return undefined
+  if (String(response?.headers['x-ratelimit-remaining']) === '0') return undefined
+  const retryAfter = Number(response?.headers['retry-after'])
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter
+  return status === 429 ? 60 : undefined
+}
+
+function isWrite({ method, url, body }: RequestOptions): boolean {
+  const verb = (method ?? 'GET').toUpperCase()
+  if (verb === 'GET' || verb === 'HEAD') return false
+  if (/\/graphql$/.test(url ?? '')) {
+    const query = (body as { query?: unknown } | undefined)?.query
+    return typeof query === 'string' && /^\s*mutation\b/.test(query)
+  }
+  return true
+}
+
+/**
+ * The answer to a rate limit: wait (said once per reset time) while the wait ends within the run's
+ * time budget, at most `retries` times; otherwise end the budget so that no new project starts.
+ */
+export function onLimit({ budget, log }: LimitOptions, limit: string, retries: number) {
+  let announced = ''
+  return (retryAfter: number, request: RequestOptions, retryCount: number): boolean => {
+    if (retryCount >= retries) {
+      log.warning(`${limit} on ${describe(request)}; giving up after ${retries} retries.`)
+      return false
+    }
+    const until = new Date(Date.now() + retryAfter * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+    if (!budget.mayWait(retryAfter)) {
+      budget.stop(`${limit.toLowerCase()} until ${until}, after the time budget ends`)
+      return false
+    }
+    const key = until
+    if (key !== announced) {
+      announced = key
+      log.warning(`${limit}: waiting ${retryAfter} s, until ${until}, then going on.`)
+    }
+    return true
+  }
+}
+
+function describe(request: RequestOptions): string {
+  return `${request.method ?? 'GET'} ${request.url ?? ''}`
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
