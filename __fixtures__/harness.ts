@@ -70,7 +70,12 @@ export function projectResult(result: RunResult, project: string): ProjectView {
   return found as ProjectView
 }
 
-/** Requests that change something on the server. */
+/** Requests that change something on the server: GraphQL queries are reads, mutations writes. */
 export function writes(fake: FakeGitHub) {
-  return fake.log.filter(entry => entry.method !== 'GET' && entry.method !== 'HEAD')
+  return fake.log.filter(entry => {
+    if (entry.method === 'GET' || entry.method === 'HEAD') return false
+    if (entry.path !== '/graphql') return true
+    const query = (entry.body as { query?: unknown } | undefined)?.query
+    return typeof query === 'string' && /^\s*mutation\b/.test(query)
+  })
 }

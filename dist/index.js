@@ -37457,6 +37457,18 @@ function describe$2(request) {
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
+/** Reads of a blob whose answer was cut short or did not hash to its SHA. */
+const BLOB_ATTEMPTS = 3;
+/** The SHA git gives a blob of these bytes. */
+function gitBlobSha(bytes) {
+    return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+async function readAll(stream) {
+    const chunks = [];
+    for await (const chunk of stream)
+        chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+}
 /** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
 class GitData {
     octokit;
@@ -37573,8 +37585,40 @@ class GitData {
         }
         return undefined;
     }
+    /**
+     * A blob's bytes, downloaded raw (never base64 inside JSON, which Node 20 cannot parse beyond a few
+     * MB). The bytes must hash to the blob's SHA: an answer cut short is read again.
+     */
     async readBlob(repo, sha) {
-        const { data } = await this.guard(repo, () => this.octokit.rest.git.getBlob({ owner: this.owner, repo, file_sha: sha }));
+        for (let attempt = 1;; attempt++) {
+            try {
+                const bytes = await this.downloadBlob(repo, sha);
+                if (gitBlobSha(bytes) !== sha)
+                    throw new MalformedResponseError(`blob ${sha} of ${repo}`);
+                return bytes;
+            }
+            catch (error) {
+                const incomplete = error instanceof MalformedResponseError || error instanceof TypeError;
+                if (!incomplete || attempt >= BLOB_ATTEMPTS)
+                    throw error;
+            }
+        }
+    }
+    async downloadBlob(repo, sha) {
+        const response = await this.guard(repo, () => this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+            owner: this.owner,
+            repo,
+            file_sha: sha,
+            headers: { accept: 'application/vnd.github.raw+json' },
+            request: { parseSuccessResponseBody: false }
+        }));
+        const body = await readAll(response.data);
+        if (!/\bjson\b/i.test(String(response.headers['content-type'] ?? '')))
+            return body;
+        // A server that ignores the raw media type answers GitHub's JSON form: base64 content.
+        const data = JSON.parse(body.toString('utf8'));
+        if (typeof data.content !== 'string')
+            throw new MalformedResponseError(`blob ${sha} of ${repo}`);
         return Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64');
     }
     async createBlob(repo, content) {
@@ -37649,6 +37693,9 @@ class GitData {
             tree_sha: treeish,
             ...(recursive ? { recursive: 'true' } : {})
         }));
+        if (typeof data?.sha !== 'string' || !Array.isArray(data.tree)) {
+            throw new MalformedResponseError(`the tree ${treeish} of ${this.owner}/${repo}`);
+        }
         return data;
     }
     /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
@@ -37693,6 +37740,139 @@ function addFiles(files, entries, prefix) {
         const path = prefix + entry.path;
         files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size });
     }
+}
+
+/** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
+/** Blobs asked for in one query: GitHub allows far more nodes, this keeps answers small. */
+const BLOBS_PER_QUERY = 100;
+/** GraphQL refused a commit because a rule of the branch forbids it (branch protection, ruleset). */
+class BranchRuleError extends CodexSyncError {
+}
+class GraphQL {
+    octokit;
+    owner;
+    log;
+    /** False once the server showed it has no (usable) GraphQL API: REST serves from then on. */
+    usable = true;
+    constructor(octokit, owner, log) {
+        this.octokit = octokit;
+        this.owner = owner;
+        this.log = log;
+    }
+    /**
+     * The bytes of every blob that GraphQL gives faithfully as text (its UTF-8 hashes to its SHA).
+     * Binary, truncated, missing or otherwise unfaithful blobs are left out: read them with REST.
+     */
+    async blobTexts(blobs) {
+        const texts = new Map();
+        for (let start = 0; start < blobs.length && this.usable; start += BLOBS_PER_QUERY) {
+            const batch = blobs.slice(start, start + BLOBS_PER_QUERY);
+            const data = await this.query(blobQuery(this.owner, batch));
+            if (!data)
+                break;
+            for (const [key, blob] of aliasedBlobs(batch)) {
+                const text = data[key.repo]?.[key.blob]?.text;
+                const node = data[key.repo]?.[key.blob];
+                if (typeof text !== 'string' || node?.isBinary || node?.isTruncated)
+                    continue;
+                const bytes = Buffer.from(text, 'utf8');
+                if (gitBlobSha(bytes) === blob.sha)
+                    texts.set(blob.sha, bytes);
+            }
+        }
+        return texts;
+    }
+    /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
+    get canCommit() {
+        return this.usable;
+    }
+    /**
+     * One signed commit on an existing branch, made only if the branch still points at
+     * `expectedHead` (GitHub's compare-and-swap); 'moved' when it does not.
+     */
+    async commitOnBranch(repo, branch, expectedHead, message, changes) {
+        const [headline = '', ...rest] = message.split('\n');
+        const input = {
+            branch: { repositoryNameWithOwner: `${this.owner}/${repo}`, branchName: branch },
+            expectedHeadOid: expectedHead,
+            message: { headline, body: rest.join('\n').trim() },
+            fileChanges: {
+                additions: changes.additions.map(file => ({
+                    path: file.path,
+                    contents: file.contents.toString('base64')
+                })),
+                deletions: changes.deletions.map(path => ({ path }))
+            }
+        };
+        try {
+            const data = await this.octokit.graphql(COMMIT_MUTATION, { input });
+            const commit = data.createCommitOnBranch.commit;
+            return { commit: { sha: commit.oid, url: commit.url }, treeSha: commit.tree.oid };
+        }
+        catch (error) {
+            const errors = graphqlErrors(error);
+            if (errors.length === 0 && !isRefusal(error)) {
+                // No GraphQL API here (an old server, a proxy): the Git Data path serves from now on.
+                this.usable = false;
+                this.log.debug(`createCommitOnBranch is not usable here (${messageOf(error)}).`);
+                return 'unavailable';
+            }
+            if (errors.some(entry => entry.type === 'STALE_DATA' || /expected branch to point/i.test(entry.message)))
+                return 'moved';
+            const rule = errors.find(entry => /protected branch|rule violation|ruleset/i.test(entry.message));
+            if (rule) {
+                throw new BranchRuleError(`A rule of ${this.owner}/${repo}@${branch} refused the commit: ${rule.message}`, 'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).');
+            }
+            throw error;
+        }
+    }
+    /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
+    async query(query) {
+        try {
+            return await this.octokit.graphql(query);
+        }
+        catch (error) {
+            // Partial answers (a repository or blob not found) carry the data GraphQL could give.
+            const data = error.data;
+            if (graphqlErrors(error).length > 0 && data)
+                return data;
+            if (statusOf(error) === 401 || statusOf(error) === 403)
+                throw error;
+            this.usable = false;
+            this.log.debug(`GraphQL is not usable here (${messageOf(error)}); reading blobs over REST.`);
+            return undefined;
+        }
+    }
+}
+const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url tree { oid } } }
+}`;
+/** Each blob with the aliases it has in the query: `r<i>` for its repository, `b<j>` for itself. */
+function aliasedBlobs(batch) {
+    const repos = [...new Set(batch.map(blob => blob.repo))];
+    return batch.map((blob, index) => [
+        { repo: `r${repos.indexOf(blob.repo)}`, blob: `b${index}` },
+        blob
+    ]);
+}
+function blobQuery(owner, batch) {
+    const byRepo = new Map();
+    for (const [alias, blob] of aliasedBlobs(batch)) {
+        const fields = byRepo.get(blob.repo) ?? [];
+        fields.push(`${alias.blob}: object(oid: ${JSON.stringify(blob.sha)}) { ... on Blob { isBinary isTruncated text } }`);
+        byRepo.set(blob.repo, fields);
+    }
+    const repos = [...byRepo.entries()].map(([repo, fields], index) => `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(repo)}) { ${fields.join(' ')} }`);
+    return `query codexSyncBlobs { ${repos.join(' ')} }`;
+}
+/** An answer that says the request was understood and refused: not a missing GraphQL API. */
+function isRefusal(error) {
+    const status = statusOf(error);
+    return status === 401 || status === 403 || status === 422 || status === 409;
+}
+function graphqlErrors(error) {
+    const errors = error.errors;
+    return Array.isArray(errors) ? errors : [];
 }
 
 class Pulls {
@@ -37797,6 +37977,7 @@ function createGitHub(options) {
     const octokit = createOctokit(options);
     return {
         git: new GitData(octokit, options.organization),
+        graphql: new GraphQL(octokit, options.organization, options.log),
         repositories: new Repositories(octokit, options.organization),
         pulls: new Pulls(octokit, options.organization)
     };
@@ -50368,6 +50549,7 @@ class TrackedBranch {
     branch;
     folders;
     known;
+    inPlace = true;
     /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
     constructor(git, repo, branch, folders, initial) {
         this.git = git;
@@ -50390,8 +50572,11 @@ class TrackedBranch {
     }
     async publish(commitSha) {
         const updated = await this.git.updateBranch(this.repo, this.branch, commitSha);
-        this.known = undefined;
+        this.invalidate();
         return updated;
+    }
+    invalidate() {
+        this.known = undefined;
     }
     /** Records the branch as our own commit left it, so that the next write needs no re-read. */
     follow(after) {
@@ -50400,27 +50585,42 @@ class TrackedBranch {
 }
 
 /** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
+/** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
+const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024;
 /**
- * Reads file contents by blob sha. A sha names the same bytes in every repository, so a codex file
- * pushed to many projects is downloaded once when `remember` is on.
+ * Reads file contents by blob SHA. Reads asked for together (in the same turn of the event loop)
+ * go out as GraphQL queries of up to a hundred blobs; what GraphQL cannot give faithfully (binary,
+ * truncated, non-UTF-8 text, or no GraphQL at all) is read raw over REST. A SHA names the same
+ * bytes in every repository, so a content is read once per run (up to a memory cap, oldest out).
  */
 class ContentSource {
-    git;
-    remember;
-    cache = new Map();
-    constructor(git, remember) {
-        this.git = git;
-        this.remember = remember;
+    github;
+    remembered = new Map();
+    rememberedBytes = 0;
+    reading = new Map();
+    waiting = [];
+    constructor(github) {
+        this.github = github;
     }
     read(repo, sha) {
-        const cached = this.cache.get(sha);
-        if (cached)
-            return cached;
-        const reading = this.git.readBlob(repo, sha);
-        if (this.remember) {
-            this.cache.set(sha, reading);
-            reading.catch(() => this.cache.delete(sha));
-        }
+        const known = this.remembered.get(sha);
+        if (known)
+            return Promise.resolve(known);
+        const pending = this.reading.get(sha);
+        if (pending)
+            return pending;
+        const reading = new Promise((resolve, reject) => {
+            this.waiting.push({ blob: { repo, sha }, settle: { resolve, reject } });
+            if (this.waiting.length >= BLOBS_PER_QUERY)
+                this.flush();
+            else if (this.waiting.length === 1)
+                setImmediate(() => this.flush());
+        });
+        this.reading.set(sha, reading);
+        reading.then(bytes => {
+            this.reading.delete(sha);
+            this.keep(sha, bytes);
+        }, () => this.reading.delete(sha));
         return reading;
     }
     async readText(repo, sha) {
@@ -50428,7 +50628,49 @@ class ContentSource {
     }
     /** Drops a remembered content that no project will need. */
     forget(sha) {
-        this.cache.delete(sha);
+        const bytes = this.remembered.get(sha);
+        if (!bytes)
+            return;
+        this.remembered.delete(sha);
+        this.rememberedBytes -= bytes.length;
+    }
+    keep(sha, bytes) {
+        if (bytes.length > MAX_REMEMBERED_BYTES)
+            return;
+        this.remembered.set(sha, bytes);
+        this.rememberedBytes += bytes.length;
+        // Oldest first out, as a Map keeps insertion order.
+        for (const [old, content] of this.remembered) {
+            if (this.rememberedBytes <= MAX_REMEMBERED_BYTES)
+                break;
+            this.remembered.delete(old);
+            this.rememberedBytes -= content.length;
+        }
+    }
+    flush() {
+        const batch = this.waiting;
+        this.waiting = [];
+        if (batch.length > 0)
+            void this.readBatch(batch);
+    }
+    async readBatch(batch) {
+        let texts;
+        try {
+            texts = await this.github.graphql.blobTexts(batch.map(entry => entry.blob));
+        }
+        catch (error) {
+            for (const entry of batch)
+                entry.settle.reject(error);
+            return;
+        }
+        await Promise.all(batch.map(async ({ blob, settle }) => {
+            try {
+                settle.resolve(texts.get(blob.sha) ?? (await this.github.git.readBlob(blob.repo, blob.sha)));
+            }
+            catch (error) {
+                settle.reject(error);
+            }
+        }));
     }
 }
 /** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
@@ -50477,6 +50719,38 @@ async function settleAll(promises) {
     if (failure)
         throw failure.reason;
     return settled.map(outcome => outcome.value);
+}
+/** createCommitOnBranch carries file contents in one request: past these, the Git Data path serves. */
+const MAX_GRAPHQL_FILES = 100;
+const MAX_GRAPHQL_BYTES = 4 * 1024 * 1024;
+const REGULAR = '100644';
+/**
+ * The plans as createCommitOnBranch changes, or undefined where that mutation would not be faithful:
+ * a file that is not plain 100644 text (it writes every file as 100644), a file that turns into a
+ * folder or back, or a commit too large for one request.
+ */
+async function asFileChanges(content, base, plans) {
+    const written = plans.flatMap(plan => [...plan.added, ...plan.modified]);
+    const deleted = plans.flatMap(plan => plan.deleted.map(file => file.path));
+    if (written.length + deleted.length > MAX_GRAPHQL_FILES)
+        return undefined;
+    const replacesOther = (file) => {
+        const current = base.files.get(file.path);
+        return current !== undefined && (current.mode !== REGULAR || current.type !== 'blob');
+    };
+    if (written.some(file => file.mode !== REGULAR || replacesOther(file)))
+        return undefined;
+    const paths = [...written.map(file => file.path), ...deleted];
+    if (paths.some(path => paths.some(other => other.startsWith(`${path}/`))))
+        return undefined;
+    const additions = await Promise.all(written.map(async (file) => ({
+        path: file.path,
+        contents: await content.read(file.source.repo, file.sha)
+    })));
+    const bytes = additions.reduce((total, file) => total + file.contents.length, 0);
+    if (bytes > MAX_GRAPHQL_BYTES || !additions.every(file => isInlineText(file.contents)))
+        return undefined;
+    return { additions, deletions: deleted };
 }
 
 /** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
@@ -50576,7 +50850,7 @@ class Writer {
      * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
      */
     async commit(target, scopes, message) {
-        const { github, content, limits, dryRun, log } = this.options;
+        const { limits, dryRun, log } = this.options;
         for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
             const planned = await target.read();
             let plans = planScopes(scopes, planned, limits);
@@ -50591,17 +50865,14 @@ class Writer {
             if (toApply.length === 0)
                 return { kind: 'unchanged', plans };
             const plansToWrite = toApply.map(entry => entry.plan);
-            const tree = await writeTree(github.git, content, target.repo, base, plansToWrite);
-            const commit = await github.git.createCommit(target.repo, message(toApply), tree, [
-                base.commitSha
-            ]);
-            if (await target.publish(commit.sha)) {
+            const written = await this.write(target, base, plansToWrite, message(toApply));
+            if (written !== 'moved') {
                 const files = plansToWrite.reduce(applyPlan, base.files);
                 return {
                     kind: 'committed',
                     plans,
-                    commit,
-                    after: { commitSha: commit.sha, treeSha: tree, files }
+                    commit: written.commit,
+                    after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
                 };
             }
             log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
@@ -50610,6 +50881,26 @@ class Writer {
                 await setTimeout$1(RETRY_DELAY_MS * attempt);
         }
         throw new BranchMovedError(target, ATTEMPTS);
+    }
+    /**
+     * One commit of the plans on `base`: a single GraphQL createCommitOnBranch where it is faithful
+     * (see asFileChanges), else a tree, a commit and a ref update through the Git Data API.
+     */
+    async write(target, base, plans, message) {
+        const { github, content } = this.options;
+        const changes = target.inPlace && github.graphql.canCommit
+            ? await asFileChanges(content, base, plans)
+            : undefined;
+        if (changes) {
+            const made = await github.graphql.commitOnBranch(target.repo, target.branch, base.commitSha, message, changes);
+            if (made === 'moved')
+                target.invalidate();
+            if (made !== 'unavailable')
+                return made;
+        }
+        const treeSha = await writeTree(github.git, content, target.repo, base, plans);
+        const commit = await github.git.createCommit(target.repo, message, treeSha, [base.commitSha]);
+        return (await target.publish(commit.sha)) ? { commit, treeSha } : 'moved';
     }
     /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
     async openPullRequest(repo, pull) {
@@ -50644,7 +50935,7 @@ function writerFor(env, content) {
  */
 async function pullDocs(env, projects) {
     const codex = new TrackedBranch(env.github.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
-    const writer = writerFor(env, new ContentSource(env.github.git, false));
+    const writer = writerFor(env, new ContentSource(env.github));
     if (env.settings.codexCommit === 'single')
         return pullInOneCommit(env, codex, writer, projects);
     const writes = new PQueue({ concurrency: 1 });
@@ -50767,6 +51058,8 @@ function freshBranch(git, repo, branch, base, exists) {
         branch,
         read: () => base.read(),
         head: planned => base.head(planned),
+        inPlace: false,
+        invalidate: () => base.invalidate(),
         publish: async (sha) => {
             if (exists)
                 return git.updateBranch(repo, branch, sha, true);
@@ -50792,7 +51085,7 @@ function pullRequestBody(env) {
 async function pushToProjects(env, projects, rules) {
     if (projects.length === 0)
         return [];
-    const content = new ContentSource(env.github.git, true);
+    const content = new ContentSource(env.github);
     const files = await readCodexFiles(env, content, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
     const writer = writerFor(env, content);

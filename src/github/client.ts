@@ -10,6 +10,7 @@ import { createAppAuth } from './app-auth.js'
 import type { RunBudget } from './budget.js'
 import { limitsPlugin, onLimit } from './limits.js'
 import { GitData } from './git-data.js'
+import { GraphQL } from './graphql.js'
 import { Pulls } from './pulls.js'
 import { Repositories } from './repositories.js'
 
@@ -41,6 +42,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451]
 /** Everything the action asks GitHub, for one organisation. */
 export interface GitHub {
   git: GitData
+  graphql: GraphQL
   repositories: Repositories
   pulls: Pulls
 }
@@ -50,6 +52,7 @@ export function createGitHub(options: ClientOptions): GitHub {
   const octokit = createOctokit(options)
   return {
     git: new GitData(octokit, options.organization),
+    graphql: new GraphQL(octokit, options.organization, options.log),
     repositories: new Repositories(octokit, options.organization),
     pulls: new Pulls(octokit, options.organization)
   }

@@ -1,4 +1,5 @@
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
+import { createHash } from 'node:crypto'
 import {
   messageOf,
   RepositoryGoneError,
@@ -15,6 +16,20 @@ import {
   MalformedResponseError,
   statusOf
 } from './errors.js'
+
+/** Reads of a blob whose answer was cut short or did not hash to its SHA. */
+const BLOB_ATTEMPTS = 3
+
+/** The SHA git gives a blob of these bytes. */
+export function gitBlobSha(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}
 
 /** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */
 export type TreeChange =
@@ -145,10 +160,38 @@ export class GitData {
     return undefined
   }
 
+  /**
+   * A blob's bytes, downloaded raw (never base64 inside JSON, which Node 20 cannot parse beyond a few
+   * MB). The bytes must hash to the blob's SHA: an answer cut short is read again.
+   */
   async readBlob(repo: string, sha: string): Promise<Buffer> {
-    const { data } = await this.guard(repo, () =>
-      this.octokit.rest.git.getBlob({ owner: this.owner, repo, file_sha: sha })
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const bytes = await this.downloadBlob(repo, sha)
+        if (gitBlobSha(bytes) !== sha) throw new MalformedResponseError(`blob ${sha} of ${repo}`)
+        return bytes
+      } catch (error) {
+        const incomplete = error instanceof MalformedResponseError || error instanceof TypeError
+        if (!incomplete || attempt >= BLOB_ATTEMPTS) throw error
+      }
+    }
+  }
+
+  private async downloadBlob(repo: string, sha: string): Promise<Buffer> {
+    const response = await this.guard(repo, () =>
+      this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+        owner: this.owner,
+        repo,
+        file_sha: sha,
+        headers: { accept: 'application/vnd.github.raw+json' },
+        request: { parseSuccessResponseBody: false }
+      })
     )
+    const body = await readAll(response.data as unknown as AsyncIterable<Uint8Array>)
+    if (!/\bjson\b/i.test(String(response.headers['content-type'] ?? ''))) return body
+    // A server that ignores the raw media type answers GitHub's JSON form: base64 content.
+    const data = JSON.parse(body.toString('utf8')) as { content?: unknown; encoding?: unknown }
+    if (typeof data.content !== 'string') throw new MalformedResponseError(`blob ${sha} of ${repo}`)
     return Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64')
   }
 
@@ -242,6 +285,9 @@ export class GitData {
         ...(recursive ? { recursive: 'true' } : {})
       })
     )
+    if (typeof data?.sha !== 'string' || !Array.isArray(data.tree)) {
+      throw new MalformedResponseError(`the tree ${treeish} of ${this.owner}/${repo}`)
+    }
     return data
   }
 

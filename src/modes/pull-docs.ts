@@ -24,7 +24,7 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Pro
     [`${env.config.projectsDir}/`],
     env.codexSnapshot
   )
-  const writer = writerFor(env, new ContentSource(env.github.git, false))
+  const writer = writerFor(env, new ContentSource(env.github))
   if (env.settings.codexCommit === 'single') return pullInOneCommit(env, codex, writer, projects)
 
   const writes = new PQueue({ concurrency: 1 })

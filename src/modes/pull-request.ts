@@ -93,6 +93,8 @@ function freshBranch(
     branch,
     read: () => base.read(),
     head: planned => base.head(planned),
+    inPlace: false,
+    invalidate: () => base.invalidate(),
     publish: async sha => {
       if (exists) return git.updateBranch(repo, branch, sha, true)
       await git.createBranch(repo, branch, sha)

@@ -26,7 +26,7 @@ export async function pushToProjects(
   rules: PushModeRules
 ): Promise<ProjectResult[]> {
   if (projects.length === 0) return []
-  const content = new ContentSource(env.github.git, true)
+  const content = new ContentSource(env.github)
   const files = await readCodexFiles(env, content, rules)
   const unreadable = unreadablePaths(rules, files, env.config)
   const writer = writerFor(env, content)

@@ -13,11 +13,16 @@ export interface BranchTarget {
   head(planned: Tree): Promise<Snapshot>
   /** False when the branch moved meanwhile (not a fast-forward): the write is redone on a new read. */
   publish(commitSha: string): Promise<boolean>
+  /** Whether the branch exists and moves in place, so one GraphQL commit can both write and move it. */
+  readonly inPlace: boolean
+  /** Forgets what was read: the branch moved under us. */
+  invalidate(): void
 }
 
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 export class TrackedBranch implements BranchTarget {
   private known: Snapshot | undefined
+  readonly inPlace = true
 
   /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
   constructor(
@@ -44,8 +49,12 @@ export class TrackedBranch implements BranchTarget {
 
   async publish(commitSha: string): Promise<boolean> {
     const updated = await this.git.updateBranch(this.repo, this.branch, commitSha)
-    this.known = undefined
+    this.invalidate()
     return updated
+  }
+
+  invalidate(): void {
+    this.known = undefined
   }
 
   /** Records the branch as our own commit left it, so that the next write needs no re-read. */

@@ -1,29 +1,51 @@
 /** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
 import { isUtf8 } from 'node:buffer'
+import type { GitHub } from '../github/client.js'
 import type { GitData, TreeChange } from '../github/git-data.js'
+import { BLOBS_PER_QUERY, type BlobRef, type FileChanges } from '../github/graphql.js'
 import type { FileMap } from '../model.js'
-import type { FilePlan } from '../plan/files.js'
+import type { DesiredFile, FilePlan } from '../plan/files.js'
+
+/** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
+const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024
+
+interface Waiting {
+  blob: BlobRef
+  settle: { resolve(bytes: Buffer): void; reject(error: unknown): void }
+}
 
 /**
- * Reads file contents by blob sha. A sha names the same bytes in every repository, so a codex file
- * pushed to many projects is downloaded once when `remember` is on.
+ * Reads file contents by blob SHA. Reads asked for together (in the same turn of the event loop)
+ * go out as GraphQL queries of up to a hundred blobs; what GraphQL cannot give faithfully (binary,
+ * truncated, non-UTF-8 text, or no GraphQL at all) is read raw over REST. A SHA names the same
+ * bytes in every repository, so a content is read once per run (up to a memory cap, oldest out).
  */
 export class ContentSource {
-  private readonly cache = new Map<string, Promise<Buffer>>()
+  private readonly remembered = new Map<string, Buffer>()
+  private rememberedBytes = 0
+  private readonly reading = new Map<string, Promise<Buffer>>()
+  private waiting: Waiting[] = []
 
-  constructor(
-    private readonly git: GitData,
-    private readonly remember: boolean
-  ) {}
+  constructor(private readonly github: Pick<GitHub, 'git' | 'graphql'>) {}
 
   read(repo: string, sha: string): Promise<Buffer> {
-    const cached = this.cache.get(sha)
-    if (cached) return cached
-    const reading = this.git.readBlob(repo, sha)
-    if (this.remember) {
-      this.cache.set(sha, reading)
-      reading.catch(() => this.cache.delete(sha))
-    }
+    const known = this.remembered.get(sha)
+    if (known) return Promise.resolve(known)
+    const pending = this.reading.get(sha)
+    if (pending) return pending
+    const reading = new Promise<Buffer>((resolve, reject) => {
+      this.waiting.push({ blob: { repo, sha }, settle: { resolve, reject } })
+      if (this.waiting.length >= BLOBS_PER_QUERY) this.flush()
+      else if (this.waiting.length === 1) setImmediate(() => this.flush())
+    })
+    this.reading.set(sha, reading)
+    reading.then(
+      bytes => {
+        this.reading.delete(sha)
+        this.keep(sha, bytes)
+      },
+      () => this.reading.delete(sha)
+    )
     return reading
   }
 
@@ -33,7 +55,49 @@ export class ContentSource {
 
   /** Drops a remembered content that no project will need. */
   forget(sha: string): void {
-    this.cache.delete(sha)
+    const bytes = this.remembered.get(sha)
+    if (!bytes) return
+    this.remembered.delete(sha)
+    this.rememberedBytes -= bytes.length
+  }
+
+  private keep(sha: string, bytes: Buffer): void {
+    if (bytes.length > MAX_REMEMBERED_BYTES) return
+    this.remembered.set(sha, bytes)
+    this.rememberedBytes += bytes.length
+    // Oldest first out, as a Map keeps insertion order.
+    for (const [old, content] of this.remembered) {
+      if (this.rememberedBytes <= MAX_REMEMBERED_BYTES) break
+      this.remembered.delete(old)
+      this.rememberedBytes -= content.length
+    }
+  }
+
+  private flush(): void {
+    const batch = this.waiting
+    this.waiting = []
+    if (batch.length > 0) void this.readBatch(batch)
+  }
+
+  private async readBatch(batch: Waiting[]): Promise<void> {
+    let texts: Map<string, Buffer>
+    try {
+      texts = await this.github.graphql.blobTexts(batch.map(entry => entry.blob))
+    } catch (error) {
+      for (const entry of batch) entry.settle.reject(error)
+      return
+    }
+    await Promise.all(
+      batch.map(async ({ blob, settle }) => {
+        try {
+          settle.resolve(
+            texts.get(blob.sha) ?? (await this.github.git.readBlob(blob.repo, blob.sha))
+          )
+        } catch (error) {
+          settle.reject(error)
+        }
+      })
+    )
   }
 }
 
@@ -92,4 +156,41 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   const failure = settled.find(outcome => outcome.status === 'rejected')
   if (failure) throw failure.reason
   return settled.map(outcome => (outcome as PromiseFulfilledResult<T>).value)
+}
+
+/** createCommitOnBranch carries file contents in one request: past these, the Git Data path serves. */
+const MAX_GRAPHQL_FILES = 100
+const MAX_GRAPHQL_BYTES = 4 * 1024 * 1024
+const REGULAR = '100644'
+
+/**
+ * The plans as createCommitOnBranch changes, or undefined where that mutation would not be faithful:
+ * a file that is not plain 100644 text (it writes every file as 100644), a file that turns into a
+ * folder or back, or a commit too large for one request.
+ */
+export async function asFileChanges(
+  content: ContentSource,
+  base: { files: FileMap },
+  plans: FilePlan[]
+): Promise<FileChanges | undefined> {
+  const written = plans.flatMap(plan => [...plan.added, ...plan.modified])
+  const deleted = plans.flatMap(plan => plan.deleted.map(file => file.path))
+  if (written.length + deleted.length > MAX_GRAPHQL_FILES) return undefined
+  const replacesOther = (file: DesiredFile) => {
+    const current = base.files.get(file.path)
+    return current !== undefined && (current.mode !== REGULAR || current.type !== 'blob')
+  }
+  if (written.some(file => file.mode !== REGULAR || replacesOther(file))) return undefined
+  const paths = [...written.map(file => file.path), ...deleted]
+  if (paths.some(path => paths.some(other => other.startsWith(`${path}/`)))) return undefined
+  const additions = await Promise.all(
+    written.map(async file => ({
+      path: file.path,
+      contents: await content.read(file.source.repo, file.sha)
+    }))
+  )
+  const bytes = additions.reduce((total, file) => total + file.contents.length, 0)
+  if (bytes > MAX_GRAPHQL_BYTES || !additions.every(file => isInlineText(file.contents)))
+    return undefined
+  return { additions, deletions: deleted }
 }

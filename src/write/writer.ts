@@ -3,10 +3,10 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { GitHub } from '../github/client.js'
 import type { NewPullRequest } from '../github/pulls.js'
 import { CodexSyncError, type Commit, type Log, type PullRequest, type Snapshot } from '../model.js'
-import { applyPlan, type DeletionLimits } from '../plan/files.js'
+import { applyPlan, type DeletionLimits, type FilePlan } from '../plan/files.js'
 import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import type { BranchTarget } from './branch.js'
-import { writeTree, type ContentSource } from './content.js'
+import { asFileChanges, writeTree, type ContentSource } from './content.js'
 
 /** What a write did: nothing to do, planned only (dry run), or committed. */
 export type WriteOutcome =
@@ -28,7 +28,7 @@ class BranchMovedError extends CodexSyncError {
 }
 
 export interface WriterOptions {
-  github: Pick<GitHub, 'git' | 'pulls'>
+  github: Pick<GitHub, 'git' | 'pulls' | 'graphql'>
   content: ContentSource
   limits: DeletionLimits
   dryRun: boolean
@@ -48,7 +48,7 @@ export class Writer {
     scopes: Scope[],
     message: (plans: ScopePlan[]) => string
   ): Promise<WriteOutcome> {
-    const { github, content, limits, dryRun, log } = this.options
+    const { limits, dryRun, log } = this.options
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const planned = await target.read()
       let plans = planScopes(scopes, planned, limits)
@@ -59,17 +59,14 @@ export class Writer {
       const toApply = applicable(plans)
       if (toApply.length === 0) return { kind: 'unchanged', plans }
       const plansToWrite = toApply.map(entry => entry.plan)
-      const tree = await writeTree(github.git, content, target.repo, base, plansToWrite)
-      const commit = await github.git.createCommit(target.repo, message(toApply), tree, [
-        base.commitSha
-      ])
-      if (await target.publish(commit.sha)) {
+      const written = await this.write(target, base, plansToWrite, message(toApply))
+      if (written !== 'moved') {
         const files = plansToWrite.reduce(applyPlan, base.files)
         return {
           kind: 'committed',
           plans,
-          commit,
-          after: { commitSha: commit.sha, treeSha: tree, files }
+          commit: written.commit,
+          after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
         }
       }
       log.info(
@@ -79,6 +76,37 @@ export class Writer {
       if (attempt < ATTEMPTS) await delay(RETRY_DELAY_MS * attempt)
     }
     throw new BranchMovedError(target, ATTEMPTS)
+  }
+
+  /**
+   * One commit of the plans on `base`: a single GraphQL createCommitOnBranch where it is faithful
+   * (see asFileChanges), else a tree, a commit and a ref update through the Git Data API.
+   */
+  private async write(
+    target: BranchTarget,
+    base: Snapshot,
+    plans: FilePlan[],
+    message: string
+  ): Promise<{ commit: Commit; treeSha: string } | 'moved'> {
+    const { github, content } = this.options
+    const changes =
+      target.inPlace && github.graphql.canCommit
+        ? await asFileChanges(content, base, plans)
+        : undefined
+    if (changes) {
+      const made = await github.graphql.commitOnBranch(
+        target.repo,
+        target.branch,
+        base.commitSha,
+        message,
+        changes
+      )
+      if (made === 'moved') target.invalidate()
+      if (made !== 'unavailable') return made
+    }
+    const treeSha = await writeTree(github.git, content, target.repo, base, plans)
+    const commit = await github.git.createCommit(target.repo, message, treeSha, [base.commitSha])
+    return (await target.publish(commit.sha)) ? { commit, treeSha } : 'moved'
   }
 
   /** Opens a pull request (found again when a retry already opened it); none in a dry run. */

@@ -1,0 +1,184 @@
+/** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
+import { CodexSyncError, messageOf, type Commit, type Log } from '../model.js'
+import type { Octokit } from './client.js'
+import { statusOf } from './errors.js'
+import { gitBlobSha } from './git-data.js'
+
+export interface BlobRef {
+  repo: string
+  sha: string
+}
+
+/** Blobs asked for in one query: GitHub allows far more nodes, this keeps answers small. */
+export const BLOBS_PER_QUERY = 100
+
+/** The changes of a commit made by createCommitOnBranch: every file it writes gets mode 100644. */
+export interface FileChanges {
+  additions: { path: string; contents: Buffer }[]
+  deletions: string[]
+}
+
+/** GraphQL refused a commit because a rule of the branch forbids it (branch protection, ruleset). */
+export class BranchRuleError extends CodexSyncError {}
+
+interface BlobNode {
+  isBinary?: boolean | null
+  isTruncated?: boolean | null
+  text?: string | null
+}
+
+type QueryResult = Record<string, Record<string, BlobNode | null> | null>
+
+export class GraphQL {
+  /** False once the server showed it has no (usable) GraphQL API: REST serves from then on. */
+  private usable = true
+
+  constructor(
+    private readonly octokit: Octokit,
+    readonly owner: string,
+    private readonly log: Log
+  ) {}
+
+  /**
+   * The bytes of every blob that GraphQL gives faithfully as text (its UTF-8 hashes to its SHA).
+   * Binary, truncated, missing or otherwise unfaithful blobs are left out: read them with REST.
+   */
+  async blobTexts(blobs: BlobRef[]): Promise<Map<string, Buffer>> {
+    const texts = new Map<string, Buffer>()
+    for (let start = 0; start < blobs.length && this.usable; start += BLOBS_PER_QUERY) {
+      const batch = blobs.slice(start, start + BLOBS_PER_QUERY)
+      const data = await this.query(blobQuery(this.owner, batch))
+      if (!data) break
+      for (const [key, blob] of aliasedBlobs(batch)) {
+        const text = data[key.repo]?.[key.blob]?.text
+        const node = data[key.repo]?.[key.blob]
+        if (typeof text !== 'string' || node?.isBinary || node?.isTruncated) continue
+        const bytes = Buffer.from(text, 'utf8')
+        if (gitBlobSha(bytes) === blob.sha) texts.set(blob.sha, bytes)
+      }
+    }
+    return texts
+  }
+
+  /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
+  get canCommit(): boolean {
+    return this.usable
+  }
+
+  /**
+   * One signed commit on an existing branch, made only if the branch still points at
+   * `expectedHead` (GitHub's compare-and-swap); 'moved' when it does not.
+   */
+  async commitOnBranch(
+    repo: string,
+    branch: string,
+    expectedHead: string,
+    message: string,
+    changes: FileChanges
+  ): Promise<{ commit: Commit; treeSha: string } | 'moved' | 'unavailable'> {
+    const [headline = '', ...rest] = message.split('\n')
+    const input = {
+      branch: { repositoryNameWithOwner: `${this.owner}/${repo}`, branchName: branch },
+      expectedHeadOid: expectedHead,
+      message: { headline, body: rest.join('\n').trim() },
+      fileChanges: {
+        additions: changes.additions.map(file => ({
+          path: file.path,
+          contents: file.contents.toString('base64')
+        })),
+        deletions: changes.deletions.map(path => ({ path }))
+      }
+    }
+    try {
+      const data = await this.octokit.graphql<{
+        createCommitOnBranch: { commit: { oid: string; url: string; tree: { oid: string } } }
+      }>(COMMIT_MUTATION, { input })
+      const commit = data.createCommitOnBranch.commit
+      return { commit: { sha: commit.oid, url: commit.url }, treeSha: commit.tree.oid }
+    } catch (error) {
+      const errors = graphqlErrors(error)
+      if (errors.length === 0 && !isRefusal(error)) {
+        // No GraphQL API here (an old server, a proxy): the Git Data path serves from now on.
+        this.usable = false
+        this.log.debug(`createCommitOnBranch is not usable here (${messageOf(error)}).`)
+        return 'unavailable'
+      }
+      if (
+        errors.some(
+          entry => entry.type === 'STALE_DATA' || /expected branch to point/i.test(entry.message)
+        )
+      )
+        return 'moved'
+      const rule = errors.find(entry =>
+        /protected branch|rule violation|ruleset/i.test(entry.message)
+      )
+      if (rule) {
+        throw new BranchRuleError(
+          `A rule of ${this.owner}/${repo}@${branch} refused the commit: ${rule.message}`,
+          'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).'
+        )
+      }
+      throw error
+    }
+  }
+
+  /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
+  private async query(query: string): Promise<QueryResult | undefined> {
+    try {
+      return await this.octokit.graphql<QueryResult>(query)
+    } catch (error) {
+      // Partial answers (a repository or blob not found) carry the data GraphQL could give.
+      const data = (error as { data?: QueryResult }).data
+      if (graphqlErrors(error).length > 0 && data) return data
+      if (statusOf(error) === 401 || statusOf(error) === 403) throw error
+      this.usable = false
+      this.log.debug(`GraphQL is not usable here (${messageOf(error)}); reading blobs over REST.`)
+      return undefined
+    }
+  }
+}
+
+const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url tree { oid } } }
+}`
+
+interface Alias {
+  repo: string
+  blob: string
+}
+
+/** Each blob with the aliases it has in the query: `r<i>` for its repository, `b<j>` for itself. */
+function aliasedBlobs(batch: BlobRef[]): [Alias, BlobRef][] {
+  const repos = [...new Set(batch.map(blob => blob.repo))]
+  return batch.map((blob, index) => [
+    { repo: `r${repos.indexOf(blob.repo)}`, blob: `b${index}` },
+    blob
+  ])
+}
+
+function blobQuery(owner: string, batch: BlobRef[]): string {
+  const byRepo = new Map<string, string[]>()
+  for (const [alias, blob] of aliasedBlobs(batch)) {
+    const fields = byRepo.get(blob.repo) ?? []
+    fields.push(
+      `${alias.blob}: object(oid: ${JSON.stringify(blob.sha)}) { ... on Blob { isBinary isTruncated text } }`
+    )
+    byRepo.set(blob.repo, fields)
+  }
+  const repos = [...byRepo.entries()].map(
+    ([repo, fields], index) =>
+      `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(repo)}) { ${fields.join(' ')} }`
+  )
+  return `query codexSyncBlobs { ${repos.join(' ')} }`
+}
+
+/** An answer that says the request was understood and refused: not a missing GraphQL API. */
+function isRefusal(error: unknown): boolean {
+  const status = statusOf(error)
+  return status === 401 || status === 403 || status === 422 || status === 409
+}
+
+function graphqlErrors(error: unknown): { type?: string; message: string }[] {
+  const errors = (error as { errors?: unknown }).errors
+  return Array.isArray(errors) ? (errors as { type?: string; message: string }[]) : []
+}
