@@ -2,7 +2,7 @@ import type { AnnotationProperties, Log } from '../src/model.js'
 import type { PlannedPaths, ProjectResult, RunResult } from '../src/report/results.js'
 import { parseSettings, type Settings } from '../src/inputs/settings.js'
 import { runSync } from '../src/sync.js'
-import type { FakeGitHub } from './fake-github/index.js'
+import type { FakeGitHub, RequestLogEntry } from './fake-github/index.js'
 
 export const TOKEN = 'test-token'
 
@@ -70,10 +70,25 @@ export function projectResult(result: RunResult, project: string): ProjectView {
   return found as ProjectView
 }
 
-/** Requests that change something on the server: GraphQL queries are reads, mutations writes. */
+/**
+ * Writes of the codex state (refs/codex-sync/state: routing of codex files, deferred projects),
+ * which lives outside every branch: its tree, its commit and its ref.
+ */
+export function isStateWrite(entry: RequestLogEntry): boolean {
+  if (entry.path.endsWith('/git/refs/codex-sync/state')) return true
+  const body = entry.body as { ref?: unknown; message?: unknown; tree?: unknown } | undefined
+  if (body?.ref === 'refs/codex-sync/state') return true
+  if (typeof body?.message === 'string' && body.message.startsWith('codex-sync: state')) return true
+  return (
+    Array.isArray(body?.tree) &&
+    body.tree.every((item: { path?: string }) => /^(routing|deferred)\//.test(item.path ?? ''))
+  )
+}
+
+/** Requests that change a branch, a pull request or a repository: GraphQL mutations count, queries do not; state writes do not (see isStateWrite). */
 export function writes(fake: FakeGitHub) {
   return fake.log.filter(entry => {
-    if (entry.method === 'GET' || entry.method === 'HEAD') return false
+    if (entry.method === 'GET' || entry.method === 'HEAD' || isStateWrite(entry)) return false
     if (entry.path !== '/graphql') return true
     const query = (entry.body as { query?: unknown } | undefined)?.query
     return typeof query === 'string' && /^\s*mutation\b/.test(query)

@@ -171,10 +171,11 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('a codex read failing before the first project is a failure result, not a crash', async () => {
-    // Aimed at a routed document's blob, read by push-docs itself after setup (not the config).
-    const routed = gitBlobSha(
-      Buffer.from((await fake.text(ORG, CODEX, 'test', 'docs/all.md')) ?? '')
-    )
+    // Aimed at a new routed document's blob, read by push-docs itself after setup for its
+    // frontmatter (not the config; its routing is not yet in the codex state).
+    const fresh = '---\ncodex_sync_include: [*]\n---\nfresh\n'
+    await fake.commit(ORG, CODEX, 'test', { 'docs/fresh.md': fresh })
+    const routed = gitBlobSha(Buffer.from(fresh))
     fake.addFault({
       kind: 'status',
       status: 404,

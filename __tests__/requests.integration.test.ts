@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { FakeGitHub, type RequestLogEntry } from '../__fixtures__/fake-github/index.js'
 import { doc, gitBlobSha as blobSha } from '../__fixtures__/builders.js'
-import { projectResult, sync, writes } from '../__fixtures__/harness.js'
+import { isStateWrite, projectResult, sync, writes } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -30,8 +30,11 @@ interface TreeBody {
   base_tree?: string
 }
 
+/** Requests to branches and pull requests (the codex state's own writes left out). */
 const requestsTo = (fake: FakeGitHub, method: string, pattern: RegExp): RequestLogEntry[] =>
-  fake.log.filter(entry => entry.method === method && pattern.test(entry.path))
+  fake.log.filter(
+    entry => entry.method === method && pattern.test(entry.path) && !isStateWrite(entry)
+  )
 
 const bodyOf = (entry: RequestLogEntry) => entry.body as Record<string, unknown>
 

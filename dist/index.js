@@ -37479,8 +37479,15 @@ class GitData {
     }
     /** The commit a branch points at, or undefined when the branch does not exist. */
     async branchHead(repo, branch) {
+        return this.refHead(repo, `heads/${branch}`);
+    }
+    /** The object a ref (`heads/main`, `codex-sync/state`) points at, or undefined when it does not exist. */
+    async refHead(repo, ref) {
         try {
-            const { data } = await this.guard(repo, () => this.octokit.rest.git.getRef({ owner: this.owner, repo, ref: `heads/${branch}` }));
+            const { data } = await this.guard(repo, () => this.octokit.rest.git.getRef({ owner: this.owner, repo, ref }));
+            if (typeof data?.object?.sha !== 'string') {
+                throw new MalformedResponseError(`the ref ${ref} of ${this.owner}/${repo}`);
+            }
             return data.object.sha;
         }
         catch (error) {
@@ -37651,14 +37658,12 @@ class GitData {
     }
     /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
     async updateBranch(repo, branch, sha, force = false) {
+        return this.updateRef(repo, `heads/${branch}`, sha, force);
+    }
+    /** Moves a ref; false when the move is not a fast-forward (someone else moved it first). */
+    async updateRef(repo, ref, sha, force = false) {
         try {
-            await this.octokit.rest.git.updateRef({
-                owner: this.owner,
-                repo,
-                ref: `heads/${branch}`,
-                sha,
-                force
-            });
+            await this.octokit.rest.git.updateRef({ owner: this.owner, repo, ref, sha, force });
             return true;
         }
         catch (error) {
@@ -37668,22 +37673,25 @@ class GitData {
         }
     }
     /**
-     * Creates a branch. A retried request whose first attempt did succeed answers "Reference already
-     * exists": that is success when the branch points at the commit asked for.
+     * Creates a branch; false when someone else created it first, pointing elsewhere. A retried request
+     * whose first attempt did succeed answers "Reference already exists": that is success.
      */
     async createBranch(repo, branch, sha) {
+        return this.createRef(repo, `heads/${branch}`, sha);
+    }
+    /** Creates `refs/<ref>`; false when it exists already and points elsewhere. */
+    async createRef(repo, ref, sha) {
         try {
-            await this.octokit.rest.git.createRef({
-                owner: this.owner,
-                repo,
-                ref: `refs/heads/${branch}`,
-                sha
-            });
+            await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/${ref}`, sha });
+            return true;
         }
         catch (error) {
-            if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha)
-                return;
-            throw error;
+            if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error)))
+                throw error;
+            const head = await this.refHead(repo, ref);
+            if (head === undefined)
+                throw error;
+            return head === sha;
         }
     }
     async getTree(repo, treeish, recursive) {
@@ -38029,6 +38037,1358 @@ function dropOctokit(handler) {
     return (retryAfter, options, _octokit, retryCount) => handler(retryAfter, options, retryCount);
 }
 
+var eventemitter3 = {exports: {}};
+
+var hasRequiredEventemitter3;
+
+function requireEventemitter3 () {
+	if (hasRequiredEventemitter3) return eventemitter3.exports;
+	hasRequiredEventemitter3 = 1;
+	(function (module) {
+
+		var has = Object.prototype.hasOwnProperty
+		  , prefix = '~';
+
+		/**
+		 * Constructor to create a storage for our `EE` objects.
+		 * An `Events` instance is a plain object whose properties are event names.
+		 *
+		 * @constructor
+		 * @private
+		 */
+		function Events() {}
+
+		//
+		// We try to not inherit from `Object.prototype`. In some engines creating an
+		// instance in this way is faster than calling `Object.create(null)` directly.
+		// If `Object.create(null)` is not supported we prefix the event names with a
+		// character to make sure that the built-in object properties are not
+		// overridden or used as an attack vector.
+		//
+		if (Object.create) {
+		  Events.prototype = Object.create(null);
+
+		  //
+		  // This hack is needed because the `__proto__` property is still inherited in
+		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
+		  //
+		  if (!new Events().__proto__) prefix = false;
+		}
+
+		/**
+		 * Representation of a single event listener.
+		 *
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
+		 * @constructor
+		 * @private
+		 */
+		function EE(fn, context, once) {
+		  this.fn = fn;
+		  this.context = context;
+		  this.once = once || false;
+		}
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} once Specify if the listener is a one-time listener.
+		 * @returns {EventEmitter}
+		 * @private
+		 */
+		function addListener(emitter, event, fn, context, once) {
+		  if (typeof fn !== 'function') {
+		    throw new TypeError('The listener must be a function');
+		  }
+
+		  var listener = new EE(fn, context || emitter, once)
+		    , evt = prefix ? prefix + event : event;
+
+		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
+		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
+		  else emitter._events[evt] = [emitter._events[evt], listener];
+
+		  return emitter;
+		}
+
+		/**
+		 * Clear event by name.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} evt The Event name.
+		 * @private
+		 */
+		function clearEvent(emitter, evt) {
+		  if (--emitter._eventsCount === 0) emitter._events = new Events();
+		  else delete emitter._events[evt];
+		}
+
+		/**
+		 * Minimal `EventEmitter` interface that is molded against the Node.js
+		 * `EventEmitter` interface.
+		 *
+		 * @constructor
+		 * @public
+		 */
+		function EventEmitter() {
+		  this._events = new Events();
+		  this._eventsCount = 0;
+		}
+
+		/**
+		 * Return an array listing the events for which the emitter has registered
+		 * listeners.
+		 *
+		 * @returns {Array}
+		 * @public
+		 */
+		EventEmitter.prototype.eventNames = function eventNames() {
+		  var names = []
+		    , events
+		    , name;
+
+		  if (this._eventsCount === 0) return names;
+
+		  for (name in (events = this._events)) {
+		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
+		  }
+
+		  if (Object.getOwnPropertySymbols) {
+		    return names.concat(Object.getOwnPropertySymbols(events));
+		  }
+
+		  return names;
+		};
+
+		/**
+		 * Return the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Array} The registered listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listeners = function listeners(event) {
+		  var evt = prefix ? prefix + event : event
+		    , handlers = this._events[evt];
+
+		  if (!handlers) return [];
+		  if (handlers.fn) return [handlers.fn];
+
+		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
+		    ee[i] = handlers[i].fn;
+		  }
+
+		  return ee;
+		};
+
+		/**
+		 * Return the number of listeners listening to a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Number} The number of listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listenerCount = function listenerCount(event) {
+		  var evt = prefix ? prefix + event : event
+		    , listeners = this._events[evt];
+
+		  if (!listeners) return 0;
+		  if (listeners.fn) return 1;
+		  return listeners.length;
+		};
+
+		/**
+		 * Calls each of the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Boolean} `true` if the event had listeners, else `false`.
+		 * @public
+		 */
+		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return false;
+
+		  var listeners = this._events[evt]
+		    , len = arguments.length
+		    , args
+		    , i;
+
+		  if (listeners.fn) {
+		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
+
+		    switch (len) {
+		      case 1: return listeners.fn.call(listeners.context), true;
+		      case 2: return listeners.fn.call(listeners.context, a1), true;
+		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
+		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
+		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
+		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
+		    }
+
+		    for (i = 1, args = new Array(len -1); i < len; i++) {
+		      args[i - 1] = arguments[i];
+		    }
+
+		    listeners.fn.apply(listeners.context, args);
+		  } else {
+		    var length = listeners.length
+		      , j;
+
+		    for (i = 0; i < length; i++) {
+		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
+
+		      switch (len) {
+		        case 1: listeners[i].fn.call(listeners[i].context); break;
+		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
+		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
+		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
+		        default:
+		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
+		            args[j - 1] = arguments[j];
+		          }
+
+		          listeners[i].fn.apply(listeners[i].context, args);
+		      }
+		    }
+		  }
+
+		  return true;
+		};
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.on = function on(event, fn, context) {
+		  return addListener(this, event, fn, context, false);
+		};
+
+		/**
+		 * Add a one-time listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.once = function once(event, fn, context) {
+		  return addListener(this, event, fn, context, true);
+		};
+
+		/**
+		 * Remove the listeners of a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn Only remove the listeners that match this function.
+		 * @param {*} context Only remove the listeners that have this context.
+		 * @param {Boolean} once Only remove one-time listeners.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return this;
+		  if (!fn) {
+		    clearEvent(this, evt);
+		    return this;
+		  }
+
+		  var listeners = this._events[evt];
+
+		  if (listeners.fn) {
+		    if (
+		      listeners.fn === fn &&
+		      (!once || listeners.once) &&
+		      (!context || listeners.context === context)
+		    ) {
+		      clearEvent(this, evt);
+		    }
+		  } else {
+		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
+		      if (
+		        listeners[i].fn !== fn ||
+		        (once && !listeners[i].once) ||
+		        (context && listeners[i].context !== context)
+		      ) {
+		        events.push(listeners[i]);
+		      }
+		    }
+
+		    //
+		    // Reset the array, or remove it completely if we have no more listeners.
+		    //
+		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
+		    else clearEvent(this, evt);
+		  }
+
+		  return this;
+		};
+
+		/**
+		 * Remove all listeners, or those of the specified event.
+		 *
+		 * @param {(String|Symbol)} [event] The event name.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
+		  var evt;
+
+		  if (event) {
+		    evt = prefix ? prefix + event : event;
+		    if (this._events[evt]) clearEvent(this, evt);
+		  } else {
+		    this._events = new Events();
+		    this._eventsCount = 0;
+		  }
+
+		  return this;
+		};
+
+		//
+		// Alias methods names because people roll like that.
+		//
+		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
+		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
+
+		//
+		// Expose the prefix.
+		//
+		EventEmitter.prefixed = prefix;
+
+		//
+		// Allow `EventEmitter` to be imported as module namespace.
+		//
+		EventEmitter.EventEmitter = EventEmitter;
+
+		//
+		// Expose the module.
+		//
+		{
+		  module.exports = EventEmitter;
+		} 
+	} (eventemitter3));
+	return eventemitter3.exports;
+}
+
+var eventemitter3Exports = requireEventemitter3();
+var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
+
+class TimeoutError extends Error {
+	name = 'TimeoutError';
+
+	constructor(message, options) {
+		super(message, options);
+		Error.captureStackTrace?.(this, TimeoutError);
+	}
+}
+
+const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
+
+function pTimeout(promise, options) {
+	const {
+		milliseconds,
+		fallback,
+		message,
+		customTimers = {setTimeout, clearTimeout},
+		signal,
+	} = options;
+
+	let timer;
+	let abortHandler;
+
+	const wrappedPromise = new Promise((resolve, reject) => {
+		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
+			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
+		}
+
+		if (signal?.aborted) {
+			reject(getAbortedReason(signal));
+			// The input still needs a rejection handler even though cancellation won.
+			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+			promise.then(resolve, reject);
+			return;
+		}
+
+		if (signal) {
+			abortHandler = () => {
+				reject(getAbortedReason(signal));
+			};
+
+			signal.addEventListener('abort', abortHandler, {once: true});
+		}
+
+		// Use .then() instead of async IIFE to preserve stack traces
+		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+		promise.then(resolve, reject);
+
+		if (milliseconds === Number.POSITIVE_INFINITY) {
+			return;
+		}
+
+		// We create the error outside of `setTimeout` to preserve the stack trace.
+		const timeoutError = new TimeoutError();
+
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		timer = customTimers.setTimeout.call(undefined, () => {
+			if (fallback) {
+				try {
+					resolve(fallback());
+				} catch (error) {
+					reject(error);
+				}
+
+				return;
+			}
+
+			if (typeof promise.cancel === 'function') {
+				promise.cancel();
+			}
+
+			if (message === false) {
+				resolve();
+			} else if (message instanceof Error) {
+				reject(message);
+			} else {
+				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
+				reject(timeoutError);
+			}
+		}, milliseconds);
+	});
+
+	// eslint-disable-next-line promise/prefer-await-to-then
+	const cancelablePromise = wrappedPromise.finally(() => {
+		cancelablePromise.clear();
+		if (abortHandler && signal) {
+			signal.removeEventListener('abort', abortHandler);
+		}
+	});
+
+	cancelablePromise.clear = () => {
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		customTimers.clearTimeout.call(undefined, timer);
+		timer = undefined;
+	};
+
+	return cancelablePromise;
+}
+
+// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
+// Used to compute insertion index to keep queue sorted after insertion
+function lowerBound(array, value, comparator) {
+    let first = 0;
+    let count = array.length;
+    while (count > 0) {
+        const step = Math.trunc(count / 2);
+        let it = first + step;
+        if (comparator(array[it], value) <= 0) {
+            first = ++it;
+            count -= step + 1;
+        }
+        else {
+            count = step;
+        }
+    }
+    return first;
+}
+
+const compactionThreshold = 100;
+class PriorityQueue {
+    #queue = [];
+    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
+    #head = 0;
+    enqueue(run, options) {
+        const { priority = 0, id, } = options ?? {};
+        const { size } = this;
+        const element = {
+            priority,
+            id,
+            run,
+        };
+        if (size === 0) {
+            // When the queue is logically empty, discard any consumed prefix before accepting new work.
+            this.#queue.length = 0;
+            this.#head = 0;
+            this.#queue.push(element);
+            return;
+        }
+        if (this.#queue.at(-1).priority >= priority) {
+            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
+            this.#queue.push(element);
+            return;
+        }
+        // Binary insertion must run on the live sorted range only.
+        this.#compact();
+        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
+        this.#queue.splice(index, 0, element);
+    }
+    setPriority(id, priority) {
+        // A dequeued item with the same id is no longer part of the queue.
+        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
+        if (index === -1) {
+            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
+        }
+        const [item] = this.#queue.splice(index, 1);
+        this.enqueue(item.run, { priority, id });
+    }
+    remove(idOrRun) {
+        const index = this.#queue.findIndex((element, index) => {
+            // The consumed prefix may still contain references that should not be removable.
+            if (index < this.#head) {
+                return false;
+            }
+            if (typeof idOrRun === 'string') {
+                return element.id === idOrRun;
+            }
+            return element.run === idOrRun;
+        });
+        if (index !== -1) {
+            this.#queue.splice(index, 1);
+        }
+    }
+    dequeue() {
+        if (this.#head === this.#queue.length) {
+            return undefined;
+        }
+        const item = this.#queue[this.#head];
+        this.#head++;
+        if (this.#head === this.#queue.length) {
+            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
+            this.#queue.length = 0;
+            this.#head = 0;
+        }
+        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
+            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
+            this.#compact();
+        }
+        return item?.run;
+    }
+    filter(options) {
+        const result = [];
+        for (let index = this.#head; index < this.#queue.length; index++) {
+            const element = this.#queue[index];
+            if (element.priority === options.priority) {
+                result.push(element.run);
+            }
+        }
+        return result;
+    }
+    get size() {
+        return this.#queue.length - this.#head;
+    }
+    #compact() {
+        // Compaction restores the invariant that the whole array is the live sorted range.
+        if (this.#head === 0) {
+            return;
+        }
+        this.#queue.splice(0, this.#head);
+        this.#head = 0;
+    }
+}
+
+/**
+Promise queue with concurrency control.
+*/
+class PQueue extends EventEmitter {
+    #carryoverIntervalCount;
+    #isIntervalIgnored;
+    #intervalCount = 0;
+    #intervalCap;
+    #rateLimitedInInterval = false;
+    #rateLimitFlushScheduled = false;
+    #interval;
+    /*
+    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
+    */
+    #intervalEnd = 0;
+    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
+    #intervalId;
+    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
+    #timeoutId;
+    #strict;
+    // Circular buffer implementation for better performance
+    #strictTicks = [];
+    #strictTicksStartIndex = 0;
+    #queue;
+    #queueClass;
+    #pending = 0;
+    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
+    #concurrency;
+    #isPaused;
+    // Use to assign a unique identifier to a promise function, if not explicitly specified
+    #idAssigner = 1n;
+    // Track currently running tasks for debugging
+    #runningTasks = new Map();
+    #queueAbortListenerCleanupFunctions = new Set();
+    /**
+    Get or set the default timeout for all tasks. Can be changed at runtime.
+
+    Operations will throw a `TimeoutError` if they don't complete within the specified time.
+
+    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
+
+    @example
+    ```
+    const queue = new PQueue({timeout: 5000});
+
+    // Change timeout for all future tasks
+    queue.timeout = 10000;
+    ```
+    */
+    timeout;
+    constructor(options) {
+        super();
+        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
+        options = {
+            carryoverIntervalCount: false,
+            intervalCap: Number.POSITIVE_INFINITY,
+            interval: 0,
+            concurrency: Number.POSITIVE_INFINITY,
+            autoStart: true,
+            queueClass: PriorityQueue,
+            strict: false,
+            ...options,
+        };
+        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
+            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
+        }
+        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
+            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
+        }
+        if (options.strict && options.interval === 0) {
+            throw new TypeError('The `strict` option requires a non-zero `interval`');
+        }
+        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
+            throw new TypeError('The `strict` option requires a finite `intervalCap`');
+        }
+        // TODO: Remove this fallback in the next major version
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
+        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
+        this.#intervalCap = options.intervalCap;
+        this.#interval = options.interval;
+        this.#strict = options.strict;
+        this.#queue = new options.queueClass();
+        this.#queueClass = options.queueClass;
+        this.concurrency = options.concurrency;
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        this.timeout = options.timeout;
+        this.#isPaused = options.autoStart === false;
+        this.#setupRateLimitTracking();
+    }
+    #cleanupStrictTicks(now) {
+        // Remove ticks outside the current interval window using circular buffer approach
+        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
+            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
+                this.#strictTicksStartIndex++;
+            }
+            else {
+                break;
+            }
+        }
+        // Compact the array when it becomes inefficient or fully consumed
+        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
+        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
+            || this.#strictTicksStartIndex === this.#strictTicks.length;
+        if (shouldCompact) {
+            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
+            this.#strictTicksStartIndex = 0;
+        }
+    }
+    // Helper methods for interval consumption
+    #consumeIntervalSlot(now) {
+        if (this.#strict) {
+            this.#strictTicks.push(now);
+        }
+        else {
+            this.#intervalCount++;
+        }
+    }
+    #rollbackIntervalSlot() {
+        if (this.#strict) {
+            // Pop from the end of the actual data (not from start index)
+            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
+                this.#strictTicks.pop();
+            }
+        }
+        else if (this.#intervalCount > 0) {
+            this.#intervalCount--;
+        }
+    }
+    #getActiveTicksCount() {
+        return this.#strictTicks.length - this.#strictTicksStartIndex;
+    }
+    get #doesIntervalAllowAnother() {
+        if (this.#isIntervalIgnored) {
+            return true;
+        }
+        if (this.#strict) {
+            // Cleanup already done by #isIntervalPausedAt before this is called
+            return this.#getActiveTicksCount() < this.#intervalCap;
+        }
+        return this.#intervalCount < this.#intervalCap;
+    }
+    get #doesConcurrentAllowAnother() {
+        return this.#pending < this.#concurrency;
+    }
+    #next() {
+        this.#pending--;
+        if (this.#pending === 0) {
+            this.emit('pendingZero');
+        }
+        this.#tryToStartAnother();
+        this.emit('next');
+    }
+    #onResumeInterval() {
+        // Clear timeout ID before processing to prevent race condition
+        // Must clear before #onInterval to allow new timeouts to be scheduled
+        this.#timeoutId = undefined;
+        this.#onInterval();
+        this.#initializeIntervalIfNeeded();
+    }
+    #isIntervalPausedAt(now) {
+        // Strict mode: check if we need to wait for oldest tick to age out
+        if (this.#strict) {
+            this.#cleanupStrictTicks(now);
+            // If at capacity, need to wait for oldest tick to age out
+            const activeTicksCount = this.#getActiveTicksCount();
+            if (activeTicksCount >= this.#intervalCap) {
+                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+                // After cleanup, remaining ticks are within interval, so delay is always > 0
+                const delay = this.#interval - (now - oldestTick);
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+            return false;
+        }
+        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
+        if (this.#intervalId === undefined) {
+            const delay = this.#intervalEnd - now;
+            if (delay < 0) {
+                // The interval expired while idle, so reset the count for the new window.
+                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+            }
+            else {
+                // Still inside the previous window; wait out the remaining time before starting the next task.
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+        }
+        return false;
+    }
+    #createIntervalTimeout(delay) {
+        if (this.#timeoutId !== undefined) {
+            return;
+        }
+        this.#timeoutId = setTimeout(() => {
+            this.#onResumeInterval();
+        }, delay);
+    }
+    #clearIntervalTimer() {
+        if (this.#intervalId) {
+            clearInterval(this.#intervalId);
+            this.#intervalId = undefined;
+        }
+    }
+    #clearTimeoutTimer() {
+        if (this.#timeoutId) {
+            clearTimeout(this.#timeoutId);
+            this.#timeoutId = undefined;
+        }
+    }
+    #tryToStartAnother() {
+        if (this.#queue.size === 0) {
+            // We can clear the interval ("pause")
+            // Because we can redo it later ("resume")
+            this.#clearIntervalTimer();
+            this.emit('empty');
+            if (this.#pending === 0) {
+                // Clear timeout as well when completely idle
+                this.#clearTimeoutTimer();
+                // Compact strict ticks when idle to free memory
+                if (this.#strict && this.#strictTicksStartIndex > 0) {
+                    const now = Date.now();
+                    this.#cleanupStrictTicks(now);
+                }
+                this.emit('idle');
+            }
+            return false;
+        }
+        let taskStarted = false;
+        if (!this.#isPaused) {
+            const now = Date.now();
+            const canInitializeInterval = !this.#isIntervalPausedAt(now);
+            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
+                const job = this.#queue.dequeue();
+                if (!this.#isIntervalIgnored) {
+                    this.#consumeIntervalSlot(now);
+                    this.#scheduleRateLimitUpdate();
+                }
+                if (canInitializeInterval) {
+                    this.#initializeIntervalIfNeeded();
+                }
+                // The task is started before the event, so that a listener which enqueues more work sees the
+                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
+                job();
+                this.emit('active');
+                taskStarted = true;
+            }
+        }
+        return taskStarted;
+    }
+    #initializeIntervalIfNeeded() {
+        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
+            return;
+        }
+        // Strict mode uses timeouts instead of interval timers
+        if (this.#strict) {
+            return;
+        }
+        this.#intervalId = setInterval(() => {
+            this.#onInterval();
+        }, this.#interval);
+        this.#intervalEnd = Date.now() + this.#interval;
+    }
+    #onInterval() {
+        // Non-strict mode uses interval timers and intervalCount
+        if (!this.#strict) {
+            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
+            if (this.#intervalId !== undefined) {
+                if (this.#intervalCount === 0 && this.#pending === 0) {
+                    this.#clearIntervalTimer();
+                }
+                else {
+                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
+                    this.#intervalEnd = Date.now() + this.#interval;
+                }
+            }
+            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+        }
+        this.#processQueue();
+        this.#scheduleRateLimitUpdate();
+    }
+    /**
+    Executes all queued functions until it reaches the limit.
+    */
+    #processQueue() {
+        // eslint-disable-next-line no-empty
+        while (this.#tryToStartAnother()) { }
+    }
+    get concurrency() {
+        return this.#concurrency;
+    }
+    set concurrency(newConcurrency) {
+        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
+            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
+        }
+        this.#concurrency = newConcurrency;
+        this.#processQueue();
+    }
+    /**
+    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
+
+    For example, this can be used to prioritize a promise function to run earlier.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦄', {priority: 1});
+
+    queue.setPriority('🦀', 2);
+    ```
+
+    In this case, the promise function with `id: '🦀'` runs second.
+
+    You can also deprioritize a promise function to delay its execution:
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
+    queue.add(async () => '🦄');
+    queue.add(async () => '🦄', {priority: 0});
+
+    queue.setPriority('🦀', -1);
+    ```
+    Here, the promise function with `id: '🦀'` executes last.
+    */
+    setPriority(id, priority) {
+        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
+        }
+        this.#queue.setPriority(id, priority);
+    }
+    async add(function_, options = {}) {
+        // Create a copy to avoid mutating the original options object
+        options = {
+            timeout: this.timeout,
+            ...options,
+            // Assign unique ID if not provided
+            id: options.id ?? (this.#idAssigner++).toString(),
+        };
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        return new Promise((resolve, reject) => {
+            // Create a unique symbol for tracking this task
+            const taskSymbol = Symbol(`task-${options.id}`);
+            let cleanupQueueAbortHandler = () => undefined;
+            const run = async () => {
+                // Task is now running — remove the queued-state abort listener
+                cleanupQueueAbortHandler();
+                this.#pending++;
+                // Track this running task
+                this.#runningTasks.set(taskSymbol, {
+                    id: options.id,
+                    priority: options.priority ?? 0, // Match priority-queue default
+                    startTime: Date.now(),
+                    timeout: options.timeout,
+                });
+                let eventListener;
+                try {
+                    // Check abort signal - if aborted, need to decrement the counter
+                    // that was incremented in tryToStartAnother
+                    try {
+                        options.signal?.throwIfAborted();
+                    }
+                    catch (error) {
+                        this.#rollbackIntervalConsumption();
+                        // Clean up tracking before throwing
+                        this.#runningTasks.delete(taskSymbol);
+                        throw error;
+                    }
+                    let operation = function_({ signal: options.signal });
+                    if (options.timeout !== undefined) {
+                        operation = pTimeout(Promise.resolve(operation), {
+                            milliseconds: options.timeout,
+                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
+                        });
+                    }
+                    if (options.signal) {
+                        const { signal } = options;
+                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
+                                eventListener = () => {
+                                    reject(signal.reason);
+                                };
+                                signal.addEventListener('abort', eventListener, { once: true });
+                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
+                                if (signal.aborted) {
+                                    eventListener();
+                                }
+                            })]);
+                    }
+                    const result = await operation;
+                    resolve(result);
+                    this.emit('completed', result);
+                }
+                catch (error) {
+                    reject(error);
+                    this.emit('error', error);
+                }
+                finally {
+                    // Clean up abort event listener
+                    if (eventListener) {
+                        options.signal?.removeEventListener('abort', eventListener);
+                    }
+                    // Remove from running tasks
+                    this.#runningTasks.delete(taskSymbol);
+                    // Use queueMicrotask to prevent deep recursion while maintaining timing
+                    queueMicrotask(() => {
+                        this.#next();
+                    });
+                }
+            };
+            this.#queue.enqueue(run, options);
+            const removeQueuedTask = () => {
+                if (this.#queue instanceof PriorityQueue) {
+                    this.#queue.remove(run);
+                    return;
+                }
+                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
+            };
+            // Handle abort while task is waiting in the queue
+            if (options.signal) {
+                const { signal } = options;
+                const queueAbortHandler = () => {
+                    cleanupQueueAbortHandler();
+                    removeQueuedTask();
+                    reject(signal.reason);
+                    this.#tryToStartAnother();
+                    this.emit('next');
+                };
+                cleanupQueueAbortHandler = () => {
+                    signal.removeEventListener('abort', queueAbortHandler);
+                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
+                };
+                if (signal.aborted) {
+                    queueAbortHandler();
+                    return;
+                }
+                signal.addEventListener('abort', queueAbortHandler, { once: true });
+                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
+            }
+            this.emit('add');
+            this.#tryToStartAnother();
+        });
+    }
+    async addAll(functions, options) {
+        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
+    }
+    /**
+    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
+    */
+    start() {
+        if (!this.#isPaused) {
+            return this;
+        }
+        this.#isPaused = false;
+        this.#processQueue();
+        return this;
+    }
+    /**
+    Put queue execution on hold.
+    */
+    pause() {
+        this.#isPaused = true;
+    }
+    /**
+    Clear the queue.
+    */
+    clear() {
+        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
+            cleanupQueueAbortHandler();
+        }
+        this.#queue = new this.#queueClass();
+        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
+        this.#clearIntervalTimer();
+        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
+        // because clear() only clears queued tasks, not rate limit history.
+        // This ensures that rate limits are still enforced after clearing the queue.
+        // Note: We don't clear #runningTasks as those tasks are still running
+        // They will be removed when they complete in the finally block
+        // Force synchronous update since clear() should have immediate effect
+        this.#updateRateLimitState();
+        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
+        this.emit('empty');
+        if (this.#pending === 0) {
+            this.#clearTimeoutTimer();
+            this.emit('idle');
+        }
+        this.emit('next');
+    }
+    /**
+    Can be called multiple times. Useful if you for example add additional items at a later time.
+
+    @returns A promise that settles when the queue becomes empty.
+    */
+    async onEmpty() {
+        // Instantly resolve if the queue is empty
+        if (this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('empty');
+    }
+    /**
+    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
+
+    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
+
+    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
+    */
+    async onSizeLessThan(limit) {
+        // Instantly resolve if the size is already below the limit.
+        if (this.#queue.size < limit) {
+            return;
+        }
+        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
+        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
+        // increase, or an interval tick).
+        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
+    }
+    /**
+    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
+
+    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
+    */
+    async onIdle() {
+        // Instantly resolve if none pending and if nothing else is queued
+        if (this.#pending === 0 && this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('idle');
+    }
+    /**
+    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
+
+    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
+    */
+    async onPendingZero() {
+        if (this.#pending === 0) {
+            return;
+        }
+        await this.#onEvent('pendingZero');
+    }
+    /**
+    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
+    */
+    async onRateLimit() {
+        if (this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimit');
+    }
+    /**
+    @returns A promise that settles when the queue is no longer rate-limited.
+    */
+    async onRateLimitCleared() {
+        if (!this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimitCleared');
+    }
+    /**
+    @returns A promise that rejects when any task in the queue errors.
+
+    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
+
+    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
+
+    @example
+    ```
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    queue.add(() => fetchData(1)).catch(() => {});
+    queue.add(() => fetchData(2)).catch(() => {});
+    queue.add(() => fetchData(3)).catch(() => {});
+
+    // Stop processing on first error
+    try {
+        await Promise.race([
+            queue.onError(),
+            queue.onIdle()
+        ]);
+    } catch (error) {
+        queue.pause(); // Stop processing remaining tasks
+        console.error('Queue failed:', error);
+    }
+    ```
+    */
+    // eslint-disable-next-line @typescript-eslint/promise-function-async
+    onError() {
+        return new Promise((_resolve, reject) => {
+            const handleError = (error) => {
+                this.off('error', handleError);
+                reject(error);
+            };
+            this.on('error', handleError);
+        });
+    }
+    async #onEvent(events, filter) {
+        const eventList = Array.isArray(events) ? events : [events];
+        return new Promise(resolve => {
+            const listener = () => {
+                if (filter && !filter()) {
+                    return;
+                }
+                for (const event of eventList) {
+                    this.off(event, listener);
+                }
+                resolve();
+            };
+            for (const event of eventList) {
+                this.on(event, listener);
+            }
+        });
+    }
+    /**
+    Size of the queue, the number of queued items waiting to run.
+    */
+    get size() {
+        return this.#queue.size;
+    }
+    /**
+    Size of the queue, filtered by the given options.
+
+    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
+    */
+    sizeBy(options) {
+        // eslint-disable-next-line unicorn/no-array-callback-reference
+        return this.#queue.filter(options).length;
+    }
+    /**
+    Number of running items (no longer in the queue).
+    */
+    get pending() {
+        return this.#pending;
+    }
+    /**
+    Whether the queue is currently paused.
+    */
+    get isPaused() {
+        return this.#isPaused;
+    }
+    #setupRateLimitTracking() {
+        // Only schedule updates when rate limiting is enabled
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        // Wire up to lifecycle events that affect rate limit state
+        // Only 'add' and 'next' can actually change rate limit state
+        this.on('add', () => {
+            if (this.#queue.size > 0) {
+                this.#scheduleRateLimitUpdate();
+            }
+        });
+        this.on('next', () => {
+            this.#scheduleRateLimitUpdate();
+        });
+    }
+    #scheduleRateLimitUpdate() {
+        // Skip if rate limiting is not enabled or already scheduled
+        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
+            return;
+        }
+        this.#rateLimitFlushScheduled = true;
+        queueMicrotask(() => {
+            this.#rateLimitFlushScheduled = false;
+            this.#updateRateLimitState();
+        });
+    }
+    #rollbackIntervalConsumption() {
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        this.#rollbackIntervalSlot();
+        this.#scheduleRateLimitUpdate();
+    }
+    #updateRateLimitState() {
+        const previous = this.#rateLimitedInInterval;
+        // Early exit if rate limiting is disabled or queue is empty
+        if (this.#isIntervalIgnored || this.#queue.size === 0) {
+            if (previous) {
+                this.#rateLimitedInInterval = false;
+                this.emit('rateLimitCleared');
+            }
+            return;
+        }
+        // Get the current count based on mode
+        let count;
+        if (this.#strict) {
+            const now = Date.now();
+            this.#cleanupStrictTicks(now);
+            count = this.#getActiveTicksCount();
+        }
+        else {
+            count = this.#intervalCount;
+        }
+        const shouldBeRateLimited = count >= this.#intervalCap;
+        if (shouldBeRateLimited !== previous) {
+            this.#rateLimitedInInterval = shouldBeRateLimited;
+            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
+        }
+    }
+    /**
+    Whether the queue is currently rate-limited due to intervalCap.
+    */
+    get isRateLimited() {
+        return this.#rateLimitedInInterval;
+    }
+    /**
+    Whether the queue is saturated. Returns `true` when:
+    - All concurrency slots are occupied and tasks are waiting, OR
+    - The queue is rate-limited and tasks are waiting
+
+    Useful for detecting backpressure and potential hanging tasks.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    // Backpressure handling
+    if (queue.isSaturated) {
+        console.log('Queue is saturated, waiting for capacity...');
+        await queue.onSizeLessThan(queue.concurrency);
+    }
+
+    // Monitoring for stuck tasks
+    setInterval(() => {
+        if (queue.isSaturated) {
+            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
+        }
+    }, 60000);
+    ```
+    */
+    get isSaturated() {
+        return (this.#pending === this.#concurrency && this.#queue.size > 0)
+            || (this.isRateLimited && this.#queue.size > 0);
+    }
+    /**
+    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
+
+    Returns an array of task info objects.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2, timeout: 10000});
+
+    // Add tasks with IDs for better debugging
+    queue.add(() => fetchUser(123), {id: 'user-123'});
+    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
+
+    // Check what's running
+    console.log(queue.runningTasks);
+    // => [{
+    //   id: 'user-123',
+    //   priority: 0,
+    //   startTime: 1759253001716,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9700
+    // }, {
+    //   id: 'posts-456',
+    //   priority: 1,
+    //   startTime: 1759253001916,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9900
+    // }]
+    ```
+    */
+    get runningTasks() {
+        // Return fresh array with fresh objects to prevent mutations
+        return [...this.#runningTasks.values()].map(task => ({
+            ...task,
+            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
+        }));
+    }
+}
+
 /** Below this many deletions the share rule never applies (small folders change a lot). */
 const SHARE_RULE_MIN_DELETIONS = 5;
 function isUnder(path, prefixes) {
@@ -38101,6 +39461,119 @@ function applyPlan(files, plan) {
         next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' });
     }
     return next;
+}
+
+class Progress {
+    log;
+    total;
+    done = 0;
+    constructor(log, total) {
+        this.log = log;
+        this.total = total;
+    }
+    report(result) {
+        this.done++;
+        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
+        if (result.status === 'failed') {
+            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+                title: `codex-sync: ${result.project} failed`
+            });
+        }
+        return result;
+    }
+}
+function detail(result) {
+    switch (result.status) {
+        case 'skipped':
+            return ` (${result.reason})`;
+        case 'failed':
+            return ` (${result.error})`;
+        case 'unchanged':
+            return '';
+        case 'synced': {
+            const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
+            if ('planned' in result)
+                return ` (${counts}, dry run)`;
+            return ` (${counts} — ${result.pull_request_url ?? result.commit_url})`;
+        }
+    }
+}
+
+/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
+const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
+const DEFERRED = 'deferred';
+/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
+const WRITES_PER_PROJECT = 4;
+/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
+async function eachProject(env, projects, sync) {
+    const progress = new Progress(env.log, projects.length);
+    return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
+}
+/**
+ * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
+ * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
+ */
+async function mapProjects(env, projects, work) {
+    const queue = new PQueue({ concurrency: env.settings.parallel });
+    return Promise.all(projects.map(project => queue.add(async () => {
+        if (!env.budget.mayStart(WRITES_PER_PROJECT))
+            return deferred(project.name);
+        return work(project).catch((error) => errorResult(env, project.name, error));
+    })));
+}
+/** A project the run's budget did not reach: the next run takes it first. */
+function deferred(project) {
+    return skippedProject(project, DEFERRED);
+}
+/**
+ * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
+ * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
+ */
+function errorResult(env, project, error) {
+    if (error instanceof EmptyRepositoryError)
+        return skippedProject(project, 'empty repository');
+    if (env.budget.stopReason !== undefined)
+        return deferred(project);
+    const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
+    return failedProject(project, message, resolution);
+}
+/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
+function scopeResult(entry, outcome) {
+    const { plan, project } = entry;
+    if (entry.refused) {
+        return failedProject(project, DELETION_THRESHOLD_EXCEEDED, `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`);
+    }
+    const counts = {
+        files_added: plan.added.length,
+        files_modified: plan.modified.length,
+        files_deleted: plan.deleted.length
+    };
+    if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
+        return { project, status: 'unchanged', ...counts };
+    if (outcome.kind === 'planned') {
+        const paths = (files) => files.map(file => file.path);
+        return {
+            project,
+            status: 'synced',
+            ...counts,
+            planned: {
+                added: paths(plan.added),
+                modified: paths(plan.modified),
+                deleted: paths(plan.deleted)
+            }
+        };
+    }
+    return {
+        project,
+        status: 'synced',
+        ...counts,
+        commit_sha: outcome.commit.sha,
+        commit_url: outcome.commit.url
+    };
+}
+/** The result of a write of one scope. */
+function onlyResult(outcome) {
+    return scopeResult(outcome.plans[0], outcome);
 }
 
 var utils$1 = {};
@@ -49003,6 +50476,8 @@ function describe$1(value) {
     return typeof value === 'object' ? 'a mapping' : typeof value;
 }
 
+/** Bumped whenever reading a frontmatter may give another answer: remembered routings are then read again. */
+const ROUTING_VERSION = 1;
 const MARKDOWN = /\.(md|mdx|markdown)$/i;
 function isMarkdown(path) {
     return MARKDOWN.test(path);
@@ -49140,1358 +50615,6 @@ function unreadablePaths(rules, codexFiles, config) {
         .map(file => rules.destination(file.path, config)));
 }
 
-var eventemitter3 = {exports: {}};
-
-var hasRequiredEventemitter3;
-
-function requireEventemitter3 () {
-	if (hasRequiredEventemitter3) return eventemitter3.exports;
-	hasRequiredEventemitter3 = 1;
-	(function (module) {
-
-		var has = Object.prototype.hasOwnProperty
-		  , prefix = '~';
-
-		/**
-		 * Constructor to create a storage for our `EE` objects.
-		 * An `Events` instance is a plain object whose properties are event names.
-		 *
-		 * @constructor
-		 * @private
-		 */
-		function Events() {}
-
-		//
-		// We try to not inherit from `Object.prototype`. In some engines creating an
-		// instance in this way is faster than calling `Object.create(null)` directly.
-		// If `Object.create(null)` is not supported we prefix the event names with a
-		// character to make sure that the built-in object properties are not
-		// overridden or used as an attack vector.
-		//
-		if (Object.create) {
-		  Events.prototype = Object.create(null);
-
-		  //
-		  // This hack is needed because the `__proto__` property is still inherited in
-		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
-		  //
-		  if (!new Events().__proto__) prefix = false;
-		}
-
-		/**
-		 * Representation of a single event listener.
-		 *
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
-		 * @constructor
-		 * @private
-		 */
-		function EE(fn, context, once) {
-		  this.fn = fn;
-		  this.context = context;
-		  this.once = once || false;
-		}
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} once Specify if the listener is a one-time listener.
-		 * @returns {EventEmitter}
-		 * @private
-		 */
-		function addListener(emitter, event, fn, context, once) {
-		  if (typeof fn !== 'function') {
-		    throw new TypeError('The listener must be a function');
-		  }
-
-		  var listener = new EE(fn, context || emitter, once)
-		    , evt = prefix ? prefix + event : event;
-
-		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
-		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
-		  else emitter._events[evt] = [emitter._events[evt], listener];
-
-		  return emitter;
-		}
-
-		/**
-		 * Clear event by name.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} evt The Event name.
-		 * @private
-		 */
-		function clearEvent(emitter, evt) {
-		  if (--emitter._eventsCount === 0) emitter._events = new Events();
-		  else delete emitter._events[evt];
-		}
-
-		/**
-		 * Minimal `EventEmitter` interface that is molded against the Node.js
-		 * `EventEmitter` interface.
-		 *
-		 * @constructor
-		 * @public
-		 */
-		function EventEmitter() {
-		  this._events = new Events();
-		  this._eventsCount = 0;
-		}
-
-		/**
-		 * Return an array listing the events for which the emitter has registered
-		 * listeners.
-		 *
-		 * @returns {Array}
-		 * @public
-		 */
-		EventEmitter.prototype.eventNames = function eventNames() {
-		  var names = []
-		    , events
-		    , name;
-
-		  if (this._eventsCount === 0) return names;
-
-		  for (name in (events = this._events)) {
-		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
-		  }
-
-		  if (Object.getOwnPropertySymbols) {
-		    return names.concat(Object.getOwnPropertySymbols(events));
-		  }
-
-		  return names;
-		};
-
-		/**
-		 * Return the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Array} The registered listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listeners = function listeners(event) {
-		  var evt = prefix ? prefix + event : event
-		    , handlers = this._events[evt];
-
-		  if (!handlers) return [];
-		  if (handlers.fn) return [handlers.fn];
-
-		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
-		    ee[i] = handlers[i].fn;
-		  }
-
-		  return ee;
-		};
-
-		/**
-		 * Return the number of listeners listening to a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Number} The number of listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listenerCount = function listenerCount(event) {
-		  var evt = prefix ? prefix + event : event
-		    , listeners = this._events[evt];
-
-		  if (!listeners) return 0;
-		  if (listeners.fn) return 1;
-		  return listeners.length;
-		};
-
-		/**
-		 * Calls each of the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Boolean} `true` if the event had listeners, else `false`.
-		 * @public
-		 */
-		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return false;
-
-		  var listeners = this._events[evt]
-		    , len = arguments.length
-		    , args
-		    , i;
-
-		  if (listeners.fn) {
-		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
-
-		    switch (len) {
-		      case 1: return listeners.fn.call(listeners.context), true;
-		      case 2: return listeners.fn.call(listeners.context, a1), true;
-		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
-		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
-		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
-		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
-		    }
-
-		    for (i = 1, args = new Array(len -1); i < len; i++) {
-		      args[i - 1] = arguments[i];
-		    }
-
-		    listeners.fn.apply(listeners.context, args);
-		  } else {
-		    var length = listeners.length
-		      , j;
-
-		    for (i = 0; i < length; i++) {
-		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
-
-		      switch (len) {
-		        case 1: listeners[i].fn.call(listeners[i].context); break;
-		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
-		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
-		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
-		        default:
-		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
-		            args[j - 1] = arguments[j];
-		          }
-
-		          listeners[i].fn.apply(listeners[i].context, args);
-		      }
-		    }
-		  }
-
-		  return true;
-		};
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.on = function on(event, fn, context) {
-		  return addListener(this, event, fn, context, false);
-		};
-
-		/**
-		 * Add a one-time listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.once = function once(event, fn, context) {
-		  return addListener(this, event, fn, context, true);
-		};
-
-		/**
-		 * Remove the listeners of a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn Only remove the listeners that match this function.
-		 * @param {*} context Only remove the listeners that have this context.
-		 * @param {Boolean} once Only remove one-time listeners.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return this;
-		  if (!fn) {
-		    clearEvent(this, evt);
-		    return this;
-		  }
-
-		  var listeners = this._events[evt];
-
-		  if (listeners.fn) {
-		    if (
-		      listeners.fn === fn &&
-		      (!once || listeners.once) &&
-		      (!context || listeners.context === context)
-		    ) {
-		      clearEvent(this, evt);
-		    }
-		  } else {
-		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
-		      if (
-		        listeners[i].fn !== fn ||
-		        (once && !listeners[i].once) ||
-		        (context && listeners[i].context !== context)
-		      ) {
-		        events.push(listeners[i]);
-		      }
-		    }
-
-		    //
-		    // Reset the array, or remove it completely if we have no more listeners.
-		    //
-		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
-		    else clearEvent(this, evt);
-		  }
-
-		  return this;
-		};
-
-		/**
-		 * Remove all listeners, or those of the specified event.
-		 *
-		 * @param {(String|Symbol)} [event] The event name.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
-		  var evt;
-
-		  if (event) {
-		    evt = prefix ? prefix + event : event;
-		    if (this._events[evt]) clearEvent(this, evt);
-		  } else {
-		    this._events = new Events();
-		    this._eventsCount = 0;
-		  }
-
-		  return this;
-		};
-
-		//
-		// Alias methods names because people roll like that.
-		//
-		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
-		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-
-		//
-		// Expose the prefix.
-		//
-		EventEmitter.prefixed = prefix;
-
-		//
-		// Allow `EventEmitter` to be imported as module namespace.
-		//
-		EventEmitter.EventEmitter = EventEmitter;
-
-		//
-		// Expose the module.
-		//
-		{
-		  module.exports = EventEmitter;
-		} 
-	} (eventemitter3));
-	return eventemitter3.exports;
-}
-
-var eventemitter3Exports = requireEventemitter3();
-var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
-
-class TimeoutError extends Error {
-	name = 'TimeoutError';
-
-	constructor(message, options) {
-		super(message, options);
-		Error.captureStackTrace?.(this, TimeoutError);
-	}
-}
-
-const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
-
-function pTimeout(promise, options) {
-	const {
-		milliseconds,
-		fallback,
-		message,
-		customTimers = {setTimeout, clearTimeout},
-		signal,
-	} = options;
-
-	let timer;
-	let abortHandler;
-
-	const wrappedPromise = new Promise((resolve, reject) => {
-		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
-			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
-		}
-
-		if (signal?.aborted) {
-			reject(getAbortedReason(signal));
-			// The input still needs a rejection handler even though cancellation won.
-			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-			promise.then(resolve, reject);
-			return;
-		}
-
-		if (signal) {
-			abortHandler = () => {
-				reject(getAbortedReason(signal));
-			};
-
-			signal.addEventListener('abort', abortHandler, {once: true});
-		}
-
-		// Use .then() instead of async IIFE to preserve stack traces
-		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-		promise.then(resolve, reject);
-
-		if (milliseconds === Number.POSITIVE_INFINITY) {
-			return;
-		}
-
-		// We create the error outside of `setTimeout` to preserve the stack trace.
-		const timeoutError = new TimeoutError();
-
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		timer = customTimers.setTimeout.call(undefined, () => {
-			if (fallback) {
-				try {
-					resolve(fallback());
-				} catch (error) {
-					reject(error);
-				}
-
-				return;
-			}
-
-			if (typeof promise.cancel === 'function') {
-				promise.cancel();
-			}
-
-			if (message === false) {
-				resolve();
-			} else if (message instanceof Error) {
-				reject(message);
-			} else {
-				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
-				reject(timeoutError);
-			}
-		}, milliseconds);
-	});
-
-	// eslint-disable-next-line promise/prefer-await-to-then
-	const cancelablePromise = wrappedPromise.finally(() => {
-		cancelablePromise.clear();
-		if (abortHandler && signal) {
-			signal.removeEventListener('abort', abortHandler);
-		}
-	});
-
-	cancelablePromise.clear = () => {
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		customTimers.clearTimeout.call(undefined, timer);
-		timer = undefined;
-	};
-
-	return cancelablePromise;
-}
-
-// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
-// Used to compute insertion index to keep queue sorted after insertion
-function lowerBound(array, value, comparator) {
-    let first = 0;
-    let count = array.length;
-    while (count > 0) {
-        const step = Math.trunc(count / 2);
-        let it = first + step;
-        if (comparator(array[it], value) <= 0) {
-            first = ++it;
-            count -= step + 1;
-        }
-        else {
-            count = step;
-        }
-    }
-    return first;
-}
-
-const compactionThreshold = 100;
-class PriorityQueue {
-    #queue = [];
-    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
-    #head = 0;
-    enqueue(run, options) {
-        const { priority = 0, id, } = options ?? {};
-        const { size } = this;
-        const element = {
-            priority,
-            id,
-            run,
-        };
-        if (size === 0) {
-            // When the queue is logically empty, discard any consumed prefix before accepting new work.
-            this.#queue.length = 0;
-            this.#head = 0;
-            this.#queue.push(element);
-            return;
-        }
-        if (this.#queue.at(-1).priority >= priority) {
-            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
-            this.#queue.push(element);
-            return;
-        }
-        // Binary insertion must run on the live sorted range only.
-        this.#compact();
-        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
-        this.#queue.splice(index, 0, element);
-    }
-    setPriority(id, priority) {
-        // A dequeued item with the same id is no longer part of the queue.
-        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
-        if (index === -1) {
-            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
-        }
-        const [item] = this.#queue.splice(index, 1);
-        this.enqueue(item.run, { priority, id });
-    }
-    remove(idOrRun) {
-        const index = this.#queue.findIndex((element, index) => {
-            // The consumed prefix may still contain references that should not be removable.
-            if (index < this.#head) {
-                return false;
-            }
-            if (typeof idOrRun === 'string') {
-                return element.id === idOrRun;
-            }
-            return element.run === idOrRun;
-        });
-        if (index !== -1) {
-            this.#queue.splice(index, 1);
-        }
-    }
-    dequeue() {
-        if (this.#head === this.#queue.length) {
-            return undefined;
-        }
-        const item = this.#queue[this.#head];
-        this.#head++;
-        if (this.#head === this.#queue.length) {
-            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
-            this.#queue.length = 0;
-            this.#head = 0;
-        }
-        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
-            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
-            this.#compact();
-        }
-        return item?.run;
-    }
-    filter(options) {
-        const result = [];
-        for (let index = this.#head; index < this.#queue.length; index++) {
-            const element = this.#queue[index];
-            if (element.priority === options.priority) {
-                result.push(element.run);
-            }
-        }
-        return result;
-    }
-    get size() {
-        return this.#queue.length - this.#head;
-    }
-    #compact() {
-        // Compaction restores the invariant that the whole array is the live sorted range.
-        if (this.#head === 0) {
-            return;
-        }
-        this.#queue.splice(0, this.#head);
-        this.#head = 0;
-    }
-}
-
-/**
-Promise queue with concurrency control.
-*/
-class PQueue extends EventEmitter {
-    #carryoverIntervalCount;
-    #isIntervalIgnored;
-    #intervalCount = 0;
-    #intervalCap;
-    #rateLimitedInInterval = false;
-    #rateLimitFlushScheduled = false;
-    #interval;
-    /*
-    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
-    */
-    #intervalEnd = 0;
-    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
-    #intervalId;
-    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
-    #timeoutId;
-    #strict;
-    // Circular buffer implementation for better performance
-    #strictTicks = [];
-    #strictTicksStartIndex = 0;
-    #queue;
-    #queueClass;
-    #pending = 0;
-    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
-    #concurrency;
-    #isPaused;
-    // Use to assign a unique identifier to a promise function, if not explicitly specified
-    #idAssigner = 1n;
-    // Track currently running tasks for debugging
-    #runningTasks = new Map();
-    #queueAbortListenerCleanupFunctions = new Set();
-    /**
-    Get or set the default timeout for all tasks. Can be changed at runtime.
-
-    Operations will throw a `TimeoutError` if they don't complete within the specified time.
-
-    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
-
-    @example
-    ```
-    const queue = new PQueue({timeout: 5000});
-
-    // Change timeout for all future tasks
-    queue.timeout = 10000;
-    ```
-    */
-    timeout;
-    constructor(options) {
-        super();
-        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-        options = {
-            carryoverIntervalCount: false,
-            intervalCap: Number.POSITIVE_INFINITY,
-            interval: 0,
-            concurrency: Number.POSITIVE_INFINITY,
-            autoStart: true,
-            queueClass: PriorityQueue,
-            strict: false,
-            ...options,
-        };
-        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
-            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
-        }
-        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
-            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
-        }
-        if (options.strict && options.interval === 0) {
-            throw new TypeError('The `strict` option requires a non-zero `interval`');
-        }
-        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
-            throw new TypeError('The `strict` option requires a finite `intervalCap`');
-        }
-        // TODO: Remove this fallback in the next major version
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
-        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
-        this.#intervalCap = options.intervalCap;
-        this.#interval = options.interval;
-        this.#strict = options.strict;
-        this.#queue = new options.queueClass();
-        this.#queueClass = options.queueClass;
-        this.concurrency = options.concurrency;
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        this.timeout = options.timeout;
-        this.#isPaused = options.autoStart === false;
-        this.#setupRateLimitTracking();
-    }
-    #cleanupStrictTicks(now) {
-        // Remove ticks outside the current interval window using circular buffer approach
-        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
-            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
-                this.#strictTicksStartIndex++;
-            }
-            else {
-                break;
-            }
-        }
-        // Compact the array when it becomes inefficient or fully consumed
-        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
-        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
-            || this.#strictTicksStartIndex === this.#strictTicks.length;
-        if (shouldCompact) {
-            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
-            this.#strictTicksStartIndex = 0;
-        }
-    }
-    // Helper methods for interval consumption
-    #consumeIntervalSlot(now) {
-        if (this.#strict) {
-            this.#strictTicks.push(now);
-        }
-        else {
-            this.#intervalCount++;
-        }
-    }
-    #rollbackIntervalSlot() {
-        if (this.#strict) {
-            // Pop from the end of the actual data (not from start index)
-            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
-                this.#strictTicks.pop();
-            }
-        }
-        else if (this.#intervalCount > 0) {
-            this.#intervalCount--;
-        }
-    }
-    #getActiveTicksCount() {
-        return this.#strictTicks.length - this.#strictTicksStartIndex;
-    }
-    get #doesIntervalAllowAnother() {
-        if (this.#isIntervalIgnored) {
-            return true;
-        }
-        if (this.#strict) {
-            // Cleanup already done by #isIntervalPausedAt before this is called
-            return this.#getActiveTicksCount() < this.#intervalCap;
-        }
-        return this.#intervalCount < this.#intervalCap;
-    }
-    get #doesConcurrentAllowAnother() {
-        return this.#pending < this.#concurrency;
-    }
-    #next() {
-        this.#pending--;
-        if (this.#pending === 0) {
-            this.emit('pendingZero');
-        }
-        this.#tryToStartAnother();
-        this.emit('next');
-    }
-    #onResumeInterval() {
-        // Clear timeout ID before processing to prevent race condition
-        // Must clear before #onInterval to allow new timeouts to be scheduled
-        this.#timeoutId = undefined;
-        this.#onInterval();
-        this.#initializeIntervalIfNeeded();
-    }
-    #isIntervalPausedAt(now) {
-        // Strict mode: check if we need to wait for oldest tick to age out
-        if (this.#strict) {
-            this.#cleanupStrictTicks(now);
-            // If at capacity, need to wait for oldest tick to age out
-            const activeTicksCount = this.#getActiveTicksCount();
-            if (activeTicksCount >= this.#intervalCap) {
-                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-                // After cleanup, remaining ticks are within interval, so delay is always > 0
-                const delay = this.#interval - (now - oldestTick);
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-            return false;
-        }
-        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
-        if (this.#intervalId === undefined) {
-            const delay = this.#intervalEnd - now;
-            if (delay < 0) {
-                // The interval expired while idle, so reset the count for the new window.
-                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-            }
-            else {
-                // Still inside the previous window; wait out the remaining time before starting the next task.
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-        }
-        return false;
-    }
-    #createIntervalTimeout(delay) {
-        if (this.#timeoutId !== undefined) {
-            return;
-        }
-        this.#timeoutId = setTimeout(() => {
-            this.#onResumeInterval();
-        }, delay);
-    }
-    #clearIntervalTimer() {
-        if (this.#intervalId) {
-            clearInterval(this.#intervalId);
-            this.#intervalId = undefined;
-        }
-    }
-    #clearTimeoutTimer() {
-        if (this.#timeoutId) {
-            clearTimeout(this.#timeoutId);
-            this.#timeoutId = undefined;
-        }
-    }
-    #tryToStartAnother() {
-        if (this.#queue.size === 0) {
-            // We can clear the interval ("pause")
-            // Because we can redo it later ("resume")
-            this.#clearIntervalTimer();
-            this.emit('empty');
-            if (this.#pending === 0) {
-                // Clear timeout as well when completely idle
-                this.#clearTimeoutTimer();
-                // Compact strict ticks when idle to free memory
-                if (this.#strict && this.#strictTicksStartIndex > 0) {
-                    const now = Date.now();
-                    this.#cleanupStrictTicks(now);
-                }
-                this.emit('idle');
-            }
-            return false;
-        }
-        let taskStarted = false;
-        if (!this.#isPaused) {
-            const now = Date.now();
-            const canInitializeInterval = !this.#isIntervalPausedAt(now);
-            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
-                const job = this.#queue.dequeue();
-                if (!this.#isIntervalIgnored) {
-                    this.#consumeIntervalSlot(now);
-                    this.#scheduleRateLimitUpdate();
-                }
-                if (canInitializeInterval) {
-                    this.#initializeIntervalIfNeeded();
-                }
-                // The task is started before the event, so that a listener which enqueues more work sees the
-                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
-                job();
-                this.emit('active');
-                taskStarted = true;
-            }
-        }
-        return taskStarted;
-    }
-    #initializeIntervalIfNeeded() {
-        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
-            return;
-        }
-        // Strict mode uses timeouts instead of interval timers
-        if (this.#strict) {
-            return;
-        }
-        this.#intervalId = setInterval(() => {
-            this.#onInterval();
-        }, this.#interval);
-        this.#intervalEnd = Date.now() + this.#interval;
-    }
-    #onInterval() {
-        // Non-strict mode uses interval timers and intervalCount
-        if (!this.#strict) {
-            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
-            if (this.#intervalId !== undefined) {
-                if (this.#intervalCount === 0 && this.#pending === 0) {
-                    this.#clearIntervalTimer();
-                }
-                else {
-                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
-                    this.#intervalEnd = Date.now() + this.#interval;
-                }
-            }
-            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-        }
-        this.#processQueue();
-        this.#scheduleRateLimitUpdate();
-    }
-    /**
-    Executes all queued functions until it reaches the limit.
-    */
-    #processQueue() {
-        // eslint-disable-next-line no-empty
-        while (this.#tryToStartAnother()) { }
-    }
-    get concurrency() {
-        return this.#concurrency;
-    }
-    set concurrency(newConcurrency) {
-        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
-            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
-        }
-        this.#concurrency = newConcurrency;
-        this.#processQueue();
-    }
-    /**
-    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
-
-    For example, this can be used to prioritize a promise function to run earlier.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 1});
-
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦄', {priority: 1});
-
-    queue.setPriority('🦀', 2);
-    ```
-
-    In this case, the promise function with `id: '🦀'` runs second.
-
-    You can also deprioritize a promise function to delay its execution:
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 1});
-
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
-    queue.add(async () => '🦄');
-    queue.add(async () => '🦄', {priority: 0});
-
-    queue.setPriority('🦀', -1);
-    ```
-    Here, the promise function with `id: '🦀'` executes last.
-    */
-    setPriority(id, priority) {
-        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
-        }
-        this.#queue.setPriority(id, priority);
-    }
-    async add(function_, options = {}) {
-        // Create a copy to avoid mutating the original options object
-        options = {
-            timeout: this.timeout,
-            ...options,
-            // Assign unique ID if not provided
-            id: options.id ?? (this.#idAssigner++).toString(),
-        };
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        return new Promise((resolve, reject) => {
-            // Create a unique symbol for tracking this task
-            const taskSymbol = Symbol(`task-${options.id}`);
-            let cleanupQueueAbortHandler = () => undefined;
-            const run = async () => {
-                // Task is now running — remove the queued-state abort listener
-                cleanupQueueAbortHandler();
-                this.#pending++;
-                // Track this running task
-                this.#runningTasks.set(taskSymbol, {
-                    id: options.id,
-                    priority: options.priority ?? 0, // Match priority-queue default
-                    startTime: Date.now(),
-                    timeout: options.timeout,
-                });
-                let eventListener;
-                try {
-                    // Check abort signal - if aborted, need to decrement the counter
-                    // that was incremented in tryToStartAnother
-                    try {
-                        options.signal?.throwIfAborted();
-                    }
-                    catch (error) {
-                        this.#rollbackIntervalConsumption();
-                        // Clean up tracking before throwing
-                        this.#runningTasks.delete(taskSymbol);
-                        throw error;
-                    }
-                    let operation = function_({ signal: options.signal });
-                    if (options.timeout !== undefined) {
-                        operation = pTimeout(Promise.resolve(operation), {
-                            milliseconds: options.timeout,
-                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
-                        });
-                    }
-                    if (options.signal) {
-                        const { signal } = options;
-                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
-                                eventListener = () => {
-                                    reject(signal.reason);
-                                };
-                                signal.addEventListener('abort', eventListener, { once: true });
-                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
-                                if (signal.aborted) {
-                                    eventListener();
-                                }
-                            })]);
-                    }
-                    const result = await operation;
-                    resolve(result);
-                    this.emit('completed', result);
-                }
-                catch (error) {
-                    reject(error);
-                    this.emit('error', error);
-                }
-                finally {
-                    // Clean up abort event listener
-                    if (eventListener) {
-                        options.signal?.removeEventListener('abort', eventListener);
-                    }
-                    // Remove from running tasks
-                    this.#runningTasks.delete(taskSymbol);
-                    // Use queueMicrotask to prevent deep recursion while maintaining timing
-                    queueMicrotask(() => {
-                        this.#next();
-                    });
-                }
-            };
-            this.#queue.enqueue(run, options);
-            const removeQueuedTask = () => {
-                if (this.#queue instanceof PriorityQueue) {
-                    this.#queue.remove(run);
-                    return;
-                }
-                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
-            };
-            // Handle abort while task is waiting in the queue
-            if (options.signal) {
-                const { signal } = options;
-                const queueAbortHandler = () => {
-                    cleanupQueueAbortHandler();
-                    removeQueuedTask();
-                    reject(signal.reason);
-                    this.#tryToStartAnother();
-                    this.emit('next');
-                };
-                cleanupQueueAbortHandler = () => {
-                    signal.removeEventListener('abort', queueAbortHandler);
-                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
-                };
-                if (signal.aborted) {
-                    queueAbortHandler();
-                    return;
-                }
-                signal.addEventListener('abort', queueAbortHandler, { once: true });
-                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
-            }
-            this.emit('add');
-            this.#tryToStartAnother();
-        });
-    }
-    async addAll(functions, options) {
-        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
-    }
-    /**
-    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
-    */
-    start() {
-        if (!this.#isPaused) {
-            return this;
-        }
-        this.#isPaused = false;
-        this.#processQueue();
-        return this;
-    }
-    /**
-    Put queue execution on hold.
-    */
-    pause() {
-        this.#isPaused = true;
-    }
-    /**
-    Clear the queue.
-    */
-    clear() {
-        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
-            cleanupQueueAbortHandler();
-        }
-        this.#queue = new this.#queueClass();
-        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
-        this.#clearIntervalTimer();
-        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
-        // because clear() only clears queued tasks, not rate limit history.
-        // This ensures that rate limits are still enforced after clearing the queue.
-        // Note: We don't clear #runningTasks as those tasks are still running
-        // They will be removed when they complete in the finally block
-        // Force synchronous update since clear() should have immediate effect
-        this.#updateRateLimitState();
-        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
-        this.emit('empty');
-        if (this.#pending === 0) {
-            this.#clearTimeoutTimer();
-            this.emit('idle');
-        }
-        this.emit('next');
-    }
-    /**
-    Can be called multiple times. Useful if you for example add additional items at a later time.
-
-    @returns A promise that settles when the queue becomes empty.
-    */
-    async onEmpty() {
-        // Instantly resolve if the queue is empty
-        if (this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('empty');
-    }
-    /**
-    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
-
-    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
-
-    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
-    */
-    async onSizeLessThan(limit) {
-        // Instantly resolve if the size is already below the limit.
-        if (this.#queue.size < limit) {
-            return;
-        }
-        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
-        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
-        // increase, or an interval tick).
-        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
-    }
-    /**
-    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
-
-    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
-    */
-    async onIdle() {
-        // Instantly resolve if none pending and if nothing else is queued
-        if (this.#pending === 0 && this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('idle');
-    }
-    /**
-    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
-
-    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
-    */
-    async onPendingZero() {
-        if (this.#pending === 0) {
-            return;
-        }
-        await this.#onEvent('pendingZero');
-    }
-    /**
-    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
-    */
-    async onRateLimit() {
-        if (this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimit');
-    }
-    /**
-    @returns A promise that settles when the queue is no longer rate-limited.
-    */
-    async onRateLimitCleared() {
-        if (!this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimitCleared');
-    }
-    /**
-    @returns A promise that rejects when any task in the queue errors.
-
-    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
-
-    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
-
-    @example
-    ```
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2});
-
-    queue.add(() => fetchData(1)).catch(() => {});
-    queue.add(() => fetchData(2)).catch(() => {});
-    queue.add(() => fetchData(3)).catch(() => {});
-
-    // Stop processing on first error
-    try {
-        await Promise.race([
-            queue.onError(),
-            queue.onIdle()
-        ]);
-    } catch (error) {
-        queue.pause(); // Stop processing remaining tasks
-        console.error('Queue failed:', error);
-    }
-    ```
-    */
-    // eslint-disable-next-line @typescript-eslint/promise-function-async
-    onError() {
-        return new Promise((_resolve, reject) => {
-            const handleError = (error) => {
-                this.off('error', handleError);
-                reject(error);
-            };
-            this.on('error', handleError);
-        });
-    }
-    async #onEvent(events, filter) {
-        const eventList = Array.isArray(events) ? events : [events];
-        return new Promise(resolve => {
-            const listener = () => {
-                if (filter && !filter()) {
-                    return;
-                }
-                for (const event of eventList) {
-                    this.off(event, listener);
-                }
-                resolve();
-            };
-            for (const event of eventList) {
-                this.on(event, listener);
-            }
-        });
-    }
-    /**
-    Size of the queue, the number of queued items waiting to run.
-    */
-    get size() {
-        return this.#queue.size;
-    }
-    /**
-    Size of the queue, filtered by the given options.
-
-    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
-    */
-    sizeBy(options) {
-        // eslint-disable-next-line unicorn/no-array-callback-reference
-        return this.#queue.filter(options).length;
-    }
-    /**
-    Number of running items (no longer in the queue).
-    */
-    get pending() {
-        return this.#pending;
-    }
-    /**
-    Whether the queue is currently paused.
-    */
-    get isPaused() {
-        return this.#isPaused;
-    }
-    #setupRateLimitTracking() {
-        // Only schedule updates when rate limiting is enabled
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        // Wire up to lifecycle events that affect rate limit state
-        // Only 'add' and 'next' can actually change rate limit state
-        this.on('add', () => {
-            if (this.#queue.size > 0) {
-                this.#scheduleRateLimitUpdate();
-            }
-        });
-        this.on('next', () => {
-            this.#scheduleRateLimitUpdate();
-        });
-    }
-    #scheduleRateLimitUpdate() {
-        // Skip if rate limiting is not enabled or already scheduled
-        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
-            return;
-        }
-        this.#rateLimitFlushScheduled = true;
-        queueMicrotask(() => {
-            this.#rateLimitFlushScheduled = false;
-            this.#updateRateLimitState();
-        });
-    }
-    #rollbackIntervalConsumption() {
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        this.#rollbackIntervalSlot();
-        this.#scheduleRateLimitUpdate();
-    }
-    #updateRateLimitState() {
-        const previous = this.#rateLimitedInInterval;
-        // Early exit if rate limiting is disabled or queue is empty
-        if (this.#isIntervalIgnored || this.#queue.size === 0) {
-            if (previous) {
-                this.#rateLimitedInInterval = false;
-                this.emit('rateLimitCleared');
-            }
-            return;
-        }
-        // Get the current count based on mode
-        let count;
-        if (this.#strict) {
-            const now = Date.now();
-            this.#cleanupStrictTicks(now);
-            count = this.#getActiveTicksCount();
-        }
-        else {
-            count = this.#intervalCount;
-        }
-        const shouldBeRateLimited = count >= this.#intervalCap;
-        if (shouldBeRateLimited !== previous) {
-            this.#rateLimitedInInterval = shouldBeRateLimited;
-            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
-        }
-    }
-    /**
-    Whether the queue is currently rate-limited due to intervalCap.
-    */
-    get isRateLimited() {
-        return this.#rateLimitedInInterval;
-    }
-    /**
-    Whether the queue is saturated. Returns `true` when:
-    - All concurrency slots are occupied and tasks are waiting, OR
-    - The queue is rate-limited and tasks are waiting
-
-    Useful for detecting backpressure and potential hanging tasks.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2});
-
-    // Backpressure handling
-    if (queue.isSaturated) {
-        console.log('Queue is saturated, waiting for capacity...');
-        await queue.onSizeLessThan(queue.concurrency);
-    }
-
-    // Monitoring for stuck tasks
-    setInterval(() => {
-        if (queue.isSaturated) {
-            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
-        }
-    }, 60000);
-    ```
-    */
-    get isSaturated() {
-        return (this.#pending === this.#concurrency && this.#queue.size > 0)
-            || (this.isRateLimited && this.#queue.size > 0);
-    }
-    /**
-    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
-
-    Returns an array of task info objects.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2, timeout: 10000});
-
-    // Add tasks with IDs for better debugging
-    queue.add(() => fetchUser(123), {id: 'user-123'});
-    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
-
-    // Check what's running
-    console.log(queue.runningTasks);
-    // => [{
-    //   id: 'user-123',
-    //   priority: 0,
-    //   startTime: 1759253001716,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9700
-    // }, {
-    //   id: 'posts-456',
-    //   priority: 1,
-    //   startTime: 1759253001916,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9900
-    // }]
-    ```
-    */
-    get runningTasks() {
-        // Return fresh array with fresh objects to prevent mutations
-        return [...this.#runningTasks.values()].map(task => ({
-            ...task,
-            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
-        }));
-    }
-}
-
 function planScopes(scopes, base, limits) {
     return scopes.map(scope => {
         const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept);
@@ -50504,42 +50627,6 @@ function applicable(plans) {
 }
 function countLine(plan) {
     return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
-}
-
-class Progress {
-    log;
-    total;
-    done = 0;
-    constructor(log, total) {
-        this.log = log;
-        this.total = total;
-    }
-    report(result) {
-        this.done++;
-        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
-        if (result.status === 'failed') {
-            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
-                title: `codex-sync: ${result.project} failed`
-            });
-        }
-        return result;
-    }
-}
-function detail(result) {
-    switch (result.status) {
-        case 'skipped':
-            return ` (${result.reason})`;
-        case 'failed':
-            return ` (${result.error})`;
-        case 'unchanged':
-            return '';
-        case 'synced': {
-            const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
-            if ('planned' in result)
-                return ` (${counts}, dry run)`;
-            return ` (${counts} — ${result.pull_request_url ?? result.commit_url})`;
-        }
-    }
 }
 
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
@@ -50584,350 +50671,6 @@ class TrackedBranch {
     }
 }
 
-/** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
-/** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
-const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024;
-/**
- * Reads file contents by blob SHA. Reads asked for together (in the same turn of the event loop)
- * go out as GraphQL queries of up to a hundred blobs; what GraphQL cannot give faithfully (binary,
- * truncated, non-UTF-8 text, or no GraphQL at all) is read raw over REST. A SHA names the same
- * bytes in every repository, so a content is read once per run (up to a memory cap, oldest out).
- */
-class ContentSource {
-    github;
-    remembered = new Map();
-    rememberedBytes = 0;
-    reading = new Map();
-    waiting = [];
-    constructor(github) {
-        this.github = github;
-    }
-    read(repo, sha) {
-        const known = this.remembered.get(sha);
-        if (known)
-            return Promise.resolve(known);
-        const pending = this.reading.get(sha);
-        if (pending)
-            return pending;
-        const reading = new Promise((resolve, reject) => {
-            this.waiting.push({ blob: { repo, sha }, settle: { resolve, reject } });
-            if (this.waiting.length >= BLOBS_PER_QUERY)
-                this.flush();
-            else if (this.waiting.length === 1)
-                setImmediate(() => this.flush());
-        });
-        this.reading.set(sha, reading);
-        reading.then(bytes => {
-            this.reading.delete(sha);
-            this.keep(sha, bytes);
-        }, () => this.reading.delete(sha));
-        return reading;
-    }
-    async readText(repo, sha) {
-        return (await this.read(repo, sha)).toString('utf8');
-    }
-    /** Drops a remembered content that no project will need. */
-    forget(sha) {
-        const bytes = this.remembered.get(sha);
-        if (!bytes)
-            return;
-        this.remembered.delete(sha);
-        this.rememberedBytes -= bytes.length;
-    }
-    keep(sha, bytes) {
-        if (bytes.length > MAX_REMEMBERED_BYTES)
-            return;
-        this.remembered.set(sha, bytes);
-        this.rememberedBytes += bytes.length;
-        // Oldest first out, as a Map keeps insertion order.
-        for (const [old, content] of this.remembered) {
-            if (this.rememberedBytes <= MAX_REMEMBERED_BYTES)
-                break;
-            this.remembered.delete(old);
-            this.rememberedBytes -= content.length;
-        }
-    }
-    flush() {
-        const batch = this.waiting;
-        this.waiting = [];
-        if (batch.length > 0)
-            void this.readBatch(batch);
-    }
-    async readBatch(batch) {
-        let texts;
-        try {
-            texts = await this.github.graphql.blobTexts(batch.map(entry => entry.blob));
-        }
-        catch (error) {
-            for (const entry of batch)
-                entry.settle.reject(error);
-            return;
-        }
-        await Promise.all(batch.map(async ({ blob, settle }) => {
-            try {
-                settle.resolve(texts.get(blob.sha) ?? (await this.github.git.readBlob(blob.repo, blob.sha)));
-            }
-            catch (error) {
-                settle.reject(error);
-            }
-        }));
-    }
-}
-/** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
-function isInlineText(content) {
-    return isUtf8(content) && !content.includes(0);
-}
-/** Tree entries sent in one request: bounds the request size and the contents held in memory. */
-const TREE_BATCH = 300;
-/**
- * Writes the tree that applies the plans to `base`, on GitHub's base_tree, in batches of TREE_BATCH
- * changes. A blob the repository already has is referenced by sha; text goes inline; only binary
- * files are uploaded as blobs (byte for byte). Returns the new tree's sha.
- */
-async function writeTree(git, content, repo, base, plans) {
-    let present;
-    const isPresent = (sha) => {
-        present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha));
-        return present.has(sha);
-    };
-    const written = plans
-        .flatMap(plan => [...plan.added, ...plan.modified])
-        .map(file => async () => {
-        if (isPresent(file.sha))
-            return { path: file.path, mode: file.mode, sha: file.sha };
-        const bytes = await content.read(file.source.repo, file.sha);
-        if (isInlineText(bytes))
-            return { path: file.path, mode: file.mode, content: bytes.toString('utf8') };
-        return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) };
-    });
-    const deleted = plans
-        .flatMap(plan => plan.deleted)
-        .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
-    // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
-    const changes = [...deleted, ...written];
-    let tree = base.treeSha;
-    for (let start = 0; start < changes.length; start += TREE_BATCH) {
-        const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()));
-        tree = await git.createTree(repo, tree, batch);
-    }
-    return tree;
-}
-/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
-async function settleAll(promises) {
-    const settled = await Promise.allSettled(promises);
-    const failure = settled.find(outcome => outcome.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-    return settled.map(outcome => outcome.value);
-}
-/** createCommitOnBranch carries file contents in one request: past these, the Git Data path serves. */
-const MAX_GRAPHQL_FILES = 100;
-const MAX_GRAPHQL_BYTES = 4 * 1024 * 1024;
-const REGULAR = '100644';
-/**
- * The plans as createCommitOnBranch changes, or undefined where that mutation would not be faithful:
- * a file that is not plain 100644 text (it writes every file as 100644), a file that turns into a
- * folder or back, or a commit too large for one request.
- */
-async function asFileChanges(content, base, plans) {
-    const written = plans.flatMap(plan => [...plan.added, ...plan.modified]);
-    const deleted = plans.flatMap(plan => plan.deleted.map(file => file.path));
-    if (written.length + deleted.length > MAX_GRAPHQL_FILES)
-        return undefined;
-    const replacesOther = (file) => {
-        const current = base.files.get(file.path);
-        return current !== undefined && (current.mode !== REGULAR || current.type !== 'blob');
-    };
-    if (written.some(file => file.mode !== REGULAR || replacesOther(file)))
-        return undefined;
-    const paths = [...written.map(file => file.path), ...deleted];
-    if (paths.some(path => paths.some(other => other.startsWith(`${path}/`))))
-        return undefined;
-    const additions = await Promise.all(written.map(async (file) => ({
-        path: file.path,
-        contents: await content.read(file.source.repo, file.sha)
-    })));
-    const bytes = additions.reduce((total, file) => total + file.contents.length, 0);
-    if (bytes > MAX_GRAPHQL_BYTES || !additions.every(file => isInlineText(file.contents)))
-        return undefined;
-    return { additions, deletions: deleted };
-}
-
-/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
-const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
-const DEFERRED = 'deferred';
-/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
-const WRITES_PER_PROJECT = 4;
-/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
-async function eachProject(env, projects, sync) {
-    const progress = new Progress(env.log, projects.length);
-    return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
-}
-/**
- * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
- * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
- */
-async function mapProjects(env, projects, work) {
-    const queue = new PQueue({ concurrency: env.settings.parallel });
-    return Promise.all(projects.map(project => queue.add(async () => {
-        if (!env.budget.mayStart(WRITES_PER_PROJECT))
-            return deferred(project.name);
-        return work(project).catch((error) => errorResult(env, project.name, error));
-    })));
-}
-/** A project the run's budget did not reach: the next run takes it first. */
-function deferred(project) {
-    return skippedProject(project, DEFERRED);
-}
-/**
- * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
- * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
- */
-function errorResult(env, project, error) {
-    if (error instanceof EmptyRepositoryError)
-        return skippedProject(project, 'empty repository');
-    if (env.budget.stopReason !== undefined)
-        return deferred(project);
-    const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
-    return failedProject(project, message, resolution);
-}
-/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
-function scopeResult(entry, outcome) {
-    const { plan, project } = entry;
-    if (entry.refused) {
-        return failedProject(project, DELETION_THRESHOLD_EXCEEDED, `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`);
-    }
-    const counts = {
-        files_added: plan.added.length,
-        files_modified: plan.modified.length,
-        files_deleted: plan.deleted.length
-    };
-    if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
-        return { project, status: 'unchanged', ...counts };
-    if (outcome.kind === 'planned') {
-        const paths = (files) => files.map(file => file.path);
-        return {
-            project,
-            status: 'synced',
-            ...counts,
-            planned: {
-                added: paths(plan.added),
-                modified: paths(plan.modified),
-                deleted: paths(plan.deleted)
-            }
-        };
-    }
-    return {
-        project,
-        status: 'synced',
-        ...counts,
-        commit_sha: outcome.commit.sha,
-        commit_url: outcome.commit.url
-    };
-}
-/** The result of a write of one scope. */
-function onlyResult(outcome) {
-    return scopeResult(outcome.plans[0], outcome);
-}
-
-/** The writer: the one place that writes to GitHub, and so the one place a dry run stops writes. */
-const ATTEMPTS = 4;
-/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
-const RETRY_DELAY_MS = 1000;
-class BranchMovedError extends CodexSyncError {
-    constructor(target, attempts) {
-        super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`, 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).');
-    }
-}
-class Writer {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /**
-     * Makes each scope's folders equal to their desired files in one commit on the target branch, with
-     * GitHub's base_tree so that nothing outside the scopes changes. A branch that moves meanwhile is
-     * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
-     */
-    async commit(target, scopes, message) {
-        const { limits, dryRun, log } = this.options;
-        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            const planned = await target.read();
-            let plans = planScopes(scopes, planned, limits);
-            if (applicable(plans).length === 0)
-                return { kind: 'unchanged', plans };
-            if (dryRun)
-                return { kind: 'planned', plans };
-            const base = await target.head(planned);
-            if (base.treeSha !== planned.treeSha)
-                plans = planScopes(scopes, base, limits);
-            const toApply = applicable(plans);
-            if (toApply.length === 0)
-                return { kind: 'unchanged', plans };
-            const plansToWrite = toApply.map(entry => entry.plan);
-            const written = await this.write(target, base, plansToWrite, message(toApply));
-            if (written !== 'moved') {
-                const files = plansToWrite.reduce(applyPlan, base.files);
-                return {
-                    kind: 'committed',
-                    plans,
-                    commit: written.commit,
-                    after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
-                };
-            }
-            log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
-            // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
-            if (attempt < ATTEMPTS)
-                await setTimeout$1(RETRY_DELAY_MS * attempt);
-        }
-        throw new BranchMovedError(target, ATTEMPTS);
-    }
-    /**
-     * One commit of the plans on `base`: a single GraphQL createCommitOnBranch where it is faithful
-     * (see asFileChanges), else a tree, a commit and a ref update through the Git Data API.
-     */
-    async write(target, base, plans, message) {
-        const { github, content } = this.options;
-        const changes = target.inPlace && github.graphql.canCommit
-            ? await asFileChanges(content, base, plans)
-            : undefined;
-        if (changes) {
-            const made = await github.graphql.commitOnBranch(target.repo, target.branch, base.commitSha, message, changes);
-            if (made === 'moved')
-                target.invalidate();
-            if (made !== 'unavailable')
-                return made;
-        }
-        const treeSha = await writeTree(github.git, content, target.repo, base, plans);
-        const commit = await github.git.createCommit(target.repo, message, treeSha, [base.commitSha]);
-        return (await target.publish(commit.sha)) ? { commit, treeSha } : 'moved';
-    }
-    /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
-    async openPullRequest(repo, pull) {
-        if (this.options.dryRun)
-            return undefined;
-        return this.options.github.pulls.open(repo, pull);
-    }
-    /** Closes a pull request; a dry run says it would. */
-    async closePullRequest(repo, pull, why) {
-        const { github, dryRun, log } = this.options;
-        if (!dryRun)
-            await github.pulls.close(repo, pull.number);
-        log.info(`${repo}: ${dryRun ? 'would close' : 'closed'} ${pull.url}: ${why}`);
-    }
-}
-
-/** The writer of a mode: its dry run and deletion limits come from the run's settings and config. */
-function writerFor(env, content) {
-    return new Writer({
-        github: env.github,
-        content,
-        limits: env.config,
-        dryRun: env.settings.dryRun,
-        log: env.log
-    });
-}
-
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
 /**
  * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
@@ -50935,7 +50678,7 @@ function writerFor(env, content) {
  */
 async function pullDocs(env, projects) {
     const codex = new TrackedBranch(env.github.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
-    const writer = writerFor(env, new ContentSource(env.github));
+    const { writer } = env;
     if (env.settings.codexCommit === 'single')
         return pullInOneCommit(env, codex, writer, projects);
     const writes = new PQueue({ concurrency: 1 });
@@ -51063,8 +50806,7 @@ function freshBranch(git, repo, branch, base, exists) {
         publish: async (sha) => {
             if (exists)
                 return git.updateBranch(repo, branch, sha, true);
-            await git.createBranch(repo, branch, sha);
-            return true;
+            return git.createBranch(repo, branch, sha);
         }
     };
 }
@@ -51085,10 +50827,9 @@ function pullRequestBody(env) {
 async function pushToProjects(env, projects, rules) {
     if (projects.length === 0)
         return [];
-    const content = new ContentSource(env.github);
-    const files = await readCodexFiles(env, content, rules);
+    const files = await readCodexFiles(env, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
-    const writer = writerFor(env, content);
+    const { writer } = env;
     return eachProject(env, projects, project => {
         const scope = {
             project: project.name,
@@ -51107,20 +50848,29 @@ async function pushToProject(env, writer, project, scope, rules) {
     const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders);
     return onlyResult(await writer.commit(branch, [scope], message));
 }
-/** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
-async function readCodexFiles(env, content, rules) {
+/** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */
+const ROUTING_READ_CHUNK = 500;
+/**
+ * The codex files the mode may push, with the routing their frontmatter declares. The routing of
+ * a blob SHA read in an earlier run comes from the codex state; only new blobs are read.
+ */
+async function readCodexFiles(env, rules) {
+    const { content, state } = env;
     const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && rules.isCandidate(file.path, env.config));
-    const reads = new PQueue({ concurrency: env.settings.parallel });
-    const files = await Promise.all(candidates.map(file => reads.add(async () => {
-        if (!isMarkdown(file.path))
-            return { ...file, routing: { kind: 'none' } };
-        const routing = routingOf(await content.readText(env.codex.name, file.sha));
+    const unknown = candidates.filter(file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined);
+    for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
+        const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK);
+        const texts = await Promise.all(chunk.map(file => content.readText(env.codex.name, file.sha)));
+        chunk.forEach((file, index) => state.learn(file.sha, routingOf(texts[index] ?? '')));
+    }
+    state.keepRouting(new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha)));
+    const files = candidates.map((file) => {
+        const routing = isMarkdown(file.path)
+            ? (state.routingOf(file.sha) ?? { kind: 'none' })
+            : { kind: 'none' };
         if (routing.kind === 'invalid')
             warnInvalidFrontmatter(env, file.path, routing.error);
         return { ...file, routing };
-    }))).catch((error) => {
-        reads.clear();
-        throw error;
     });
     // Keep in memory only the contents some project can receive (a sha may stand for several files).
     const needed = new Set(files.filter(file => ruleOf(rules, file, env.config) !== undefined).map(file => file.sha));
@@ -51537,9 +51287,424 @@ async function startEnvironmentBranch({ git }, codex, branch, settings, missingB
         log.info(`${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`);
         return base;
     }
-    await git.createBranch(codex.name, branch, base.commitSha);
-    log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`);
-    return base;
+    if (await git.createBranch(codex.name, branch, base.commitSha)) {
+        log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`);
+        return base;
+    }
+    // Another run created it in between: use the branch as it now is.
+    const created = await git.readBranch(codex.name, branch);
+    if (!created)
+        throw new SetupError(missing, 'Run the sync again.');
+    log.info(`Codex branch '${branch}' was created by another run meanwhile; using it.`);
+    return created;
+}
+
+/** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
+/** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
+const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Reads file contents by blob SHA. Reads asked for together (in the same turn of the event loop)
+ * go out as GraphQL queries of up to a hundred blobs; what GraphQL cannot give faithfully (binary,
+ * truncated, non-UTF-8 text, or no GraphQL at all) is read raw over REST. A SHA names the same
+ * bytes in every repository, so a content is read once per run (up to a memory cap, oldest out).
+ */
+class ContentSource {
+    github;
+    remembered = new Map();
+    rememberedBytes = 0;
+    reading = new Map();
+    waiting = [];
+    constructor(github) {
+        this.github = github;
+    }
+    read(repo, sha) {
+        const known = this.remembered.get(sha);
+        if (known)
+            return Promise.resolve(known);
+        const pending = this.reading.get(sha);
+        if (pending)
+            return pending;
+        const reading = new Promise((resolve, reject) => {
+            this.waiting.push({ blob: { repo, sha }, settle: { resolve, reject } });
+            if (this.waiting.length >= BLOBS_PER_QUERY)
+                this.flush();
+            else if (this.waiting.length === 1)
+                setImmediate(() => this.flush());
+        });
+        this.reading.set(sha, reading);
+        reading.then(bytes => {
+            this.reading.delete(sha);
+            this.keep(sha, bytes);
+        }, () => this.reading.delete(sha));
+        return reading;
+    }
+    async readText(repo, sha) {
+        return (await this.read(repo, sha)).toString('utf8');
+    }
+    /** Drops a remembered content that no project will need. */
+    forget(sha) {
+        const bytes = this.remembered.get(sha);
+        if (!bytes)
+            return;
+        this.remembered.delete(sha);
+        this.rememberedBytes -= bytes.length;
+    }
+    keep(sha, bytes) {
+        if (bytes.length > MAX_REMEMBERED_BYTES)
+            return;
+        this.remembered.set(sha, bytes);
+        this.rememberedBytes += bytes.length;
+        // Oldest first out, as a Map keeps insertion order.
+        for (const [old, content] of this.remembered) {
+            if (this.rememberedBytes <= MAX_REMEMBERED_BYTES)
+                break;
+            this.remembered.delete(old);
+            this.rememberedBytes -= content.length;
+        }
+    }
+    flush() {
+        const batch = this.waiting;
+        this.waiting = [];
+        if (batch.length > 0)
+            void this.readBatch(batch);
+    }
+    async readBatch(batch) {
+        let texts;
+        try {
+            texts = await this.github.graphql.blobTexts(batch.map(entry => entry.blob));
+        }
+        catch (error) {
+            for (const entry of batch)
+                entry.settle.reject(error);
+            return;
+        }
+        await Promise.all(batch.map(async ({ blob, settle }) => {
+            try {
+                settle.resolve(texts.get(blob.sha) ?? (await this.github.git.readBlob(blob.repo, blob.sha)));
+            }
+            catch (error) {
+                settle.reject(error);
+            }
+        }));
+    }
+}
+/** Text that survives a round trip through a JSON string unchanged can go inline in the tree. */
+function isInlineText(content) {
+    return isUtf8(content) && !content.includes(0);
+}
+/** Tree entries sent in one request: bounds the request size and the contents held in memory. */
+const TREE_BATCH = 300;
+/**
+ * Writes the tree that applies the plans to `base`, on GitHub's base_tree, in batches of TREE_BATCH
+ * changes. A blob the repository already has is referenced by sha; text goes inline; only binary
+ * files are uploaded as blobs (byte for byte). Returns the new tree's sha.
+ */
+async function writeTree(git, content, repo, base, plans) {
+    let present;
+    const isPresent = (sha) => {
+        present ??= new Set([...base.files.values()].filter(file => file.type === 'blob').map(file => file.sha));
+        return present.has(sha);
+    };
+    const written = plans
+        .flatMap(plan => [...plan.added, ...plan.modified])
+        .map(file => async () => {
+        if (isPresent(file.sha))
+            return { path: file.path, mode: file.mode, sha: file.sha };
+        const bytes = await content.read(file.source.repo, file.sha);
+        if (isInlineText(bytes))
+            return { path: file.path, mode: file.mode, content: bytes.toString('utf8') };
+        return { path: file.path, mode: file.mode, sha: await git.createBlob(repo, bytes) };
+    });
+    const deleted = plans
+        .flatMap(plan => plan.deleted)
+        .map(file => async () => ({ path: file.path, mode: file.mode, sha: null }));
+    // Deletions first: a path that turns from a folder into a file (or back) must be gone before it is written.
+    const changes = [...deleted, ...written];
+    let tree = base.treeSha;
+    for (let start = 0; start < changes.length; start += TREE_BATCH) {
+        const batch = await settleAll(changes.slice(start, start + TREE_BATCH).map(change => change()));
+        tree = await git.createTree(repo, tree, batch);
+    }
+    return tree;
+}
+/** Like Promise.all, but rejects only once every promise has settled, so nothing keeps running after a failure. */
+async function settleAll(promises) {
+    const settled = await Promise.allSettled(promises);
+    const failure = settled.find(outcome => outcome.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+    return settled.map(outcome => outcome.value);
+}
+/** createCommitOnBranch carries file contents in one request: past these, the Git Data path serves. */
+const MAX_GRAPHQL_FILES = 100;
+const MAX_GRAPHQL_BYTES = 4 * 1024 * 1024;
+const REGULAR = '100644';
+/**
+ * The plans as createCommitOnBranch changes, or undefined where that mutation would not be faithful:
+ * a file that is not plain 100644 text (it writes every file as 100644), a file that turns into a
+ * folder or back, or a commit too large for one request.
+ */
+async function asFileChanges(content, base, plans) {
+    const written = plans.flatMap(plan => [...plan.added, ...plan.modified]);
+    const deleted = plans.flatMap(plan => plan.deleted.map(file => file.path));
+    if (written.length + deleted.length > MAX_GRAPHQL_FILES)
+        return undefined;
+    const replacesOther = (file) => {
+        const current = base.files.get(file.path);
+        return current !== undefined && (current.mode !== REGULAR || current.type !== 'blob');
+    };
+    if (written.some(file => file.mode !== REGULAR || replacesOther(file)))
+        return undefined;
+    const paths = [...written.map(file => file.path), ...deleted];
+    if (paths.some(path => paths.some(other => other.startsWith(`${path}/`))))
+        return undefined;
+    const additions = await Promise.all(written.map(async (file) => ({
+        path: file.path,
+        contents: await content.read(file.source.repo, file.sha)
+    })));
+    const bytes = additions.reduce((total, file) => total + file.contents.length, 0);
+    if (bytes > MAX_GRAPHQL_BYTES || !additions.every(file => isInlineText(file.contents)))
+        return undefined;
+    return { additions, deletions: deleted };
+}
+
+/** The ref, outside branches, so that no branch, pull request or workflow ever sees it. */
+const STATE_REF = 'codex-sync/state';
+const SAVE_ATTEMPTS = 3;
+/**
+ * The routing of each codex Markdown blob ever read (a SHA names its content, so its routing never
+ * changes), and per mode and shard the projects a run deferred. Reading it costs a few requests;
+ * it is written (three writes) only when it changed, and a failure to read or write it is only
+ * a warning: it saves work, it never decides what is synced.
+ */
+class CodexState {
+    git;
+    repo;
+    log;
+    files;
+    head;
+    routing = new Map();
+    deferred = [];
+    rules = new Map();
+    changed = false;
+    constructor(git, repo, log, files, head) {
+        this.git = git;
+        this.repo = repo;
+        this.log = log;
+        this.files = files;
+        this.head = head;
+    }
+    /**
+     * The state as the codex holds it; an empty one when it has none or it cannot be read. Each
+     * environment keeps its own routing file (its branch holds its own blobs), each mode and shard of
+     * an environment its own deferrals.
+     */
+    static async load(git, repo, log, key) {
+        const files = {
+            routing: `routing/${key.environment}.json`,
+            deferred: `deferred/${key.deferrals}.json`
+        };
+        try {
+            const head = await git.refHead(repo, STATE_REF);
+            const state = new CodexState(git, repo, log, files, head);
+            if (head)
+                await state.read(head);
+            return state;
+        }
+        catch (error) {
+            log.warning(`The codex state (refs/${STATE_REF}) cannot be read: ${messageOf(error)}. Going on without it.`);
+            return new CodexState(git, repo, log, files, undefined);
+        }
+    }
+    routingOf(sha) {
+        return this.routing.get(sha);
+    }
+    learn(sha, routing) {
+        this.routing.set(sha, this.interned(routing));
+        this.changed = true;
+    }
+    /** Forgets the routing of blobs the codex no longer holds, so the state does not grow forever. */
+    keepRouting(shas) {
+        for (const sha of this.routing.keys()) {
+            if (shas.has(sha))
+                continue;
+            this.routing.delete(sha);
+            this.changed = true;
+        }
+    }
+    /** The projects the last run of this mode, environment and shard did not reach. */
+    get deferredProjects() {
+        return this.deferred;
+    }
+    setDeferred(projects) {
+        const sorted = [...projects].sort();
+        if (JSON.stringify(sorted) === JSON.stringify(this.deferred))
+            return;
+        this.deferred = sorted;
+        this.changed = true;
+    }
+    /** Writes what changed (see Writer.saveState, which keeps a dry run from writing). */
+    async save() {
+        if (!this.changed)
+            return;
+        for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
+            try {
+                if (await this.write()) {
+                    this.changed = false;
+                    return;
+                }
+            }
+            catch (error) {
+                this.log.warning(`The codex state (refs/${STATE_REF}) was not saved: ${messageOf(error)}.`);
+                return;
+            }
+            // Another run saved meanwhile (a shard of the same mode): take its deferrals and try again.
+            this.head = await this.git.refHead(this.repo, STATE_REF);
+        }
+        this.log.warning(`The codex state (refs/${STATE_REF}) kept moving; it was not saved.`);
+    }
+    async read(head) {
+        const { files } = await this.git.readTree(this.repo, head);
+        const routing = files.get(this.files.routing);
+        if (routing) {
+            const parsed = JSON.parse((await this.git.readBlob(this.repo, routing.sha)).toString('utf8'));
+            if (parsed.version === ROUTING_VERSION) {
+                for (const [sha, entry] of Object.entries(parsed.files)) {
+                    this.routing.set(sha, this.interned(entry));
+                }
+            }
+        }
+        const deferred = files.get(this.files.deferred);
+        if (deferred) {
+            const parsed = JSON.parse((await this.git.readBlob(this.repo, deferred.sha)).toString('utf8'));
+            if (Array.isArray(parsed.projects))
+                this.deferred = parsed.projects.map(String);
+        }
+    }
+    /** One commit on the state ref holding the files that changed; false when the ref moved. */
+    async write() {
+        const routing = {
+            version: ROUTING_VERSION,
+            files: Object.fromEntries(this.routing)
+        };
+        const deferred = { projects: this.deferred };
+        const changes = [
+            { path: this.files.routing, mode: '100644', content: JSON.stringify(routing) },
+            { path: this.files.deferred, mode: '100644', content: JSON.stringify(deferred) }
+        ];
+        const parentTree = this.head
+            ? (await this.git.readTree(this.repo, this.head)).treeSha
+            : undefined;
+        const tree = await this.git.createTree(this.repo, parentTree, changes);
+        const commit = await this.git.createCommit(this.repo, 'codex-sync: state (routing of codex files, deferred projects)', tree, this.head ? [this.head] : []);
+        const moved = this.head
+            ? await this.git.updateRef(this.repo, STATE_REF, commit.sha)
+            : await this.git.createRef(this.repo, STATE_REF, commit.sha);
+        if (moved)
+            this.head = commit.sha;
+        return moved;
+    }
+    /** One object per distinct routing, so that its compiled matchers are shared by every file. */
+    interned(routing) {
+        const key = JSON.stringify(routing);
+        const known = this.rules.get(key);
+        if (known)
+            return known;
+        this.rules.set(key, routing);
+        return routing;
+    }
+}
+
+/** The writer: the one place that writes to GitHub, and so the one place a dry run stops writes. */
+const ATTEMPTS = 4;
+/** Pause before re-reading a branch that moved, multiplied by the attempt number. */
+const RETRY_DELAY_MS = 1000;
+class BranchMovedError extends CodexSyncError {
+    constructor(target, attempts) {
+        super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`, 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).');
+    }
+}
+class Writer {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /**
+     * Makes each scope's folders equal to their desired files in one commit on the target branch, with
+     * GitHub's base_tree so that nothing outside the scopes changes. A branch that moves meanwhile is
+     * re-read and the commit rebuilt on its new head, so the other writer's commit survives.
+     */
+    async commit(target, scopes, message) {
+        const { limits, dryRun, log } = this.options;
+        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            const planned = await target.read();
+            let plans = planScopes(scopes, planned, limits);
+            if (applicable(plans).length === 0)
+                return { kind: 'unchanged', plans };
+            if (dryRun)
+                return { kind: 'planned', plans };
+            const base = await target.head(planned);
+            if (base.treeSha !== planned.treeSha)
+                plans = planScopes(scopes, base, limits);
+            const toApply = applicable(plans);
+            if (toApply.length === 0)
+                return { kind: 'unchanged', plans };
+            const plansToWrite = toApply.map(entry => entry.plan);
+            const written = await this.write(target, base, plansToWrite, message(toApply));
+            if (written !== 'moved') {
+                const files = plansToWrite.reduce(applyPlan, base.files);
+                return {
+                    kind: 'committed',
+                    plans,
+                    commit: written.commit,
+                    after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
+                };
+            }
+            log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
+            // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
+            if (attempt < ATTEMPTS)
+                await setTimeout$1(RETRY_DELAY_MS * attempt);
+        }
+        throw new BranchMovedError(target, ATTEMPTS);
+    }
+    /**
+     * One commit of the plans on `base`: a single GraphQL createCommitOnBranch where it is faithful
+     * (see asFileChanges), else a tree, a commit and a ref update through the Git Data API.
+     */
+    async write(target, base, plans, message) {
+        const { github, content } = this.options;
+        const changes = target.inPlace && github.graphql.canCommit
+            ? await asFileChanges(content, base, plans)
+            : undefined;
+        if (changes) {
+            const made = await github.graphql.commitOnBranch(target.repo, target.branch, base.commitSha, message, changes);
+            if (made === 'moved')
+                target.invalidate();
+            if (made !== 'unavailable')
+                return made;
+        }
+        const treeSha = await writeTree(github.git, content, target.repo, base, plans);
+        const commit = await github.git.createCommit(target.repo, message, treeSha, [base.commitSha]);
+        return (await target.publish(commit.sha)) ? { commit, treeSha } : 'moved';
+    }
+    /** Saves what the codex remembers between runs; a dry run saves nothing. */
+    async saveState(state) {
+        if (!this.options.dryRun)
+            await state.save();
+    }
+    /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
+    async openPullRequest(repo, pull) {
+        if (this.options.dryRun)
+            return undefined;
+        return this.options.github.pulls.open(repo, pull);
+    }
+    /** Closes a pull request; a dry run says it would. */
+    async closePullRequest(repo, pull, why) {
+        const { github, dryRun, log } = this.options;
+        if (!dryRun)
+            await github.pulls.close(repo, pull.number);
+        log.info(`${repo}: ${dryRun ? 'would close' : 'closed'} ${pull.url}: ${why}`);
+    }
 }
 
 /** The pipeline of one run: settings → discovery and codex → the mode's projects → result. */
@@ -51557,6 +51722,7 @@ async function runSync(settings, { log }) {
         context = { ...context, codexRepository: codex.name };
         const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
         context = { ...context, codexBranch: opened.branch };
+        const content = new ContentSource(github);
         const env = {
             settings,
             github,
@@ -51565,13 +51731,18 @@ async function runSync(settings, { log }) {
             codex,
             config: opened.config,
             codexBranch: opened.branch,
-            codexSnapshot: opened.snapshot
+            codexSnapshot: opened.snapshot,
+            content,
+            writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
+            state: await CodexState.load(github.git, codex.name, log, stateKey(settings))
         };
         const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
-        const active = projects.filter(entry => !entry.skip).map(entry => entry.repository);
+        const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
         const skipped = projects.flatMap(entry => entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []);
         log.info(describeRun(env, active.length, skipped.length));
         const synced = await runner.run(env, active);
+        env.state.setDeferred(deferredNames(synced));
+        await env.writer.saveState(env.state);
         return buildResult(context, [
             ...synced,
             ...skipped,
@@ -51583,6 +51754,20 @@ async function runSync(settings, { log }) {
         const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
         return fatalResult(context, explained.error, explained.resolution);
     }
+}
+/** Where this run's state lives: routing per environment, deferrals per mode and shard. */
+function stateKey({ environment, mode, shard }) {
+    return { environment, deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}` };
+}
+/** Projects the last run did not reach go first, so that every project is reached in turn. */
+function deferredFirst(projects, deferred) {
+    const waiting = (project) => deferred.some(name => sameName(name, project.name));
+    return [...projects.filter(waiting), ...projects.filter(project => !waiting(project))];
+}
+function deferredNames(results) {
+    return results
+        .filter(result => result.status === 'skipped' && result.reason === DEFERRED)
+        .map(result => result.project);
 }
 function runContext(settings) {
     return {

@@ -2,7 +2,8 @@
 import { RunBudget } from './github/budget.js'
 import { createGitHub } from './github/client.js'
 import type { Settings } from './inputs/settings.js'
-import type { Log } from './model.js'
+import { sameName, type Log, type Repository } from './model.js'
+import { DEFERRED } from './modes/each-project.js'
 import type { RunEnv } from './modes/env.js'
 import { MODE_RUNNERS } from './modes/runners.js'
 import { explain } from './report/explain.js'
@@ -17,6 +18,9 @@ import {
 } from './report/results.js'
 import { openCodex, resolveCodex } from './setup/codex.js'
 import { checkReach, classifyProjects, repositorySource } from './setup/discover.js'
+import { ContentSource } from './write/content.js'
+import { CodexState } from './write/state.js'
+import { Writer } from './write/writer.js'
 
 export interface SyncOptions {
   log: Log
@@ -36,6 +40,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     context = { ...context, codexRepository: codex.name }
     const opened = await openCodex(github, codex, settings, runner.missingBranch, log)
     context = { ...context, codexBranch: opened.branch }
+    const content = new ContentSource(github)
     const env: RunEnv = {
       settings,
       github,
@@ -44,7 +49,10 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
       codex,
       config: opened.config,
       codexBranch: opened.branch,
-      codexSnapshot: opened.snapshot
+      codexSnapshot: opened.snapshot,
+      content,
+      writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
+      state: await CodexState.load(github.git, codex.name, log, stateKey(settings))
     }
     const { projects, missingTargets } = classifyProjects(
       repositories,
@@ -52,12 +60,17 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
       settings,
       opened.config
     )
-    const active = projects.filter(entry => !entry.skip).map(entry => entry.repository)
+    const active = deferredFirst(
+      projects.filter(entry => !entry.skip).map(entry => entry.repository),
+      env.state.deferredProjects
+    )
     const skipped = projects.flatMap(entry =>
       entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []
     )
     log.info(describeRun(env, active.length, skipped.length))
     const synced = await runner.run(env, active)
+    env.state.setDeferred(deferredNames(synced))
+    await env.writer.saveState(env.state)
     return buildResult(context, [
       ...synced,
       ...skipped,
@@ -71,6 +84,23 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     )
     return fatalResult(context, explained.error, explained.resolution)
   }
+}
+
+/** Where this run's state lives: routing per environment, deferrals per mode and shard. */
+function stateKey({ environment, mode, shard }: Settings) {
+  return { environment, deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}` }
+}
+
+/** Projects the last run did not reach go first, so that every project is reached in turn. */
+function deferredFirst(projects: Repository[], deferred: string[]): Repository[] {
+  const waiting = (project: Repository) => deferred.some(name => sameName(name, project.name))
+  return [...projects.filter(waiting), ...projects.filter(project => !waiting(project))]
+}
+
+function deferredNames(results: ProjectResult[]): string[] {
+  return results
+    .filter(result => result.status === 'skipped' && result.reason === DEFERRED)
+    .map(result => result.project)
 }
 
 function runContext(settings: Settings): RunContext {

@@ -45,10 +45,18 @@ export class GitData {
 
   /** The commit a branch points at, or undefined when the branch does not exist. */
   async branchHead(repo: string, branch: string): Promise<string | undefined> {
+    return this.refHead(repo, `heads/${branch}`)
+  }
+
+  /** The object a ref (`heads/main`, `codex-sync/state`) points at, or undefined when it does not exist. */
+  async refHead(repo: string, ref: string): Promise<string | undefined> {
     try {
       const { data } = await this.guard(repo, () =>
-        this.octokit.rest.git.getRef({ owner: this.owner, repo, ref: `heads/${branch}` })
+        this.octokit.rest.git.getRef({ owner: this.owner, repo, ref })
       )
+      if (typeof data?.object?.sha !== 'string') {
+        throw new MalformedResponseError(`the ref ${ref} of ${this.owner}/${repo}`)
+      }
       return data.object.sha
     } catch (error) {
       if (statusOf(error) === 404) return undefined
@@ -243,14 +251,13 @@ export class GitData {
 
   /** Moves a branch; false when the move is not a fast-forward (someone else pushed first). */
   async updateBranch(repo: string, branch: string, sha: string, force = false): Promise<boolean> {
+    return this.updateRef(repo, `heads/${branch}`, sha, force)
+  }
+
+  /** Moves a ref; false when the move is not a fast-forward (someone else moved it first). */
+  async updateRef(repo: string, ref: string, sha: string, force = false): Promise<boolean> {
     try {
-      await this.octokit.rest.git.updateRef({
-        owner: this.owner,
-        repo,
-        ref: `heads/${branch}`,
-        sha,
-        force
-      })
+      await this.octokit.rest.git.updateRef({ owner: this.owner, repo, ref, sha, force })
       return true
     } catch (error) {
       if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error))) return false
@@ -259,20 +266,23 @@ export class GitData {
   }
 
   /**
-   * Creates a branch. A retried request whose first attempt did succeed answers "Reference already
-   * exists": that is success when the branch points at the commit asked for.
+   * Creates a branch; false when someone else created it first, pointing elsewhere. A retried request
+   * whose first attempt did succeed answers "Reference already exists": that is success.
    */
-  async createBranch(repo: string, branch: string, sha: string): Promise<void> {
+  async createBranch(repo: string, branch: string, sha: string): Promise<boolean> {
+    return this.createRef(repo, `heads/${branch}`, sha)
+  }
+
+  /** Creates `refs/<ref>`; false when it exists already and points elsewhere. */
+  async createRef(repo: string, ref: string, sha: string): Promise<boolean> {
     try {
-      await this.octokit.rest.git.createRef({
-        owner: this.owner,
-        repo,
-        ref: `refs/heads/${branch}`,
-        sha
-      })
+      await this.octokit.rest.git.createRef({ owner: this.owner, repo, ref: `refs/${ref}`, sha })
+      return true
     } catch (error) {
-      if (statusOf(error) === 422 && (await this.branchHead(repo, branch)) === sha) return
-      throw error
+      if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error))) throw error
+      const head = await this.refHead(repo, ref)
+      if (head === undefined) throw error
+      return head === sha
     }
   }
 

@@ -5,7 +5,8 @@ import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log, Repository, Snapshot } from '../model.js'
 import type { ContentSource } from '../write/content.js'
-import { Writer } from '../write/writer.js'
+import type { CodexState } from '../write/state.js'
+import type { Writer } from '../write/writer.js'
 
 export interface RunEnv {
   settings: Settings
@@ -18,15 +19,10 @@ export interface RunEnv {
   codexBranch: string
   /** The codex branch of the environment as read at the start of the run. */
   codexSnapshot: Snapshot
-}
-
-/** The writer of a mode: its dry run and deletion limits come from the run's settings and config. */
-export function writerFor(env: RunEnv, content: ContentSource): Writer {
-  return new Writer({
-    github: env.github,
-    content,
-    limits: env.config,
-    dryRun: env.settings.dryRun,
-    log: env.log
-  })
+  /** File contents, read once per run. */
+  content: ContentSource
+  /** The one way to write: it stops a dry run's writes. */
+  writer: Writer
+  /** What the codex remembers between runs. */
+  state: CodexState
 }

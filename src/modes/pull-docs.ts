@@ -7,10 +7,9 @@ import { countLine, planScopes, type Scope, type ScopePlan } from '../plan/scope
 import { Progress } from '../report/progress.js'
 import type { FailedProject, ProjectResult, SkippedProject } from '../report/results.js'
 import { TrackedBranch } from '../write/branch.js'
-import { ContentSource } from '../write/content.js'
 import type { Writer } from '../write/writer.js'
 import { eachProject, errorResult, mapProjects, onlyResult, scopeResult } from './each-project.js'
-import { writerFor, type RunEnv } from './env.js'
+import type { RunEnv } from './env.js'
 
 /**
  * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
@@ -24,7 +23,7 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Pro
     [`${env.config.projectsDir}/`],
     env.codexSnapshot
   )
-  const writer = writerFor(env, new ContentSource(env.github))
+  const { writer } = env
   if (env.settings.codexCommit === 'single') return pullInOneCommit(env, codex, writer, projects)
 
   const writes = new PQueue({ concurrency: 1 })

@@ -97,8 +97,7 @@ function freshBranch(
     invalidate: () => base.invalidate(),
     publish: async sha => {
       if (exists) return git.updateBranch(repo, branch, sha, true)
-      await git.createBranch(repo, branch, sha)
-      return true
+      return git.createBranch(repo, branch, sha)
     }
   }
 }

@@ -1,5 +1,4 @@
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
-import PQueue from 'p-queue'
 import { isRegularFile, type Repository } from '../model.js'
 import {
   pushFiles,
@@ -10,13 +9,12 @@ import {
 } from '../plan/desired.js'
 import type { Scope, ScopePlan } from '../plan/scopes.js'
 import { countLine } from '../plan/scopes.js'
-import { isMarkdown, routingOf } from '../plan/routing.js'
+import { isMarkdown, routingOf, type FileRouting } from '../plan/routing.js'
 import type { ProjectResult } from '../report/results.js'
 import { TrackedBranch } from '../write/branch.js'
-import { ContentSource } from '../write/content.js'
 import type { Writer } from '../write/writer.js'
 import { eachProject, onlyResult } from './each-project.js'
-import { writerFor, type RunEnv } from './env.js'
+import type { RunEnv } from './env.js'
 import { syncViaPullRequest } from './pull-request.js'
 
 /** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
@@ -26,10 +24,9 @@ export async function pushToProjects(
   rules: PushModeRules
 ): Promise<ProjectResult[]> {
   if (projects.length === 0) return []
-  const content = new ContentSource(env.github)
-  const files = await readCodexFiles(env, content, rules)
+  const files = await readCodexFiles(env, rules)
   const unreadable = unreadablePaths(rules, files, env.config)
-  const writer = writerFor(env, content)
+  const { writer } = env
   return eachProject(env, projects, project => {
     const scope: Scope = {
       project: project.name,
@@ -61,28 +58,35 @@ async function pushToProject(
   return onlyResult(await writer.commit(branch, [scope], message))
 }
 
-/** The codex files the mode may push, with the routing their frontmatter declares (read once per run). */
-async function readCodexFiles(
-  env: RunEnv,
-  content: ContentSource,
-  rules: PushModeRules
-): Promise<CodexFile[]> {
+/** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */
+const ROUTING_READ_CHUNK = 500
+
+/**
+ * The codex files the mode may push, with the routing their frontmatter declares. The routing of
+ * a blob SHA read in an earlier run comes from the codex state; only new blobs are read.
+ */
+async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexFile[]> {
+  const { content, state } = env
   const candidates = [...env.codexSnapshot.files.values()].filter(
     file => isRegularFile(file) && rules.isCandidate(file.path, env.config)
   )
-  const reads = new PQueue({ concurrency: env.settings.parallel })
-  const files = await Promise.all(
-    candidates.map(file =>
-      reads.add(async (): Promise<CodexFile> => {
-        if (!isMarkdown(file.path)) return { ...file, routing: { kind: 'none' } }
-        const routing = routingOf(await content.readText(env.codex.name, file.sha))
-        if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
-        return { ...file, routing }
-      })
-    )
-  ).catch((error: unknown) => {
-    reads.clear()
-    throw error
+  const unknown = candidates.filter(
+    file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined
+  )
+  for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
+    const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK)
+    const texts = await Promise.all(chunk.map(file => content.readText(env.codex.name, file.sha)))
+    chunk.forEach((file, index) => state.learn(file.sha, routingOf(texts[index] ?? '')))
+  }
+  state.keepRouting(
+    new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha))
+  )
+  const files = candidates.map((file): CodexFile => {
+    const routing: FileRouting = isMarkdown(file.path)
+      ? (state.routingOf(file.sha) ?? { kind: 'none' })
+      : { kind: 'none' }
+    if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
+    return { ...file, routing }
   })
   // Keep in memory only the contents some project can receive (a sha may stand for several files).
   const needed = new Set(

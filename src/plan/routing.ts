@@ -14,6 +14,9 @@ export interface RoutingRule {
 export type FileRouting =
   { kind: 'frontmatter'; rule: RoutingRule } | { kind: 'invalid'; error: string } | { kind: 'none' }
 
+/** Bumped whenever reading a frontmatter may give another answer: remembered routings are then read again. */
+export const ROUTING_VERSION = 1
+
 const MARKDOWN = /\.(md|mdx|markdown)$/i
 
 export function isMarkdown(path: string): boolean {

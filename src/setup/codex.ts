@@ -105,9 +105,15 @@ async function startEnvironmentBranch(
     )
     return base
   }
-  await git.createBranch(codex.name, branch, base.commitSha)
-  log.info(
-    `Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`
-  )
-  return base
+  if (await git.createBranch(codex.name, branch, base.commitSha)) {
+    log.info(
+      `Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`
+    )
+    return base
+  }
+  // Another run created it in between: use the branch as it now is.
+  const created = await git.readBranch(codex.name, branch)
+  if (!created) throw new SetupError(missing, 'Run the sync again.')
+  log.info(`Codex branch '${branch}' was created by another run meanwhile; using it.`)
+  return created
 }

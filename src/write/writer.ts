@@ -7,6 +7,7 @@ import { applyPlan, type DeletionLimits, type FilePlan } from '../plan/files.js'
 import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import type { BranchTarget } from './branch.js'
 import { asFileChanges, writeTree, type ContentSource } from './content.js'
+import type { CodexState } from './state.js'
 
 /** What a write did: nothing to do, planned only (dry run), or committed. */
 export type WriteOutcome =
@@ -107,6 +108,11 @@ export class Writer {
     const treeSha = await writeTree(github.git, content, target.repo, base, plans)
     const commit = await github.git.createCommit(target.repo, message, treeSha, [base.commitSha])
     return (await target.publish(commit.sha)) ? { commit, treeSha } : 'moved'
+  }
+
+  /** Saves what the codex remembers between runs; a dry run saves nothing. */
+  async saveState(state: CodexState): Promise<void> {
+    if (!this.options.dryRun) await state.save()
   }
 
   /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
