@@ -30035,6 +30035,7 @@ class RunBudget {
     now;
     writes = [];
     stopped;
+    reserved = 0;
     deadline;
     constructor(timeBudgetMs, writesPerHour, log, now = Date.now) {
         this.writesPerHour = writesPerHour;
@@ -30060,19 +30061,27 @@ class RunBudget {
         if (this.writesPerHour > 0)
             this.writes.push(this.now());
     }
-    /** Whether a project that may need `reserve` more writes can start now. */
-    mayStart(reserve) {
+    /**
+     * Starts a piece of work that may need `reserve` writes, when the budget allows it: the writes of
+     * the last hour and those reserved by work in flight leave room for it. Call `finish` after.
+     */
+    start(reserve) {
         if (this.stopReason !== undefined)
             return false;
-        if (this.writesPerHour === 0)
-            return true;
-        const since = this.now() - HOUR_MS;
-        while (this.writes.length > 0 && this.writes[0] < since)
-            this.writes.shift();
-        if (this.writes.length + reserve <= this.writesPerHour)
-            return true;
-        this.stop(`${this.writes.length} writes in the last hour leave no room under writes_per_hour (${this.writesPerHour})`);
-        return false;
+        if (this.writesPerHour > 0) {
+            const since = this.now() - HOUR_MS;
+            while (this.writes.length > 0 && this.writes[0] < since)
+                this.writes.shift();
+            if (this.writes.length + this.reserved + reserve > this.writesPerHour) {
+                this.stop(`${this.writes.length} writes in the last hour and ${this.reserved} reserved for projects in flight leave no room under writes_per_hour (${this.writesPerHour})`);
+                return false;
+            }
+        }
+        this.reserved += reserve;
+        return true;
+    }
+    finish(reserve) {
+        this.reserved -= reserve;
     }
     /** Whether waiting `seconds` still ends before the time budget does. */
     mayWait(seconds) {
@@ -39516,9 +39525,17 @@ async function eachProject(env, projects, sync) {
 async function mapProjects(env, projects, work) {
     const queue = new PQueue({ concurrency: env.settings.parallel });
     return Promise.all(projects.map(project => queue.add(async () => {
-        if (!env.budget.mayStart(WRITES_PER_PROJECT))
+        if (!env.budget.start(WRITES_PER_PROJECT))
             return deferred(project.name);
-        return work(project).catch((error) => errorResult(env, project.name, error));
+        try {
+            return await work(project);
+        }
+        catch (error) {
+            return errorResult(env, project.name, error);
+        }
+        finally {
+            env.budget.finish(WRITES_PER_PROJECT);
+        }
     })));
 }
 /** A project the run's budget did not reach: the next run takes it first. */

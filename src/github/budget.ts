@@ -6,6 +6,7 @@ const HOUR_MS = 3_600_000
 export class RunBudget {
   private readonly writes: number[] = []
   private stopped: string | undefined
+  private reserved = 0
   private readonly deadline: number
 
   constructor(
@@ -39,17 +40,28 @@ export class RunBudget {
     if (this.writesPerHour > 0) this.writes.push(this.now())
   }
 
-  /** Whether a project that may need `reserve` more writes can start now. */
-  mayStart(reserve: number): boolean {
+  /**
+   * Starts a piece of work that may need `reserve` writes, when the budget allows it: the writes of
+   * the last hour and those reserved by work in flight leave room for it. Call `finish` after.
+   */
+  start(reserve: number): boolean {
     if (this.stopReason !== undefined) return false
-    if (this.writesPerHour === 0) return true
-    const since = this.now() - HOUR_MS
-    while (this.writes.length > 0 && (this.writes[0] as number) < since) this.writes.shift()
-    if (this.writes.length + reserve <= this.writesPerHour) return true
-    this.stop(
-      `${this.writes.length} writes in the last hour leave no room under writes_per_hour (${this.writesPerHour})`
-    )
-    return false
+    if (this.writesPerHour > 0) {
+      const since = this.now() - HOUR_MS
+      while (this.writes.length > 0 && (this.writes[0] as number) < since) this.writes.shift()
+      if (this.writes.length + this.reserved + reserve > this.writesPerHour) {
+        this.stop(
+          `${this.writes.length} writes in the last hour and ${this.reserved} reserved for projects in flight leave no room under writes_per_hour (${this.writesPerHour})`
+        )
+        return false
+      }
+    }
+    this.reserved += reserve
+    return true
+  }
+
+  finish(reserve: number): void {
+    this.reserved -= reserve
   }
 
   /** Whether waiting `seconds` still ends before the time budget does. */

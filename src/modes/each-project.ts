@@ -45,8 +45,14 @@ export async function mapProjects<T>(
   return Promise.all(
     projects.map(project =>
       queue.add(async () => {
-        if (!env.budget.mayStart(WRITES_PER_PROJECT)) return deferred(project.name)
-        return work(project).catch((error: unknown) => errorResult(env, project.name, error))
+        if (!env.budget.start(WRITES_PER_PROJECT)) return deferred(project.name)
+        try {
+          return await work(project)
+        } catch (error) {
+          return errorResult(env, project.name, error)
+        } finally {
+          env.budget.finish(WRITES_PER_PROJECT)
+        }
       })
     )
   )

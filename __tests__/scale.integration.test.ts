@@ -1,0 +1,136 @@
+// Reads and writes in proportion to what changed, the codex state, and runs that stop cleanly
+// (time budget, hourly write budget) and resume with the projects they did not reach.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { doc } from '../__fixtures__/builders.js'
+import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { isStateWrite, projectResult, sync, writes } from '../__fixtures__/harness.js'
+
+const ORG = 'acme'
+const CODEX = 'codex.acme.io'
+const PROJECTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']
+
+let fake: FakeGitHub
+
+const codexReads = (kind: string) =>
+  fake.log.filter(
+    entry => entry.method === 'GET' && entry.path.startsWith(`/repos/${ORG}/${CODEX}/git/${kind}`)
+  )
+const projectRequests = (project: string) =>
+  fake.log.filter(entry => entry.path.startsWith(`/repos/${ORG}/${project}/`))
+
+beforeAll(async () => {
+  fake = await FakeGitHub.start()
+  await fake.createRepo(ORG, CODEX, {
+    files: {
+      '.github/codex-sync.yml': 'claude_namespace: acme\n',
+      'docs/all.md': doc('codex_sync_include: [*]', 'all\n'),
+      'docs/none.md': 'no frontmatter\n',
+      '.claude/agents/acme/helper.md': 'helper\n'
+    }
+  })
+  await fake.commit(ORG, CODEX, 'test', {})
+  for (const project of PROJECTS) {
+    await fake.createRepo(ORG, project, { files: { 'README.md': `# ${project}\n` } })
+  }
+})
+afterAll(() => fake.stop())
+
+describe('reads in proportion to what changed', () => {
+  test('push-docs reads each codex Markdown blob once, ever: the rerun reads none', async () => {
+    fake.clearLog()
+    const first = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(first.result.status).toBe('success')
+    expect(first.result.commits_created).toBe(PROJECTS.length)
+    expect(fake.log.filter(isStateWrite).length).toBeGreaterThan(0)
+
+    fake.clearLog()
+    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(rerun.result.projects.map(project => project.status)).toEqual(
+      PROJECTS.map(() => 'unchanged')
+    )
+    expect(writes(fake)).toEqual([])
+    expect(fake.log.filter(isStateWrite)).toEqual([])
+    // The config and the state's two files only: no routed document is downloaded again.
+    expect(codexReads('blobs').length).toBeLessThanOrEqual(3)
+    expect(fake.log.some(entry => entry.path === '/graphql')).toBe(false)
+  })
+
+  test('a no-op push run costs one tree read per project', async () => {
+    await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
+    expect(result.succeeded).toBe(PROJECTS.length)
+    for (const project of PROJECTS) {
+      expect(projectRequests(project).map(entry => `${entry.method} ${entry.path}`)).toEqual([
+        `GET /repos/${ORG}/${project}/git/trees/main`
+      ])
+    }
+  })
+
+  test('a changed codex document is read once for all projects, and only it', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/all.md': doc('codex_sync_include: [*]', 'all v2\n')
+    })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(result.commits_created).toBe(PROJECTS.length)
+    const blobReads = codexReads('blobs').filter(entry => !entry.path.endsWith('/blobs/'))
+    // The config, the state's two files, and the new document: never once per project.
+    expect(blobReads.length).toBeLessThanOrEqual(4)
+    for (const project of PROJECTS) {
+      expect(await fake.text(ORG, project, 'main', '.codex/docs/all.md')).toContain('all v2')
+    }
+  })
+})
+
+describe('a run that stops before a limit ends it', () => {
+  test('the hourly write budget defers projects; the next run takes them first and converges', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/all.md': doc('codex_sync_include: [*]', 'all v3\n')
+    })
+    // Room for two projects at four writes each (the state's own writes come after).
+    const limited = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      writes_per_hour: '8'
+    })
+    const deferred = limited.result.projects.filter(
+      project => project.status === 'skipped' && project.reason === 'deferred'
+    )
+    expect(limited.result.status).toBe('success')
+    expect(limited.result.succeeded).toBeGreaterThan(0)
+    expect(deferred.length).toBeGreaterThan(0)
+    expect(limited.result.skipped).toBe(deferred.length)
+    expect(limited.log.warnings.some(warning => /writes_per_hour/.test(warning.message))).toBe(true)
+
+    // One at a time, so that the progress lines show the order projects start in.
+    const next = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, parallel: '1' })
+    const order = next.log.lines
+      .map(line => /^\[\d+\/\d+\] (\S+):/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined)
+    expect(order.slice(0, deferred.length).sort()).toEqual(
+      deferred.map(project => project.project).sort()
+    )
+    for (const project of deferred) {
+      expect(projectResult(next.result, project.project).status).toBe('synced')
+    }
+    for (const project of PROJECTS) {
+      expect(await fake.text(ORG, project, 'main', '.codex/docs/all.md')).toContain('all v3')
+    }
+  })
+
+  test('a spent time budget defers every project not started, and the run is no failure', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      '.claude/agents/acme/helper.md': 'helper v2\n'
+    })
+    const { result, log } = await sync(fake, {
+      mode: 'push-claude',
+      codex_repository: CODEX,
+      time_budget_minutes: '0.00001'
+    })
+    expect(result.status).toBe('success')
+    expect(result.projects.map(project => project.status)).toEqual(PROJECTS.map(() => 'skipped'))
+    expect(log.warnings.some(warning => /time budget/.test(warning.message))).toBe(true)
+    expect(await fake.text(ORG, 'p1', 'main', '.claude/agents/acme/helper.md')).toBe('helper\n')
+  })
+})
