@@ -29609,7 +29609,7 @@ function commitsOf(projects) {
     const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
     return new Set(shas.filter(sha => sha !== undefined)).size;
 }
-function buildResult(context, projects, now = Date.now()) {
+function buildResult(context, projects, now = Date.now(), orphans) {
     const count = (status) => projects.filter(project => project.status === status).length;
     const succeeded = count('synced') + count('unchanged');
     const failed = projects.filter((project) => project.status === 'failed');
@@ -29626,7 +29626,8 @@ function buildResult(context, projects, now = Date.now()) {
         commits_created: commitsOf(projects),
         duration_seconds: seconds(context, now),
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
+        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
+        ...(orphans ? { orphans } : {})
     };
 }
 /** The result of a run that could not start: nothing was attempted, nothing written. */
@@ -29852,6 +29853,10 @@ function summaryMarkdown(result) {
     ];
     if (result.error)
         lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '');
+    if (result.orphans) {
+        const { status, folders, files_deleted: deleted, reason } = result.orphans;
+        lines.push(`**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell(reason)}` : ''}): ${folders.map(folder => `\`${cell(folder)}\``).join(', ')}; ${deleted} files deleted.`, '');
+    }
     if (result.projects.length > 0) {
         const { listed, unlisted } = rowsToList(result.projects);
         lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
@@ -37948,15 +37953,24 @@ class Repositories {
      */
     async list(source) {
         if (source === 'installation') {
-            const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-            return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository);
+            let selection;
+            const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }, response => {
+                selection = response.data.repository_selection;
+                return response.data;
+            });
+            return {
+                repositories: repos
+                    .filter(repo => sameName(repo.owner.login, this.owner))
+                    .map(toRepository),
+                complete: selection === 'all'
+            };
         }
         const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
             org: this.owner,
             type: 'all',
             per_page: 100
         });
-        return repos.map(toRepository);
+        return { repositories: repos.map(toRepository), complete: true };
     }
     async get(name) {
         try {
@@ -50634,7 +50648,11 @@ function unreadablePaths(rules, codexFiles, config) {
 
 function planScopes(scopes, base, limits) {
     return scopes.map(scope => {
-        const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept);
+        const owned = ownedFiles(base.files, scope.folders);
+        const plan = {
+            ...planFiles(scope.desired, owned, scope.kept),
+            ownedCount: scope.shareOf ?? owned.size
+        };
         return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) };
     });
 }
@@ -50689,26 +50707,39 @@ class TrackedBranch {
 }
 
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
+/** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
+const AUTO_SINGLE_COMMIT_ABOVE = 3;
+/** Writes of one codex commit (tree, commit, ref): room kept before it is made. */
+const WRITES_PER_COMMIT = 3;
+/** The scope of the folders of repositories that no longer exist. */
+const ORPHANS = '(folders of repositories that no longer exist)';
 /**
- * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
- * previous one made, so they never race.
+ * Every project is read first, `parallel` at a time; then the codex is written: one commit per
+ * changed project, or one for the whole run (codex_commit), each on the head the previous one made.
  */
 async function pullDocs(env, projects) {
+    const progress = new Progress(env.log, projects.length);
+    const read = await mapProjects(env, projects, project => readScope(env, project));
+    const scopes = read.filter((entry) => !('status' in entry));
+    const unread = read.filter((entry) => 'status' in entry);
+    unread.forEach(result => progress.report(result));
+    const orphans = orphanScope(env);
     const codex = new TrackedBranch(env.github.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
-    const { writer } = env;
-    if (env.settings.codexCommit === 'single')
-        return pullInOneCommit(env, codex, writer, projects);
-    const writes = new PQueue({ concurrency: 1 });
-    const message = (plans) => pullMessage(env, plans);
-    return eachProject(env, projects, async (project) => {
-        const scope = await readScope(env, project);
-        return writes.add(async () => {
-            const outcome = await writer.commit(codex, [scope], message);
-            if (outcome.kind === 'committed')
-                codex.follow(outcome.after);
-            return onlyResult(outcome);
-        });
-    });
+    const all = orphans ? [...scopes, orphans] : scopes;
+    const changed = applicable(planScopes(all, env.codexSnapshot, env.config)).length;
+    const single = env.settings.codexCommit === 'single' ||
+        (env.settings.codexCommit === 'auto' && changed > AUTO_SINGLE_COMMIT_ABOVE);
+    if (single && changed > 0) {
+        env.log.info(`One codex commit for ${changed} changed folders (codex_commit: ${env.settings.codexCommit}).`);
+    }
+    const written = single ? await writeOneCommit(env, codex, all) : await writeEach(env, codex, all);
+    const results = written.filter(result => result.project !== ORPHANS);
+    results.forEach(result => progress.report(result));
+    return {
+        results: [...unread, ...results],
+        orphans: orphans &&
+            orphanReport(orphans, written.find(result => result.project === ORPHANS))
+    };
 }
 /** What a project's folder in the codex should hold: its documentation as it is now. */
 async function readScope(env, project) {
@@ -50719,23 +50750,43 @@ async function readScope(env, project) {
         desired: pullDocsFiles(files, project.name, env.config)
     };
 }
-/** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */
-async function pullInOneCommit(env, codex, writer, projects) {
-    const read = await mapProjects(env, projects, project => readScope(env, project));
-    const scopes = read.filter((entry) => !('status' in entry));
-    const unread = read.filter((entry) => 'status' in entry);
-    const progress = new Progress(env.log, projects.length);
-    unread.forEach(result => progress.report(result));
-    const written = scopes.length > 0 ? await writeOneCommit(env, codex, writer, scopes) : [];
-    return [...unread, ...written.map(result => progress.report(result))];
+/** One commit per changed scope, one after another, while the budget has room for them. */
+async function writeEach(env, codex, scopes) {
+    const results = [];
+    for (const scope of scopes) {
+        const [plan] = planScopes([scope], await codex.read(), env.config);
+        const toWrite = plan && applicable([plan]).length > 0;
+        if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
+            results.push(deferred(scope.project));
+            continue;
+        }
+        try {
+            const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans));
+            if (outcome.kind === 'committed')
+                codex.follow(outcome.after);
+            results.push(...resultsOf(outcome));
+        }
+        catch (error) {
+            results.push(errorResult(env, scope.project, error));
+        }
+        finally {
+            if (toWrite)
+                env.budget.finish(WRITES_PER_COMMIT);
+        }
+    }
+    return results;
 }
-async function writeOneCommit(env, codex, writer, scopes) {
+/** Every scope's changes in one codex commit; if it fails, every scope that had changes fails. */
+async function writeOneCommit(env, codex, scopes) {
+    if (scopes.length === 0)
+        return [];
+    if (!env.budget.start(WRITES_PER_COMMIT))
+        return scopes.map(scope => deferred(scope.project));
     try {
-        const outcome = await writer.commit(codex, scopes, plans => pullMessage(env, plans));
-        return outcome.plans.map(plan => scopeResult(plan, outcome));
+        return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)));
     }
     catch (error) {
-        // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
+        // Scopes with nothing to write, or refused by the threshold, keep that status.
         const failure = errorResult(env, env.codex.name, error);
         const plans = await codex.read().then(base => planScopes(scopes, base, env.config), () => undefined);
         return scopes.map((scope, index) => {
@@ -50746,12 +50797,65 @@ async function writeOneCommit(env, codex, writer, scopes) {
                 : { ...failure, project: scope.project };
         });
     }
+    finally {
+        env.budget.finish(WRITES_PER_COMMIT);
+    }
+}
+function resultsOf(outcome) {
+    return outcome.plans.map(plan => scopeResult(plan, outcome));
+}
+/**
+ * A run over the whole organisation removes the folders of repositories that no longer exist
+ * (deleted or renamed); archived ones keep theirs. Only when discovery saw every repository, and
+ * within the deletion limits counted against all of `<projects_dir>/`.
+ */
+function orphanScope(env) {
+    const { settings, discovered, config } = env;
+    const wholeOrganization = settings.targetRepositories.length === 0 &&
+        settings.shard.count === 1 &&
+        settings.include.length === 1 &&
+        settings.include[0] === '*' &&
+        settings.exclude.length === 0;
+    if (!wholeOrganization || !discovered.complete)
+        return undefined;
+    const prefix = `${config.projectsDir}/`;
+    const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix));
+    const names = new Set(underProjects.map(path => path.slice(prefix.length).split('/')[0] ?? ''));
+    const gone = [...names].filter(name => name !== '' &&
+        underProjects.some(path => path.startsWith(`${prefix}${name}/`)) &&
+        !discovered.repositories.some(repository => sameName(repository.name, name)));
+    if (gone.length === 0)
+        return undefined;
+    return {
+        project: ORPHANS,
+        folders: gone.sort().map(name => projectFolder(config, name)),
+        desired: new Map(),
+        shareOf: underProjects.length
+    };
+}
+function orphanReport(scope, result) {
+    const folders = scope.folders;
+    if (!result || result.status === 'skipped')
+        return { status: 'deferred', folders, files_deleted: 0 };
+    if (result.status === 'failed') {
+        return { status: 'refused', folders, files_deleted: 0, reason: result.error };
+    }
+    if (result.status === 'unchanged')
+        return { status: 'removed', folders, files_deleted: 0 };
+    return {
+        status: 'planned' in result ? 'planned' : 'removed',
+        folders,
+        files_deleted: result.files_deleted
+    };
 }
 function pullMessage(env, plans) {
     const org = env.settings.organization;
     if (plans.length === 1) {
         const [only] = plans;
-        return `codex-sync: pull docs from ${org}/${only.project}\n\n${countLine(only.plan)}.`;
+        const subject = only.project === ORPHANS
+            ? 'remove the docs of repositories that no longer exist'
+            : `pull docs from ${org}/${only.project}`;
+        return `codex-sync: ${subject}\n\n${countLine(only.plan)}.`;
     }
     const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`);
     return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`;
@@ -50905,16 +51009,16 @@ function pushMessage(env, rules, plans) {
     return `codex-sync: update ${rules.subject(env.config)} from ${from}\n\n${counts}.`;
 }
 
+const pushRunner = (mode) => ({
+    missingBranch: 'fail',
+    run: async (env, projects) => ({
+        results: await pushToProjects(env, projects, PUSH_MODES[mode])
+    })
+});
 const MODE_RUNNERS = {
     'pull-docs': { missingBranch: 'create', run: pullDocs },
-    'push-docs': {
-        missingBranch: 'fail',
-        run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-docs'])
-    },
-    'push-claude': {
-        missingBranch: 'fail',
-        run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-claude'])
-    }
+    'push-docs': pushRunner('push-docs'),
+    'push-claude': pushRunner('push-claude')
 };
 
 /** Parses and validates the codex config file (`.github/codex-sync.yml`) into a typed Config. */
@@ -51733,7 +51837,7 @@ async function runSync(settings, { log }) {
     let context = runContext(settings);
     try {
         const source = repositorySource(settings);
-        const repositories = await github.repositories.list(source);
+        const { repositories, complete } = await github.repositories.list(source);
         const codex = await resolveCodex(github, repositories, settings);
         checkReach(repositories, codex, source, settings.organization);
         context = { ...context, codexRepository: codex.name };
@@ -51746,6 +51850,7 @@ async function runSync(settings, { log }) {
             budget,
             log,
             codex,
+            discovered: { repositories, complete },
             config: opened.config,
             codexBranch: opened.branch,
             codexSnapshot: opened.snapshot,
@@ -51757,14 +51862,13 @@ async function runSync(settings, { log }) {
         const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
         const skipped = projects.flatMap(entry => entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []);
         log.info(describeRun(env, active.length, skipped.length));
-        const synced = await runner.run(env, active);
-        env.state.setDeferred(deferredNames(synced));
+        const outcome = await runner.run(env, active);
+        env.state.setDeferred(deferredNames(outcome.results));
         await env.writer.saveState(env.state);
-        return buildResult(context, [
-            ...synced,
-            ...skipped,
-            ...missingTargets.map(name => unknownTarget(env, name))
-        ]);
+        if (outcome.orphans)
+            reportOrphans(env, outcome.orphans);
+        const missing = missingTargets.map(name => unknownTarget(env, name));
+        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome.orphans);
     }
     catch (error) {
         // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
@@ -51803,6 +51907,15 @@ function unknownTarget(env, name) {
         title: 'codex-sync: unknown target'
     });
     return failure;
+}
+function reportOrphans(env, orphans) {
+    const folders = orphans.folders.join(', ');
+    if (orphans.status === 'refused') {
+        env.log.warning(`The folders of repositories that no longer exist were kept (${folders}): ${orphans.reason ?? ''}`, { title: 'codex-sync: orphaned folders kept' });
+    }
+    else {
+        env.log.info(`Folders of repositories that no longer exist, ${orphans.status}: ${folders}.`);
+    }
 }
 function describeRun(env, active, skipped) {
     const { settings } = env;

@@ -12,6 +12,7 @@ import {
   failedProject,
   fatalResult,
   skippedProject,
+  type OrphanReport,
   type ProjectResult,
   type RunContext,
   type RunResult
@@ -34,7 +35,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
   let context = runContext(settings)
   try {
     const source = repositorySource(settings)
-    const repositories = await github.repositories.list(source)
+    const { repositories, complete } = await github.repositories.list(source)
     const codex = await resolveCodex(github, repositories, settings)
     checkReach(repositories, codex, source, settings.organization)
     context = { ...context, codexRepository: codex.name }
@@ -47,6 +48,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
       budget,
       log,
       codex,
+      discovered: { repositories, complete },
       config: opened.config,
       codexBranch: opened.branch,
       codexSnapshot: opened.snapshot,
@@ -68,14 +70,17 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
       entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []
     )
     log.info(describeRun(env, active.length, skipped.length))
-    const synced = await runner.run(env, active)
-    env.state.setDeferred(deferredNames(synced))
+    const outcome = await runner.run(env, active)
+    env.state.setDeferred(deferredNames(outcome.results))
     await env.writer.saveState(env.state)
-    return buildResult(context, [
-      ...synced,
-      ...skipped,
-      ...missingTargets.map(name => unknownTarget(env, name))
-    ])
+    if (outcome.orphans) reportOrphans(env, outcome.orphans)
+    const missing = missingTargets.map(name => unknownTarget(env, name))
+    return buildResult(
+      context,
+      [...outcome.results, ...skipped, ...missing],
+      Date.now(),
+      outcome.orphans
+    )
   } catch (error) {
     // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
     const explained = explain(
@@ -125,6 +130,18 @@ function unknownTarget(env: RunEnv, name: string): ProjectResult {
     title: 'codex-sync: unknown target'
   })
   return failure
+}
+
+function reportOrphans(env: RunEnv, orphans: OrphanReport): void {
+  const folders = orphans.folders.join(', ')
+  if (orphans.status === 'refused') {
+    env.log.warning(
+      `The folders of repositories that no longer exist were kept (${folders}): ${orphans.reason ?? ''}`,
+      { title: 'codex-sync: orphaned folders kept' }
+    )
+  } else {
+    env.log.info(`Folders of repositories that no longer exist, ${orphans.status}: ${folders}.`)
+  }
 }
 
 function describeRun(env: RunEnv, active: number, skipped: number): string {

@@ -6,6 +6,19 @@ import { statusOf } from './errors.js'
 /** Where discovery lists repositories: the organisation, or what an App installation was granted. */
 export type RepositorySource = 'organization' | 'installation'
 
+export interface RepositoryList {
+  repositories: Repository[]
+  /**
+   * Whether the list holds every repository of the organisation (not an App installed on selected
+   * repositories only): only then does a name missing from it mean the repository is gone.
+   */
+  complete: boolean
+}
+
+interface RawInstallationRepository extends RawRepository {
+  owner: { login: string }
+}
+
 export class Repositories {
   constructor(
     private readonly octokit: Octokit,
@@ -16,20 +29,30 @@ export class Repositories {
    * The organisation's repositories. An App installation may be granted only some of them: its
    * token lists those, so that no project outside the installation is attempted.
    */
-  async list(source: RepositorySource): Promise<Repository[]> {
+  async list(source: RepositorySource): Promise<RepositoryList> {
     if (source === 'installation') {
+      let selection: string | undefined
       const repos = await this.octokit.paginate(
         this.octokit.rest.apps.listReposAccessibleToInstallation,
-        { per_page: 100 }
+        { per_page: 100 },
+        response => {
+          selection = (response.data as { repository_selection?: string }).repository_selection
+          return response.data as unknown as RawInstallationRepository[]
+        }
       )
-      return repos.filter(repo => sameName(repo.owner.login, this.owner)).map(toRepository)
+      return {
+        repositories: repos
+          .filter(repo => sameName(repo.owner.login, this.owner))
+          .map(toRepository),
+        complete: selection === 'all'
+      }
     }
     const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
       org: this.owner,
       type: 'all',
       per_page: 100
     })
-    return repos.map(toRepository)
+    return { repositories: repos.map(toRepository), complete: true }
   }
 
   async get(name: string): Promise<Repository | undefined> {

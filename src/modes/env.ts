@@ -16,6 +16,8 @@ export interface RunEnv {
   budget: RunBudget
   log: Log
   codex: Repository
+  /** Every repository discovery saw; `complete` when that is the whole organisation. */
+  discovered: { repositories: Repository[]; complete: boolean }
   codexBranch: string
   /** The codex branch of the environment as read at the start of the run. */
   codexSnapshot: Snapshot

@@ -1,21 +1,43 @@
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
-import PQueue from 'p-queue'
-import type { Repository } from '../model.js'
+import { sameName, type Repository } from '../model.js'
 import { projectFolder, pullDocsFiles } from '../plan/desired.js'
 import { isEmptyPlan } from '../plan/files.js'
-import { countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
+import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import { Progress } from '../report/progress.js'
-import type { FailedProject, ProjectResult, SkippedProject } from '../report/results.js'
+import type {
+  FailedProject,
+  OrphanReport,
+  ProjectResult,
+  SkippedProject
+} from '../report/results.js'
 import { TrackedBranch } from '../write/branch.js'
-import type { Writer } from '../write/writer.js'
-import { eachProject, errorResult, mapProjects, onlyResult, scopeResult } from './each-project.js'
+import type { WriteOutcome } from '../write/writer.js'
+import { deferred, errorResult, mapProjects, scopeResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 
+/** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
+export const AUTO_SINGLE_COMMIT_ABOVE = 3
+/** Writes of one codex commit (tree, commit, ref): room kept before it is made. */
+const WRITES_PER_COMMIT = 3
+/** The scope of the folders of repositories that no longer exist. */
+const ORPHANS = '(folders of repositories that no longer exist)'
+
+export interface PullOutcome {
+  results: ProjectResult[]
+  orphans: OrphanReport | undefined
+}
+
 /**
- * Projects are read `parallel` at a time; codex writes go one after another, each on the head the
- * previous one made, so they never race.
+ * Every project is read first, `parallel` at a time; then the codex is written: one commit per
+ * changed project, or one for the whole run (codex_commit), each on the head the previous one made.
  */
-export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<ProjectResult[]> {
+export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<PullOutcome> {
+  const progress = new Progress(env.log, projects.length)
+  const read = await mapProjects(env, projects, project => readScope(env, project))
+  const scopes = read.filter((entry): entry is Scope => !('status' in entry))
+  const unread = read.filter((entry): entry is FailedProject | SkippedProject => 'status' in entry)
+  unread.forEach(result => progress.report(result))
+  const orphans = orphanScope(env)
   const codex = new TrackedBranch(
     env.github.git,
     env.codex.name,
@@ -23,19 +45,28 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Pro
     [`${env.config.projectsDir}/`],
     env.codexSnapshot
   )
-  const { writer } = env
-  if (env.settings.codexCommit === 'single') return pullInOneCommit(env, codex, writer, projects)
-
-  const writes = new PQueue({ concurrency: 1 })
-  const message = (plans: ScopePlan[]) => pullMessage(env, plans)
-  return eachProject(env, projects, async project => {
-    const scope = await readScope(env, project)
-    return writes.add(async () => {
-      const outcome = await writer.commit(codex, [scope], message)
-      if (outcome.kind === 'committed') codex.follow(outcome.after)
-      return onlyResult(outcome)
-    })
-  })
+  const all = orphans ? [...scopes, orphans] : scopes
+  const changed = applicable(planScopes(all, env.codexSnapshot, env.config)).length
+  const single =
+    env.settings.codexCommit === 'single' ||
+    (env.settings.codexCommit === 'auto' && changed > AUTO_SINGLE_COMMIT_ABOVE)
+  if (single && changed > 0) {
+    env.log.info(
+      `One codex commit for ${changed} changed folders (codex_commit: ${env.settings.codexCommit}).`
+    )
+  }
+  const written = single ? await writeOneCommit(env, codex, all) : await writeEach(env, codex, all)
+  const results = written.filter(result => result.project !== ORPHANS)
+  results.forEach(result => progress.report(result))
+  return {
+    results: [...unread, ...results],
+    orphans:
+      orphans &&
+      orphanReport(
+        orphans,
+        written.find(result => result.project === ORPHANS)
+      )
+  }
 }
 
 /** What a project's folder in the codex should hold: its documentation as it is now. */
@@ -48,33 +79,45 @@ async function readScope(env: RunEnv, project: Repository): Promise<Scope> {
   }
 }
 
-/** codex_commit: single — every project's changes in one codex commit; if it fails, they all do. */
-async function pullInOneCommit(
+/** One commit per changed scope, one after another, while the budget has room for them. */
+async function writeEach(
   env: RunEnv,
   codex: TrackedBranch,
-  writer: Writer,
-  projects: Repository[]
+  scopes: Scope[]
 ): Promise<ProjectResult[]> {
-  const read = await mapProjects(env, projects, project => readScope(env, project))
-  const scopes = read.filter((entry): entry is Scope => !('status' in entry))
-  const unread = read.filter((entry): entry is FailedProject | SkippedProject => 'status' in entry)
-  const progress = new Progress(env.log, projects.length)
-  unread.forEach(result => progress.report(result))
-  const written = scopes.length > 0 ? await writeOneCommit(env, codex, writer, scopes) : []
-  return [...unread, ...written.map(result => progress.report(result))]
+  const results: ProjectResult[] = []
+  for (const scope of scopes) {
+    const [plan] = planScopes([scope], await codex.read(), env.config)
+    const toWrite = plan && applicable([plan]).length > 0
+    if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
+      results.push(deferred(scope.project))
+      continue
+    }
+    try {
+      const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans))
+      if (outcome.kind === 'committed') codex.follow(outcome.after)
+      results.push(...resultsOf(outcome))
+    } catch (error) {
+      results.push(errorResult(env, scope.project, error))
+    } finally {
+      if (toWrite) env.budget.finish(WRITES_PER_COMMIT)
+    }
+  }
+  return results
 }
 
+/** Every scope's changes in one codex commit; if it fails, every scope that had changes fails. */
 async function writeOneCommit(
   env: RunEnv,
   codex: TrackedBranch,
-  writer: Writer,
   scopes: Scope[]
 ): Promise<ProjectResult[]> {
+  if (scopes.length === 0) return []
+  if (!env.budget.start(WRITES_PER_COMMIT)) return scopes.map(scope => deferred(scope.project))
   try {
-    const outcome = await writer.commit(codex, scopes, plans => pullMessage(env, plans))
-    return outcome.plans.map(plan => scopeResult(plan, outcome))
+    return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)))
   } catch (error) {
-    // Projects with nothing to write, or refused by the threshold, keep that status; the others failed with the commit.
+    // Scopes with nothing to write, or refused by the threshold, keep that status.
     const failure = errorResult(env, env.codex.name, error)
     const plans = await codex.read().then(
       base => planScopes(scopes, base, env.config),
@@ -87,6 +130,59 @@ async function writeOneCommit(
         ? scopeResult(plan, { kind: 'unchanged', plans: [plan] })
         : { ...failure, project: scope.project }
     })
+  } finally {
+    env.budget.finish(WRITES_PER_COMMIT)
+  }
+}
+
+function resultsOf(outcome: WriteOutcome): ProjectResult[] {
+  return outcome.plans.map(plan => scopeResult(plan, outcome))
+}
+
+/**
+ * A run over the whole organisation removes the folders of repositories that no longer exist
+ * (deleted or renamed); archived ones keep theirs. Only when discovery saw every repository, and
+ * within the deletion limits counted against all of `<projects_dir>/`.
+ */
+function orphanScope(env: RunEnv): Scope | undefined {
+  const { settings, discovered, config } = env
+  const wholeOrganization =
+    settings.targetRepositories.length === 0 &&
+    settings.shard.count === 1 &&
+    settings.include.length === 1 &&
+    settings.include[0] === '*' &&
+    settings.exclude.length === 0
+  if (!wholeOrganization || !discovered.complete) return undefined
+  const prefix = `${config.projectsDir}/`
+  const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix))
+  const names = new Set(underProjects.map(path => path.slice(prefix.length).split('/')[0] ?? ''))
+  const gone = [...names].filter(
+    name =>
+      name !== '' &&
+      underProjects.some(path => path.startsWith(`${prefix}${name}/`)) &&
+      !discovered.repositories.some(repository => sameName(repository.name, name))
+  )
+  if (gone.length === 0) return undefined
+  return {
+    project: ORPHANS,
+    folders: gone.sort().map(name => projectFolder(config, name)),
+    desired: new Map(),
+    shareOf: underProjects.length
+  }
+}
+
+function orphanReport(scope: Scope, result: ProjectResult | undefined): OrphanReport {
+  const folders = scope.folders
+  if (!result || result.status === 'skipped')
+    return { status: 'deferred', folders, files_deleted: 0 }
+  if (result.status === 'failed') {
+    return { status: 'refused', folders, files_deleted: 0, reason: result.error }
+  }
+  if (result.status === 'unchanged') return { status: 'removed', folders, files_deleted: 0 }
+  return {
+    status: 'planned' in result ? 'planned' : 'removed',
+    folders,
+    files_deleted: result.files_deleted
   }
 }
 
@@ -94,7 +190,11 @@ function pullMessage(env: RunEnv, plans: ScopePlan[]): string {
   const org = env.settings.organization
   if (plans.length === 1) {
     const [only] = plans as [ScopePlan]
-    return `codex-sync: pull docs from ${org}/${only.project}\n\n${countLine(only.plan)}.`
+    const subject =
+      only.project === ORPHANS
+        ? 'remove the docs of repositories that no longer exist'
+        : `pull docs from ${org}/${only.project}`
+    return `codex-sync: ${subject}\n\n${countLine(only.plan)}.`
   }
   const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`)
   return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`

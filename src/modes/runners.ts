@@ -1,7 +1,7 @@
 /** The mode dispatcher: what each mode runs, and whether it may start a missing codex branch. */
 import type { Mode, Repository } from '../model.js'
 import { PUSH_MODES } from '../plan/desired.js'
-import type { ProjectResult } from '../report/results.js'
+import type { OrphanReport, ProjectResult } from '../report/results.js'
 import type { MissingBranch } from '../setup/codex.js'
 import type { RunEnv } from './env.js'
 import { pullDocs } from './pull-docs.js'
@@ -10,17 +10,24 @@ import { pushToProjects } from './push.js'
 export interface ModeRunner {
   /** pull-docs starts a missing environment branch; the push modes need it to exist. */
   missingBranch: MissingBranch
-  run(env: RunEnv, projects: Repository[]): Promise<ProjectResult[]>
+  run(env: RunEnv, projects: Repository[]): Promise<ModeOutcome>
 }
+
+/** What a mode did: each project's result, and (pull-docs) the folders of vanished repositories. */
+export interface ModeOutcome {
+  results: ProjectResult[]
+  orphans?: OrphanReport
+}
+
+const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
+  missingBranch: 'fail',
+  run: async (env, projects) => ({
+    results: await pushToProjects(env, projects, PUSH_MODES[mode])
+  })
+})
 
 export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {
   'pull-docs': { missingBranch: 'create', run: pullDocs },
-  'push-docs': {
-    missingBranch: 'fail',
-    run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-docs'])
-  },
-  'push-claude': {
-    missingBranch: 'fail',
-    run: (env, projects) => pushToProjects(env, projects, PUSH_MODES['push-claude'])
-  }
+  'push-docs': pushRunner('push-docs'),
+  'push-claude': pushRunner('push-claude')
 }

@@ -17,6 +17,8 @@ export interface Scope {
   desired: DesiredFiles
   /** Owned paths to leave untouched in this run (see planFiles). */
   kept?: ReadonlySet<string>
+  /** The files the deletion share is counted against; default: the files the folders hold. */
+  shareOf?: number
 }
 
 export interface ScopePlan {
@@ -28,7 +30,11 @@ export interface ScopePlan {
 
 export function planScopes(scopes: Scope[], base: Tree, limits: DeletionLimits): ScopePlan[] {
   return scopes.map(scope => {
-    const plan = planFiles(scope.desired, ownedFiles(base.files, scope.folders), scope.kept)
+    const owned = ownedFiles(base.files, scope.folders)
+    const plan = {
+      ...planFiles(scope.desired, owned, scope.kept),
+      ownedCount: scope.shareOf ?? owned.size
+    }
     return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) }
   })
 }

@@ -55,6 +55,16 @@ export interface FailedProject extends FileCounts {
 export type ProjectResult =
   CommittedProject | PlannedProject | UnchangedProject | SkippedProject | FailedProject
 
+/** pull-docs over the whole organisation: the folders of repositories that no longer exist. */
+export interface OrphanReport {
+  /** removed; planned (dry run); refused (deletion limits, or the commit failed); deferred (budget). */
+  status: 'removed' | 'planned' | 'refused' | 'deferred'
+  /** The folders, each with a trailing slash. */
+  folders: string[]
+  files_deleted: number
+  reason?: string
+}
+
 export interface Failure {
   project: string
   error: string
@@ -80,6 +90,8 @@ export interface RunResult {
   duration_seconds: number
   projects: ProjectResult[]
   failures: Failure[]
+  /** pull-docs over the whole organisation, when it found folders of repositories that are gone. */
+  orphans?: OrphanReport
   /** Set when the run could not start (bad config, codex unreadable, discovery failed). */
   error?: string
   resolution?: string
@@ -123,7 +135,8 @@ function commitsOf(projects: ProjectResult[]): number {
 export function buildResult(
   context: RunContext,
   projects: ProjectResult[],
-  now = Date.now()
+  now = Date.now(),
+  orphans?: OrphanReport
 ): RunResult {
   const count = (status: ProjectStatus) =>
     projects.filter(project => project.status === status).length
@@ -143,7 +156,8 @@ export function buildResult(
     commits_created: commitsOf(projects),
     duration_seconds: seconds(context, now),
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-    failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution }))
+    failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
+    ...(orphans ? { orphans } : {})
   }
 }
 

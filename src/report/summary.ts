@@ -21,6 +21,13 @@ export function summaryMarkdown(result: RunResult): string {
       `**What to do:** ${cell(result.resolution ?? '')}`,
       ''
     )
+  if (result.orphans) {
+    const { status, folders, files_deleted: deleted, reason } = result.orphans
+    lines.push(
+      `**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell(reason)}` : ''}): ${folders.map(folder => `\`${cell(folder)}\``).join(', ')}; ${deleted} files deleted.`,
+      ''
+    )
+  }
   if (result.projects.length > 0) {
     const { listed, unlisted } = rowsToList(result.projects)
     lines.push(
