@@ -149,7 +149,8 @@ export class AppRegistry {
   /** Mints an installation access token, optionally narrowed to some of its repositories. */
   mint(app: AppRecord, only?: string[]): { token: string; expiresAt: number } {
     const token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36)}`
-    const expiresAt = Date.now() + app.tokenTtlMs
+    // whole seconds, as `expires_at` says: the token dies at the second it announces
+    const expiresAt = Math.ceil((Date.now() + app.tokenTtlMs) / 1000) * 1000
     this.tokens.set(token, { app, expiresAt, repositories: only })
     return { token, expiresAt }
   }

@@ -30,6 +30,8 @@ export interface RepoOptions {
    * is classic branch protection ("Protected branch update failed for refs/heads/<branch>."),
    * `ruleset` a repository ruleset that requires pull requests ("Repository rule violations
    * found\n\nChanges must be made through a pull request.\n\n"). Other branches stay writable.
+   * The branches API shows `protected: true` for classic protection only. Change it later with
+   * `fake.setRepo(owner, name, { protectedBranches })`.
    */
   protectedBranches?: ProtectedBranch[]
 }
