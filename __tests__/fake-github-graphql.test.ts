@@ -52,6 +52,12 @@ function commitInput(
 
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64')
 
+/** GitHub's answer when one root field fails: that field null in data, and its typed error. */
+const failed = (field: string, type: string, message: string) => ({
+  data: { [field]: null },
+  errors: [{ type, path: [field], locations: [{ line: 2, column: 3 }], message }]
+})
+
 beforeAll(async () => {
   fake = await FakeGitHub.start({
     tokens: {
@@ -170,17 +176,9 @@ describe('queries', () => {
   repository(owner: "acme", name: "x") { name }
 }`)
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({
-      data: { repository: null },
-      errors: [
-        {
-          type: 'NOT_FOUND',
-          path: ['repository'],
-          locations: [{ line: 2, column: 3 }],
-          message: "Could not resolve to a Repository with the name 'acme/x'."
-        }
-      ]
-    })
+    expect(res.body).toEqual(
+      failed('repository', 'NOT_FOUND', "Could not resolve to a Repository with the name 'acme/x'.")
+    )
     // with aliases, the path is the alias and the other repositories still resolve
     const mixed = await query(
       `{ a: repository(owner: "acme", name: "api") { name } b: repository(owner: "acme", name: "gone") { name } }`
@@ -482,17 +480,13 @@ describe('createCommitOnBranch', () => {
       commitInput(stale, { additions: [{ path: 'x.md', contents: b64('x') }] })
     )
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({
-      data: { createCommitOnBranch: null },
-      errors: [
-        {
-          type: 'STALE_DATA',
-          path: ['createCommitOnBranch'],
-          locations: [{ line: 2, column: 3 }],
-          message: `Expected branch to point to "${stale}" but it did not.  Pull and try again.`
-        }
-      ]
-    })
+    expect(res.body).toEqual(
+      failed(
+        'createCommitOnBranch',
+        'STALE_DATA',
+        `Expected branch to point to "${stale}" but it did not.  Pull and try again.`
+      )
+    )
     expect(await fake.head('acme', 'api', 'main')).toBe(head)
 
     // another pusher moves the branch just before the mutation lands
@@ -563,16 +557,13 @@ describe('createCommitOnBranch', () => {
     const release = (await fake.head('acme', 'guarded', 'release')) as string
     const add = { additions: [{ path: 'x.md', contents: b64('x') }] }
     const protectedMain = await query(COMMIT, commitInput(main, add, 'main', 'acme/guarded'))
-    expect(protectedMain.body).toEqual({
-      data: { createCommitOnBranch: null },
-      errors: [
-        expect.objectContaining({
-          type: 'FORBIDDEN',
-          message:
-            "protected branch 'main' check failed:\n  Changes must be made through a pull request."
-        })
-      ]
-    })
+    expect(protectedMain.body).toEqual(
+      failed(
+        'createCommitOnBranch',
+        'FORBIDDEN',
+        "protected branch 'main' check failed:\n  Changes must be made through a pull request."
+      )
+    )
     const ruleset = await query(COMMIT, commitInput(release, add, 'release', 'acme/guarded'))
     expect(ruleset.body.errors[0]).toMatchObject({
       type: 'FORBIDDEN',

@@ -103,11 +103,11 @@ describe('refs outside refs/heads', () => {
   it('creates, reads, lists, fast-forwards and forces refs/codex-sync/state', async () => {
     const main = (await fake.head('acme', 'api', 'main')) as string
     const created = await call('POST', `${R}/git/refs`, { ref: 'refs/codex-sync/state', sha: main })
-    expect(created).toMatchObject({
-      status: 201,
-      body: { ref: 'refs/codex-sync/state', object: { sha: main, type: 'commit' } }
-    })
-    expect(created.headers.get('location')).toBe(`${fake.url}${R}/git/refs/codex-sync/state`)
+    expect([created.status, created.headers.get('location'), created.body.object]).toEqual([
+      201,
+      `${fake.url}${R}/git/refs/codex-sync/state`,
+      { sha: main, type: 'commit', url: `${fake.url}${R}/git/commits/${main}` }
+    ])
     const got = await call('GET', `${R}/git/ref/codex-sync/state`)
     expect(got.body).toMatchObject({ ref: 'refs/codex-sync/state', object: { sha: main } })
     expect((await call('GET', `${R}/git/matching-refs/codex-sync/`)).body).toHaveLength(1)

@@ -42,10 +42,26 @@ function headBranch(rec: RepoRecord, head: string): string | undefined {
     : undefined
 }
 
-function findPull(ctx: RequestContext, rec: RepoRecord, docs: string): PullState {
+/** The repository and the pull request numbered by params[2], or 404. */
+function findPull(
+  ctx: RequestContext,
+  backend: Backend,
+  docs: string
+): { rec: RepoRecord; pull: PullState } {
+  const rec = repoFor(ctx, backend, docs)
   const pull = rec.pulls.find(p => p.number === Number(ctx.params[2]))
   if (!pull) throw notFound(docs)
-  return pull
+  return { rec, pull }
+}
+
+/** Appends the `items` not yet in `list` (compared case-insensitively, like GitHub). */
+function addNew(list: string[], items: string[]): void {
+  for (const item of items)
+    if (!list.some(x => x.toLowerCase() === item.toLowerCase())) list.push(item)
+}
+
+const touch = (pull: PullState): void => {
+  pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
 }
 
 export const pullRoutes: Route[] = [
@@ -136,11 +152,8 @@ export const pullRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
     handler: async (ctx, backend) => {
-      const rec = repoFor(ctx, backend, DOCS.get)
-      return {
-        status: 200,
-        body: pullJson(ctx.base, rec, findPull(ctx, rec, DOCS.get), await heads(rec))
-      }
+      const { rec, pull } = findPull(ctx, backend, DOCS.get)
+      return { status: 200, body: pullJson(ctx.base, rec, pull, await heads(rec)) }
     }
   },
   {
@@ -148,8 +161,7 @@ export const pullRoutes: Route[] = [
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
     handler: async (ctx, backend) => {
       const docs = DOCS.update
-      const rec = repoFor(ctx, backend, docs)
-      const pull = findPull(ctx, rec, docs)
+      const { rec, pull } = findPull(ctx, backend, docs)
       const body = bodyObject(ctx, docs)
       const title = optionalString(body, 'title', docs)
       const text = optionalString(body, 'body', docs)
@@ -186,7 +198,7 @@ export const pullRoutes: Route[] = [
       if (text !== undefined) pull.body = text
       if (state !== undefined) pull.state = state
       if (base !== undefined) pull.base = base
-      pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
+      touch(pull)
       return { status: 200, body: pullJson(ctx.base, rec, pull, shas) }
     }
   },
@@ -195,17 +207,14 @@ export const pullRoutes: Route[] = [
     method: 'POST',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/,
     handler: async (ctx, backend) => {
-      const docs = DOCS.addLabels
-      const rec = repoFor(ctx, backend, docs)
-      const pull = findPull(ctx, rec, docs)
-      for (const name of labelNames(ctx.body, docs)) {
-        const label = backend.label(rec, name)
-        if (!pull.labels.some(l => l.toLowerCase() === name.toLowerCase()))
-          pull.labels.push(label.name)
-      }
-      pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
-      const labels = pull.labels.map(name => backend.label(rec, name))
-      return { status: 200, body: labels.map(l => labelJson(ctx.base, rec, l)) }
+      const { rec, pull } = findPull(ctx, backend, DOCS.addLabels)
+      addNew(
+        pull.labels,
+        labelNames(ctx.body, DOCS.addLabels).map(n => backend.label(rec, n).name)
+      )
+      touch(pull)
+      const labels = pull.labels.map(name => labelJson(ctx.base, rec, backend.label(rec, name)))
+      return { status: 200, body: labels }
     }
   },
   {
@@ -213,11 +222,9 @@ export const pullRoutes: Route[] = [
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/requested_reviewers$/,
     handler: async (ctx, backend) => {
       const docs = DOCS.requestReviewers
-      const rec = repoFor(ctx, backend, docs)
-      const pull = findPull(ctx, rec, docs)
-      const body = bodyObject(ctx, docs)
-      const reviewers = stringList(body, 'reviewers', docs)
-      const teams = stringList(body, 'team_reviewers', docs)
+      const { rec, pull } = findPull(ctx, backend, docs)
+      const reviewers = stringList(ctx, 'reviewers', docs)
+      const teams = stringList(ctx, 'team_reviewers', docs)
       if (reviewers.length === 0 && teams.length === 0) {
         throw unprocessable(
           'Invalid request.\n\nNo subschema in "anyOf" matched.\n"reviewers" wasn\'t supplied.\n"team_reviewers" wasn\'t supplied.',
@@ -226,13 +233,9 @@ export const pullRoutes: Route[] = [
       }
       if (reviewers.some(login => login.toLowerCase() === pull.author.toLowerCase()))
         throw unprocessable('Review cannot be requested from pull request author.', docs)
-      const add = (list: string[], items: string[]) => {
-        for (const item of items)
-          if (!list.some(x => x.toLowerCase() === item.toLowerCase())) list.push(item)
-      }
-      add(pull.requestedReviewers, reviewers)
-      add(pull.requestedTeams, teams)
-      pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
+      addNew(pull.requestedReviewers, reviewers)
+      addNew(pull.requestedTeams, teams)
+      touch(pull)
       return { status: 201, body: pullJson(ctx.base, rec, pull, await heads(rec)) }
     }
   }
@@ -253,8 +256,8 @@ function labelNames(body: unknown, docs: string): string[] {
   return names as string[]
 }
 
-function stringList(body: Record<string, unknown>, key: string, docs: string): string[] {
-  const value = body[key]
+function stringList(ctx: RequestContext, key: string, docs: string): string[] {
+  const value = bodyObject(ctx, docs)[key]
   if (value === undefined || value === null) return []
   if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) {
     throw unprocessable(
