@@ -296,6 +296,9 @@ describe('validation against GitHub schema', () => {
     expect(viewer.body.errors[0].message).toContain(
       "Field 'viewer' on type 'Query' is not supported"
     )
+    // introspection is graphql-js's own, on GitHub's schema
+    const blob: Json = await gql('{ __type(name: "Blob") { fields { name } } }')
+    expect(blob.__type.fields.map((f: Json) => f.name)).toContain('isTruncated')
   })
 })
 

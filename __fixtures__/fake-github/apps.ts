@@ -1,6 +1,5 @@
 // GitHub Apps: RSA keys, JWT (RS256) verification and installation access tokens.
-import { generateKeyPair, randomBytes, verify, type KeyObject } from 'node:crypto'
-import { createPublicKey } from 'node:crypto'
+import { createPublicKey, generateKeyPair, randomBytes, verify, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import type { Backend, RepoRecord } from './backend.js'
 import { HttpError, isoDate, type Grant } from './http.js'

@@ -263,7 +263,9 @@ function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJs
       Field: node => {
         const parent = typeInfo.getParentType()?.name ?? ''
         const field = node.name.value
-        if (field.startsWith('__') || SUPPORTED[parent]?.includes(field)) return
+        // __typename and introspection (__schema, __type and their fields) are graphql-js's own
+        if (field.startsWith('__') || parent.startsWith('__') || SUPPORTED[parent]?.includes(field))
+          return
         out.push({
           path: paths.get(node),
           extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },

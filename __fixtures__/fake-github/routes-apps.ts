@@ -26,8 +26,9 @@ const DOCS = {
 /** Paths that take the App's JWT instead of a token. */
 export const APP_PATH = /^\/app(?:\/|$)|^\/orgs\/[^/]+\/installation$/
 
-function appOf(ctx: RequestContext): AppRecord {
-  if (!ctx.app) throw new HttpError(401, 'A JSON web token could not be decoded')
+/** The App whose JWT the server verified (server.ts lets no other credential reach these routes). */
+function appOf(ctx: RequestContext, docs: string): AppRecord {
+  if (!ctx.app) throw new HttpError(401, 'A JSON web token could not be decoded', docs)
   return ctx.app
 }
 
@@ -92,7 +93,7 @@ export const appRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/app$/,
     handler: async (ctx, backend) => {
-      const app = appOf(ctx)
+      const app = appOf(ctx, DOCS.app)
       const org = backend.ensureOrg(app.owner)
       const body: Schemas['integration'] = {
         id: app.id,
@@ -117,7 +118,7 @@ export const appRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/orgs\/([^/]+)\/installation$/,
     handler: async (ctx, backend) => {
-      const app = appOf(ctx)
+      const app = appOf(ctx, DOCS.orgInstallation)
       if (app.owner.toLowerCase() !== (ctx.params[0] ?? '').toLowerCase())
         throw notFound(DOCS.orgInstallation)
       return { status: 200, body: installationJson(ctx, backend, app) }
@@ -128,14 +129,14 @@ export const appRoutes: Route[] = [
     pattern: /^\/app\/installations$/,
     handler: async (ctx, backend) => ({
       status: 200,
-      body: [installationJson(ctx, backend, appOf(ctx))]
+      body: [installationJson(ctx, backend, appOf(ctx, DOCS.installations))]
     })
   },
   {
     method: 'POST',
     pattern: /^\/app\/installations\/(\d+)\/access_tokens$/,
     handler: async (ctx, backend) => {
-      const app = appOf(ctx)
+      const app = appOf(ctx, DOCS.accessToken)
       if (Number(ctx.params[0]) !== app.installationId) throw notFound(DOCS.accessToken)
       const only = narrowedTo(ctx, backend, app)
       const { token, expiresAt } = backend.apps.mint(app, only)
