@@ -1,8 +1,9 @@
 // In-memory records of organisations, repositories and pull requests, each repo a bare git repo.
 import path from 'node:path'
+import { AppRegistry } from './apps.js'
 import { FaultBook } from './faults.js'
 import { BareRepo, type Ident } from './git-store.js'
-import type { FileSpec, RepoOptions } from './types.js'
+import type { FileSpec, ProtectedBranch, RepoOptions } from './types.js'
 
 export interface Verification {
   verified: boolean
@@ -19,8 +20,21 @@ export interface PullState {
   head: string
   base: string
   state: 'open' | 'closed'
+  draft: boolean
+  /** login of the credential that opened it */
+  author: string
+  /** label names (keys of RepoRecord.labels, as first spelled) */
+  labels: string[]
+  requestedReviewers: string[]
+  requestedTeams: string[]
   createdAt: string
   updatedAt: string
+}
+
+export interface LabelState {
+  id: number
+  name: string
+  color: string
 }
 
 export interface RepoRecord {
@@ -39,6 +53,9 @@ export interface RepoRecord {
   createdAt: string
   pushedAt: string
   pulls: PullState[]
+  /** the repository's labels by lower-case name (GitHub creates missing ones when adding) */
+  labels: Map<string, LabelState>
+  protectedBranches: ProtectedBranch[]
   /** verification of commits created through the API */
   verifications: Map<string, Verification>
 }
@@ -51,14 +68,28 @@ export interface OrgRecord {
 /** Identity of commits made by the fake's own helpers (like another pusher). */
 export const HELPER_IDENT = { name: 'octocat', email: 'octocat@users.noreply.github.com' }
 
+/**
+ * How GitHub refuses a direct update of a protected branch: REST `PATCH git/refs` answers 422 with
+ * the message, GraphQL `createCommitOnBranch` a FORBIDDEN error with it.
+ */
+export function refusal(p: ProtectedBranch, surface: 'rest' | 'graphql'): string {
+  if (p.kind === 'ruleset')
+    return 'Repository rule violations found\n\nChanges must be made through a pull request.\n\n'
+  return surface === 'rest'
+    ? `Protected branch update failed for refs/heads/${p.branch}.`
+    : `protected branch '${p.branch}' check failed:\n  Changes must be made through a pull request.`
+}
+
 const key = (owner: string, name: string): string => `${owner}/${name}`.toLowerCase()
 
 export class Backend {
   readonly repos = new Map<string, RepoRecord>()
   readonly orgs = new Map<string, OrgRecord>()
   readonly faults = new FaultBook()
+  readonly apps = new AppRegistry(this)
   private nextRepoId = 1000
   private nextOrgId = 100
+  private nextLabelId = 5000
 
   constructor(
     readonly root: string,
@@ -79,13 +110,36 @@ export class Backend {
     return this.orgs.get(login.toLowerCase())
   }
 
+  ensureOrg(login: string): OrgRecord {
+    let org = this.org(login)
+    if (!org) {
+      org = { login, id: this.nextOrgId++ }
+      this.orgs.set(login.toLowerCase(), org)
+    }
+    return org
+  }
+
+  label(rec: RepoRecord, name: string): LabelState {
+    let label = rec.labels.get(name.toLowerCase())
+    if (!label) {
+      label = { id: this.nextLabelId++, name, color: 'ededed' }
+      rec.labels.set(name.toLowerCase(), label)
+    }
+    return label
+  }
+
+  /** The protection of `branch`, if the repository protects it. */
+  protection(rec: RepoRecord, branch: string): ProtectedBranch | undefined {
+    return rec.protectedBranches.find(p => p.branch === branch)
+  }
+
   async createRepo(owner: string, name: string, options: RepoOptions = {}): Promise<RepoRecord> {
     if (this.find(owner, name))
       throw new Error(`fake-github: repository ${owner}/${name} already exists`)
     if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new Error(`fake-github: invalid repository name ${owner}/${name}`)
     }
-    if (!this.org(owner)) this.orgs.set(owner.toLowerCase(), { login: owner, id: this.nextOrgId++ })
+    this.ensureOrg(owner)
     const id = this.nextRepoId++
     const defaultBranch = options.defaultBranch ?? 'main'
     const git = await BareRepo.init(path.join(this.root, `${id}.git`), defaultBranch)
@@ -106,6 +160,8 @@ export class Backend {
       createdAt: now,
       pushedAt: now,
       pulls: [],
+      labels: new Map(),
+      protectedBranches: (options.protectedBranches ?? []).map(p => ({ ...p })),
       verifications: new Map()
     }
     this.repos.set(key(owner, name), rec)
@@ -126,8 +182,19 @@ export class Backend {
     const parent =
       (await rec.git.branchHead(branch)) ??
       (rec.empty ? undefined : await rec.git.branchHead(rec.defaultBranch))
+    return this.commitOnRef(rec, `refs/heads/${branch}`, parent, changes, message)
+  }
+
+  /** Commits `changes` on `parent` as the helper identity and points `ref` at it. Caller holds the mutex. */
+  async commitOnRef(
+    rec: RepoRecord,
+    ref: string,
+    parent: string | undefined,
+    changes: Record<string, FileSpec | null>,
+    message: string
+  ): Promise<string> {
     const ident: Ident = { ...HELPER_IDENT, time: Math.floor(Date.now() / 1000), tz: '+0000' }
-    const sha = await rec.git.importCommit(branch, parent, changes, message, ident)
+    const sha = await rec.git.importCommit(ref, parent, changes, message, ident)
     rec.empty = false
     rec.pushedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     return sha
@@ -140,5 +207,18 @@ export class Backend {
     message: string
   ): Promise<string> {
     return rec.git.mutex.run(() => this.commitLocked(rec, branch, changes, message))
+  }
+
+  /** "Another pusher" of the move-branch faults armed for an existing branch. Caller holds the mutex. */
+  async applyMoveBranch(rec: RepoRecord, branch: string): Promise<void> {
+    if (!(await rec.git.branchHead(branch))) return
+    for (const fault of this.faults.takeMoveBranch(rec.owner, rec.name, branch)) {
+      await this.commitLocked(
+        rec,
+        branch,
+        fault.changes,
+        'Concurrent change (fake-github move-branch fault)'
+      )
+    }
   }
 }

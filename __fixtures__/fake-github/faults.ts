@@ -1,8 +1,11 @@
-// Switchable faults: latency, primary/secondary rate limits, server errors, concurrent pushes.
-import type { Fault, FileSpec, RequestMatcher } from './types.js'
+// Switchable faults: latency, primary/secondary rate limits, server errors, truncated bodies,
+// concurrent pushes and concurrent ref creations.
+import type { Fault, RequestMatcher } from './types.js'
 
 type AnswerFault = Extract<Fault, { kind: 'secondary-rate-limit' | 'rate-limit' | 'status' }>
+type TruncateFault = Extract<Fault, { kind: 'truncated-body' }>
 type MoveBranchFault = Extract<Fault, { kind: 'move-branch' }>
+type RefRaceFault = Extract<Fault, { kind: 'create-ref-race' }>
 
 interface Armed {
   fault: Fault
@@ -19,6 +22,8 @@ function matches(match: RequestMatcher | undefined, method: string, path: string
   return true
 }
 
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+
 export class FaultBook {
   private armed: Armed[] = []
 
@@ -26,7 +31,7 @@ export class FaultBook {
     const times =
       fault.kind === 'latency'
         ? Infinity
-        : fault.kind === 'move-branch'
+        : fault.kind === 'move-branch' || fault.kind === 'create-ref-race'
           ? (fault.times ?? 1)
           : fault.times
     this.armed.push({ fault: { ...fault }, remaining: times })
@@ -45,50 +50,47 @@ export class FaultBook {
     return ms
   }
 
-  /** Consumes and returns the first status/rate-limit fault that matches this request. */
-  takeAnswer(method: string, path: string): AnswerFault | undefined {
+  /** Consumes and returns the first armed fault of one of `kinds` for which `accept` holds. */
+  private take<F extends Fault>(kinds: F['kind'][], accept: (fault: F) => boolean): F | undefined {
     for (const armed of this.armed) {
-      const { fault } = armed
-      if (
-        fault.kind !== 'status' &&
-        fault.kind !== 'rate-limit' &&
-        fault.kind !== 'secondary-rate-limit'
-      )
-        continue
-      if (armed.remaining <= 0 || !matches(fault.match, method, path)) continue
+      const fault = armed.fault as F
+      if (armed.remaining <= 0 || !kinds.includes(fault.kind) || !accept(fault)) continue
       armed.remaining--
       return fault
     }
     return undefined
   }
 
-  hasMoveBranch(owner: string, repo: string, branch: string): boolean {
-    return this.armed.some(
-      ({ fault, remaining }) =>
-        fault.kind === 'move-branch' &&
-        remaining > 0 &&
-        fault.owner.toLowerCase() === owner.toLowerCase() &&
-        fault.repo.toLowerCase() === repo.toLowerCase() &&
-        fault.branch === branch
+  /** Consumes and returns the first status/rate-limit fault that matches this request. */
+  takeAnswer(method: string, path: string): AnswerFault | undefined {
+    return this.take<AnswerFault>(['status', 'rate-limit', 'secondary-rate-limit'], f =>
+      matches(f.match, method, path)
     )
   }
 
-  /** Consumes the move-branch faults armed for this branch; returns their changes in order. */
-  takeMoveBranch(owner: string, repo: string, branch: string): Record<string, FileSpec | null>[] {
-    const out: Record<string, FileSpec | null>[] = []
-    for (const armed of this.armed) {
-      const fault = armed.fault
-      if (fault.kind !== 'move-branch' || armed.remaining <= 0) continue
-      const f: MoveBranchFault = fault
-      if (
-        f.owner.toLowerCase() === owner.toLowerCase() &&
-        f.repo.toLowerCase() === repo.toLowerCase() &&
-        f.branch === branch
-      ) {
-        armed.remaining--
-        out.push(f.changes)
-      }
+  /** Consumes the first truncated-body fault that matches this request. */
+  takeTruncation(method: string, path: string): TruncateFault | undefined {
+    return this.take<TruncateFault>(['truncated-body'], f => matches(f.match, method, path))
+  }
+
+  /** Consumes the move-branch faults armed for this branch; returns them in order. */
+  takeMoveBranch(owner: string, repo: string, branch: string): MoveBranchFault[] {
+    const out: MoveBranchFault[] = []
+    for (;;) {
+      const fault = this.take<MoveBranchFault>(
+        ['move-branch'],
+        f => same(f.owner, owner) && same(f.repo, repo) && f.branch === branch
+      )
+      if (!fault) return out
+      out.push(fault)
     }
-    return out
+  }
+
+  /** Consumes the first create-ref-race fault armed for this ref. */
+  takeRefRace(owner: string, repo: string, ref: string): RefRaceFault | undefined {
+    return this.take<RefRaceFault>(
+      ['create-ref-race'],
+      f => same(f.owner, owner) && same(f.repo, repo) && f.ref === ref
+    )
   }
 }

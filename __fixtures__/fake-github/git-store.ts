@@ -520,10 +520,11 @@ export class BareRepo {
 
   /**
    * Commits `changes` (null deletes) on top of `parent` (or as a root commit) with fast-import and
-   * moves `refs/heads/<branch>` there (fast-import refuses a non fast-forward). Returns the sha.
+   * moves `ref` (e.g. `refs/heads/main`) there (fast-import refuses a non fast-forward). Returns
+   * the sha.
    */
   async importCommit(
-    branch: string,
+    ref: string,
     parent: string | undefined,
     changes: Record<string, FileSpec | null>,
     message: string,
@@ -533,9 +534,7 @@ export class BareRepo {
     const msg = Buffer.from(message, 'utf8')
     const who = `${ident.name} <${ident.email}> ${ident.time} ${ident.tz}`
     chunks.push(
-      Buffer.from(
-        `commit refs/heads/${branch}\nmark :1\nauthor ${who}\ncommitter ${who}\ndata ${msg.length}\n`
-      ),
+      Buffer.from(`commit ${ref}\nmark :1\nauthor ${who}\ncommitter ${who}\ndata ${msg.length}\n`),
       msg,
       Buffer.from('\n')
     )

@@ -21,6 +21,16 @@ export class GitError extends Error {
 export const BOT_NAME = 'codex-sync[bot]'
 export const BOT_EMAIL = 'codex-sync[bot]@users.noreply.github.com'
 
+/** Author and committer of commits GitHub creates for `login` (no author given). */
+export function botIdent(login: string): { name: string; email: string; time: number; tz: string } {
+  return {
+    name: login,
+    email: login === BOT_NAME ? BOT_EMAIL : `${login}@users.noreply.github.com`,
+    time: Math.floor(Date.now() / 1000),
+    tz: '+0000'
+  }
+}
+
 /** Environment that never reads the user's or system's git config and never prompts. */
 function baseEnv(): Record<string, string> {
   return {

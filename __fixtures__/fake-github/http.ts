@@ -1,5 +1,7 @@
 // HTTP plumbing shared by the routes: errors, results, pagination.
 import type { components } from '@octokit/openapi-types'
+import type { AppRecord } from './apps.js'
+import type { RepoRecord } from './backend.js'
 import type { TokenGrant } from './types.js'
 
 export type BasicError = components['schemas']['basic-error']
@@ -8,8 +10,19 @@ export const DOCS = 'https://docs.github.com/rest'
 
 export interface ApiResult {
   status: number
+  /** JSON, or a Buffer sent as is (give its content-type in headers) */
   body?: unknown
   headers?: Record<string, string>
+}
+
+/** What a credential may do: a configured token, or an App installation's access token. */
+export interface Grant extends TokenGrant {
+  /** Repositories the credential can see at all (others answer 404); absent: every one. */
+  sees?: (rec: RepoRecord) => boolean
+  /** For installation tokens: the installation's repository selection. */
+  repositorySelection?: 'all' | 'selected'
+  /** Rate-limit bucket; default one per token. */
+  bucket?: string
 }
 
 export interface ValidationErrorItem {
@@ -60,8 +73,12 @@ export interface RequestContext {
   /** e.g. `http://127.0.0.1:1234` (or with `/api/v3`) as the client addressed us */
   base: string
   token: string
-  grant: TokenGrant
+  grant: Grant
   login: string
+  /** the request's Accept header ('' when absent) */
+  accept: string
+  /** the App whose JWT authenticated the request (App endpoints only) */
+  app?: AppRecord
 }
 
 /** Paginates like GitHub: `per_page` (default 30, max 100), `page`, `link` prev/next/last/first. */
@@ -108,6 +125,22 @@ export function requireString(body: Record<string, unknown>, key: string, docs: 
   if (typeof value !== 'string') {
     throw unprocessable(
       `Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not a string.`,
+      docs
+    )
+  }
+  return value
+}
+
+export function optionalBoolean(
+  body: Record<string, unknown>,
+  key: string,
+  docs: string
+): boolean | undefined {
+  const value = body[key]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'boolean') {
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not a boolean.`,
       docs
     )
   }

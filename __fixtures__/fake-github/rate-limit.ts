@@ -1,4 +1,5 @@
-// Primary rate limit: a budget per token and hour window, reported in x-ratelimit-* headers.
+// Primary rate limit: a budget per credential, resource (core, graphql) and hour window, reported
+// in x-ratelimit-* headers. Counting is all it does: nothing here ever waits.
 interface Bucket {
   used: number
   reset: number
@@ -26,14 +27,14 @@ export class RateLimiter {
     return true
   }
 
-  headers(key: string, limit = this.limit): Record<string, string> {
+  headers(key: string, limit = this.limit, resource = 'core'): Record<string, string> {
     const bucket = this.bucket(key)
     return {
       'x-ratelimit-limit': String(limit),
       'x-ratelimit-remaining': String(Math.max(0, limit - bucket.used)),
       'x-ratelimit-used': String(bucket.used),
       'x-ratelimit-reset': String(bucket.reset),
-      'x-ratelimit-resource': 'core'
+      'x-ratelimit-resource': resource
     }
   }
 }

@@ -1,6 +1,6 @@
 // Git Data API: refs, trees, blobs, commits.
-import type { Backend, RepoRecord, Verification } from './backend.js'
-import { BOT_EMAIL, BOT_NAME } from './git.js'
+import { refusal, type Backend, type RepoRecord, type Verification } from './backend.js'
+import { botIdent } from './git.js'
 import {
   blobSha,
   isValidRefName,
@@ -15,13 +15,22 @@ import {
   isObject,
   isoDate,
   notFound,
+  optionalBoolean,
   optionalString,
   requireString,
   unprocessable,
   type RequestContext
 } from './http.js'
 import { repoFor, type Route } from './routing.js'
-import { commitJson, refJson, type Blob, type GitTree, type ShortBlob } from './shapes.js'
+import {
+  commitJson,
+  refJson,
+  signedByGitHub,
+  UNSIGNED,
+  type Blob,
+  type GitTree,
+  type ShortBlob
+} from './shapes.js'
 import { editTree, TreeEditError, type TreeEdit } from './tree-edit.js'
 
 const D = 'https://docs.github.com/rest/git'
@@ -38,6 +47,8 @@ const DOCS = {
   getCommit: `${D}/commits#get-a-commit-object`,
   createCommit: `${D}/commits#create-a-commit`
 }
+/** `application/vnd.github.raw` (+json, or the older `.v3.raw`): the blob's bytes themselves */
+const RAW_MEDIA_TYPE = /application\/vnd\.github(?:\.v3)?\.raw(?:\+json)?\b/i
 const TREE_MODES = ['100644', '100755', '040000', '160000', '120000']
 const R = '^\\/repos\\/([^/]+)\\/([^/]+)\\/git'
 
@@ -99,6 +110,15 @@ function parseIdentity(value: unknown, key: string, docs: string): Ident | undef
   return { name, email, time, tz: '+0000' }
 }
 
+/** A path git (and GitHub) refuse in a tree: empty, `.`, `..` or `.git` components, NUL or newline. */
+export function isMalformedPath(path: string): boolean {
+  return path
+    .split('/')
+    .some(
+      p => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || /[\0\n]/.test(p)
+    )
+}
+
 /** `heads/x` from the URL → `refs/heads/x`, or 404/422 for names git would refuse. */
 function refFromParam(ctx: RequestContext, status: 404 | 422, docs: string): string {
   const ref = `refs/${ctx.params[2] ?? ''}`
@@ -158,6 +178,7 @@ export const gitRoutes: Route[] = [
       return rec.git.mutex.run(async () => {
         const [info] = SHA_RE.test(sha) ? await rec.git.objectInfos([sha]) : [undefined]
         if (!info) throw unprocessable('Object does not exist', DOCS.createRef)
+        await createRefRace(backend, rec, ref, sha)
         if (await rec.git.readRef(ref))
           throw unprocessable('Reference already exists', DOCS.createRef)
         // e.g. refs/heads/a while refs/heads/a/b exists (or the reverse): git refuses, so does GitHub
@@ -177,36 +198,19 @@ export const gitRoutes: Route[] = [
       const ref = refFromParam(ctx, 422, DOCS.updateRef)
       const body = bodyObject(ctx, DOCS.updateRef)
       const sha = requireString(body, 'sha', DOCS.updateRef)
-      if (body.force !== undefined && typeof body.force !== 'boolean') {
-        throw unprocessable(
-          `Invalid request.\n\nFor 'properties/force', ${JSON.stringify(body.force)} is not a boolean.`,
-          DOCS.updateRef
-        )
-      }
-      const force = body.force === true
+      const force = optionalBoolean(body, 'force', DOCS.updateRef) ?? false
       return rec.git.mutex.run(async () => {
         const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined
-        if (
-          branch !== undefined &&
-          backend.faults.hasMoveBranch(rec.owner, rec.name, branch) &&
-          (await rec.git.readRef(ref))
-        ) {
-          // "another pusher" got there first
-          for (const changes of backend.faults.takeMoveBranch(rec.owner, rec.name, branch)) {
-            await backend.commitLocked(
-              rec,
-              branch,
-              changes,
-              'Concurrent change (fake-github move-branch fault)'
-            )
-          }
-        }
+        // "another pusher" gets there first
+        if (branch !== undefined) await backend.applyMoveBranch(rec, branch)
         const old = await rec.git.ref(ref)
         if (!old) throw unprocessable('Reference does not exist', DOCS.updateRef)
         const obj = SHA_RE.test(sha) ? await rec.git.readObject(sha) : undefined
         if (!obj || (branch !== undefined && obj.type !== 'commit')) {
           throw unprocessable('Object does not exist', DOCS.updateRef)
         }
+        const protection = branch === undefined ? undefined : backend.protection(rec, branch)
+        if (protection) throw unprocessable(refusal(protection, 'rest'), DOCS.updateRef)
         const fastForward =
           force ||
           old.sha === sha ||
@@ -271,6 +275,16 @@ export const gitRoutes: Route[] = [
       const sha = ctx.params[2] ?? ''
       const obj = /^[0-9a-f]{4,40}$/.test(sha) ? await rec.git.readObject(sha) : undefined
       if (obj?.type !== 'blob') throw notFound(DOCS.getBlob)
+      if (RAW_MEDIA_TYPE.test(ctx.accept)) {
+        return {
+          status: 200,
+          body: obj.content,
+          headers: {
+            'content-type': 'application/vnd.github.raw; charset=utf-8',
+            'x-github-media-type': 'github.v3; param=raw'
+          }
+        }
+      }
       const a = api(ctx, rec)
       const blob: Blob = {
         sha: obj.sha,
@@ -341,32 +355,11 @@ export const gitRoutes: Route[] = [
       if (infos.slice(1).some(i => i?.type !== 'commit')) {
         throw unprocessable('Parent SHA does not exist or is not a commit object', docs)
       }
-      const login = ctx.login
-      const bot: Ident = {
-        name: login,
-        email: login === BOT_NAME ? BOT_EMAIL : `${login}@users.noreply.github.com`,
-        time: now(),
-        tz: '+0000'
-      }
+      const bot: Ident = botIdent(ctx.login)
       const a = author ?? bot
       const c = committer ?? bot
       const sha = await rec.git.commitTree(tree, parents as string[], message, a, c)
-      const verification: Verification =
-        author || committer
-          ? {
-              verified: false,
-              reason: 'unsigned',
-              signature: null,
-              payload: null,
-              verified_at: null
-            }
-          : {
-              verified: true,
-              reason: 'valid',
-              signature: null,
-              payload: null,
-              verified_at: isoDate(now())
-            }
+      const verification: Verification = author || committer ? { ...UNSIGNED } : signedByGitHub()
       rec.verifications.set(sha, verification)
       const json = commitJson(ctx.base, rec, {
         sha,
@@ -381,6 +374,18 @@ export const gitRoutes: Route[] = [
     }
   }
 ]
+
+/** A create-ref-race fault: another writer creates `ref` first. Caller holds the repo mutex. */
+async function createRefRace(backend: Backend, rec: RepoRecord, ref: string, sha: string) {
+  const race = backend.faults.takeRefRace(rec.owner, rec.name, ref)
+  if (!race || (await rec.git.readRef(ref))) return
+  if (race.sha === undefined && race.changes !== undefined) {
+    const message = 'Concurrent ref creation (fake-github create-ref-race fault)'
+    await backend.commitOnRef(rec, ref, sha, race.changes, message)
+  } else {
+    await rec.git.updateRef(ref, race.sha ?? sha, '')
+  }
+}
 
 const invalidEntrySha = (sha: string, type: string, docs: string) =>
   unprocessable(`tree.sha ${sha} is not a valid ${type}`, docs)
@@ -412,14 +417,8 @@ async function createTree(ctx: RequestContext, backend: Backend) {
         docs
       )
     }
-    const parts = path.split('/')
-    if (
-      parts.some(
-        p => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || /[\0\n]/.test(p)
-      )
-    ) {
+    if (isMalformedPath(path))
       throw unprocessable('tree.path contains a malformed path component', docs)
-    }
     const type = typeOfMode(mode)
     if (item.type !== undefined && item.type !== type)
       throw unprocessable('Invalid tree info', docs)

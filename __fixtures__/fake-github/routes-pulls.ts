@@ -1,9 +1,11 @@
-// Pull requests: list, create, get, update.
+// Pull requests: list, create, get, update; their labels and requested reviewers.
 import type { Backend, PullState, RepoRecord } from './backend.js'
 import {
   bodyObject,
   isoDate,
+  isObject,
   notFound,
+  optionalBoolean,
   optionalString,
   paginate,
   requireString,
@@ -12,14 +14,17 @@ import {
   type RequestContext
 } from './http.js'
 import { repoFor, type Route } from './routing.js'
-import { pullJson } from './shapes.js'
+import { labelJson, pullJson } from './shapes.js'
 
 const P = 'https://docs.github.com/rest/pulls/pulls'
 const DOCS = {
   list: `${P}#list-pull-requests`,
   create: `${P}#create-a-pull-request`,
   get: `${P}#get-a-pull-request`,
-  update: `${P}#update-a-pull-request`
+  update: `${P}#update-a-pull-request`,
+  addLabels: 'https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
+  requestReviewers:
+    'https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request'
 }
 
 async function heads(rec: RepoRecord): Promise<Map<string, string>> {
@@ -37,10 +42,26 @@ function headBranch(rec: RepoRecord, head: string): string | undefined {
     : undefined
 }
 
-function findPull(ctx: RequestContext, rec: RepoRecord, docs: string): PullState {
+/** The repository and the pull request numbered by params[2], or 404. */
+function findPull(
+  ctx: RequestContext,
+  backend: Backend,
+  docs: string
+): { rec: RepoRecord; pull: PullState } {
+  const rec = repoFor(ctx, backend, docs)
   const pull = rec.pulls.find(p => p.number === Number(ctx.params[2]))
   if (!pull) throw notFound(docs)
-  return pull
+  return { rec, pull }
+}
+
+/** Appends the `items` not yet in `list` (compared case-insensitively, like GitHub). */
+function addNew(list: string[], items: string[]): void {
+  for (const item of items)
+    if (!list.some(x => x.toLowerCase() === item.toLowerCase())) list.push(item)
+}
+
+const touch = (pull: PullState): void => {
+  pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
 }
 
 export const pullRoutes: Route[] = [
@@ -78,6 +99,7 @@ export const pullRoutes: Route[] = [
       const headParam = requireString(body, 'head', docs)
       const base = requireString(body, 'base', docs)
       const text = optionalString(body, 'body', docs) ?? null
+      const draft = optionalBoolean(body, 'draft', docs) ?? false
       const shas = await heads(rec)
       const head = headBranch(rec, headParam)
       const headSha = head === undefined ? undefined : shas.get(head)
@@ -113,6 +135,11 @@ export const pullRoutes: Route[] = [
         head,
         base,
         state: 'open',
+        draft,
+        author: ctx.login,
+        labels: [],
+        requestedReviewers: [],
+        requestedTeams: [],
         createdAt: at,
         updatedAt: at
       }
@@ -125,11 +152,8 @@ export const pullRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
     handler: async (ctx, backend) => {
-      const rec = repoFor(ctx, backend, DOCS.get)
-      return {
-        status: 200,
-        body: pullJson(ctx.base, rec, findPull(ctx, rec, DOCS.get), await heads(rec))
-      }
+      const { rec, pull } = findPull(ctx, backend, DOCS.get)
+      return { status: 200, body: pullJson(ctx.base, rec, pull, await heads(rec)) }
     }
   },
   {
@@ -137,8 +161,7 @@ export const pullRoutes: Route[] = [
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
     handler: async (ctx, backend) => {
       const docs = DOCS.update
-      const rec = repoFor(ctx, backend, docs)
-      const pull = findPull(ctx, rec, docs)
+      const { rec, pull } = findPull(ctx, backend, docs)
       const body = bodyObject(ctx, docs)
       const title = optionalString(body, 'title', docs)
       const text = optionalString(body, 'body', docs)
@@ -175,8 +198,72 @@ export const pullRoutes: Route[] = [
       if (text !== undefined) pull.body = text
       if (state !== undefined) pull.state = state
       if (base !== undefined) pull.base = base
-      pull.updatedAt = isoDate(Math.floor(Date.now() / 1000))
+      touch(pull)
       return { status: 200, body: pullJson(ctx.base, rec, pull, shas) }
+    }
+  },
+  {
+    // pull requests are issues: their labels live on the issue
+    method: 'POST',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/,
+    handler: async (ctx, backend) => {
+      const { rec, pull } = findPull(ctx, backend, DOCS.addLabels)
+      addNew(
+        pull.labels,
+        labelNames(ctx.body, DOCS.addLabels).map(n => backend.label(rec, n).name)
+      )
+      touch(pull)
+      const labels = pull.labels.map(name => labelJson(ctx.base, rec, backend.label(rec, name)))
+      return { status: 200, body: labels }
+    }
+  },
+  {
+    method: 'POST',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/requested_reviewers$/,
+    handler: async (ctx, backend) => {
+      const docs = DOCS.requestReviewers
+      const { rec, pull } = findPull(ctx, backend, docs)
+      const reviewers = stringList(ctx, 'reviewers', docs)
+      const teams = stringList(ctx, 'team_reviewers', docs)
+      if (reviewers.length === 0 && teams.length === 0) {
+        throw unprocessable(
+          'Invalid request.\n\nNo subschema in "anyOf" matched.\n"reviewers" wasn\'t supplied.\n"team_reviewers" wasn\'t supplied.',
+          docs
+        )
+      }
+      if (reviewers.some(login => login.toLowerCase() === pull.author.toLowerCase()))
+        throw unprocessable('Review cannot be requested from pull request author.', docs)
+      addNew(pull.requestedReviewers, reviewers)
+      addNew(pull.requestedTeams, teams)
+      touch(pull)
+      return { status: 201, body: pullJson(ctx.base, rec, pull, await heads(rec)) }
     }
   }
 ]
+
+/** `labels` as GitHub takes it: `{ labels: [...] }` or a bare array, of names or `{ name }`. */
+function labelNames(body: unknown, docs: string): string[] {
+  const list = Array.isArray(body) ? body : isObject(body) ? body.labels : undefined
+  const names = Array.isArray(list)
+    ? list.map(item => (isObject(item) ? item.name : item))
+    : undefined
+  if (!names || names.length === 0 || names.some(n => typeof n !== 'string' || n === '')) {
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/labels', ${JSON.stringify(list ?? null)} is not a non-empty array of label names.`,
+      docs
+    )
+  }
+  return names as string[]
+}
+
+function stringList(ctx: RequestContext, key: string, docs: string): string[] {
+  const value = bodyObject(ctx, docs)[key]
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) {
+    throw unprocessable(
+      `Invalid request.\n\nFor 'properties/${key}', ${JSON.stringify(value)} is not an array of strings.`,
+      docs
+    )
+  }
+  return value as string[]
+}

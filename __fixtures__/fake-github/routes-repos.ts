@@ -21,13 +21,15 @@ function toJson(ctx: RequestContext, backend: Backend, rec: RepoRecord): FullRep
   return repoJson(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
 }
 
+function visible(ctx: RequestContext, backend: Backend): RepoRecord[] {
+  return [...backend.repos.values()].filter(r => !ctx.grant.sees || ctx.grant.sees(r))
+}
+
 function listOrgRepos(ctx: RequestContext, backend: Backend): RepoRecord[] {
   const org = backend.org(ctx.params[0] ?? '')
   if (!org) throw notFound(DOCS_ORG_REPOS)
   const type = ctx.query.get('type') ?? 'all'
-  let repos = [...backend.repos.values()].filter(
-    r => r.owner.toLowerCase() === org.login.toLowerCase()
-  )
+  let repos = visible(ctx, backend).filter(r => r.owner.toLowerCase() === org.login.toLowerCase())
   if (type === 'public') repos = repos.filter(r => r.visibility === 'public')
   else if (type === 'private') repos = repos.filter(r => r.visibility !== 'public')
   else if (type === 'forks') repos = repos.filter(r => r.fork)
@@ -42,6 +44,10 @@ function listOrgRepos(ctx: RequestContext, backend: Backend): RepoRecord[] {
   if (direction === 'desc') repos.reverse()
   return repos
 }
+
+/** Classic branch protection shows in `protected`; a ruleset does not (see types.ts). */
+const isProtected = (backend: Backend, rec: RepoRecord, branch: string): boolean =>
+  backend.protection(rec, branch)?.kind === 'protection'
 
 export const repoRoutes: Route[] = [
   {
@@ -60,11 +66,11 @@ export const repoRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/installation\/repositories$/,
     handler: async (ctx, backend) => {
-      const all = [...backend.repos.values()].sort((a, b) => a.id - b.id)
+      const all = visible(ctx, backend).sort((a, b) => a.id - b.id)
       const page = paginate(all, ctx)
       const body: InstallationRepositories = {
         total_count: all.length,
-        repository_selection: 'all',
+        repository_selection: ctx.grant.repositorySelection ?? 'all',
         repositories: page.items.map(r => toJson(ctx, backend, r))
       }
       return { status: 200, body, headers: page.headers }
@@ -87,7 +93,7 @@ export const repoRoutes: Route[] = [
       const branches: ShortBranch[] = (await rec.git.refs('refs/heads/')).map(r => ({
         name: r.ref.slice('refs/heads/'.length),
         commit: { sha: r.sha, url: `${a}/commits/${r.sha}` },
-        protected: false
+        protected: isProtected(backend, rec, r.ref.slice('refs/heads/'.length))
       }))
       const page = paginate(branches, ctx)
       return { status: 200, body: page.items, headers: page.headers }
@@ -130,9 +136,9 @@ export const repoRoutes: Route[] = [
           self: `${a}/branches/${encodeURIComponent(name)}`,
           html: `${html}/tree/${name}`
         },
-        protected: false,
+        protected: isProtected(backend, rec, name),
         protection: {
-          enabled: false,
+          enabled: isProtected(backend, rec, name),
           required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] }
         },
         protection_url: `${a}/branches/${encodeURIComponent(name)}/protection`

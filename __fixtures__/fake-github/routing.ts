@@ -11,7 +11,7 @@ export interface Route {
 }
 
 /**
- * The repository named by params[0]/params[1], checked like GitHub: unknown → 404; a write
+ * The repository named by params[0]/params[1], checked like GitHub: unknown or invisible → 404; a write
  * without permission → 403; a write to an archived repo → 403; git data of an empty repo → 409.
  */
 export function repoFor(
@@ -22,7 +22,8 @@ export function repoFor(
 ): RepoRecord {
   const [owner = '', name = ''] = ctx.params
   const rec = backend.find(owner, name)
-  if (!rec) throw notFound(docs)
+  // a repository the credential cannot see (outside an App installation) does not exist for it
+  if (!rec || (ctx.grant.sees && !ctx.grant.sees(rec))) throw notFound(docs)
   if (ctx.method !== 'GET') {
     if (!canWrite(ctx.grant, rec))
       throw new HttpError(403, 'Resource not accessible by integration', docs)

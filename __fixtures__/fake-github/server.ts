@@ -5,16 +5,27 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { looksLikeJwt, type AppRecord } from './apps.js'
 import { Backend } from './backend.js'
 import { BOT_NAME } from './git.js'
-import { DOCS, HttpError, notFound, type ApiResult, type RequestContext } from './http.js'
+import {
+  DOCS,
+  HttpError,
+  notFound,
+  type ApiResult,
+  type Grant,
+  type RequestContext
+} from './http.js'
 import { RateLimiter } from './rate-limit.js'
 import type { Route } from './routing.js'
+import { APP_PATH, appRoutes } from './routes-apps.js'
 import { gitRoutes } from './routes-git.js'
 import { pullRoutes } from './routes-pulls.js'
 import { repoRoutes } from './routes-repos.js'
 import { htmlBase, type RateLimitOverview } from './shapes.js'
 import type {
+  AppCredentials,
+  AppOptions,
   Fault,
   FakeGitHubOptions,
   FileInfo,
@@ -25,11 +36,15 @@ import type {
   TokenGrant
 } from './types.js'
 
-const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes]
+const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes, ...appRoutes]
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
+const GRAPHQL_DOCS = 'https://docs.github.com/graphql'
+/** What an App JWT may do outside the App endpoints: nothing. */
+const NO_GRANT: Grant = { write: 'none', sees: () => false }
 const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
+  429: 'Too Many Requests',
   500: 'Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable'
@@ -125,9 +140,13 @@ export class FakeGitHub {
   setRepo(
     owner: string,
     name: string,
-    patch: Partial<Pick<RepoOptions, 'archived' | 'fork' | 'disabled' | 'topics'>>
+    patch: Partial<
+      Pick<RepoOptions, 'archived' | 'fork' | 'disabled' | 'topics' | 'protectedBranches'>
+    >
   ): void {
     const rec = this.backend.get(owner, name)
+    if (patch.protectedBranches !== undefined)
+      rec.protectedBranches = patch.protectedBranches.map(p => ({ ...p }))
     if (patch.archived !== undefined) rec.archived = patch.archived
     if (patch.fork !== undefined) rec.fork = patch.fork
     if (patch.disabled !== undefined) rec.disabled = patch.disabled
@@ -198,8 +217,20 @@ export class FakeGitHub {
       head: p.head,
       base: p.base,
       state: p.state,
-      html_url: `${htmlBase(this.url)}/${rec.owner}/${rec.name}/pull/${p.number}`
+      html_url: `${htmlBase(this.url)}/${rec.owner}/${rec.name}/pull/${p.number}`,
+      draft: p.draft,
+      labels: [...p.labels],
+      requested_reviewers: [...p.requestedReviewers],
+      requested_teams: [...p.requestedTeams]
     }))
+  }
+
+  /**
+   * Registers a GitHub App installed on `owner` (RSA 2048 key pair; the fake keeps the public
+   * key). Its JWT opens the App endpoints; its installation tokens (`ghs_…`) work like tokens.
+   */
+  createApp(options: AppOptions): Promise<AppCredentials> {
+    return this.backend.apps.create(options)
   }
 
   clearLog(): void {
@@ -222,18 +253,23 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', this.url)
     let rawPath = url.pathname
     let prefix = ''
-    if (rawPath === '/api/v3' || rawPath.startsWith('/api/v3/')) {
+    if (rawPath === '/api/graphql') {
+      // GitHub Enterprise Server: GraphQL at /api/graphql, REST under /api/v3
+      rawPath = '/graphql'
+      prefix = '/api/v3'
+    } else if (rawPath === '/api/v3' || rawPath.startsWith('/api/v3/')) {
       prefix = '/api/v3'
       rawPath = rawPath.slice(prefix.length) || '/'
     }
     const pathName = decode(rawPath)
+    const graphql = rawPath === '/graphql'
     const token = tokenOf(req.headers.authorization)
-    const grant = token === undefined ? undefined : this.tokens[token]
-    const rateKey = grant ? `token:${token}` : 'anonymous'
     const id = requestId()
+    const truncation = this.backend.faults.takeTruncation(method, pathName)
     let body: unknown
     let result: ApiResult
     let rateHeaders: Record<string, string> = {}
+    let operation: RequestLogEntry['graphql']
     try {
       const raw = await readBody(req)
       let parseError = false
@@ -248,24 +284,24 @@ export class FakeGitHub {
       const latency = this.backend.faults.latency(method, pathName)
       if (latency > 0) await sleep(latency)
       const fault = this.backend.faults.takeAnswer(method, pathName)
-      rateHeaders = this.limiter.headers(rateKey, grant ? this.limiter.limit : 60)
+      const auth = this.authenticate(token, pathName, graphql)
+      const resource = graphql ? 'graphql' : 'core'
+      const bucket = `${resource}:${auth.bucket}`
+      rateHeaders = this.limiter.headers(bucket, auth.limit, resource)
       if (fault) {
         result = this.faultResult(fault, id, rateHeaders)
-      } else if (!grant) {
-        result = { status: 401, body: new HttpError(401, 'Bad credentials', DOCS).toBody() }
+      } else if (auth.error) {
+        result = { status: auth.error.status, body: auth.error.toBody() }
       } else if (rawPath === '/rate_limit') {
         result = { status: 200, body: this.rateLimitBody(rateHeaders) }
-      } else if (!this.limiter.take(rateKey)) {
-        rateHeaders = this.limiter.headers(rateKey)
-        const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
-        result = {
-          status: 403,
-          body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody()
-        }
+      } else if (!this.limiter.take(bucket)) {
+        rateHeaders = this.limiter.headers(bucket, auth.limit, resource)
+        result = this.rateLimited(graphql, id)
       } else {
-        rateHeaders = this.limiter.headers(rateKey)
+        rateHeaders = this.limiter.headers(bucket, auth.limit, resource)
         if (parseError) {
-          result = { status: 400, body: new HttpError(400, 'Problems parsing JSON', DOCS).toBody() }
+          const docs = graphql ? GRAPHQL_DOCS : DOCS
+          result = { status: 400, body: new HttpError(400, 'Problems parsing JSON', docs).toBody() }
         } else {
           const ctx: RequestContext = {
             method,
@@ -275,10 +311,18 @@ export class FakeGitHub {
             body,
             base: `http://${req.headers.host ?? new URL(this.url).host}${prefix}`,
             token: token ?? '',
-            grant,
-            login: grant.login ?? BOT_NAME
+            grant: auth.grant ?? NO_GRANT,
+            login: auth.grant?.login ?? (auth.app ? `${auth.app.slug}[bot]` : BOT_NAME),
+            accept: req.headers.accept ?? '',
+            app: auth.app
           }
-          result = await this.route(ctx, rawPath)
+          if (graphql) {
+            const answer = await this.graphql(ctx, rateHeaders)
+            operation = answer.operation
+            result = answer.result
+          } else {
+            result = await this.route(ctx, rawPath)
+          }
         }
       }
     } catch (e) {
@@ -292,7 +336,8 @@ export class FakeGitHub {
         }
       }
     }
-    this.send(res, result, { ...rateHeaders, 'x-github-request-id': id })
+    const truncateAt = truncation ? (truncation.bytes ?? -1) : undefined
+    this.send(res, result, { ...rateHeaders, 'x-github-request-id': id }, truncateAt)
     this.log.push({
       method,
       path: pathName,
@@ -301,8 +346,92 @@ export class FakeGitHub {
       ...(token !== undefined ? { token } : {}),
       ...(body !== undefined ? { body } : {}),
       time,
-      answered: Date.now()
+      answered: Date.now(),
+      ...(operation ? { graphql: operation } : {})
     })
+  }
+
+  /**
+   * Who is asking: a configured token or a live installation token (REST and GraphQL), or an App
+   * JWT (App endpoints only). A JWT elsewhere, an unknown or expired token: 401 Bad credentials;
+   * anything but a JWT on an App endpoint: 401 "A JSON web token could not be decoded".
+   */
+  private authenticate(
+    token: string | undefined,
+    path: string,
+    graphql: boolean
+  ): { grant?: Grant; app?: AppRecord; error?: HttpError; bucket: string; limit: number } {
+    const anonymous = { bucket: 'anonymous', limit: 60 }
+    const limit = this.limiter.limit
+    if (APP_PATH.test(path)) {
+      if (token === undefined || !looksLikeJwt(token))
+        return { ...anonymous, error: new HttpError(401, 'A JSON web token could not be decoded') }
+      try {
+        const app = this.backend.apps.verifyJwt(token)
+        return { app, bucket: `app:${app.id}`, limit }
+      } catch (e) {
+        if (e instanceof HttpError) return { ...anonymous, error: e }
+        throw e
+      }
+    }
+    const grant: Grant | undefined =
+      token === undefined || looksLikeJwt(token)
+        ? undefined
+        : (this.tokens[token] ?? this.backend.apps.grant(token))
+    if (!grant) {
+      const docs = graphql ? GRAPHQL_DOCS : DOCS
+      return { ...anonymous, error: new HttpError(401, 'Bad credentials', docs) }
+    }
+    return { grant, bucket: grant.bucket ?? `token:${token}`, limit }
+  }
+
+  /** The primary limit is spent: REST answers 403, GraphQL 200 with a RATE_LIMITED error. */
+  private rateLimited(graphql: boolean, id: string): ApiResult {
+    if (graphql) {
+      const errors = [
+        { type: 'RATE_LIMITED', message: 'API rate limit already exceeded for user ID 1.' }
+      ]
+      return { status: 200, body: { errors } }
+    }
+    const message = `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString()}.`
+    return {
+      status: 403,
+      body: new HttpError(403, message, `${RATE_DOCS}#about-rate-limits`).toBody()
+    }
+  }
+
+  private async graphql(
+    ctx: RequestContext,
+    rateHeaders: Record<string, string>
+  ): Promise<{ result: ApiResult; operation?: RequestLogEntry['graphql'] }> {
+    const [{ operationOf, readRequest, run }, { ObjectLoader }] = await Promise.all([
+      import('./graphql.js'),
+      import('./graphql-resolvers.js')
+    ])
+    const request = readRequest(ctx.body)
+    if (!('document' in request)) return { result: { status: 200, body: request } }
+    const op = operationOf(request)
+    const operation = op && {
+      operation: op.operation,
+      fields: op.selectionSet.selections.flatMap(s => (s.kind === 'Field' ? [s.name.value] : []))
+    }
+    const answer = await run(request, {
+      backend: this.backend,
+      grant: ctx.grant,
+      login: ctx.login,
+      base: ctx.base,
+      loader: new ObjectLoader(),
+      rateLimit: {
+        cost: 1,
+        limit: Number(rateHeaders['x-ratelimit-limit']),
+        remaining: Number(rateHeaders['x-ratelimit-remaining']),
+        used: Number(rateHeaders['x-ratelimit-used']),
+        resetAt: new Date(Number(rateHeaders['x-ratelimit-reset']) * 1000)
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z')
+      }
+    })
+    return { result: { status: 200, body: answer }, operation }
   }
 
   private async route(ctx: RequestContext, rawPath: string): Promise<ApiResult> {
@@ -326,7 +455,10 @@ export class FakeGitHub {
       return {
         status: fault.status,
         // 4xx answers carry GitHub's usual error body; 5xx ones only a message
-        body: fault.status < 500 ? new HttpError(fault.status, message).toBody() : { message }
+        body: fault.status < 500 ? new HttpError(fault.status, message).toBody() : { message },
+        ...(fault.retryAfter !== undefined
+          ? { headers: { 'retry-after': String(fault.retryAfter) } }
+          : {})
       }
     }
     if (fault.kind === 'secondary-rate-limit') {
@@ -365,7 +497,13 @@ export class FakeGitHub {
     return { resources: { core, search }, rate: core }
   }
 
-  private send(res: http.ServerResponse, result: ApiResult, base: Record<string, string>): void {
+  /** Sends the answer; `truncateAt` (bytes, -1 for half) sends only that much of the body, then hangs up. */
+  private send(
+    res: http.ServerResponse,
+    result: ApiResult,
+    base: Record<string, string>,
+    truncateAt?: number
+  ): void {
     const headers: Record<string, string> = {
       ...base,
       'x-github-api-version-selected': '2022-11-28',
@@ -377,10 +515,18 @@ export class FakeGitHub {
       res.end()
       return
     }
-    const payload = Buffer.from(JSON.stringify(result.body), 'utf8')
-    headers['content-type'] = 'application/json; charset=utf-8'
+    const raw = Buffer.isBuffer(result.body)
+    const payload = raw ? (result.body as Buffer) : Buffer.from(JSON.stringify(result.body), 'utf8')
+    if (!raw) headers['content-type'] = 'application/json; charset=utf-8'
     headers['content-length'] = String(payload.length)
     res.writeHead(result.status, headers)
-    res.end(payload)
+    if (truncateAt === undefined) {
+      res.end(payload)
+      return
+    }
+    const cut = truncateAt < 0 ? Math.floor(payload.length / 2) : truncateAt
+    res.write(payload.subarray(0, Math.max(0, Math.min(cut, payload.length - 1))), () =>
+      res.destroy()
+    )
   }
 }

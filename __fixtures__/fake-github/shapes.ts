@@ -1,9 +1,8 @@
 // Response bodies in GitHub's shapes (typed with @octokit/openapi-types where practical).
 import type { components, operations } from '@octokit/openapi-types'
-import type { PullState, RepoRecord, Verification } from './backend.js'
+import type { LabelState, PullState, RepoRecord, Verification } from './backend.js'
 import type { ObjectType, ParsedCommit } from './git-store.js'
-import { isoDate } from './http.js'
-import type { TokenGrant } from './types.js'
+import { isoDate, type Grant } from './http.js'
 
 type Schemas = components['schemas']
 export type FullRepository = Schemas['full-repository'] & Schemas['repository']
@@ -18,8 +17,14 @@ export type BranchWithProtection = Schemas['branch-with-protection']
 export type RateLimitOverview = Schemas['rate-limit-overview']
 export type InstallationRepositories =
   operations['apps/list-repos-accessible-to-installation']['responses'][200]['content']['application/json']
+export type Label = Schemas['label']
+export type Team = Schemas['team']
 export type PullRequestJson = Pick<
   Schemas['pull-request'],
+  | 'labels'
+  | 'requested_reviewers'
+  | 'requested_teams'
+  | 'user'
   | 'url'
   | 'id'
   | 'node_id'
@@ -43,7 +48,7 @@ export function htmlBase(base: string): string {
   return base.replace(/\/api\/v3$/, '')
 }
 
-const nodeId = (kind: string, id: string | number): string =>
+export const nodeId = (kind: string, id: string | number): string =>
   Buffer.from(`${kind}${id}`).toString('base64')
 
 export function ownerJson(
@@ -76,7 +81,8 @@ export function ownerJson(
   }
 }
 
-export function canWrite(grant: TokenGrant, rec: RepoRecord): boolean {
+export function canWrite(grant: Grant, rec: RepoRecord): boolean {
+  if (grant.sees && !grant.sees(rec)) return false
   if (grant.write === 'all') return true
   if (grant.write === 'none') return false
   const full = `${rec.owner}/${rec.name}`.toLowerCase()
@@ -87,7 +93,7 @@ export function repoJson(
   base: string,
   rec: RepoRecord,
   ownerId: number,
-  grant: TokenGrant
+  grant: Grant
 ): FullRepository {
   const full = `${rec.owner}/${rec.name}`
   const a = `${base}/repos/${full}`
@@ -210,6 +216,17 @@ export const UNSIGNED: Verification = {
   verified_at: null
 }
 
+/** The verification GitHub gives the commits it creates and signs itself (no author given). */
+export function signedByGitHub(): Verification {
+  return {
+    verified: true,
+    reason: 'valid',
+    signature: null,
+    payload: null,
+    verified_at: isoDate(Math.floor(Date.now() / 1000))
+  }
+}
+
 export function commitJson(base: string, rec: RepoRecord, c: ParsedCommit): GitCommit {
   const a = `${base}/repos/${rec.owner}/${rec.name}`
   const html = `${htmlBase(base)}/${rec.owner}/${rec.name}`
@@ -231,6 +248,45 @@ export function commitJson(base: string, rec: RepoRecord, c: ParsedCommit): GitC
   }
 }
 
+export function labelJson(base: string, rec: RepoRecord, label: LabelState): Label {
+  return {
+    id: label.id,
+    node_id: nodeId('08:Label', label.id),
+    url: `${base}/repos/${rec.owner}/${rec.name}/labels/${encodeURIComponent(label.name)}`,
+    name: label.name,
+    description: null,
+    color: label.color,
+    default: false
+  }
+}
+
+/** A user as pull requests show them (logins ending in `[bot]` are Bots). */
+function userJson(base: string, login: string): SimpleUser {
+  const id = [...login].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 100000000, 7)
+  return ownerJson(base, login, id, login.endsWith('[bot]') ? 'Bot' : 'User')
+}
+
+function teamJson(base: string, rec: RepoRecord, slug: string): Team {
+  const id = [...slug].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1000000, 11)
+  const url = `${base}/organizations/${rec.owner}/team/${id}`
+  return {
+    id,
+    node_id: nodeId('04:Team', id),
+    url,
+    html_url: `${htmlBase(base)}/orgs/${rec.owner}/teams/${slug}`,
+    name: slug,
+    slug,
+    description: null,
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    permission: 'pull',
+    members_url: `${url}/members{/member}`,
+    repositories_url: `${url}/repos`,
+    parent: null,
+    type: 'organization'
+  }
+}
+
 export function pullJson(
   base: string,
   rec: RepoRecord,
@@ -238,6 +294,9 @@ export function pullJson(
   heads: Map<string, string>
 ): PullRequestJson {
   const a = `${base}/repos/${rec.owner}/${rec.name}`
+  const labels = p.labels
+    .map(name => rec.labels.get(name.toLowerCase()))
+    .filter(l => l !== undefined)
   return {
     url: `${a}/pulls/${p.number}`,
     id: rec.id * 10000 + p.number,
@@ -246,12 +305,16 @@ export function pullJson(
     number: p.number,
     state: p.state,
     title: p.title,
+    user: userJson(base, p.author),
     body: p.body,
+    labels: labels.map(l => labelJson(base, rec, l)),
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     closed_at: p.state === 'closed' ? p.updatedAt : null,
     merged_at: null,
-    draft: false,
+    requested_reviewers: p.requestedReviewers.map(login => userJson(base, login)),
+    requested_teams: p.requestedTeams.map(slug => teamJson(base, rec, slug)),
+    draft: p.draft,
     head: { label: `${rec.owner}:${p.head}`, ref: p.head, sha: heads.get(p.head) ?? '' },
     base: { label: `${rec.owner}:${p.base}`, ref: p.base, sha: heads.get(p.base) ?? '' }
   }

@@ -24,6 +24,22 @@ export interface RepoOptions {
   empty?: boolean
   /** initial commit on the default branch (ignored if empty); default: a README.md */
   files?: FileTree
+  /**
+   * Branches that refuse direct updates: `PATCH git/refs/heads/<branch>` (forced or not) answers
+   * 422 and `createCommitOnBranch` on it answers a FORBIDDEN error. `protection`
+   * is classic branch protection ("Protected branch update failed for refs/heads/<branch>."),
+   * `ruleset` a repository ruleset that requires pull requests ("Repository rule violations
+   * found\n\nChanges must be made through a pull request.\n\n"). Other branches stay writable.
+   * The branches API shows `protected: true` for classic protection only. Change it later with
+   * `fake.setRepo(owner, name, { protectedBranches })`.
+   */
+  protectedBranches?: ProtectedBranch[]
+}
+
+export interface ProtectedBranch {
+  /** branch name, without `refs/heads/` */
+  branch: string
+  kind: 'protection' | 'ruleset'
 }
 
 export interface TokenGrant {
@@ -38,7 +54,12 @@ export interface FakeGitHubOptions {
   tokens?: Record<string, TokenGrant>
   /** recursive tree listings longer than this answer truncated: true (default 100000) */
   treeEntryLimit?: number
-  /** x-ratelimit-limit per token per hour window (default 5000) */
+  /**
+   * Primary rate limit: requests (REST) and points (GraphQL, 1 per query) per credential and
+   * one-hour window, reported in `x-ratelimit-*` (default 5000, GitHub's). The fake never sleeps
+   * (only `latency` faults delay answers), so a benchmark of ~50,000 requests only needs a budget
+   * that never runs out: `FakeGitHub.start({ rateLimit: 1_000_000 })`.
+   */
   rateLimit?: number
   /** directory for bare repos (default: a fresh mkdtemp under os.tmpdir()) */
   root?: string
@@ -56,6 +77,13 @@ export interface RequestLogEntry {
   time: number
   /** Date.now() when the response was sent */
   answered: number
+  /**
+   * GraphQL requests (path `/graphql`): the operation type and its root fields, e.g.
+   * `{ operation: 'mutation', fields: ['createCommitOnBranch'] }`; absent when the document could
+   * not be parsed. A mutation is a content-creating write like the REST POST/PATCH/DELETE calls;
+   * a query only reads.
+   */
+  graphql?: { operation: 'query' | 'mutation' | 'subscription'; fields: string[] }
 }
 
 export type RequestMatcher = { method?: string; path?: RegExp }
@@ -63,6 +91,7 @@ export type RequestMatcher = { method?: string; path?: RegExp }
 export type Fault =
   | { kind: 'latency'; ms: number; match?: RequestMatcher }
   | {
+      /** GitHub's secondary limit: 403 (default) or 429, always with `retry-after: <retryAfter>` */
       kind: 'secondary-rate-limit'
       status?: 403 | 429
       retryAfter: number
@@ -79,10 +108,39 @@ export type Fault =
     }
   | {
       kind: 'status'
-      status: 404 | 409 | 500 | 502 | 503
+      status: 404 | 409 | 429 | 500 | 502 | 503
       message?: string
+      /** sent as `retry-after` (seconds) when given, e.g. with 429 */
+      retryAfter?: number
       times: number
       match?: RequestMatcher
+    }
+  | {
+      /**
+       * The answer (whatever the route answers) goes out with its full `content-length`, but only
+       * `bytes` of the body are sent (default: half of it) before the socket is destroyed: a
+       * connection closed mid-body. The request itself takes effect (a write is done).
+       */
+      kind: 'truncated-body'
+      bytes?: number
+      times: number
+      match?: RequestMatcher
+    }
+  | {
+      /**
+       * Another writer creates `ref` (e.g. `refs/heads/x`) just before a `POST git/refs` for it
+       * lands, so that request answers 422 "Reference already exists" while the ref now exists.
+       * The other writer points it at `sha`, or at a new commit of `changes` on top of the sha the
+       * request asked for, or (neither given) at that same sha.
+       */
+      kind: 'create-ref-race'
+      owner: string
+      repo: string
+      ref: string
+      sha?: string
+      changes?: Record<string, FileSpec | null>
+      /** default 1 */
+      times?: number
     }
   | {
       kind: 'move-branch'
@@ -94,6 +152,32 @@ export type Fault =
       times?: number
     }
 
+export interface AppOptions {
+  /** organisation (or user) the App is installed on */
+  owner: string
+  /** repositories of `owner` the installation can reach: 'all' (default) or their names */
+  repositories?: 'all' | string[]
+  /** lifetime of installation access tokens (default one hour, GitHub's) */
+  tokenTtlMs?: number
+  /**
+   * What its installation tokens may write: 'all' the installation's repositories (default),
+   * 'none' (contents: read), or a list of "owner/name" (or "name") among them.
+   */
+  write?: 'all' | 'none' | string[]
+  /** App slug; its tokens author commits as `<slug>[bot]` (default 'codex-sync') */
+  slug?: string
+}
+
+export interface AppCredentials {
+  /** the App id, as GitHub shows it (digits) */
+  appId: string
+  /** PEM, PKCS#1 (`-----BEGIN RSA PRIVATE KEY-----`) like the keys GitHub lets you download */
+  privateKey: string
+  installationId: number
+  /** the App's client id (`Iv23li…`), also accepted as JWT `iss` */
+  clientId: string
+}
+
 export interface PullRecord {
   number: number
   title: string
@@ -104,6 +188,13 @@ export interface PullRecord {
   base: string
   state: 'open' | 'closed'
   html_url: string
+  draft: boolean
+  /** label names, in the order they were added */
+  labels: string[]
+  /** logins whose review was requested */
+  requested_reviewers: string[]
+  /** team slugs whose review was requested */
+  requested_teams: string[]
 }
 
 export interface FileInfo {
