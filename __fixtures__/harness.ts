@@ -94,3 +94,42 @@ export function writes(fake: FakeGitHub) {
     return typeof query === 'string' && /^\s*mutation\b/.test(query)
   })
 }
+
+/** Makes the fake answer 404 on GraphQL, as a server without it does: the action uses REST alone. */
+export function withoutGraphQL(fake: FakeGitHub): void {
+  fake.addFault({ kind: 'status', status: 404, times: 1e9, match: { path: /\/graphql$/ } })
+}
+
+/** The branches each write moved: `repo@branch` for ref updates and GraphQL commits, in order. */
+export function movedBranches(fake: FakeGitHub): string[] {
+  return fake.log.flatMap(entry => {
+    const ref = /^\/repos\/[^/]+\/([^/]+)\/git\/refs\/heads\/(.+)$/.exec(entry.path)
+    if (entry.method === 'PATCH' && ref) return [`${ref[1]}@${ref[2]}`]
+    const body = entry.body as
+      { query?: string; variables?: { input?: { branch?: Record<string, string> } } } | undefined
+    const branch = body?.variables?.input?.branch
+    if (entry.path !== '/graphql' || !/createCommitOnBranch/.test(body?.query ?? '') || !branch)
+      return []
+    const repo = (branch.repositoryNameWithOwner ?? '').split('/')[1]
+    return [`${repo}@${branch.branchName}`]
+  })
+}
+
+/** The blob SHAs read from a repository, over REST or in GraphQL queries. */
+export function blobsRead(fake: FakeGitHub, repo: string): string[] {
+  const shas: string[] = []
+  for (const entry of fake.log) {
+    const rest = /^\/repos\/[^/]+\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(entry.path)
+    if (entry.method === 'GET' && rest && rest[1] === repo) shas.push(rest[2] as string)
+    const query = (entry.body as { query?: unknown } | undefined)?.query
+    if (entry.path !== '/graphql' || typeof query !== 'string') continue
+    // Each `repository(...)` of the query holds the `object(oid:)` reads of that repository.
+    for (const section of query.split('repository(').slice(1)) {
+      if (/^owner: "[^"]*", name: "([^"]*)"/.exec(section)?.[1] !== repo) continue
+      for (const oid of section.matchAll(/object\(oid: "([0-9a-f]{40})"\)/g)) {
+        shas.push(oid[1] as string)
+      }
+    }
+  }
+  return shas
+}

@@ -88,7 +88,8 @@ describe('GitHub faults, limits and scale', () => {
       kind: 'status',
       status: 502,
       times: 1,
-      match: { method: 'POST', path: /\/git\/trees$/ }
+      // The commit's first write: GraphQL's createCommitOnBranch, or the Git Data tree.
+      match: { method: 'POST', path: /\/graphql$|\/git\/trees$/ }
     })
     await fake.commit(ORG, 'api', 'main', { 'docs/c.md': 'c\n' })
     const { result } = await sync(fake, {
@@ -176,6 +177,8 @@ describe('GitHub faults, limits and scale', () => {
     const fresh = '---\ncodex_sync_include: [*]\n---\nfresh\n'
     await fake.commit(ORG, CODEX, 'test', { 'docs/fresh.md': fresh })
     const routed = gitBlobSha(Buffer.from(fresh))
+    // A server without GraphQL, so that the blob is read over REST, where the fault waits.
+    fake.addFault({ kind: 'status', status: 404, times: 1, match: { path: /\/graphql$/ } })
     fake.addFault({
       kind: 'status',
       status: 404,

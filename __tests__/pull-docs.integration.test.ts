@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
-import { projectResult, sync, writes } from '../__fixtures__/harness.js'
+import { gitBlobSha } from '../__fixtures__/builders.js'
+import { blobsRead, projectResult, sync, writes } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -143,10 +144,7 @@ describe('pull-docs', () => {
       files_modified: 1,
       files_deleted: 1
     })
-    const blobReads = fake.log.filter(
-      entry => entry.method === 'GET' && /\/repos\/acme\/api\/git\/blobs\//.test(entry.path)
-    )
-    expect(blobReads).toHaveLength(1)
+    expect(blobsRead(fake, 'api')).toEqual([gitBlobSha('guide v2\n')])
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/docs/guide.md')).toBe('guide v2\n')
     expect(await fake.text(ORG, CODEX, 'test', 'projects/api/CLAUDE.md')).toBeUndefined()
     expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/a.md')).toBe('a\n')

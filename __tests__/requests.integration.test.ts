@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { FakeGitHub, type RequestLogEntry } from '../__fixtures__/fake-github/index.js'
 import { doc, gitBlobSha as blobSha } from '../__fixtures__/builders.js'
-import { isStateWrite, projectResult, sync, writes } from '../__fixtures__/harness.js'
+import {
+  isStateWrite,
+  movedBranches,
+  projectResult,
+  sync,
+  withoutGraphQL,
+  writes
+} from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -83,11 +90,12 @@ function expectCommitsWithoutIdentity(entries: RequestLogEntry[], count: number)
   }
 }
 
-describe('request bodies in direct mode (pull-docs, push-docs)', () => {
+describe('request bodies in direct mode over the Git Data API (a server without GraphQL)', () => {
   let fake: FakeGitHub
 
   beforeAll(async () => {
     fake = await FakeGitHub.start()
+    withoutGraphQL(fake)
     await fake.createRepo(ORG, CODEX, {
       files: {
         '.github/codex-sync.yml':
@@ -257,11 +265,12 @@ describe('request bodies in direct mode (pull-docs, push-docs)', () => {
   })
 })
 
-describe('pull-docs while the codex branch moves', () => {
+describe('pull-docs while the codex branch moves (Git Data API)', () => {
   let fake: FakeGitHub
 
   beforeAll(async () => {
     fake = await FakeGitHub.start()
+    withoutGraphQL(fake)
     await fake.createRepo(ORG, CODEX, {
       files: { '.github/codex-sync.yml': 'projects_dir: projects\n', 'README.md': '# Codex\n' }
     })
@@ -305,11 +314,12 @@ describe('pull-docs while the codex branch moves', () => {
   })
 })
 
-describe('write_interval_ms', () => {
+describe('write_interval_ms (Git Data API: three writes a project)', () => {
   let fake: FakeGitHub
 
   beforeAll(async () => {
     fake = await FakeGitHub.start()
+    withoutGraphQL(fake)
     await fake.createRepo(ORG, CODEX, {
       files: {
         '.github/codex-sync.yml': 'distribution_dir: .codex\n',
@@ -535,4 +545,95 @@ describe('empty project repositories', () => {
       ).toEqual([])
     }
   )
+})
+
+describe('commits through GraphQL createCommitOnBranch', () => {
+  let fake: FakeGitHub
+
+  beforeAll(async () => {
+    fake = await FakeGitHub.start()
+    await fake.createRepo(ORG, CODEX, {
+      files: {
+        '.github/codex-sync.yml':
+          'distribution_dir: .codex\nroutes:\n  - { pattern: "docs/img/*.png", include: ["api"] }\n',
+        'docs/guide.md': doc('codex_sync_include: [*]', 'guide\n'),
+        'docs/img/logo.png': LOGO
+      }
+    })
+    await fake.commit(ORG, CODEX, 'test', {})
+    await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n' } })
+    await fake.createRepo(ORG, 'web', { files: { 'README.md': '# Web\n', 'docs/a.md': 'a\n' } })
+  })
+  afterAll(() => fake.stop())
+
+  const mutations = () =>
+    fake.log.filter(
+      entry =>
+        entry.path === '/graphql' &&
+        /createCommitOnBranch/.test(String((entry.body as { query?: unknown }).query))
+    )
+
+  test('text-only changes of 100644 files are one signed write, compared against the head read', async () => {
+    const head = await fake.head(ORG, 'web', 'main')
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'web'
+    })
+    expect(projectResult(result, 'web').status).toBe('synced')
+    const [mutation] = mutations()
+    const input = (mutation?.body as { variables: { input: Record<string, unknown> } }).variables
+      .input
+    expect(input).toMatchObject({
+      branch: { repositoryNameWithOwner: `${ORG}/${CODEX}`, branchName: 'test' },
+      message: { headline: `codex-sync: pull docs from ${ORG}/web` }
+    })
+    expect(input.expectedHeadOid).toBe(
+      await fake
+        .commitInfo(ORG, CODEX, projectResult(result, 'web').commit_sha as string)
+        .then(commit => commit.parents[0])
+    )
+    expect(writes(fake)).toEqual([mutation])
+    expect(await fake.head(ORG, 'web', 'main')).toBe(head)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/web/docs/a.md')).toBe('a\n')
+  })
+
+  test('a binary file keeps the Git Data path: blob, tree, commit, ref', async () => {
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'api'
+    })
+    expect(projectResult(result, 'api').status).toBe('synced')
+    expect(mutations()).toEqual([])
+    expect(movedBranches(fake)).toEqual(['api@main'])
+    const files = await fake.files(ORG, 'api', 'main')
+    expect(files['.codex/docs/img/logo.png']?.content.equals(LOGO)).toBe(true)
+  })
+
+  test('a branch moved before the mutation lands: the commit is rebuilt on the new head', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/guide.md': doc('codex_sync_include: [*]', 'guide v2\n')
+    })
+    fake.addFault({
+      kind: 'move-branch',
+      owner: ORG,
+      repo: 'web',
+      branch: 'main',
+      changes: { 'notes/other.md': 'someone else\n' }
+    })
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'web'
+    })
+    expect(projectResult(result, 'web').status).toBe('synced')
+    expect(mutations().length).toBeGreaterThanOrEqual(2)
+    const files = await fake.files(ORG, 'web', 'main')
+    expect(files['notes/other.md']?.content.toString()).toBe('someone else\n')
+    expect(files['.codex/docs/guide.md']?.content.toString()).toContain('guide v2')
+  })
 })

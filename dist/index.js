@@ -37845,7 +37845,7 @@ class GraphQL {
             if (rule) {
                 throw new BranchRuleError(`A rule of ${this.owner}/${repo}@${branch} refused the commit: ${rule.message}`, 'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).');
             }
-            throw error;
+            throw asHttpError(errors[0]) ?? error;
         }
     }
     /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
@@ -37886,6 +37886,18 @@ function blobQuery(owner, batch) {
     }
     const repos = [...byRepo.entries()].map(([repo, fields], index) => `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(repo)}) { ${fields.join(' ')} }`);
     return `query codexSyncBlobs { ${repos.join(' ')} }`;
+}
+/** GraphQL error types and the HTTP status the same refusal has over REST, so that it is explained alike. */
+const STATUS_OF_TYPE = {
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    UNPROCESSABLE: 422
+};
+function asHttpError(entry) {
+    const status = entry?.type === undefined ? undefined : STATUS_OF_TYPE[entry.type];
+    if (!entry || status === undefined)
+        return undefined;
+    return Object.assign(new Error(entry.message), { status });
 }
 /** An answer that says the request was understood and refused: not a missing GraphQL API. */
 function isRefusal(error) {

@@ -118,7 +118,7 @@ export class GraphQL {
           'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).'
         )
       }
-      throw error
+      throw asHttpError(errors[0]) ?? error
     }
   }
 
@@ -170,6 +170,19 @@ function blobQuery(owner: string, batch: BlobRef[]): string {
       `r${index}: repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(repo)}) { ${fields.join(' ')} }`
   )
   return `query codexSyncBlobs { ${repos.join(' ')} }`
+}
+
+/** GraphQL error types and the HTTP status the same refusal has over REST, so that it is explained alike. */
+const STATUS_OF_TYPE: Record<string, number> = {
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNPROCESSABLE: 422
+}
+
+function asHttpError(entry: { type?: string; message: string } | undefined): Error | undefined {
+  const status = entry?.type === undefined ? undefined : STATUS_OF_TYPE[entry.type]
+  if (!entry || status === undefined) return undefined
+  return Object.assign(new Error(entry.message), { status })
 }
 
 /** An answer that says the request was understood and refused: not a missing GraphQL API. */
