@@ -29199,6 +29199,7 @@ const ALL_MODES = [...MODES, MERGE];
 const MAX_WRITE_INTERVAL_MS = 60_000;
 /** GitHub kills a hosted job after 6 hours. */
 const MAX_TIME_BUDGET_MINUTES = 350;
+const MAX_PULL_REQUEST_BODY = 65_536;
 const DEFAULT_API_URL = 'https://api.github.com';
 const MAX_SHARDS = 1000;
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -29299,9 +29300,13 @@ function parsePullRequestOptions(read) {
             throw new InputError('pull_request_reviewers', `Input 'pull_request_reviewers' must hold user logins or org/team names, got '${reviewer}'`);
         }
     }
+    const body = read('pull_request_body');
+    if (body.length > MAX_PULL_REQUEST_BODY) {
+        throw new InputError('pull_request_body', `Input 'pull_request_body' must be at most ${MAX_PULL_REQUEST_BODY} characters (GitHub's limit), got ${body.length}`);
+    }
     return {
         title: read('pull_request_title') || undefined,
-        body: read('pull_request_body') || undefined,
+        body: body || undefined,
         labels: splitList(read('pull_request_labels')),
         reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
         teamReviewers: reviewers
@@ -29578,6 +29583,20 @@ class MalformedResponseError extends CodexSyncError {
     constructor(what) {
         super(`GitHub sent an incomplete or malformed answer for ${what}.`, 'A network or GitHub hiccup: run the sync again; nothing was written on the strength of it.');
     }
+}
+/** A branch protection rule or ruleset refused a direct write to the branch. */
+class BranchRuleError extends CodexSyncError {
+    repository;
+    branch;
+    constructor(repository, branch, detail) {
+        super(`A rule of ${repository}@${branch} refused the commit: ${detail.trim().replace(/\s+/g, ' ')}`, 'Use commit_strategy: auto (a pull request where a rule refuses the push) or pull-request, or let the GitHub App bypass the rule.');
+        this.repository = repository;
+        this.branch = branch;
+    }
+}
+/** GitHub's words when branch protection or a ruleset refuses a write. */
+function isBranchRuleMessage(message) {
+    return /protected branch|rule violations found|must be made through a pull request/i.test(message);
 }
 
 /** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
@@ -37683,6 +37702,9 @@ class GitData {
         catch (error) {
             if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error)))
                 return false;
+            if (statusOf(error) === 422 && isBranchRuleMessage(messageOf(error))) {
+                throw new BranchRuleError(`${this.owner}/${repo}`, ref.replace(/^heads\//, ''), messageOf(error));
+            }
             throw error;
         }
     }
@@ -37767,9 +37789,6 @@ function addFiles(files, entries, prefix) {
 /** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
 /** Blobs asked for in one query: GitHub allows far more nodes, this keeps answers small. */
 const BLOBS_PER_QUERY = 100;
-/** GraphQL refused a commit because a rule of the branch forbids it (branch protection, ruleset). */
-class BranchRuleError extends CodexSyncError {
-}
 class GraphQL {
     octokit;
     owner;
@@ -37841,10 +37860,9 @@ class GraphQL {
             }
             if (errors.some(entry => entry.type === 'STALE_DATA' || /expected branch to point/i.test(entry.message)))
                 return 'moved';
-            const rule = errors.find(entry => /protected branch|rule violation|ruleset/i.test(entry.message));
-            if (rule) {
-                throw new BranchRuleError(`A rule of ${this.owner}/${repo}@${branch} refused the commit: ${rule.message}`, 'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).');
-            }
+            const rule = errors.find(entry => isBranchRuleMessage(entry.message));
+            if (rule)
+                throw new BranchRuleError(`${this.owner}/${repo}`, branch, rule.message);
             throw asHttpError(errors[0]) ?? error;
         }
     }
@@ -37940,6 +37958,23 @@ class Pulls {
                 return existing;
             throw error;
         }
+    }
+    async addLabels(repo, number, labels) {
+        await this.octokit.rest.issues.addLabels({
+            owner: this.owner,
+            repo,
+            issue_number: number,
+            labels
+        });
+    }
+    async requestReviewers(repo, number, reviewers) {
+        await this.octokit.rest.pulls.requestReviewers({
+            owner: this.owner,
+            repo,
+            pull_number: number,
+            reviewers: reviewers.users,
+            team_reviewers: reviewers.teams
+        });
     }
     async close(repo, number) {
         await this.octokit.rest.pulls.update({
@@ -50718,6 +50753,18 @@ class TrackedBranch {
     }
 }
 
+/**
+ * The commit message: `commit_message` replaces the generated subject; `skip_ci` marks direct
+ * commits only, since a pull request's head marked so would leave its required checks pending.
+ */
+function commitMessage(env, generated, body, landing) {
+    const [subject = generated, ...more] = (env.settings.commitMessage ?? generated).split('\n');
+    const skip = env.settings.skipCi && landing === 'direct' ? ' [skip ci]' : '';
+    return [`${subject}${skip}`, '', ...more.filter(line => line.trim() !== ''), body]
+        .join('\n')
+        .trim();
+}
+
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
 /** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
 const AUTO_SINGLE_COMMIT_ABOVE = 3;
@@ -50867,10 +50914,10 @@ function pullMessage(env, plans) {
         const subject = only.project === ORPHANS
             ? 'remove the docs of repositories that no longer exist'
             : `pull docs from ${org}/${only.project}`;
-        return `codex-sync: ${subject}\n\n${countLine(only.plan)}.`;
+        return commitMessage(env, `codex-sync: ${subject}`, `${countLine(only.plan)}.`, 'direct');
     }
     const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`);
-    return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`;
+    return commitMessage(env, `codex-sync: pull docs from ${plans.length} projects of ${org}`, lines.join('\n'), 'direct');
 }
 
 function pullRequestBranch(environment) {
@@ -50907,14 +50954,20 @@ async function syncViaPullRequest(env, writer, project, scope, message) {
     }
     if (isEmptyPlan(againstDefault.plan))
         return nothingToOffer;
+    const { pullRequest } = env.settings;
     const target = freshBranch(git, project.name, branch, base, head !== undefined);
     const outcome = await writer.commit(target, [scope], message);
     const pull = outcome.kind === 'committed'
         ? await writer.openPullRequest(project.name, {
             head: branch,
             base: project.defaultBranch,
-            title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
-            body: pullRequestBody(env)
+            title: pullRequest.title ??
+                `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+            body: pullRequest.body ?? pullRequestBody(env),
+            draft: pullRequest.draft
+        }, {
+            labels: pullRequest.labels,
+            reviewers: { users: pullRequest.reviewers, teams: pullRequest.teamReviewers }
         })
         : undefined;
     return withPullRequest(onlyResult(outcome), pull);
@@ -50973,13 +51026,28 @@ async function pushToProjects(env, projects, rules) {
         return pushToProject(env, writer, project, scope, rules);
     });
 }
-/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
+/**
+ * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
+ * or (auto) directly unless a rule of the branch refuses, then through a pull request.
+ */
 async function pushToProject(env, writer, project, scope, rules) {
-    const message = (plans) => pushMessage(env, rules, plans);
+    const message = (landing) => (plans) => pushMessage(env, rules, plans, landing);
+    const viaPullRequest = () => syncViaPullRequest(env, writer, project, scope, message('pull-request'));
     if (env.settings.commitStrategy === 'pull-request')
-        return syncViaPullRequest(env, writer, project, scope, message);
+        return viaPullRequest();
     const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders);
-    return onlyResult(await writer.commit(branch, [scope], message));
+    try {
+        return onlyResult(await writer.commit(branch, [scope], message('direct')));
+    }
+    catch (error) {
+        if (env.settings.commitStrategy !== 'auto' || !(error instanceof BranchRuleError))
+            throw error;
+        env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`);
+        const result = await viaPullRequest();
+        return result.status === 'synced' && !('planned' in result)
+            ? { ...result, delivery: 'pull request: the default branch refuses direct pushes' }
+            : result;
+    }
 }
 /** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */
 const ROUTING_READ_CHUNK = 500;
@@ -51015,10 +51083,10 @@ async function readCodexFiles(env, rules) {
 function warnInvalidFrontmatter(env, path, error) {
     env.log.warning(`${path}: the frontmatter cannot be parsed (${error}), so the file is not distributed. Fix its YAML in the codex.`, { file: path, title: 'codex-sync: invalid frontmatter' });
 }
-function pushMessage(env, rules, plans) {
+function pushMessage(env, rules, plans, landing) {
     const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`;
     const counts = plans.map(plan => countLine(plan.plan)).join('; ');
-    return `codex-sync: update ${rules.subject(env.config)} from ${from}\n\n${counts}.`;
+    return commitMessage(env, `codex-sync: update ${rules.subject(env.config)} from ${from}`, `${counts}.`, landing);
 }
 
 const pushRunner = (mode) => ({
@@ -51825,11 +51893,24 @@ class Writer {
         if (!this.options.dryRun)
             await state.save();
     }
-    /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
-    async openPullRequest(repo, pull) {
-        if (this.options.dryRun)
+    /**
+     * Opens a pull request (found again when a retry already opened it), then labels it and asks for
+     * reviews; those two only warn when GitHub refuses them. None in a dry run.
+     */
+    async openPullRequest(repo, pull, extras) {
+        const { github, dryRun, log } = this.options;
+        if (dryRun)
             return undefined;
-        return this.options.github.pulls.open(repo, pull);
+        const opened = await github.pulls.open(repo, pull);
+        const attempt = async (what, call) => call().catch((error) => log.warning(`${repo}: ${what} of ${opened.url} failed: ${messageOf(error)}`));
+        if (extras.labels.length > 0) {
+            await attempt('labelling', () => github.pulls.addLabels(repo, opened.number, extras.labels));
+        }
+        const { users, teams } = extras.reviewers;
+        if (users.length + teams.length > 0) {
+            await attempt('asking for reviews', () => github.pulls.requestReviewers(repo, opened.number, extras.reviewers));
+        }
+        return opened;
     }
     /** Closes a pull request; a dry run says it would. */
     async closePullRequest(repo, pull, why) {

@@ -110,3 +110,22 @@ export class MalformedResponseError extends CodexSyncError {
     )
   }
 }
+
+/** A branch protection rule or ruleset refused a direct write to the branch. */
+export class BranchRuleError extends CodexSyncError {
+  constructor(
+    readonly repository: string,
+    readonly branch: string,
+    detail: string
+  ) {
+    super(
+      `A rule of ${repository}@${branch} refused the commit: ${detail.trim().replace(/\s+/g, ' ')}`,
+      'Use commit_strategy: auto (a pull request where a rule refuses the push) or pull-request, or let the GitHub App bypass the rule.'
+    )
+  }
+}
+
+/** GitHub's words when branch protection or a ruleset refuses a write. */
+export function isBranchRuleMessage(message: string): boolean {
+  return /protected branch|rule violations found|must be made through a pull request/i.test(message)
+}

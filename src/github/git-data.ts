@@ -12,6 +12,8 @@ import {
 import type { Octokit } from './client.js'
 import {
   BranchNotFoundError,
+  BranchRuleError,
+  isBranchRuleMessage,
   EmptyRepositoryError,
   MalformedResponseError,
   statusOf
@@ -261,6 +263,13 @@ export class GitData {
       return true
     } catch (error) {
       if (statusOf(error) === 422 && /fast.forward/i.test(messageOf(error))) return false
+      if (statusOf(error) === 422 && isBranchRuleMessage(messageOf(error))) {
+        throw new BranchRuleError(
+          `${this.owner}/${repo}`,
+          ref.replace(/^heads\//, ''),
+          messageOf(error)
+        )
+      }
       throw error
     }
   }

@@ -1,7 +1,7 @@
 /** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
-import { CodexSyncError, messageOf, type Commit, type Log } from '../model.js'
+import { messageOf, type Commit, type Log } from '../model.js'
 import type { Octokit } from './client.js'
-import { statusOf } from './errors.js'
+import { BranchRuleError, isBranchRuleMessage, statusOf } from './errors.js'
 import { gitBlobSha } from './git-data.js'
 
 export interface BlobRef {
@@ -17,9 +17,6 @@ export interface FileChanges {
   additions: { path: string; contents: Buffer }[]
   deletions: string[]
 }
-
-/** GraphQL refused a commit because a rule of the branch forbids it (branch protection, ruleset). */
-export class BranchRuleError extends CodexSyncError {}
 
 interface BlobNode {
   isBinary?: boolean | null
@@ -109,15 +106,8 @@ export class GraphQL {
         )
       )
         return 'moved'
-      const rule = errors.find(entry =>
-        /protected branch|rule violation|ruleset/i.test(entry.message)
-      )
-      if (rule) {
-        throw new BranchRuleError(
-          `A rule of ${this.owner}/${repo}@${branch} refused the commit: ${rule.message}`,
-          'Allow the GitHub App to bypass the rule, or use commit_strategy: pull-request (or auto).'
-        )
-      }
+      const rule = errors.find(entry => isBranchRuleMessage(entry.message))
+      if (rule) throw new BranchRuleError(`${this.owner}/${repo}`, branch, rule.message)
       throw asHttpError(errors[0]) ?? error
     }
   }

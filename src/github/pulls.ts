@@ -8,6 +8,7 @@ export interface NewPullRequest {
   base: string
   title: string
   body: string
+  draft: boolean
 }
 
 export class Pulls {
@@ -39,6 +40,29 @@ export class Pulls {
       if (existing) return existing
       throw error
     }
+  }
+
+  async addLabels(repo: string, number: number, labels: string[]): Promise<void> {
+    await this.octokit.rest.issues.addLabels({
+      owner: this.owner,
+      repo,
+      issue_number: number,
+      labels
+    })
+  }
+
+  async requestReviewers(
+    repo: string,
+    number: number,
+    reviewers: { users: string[]; teams: string[] }
+  ): Promise<void> {
+    await this.octokit.rest.pulls.requestReviewers({
+      owner: this.owner,
+      repo,
+      pull_number: number,
+      reviewers: reviewers.users,
+      team_reviewers: reviewers.teams
+    })
   }
 
   async close(repo: string, number: number): Promise<void> {

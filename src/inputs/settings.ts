@@ -106,6 +106,7 @@ const ALL_MODES = [...MODES, MERGE]
 const MAX_WRITE_INTERVAL_MS = 60_000
 /** GitHub kills a hosted job after 6 hours. */
 const MAX_TIME_BUDGET_MINUTES = 350
+const MAX_PULL_REQUEST_BODY = 65_536
 const DEFAULT_API_URL = 'https://api.github.com'
 const MAX_SHARDS = 1000
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
@@ -245,9 +246,16 @@ function parsePullRequestOptions(read: (name: string) => string): PullRequestOpt
       )
     }
   }
+  const body = read('pull_request_body')
+  if (body.length > MAX_PULL_REQUEST_BODY) {
+    throw new InputError(
+      'pull_request_body',
+      `Input 'pull_request_body' must be at most ${MAX_PULL_REQUEST_BODY} characters (GitHub's limit), got ${body.length}`
+    )
+  }
   return {
     title: read('pull_request_title') || undefined,
-    body: read('pull_request_body') || undefined,
+    body: body || undefined,
     labels: splitList(read('pull_request_labels')),
     reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
     teamReviewers: reviewers

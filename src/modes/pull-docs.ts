@@ -14,6 +14,7 @@ import { TrackedBranch } from '../write/branch.js'
 import type { WriteOutcome } from '../write/writer.js'
 import { deferred, errorResult, mapProjects, scopeResult } from './each-project.js'
 import type { RunEnv } from './env.js'
+import { commitMessage } from './messages.js'
 
 /** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
 export const AUTO_SINGLE_COMMIT_ABOVE = 3
@@ -194,8 +195,13 @@ function pullMessage(env: RunEnv, plans: ScopePlan[]): string {
       only.project === ORPHANS
         ? 'remove the docs of repositories that no longer exist'
         : `pull docs from ${org}/${only.project}`
-    return `codex-sync: ${subject}\n\n${countLine(only.plan)}.`
+    return commitMessage(env, `codex-sync: ${subject}`, `${countLine(only.plan)}.`, 'direct')
   }
   const lines = plans.map(plan => `- ${plan.project}: ${countLine(plan.plan)}`)
-  return `codex-sync: pull docs from ${plans.length} projects of ${org}\n\n${lines.join('\n')}`
+  return commitMessage(
+    env,
+    `codex-sync: pull docs from ${plans.length} projects of ${org}`,
+    lines.join('\n'),
+    'direct'
+  )
 }

@@ -59,16 +59,27 @@ export async function syncViaPullRequest(
   }
   if (isEmptyPlan(againstDefault.plan)) return nothingToOffer
 
+  const { pullRequest } = env.settings
   const target = freshBranch(git, project.name, branch, base, head !== undefined)
   const outcome = await writer.commit(target, [scope], message)
   const pull =
     outcome.kind === 'committed'
-      ? await writer.openPullRequest(project.name, {
-          head: branch,
-          base: project.defaultBranch,
-          title: `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
-          body: pullRequestBody(env)
-        })
+      ? await writer.openPullRequest(
+          project.name,
+          {
+            head: branch,
+            base: project.defaultBranch,
+            title:
+              pullRequest.title ??
+              `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+            body: pullRequest.body ?? pullRequestBody(env),
+            draft: pullRequest.draft
+          },
+          {
+            labels: pullRequest.labels,
+            reviewers: { users: pullRequest.reviewers, teams: pullRequest.teamReviewers }
+          }
+        )
       : undefined
   return withPullRequest(onlyResult(outcome), pull)
 }

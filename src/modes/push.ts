@@ -15,6 +15,8 @@ import { TrackedBranch } from '../write/branch.js'
 import type { Writer } from '../write/writer.js'
 import { eachProject, onlyResult } from './each-project.js'
 import type { RunEnv } from './env.js'
+import { commitMessage, type Landing } from './messages.js'
+import { BranchRuleError } from '../github/errors.js'
 import { syncViaPullRequest } from './pull-request.js'
 
 /** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
@@ -38,7 +40,10 @@ export async function pushToProjects(
   })
 }
 
-/** One project's owned folders made equal to its scope, by a direct commit or through a pull request. */
+/**
+ * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
+ * or (auto) directly unless a rule of the branch refuses, then through a pull request.
+ */
 async function pushToProject(
   env: RunEnv,
   writer: Writer,
@@ -46,16 +51,27 @@ async function pushToProject(
   scope: Scope,
   rules: PushModeRules
 ): Promise<ProjectResult> {
-  const message = (plans: ScopePlan[]) => pushMessage(env, rules, plans)
-  if (env.settings.commitStrategy === 'pull-request')
-    return syncViaPullRequest(env, writer, project, scope, message)
+  const message = (landing: Landing) => (plans: ScopePlan[]) =>
+    pushMessage(env, rules, plans, landing)
+  const viaPullRequest = () =>
+    syncViaPullRequest(env, writer, project, scope, message('pull-request'))
+  if (env.settings.commitStrategy === 'pull-request') return viaPullRequest()
   const branch = new TrackedBranch(
     env.github.git,
     project.name,
     project.defaultBranch,
     scope.folders
   )
-  return onlyResult(await writer.commit(branch, [scope], message))
+  try {
+    return onlyResult(await writer.commit(branch, [scope], message('direct')))
+  } catch (error) {
+    if (env.settings.commitStrategy !== 'auto' || !(error instanceof BranchRuleError)) throw error
+    env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`)
+    const result = await viaPullRequest()
+    return result.status === 'synced' && !('planned' in result)
+      ? { ...result, delivery: 'pull request: the default branch refuses direct pushes' }
+      : result
+  }
 }
 
 /** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */
@@ -103,8 +119,18 @@ function warnInvalidFrontmatter(env: RunEnv, path: string, error: string): void 
   )
 }
 
-function pushMessage(env: RunEnv, rules: PushModeRules, plans: ScopePlan[]): string {
+function pushMessage(
+  env: RunEnv,
+  rules: PushModeRules,
+  plans: ScopePlan[],
+  landing: Landing
+): string {
   const from = `${env.settings.organization}/${env.codex.name}@${env.codexBranch}`
   const counts = plans.map(plan => countLine(plan.plan)).join('; ')
-  return `codex-sync: update ${rules.subject(env.config)} from ${from}\n\n${counts}.`
+  return commitMessage(
+    env,
+    `codex-sync: update ${rules.subject(env.config)} from ${from}`,
+    `${counts}.`,
+    landing
+  )
 }

@@ -23,6 +23,8 @@ export interface CommittedProject extends FileCounts {
   commit_sha: string
   commit_url: string
   pull_request_url?: string
+  /** How the changes were delivered when it was not as asked (commit_strategy: auto). */
+  delivery?: string
 }
 
 /** Dry run: the project would change; `planned` lists every path that would be written. */

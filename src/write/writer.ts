@@ -2,7 +2,14 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { GitHub } from '../github/client.js'
 import type { NewPullRequest } from '../github/pulls.js'
-import { CodexSyncError, type Commit, type Log, type PullRequest, type Snapshot } from '../model.js'
+import {
+  CodexSyncError,
+  messageOf,
+  type Commit,
+  type Log,
+  type PullRequest,
+  type Snapshot
+} from '../model.js'
 import { applyPlan, type DeletionLimits, type FilePlan } from '../plan/files.js'
 import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import type { BranchTarget } from './branch.js'
@@ -115,10 +122,32 @@ export class Writer {
     if (!this.options.dryRun) await state.save()
   }
 
-  /** Opens a pull request (found again when a retry already opened it); none in a dry run. */
-  async openPullRequest(repo: string, pull: NewPullRequest): Promise<PullRequest | undefined> {
-    if (this.options.dryRun) return undefined
-    return this.options.github.pulls.open(repo, pull)
+  /**
+   * Opens a pull request (found again when a retry already opened it), then labels it and asks for
+   * reviews; those two only warn when GitHub refuses them. None in a dry run.
+   */
+  async openPullRequest(
+    repo: string,
+    pull: NewPullRequest,
+    extras: { labels: string[]; reviewers: { users: string[]; teams: string[] } }
+  ): Promise<PullRequest | undefined> {
+    const { github, dryRun, log } = this.options
+    if (dryRun) return undefined
+    const opened = await github.pulls.open(repo, pull)
+    const attempt = async (what: string, call: () => Promise<void>) =>
+      call().catch((error: unknown) =>
+        log.warning(`${repo}: ${what} of ${opened.url} failed: ${messageOf(error)}`)
+      )
+    if (extras.labels.length > 0) {
+      await attempt('labelling', () => github.pulls.addLabels(repo, opened.number, extras.labels))
+    }
+    const { users, teams } = extras.reviewers
+    if (users.length + teams.length > 0) {
+      await attempt('asking for reviews', () =>
+        github.pulls.requestReviewers(repo, opened.number, extras.reviewers)
+      )
+    }
+    return opened
   }
 
   /** Closes a pull request; a dry run says it would. */
