@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { GlobSyntaxError, globProblem } from '../src/inputs/glob-syntax.js'
 import { matchesAny, nameMatcher, pathMatcher } from '../src/plan/globs.js'
 
 const selectName = (name: string, include: string[], exclude: string[]) =>
@@ -84,5 +85,115 @@ describe('pathMatcher (repository paths)', () => {
   it('is case-sensitive for paths', () => {
     expect(defaults('readme.md')).toBe(false)
     expect(defaults('Docs/a.md')).toBe(false)
+  })
+})
+
+describe('name globs: linear-time matching', () => {
+  it('matches *a*a*a*a*a*a*a*a*a*b against a 50-character name at once', () => {
+    const matches = matchesAny(['*a*a*a*a*a*a*a*a*a*b'], { ignoreCase: true })
+    const started = performance.now()
+    expect(matches('a'.repeat(50))).toBe(false)
+    expect(matches('a'.repeat(49) + 'b')).toBe(true)
+    // Backtracking takes minutes here; the automaton takes well under a millisecond.
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('supports ?, classes with ranges and ! or ^ negation, and escapes, in any case', () => {
+    const match = (pattern: string, name: string) =>
+      matchesAny([pattern], { ignoreCase: true })(name)
+    expect(match('api-?', 'api-1')).toBe(true)
+    expect(match('api-?', 'api-12')).toBe(false)
+    expect(match('[a-c]pi', 'Bpi')).toBe(true)
+    expect(match('[A-C]pi', 'bpi')).toBe(true)
+    expect(match('[!a]pi', 'api')).toBe(false)
+    expect(match('[!a]pi', 'Api')).toBe(false)
+    expect(match('[^a]pi', 'xpi')).toBe(true)
+    expect(match('web\\-app', 'WEB-app')).toBe(true)
+    expect(match('a**b', 'a-x-b')).toBe(true)
+    expect(match('*', '.github')).toBe(true)
+  })
+
+  it('refuses an invalid glob with a GlobSyntaxError rather than matching nothing', () => {
+    expect(() => matchesAny(['{api,web}'], { ignoreCase: true })).toThrow(GlobSyntaxError)
+    expect(() => nameMatcher(['*'], ['[z-a]'])).toThrow(GlobSyntaxError)
+  })
+})
+
+describe('path globs: linear-time matching', () => {
+  it('stays fast on adversarial patterns and paths that make backtracking regexes take minutes', () => {
+    const cases: [string, string][] = [
+      ['**/*a*a*a*a*a*a*a*a*a*b', 'a'.repeat(20_000)],
+      ['**/a/**/a/**/a/**/a/**/b', Array(10_000).fill('a').join('/')],
+      ['docs/**/*secret*', `docs/${Array(2_000).fill('secre').join('/')}x`]
+    ]
+    const started = performance.now()
+    for (const [pattern, path] of cases) expect(matchesAny([pattern])(path)).toBe(false)
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
+
+  it('matches paths holding a newline like any other character (git allows them)', () => {
+    const defaults = pathMatcher(['docs/**', '**/*.md'], ['**/*secret*'])
+    expect(defaults('docs/line\nbreak.md')).toBe(true)
+    expect(defaults('guide/line\nbreak.md')).toBe(true)
+    expect(defaults('docs/a\nb/my-secret.md')).toBe(false)
+    expect(defaults('docs/my\nsecret.md')).toBe(false)
+  })
+
+  it('supports {a,b}, ** as a whole segment, ? and classes within a segment', () => {
+    const match = (pattern: string, path: string) => matchesAny([pattern])(path)
+    expect(match('docs/**/*.{md,mdx}', 'docs/a/b.mdx')).toBe(true)
+    expect(match('docs/**/*.{md,mdx}', 'docs/b.md')).toBe(true)
+    expect(match('{docs,guides}/**', 'guides/x/y')).toBe(true)
+    expect(match('docs/**', 'docs')).toBe(true)
+    expect(match('a/**/b', 'a/b')).toBe(true)
+    expect(match('*{a,*}', 'x/y')).toBe(false)
+    expect(match('docs/?.md', 'docs/a.md')).toBe(true)
+    expect(match('docs/[!a].md', 'docs/b.md')).toBe(true)
+    expect(match('docs/[!a].md', 'docs/a.md')).toBe(false)
+    expect(match('./docs/*.md', 'docs/a.md')).toBe(true)
+    expect(match('docs/\\*.md', 'docs/*.md')).toBe(true)
+    expect(match('docs/\\*.md', 'docs/a.md')).toBe(false)
+  })
+})
+
+describe('globProblem', () => {
+  it.each([
+    ['', 'name', /empty/],
+    ['a'.repeat(257), 'name', /longer than 256/],
+    ['*?'.repeat(17), 'name', /more than 32 wildcards/],
+    ['{api,web}', 'name', /"\{"/],
+    ['acme/api', 'name', /'\/'/],
+    ['!api', 'name', /"!"/],
+    ['api[', 'name', /unclosed '\['/],
+    ['[z-a]', 'name', /reversed range/],
+    ['[[:alpha:]]', 'name', /POSIX/],
+    ['api\\', 'name', /lone '\\'/],
+    ['a'.repeat(1025), 'path', /longer than 1024/],
+    ['!docs/**', 'path', /exclude_patterns/],
+    ['docs/{a,b', 'path', /unclosed '\{'/],
+    ['docs/{a}', 'path', /without a comma/],
+    ['docs/a}', 'path', /unmatched '\}'/],
+    ['docs/', 'path', /empty path segment/],
+    ['/docs/**', 'path', /empty path segment/],
+    ['docs/../x', 'path', /'\.\.' segment/],
+    ['**.md', 'path', /'\*\*' within a segment/],
+    ['docs/+(a|b)', 'path', /extglobs/],
+    ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}', 'path', /more than 64 alternatives/],
+    ['docs/a\0b', 'path', /NUL/]
+  ] as [string, 'name' | 'path', RegExp][])('%p as a %s glob: %p', (pattern, kind, problem) => {
+    expect(globProblem(pattern, kind)).toMatch(problem)
+  })
+
+  it('accepts the documented defaults and ordinary globs', () => {
+    const paths = [
+      'docs/**',
+      'README.md',
+      '**/node_modules/**',
+      '**/*secret*',
+      'a/[b-d]?/*.{md,txt}'
+    ]
+    for (const pattern of paths) expect(globProblem(pattern, 'path')).toBeUndefined()
+    for (const pattern of ['*', 'api-*', 'codex.*', '[!x]*', 'web\\-?', '*a*a*a*a*a*a*a*a*a*b'])
+      expect(globProblem(pattern, 'name')).toBeUndefined()
   })
 })

@@ -403,3 +403,24 @@ describe('parseDotEnv', () => {
     })
   })
 })
+
+describe('include and exclude globs', () => {
+  it.each([
+    ['include', 'acme/api', /'\/'/],
+    ['include', 'api,{web,docs}', /"\{"/],
+    ['exclude', '!legacy', /"!"/],
+    ['exclude', 'api-[', /unclosed '\['/],
+    ['exclude', 'x'.repeat(300), /longer than 256/],
+    ['include', '*?'.repeat(20), /more than 32 wildcards/]
+  ])('rejects %s=%p before any write, naming the input', (input, value, problem) => {
+    const error = expectInputError(() => parse({ [input]: value }), input)
+    expect(error.message).toMatch(problem)
+    expect(error.resolution).toContain(`'${input}'`)
+  })
+
+  it('accepts ordinary name globs, newline or comma separated', () => {
+    const settings = parse({ include: 'api-*\nweb?, [a-c]*', exclude: '*-legacy' })
+    expect(settings.include).toEqual(['api-*', 'web?', '[a-c]*'])
+    expect(settings.exclude).toEqual(['*-legacy'])
+  })
+})
