@@ -257,16 +257,30 @@ describe('globs are validated at parse time', () => {
   it.each([
     ['sync_patterns: ["docs/{a,b"]', 'sync_patterns[0]', /unclosed '\{'/],
     ['exclude_patterns: ["**/x", "!secret"]', 'exclude_patterns[1]', /exclude_patterns/],
-    [`sync_patterns: ["${'a'.repeat(1100)}"]`, 'sync_patterns[0]', /longer than 1024/],
     ['routes: [{ pattern: "docs/**.json" }]', 'routes[0].pattern', /within a segment/],
     ['routes: [{ pattern: "docs/**", include: ["acme/api"] }]', 'routes[0].include[0]', /'\/'/],
     ['routes: [{ pattern: "docs/**", exclude: ["[z-a]"] }]', 'routes[0].exclude[0]', /reversed/],
-    ['repositories: { topics: ["{docs,api}"] }', 'repositories.topics[0]', /"\{"/],
-    [`repositories: { topics: ["${'*x'.repeat(40)}"] }`, 'repositories.topics[0]', /wildcards/]
+    ['repositories: { topics: ["{docs,api}"] }', 'repositories.topics[0]', /"\{"/]
   ])('%s', (text, key, problem) => {
     const error = expectKeyError(text, key)
     expect(error.message).toMatch(problem)
     expect(error.message).not.toMatch(/picomatch|SyntaxError|Invalid regular expression/)
+  })
+
+  it('refuses globs that are too long or too complex', () => {
+    const long = expectKeyError(`sync_patterns: ["${'a'.repeat(1100)}"]`, 'sync_patterns[0]')
+    expect(long.message).toMatch(/is longer than 1024 characters$/)
+    const complex = expectKeyError(
+      `repositories: { topics: ["${'*x'.repeat(40)}"] }`,
+      'repositories.topics[0]'
+    )
+    expect(complex.message).toMatch(/has more than 32 wildcards$/)
+  })
+
+  it('reports a second YAML document as a ConfigError, not a crash', () => {
+    expect(configError('projects_dir: a\n---\nprojects_dir: b\n').message).toMatch(
+      /single document/
+    )
   })
 
   it('accepts braces, classes and globstars in path globs', () => {

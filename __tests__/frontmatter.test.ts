@@ -167,6 +167,12 @@ describe('the tolerant reading never changes what valid YAML says', () => {
     expect(readRoutingFrontmatter(valid).include).toEqual(['api-*', '*', 'web'])
   })
 
+  it('reports a second YAML document in the frontmatter as invalid, not a crash', () => {
+    expect(frontmatterError(titled('codex_sync_include: [api]', '...', 'x: 1')).message).toMatch(
+      /single document/
+    )
+  })
+
   it('does not repair indented keys or tags', () => {
     expect(() => readRoutingFrontmatter(titled('meta:', '  codex_sync_include: [*]'))).toThrow(
       FrontmatterError
@@ -181,8 +187,6 @@ describe('frontmatter globs are validated when read', () => {
   it.each([
     ['codex_sync_include: [""]', "item 1 of 'codex_sync_include'", /empty/],
     ['codex_sync_exclude: ["api", "{a,b}"]', "item 2 of 'codex_sync_exclude'", /"\{"/],
-    [`codex_sync_include: "${'a'.repeat(300)}"`, "'codex_sync_include'", /longer than 256/],
-    [`codex_sync_include: ["${'*a'.repeat(40)}"]`, 'codex_sync_include', /wildcards/],
     ['codex_sync_exclude: ["acme/api"]', 'codex_sync_exclude', /'\/'/],
     ['codex_sync_include: ["[z-a]"]', 'codex_sync_include', /reversed range/],
     ['codex_sync_include: [1e+21]', 'codex_sync_include', /"\+"/]
@@ -190,6 +194,13 @@ describe('frontmatter globs are validated when read', () => {
     const message = frontmatterError(titled(line)).message
     expect(message).toContain(where)
     expect(message).toMatch(problem)
+  })
+
+  it('refuses a glob that is too long or has too many wildcards', () => {
+    const long = frontmatterError(titled(`codex_sync_include: "${'a'.repeat(300)}"`)).message
+    expect(long).toMatch(/^'codex_sync_include' \("a{60}…"\) is longer than 256 characters$/)
+    const complex = frontmatterError(titled(`codex_sync_exclude: ["${'*a'.repeat(40)}"]`)).message
+    expect(complex).toMatch(/^item 1 of 'codex_sync_exclude' .* has more than 32 wildcards$/)
   })
 
   it('refuses more than MAX_ROUTING_PATTERNS patterns on one key', () => {
