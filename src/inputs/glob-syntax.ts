@@ -199,7 +199,7 @@ function classEnd(text: string, start: number): number {
 
 /** `a{b,c}d` -> [abd, acd], nested groups too; escapes and classes are kept as written. */
 function expandBraces(pattern: string): string[] {
-  const open = findUnescaped(pattern, '{', 0)
+  const open = findUnescaped(pattern, '{')
   if (open === -1) return [pattern]
   const options: string[] = []
   let depth = 0
@@ -236,9 +236,9 @@ function expandGroup(prefix: string, options: string[], suffix: string): string[
   return expanded
 }
 
-/** The first `char` at or after `from` that is neither escaped nor inside a class. */
-function findUnescaped(text: string, char: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
+/** The index of the first `char` that is neither escaped nor inside a class, or -1. */
+function findUnescaped(text: string, char: string): number {
+  for (let i = 0; i < text.length; i++) {
     const current = text.charAt(i)
     if (current === char) return i
     if (current === '\\') i++
