@@ -224,3 +224,70 @@ describe('branchForEnvironment', () => {
     expect(() => branchForEnvironment(defaultConfig('acme'), 'constructor')).toThrow(ConfigError)
   })
 })
+
+describe('reserved names', () => {
+  it.each([
+    ['projects_dir', 'docs/.git/x'],
+    ['projects_dir', '.GIT'],
+    ['projects_dir', 'a/.github'],
+    ['distribution_dir', 'shared/.GitHub/docs'],
+    ['distribution_dir', '.Github'],
+    ['claude_namespace', '.git'],
+    ['claude_namespace', '.GitHub']
+  ])('rejects %s: %p, naming the key', (key, value) => {
+    expect(expectKeyError(`${key}: ${JSON.stringify(value)}`, key).message).toMatch(
+      /kept by git and GitHub/
+    )
+  })
+
+  it('still keeps .claude out of the first segment, and accepts look-alikes', () => {
+    expectKeyError('distribution_dir: .claude/x', 'distribution_dir')
+    const config = parse(
+      'projects_dir: docs/.gitx\ndistribution_dir: .github-docs\nclaude_namespace: .gitkeep'
+    )
+    expect([config.projectsDir, config.distributionDir, config.claudeNamespace]).toEqual([
+      'docs/.gitx',
+      '.github-docs',
+      '.gitkeep'
+    ])
+  })
+})
+
+describe('globs are validated at parse time', () => {
+  it.each([
+    ['sync_patterns: ["docs/{a,b"]', 'sync_patterns[0]', /unclosed '\{'/],
+    ['exclude_patterns: ["**/x", "!secret"]', 'exclude_patterns[1]', /exclude_patterns/],
+    ['routes: [{ pattern: "docs/**.json" }]', 'routes[0].pattern', /within a segment/],
+    ['routes: [{ pattern: "docs/**", include: ["acme/api"] }]', 'routes[0].include[0]', /'\/'/],
+    ['routes: [{ pattern: "docs/**", exclude: ["[z-a]"] }]', 'routes[0].exclude[0]', /reversed/],
+    ['repositories: { topics: ["{docs,api}"] }', 'repositories.topics[0]', /"\{"/]
+  ])('%s', (text, key, problem) => {
+    const error = expectKeyError(text, key)
+    expect(error.message).toMatch(problem)
+    expect(error.message).not.toMatch(/picomatch|SyntaxError|Invalid regular expression/)
+  })
+
+  it('refuses globs that are too long or too complex', () => {
+    const long = expectKeyError(`sync_patterns: ["${'a'.repeat(1100)}"]`, 'sync_patterns[0]')
+    expect(long.message).toMatch(/is longer than 1024 characters$/)
+    const complex = expectKeyError(
+      `repositories: { topics: ["${'*x'.repeat(40)}"] }`,
+      'repositories.topics[0]'
+    )
+    expect(complex.message).toMatch(/has more than 32 wildcards$/)
+  })
+
+  it('reports a second YAML document as a ConfigError, not a crash', () => {
+    expect(configError('projects_dir: a\n---\nprojects_dir: b\n').message).toMatch(
+      /single document/
+    )
+  })
+
+  it('accepts braces, classes and globstars in path globs', () => {
+    const config = parse(
+      'sync_patterns: ["docs/**/*.{md,mdx}", "[A-Z]*.md"]\nroutes: [{ pattern: "schema/**/*.json", include: ["api-*", "web?"] }]'
+    )
+    expect(config.syncPatterns).toEqual(['docs/**/*.{md,mdx}', '[A-Z]*.md'])
+    expect(config.routes[0]?.include).toEqual(['api-*', 'web?'])
+  })
+})

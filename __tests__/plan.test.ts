@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { blob, tree } from '../__fixtures__/builders.js'
-import type { TreeFile } from '../src/model.js'
+import type { FileMap, TreeFile } from '../src/model.js'
 import {
   applyPlan,
   deletionLimitExceeded,
@@ -12,6 +12,7 @@ import {
   type DesiredFiles,
   type FilePlan
 } from '../src/plan/files.js'
+import { applicable, planScopes, type Scope } from '../src/plan/scopes.js'
 
 function submodule(path: string): TreeFile {
   return { path, mode: '160000', sha: `commit-${path}`, type: 'commit' }
@@ -382,5 +383,73 @@ describe('applyPlan', () => {
   it('an empty plan leaves the files as they are', () => {
     const files = tree(blob('a'), blob('b'))
     expect(applyPlan(files, { added: [], modified: [], deleted: [], ownedCount: 0 })).toEqual(files)
+  })
+})
+
+describe('planScopes: refusals', () => {
+  const snapshot = (files: FileMap) => ({ commitSha: 'c', treeSha: 't', files })
+  const scope = (folders: string[], ...files: DesiredFile[]): Scope => ({
+    project: 'api',
+    folders,
+    desired: desired(...files)
+  })
+
+  it.each([
+    ['a file named like distribution_dir', blob('.codex'), ['.codex/'], 'a file'],
+    [
+      'a file at a parent of the folder',
+      blob('.claude/commands'),
+      ['.claude/commands/acme/'],
+      'a file'
+    ],
+    [
+      'a file at the namespace folder',
+      blob('.claude/commands/acme'),
+      ['.claude/agents/acme/', '.claude/commands/acme/'],
+      'a file'
+    ],
+    ['a symlink at the folder', symlink('docs/shared'), ['docs/shared/'], 'a symlink'],
+    ['a submodule at a parent', submodule('docs'), ['docs/shared/'], 'a submodule'],
+    [
+      'a codex README.md meeting a repository named README.md',
+      blob('projects/README.md'),
+      ['projects/README.md/'],
+      'a file'
+    ]
+  ])('refuses to replace %s, naming the path and what to do', (_, file, folders, kind) => {
+    const target = `${folders[folders.length - 1]}x.md`
+    const [entry] = planScopes(
+      [scope(folders, want(target))],
+      snapshot(tree(file, blob('README.md'))),
+      limits
+    )
+    expect(entry?.refusal?.error).toBe(
+      `'${file.path}' is ${kind} where codex-sync writes the folder '${folders.find(folder => folder.startsWith(file.path + '/'))}'`
+    )
+    expect(entry?.refusal?.resolution).toContain(`Move or remove '${file.path}'`)
+    expect(entry?.refusal?.resolution).toMatch(/projects_dir, distribution_dir or claude_namespace/)
+    expect(applicable(entry ? [entry] : [])).toEqual([])
+  })
+
+  it('does not refuse a scope with nothing to write, nor a folder that merely shares a prefix', () => {
+    const files = tree(blob('.codex'), blob('.codexignore'), blob('projects/api.md'))
+    const [idle, sibling] = planScopes(
+      [scope(['.codex/']), scope(['projects/api/'], want('projects/api/a.md'))],
+      snapshot(files),
+      limits
+    )
+    expect(idle?.refusal).toBeUndefined()
+    expect(sibling?.refusal).toBeUndefined()
+    expect(applicable([idle, sibling].filter(entry => entry !== undefined))).toHaveLength(1)
+  })
+
+  it('refuses a plan over the deletion threshold with the error and resolution of the contract', () => {
+    const owned = tree(...Array.from({ length: 60 }, (_, i) => blob(`projects/api/${i}.md`)))
+    const [entry] = planScopes([scope(['projects/api/'])], snapshot(owned), limits)
+    expect(entry?.refusal).toEqual({
+      error: 'Deletion threshold exceeded',
+      resolution:
+        '60 files would be deleted, more than deletion_threshold (50); nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.'
+    })
   })
 })

@@ -11,10 +11,13 @@ import {
 } from '../src/plan/routing.js'
 import {
   CLAUDE_KINDS,
+  isInProjectFolder,
   projectFolder,
   pullDocsFiles,
   pushFiles,
   PUSH_MODES,
+  uncarriedPullFiles,
+  uncarriedPushFiles,
   unreadablePaths,
   type CodexFile
 } from '../src/plan/desired.js'
@@ -573,5 +576,95 @@ describe('unreadablePaths', () => {
 
   it('push-claude keeps its own broken files where they are', () => {
     expect([...unreadablePaths(CLAUDE, files, config())]).toEqual(['.claude/agents/acme/broken.md'])
+  })
+})
+
+describe('repository names are case-insensitive in the no-loop rule', () => {
+  const everyone = front({ include: ['*'] })
+
+  it('never sends projects/Web/** back to repository web, whatever the case', () => {
+    const files = [
+      codexFile('projects/Web/docs/guide.md', everyone),
+      codexFile('projects/WEB/README.md', everyone),
+      codexFile('projects/webby/README.md', everyone)
+    ]
+    const to = (project: string) => keys(pushDocsFiles(files, CODEX, project, config()))
+    expect(to('web')).toEqual(['.codex/projects/webby/README.md'])
+    expect(to('Web')).toEqual(['.codex/projects/webby/README.md'])
+    expect(to('api')).toHaveLength(3)
+  })
+
+  it('isInProjectFolder compares the name case-insensitively and the folder literally', () => {
+    expect(isInProjectFolder('projects/Web/a.md', 'web', config())).toBe(true)
+    expect(isInProjectFolder('projects/web', 'web', config())).toBe(false)
+    expect(isInProjectFolder('Projects/web/a.md', 'web', config())).toBe(false)
+    expect(isInProjectFolder('projects/web-x/a.md', 'web', config())).toBe(false)
+  })
+})
+
+describe('routingOf on hostile frontmatter', () => {
+  it('is invalid, naming the key, when a glob is empty, too long, too complex or unsupported', () => {
+    for (const value of ['[""]', `["${'a'.repeat(300)}"]`, `["${'*?'.repeat(20)}"]`, '["{a,b}"]']) {
+      const routing = routingOf(doc(`codex_sync_exclude: ${value}`))
+      expect(routing).toMatchObject({ kind: 'invalid' })
+      expect(routing.kind === 'invalid' && routing.error).toContain('codex_sync_exclude')
+    }
+  })
+
+  it('carries warnings about misspelt routing keys, with the rule it did read', () => {
+    expect(routingOf(doc('codex_sync_include: [api]\ncodex_sync_excludes: [web]'))).toEqual({
+      kind: 'frontmatter',
+      rule: { include: ['api'] },
+      warnings: [
+        `unknown frontmatter key "codex_sync_excludes" is ignored: did you mean 'codex_sync_exclude'?`
+      ]
+    })
+    expect(routingOf(doc('codex_sync_include_list: [api]'))).toMatchObject({
+      kind: 'none',
+      warnings: [expect.stringContaining("'codex_sync_include'")]
+    })
+  })
+})
+
+describe('odd paths', () => {
+  it('pulls a file whose name holds a newline, and keeps excluding such files', () => {
+    const project = tree(blob('docs/line\nbreak.md'), blob('docs/my\nsecret.md'), blob('README.md'))
+    expect(keys(pullDocsFiles(project, 'api', config()))).toEqual([
+      'projects/api/README.md',
+      'projects/api/docs/line\nbreak.md'
+    ])
+  })
+
+  it('names the selected entries it cannot carry (symlinks, submodules) instead of dropping them silently', () => {
+    const project = tree(
+      blob('docs/guide.md'),
+      { path: 'docs/link.md', mode: '120000', sha: 'l', type: 'blob' },
+      { path: 'docs/vendor', mode: '160000', sha: 'c', type: 'commit' },
+      { path: 'src/link', mode: '120000', sha: 'l', type: 'blob' },
+      { path: '.codex/link.md', mode: '120000', sha: 'l', type: 'blob' }
+    )
+    expect(uncarriedPullFiles(project, config({ syncPatterns: ['**'] }))).toEqual([
+      { path: 'docs/link.md', reason: 'a symlink: codex-sync never copies symlinks' },
+      { path: 'docs/vendor', reason: 'a submodule: codex-sync never copies submodules' },
+      { path: 'src/link', reason: 'a symlink: codex-sync never copies symlinks' }
+    ])
+    expect(uncarriedPullFiles(project, config())).toEqual([
+      { path: 'docs/link.md', reason: 'a symlink: codex-sync never copies symlinks' },
+      { path: 'docs/vendor', reason: 'a submodule: codex-sync never copies submodules' }
+    ])
+  })
+
+  it('names the push candidates it cannot carry', () => {
+    const codex = tree(
+      blob('docs/a.md'),
+      { path: 'docs/link.md', mode: '120000', sha: 'l', type: 'blob' },
+      { path: '.claude/agents/acme/link.md', mode: '120000', sha: 'l', type: 'blob' }
+    )
+    expect(uncarriedPushFiles(DOCS, codex, config()).map(file => file.path)).toEqual([
+      'docs/link.md'
+    ])
+    expect(uncarriedPushFiles(CLAUDE, codex, config()).map(file => file.path)).toEqual([
+      '.claude/agents/acme/link.md'
+    ])
   })
 })

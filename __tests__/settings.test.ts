@@ -403,3 +403,29 @@ describe('parseDotEnv', () => {
     })
   })
 })
+
+describe('include and exclude globs', () => {
+  it.each([
+    ['include', 'acme/api', /'\/'/],
+    ['include', 'api,{web,docs}', /"\{"/],
+    ['exclude', '!legacy', /"!"/],
+    ['exclude', 'api-[', /unclosed '\['/]
+  ])('rejects %s=%p before any write, naming the input', (input, value, problem) => {
+    const error = expectInputError(() => parse({ [input]: value }), input)
+    expect(error.message).toMatch(problem)
+    expect(error.resolution).toContain(`'${input}'`)
+  })
+
+  it('rejects a glob that is too long or too complex', () => {
+    const long = expectInputError(() => parse({ exclude: 'x'.repeat(300) }), 'exclude')
+    expect(long.message).toMatch(/is longer than 256 characters$/)
+    const complex = expectInputError(() => parse({ include: '*?'.repeat(20) }), 'include')
+    expect(complex.message).toMatch(/has more than 32 wildcards$/)
+  })
+
+  it('accepts ordinary name globs, newline or comma separated', () => {
+    const settings = parse({ include: 'api-*\nweb?, [a-c]*', exclude: '*-legacy' })
+    expect(settings.include).toEqual(['api-*', 'web?', '[a-c]*'])
+    expect(settings.exclude).toEqual(['*-legacy'])
+  })
+})

@@ -2,7 +2,7 @@ import * as os from 'os';
 import os__default, { EOL } from 'os';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import fs__default, { promises, constants as constants$6, existsSync, readFileSync as readFileSync$1 } from 'fs';
+import fs__default, { promises, constants as constants$5, existsSync, readFileSync as readFileSync$1 } from 'fs';
 import 'path';
 import http from 'http';
 import https from 'https';
@@ -995,12 +995,12 @@ function requireErrors () {
 	return errors;
 }
 
-var constants$5;
-var hasRequiredConstants$5;
+var constants$4;
+var hasRequiredConstants$4;
 
-function requireConstants$5 () {
-	if (hasRequiredConstants$5) return constants$5;
-	hasRequiredConstants$5 = 1;
+function requireConstants$4 () {
+	if (hasRequiredConstants$4) return constants$4;
+	hasRequiredConstants$4 = 1;
 
 	/** @type {Record<string, string | undefined>} */
 	const headerNameLowerCasedRecord = {};
@@ -1114,11 +1114,11 @@ function requireConstants$5 () {
 	// Note: object prototypes should not be able to be referenced. e.g. `Object#hasOwnProperty`.
 	Object.setPrototypeOf(headerNameLowerCasedRecord, null);
 
-	constants$5 = {
+	constants$4 = {
 	  wellknownHeaderNames,
 	  headerNameLowerCasedRecord
 	};
-	return constants$5;
+	return constants$4;
 }
 
 var tree_1;
@@ -1131,7 +1131,7 @@ function requireTree () {
 	const {
 	  wellknownHeaderNames,
 	  headerNameLowerCasedRecord
-	} = requireConstants$5();
+	} = requireConstants$4();
 
 	class TstNode {
 	  /** @type {any} */
@@ -1298,7 +1298,7 @@ function requireUtil$7 () {
 	const { stringify } = __require$b();
 	const { EventEmitter: EE } = __require$a();
 	const { InvalidArgumentError } = requireErrors();
-	const { headerNameLowerCasedRecord } = requireConstants$5();
+	const { headerNameLowerCasedRecord } = requireConstants$4();
 	const { tree } = requireTree();
 
 	const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v));
@@ -2248,7 +2248,7 @@ function requireRequest$1 () {
 	  normalizedMethodRecords
 	} = requireUtil$7();
 	const { channels } = requireDiagnostics();
-	const { headerNameLowerCasedRecord } = requireConstants$5();
+	const { headerNameLowerCasedRecord } = requireConstants$4();
 
 	// Verifies that a given path is valid does not contain control chars \x00 to \x20
 	const invalidPathRegex = /[^\u0021-\u00ff]/;
@@ -3682,17 +3682,17 @@ function requireConnect () {
 	return connect;
 }
 
-var constants$4 = {};
+var constants$3 = {};
 
-var utils$2 = {};
+var utils$1 = {};
 
-var hasRequiredUtils$2;
+var hasRequiredUtils$1;
 
-function requireUtils$2 () {
-	if (hasRequiredUtils$2) return utils$2;
-	hasRequiredUtils$2 = 1;
-	Object.defineProperty(utils$2, "__esModule", { value: true });
-	utils$2.enumToMap = void 0;
+function requireUtils$1 () {
+	if (hasRequiredUtils$1) return utils$1;
+	hasRequiredUtils$1 = 1;
+	Object.defineProperty(utils$1, "__esModule", { value: true });
+	utils$1.enumToMap = void 0;
 	function enumToMap(obj) {
 	    const res = {};
 	    Object.keys(obj).forEach((key) => {
@@ -3703,20 +3703,20 @@ function requireUtils$2 () {
 	    });
 	    return res;
 	}
-	utils$2.enumToMap = enumToMap;
+	utils$1.enumToMap = enumToMap;
 	
-	return utils$2;
+	return utils$1;
 }
 
-var hasRequiredConstants$4;
+var hasRequiredConstants$3;
 
-function requireConstants$4 () {
-	if (hasRequiredConstants$4) return constants$4;
-	hasRequiredConstants$4 = 1;
+function requireConstants$3 () {
+	if (hasRequiredConstants$3) return constants$3;
+	hasRequiredConstants$3 = 1;
 	(function (exports) {
 		Object.defineProperty(exports, "__esModule", { value: true });
 		exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-		const utils_1 = requireUtils$2();
+		const utils_1 = requireUtils$1();
 		(function (ERROR) {
 		    ERROR[ERROR["OK"] = 0] = "OK";
 		    ERROR[ERROR["INTERNAL"] = 1] = "INTERNAL";
@@ -3985,8 +3985,8 @@ function requireConstants$4 () {
 		    'upgrade': HEADER_STATE.UPGRADE,
 		};
 		
-	} (constants$4));
-	return constants$4;
+	} (constants$3));
+	return constants$3;
 }
 
 var llhttpWasm;
@@ -4018,12 +4018,12 @@ function requireLlhttp_simdWasm () {
 const require$8 = createRequire(import.meta.url);
 function __require$7() { return require$8("node:zlib"); }
 
-var constants$3;
-var hasRequiredConstants$3;
+var constants$2;
+var hasRequiredConstants$2;
 
-function requireConstants$3 () {
-	if (hasRequiredConstants$3) return constants$3;
-	hasRequiredConstants$3 = 1;
+function requireConstants$2 () {
+	if (hasRequiredConstants$2) return constants$2;
+	hasRequiredConstants$2 = 1;
 
 	const corsSafeListedMethods = /** @type {const} */ (['GET', 'HEAD', 'POST']);
 	const corsSafeListedMethodsSet = new Set(corsSafeListedMethods);
@@ -4124,7 +4124,7 @@ function requireConstants$3 () {
 	]);
 	const subresourceSet = new Set(subresource);
 
-	constants$3 = {
+	constants$2 = {
 	  subresource,
 	  forbiddenMethods,
 	  requestBodyHeader,
@@ -4147,7 +4147,7 @@ function requireConstants$3 () {
 	  forbiddenMethodsSet,
 	  referrerPolicySet
 	};
-	return constants$3;
+	return constants$2;
 }
 
 var global$2;
@@ -5671,7 +5671,7 @@ function requireUtil$6 () {
 
 	const { Transform } = __require$e();
 	const zlib = __require$7();
-	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$3();
+	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$2();
 	const { getGlobalOrigin } = requireGlobal$1();
 	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = requireDataUrl();
 	const { performance } = __require$6();
@@ -8789,7 +8789,7 @@ function requireClientH1 () {
 	  kHTTPContext
 	} = requireSymbols$4();
 
-	const constants = requireConstants$4();
+	const constants = requireConstants$3();
 	const EMPTY_BUF = Buffer.alloc(0);
 	const FastBuffer = Buffer[Symbol.species];
 	const addListener = util.addListener;
@@ -17670,7 +17670,7 @@ function requireResponse () {
 	const {
 	  redirectStatusSet,
 	  nullBodyStatus
-	} = requireConstants$3();
+	} = requireConstants$2();
 	const { kState, kHeaders } = requireSymbols$3();
 	const { webidl } = requireWebidl();
 	const { FormData } = requireFormdata();
@@ -18345,7 +18345,7 @@ function requireRequest () {
 	  requestCredentials,
 	  requestCache,
 	  requestDuplex
-	} = requireConstants$3();
+	} = requireConstants$2();
 	const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
 	const { kHeaders, kSignal, kState, kDispatcher } = requireSymbols$3();
 	const { webidl } = requireWebidl();
@@ -19423,7 +19423,7 @@ function requireFetch () {
 	  safeMethodsSet,
 	  requestBodyHeader,
 	  subresourceSet
-	} = requireConstants$3();
+	} = requireConstants$2();
 	const EE = __require$a();
 	const { Readable, pipeline, finished } = __require$e();
 	const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = requireUtil$7();
@@ -23810,12 +23810,12 @@ function requireCachestorage () {
 	return cachestorage;
 }
 
-var constants$2;
-var hasRequiredConstants$2;
+var constants$1;
+var hasRequiredConstants$1;
 
-function requireConstants$2 () {
-	if (hasRequiredConstants$2) return constants$2;
-	hasRequiredConstants$2 = 1;
+function requireConstants$1 () {
+	if (hasRequiredConstants$1) return constants$1;
+	hasRequiredConstants$1 = 1;
 
 	// https://wicg.github.io/cookie-store/#cookie-maximum-attribute-value-size
 	const maxAttributeValueSize = 1024;
@@ -23823,11 +23823,11 @@ function requireConstants$2 () {
 	// https://wicg.github.io/cookie-store/#cookie-maximum-name-value-pair-size
 	const maxNameValuePairSize = 4096;
 
-	constants$2 = {
+	constants$1 = {
 	  maxAttributeValueSize,
 	  maxNameValuePairSize
 	};
-	return constants$2;
+	return constants$1;
 }
 
 var util$2;
@@ -24191,13 +24191,13 @@ function requireUtil$2 () {
 }
 
 var parse$3;
-var hasRequiredParse$2;
+var hasRequiredParse$1;
 
-function requireParse$2 () {
-	if (hasRequiredParse$2) return parse$3;
-	hasRequiredParse$2 = 1;
+function requireParse$1 () {
+	if (hasRequiredParse$1) return parse$3;
+	hasRequiredParse$1 = 1;
 
-	const { maxNameValuePairSize, maxAttributeValueSize } = requireConstants$2();
+	const { maxNameValuePairSize, maxAttributeValueSize } = requireConstants$1();
 	const { isCTLExcludingHtab } = requireUtil$2();
 	const { collectASequenceOfCodePointsFast } = requireDataUrl();
 	const assert = __require$h();
@@ -24515,7 +24515,7 @@ function requireCookies () {
 	if (hasRequiredCookies) return cookies;
 	hasRequiredCookies = 1;
 
-	const { parseSetCookie } = requireParse$2();
+	const { parseSetCookie } = requireParse$1();
 	const { stringify } = requireUtil$2();
 	const { webidl } = requireWebidl();
 	const { Headers } = requireHeaders();
@@ -25037,12 +25037,12 @@ function requireEvents () {
 	return events;
 }
 
-var constants$1;
-var hasRequiredConstants$1;
+var constants;
+var hasRequiredConstants;
 
-function requireConstants$1 () {
-	if (hasRequiredConstants$1) return constants$1;
-	hasRequiredConstants$1 = 1;
+function requireConstants () {
+	if (hasRequiredConstants) return constants;
+	hasRequiredConstants = 1;
 
 	// This is a Globally Unique Identifier unique used
 	// to validate that the endpoint accepts websocket
@@ -25097,7 +25097,7 @@ function requireConstants$1 () {
 	  blob: 4
 	};
 
-	constants$1 = {
+	constants = {
 	  uid,
 	  sentCloseFrameState,
 	  staticPropertyDescriptors,
@@ -25108,7 +25108,7 @@ function requireConstants$1 () {
 	  emptyBuffer,
 	  sendHints
 	};
-	return constants$1;
+	return constants;
 }
 
 var symbols;
@@ -25139,7 +25139,7 @@ function requireUtil$1 () {
 	hasRequiredUtil$1 = 1;
 
 	const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = requireSymbols();
-	const { states, opcodes } = requireConstants$1();
+	const { states, opcodes } = requireConstants();
 	const { ErrorEvent, createFastMessageEvent } = requireEvents();
 	const { isUtf8 } = __require$d();
 	const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = requireDataUrl();
@@ -25468,7 +25468,7 @@ function requireFrame () {
 	if (hasRequiredFrame) return frame;
 	hasRequiredFrame = 1;
 
-	const { maxUnsigned16Bit } = requireConstants$1();
+	const { maxUnsigned16Bit } = requireConstants();
 
 	const BUFFER_SIZE = 16386;
 
@@ -25572,7 +25572,7 @@ function requireConnection () {
 	if (hasRequiredConnection) return connection;
 	hasRequiredConnection = 1;
 
-	const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = requireConstants$1();
+	const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = requireConstants();
 	const {
 	  kReadyState,
 	  kSentClose,
@@ -26063,7 +26063,7 @@ function requireReceiver () {
 
 	const { Writable } = __require$e();
 	const assert = __require$h();
-	const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = requireConstants$1();
+	const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = requireConstants();
 	const { kReadyState, kSentClose, kResponse, kReceivedClose } = requireSymbols();
 	const { channels } = requireDiagnostics();
 	const {
@@ -26597,7 +26597,7 @@ function requireSender () {
 	hasRequiredSender = 1;
 
 	const { WebsocketFrameSend } = requireFrame();
-	const { opcodes, sendHints } = requireConstants$1();
+	const { opcodes, sendHints } = requireConstants();
 	const FixedQueue = requireFixedQueue();
 
 	/** @type {typeof Uint8Array} */
@@ -26711,7 +26711,7 @@ function requireWebsocket () {
 	const { webidl } = requireWebidl();
 	const { URLSerializer } = requireDataUrl();
 	const { environmentSettingsObject } = requireUtil$6();
-	const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = requireConstants$1();
+	const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = requireConstants();
 	const {
 	  kWebSocketURL,
 	  kReadyState,
@@ -28713,7 +28713,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, constants$6.R_OK | constants$6.W_OK);
+                yield access(pathFromEnv, constants$5.R_OK | constants$5.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29183,6 +29183,259 @@ function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+/** Glob syntax: parses and bounds the globs of the inputs, the config and frontmatter (plan/globs.ts matches them). */
+/**
+ * Bounds on one glob. Matching time grows with the pattern's size times the name's or path's
+ * length (never more), so these bounds keep each match cheap; patterns beyond them are mistakes.
+ */
+const GLOB_LIMITS = {
+    /** Characters of a repository-name glob (GitHub names have at most 100). */
+    nameLength: 256,
+    /** Characters of a path glob. */
+    pathLength: 1024,
+    /** `*`, `?` and `[...]` in one glob. */
+    wildcards: 32,
+    /** Alternatives a path glob's `{a,b}` groups expand to. */
+    alternatives: 64
+};
+/** What is wrong with a glob; the caller names where it came from. */
+class GlobSyntaxError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GlobSyntaxError';
+    }
+}
+const NAME_CHAR = /^[A-Za-z0-9._-]$/;
+/** Marks where a `{a,b}` option was spliced in, so that `*{a,*}` never forms a `**` segment. */
+const SPLICE = '\0';
+const NAME_SYNTAX = 'supported: letters, digits, . _ - and *, ?, [...], \\';
+/** What is wrong with a glob, or undefined when it is valid. */
+function globProblem(pattern, kind) {
+    try {
+        parseGlob(pattern, kind);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof GlobSyntaxError)
+            return error.message;
+        throw error;
+    }
+}
+/** A pattern as messages show it: quoted, and cut when long. */
+function quotePattern(pattern) {
+    return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
+}
+/** Parses a glob; throws GlobSyntaxError when it is empty, too large or uses unsupported syntax. */
+function parseGlob(pattern, kind) {
+    const maxLength = kind === 'name' ? GLOB_LIMITS.nameLength : GLOB_LIMITS.pathLength;
+    if (pattern === '')
+        fail('is empty');
+    if (pattern.length > maxLength)
+        fail(`is longer than ${maxLength} characters`);
+    if (kind === 'name')
+        return { kind, alternatives: [[nameSegment(pattern)]] };
+    if (pattern.includes(SPLICE))
+        fail('contains a NUL character, which no repository path has');
+    if (pattern.startsWith('!')) {
+        fail("starts with '!', which would negate it: use exclude_patterns for what to leave out");
+    }
+    const alternatives = expandBraces(pattern.replace(/^\.\//, '')).map(pathSegments);
+    const wildcards = Math.max(...alternatives.map(countWildcards));
+    if (wildcards > GLOB_LIMITS.wildcards)
+        tooManyWildcards();
+    return { kind, alternatives };
+}
+function fail(problem) {
+    throw new GlobSyntaxError(problem);
+}
+function tooManyWildcards() {
+    fail(`has more than ${GLOB_LIMITS.wildcards} wildcards`);
+}
+function nameSegment(pattern) {
+    const tokens = segmentTokens(pattern, 'name', char => {
+        if (char === '/')
+            fail("contains '/': match the bare repository name, without the owner");
+        if (!NAME_CHAR.test(char)) {
+            fail(`contains ${JSON.stringify(char)}, which no repository name has (${NAME_SYNTAX})`);
+        }
+    });
+    if (countWildcards([{ kind: 'segment', tokens }]) > GLOB_LIMITS.wildcards)
+        tooManyWildcards();
+    return { kind: 'segment', tokens };
+}
+function pathSegments(pattern) {
+    return pattern.split('/').map(part => {
+        const text = part.replaceAll(SPLICE, '');
+        if (text === '')
+            fail("has an empty path segment (a leading, trailing or doubled '/')");
+        if (text === '.' || text === '..')
+            fail(`has a '${text}' segment, which no repository path has`);
+        if (part === '**')
+            return { kind: 'globstar' };
+        return {
+            kind: 'segment',
+            tokens: segmentTokens(part, 'path', char => {
+                if (char === '{' || char === '}')
+                    fail(`has an unmatched '${char}' (escape it as \\${char})`);
+            })
+        };
+    });
+}
+/** The tokens of one segment; `checkLiteral` rejects unescaped characters the kind forbids. */
+function segmentTokens(text, kind, checkLiteral) {
+    const tokens = [];
+    for (let i = 0; i < text.length; i++) {
+        const char = text.charAt(i);
+        if (char === SPLICE)
+            continue;
+        if (kind === 'path' && '@!+*?'.includes(char) && text.charAt(i + 1) === '(') {
+            fail(`uses '${char}(...)' (extglobs are not supported; escape the '(' to match it)`);
+        }
+        if (char === '*') {
+            const afterStar = tokens[tokens.length - 1]?.kind === 'star' && text.charAt(i - 1) === '*';
+            if (afterStar && kind === 'path') {
+                fail("uses '**' within a segment: '**' stands alone between slashes, as in docs/**/*.md");
+            }
+            // In a name, `**` is `*`: consecutive stars are one.
+            if (!afterStar)
+                tokens.push({ kind: 'star' });
+        }
+        else if (char === '?') {
+            tokens.push({ kind: 'any' });
+        }
+        else if (char === '[') {
+            const { token, end } = parseClass(text, i);
+            tokens.push(token);
+            i = end;
+        }
+        else if (char === '\\') {
+            if (i + 1 >= text.length)
+                fail("ends with a lone '\\'");
+            tokens.push({ kind: 'literal', char: text.charAt(++i) });
+        }
+        else if (char === ']') {
+            fail("has a ']' without its '[' (escape it as \\])");
+        }
+        else {
+            checkLiteral(char);
+            tokens.push({ kind: 'literal', char });
+        }
+    }
+    return tokens;
+}
+/** `[abc]`, `[a-z]`, `[!a]` or `[^a]` from `start`; `end` is the index of its `]`. */
+function parseClass(text, start) {
+    let i = start + 1;
+    const negated = text.charAt(i) === '!' || text.charAt(i) === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    const readChar = () => {
+        const char = text.charAt(i);
+        if (char === '\\' && i + 1 < text.length)
+            i++;
+        return text.charAt(i++);
+    };
+    while (i < text.length) {
+        if (text.charAt(i) === ']' && ranges.length > 0)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        if (text.startsWith('[:', i))
+            fail('uses a POSIX class such as [:alpha:] (not supported)');
+        const low = readChar();
+        let high = low;
+        if (text.charAt(i) === '-' && i + 1 < text.length && text.charAt(i + 1) !== ']') {
+            i++;
+            high = readChar();
+            if (high < low)
+                fail(`has the reversed range '${low}-${high}'`);
+        }
+        ranges.push([low, high]);
+    }
+    return fail("has an unclosed '['");
+}
+/** The index of the `]` closing the class opened at `start`, or -1 (as parseClass reads it). */
+function classEnd(text, start) {
+    let i = start + 1;
+    if (text.charAt(i) === '!' || text.charAt(i) === '^')
+        i++;
+    let first = true;
+    while (i < text.length) {
+        const char = text.charAt(i);
+        if (char === ']' && !first)
+            return i;
+        i += char === '\\' ? 2 : 1;
+        first = false;
+    }
+    return -1;
+}
+/** `a{b,c}d` -> [abd, acd], nested groups too; escapes and classes are kept as written. */
+function expandBraces(pattern) {
+    const open = findUnescaped(pattern, '{');
+    if (open === -1)
+        return [pattern];
+    const options = [];
+    let depth = 0;
+    let from = open + 1;
+    for (let i = open + 1; i < pattern.length; i++) {
+        const char = pattern.charAt(i);
+        if (char === '\\')
+            i++;
+        else if (char === '[')
+            i = Math.max(i, classEnd(pattern, i));
+        else if (char === '{')
+            depth++;
+        else if (char === '}' && depth > 0)
+            depth--;
+        else if ((char === ',' || char === '}') && depth === 0) {
+            options.push(pattern.slice(from, i));
+            from = i + 1;
+            if (char === '}')
+                return expandGroup(pattern.slice(0, open), options, pattern.slice(i + 1));
+        }
+    }
+    return fail("has an unclosed '{'");
+}
+function expandGroup(prefix, options, suffix) {
+    if (options.length < 2)
+        fail("has a '{...}' group without a comma (write {a,b}, or escape it)");
+    const expanded = [];
+    const tails = expandBraces(suffix);
+    for (const option of options) {
+        for (const head of expandBraces(prefix + SPLICE + option)) {
+            for (const tail of tails) {
+                expanded.push(head + SPLICE + tail);
+                if (expanded.length > GLOB_LIMITS.alternatives) {
+                    fail(`expands to more than ${GLOB_LIMITS.alternatives} alternatives`);
+                }
+            }
+        }
+    }
+    return expanded;
+}
+/** The index of the first `char` that is neither escaped nor inside a class, or -1. */
+function findUnescaped(text, char) {
+    for (let i = 0; i < text.length; i++) {
+        const current = text.charAt(i);
+        if (current === char)
+            return i;
+        if (current === '\\')
+            i++;
+        else if (current === '[')
+            i = Math.max(i, classEnd(text, i));
+    }
+    return -1;
+}
+function countWildcards(segments) {
+    let count = 0;
+    for (const segment of segments) {
+        if (segment.kind === 'globstar')
+            count++;
+        else
+            count += segment.tokens.filter(token => token.kind !== 'literal').length;
+    }
+    return count;
+}
+
 /** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
 class InputError extends CodexSyncError {
     input;
@@ -29238,8 +29491,8 @@ function parseSettings(input, env, readDotEnv) {
         targetRepositories: parseTargetRepositories(read('target_repository'), organization),
         environment: parseEnvironment(read('environment')),
         configPath: parseConfigPath(read('config')),
-        include: listOr(read('include'), ['*']),
-        exclude: listOr(read('exclude'), []),
+        include: parseNameGlobs('include', listOr(read('include'), ['*'])),
+        exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
         parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
         dryRun: parseBoolean('dry_run', read('dry_run'), false),
         commitStrategy: parseChoice('commit_strategy', read('commit_strategy') || 'direct', COMMIT_STRATEGIES),
@@ -29370,6 +29623,16 @@ function lazyDotEnv(readDotEnv) {
         values ??= parseDotEnv(readDotEnv?.() ?? '');
         return values[key]?.trim() || undefined;
     };
+}
+/** Globs on repository names, each valid for the linear-time matcher. */
+function parseNameGlobs(name, patterns) {
+    for (const pattern of patterns) {
+        const problem = globProblem(pattern, 'name');
+        if (problem !== undefined) {
+            throw new InputError(name, `Input '${name}' must hold globs on repository names such as 'api-*': ${quotePattern(pattern)} ${problem}`);
+        }
+    }
+    return patterns;
 }
 function listOr(value, fallback) {
     const items = splitList(value);
@@ -39570,7 +39833,6 @@ function detail(result) {
 }
 
 /** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
-const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
 const DEFERRED = 'deferred';
 /** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
 const WRITES_PER_PROJECT = 4;
@@ -39618,9 +39880,8 @@ function errorResult(env, project, error) {
 /** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
 function scopeResult(entry, outcome) {
     const { plan, project } = entry;
-    if (entry.refused) {
-        return failedProject(project, DELETION_THRESHOLD_EXCEEDED, `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`);
-    }
+    if (entry.refusal)
+        return failedProject(project, entry.refusal.error, entry.refusal.resolution);
     const counts = {
         files_added: plan.added.length,
         files_modified: plan.modified.length,
@@ -39654,2530 +39915,17 @@ function onlyResult(outcome) {
     return scopeResult(outcome.plans[0], outcome);
 }
 
-var utils$1 = {};
-
-var constants;
-var hasRequiredConstants;
-
-function requireConstants () {
-	if (hasRequiredConstants) return constants;
-	hasRequiredConstants = 1;
-
-	const WIN_SLASH = '\\\\/';
-	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-	/**
-	 * Posix glob regex
-	 */
-
-	const DOT_LITERAL = '\\.';
-	const PLUS_LITERAL = '\\+';
-	const QMARK_LITERAL = '\\?';
-	const SLASH_LITERAL = '\\/';
-	const ONE_CHAR = '(?=.)';
-	const QMARK = '[^/]';
-	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-	const NO_DOT = `(?!${DOT_LITERAL})`;
-	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-	const STAR = `${QMARK}*?`;
-	const SEP = '/';
-
-	const POSIX_CHARS = {
-	  DOT_LITERAL,
-	  PLUS_LITERAL,
-	  QMARK_LITERAL,
-	  SLASH_LITERAL,
-	  ONE_CHAR,
-	  QMARK,
-	  END_ANCHOR,
-	  DOTS_SLASH,
-	  NO_DOT,
-	  NO_DOTS,
-	  NO_DOT_SLASH,
-	  NO_DOTS_SLASH,
-	  QMARK_NO_DOT,
-	  STAR,
-	  START_ANCHOR,
-	  SEP
-	};
-
-	/**
-	 * Windows glob regex
-	 */
-
-	const WINDOWS_CHARS = {
-	  ...POSIX_CHARS,
-
-	  SLASH_LITERAL: `[${WIN_SLASH}]`,
-	  QMARK: WIN_NO_SLASH,
-	  STAR: `${WIN_NO_SLASH}*?`,
-	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-	  NO_DOT: `(?!${DOT_LITERAL})`,
-	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-	  SEP: '\\'
-	};
-
-	/**
-	 * POSIX Bracket Regex
-	 */
-
-	const POSIX_REGEX_SOURCE = {
-	  __proto__: null,
-	  alnum: 'a-zA-Z0-9',
-	  alpha: 'a-zA-Z',
-	  ascii: '\\x00-\\x7F',
-	  blank: ' \\t',
-	  cntrl: '\\x00-\\x1F\\x7F',
-	  digit: '0-9',
-	  graph: '\\x21-\\x7E',
-	  lower: 'a-z',
-	  print: '\\x20-\\x7E ',
-	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-	  space: ' \\t\\r\\n\\v\\f',
-	  upper: 'A-Z',
-	  word: 'A-Za-z0-9_',
-	  xdigit: 'A-Fa-f0-9'
-	};
-
-	constants = {
-	  DEFAULT_MAX_EXTGLOB_RECURSION,
-	  MAX_LENGTH: 1024 * 64,
-	  POSIX_REGEX_SOURCE,
-
-	  // regular expressions
-	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-	  // Replace globs with equivalent patterns to reduce parsing time.
-	  REPLACEMENTS: {
-	    __proto__: null,
-	    '***': '*',
-	    '**/**': '**',
-	    '**/**/**': '**'
-	  },
-
-	  // Digits
-	  CHAR_0: 48, /* 0 */
-	  CHAR_9: 57, /* 9 */
-
-	  // Alphabet chars.
-	  CHAR_UPPERCASE_A: 65, /* A */
-	  CHAR_LOWERCASE_A: 97, /* a */
-	  CHAR_UPPERCASE_Z: 90, /* Z */
-	  CHAR_LOWERCASE_Z: 122, /* z */
-
-	  CHAR_LEFT_PARENTHESES: 40, /* ( */
-	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-	  CHAR_ASTERISK: 42, /* * */
-
-	  // Non-alphabetic chars.
-	  CHAR_AMPERSAND: 38, /* & */
-	  CHAR_AT: 64, /* @ */
-	  CHAR_BACKWARD_SLASH: 92, /* \ */
-	  CHAR_CARRIAGE_RETURN: 13, /* \r */
-	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-	  CHAR_COLON: 58, /* : */
-	  CHAR_COMMA: 44, /* , */
-	  CHAR_DOT: 46, /* . */
-	  CHAR_DOUBLE_QUOTE: 34, /* " */
-	  CHAR_EQUAL: 61, /* = */
-	  CHAR_EXCLAMATION_MARK: 33, /* ! */
-	  CHAR_FORM_FEED: 12, /* \f */
-	  CHAR_FORWARD_SLASH: 47, /* / */
-	  CHAR_GRAVE_ACCENT: 96, /* ` */
-	  CHAR_HASH: 35, /* # */
-	  CHAR_HYPHEN_MINUS: 45, /* - */
-	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-	  CHAR_LINE_FEED: 10, /* \n */
-	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-	  CHAR_PERCENT: 37, /* % */
-	  CHAR_PLUS: 43, /* + */
-	  CHAR_QUESTION_MARK: 63, /* ? */
-	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-	  CHAR_SEMICOLON: 59, /* ; */
-	  CHAR_SINGLE_QUOTE: 39, /* ' */
-	  CHAR_SPACE: 32, /*   */
-	  CHAR_TAB: 9, /* \t */
-	  CHAR_UNDERSCORE: 95, /* _ */
-	  CHAR_VERTICAL_LINE: 124, /* | */
-	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-	  /**
-	   * Create EXTGLOB_CHARS
-	   */
-
-	  extglobChars(chars) {
-	    return {
-	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-	      '?': { type: 'qmark', open: '(?:', close: ')?' },
-	      '+': { type: 'plus', open: '(?:', close: ')+' },
-	      '*': { type: 'star', open: '(?:', close: ')*' },
-	      '@': { type: 'at', open: '(?:', close: ')' }
-	    };
-	  },
-
-	  /**
-	   * Create GLOB_CHARS
-	   */
-
-	  globChars(win32) {
-	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-	  }
-	};
-	return constants;
-}
-
-/*global navigator*/
-
-var hasRequiredUtils$1;
-
-function requireUtils$1 () {
-	if (hasRequiredUtils$1) return utils$1;
-	hasRequiredUtils$1 = 1;
-	(function (exports) {
-
-		const {
-		  REGEX_BACKSLASH,
-		  REGEX_REMOVE_BACKSLASH,
-		  REGEX_SPECIAL_CHARS,
-		  REGEX_SPECIAL_CHARS_GLOBAL
-		} = /*@__PURE__*/ requireConstants();
-
-		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-		exports.isWindows = () => {
-		  if (typeof navigator !== 'undefined' && navigator.platform) {
-		    const platform = navigator.platform.toLowerCase();
-		    return platform === 'win32' || platform === 'windows';
-		  }
-
-		  if (typeof process !== 'undefined' && process.platform) {
-		    return process.platform === 'win32';
-		  }
-
-		  return false;
-		};
-
-		exports.removeBackslashes = str => {
-		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-		    return match === '\\' ? '' : match;
-		  });
-		};
-
-		exports.escapeLast = (input, char, lastIdx) => {
-		  const idx = input.lastIndexOf(char, lastIdx);
-		  if (idx === -1) return input;
-		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-		};
-
-		exports.removePrefix = (input, state = {}) => {
-		  let output = input;
-		  if (output.startsWith('./')) {
-		    output = output.slice(2);
-		    state.prefix = './';
-		  }
-		  return output;
-		};
-
-		exports.wrapOutput = (input, state = {}, options = {}) => {
-		  const prepend = options.contains ? '' : '^';
-		  const append = options.contains ? '' : '$';
-
-		  let output = `${prepend}(?:${input})${append}`;
-		  if (state.negated === true) {
-		    output = `(?:^(?!${output}).*$)`;
-		  }
-		  return output;
-		};
-
-		exports.basename = (path, { windows } = {}) => {
-		  const segs = path.split(windows ? /[\\/]/ : '/');
-		  const last = segs[segs.length - 1];
-
-		  if (last === '') {
-		    return segs[segs.length - 2];
-		  }
-
-		  return last;
-		}; 
-	} (utils$1));
-	return utils$1;
-}
-
-var scan_1;
-var hasRequiredScan;
-
-function requireScan () {
-	if (hasRequiredScan) return scan_1;
-	hasRequiredScan = 1;
-
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const {
-	  CHAR_ASTERISK,             /* * */
-	  CHAR_AT,                   /* @ */
-	  CHAR_BACKWARD_SLASH,       /* \ */
-	  CHAR_COMMA,                /* , */
-	  CHAR_DOT,                  /* . */
-	  CHAR_EXCLAMATION_MARK,     /* ! */
-	  CHAR_FORWARD_SLASH,        /* / */
-	  CHAR_LEFT_CURLY_BRACE,     /* { */
-	  CHAR_LEFT_PARENTHESES,     /* ( */
-	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-	  CHAR_PLUS,                 /* + */
-	  CHAR_QUESTION_MARK,        /* ? */
-	  CHAR_RIGHT_CURLY_BRACE,    /* } */
-	  CHAR_RIGHT_PARENTHESES,    /* ) */
-	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-	} = /*@__PURE__*/ requireConstants();
-
-	const isPathSeparator = code => {
-	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-	};
-
-	const depth = token => {
-	  if (token.isPrefix !== true) {
-	    token.depth = token.isGlobstar ? Infinity : 1;
-	  }
-	};
-
-	/**
-	 * Quickly scans a glob pattern and returns an object with a handful of
-	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
-	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
-	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
-	 *
-	 * ```js
-	 * const pm = require('picomatch');
-	 * console.log(pm.scan('foo/bar/*.js'));
-	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
-	 * ```
-	 * @param {String} `str`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with tokens and regex source string.
-	 * @api public
-	 */
-
-	const scan = (input, options) => {
-	  const opts = options || {};
-
-	  const length = input.length - 1;
-	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-	  const slashes = [];
-	  const tokens = [];
-	  const parts = [];
-
-	  let str = input;
-	  let index = -1;
-	  let start = 0;
-	  let lastIndex = 0;
-	  let isBrace = false;
-	  let isBracket = false;
-	  let isGlob = false;
-	  let isExtglob = false;
-	  let isGlobstar = false;
-	  let braceEscaped = false;
-	  let backslashes = false;
-	  let negated = false;
-	  let negatedExtglob = false;
-	  let finished = false;
-	  let braces = 0;
-	  let prev;
-	  let code;
-	  let token = { value: '', depth: 0, isGlob: false };
-
-	  const eos = () => index >= length;
-	  const peek = () => str.charCodeAt(index + 1);
-	  const advance = () => {
-	    prev = code;
-	    return str.charCodeAt(++index);
-	  };
-
-	  while (index < length) {
-	    code = advance();
-	    let next;
-
-	    if (code === CHAR_BACKWARD_SLASH) {
-	      backslashes = token.backslashes = true;
-	      code = advance();
-
-	      if (code === CHAR_LEFT_CURLY_BRACE) {
-	        braceEscaped = true;
-	      }
-	      continue;
-	    }
-
-	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-	      braces++;
-
-	      while (eos() !== true && (code = advance())) {
-	        if (code === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (code === CHAR_LEFT_CURLY_BRACE) {
-	          braces++;
-	          continue;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_COMMA) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (code === CHAR_RIGHT_CURLY_BRACE) {
-	          braces--;
-
-	          if (braces === 0) {
-	            braceEscaped = false;
-	            isBrace = token.isBrace = true;
-	            finished = true;
-	            break;
-	          }
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (code === CHAR_FORWARD_SLASH) {
-	      slashes.push(index);
-	      tokens.push(token);
-	      token = { value: '', depth: 0, isGlob: false };
-
-	      if (finished === true) continue;
-	      if (prev === CHAR_DOT && index === (start + 1)) {
-	        start += 2;
-	        continue;
-	      }
-
-	      lastIndex = index + 1;
-	      continue;
-	    }
-
-	    if (opts.noext !== true) {
-	      const isExtglobChar = code === CHAR_PLUS
-	        || code === CHAR_AT
-	        || code === CHAR_ASTERISK
-	        || code === CHAR_QUESTION_MARK
-	        || code === CHAR_EXCLAMATION_MARK;
-
-	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-	        isGlob = token.isGlob = true;
-	        isExtglob = token.isExtglob = true;
-	        finished = true;
-	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-	          negatedExtglob = true;
-	        }
-
-	        if (scanToEnd === true) {
-	          let parens = 0;
-
-	          while (eos() !== true && (code = advance())) {
-	            if (code === CHAR_BACKWARD_SLASH) {
-	              backslashes = token.backslashes = true;
-	              advance();
-	              continue;
-	            }
-
-	            if (code === CHAR_LEFT_PARENTHESES) {
-	              parens++;
-	              continue;
-	            }
-
-	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	              finished = true;
-	              break;
-	            }
-	          }
-	          continue;
-	        }
-	        break;
-	      }
-	    }
-
-	    if (code === CHAR_ASTERISK) {
-	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_QUESTION_MARK) {
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-	      while (eos() !== true && (next = advance())) {
-	        if (next === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-	          isBracket = token.isBracket = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-	          break;
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-	      negated = token.negated = true;
-	      start++;
-	      continue;
-	    }
-
-	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-	      isGlob = token.isGlob = true;
-
-	      if (scanToEnd === true) {
-	        let parens = 1;
-
-	        while (eos() !== true && (code = advance())) {
-	          if (code === CHAR_BACKWARD_SLASH) {
-	            backslashes = token.backslashes = true;
-	            advance();
-	            continue;
-	          }
-
-	          if (code === CHAR_LEFT_PARENTHESES) {
-	            parens++;
-	            continue;
-	          }
-
-	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	            finished = true;
-	            break;
-	          }
-	        }
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (isGlob === true) {
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-	  }
-
-	  if (opts.noext === true) {
-	    isExtglob = false;
-	    isGlob = false;
-	  }
-
-	  let base = str;
-	  let prefix = '';
-	  let glob = '';
-
-	  if (start > 0) {
-	    prefix = str.slice(0, start);
-	    str = str.slice(start);
-	    lastIndex -= start;
-	  }
-
-	  if (base && isGlob === true && lastIndex > 0) {
-	    base = str.slice(0, lastIndex);
-	    glob = str.slice(lastIndex);
-	  } else if (isGlob === true) {
-	    base = '';
-	    glob = str;
-	  } else {
-	    base = str;
-	  }
-
-	  if (base && base !== '' && base !== '/' && base !== str) {
-	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-	      base = base.slice(0, -1);
-	    }
-	  }
-
-	  if (opts.unescape === true) {
-	    if (glob) glob = utils.removeBackslashes(glob);
-
-	    if (base && backslashes === true) {
-	      base = utils.removeBackslashes(base);
-	    }
-	  }
-
-	  const state = {
-	    prefix,
-	    input,
-	    start,
-	    base,
-	    glob,
-	    isBrace,
-	    isBracket,
-	    isGlob,
-	    isExtglob,
-	    isGlobstar,
-	    negated,
-	    negatedExtglob
-	  };
-
-	  if (opts.tokens === true) {
-	    state.maxDepth = 0;
-	    if (!isPathSeparator(code)) {
-	      tokens.push(token);
-	    }
-	    state.tokens = tokens;
-	  }
-
-	  if (opts.parts === true || opts.tokens === true) {
-	    let prevIndex;
-
-	    for (let idx = 0; idx < slashes.length; idx++) {
-	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	      const i = slashes[idx];
-	      const value = input.slice(n, i);
-	      if (opts.tokens) {
-	        if (idx === 0 && start !== 0) {
-	          tokens[idx].isPrefix = true;
-	          tokens[idx].value = prefix;
-	        } else {
-	          tokens[idx].value = value;
-	        }
-	        depth(tokens[idx]);
-	        state.maxDepth += tokens[idx].depth;
-	      }
-	      if (i >= start) {
-	        parts.push(value);
-	        prevIndex = i;
-	      }
-	    }
-
-	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	    const value = input.slice(n);
-	    parts.push(value);
-
-	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-	      tokens[tokens.length - 1].value = value;
-	      depth(tokens[tokens.length - 1]);
-	      state.maxDepth += tokens[tokens.length - 1].depth;
-	    }
-
-	    state.slashes = slashes;
-	    state.parts = parts;
-	  }
-
-	  return state;
-	};
-
-	scan_1 = scan;
-	return scan_1;
-}
-
-var parse_1;
-var hasRequiredParse$1;
-
-function requireParse$1 () {
-	if (hasRequiredParse$1) return parse_1;
-	hasRequiredParse$1 = 1;
-
-	const constants = /*@__PURE__*/ requireConstants();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	/**
-	 * Constants
-	 */
-
-	const {
-	  MAX_LENGTH,
-	  POSIX_REGEX_SOURCE,
-	  REGEX_NON_SPECIAL_CHARS,
-	  REGEX_SPECIAL_CHARS_BACKREF,
-	  REPLACEMENTS
-	} = constants;
-
-	/**
-	 * Helpers
-	 */
-
-	const expandRange = (args, options) => {
-	  if (typeof options.expandRange === 'function') {
-	    return options.expandRange(...args, options);
-	  }
-
-	  args.sort();
-	  const value = `[${args.join('-')}]`;
-
-	  try {
-	    /* eslint-disable-next-line no-new */
-	    new RegExp(value);
-	  } catch (ex) {
-	    return args.map(v => utils.escapeRegex(v)).join('..');
-	  }
-
-	  return value;
-	};
-
-	/**
-	 * Create the message for a syntax error
-	 */
-
-	const syntaxError = (type, char) => {
-	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-	};
-
-	const splitTopLevel = input => {
-	  const parts = [];
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let value = '';
-	  let escaped = false;
-
-	  for (const ch of input) {
-	    if (escaped === true) {
-	      value += ch;
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      value += ch;
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      value += ch;
-	      continue;
-	    }
-
-	    if (quote === 0) {
-	      if (ch === '[') {
-	        bracket++;
-	      } else if (ch === ']' && bracket > 0) {
-	        bracket--;
-	      } else if (bracket === 0) {
-	        if (ch === '(') {
-	          paren++;
-	        } else if (ch === ')' && paren > 0) {
-	          paren--;
-	        } else if (ch === '|' && paren === 0) {
-	          parts.push(value);
-	          value = '';
-	          continue;
-	        }
-	      }
-	    }
-
-	    value += ch;
-	  }
-
-	  parts.push(value);
-	  return parts;
-	};
-
-	const isPlainBranch = branch => {
-	  let escaped = false;
-
-	  for (const ch of branch) {
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (/[?*+@!()[\]{}]/.test(ch)) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	};
-
-	const normalizeSimpleBranch = branch => {
-	  let value = branch.trim();
-	  let changed = true;
-
-	  while (changed === true) {
-	    changed = false;
-
-	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-	      value = value.slice(2, -1);
-	      changed = true;
-	    }
-	  }
-
-	  if (!isPlainBranch(value)) {
-	    return;
-	  }
-
-	  return value.replace(/\\(.)/g, '$1');
-	};
-
-	const hasRepeatedCharPrefixOverlap = branches => {
-	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-	  for (let i = 0; i < values.length; i++) {
-	    for (let j = i + 1; j < values.length; j++) {
-	      const a = values[i];
-	      const b = values[j];
-	      const char = a[0];
-
-	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-	        continue;
-	      }
-
-	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-	        return true;
-	      }
-	    }
-	  }
-
-	  return false;
-	};
-
-	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-	    return;
-	  }
-
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let escaped = false;
-
-	  for (let i = 1; i < pattern.length; i++) {
-	    const ch = pattern[i];
-
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      continue;
-	    }
-
-	    if (quote === 1) {
-	      continue;
-	    }
-
-	    if (ch === '[') {
-	      bracket++;
-	      continue;
-	    }
-
-	    if (ch === ']' && bracket > 0) {
-	      bracket--;
-	      continue;
-	    }
-
-	    if (bracket > 0) {
-	      continue;
-	    }
-
-	    if (ch === '(') {
-	      paren++;
-	      continue;
-	    }
-
-	    if (ch === ')') {
-	      paren--;
-
-	      if (paren === 0) {
-	        if (requireEnd === true && i !== pattern.length - 1) {
-	          return;
-	        }
-
-	        return {
-	          type: pattern[0],
-	          body: pattern.slice(2, i),
-	          end: i
-	        };
-	      }
-	    }
-	  }
-	};
-
-	const buildCharClassStar = chars => {
-	  const source = chars.length === 1
-	    ? utils.escapeRegex(chars[0])
-	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-	  return `${source}*`;
-	};
-
-	const getStarExtglobSequenceChars = pattern => {
-	  let index = 0;
-	  const chars = [];
-
-	  while (index < pattern.length) {
-	    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-	    if (!match || match.type !== '*') {
-	      return;
-	    }
-
-	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-	    if (branches.length !== 1) {
-	      return;
-	    }
-
-	    const branch = normalizeSimpleBranch(branches[0]);
-	    if (!branch || branch.length !== 1) {
-	      return;
-	    }
-
-	    chars.push(branch);
-	    index += match.end + 1;
-	  }
-
-	  if (chars.length < 1) {
-	    return;
-	  }
-
-	  return chars;
-	};
-
-	const repeatedExtglobRecursion = pattern => {
-	  let depth = 0;
-	  let value = pattern.trim();
-	  let match = parseRepeatedExtglob(value);
-
-	  while (match) {
-	    depth++;
-	    value = match.body.trim();
-	    match = parseRepeatedExtglob(value);
-	  }
-
-	  return depth;
-	};
-
-	const analyzeRepeatedExtglob = (body, options) => {
-	  if (options.maxExtglobRecursion === false) {
-	    return { risky: false };
-	  }
-
-	  const max =
-	    typeof options.maxExtglobRecursion === 'number'
-	      ? options.maxExtglobRecursion
-	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-	  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-	  if (branches.length > 1) {
-	    if (
-	      branches.some(branch => branch === '') ||
-	      branches.some(branch => /^[*?]+$/.test(branch)) ||
-	      hasRepeatedCharPrefixOverlap(branches)
-	    ) {
-	      return { risky: true };
-	    }
-	  }
-
-	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-	  // characters we can emit one flat, ReDoS-safe character class that preserves the
-	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-	  // every branch but the first.
-	  const safeChars = [];
-	  let sawStarSequence = false;
-	  let combinable = true;
-
-	  for (const branch of branches) {
-	    const chars = getStarExtglobSequenceChars(branch);
-	    if (chars) {
-	      sawStarSequence = true;
-	      safeChars.push(...chars);
-	      continue;
-	    }
-
-	    const literal = normalizeSimpleBranch(branch);
-	    if (literal && literal.length === 1) {
-	      safeChars.push(literal);
-	      continue;
-	    }
-
-	    combinable = false;
-
-	    if (repeatedExtglobRecursion(branch) > max) {
-	      return { risky: true };
-	    }
-	  }
-
-	  if (sawStarSequence) {
-	    return combinable
-	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-	      : { risky: true };
-	  }
-
-	  return { risky: false };
-	};
-
-	/**
-	 * Parse the given input string.
-	 * @param {String} input
-	 * @param {Object} options
-	 * @return {Object}
-	 */
-
-	const parse = (input, options) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected a string');
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-	  let len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-	  const tokens = [bos];
-
-	  const capture = opts.capture ? '' : '?:';
-
-	  // create constants based on platform, for windows or posix
-	  const PLATFORM_CHARS = constants.globChars(opts.windows);
-	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-	  const {
-	    DOT_LITERAL,
-	    PLUS_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOT_SLASH,
-	    NO_DOTS_SLASH,
-	    QMARK,
-	    QMARK_NO_DOT,
-	    STAR,
-	    START_ANCHOR
-	  } = PLATFORM_CHARS;
-
-	  const globstar = opts => {
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const nodot = opts.dot ? '' : NO_DOT;
-	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-	  let star = opts.bash === true ? globstar(opts) : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  // minimatch options support
-	  if (typeof opts.noext === 'boolean') {
-	    opts.noextglob = opts.noext;
-	  }
-
-	  const state = {
-	    input,
-	    index: -1,
-	    start: 0,
-	    dot: opts.dot === true,
-	    consumed: '',
-	    output: '',
-	    prefix: '',
-	    backtrack: false,
-	    negated: false,
-	    brackets: 0,
-	    braces: 0,
-	    parens: 0,
-	    quotes: 0,
-	    globstar: false,
-	    tokens
-	  };
-
-	  input = utils.removePrefix(input, state);
-	  len = input.length;
-
-	  const extglobs = [];
-	  const braces = [];
-	  const stack = [];
-	  let prev = bos;
-	  let value;
-
-	  /**
-	   * Tokenizing helpers
-	   */
-
-	  const eos = () => state.index === len - 1;
-	  const peek = state.peek = (n = 1) => input[state.index + n];
-	  const advance = state.advance = () => input[++state.index] || '';
-	  const remaining = () => input.slice(state.index + 1);
-	  const consume = (value = '', num = 0) => {
-	    state.consumed += value;
-	    state.index += num;
-	  };
-
-	  const append = token => {
-	    state.output += token.output != null ? token.output : token.value;
-	    consume(token.value);
-	  };
-
-	  const negate = () => {
-	    let count = 1;
-
-	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-	      advance();
-	      state.start++;
-	      count++;
-	    }
-
-	    if (count % 2 === 0) {
-	      return false;
-	    }
-
-	    state.negated = true;
-	    state.start++;
-	    return true;
-	  };
-
-	  const increment = type => {
-	    state[type]++;
-	    stack.push(type);
-	  };
-
-	  const decrement = type => {
-	    state[type]--;
-	    stack.pop();
-	  };
-
-	  /**
-	   * Push tokens onto the tokens array. This helper speeds up
-	   * tokenizing by 1) helping us avoid backtracking as much as possible,
-	   * and 2) helping us avoid creating extra tokens when consecutive
-	   * characters are plain text. This improves performance and simplifies
-	   * lookbehinds.
-	   */
-
-	  const push = tok => {
-	    if (prev.type === 'globstar') {
-	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-	        state.output = state.output.slice(0, -prev.output.length);
-	        prev.type = 'star';
-	        prev.value = '*';
-	        prev.output = star;
-	        state.output += prev.output;
-	      }
-	    }
-
-	    if (extglobs.length && tok.type !== 'paren') {
-	      extglobs[extglobs.length - 1].inner += tok.value;
-	    }
-
-	    if (tok.value || tok.output) append(tok);
-	    if (prev && prev.type === 'text' && tok.type === 'text') {
-	      prev.output = (prev.output || prev.value) + tok.value;
-	      prev.value += tok.value;
-	      return;
-	    }
-
-	    tok.prev = prev;
-	    tokens.push(tok);
-	    prev = tok;
-	  };
-
-	  const extglobOpen = (type, value) => {
-	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-	    token.prev = prev;
-	    token.parens = state.parens;
-	    token.output = state.output;
-	    token.startIndex = state.index;
-	    token.tokensIndex = tokens.length;
-	    const output = (opts.capture ? '(' : '') + token.open;
-
-	    increment('parens');
-	    push({ type, value, output: state.output ? '' : ONE_CHAR });
-	    push({ type: 'paren', extglob: true, value: advance(), output });
-	    extglobs.push(token);
-	  };
-
-	  const extglobClose = token => {
-	    const literal = input.slice(token.startIndex, state.index + 1);
-	    const body = input.slice(token.startIndex + 2, state.index);
-	    const analysis = analyzeRepeatedExtglob(body, opts);
-
-	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-	      const safeOutput = analysis.safeOutput
-	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-	        : undefined;
-	      const open = tokens[token.tokensIndex];
-
-	      open.type = 'text';
-	      open.value = literal;
-	      open.output = safeOutput || utils.escapeRegex(literal);
-
-	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-	        tokens[i].value = '';
-	        tokens[i].output = '';
-	        delete tokens[i].suffix;
-	      }
-
-	      state.output = token.output + open.output;
-	      state.backtrack = true;
-
-	      push({ type: 'paren', extglob: true, value, output: '' });
-	      decrement('parens');
-	      return;
-	    }
-
-	    let output = token.close + (opts.capture ? ')' : '');
-	    let rest;
-
-	    if (token.type === 'negate') {
-	      let extglobStar = star;
-
-	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-	        extglobStar = globstar(opts);
-	      }
-
-	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-	        output = token.close = `)$))${extglobStar}`;
-	      }
-
-	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-	        // In this case, we need to parse the string and use it in the output of the original pattern.
-	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-	        //
-	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-	        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-	        output = token.close = `)${expression})${extglobStar})`;
-	      }
-
-	      if (token.prev.type === 'bos') {
-	        state.negatedExtglob = true;
-	      }
-	    }
-
-	    push({ type: 'paren', extglob: true, value, output });
-	    decrement('parens');
-	  };
-
-	  /**
-	   * Fast paths
-	   */
-
-	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-	    let backslashes = false;
-
-	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-	      if (first === '\\') {
-	        backslashes = true;
-	        return m;
-	      }
-
-	      if (first === '?') {
-	        if (esc) {
-	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        if (index === 0) {
-	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        return QMARK.repeat(chars.length);
-	      }
-
-	      if (first === '.') {
-	        return DOT_LITERAL.repeat(chars.length);
-	      }
-
-	      if (first === '*') {
-	        if (esc) {
-	          return esc + first + (rest ? star : '');
-	        }
-	        return star;
-	      }
-	      return esc ? m : `\\${m}`;
-	    });
-
-	    if (backslashes === true) {
-	      if (opts.unescape === true) {
-	        output = output.replace(/\\/g, '');
-	      } else {
-	        output = output.replace(/\\+/g, m => {
-	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-	        });
-	      }
-	    }
-
-	    if (output === input && opts.contains === true) {
-	      state.output = input;
-	      return state;
-	    }
-
-	    state.output = utils.wrapOutput(output, state, options);
-	    return state;
-	  }
-
-	  /**
-	   * Tokenize input until we reach end-of-string
-	   */
-
-	  while (!eos()) {
-	    value = advance();
-
-	    if (value === '\u0000') {
-	      continue;
-	    }
-
-	    /**
-	     * Escaped characters
-	     */
-
-	    if (value === '\\') {
-	      const next = peek();
-
-	      if (next === '/' && opts.bash !== true) {
-	        continue;
-	      }
-
-	      if (next === '.' || next === ';') {
-	        continue;
-	      }
-
-	      if (!next) {
-	        value += '\\';
-	        push({ type: 'text', value });
-	        continue;
-	      }
-
-	      // collapse slashes to reduce potential for exploits
-	      const match = /^\\+/.exec(remaining());
-	      let slashes = 0;
-
-	      if (match && match[0].length > 2) {
-	        slashes = match[0].length;
-	        state.index += slashes;
-	        if (slashes % 2 !== 0) {
-	          value += '\\';
-	        }
-	      }
-
-	      if (opts.unescape === true) {
-	        value = advance();
-	      } else {
-	        value += advance();
-	      }
-
-	      if (state.brackets === 0) {
-	        push({ type: 'text', value });
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * If we're inside a regex character class, continue
-	     * until we reach the closing bracket.
-	     */
-
-	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-	      if (opts.posix !== false && value === ':') {
-	        const inner = prev.value.slice(1);
-	        if (inner.includes('[')) {
-	          prev.posix = true;
-
-	          if (inner.includes(':')) {
-	            const idx = prev.value.lastIndexOf('[');
-	            const pre = prev.value.slice(0, idx);
-	            const rest = prev.value.slice(idx + 2);
-	            const posix = POSIX_REGEX_SOURCE[rest];
-	            if (posix) {
-	              prev.value = pre + posix;
-	              state.backtrack = true;
-	              advance();
-
-	              if (!bos.output && tokens.indexOf(prev) === 1) {
-	                bos.output = ONE_CHAR;
-	              }
-	              continue;
-	            }
-	          }
-	        }
-	      }
-
-	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (opts.posix === true && value === '!' && prev.value === '[') {
-	        value = '^';
-	      }
-
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * If we're inside a quoted string, continue
-	     * until we reach the closing double quote.
-	     */
-
-	    if (state.quotes === 1 && value !== '"') {
-	      value = utils.escapeRegex(value);
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * Double quotes
-	     */
-
-	    if (value === '"') {
-	      state.quotes = state.quotes === 1 ? 0 : 1;
-	      if (opts.keepQuotes === true) {
-	        push({ type: 'text', value });
-	      }
-	      continue;
-	    }
-
-	    /**
-	     * Parentheses
-	     */
-
-	    if (value === '(') {
-	      increment('parens');
-	      push({ type: 'paren', value });
-	      continue;
-	    }
-
-	    if (value === ')') {
-	      if (state.parens === 0 && opts.strictBrackets === true) {
-	        throw new SyntaxError(syntaxError('opening', '('));
-	      }
-
-	      const extglob = extglobs[extglobs.length - 1];
-	      if (extglob && state.parens === extglob.parens + 1) {
-	        extglobClose(extglobs.pop());
-	        continue;
-	      }
-
-	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-	      decrement('parens');
-	      continue;
-	    }
-
-	    /**
-	     * Square brackets
-	     */
-
-	    if (value === '[') {
-	      if (opts.nobracket === true || !remaining().includes(']')) {
-	        if (opts.nobracket !== true && opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('closing', ']'));
-	        }
-
-	        value = `\\${value}`;
-	      } else {
-	        increment('brackets');
-	      }
-
-	      push({ type: 'bracket', value });
-	      continue;
-	    }
-
-	    if (value === ']') {
-	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      if (state.brackets === 0) {
-	        if (opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('opening', '['));
-	        }
-
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      decrement('brackets');
-
-	      const prevValue = prev.value.slice(1);
-	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-	        value = `/${value}`;
-	      }
-
-	      prev.value += value;
-	      append({ value });
-
-	      // when literal brackets are explicitly disabled
-	      // assume we should match with a regex character class
-	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-	        continue;
-	      }
-
-	      const escaped = utils.escapeRegex(prev.value);
-	      state.output = state.output.slice(0, -prev.value.length);
-
-	      // when literal brackets are explicitly enabled
-	      // assume we should escape the brackets to match literal characters
-	      if (opts.literalBrackets === true) {
-	        state.output += escaped;
-	        prev.value = escaped;
-	        continue;
-	      }
-
-	      // when the user specifies nothing, try to match both
-	      prev.value = `(${capture}${escaped}|${prev.value})`;
-	      state.output += prev.value;
-	      continue;
-	    }
-
-	    /**
-	     * Braces
-	     */
-
-	    if (value === '{' && opts.nobrace !== true) {
-	      increment('braces');
-
-	      const open = {
-	        type: 'brace',
-	        value,
-	        output: '(',
-	        outputIndex: state.output.length,
-	        tokensIndex: state.tokens.length
-	      };
-
-	      braces.push(open);
-	      push(open);
-	      continue;
-	    }
-
-	    if (value === '}') {
-	      const brace = braces[braces.length - 1];
-
-	      if (opts.nobrace === true || !brace) {
-	        push({ type: 'text', value, output: value });
-	        continue;
-	      }
-
-	      let output = ')';
-
-	      if (brace.dots === true) {
-	        const arr = tokens.slice();
-	        const range = [];
-
-	        for (let i = arr.length - 1; i >= 0; i--) {
-	          tokens.pop();
-	          if (arr[i].type === 'brace') {
-	            break;
-	          }
-	          if (arr[i].type !== 'dots') {
-	            range.unshift(arr[i].value);
-	          }
-	        }
-
-	        output = expandRange(range, opts);
-	        state.backtrack = true;
-	      }
-
-	      if (brace.comma !== true && brace.dots !== true) {
-	        const out = state.output.slice(0, brace.outputIndex);
-	        const toks = state.tokens.slice(brace.tokensIndex);
-	        brace.value = brace.output = '\\{';
-	        value = output = '\\}';
-	        state.output = out;
-	        for (const t of toks) {
-	          state.output += (t.output || t.value);
-	        }
-	      }
-
-	      push({ type: 'brace', value, output });
-	      decrement('braces');
-	      braces.pop();
-	      continue;
-	    }
-
-	    /**
-	     * Pipes
-	     */
-
-	    if (value === '|') {
-	      if (extglobs.length > 0) {
-	        extglobs[extglobs.length - 1].conditions++;
-	      }
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Commas
-	     */
-
-	    if (value === ',') {
-	      let output = value;
-
-	      const brace = braces[braces.length - 1];
-	      if (brace && stack[stack.length - 1] === 'braces') {
-	        brace.comma = true;
-	        output = '|';
-	      }
-
-	      push({ type: 'comma', value, output });
-	      continue;
-	    }
-
-	    /**
-	     * Slashes
-	     */
-
-	    if (value === '/') {
-	      // if the beginning of the glob is "./", advance the start
-	      // to the current index, and don't add the "./" characters
-	      // to the state. This greatly simplifies lookbehinds when
-	      // checking for BOS characters like "!" and "." (not "./")
-	      if (prev.type === 'dot' && state.index === state.start + 1) {
-	        state.start = state.index + 1;
-	        state.consumed = '';
-	        state.output = '';
-	        tokens.pop();
-	        prev = bos; // reset "prev" to the first token
-	        continue;
-	      }
-
-	      push({ type: 'slash', value, output: SLASH_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Dots
-	     */
-
-	    if (value === '.') {
-	      if (state.braces > 0 && prev.type === 'dot') {
-	        if (prev.value === '.') prev.output = DOT_LITERAL;
-	        const brace = braces[braces.length - 1];
-	        prev.type = 'dots';
-	        prev.output += value;
-	        prev.value += value;
-	        brace.dots = true;
-	        continue;
-	      }
-
-	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-	        push({ type: 'text', value, output: DOT_LITERAL });
-	        continue;
-	      }
-
-	      push({ type: 'dot', value, output: DOT_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Question marks
-	     */
-
-	    if (value === '?') {
-	      const isGroup = prev && prev.value === '(';
-	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('qmark', value);
-	        continue;
-	      }
-
-	      if (prev && prev.type === 'paren') {
-	        const next = peek();
-	        let output = value;
-
-	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-	          output = `\\${value}`;
-	        }
-
-	        push({ type: 'text', value, output });
-	        continue;
-	      }
-
-	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-	        continue;
-	      }
-
-	      push({ type: 'qmark', value, output: QMARK });
-	      continue;
-	    }
-
-	    /**
-	     * Exclamation
-	     */
-
-	    if (value === '!') {
-	      if (opts.noextglob !== true && peek() === '(') {
-	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-	          extglobOpen('negate', value);
-	          continue;
-	        }
-	      }
-
-	      if (opts.nonegate !== true && state.index === 0) {
-	        negate();
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * Plus
-	     */
-
-	    if (value === '+') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('plus', value);
-	        continue;
-	      }
-
-	      if ((prev && prev.value === '(') || opts.regex === false) {
-	        push({ type: 'plus', value, output: PLUS_LITERAL });
-	        continue;
-	      }
-
-	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-	        push({ type: 'plus', value });
-	        continue;
-	      }
-
-	      push({ type: 'plus', value: PLUS_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value === '@') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        push({ type: 'at', extglob: true, value, output: '' });
-	        continue;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value !== '*') {
-	      if (value === '$' || value === '^') {
-	        value = `\\${value}`;
-	      }
-
-	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-	      if (match) {
-	        value += match[0];
-	        state.index += match[0].length;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Stars
-	     */
-
-	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-	      prev.type = 'star';
-	      prev.star = true;
-	      prev.value += value;
-	      prev.output = star;
-	      state.backtrack = true;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    let rest = remaining();
-	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-	      extglobOpen('star', value);
-	      continue;
-	    }
-
-	    if (prev.type === 'star') {
-	      if (opts.noglobstar === true) {
-	        consume(value);
-	        continue;
-	      }
-
-	      const prior = prev.prev;
-	      const before = prior.prev;
-	      const isStart = prior.type === 'slash' || prior.type === 'bos';
-	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      // strip consecutive `/**/`
-	      while (rest.slice(0, 3) === '/**') {
-	        const after = input[state.index + 4];
-	        if (after && after !== '/') {
-	          break;
-	        }
-	        rest = rest.slice(3);
-	        consume('/**', 3);
-	      }
-
-	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-	      // parent path, except in negated extglobs where that would change the exclusion semantics.
-	      const isEnd = eos() || (
-	        state.parens > 0
-	        && rest === ')'.repeat(state.parens)
-	        && !extglobs.some(extglob => extglob.type === 'negate')
-	      );
-
-	      if (prior.type === 'bos' && eos()) {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = globstar(opts);
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-	        prev.value += value;
-	        state.globstar = true;
-	        state.output += prior.output + prev.output;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-	        const end = rest[1] !== void 0 ? '|$' : '';
-
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-	        prev.value += value;
-
-	        state.output += prior.output + prev.output;
-	        state.globstar = true;
-
-	        consume(value + advance());
-
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      if (prior.type === 'bos' && rest[0] === '/') {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value + advance());
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      // remove single star from output
-	      state.output = state.output.slice(0, -prev.output.length);
-
-	      // reset previous token to globstar
-	      prev.type = 'globstar';
-	      prev.output = globstar(opts);
-	      prev.value += value;
-
-	      // reset output with globstar
-	      state.output += prev.output;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    const token = { type: 'star', value, output: star };
-
-	    if (opts.bash === true) {
-	      token.output = '.*?';
-	      if (prev.type === 'bos' || prev.type === 'slash') {
-	        token.output = nodot + token.output;
-	      }
-	      push(token);
-	      continue;
-	    }
-
-	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-	      token.output = value;
-	      push(token);
-	      continue;
-	    }
-
-	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-	      if (prev.type === 'dot') {
-	        state.output += NO_DOT_SLASH;
-	        prev.output += NO_DOT_SLASH;
-
-	      } else if (opts.dot === true) {
-	        state.output += NO_DOTS_SLASH;
-	        prev.output += NO_DOTS_SLASH;
-
-	      } else {
-	        state.output += nodot;
-	        prev.output += nodot;
-	      }
-
-	      if (peek() !== '*') {
-	        state.output += ONE_CHAR;
-	        prev.output += ONE_CHAR;
-	      }
-	    }
-
-	    push(token);
-	  }
-
-	  while (state.brackets > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-	    state.output = utils.escapeLast(state.output, '[');
-	    decrement('brackets');
-	  }
-
-	  while (state.parens > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-	    state.output = utils.escapeLast(state.output, '(');
-	    decrement('parens');
-	  }
-
-	  while (state.braces > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-	    state.output = utils.escapeLast(state.output, '{');
-	    decrement('braces');
-	  }
-
-	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-	  }
-
-	  // rebuild the output if we had to backtrack at any point
-	  if (state.backtrack === true) {
-	    state.output = '';
-
-	    for (const token of state.tokens) {
-	      state.output += token.output != null ? token.output : token.value;
-
-	      if (token.suffix) {
-	        state.output += token.suffix;
-	      }
-	    }
-	  }
-
-	  return state;
-	};
-
-	/**
-	 * Fast paths for creating regular expressions for common glob patterns.
-	 * This can significantly speed up processing and has very little downside
-	 * impact when none of the fast paths match.
-	 */
-
-	parse.fastpaths = (input, options) => {
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-	  const len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  // create constants based on platform, for windows or posix
-	  const {
-	    DOT_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOTS,
-	    NO_DOTS_SLASH,
-	    STAR,
-	    START_ANCHOR
-	  } = constants.globChars(opts.windows);
-
-	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-	  const capture = opts.capture ? '' : '?:';
-	  const state = { negated: false, prefix: '' };
-	  let star = opts.bash === true ? '.*?' : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  const globstar = opts => {
-	    if (opts.noglobstar === true) return star;
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const create = str => {
-	    switch (str) {
-	      case '*':
-	        return `${nodot}${ONE_CHAR}${star}`;
-
-	      case '.*':
-	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*.*':
-	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*/*':
-	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-	      case '**':
-	        return nodot + globstar(opts);
-
-	      case '**/*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-	      case '**/*.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '**/.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      default: {
-	        const match = /^(.*?)\.(\w+)$/.exec(str);
-	        if (!match) return;
-
-	        const source = create(match[1]);
-	        if (!source) return;
-
-	        return source + DOT_LITERAL + match[2];
-	      }
-	    }
-	  };
-
-	  const output = utils.removePrefix(input, state);
-	  let source = create(output);
-
-	  if (source && opts.strictSlashes !== true) {
-	    source += `${SLASH_LITERAL}?`;
-	  }
-
-	  return source;
-	};
-
-	parse_1 = parse;
-	return parse_1;
-}
-
-var picomatch_1$1;
-var hasRequiredPicomatch$1;
-
-function requirePicomatch$1 () {
-	if (hasRequiredPicomatch$1) return picomatch_1$1;
-	hasRequiredPicomatch$1 = 1;
-
-	const scan = /*@__PURE__*/ requireScan();
-	const parse = /*@__PURE__*/ requireParse$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-	const constants = /*@__PURE__*/ requireConstants();
-	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-	/**
-	 * Creates a matcher function from one or more glob patterns. The
-	 * returned function takes a string to match as its first argument,
-	 * and returns true if the string is a match. The returned matcher
-	 * function also takes a boolean as the second argument that, when true,
-	 * returns an object with additional information.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch(glob[, options]);
-	 *
-	 * const isMatch = picomatch('*.!(*a)');
-	 * console.log(isMatch('a.a')); //=> false
-	 * console.log(isMatch('a.b')); //=> true
-	 *
-	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
-	 * const picomatch = require('picomatch/posix');
-	 * // the same API, defaulting to posix paths
-	 * const isMatch = picomatch('a/*');
-	 * console.log(isMatch('a\\b')); //=> false
-	 * console.log(isMatch('a/b')); //=> true
-	 *
-	 * // you can still configure the matcher function to accept windows paths
-	 * const isMatch = picomatch('a/*', { options: windows });
-	 * console.log(isMatch('a\\b')); //=> true
-	 * console.log(isMatch('a/b')); //=> true
-	 * ```
-	 * @name picomatch
-	 * @param {String|Array} `globs` One or more glob patterns.
-	 * @param {Object=} `options`
-	 * @return {Function=} Returns a matcher function.
-	 * @api public
-	 */
-
-	const picomatch = (glob, options, returnState = false) => {
-	  if (Array.isArray(glob)) {
-	    const fns = glob.map(input => picomatch(input, options, returnState));
-	    const arrayMatcher = str => {
-	      for (const isMatch of fns) {
-	        const state = isMatch(str);
-	        if (state) return state;
-	      }
-	      return false;
-	    };
-	    return arrayMatcher;
-	  }
-
-	  const isState = isObject(glob) && glob.tokens && glob.input;
-
-	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-	    throw new TypeError('Expected pattern to be a non-empty string');
-	  }
-
-	  const opts = options || {};
-	  const posix = opts.windows;
-	  const regex = isState
-	    ? picomatch.compileRe(glob, options)
-	    : picomatch.makeRe(glob, options, false, true);
-
-	  const state = regex.state;
-	  delete regex.state;
-
-	  let isIgnored = () => false;
-	  if (opts.ignore) {
-	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-	  }
-
-	  const matcher = (input, returnObject = false) => {
-	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-	    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-	    if (typeof opts.onResult === 'function') {
-	      opts.onResult(result);
-	    }
-
-	    if (isMatch === false) {
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (isIgnored(input)) {
-	      if (typeof opts.onIgnore === 'function') {
-	        opts.onIgnore(result);
-	      }
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (typeof opts.onMatch === 'function') {
-	      opts.onMatch(result);
-	    }
-	    return returnObject ? result : true;
-	  };
-
-	  if (returnState) {
-	    matcher.state = state;
-	  }
-
-	  return matcher;
-	};
-
-	/**
-	 * Test `input` with the given `regex`. This is used by the main
-	 * `picomatch()` function to test the input string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.test(input, regex[, options]);
-	 *
-	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
-	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp} `regex`
-	 * @return {Object} Returns an object with matching info.
-	 * @api public
-	 */
-
-	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected input to be a string');
-	  }
-
-	  if (input === '') {
-	    return { isMatch: false, output: '' };
-	  }
-
-	  const opts = options || {};
-	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-	  let match = input === glob;
-	  let output = (match && format) ? format(input) : input;
-
-	  if (match === false) {
-	    output = format ? format(input) : input;
-	    match = output === glob;
-	  }
-
-	  if (match === false || opts.capture === true) {
-	    if (opts.matchBase === true || opts.basename === true) {
-	      match = picomatch.matchBase(input, regex, options, posix);
-	    } else {
-	      match = regex.exec(output);
-	    }
-	  }
-
-	  return { isMatch: Boolean(match), match, output };
-	};
-
-	/**
-	 * Match the basename of a filepath.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.matchBase(input, glob[, options]);
-	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
-	 * @return {Boolean}
-	 * @api public
-	 */
-
-	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-	  return regex.test(utils.basename(input, { windows: posix }));
-	};
-
-	/**
-	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.isMatch(string, patterns[, options]);
-	 *
-	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
-	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
-	 * ```
-	 * @param {String|Array} str The string to test.
-	 * @param {String|Array} patterns One or more glob patterns to use for matching.
-	 * @param {Object} [options] See available [options](#options).
-	 * @return {Boolean} Returns true if any patterns match `str`
-	 * @api public
-	 */
-
-	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-	/**
-	 * Parse a glob pattern to create the source string for a regular
-	 * expression.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const result = picomatch.parse(pattern[, options]);
-	 * ```
-	 * @param {String} `pattern`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
-	 * @api public
-	 */
-
-	picomatch.parse = (pattern, options) => {
-	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-	  return parse(pattern, { ...options, fastpaths: false });
-	};
-
-	/**
-	 * Scan a glob pattern to separate the pattern into segments.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.scan(input[, options]);
-	 *
-	 * const result = picomatch.scan('!./foo/*.js');
-	 * console.log(result);
-	 * { prefix: '!./',
-	 *   input: '!./foo/*.js',
-	 *   start: 3,
-	 *   base: 'foo',
-	 *   glob: '*.js',
-	 *   isBrace: false,
-	 *   isBracket: false,
-	 *   isGlob: true,
-	 *   isExtglob: false,
-	 *   isGlobstar: false,
-	 *   negated: true }
-	 * ```
-	 * @param {String} `input` Glob pattern to scan.
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with
-	 * @api public
-	 */
-
-	picomatch.scan = (input, options) => scan(input, options);
-
-	/**
-	 * Compile a regular expression from the `state` object returned by the
-	 * [parse()](#parse) method.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const state = picomatch.parse('*.js');
-	 * // picomatch.compileRe(state[, options]);
-	 *
-	 * console.log(picomatch.compileRe(state));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {Object} `state`
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
-	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-	  if (returnOutput === true) {
-	    return state.output;
-	  }
-
-	  const opts = options || {};
-	  const prepend = opts.contains ? '' : '^';
-	  const append = opts.contains ? '' : '$';
-
-	  let source = `${prepend}(?:${state.output})${append}`;
-	  if (state && state.negated === true) {
-	    source = `^(?!${source}).*$`;
-	  }
-
-	  const regex = picomatch.toRegex(source, options);
-	  if (returnState === true) {
-	    regex.state = state;
-	  }
-
-	  return regex;
-	};
-
-	/**
-	 * Create a regular expression from a parsed glob pattern.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.makeRe(state[, options]);
-	 *
-	 * const result = picomatch.makeRe('*.js');
-	 * console.log(result);
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `state` The object returned from the `.parse` method.
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
-	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
-	 * @return {RegExp} Returns a regex created from the given pattern.
-	 * @api public
-	 */
-
-	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-	  if (!input || typeof input !== 'string') {
-	    throw new TypeError('Expected a non-empty string');
-	  }
-
-	  let parsed = { negated: false, fastpaths: true };
-
-	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-	    parsed.output = parse.fastpaths(input, options);
-	  }
-
-	  if (!parsed.output) {
-	    parsed = parse(input, options);
-	  }
-
-	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-	};
-
-	/**
-	 * Create a regular expression from the given regex source string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.toRegex(source[, options]);
-	 *
-	 * const { output } = picomatch.parse('*.js');
-	 * console.log(picomatch.toRegex(output));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `source` Regular expression source string.
-	 * @param {Object} `options`
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.toRegex = (source, options) => {
-	  try {
-	    const opts = options || {};
-	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-	  } catch (err) {
-	    if (options && options.debug === true) throw err;
-	    return /$^/;
-	  }
-	};
-
-	/**
-	 * Picomatch constants.
-	 * @return {Object}
-	 */
-
-	picomatch.constants = constants;
-
-	/**
-	 * Expose "picomatch"
-	 */
-
-	picomatch_1$1 = picomatch;
-	return picomatch_1$1;
-}
-
-var picomatch_1;
-var hasRequiredPicomatch;
-
-function requirePicomatch () {
-	if (hasRequiredPicomatch) return picomatch_1;
-	hasRequiredPicomatch = 1;
-
-	const pico = /*@__PURE__*/ requirePicomatch$1();
-	const utils = /*@__PURE__*/ requireUtils$1();
-
-	function picomatch(glob, options, returnState = false) {
-	  // default to os.platform()
-	  if (options && (options.windows === null || options.windows === undefined)) {
-	    // don't mutate the original options object
-	    options = { ...options, windows: utils.isWindows() };
-	  }
-
-	  return pico(glob, options, returnState);
-	}
-
-	Object.assign(picomatch, pico);
-	picomatch_1 = picomatch;
-	return picomatch_1;
-}
-
-var picomatchExports = /*@__PURE__*/ requirePicomatch();
-var picomatch = /*@__PURE__*/getDefaultExportFromCjs$1(picomatchExports);
-
-/** Glob matching for repository names (case-insensitive) and repository paths (case-sensitive). */
-/** One matcher for a list of globs, compiled once. An empty list never matches. */
+/** Glob matching for repository names (case-insensitive) and paths (case-sensitive), linear in time. */
+// Patterns are run as automata, never as backtracking regexes: a match costs at most the length of
+// the name or path times the size of the pattern, which parseGlob bounds.
+/**
+ * One matcher for a list of globs, compiled once. An empty list never matches. A glob that is not
+ * valid throws GlobSyntaxError: callers validate the globs they read (see globProblem).
+ */
 function matchesAny(patterns, options = {}) {
     if (patterns.length === 0)
         return () => false;
-    // windows: false — repository paths always use '/', whatever the runner's OS.
-    return picomatch(patterns, { dot: true, windows: false, nocase: options.ignoreCase ?? false });
+    return options.ignoreCase ? nameGlobs(patterns) : pathGlobs(patterns);
 }
 /** Whether a repository name matches an include pattern and no exclude pattern. */
 function nameMatcher(include, exclude) {
@@ -42190,6 +39938,149 @@ function pathMatcher(include, exclude) {
     const included = matchesAny(include);
     const excluded = matchesAny(exclude);
     return path => included(path) && !excluded(path);
+}
+function nameGlobs(patterns) {
+    const literals = new Set();
+    const segments = [];
+    for (const pattern of patterns) {
+        const [segment] = parseGlob(pattern, 'name').alternatives[0];
+        const matcher = new SegmentMatcher(segment, true);
+        if (matcher.literal === undefined)
+            segments.push(matcher);
+        else
+            literals.add(matcher.literal);
+    }
+    return name => {
+        const folded = name.toLowerCase();
+        return literals.has(folded) || segments.some(segment => segment.matches(folded));
+    };
+}
+function pathGlobs(patterns) {
+    const literals = new Set();
+    const alternatives = [];
+    for (const pattern of patterns) {
+        for (const alternative of parseGlob(pattern, 'path').alternatives) {
+            const compiled = alternative.map(segment => new SegmentMatcher(segment, false));
+            const literal = compiled.every(segment => segment.literal !== undefined);
+            if (literal)
+                literals.add(compiled.map(segment => segment.literal).join('/'));
+            else
+                alternatives.push(compiled);
+        }
+    }
+    return path => {
+        if (literals.has(path))
+            return true;
+        if (alternatives.length === 0)
+            return false;
+        const parts = path.split('/');
+        return alternatives.some(alternative => matchesSegments(alternative, parts));
+    };
+}
+/**
+ * Whether the path's segments match the pattern's, `**` standing for any number of whole
+ * segments. `reached[j]`: the pattern so far can end just before path segment j. Each pattern
+ * segment is tried once against each path segment: time linear in the path's length.
+ */
+function matchesSegments(pattern, parts) {
+    let reached = new Uint8Array(parts.length + 1);
+    reached[0] = 1;
+    for (const segment of pattern) {
+        const next = new Uint8Array(parts.length + 1);
+        let any = false;
+        if (segment.globstar) {
+            const first = reached.indexOf(1);
+            if (first !== -1)
+                next.fill(1, first);
+            any = first !== -1;
+        }
+        else {
+            for (let j = 0; j < parts.length; j++) {
+                if (reached[j] && segment.matches(parts[j])) {
+                    next[j + 1] = 1;
+                    any = true;
+                }
+            }
+        }
+        if (!any)
+            return false;
+        reached = next;
+    }
+    return reached[parts.length] === 1;
+}
+/**
+ * One segment pattern run as a nondeterministic automaton: state i means "tokens before i matched".
+ * Each character moves every live state at most one step, so a match costs at most
+ * (characters x tokens) steps, whatever the pattern: no backtracking.
+ */
+class SegmentMatcher {
+    ignoreCase;
+    globstar;
+    /** The text a pattern without wildcards matches (folded to lower case for names). */
+    literal;
+    tokens;
+    constructor(segment, ignoreCase) {
+        this.ignoreCase = ignoreCase;
+        this.globstar = segment.kind === 'globstar';
+        const tokens = segment.kind === 'segment' ? segment.tokens : [];
+        this.tokens = tokens.map(token => token.kind === 'literal' && ignoreCase ? { ...token, char: token.char.toLowerCase() } : token);
+        const literal = !this.globstar && this.tokens.every(token => token.kind === 'literal');
+        this.literal = literal
+            ? this.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join('')
+            : undefined;
+    }
+    /** `text` is already folded to lower case when the pattern ignores case. */
+    matches(text) {
+        if (this.literal !== undefined)
+            return text === this.literal;
+        const tokens = this.tokens;
+        const size = tokens.length + 1;
+        let live = new Uint8Array(size);
+        let next = new Uint8Array(size);
+        live[0] = 1;
+        this.closeOverStars(live);
+        for (let c = 0; c < text.length; c++) {
+            const char = text.charAt(c);
+            next.fill(0);
+            let any = false;
+            for (let i = 0; i < tokens.length; i++) {
+                if (!live[i])
+                    continue;
+                const token = tokens[i];
+                const to = token.kind === 'star' ? i : this.tokenMatches(token, char) ? i + 1 : -1;
+                if (to === -1)
+                    continue;
+                next[to] = 1;
+                any = true;
+            }
+            if (!any)
+                return false;
+            this.closeOverStars(next);
+            [live, next] = [next, live];
+        }
+        return live[tokens.length] === 1;
+    }
+    /** A star may match nothing: a live star state makes the state after it live too. */
+    closeOverStars(states) {
+        for (let i = 0; i < this.tokens.length; i++) {
+            if (states[i] && this.tokens[i]?.kind === 'star')
+                states[i + 1] = 1;
+        }
+    }
+    tokenMatches(token, char) {
+        switch (token.kind) {
+            case 'literal':
+                return token.char === char;
+            case 'class':
+                return this.inClass(token, char) !== token.negated;
+            default:
+                return true;
+        }
+    }
+    inClass(token, char) {
+        const candidates = this.ignoreCase ? [char, char.toUpperCase()] : [char];
+        return token.ranges.some(([low, high]) => candidates.some(candidate => candidate >= low && candidate <= high));
+    }
 }
 
 var kindOf;
@@ -50426,11 +48317,19 @@ class FrontmatterError extends Error {
         this.name = 'FrontmatterError';
     }
 }
+/** Patterns one routing key may list: far more than any document needs, few enough to match fast. */
+const MAX_ROUTING_PATTERNS = 1000;
 const INCLUDE_KEY = 'codex_sync_include';
 const EXCLUDE_KEY = 'codex_sync_exclude';
-const ROUTING_KEY_LINE = /^(\s*codex_sync_(?:include|exclude)\s*:)(.*)$/;
-const BLOCK_ITEM_LINE = /^(\s*-)(\s.*|)$/;
-const TRAILING_COMMENT = /^(.*?)(\s+#.*)?$/;
+const ROUTING_KEYS = [INCLUDE_KEY, EXCLUDE_KEY];
+/** Keys that look meant for codex-sync: `codex_sync...`, `codex-sync...`, in any case. */
+const ROUTING_LIKE_KEY = /^codex[_-]?sync/i;
+const ROUTING_KEY_LINE = /^(codex_sync_(?:include|exclude)[ \t]*:)(.*)$/;
+const BLOCK_ITEM_LINE = /^([ \t]*-[ \t]+)(.*)$/;
+/** An alias-looking item: `*` and a name without spaces or flow indicators. */
+const STAR_ITEM = /^\*[^\s,[\]{}]*$/;
+/** An anchor where YAML allows one: at a line start, or after a space or a flow indicator. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/m;
 /** Reads `codex_sync_include` / `codex_sync_exclude`; a document without frontmatter gives {}. */
 function readRoutingFrontmatter(markdown) {
     const data = parseFrontmatter(markdown);
@@ -50441,7 +48340,34 @@ function readRoutingFrontmatter(markdown) {
     if (Object.hasOwn(data, EXCLUDE_KEY)) {
         routing.exclude = patternList(data[EXCLUDE_KEY], EXCLUDE_KEY);
     }
+    const warnings = Object.keys(data).flatMap(unknownRoutingKey);
+    if (warnings.length > 0)
+        routing.warnings = warnings;
     return routing;
+}
+/** A warning for a key that looks like a routing key but is none, naming the closest one. */
+function unknownRoutingKey(key) {
+    if (!ROUTING_LIKE_KEY.test(key) || ROUTING_KEYS.includes(key))
+        return [];
+    const distances = ROUTING_KEYS.map(known => editDistance(key.toLowerCase(), known));
+    const closest = ROUTING_KEYS.filter((_, i) => distances[i] === Math.min(...distances));
+    return [
+        `unknown frontmatter key ${quotePattern(key)} is ignored: did you mean ${closest.map(known => `'${known}'`).join(' or ')}?`
+    ];
+}
+/** Levenshtein distance; the key is cut to 100 characters, so this stays cheap. */
+function editDistance(a, b) {
+    const source = a.slice(0, 100);
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= source.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (source[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
 }
 function parseFrontmatter(text) {
     const markdown = text.replace(/^\uFEFF/, '');
@@ -50461,9 +48387,11 @@ function parseFrontmatter(text) {
     return data;
 }
 /**
- * Real documents write `codex_sync_include: [*]`, which strict YAML reads as an alias. When the
- * strict parse fails, glob-looking items on the two routing keys are quoted and the parse retried.
- * Lines are rewritten in place, so reported line numbers stay true.
+ * Real documents write `codex_sync_include: [*]`, which strict YAML rejects (`*` opens an alias).
+ * Only when the strict parse fails, and only on the two routing keys, items that are themselves
+ * invalid YAML are quoted and the parse retried (see quoteRoutingGlobs). Valid YAML is never
+ * rewritten: a document whose strict parse succeeds reads exactly as strict YAML reads it. Lines
+ * are rewritten in place, so reported line numbers stay true.
  */
 function loadTolerantYaml(text) {
     try {
@@ -50487,9 +48415,20 @@ function yamlError(error) {
         return error;
     const misreadIndicator = /alias|anchor|tag/.test(error.reason);
     const hint = misreadIndicator ? ' (quote values that start with *, & or !)' : '';
-    return new FrontmatterError(`invalid YAML in frontmatter at line ${error.mark.line + 1}: ${error.reason}${hint}`);
+    // js-yaml gives no position for some errors, such as a second document in the stream.
+    const where = error.mark ? ` at line ${error.mark.line + 1}` : '';
+    return new FrontmatterError(`invalid YAML in frontmatter${where}: ${error.reason}${hint}`);
 }
+/**
+ * Quotes, on the top-level routing keys, the list items (flow `[*, api-*]` or block `- *-web`) and
+ * the lone scalar `*` that strict YAML cannot read. A lone `*` is never an alias (an alias needs a
+ * name). `*name` is an alias to an undefined anchor when the frontmatter defines no anchor at all;
+ * when it does define some, `*name` may be a misspelt alias, so it is left for the parse to reject:
+ * reading it as a glob could drop projects from an exclude list. A scalar `*name` stays an alias.
+ */
 function quoteRoutingGlobs(text) {
+    const usesAnchors = ANCHOR.test(text);
+    const repairable = (item) => item === '*' || (!usesAnchors && STAR_ITEM.test(item));
     let inRoutingBlockList = false;
     return text
         .split(/\r\n|\r|\n/)
@@ -50498,52 +48437,113 @@ function quoteRoutingGlobs(text) {
         if (keyLine) {
             const [, key = '', value = ''] = keyLine;
             inRoutingBlockList = isBlank(value);
-            return key + quoteValue(value);
+            if (value.trimStart().startsWith('['))
+                return key + quoteFlowItems(value, repairable);
+            return key + quoteScalar(value, item => item === '*');
         }
         if (!inRoutingBlockList || isBlank(line))
             return line;
         const item = BLOCK_ITEM_LINE.exec(line);
         if (item)
-            return (item[1] ?? '') + quoteValue(item[2] ?? '');
+            return (item[1] ?? '') + quoteScalar(item[2] ?? '', repairable);
         inRoutingBlockList = false;
         return line;
     })
         .join('\n');
 }
-/** A scalar or a flow list `[a, b]`, with an optional trailing comment; unchanged if no glob. */
-function quoteValue(value) {
-    const [, body = '', comment = ''] = TRAILING_COMMENT.exec(value) ?? [];
-    const trimmed = body.trim();
-    // An unclosed list stays as written: it is a YAML error to report, not a pattern like "[*".
-    if (/^[[{]/.test(trimmed) !== /[\]}]$/.test(trimmed))
-        return value;
-    const isFlowList = trimmed.startsWith('[') && trimmed.endsWith(']');
-    const items = isFlowList ? trimmed.slice(1, -1).split(',') : [trimmed];
-    if (!items.some(needsQuotes))
-        return value;
-    const quoted = items.map(item => (needsQuotes(item) ? JSON.stringify(item.trim()) : item.trim()));
-    return ` ${isFlowList ? `[${quoted.join(', ')}]` : quoted[0]}${comment}`;
+/** A scalar with an optional trailing comment, quoted when `repairable`; else unchanged. */
+function quoteScalar(value, repairable) {
+    // A comment starts at the first `#` after a space (a search, not a backtracking match).
+    const commentAt = /\s#/.exec(value)?.index ?? value.length;
+    const body = value.slice(0, commentAt);
+    const comment = value.slice(commentAt);
+    const leading = /^\s*/.exec(body)?.[0] ?? '';
+    const item = body.trim();
+    return repairable(item) ? `${leading}${JSON.stringify(item)}${comment}` : value;
 }
-function needsQuotes(item) {
-    const text = item.trim();
-    const globLooking = /[*?]/.test(text) || text.startsWith('!');
-    return globLooking && !/^["']/.test(text);
+/**
+ * A one-line flow list `[a, *, "b"]` with its `repairable` plain items quoted. Anything this
+ * reader does not follow (nested collections, an unclosed list or quote) is left unchanged.
+ */
+function quoteFlowItems(value, repairable) {
+    const edits = [];
+    let i = value.indexOf('[') + 1;
+    const skipSpaces = () => {
+        while (value.charAt(i) === ' ' || value.charAt(i) === '\t')
+            i++;
+    };
+    for (;;) {
+        skipSpaces();
+        if (value.charAt(i) === ']')
+            break;
+        const start = i;
+        const quote = value.charAt(i);
+        if (quote === '"' || quote === "'") {
+            i = closingQuote(value, i);
+            if (i === -1)
+                return value;
+            i++;
+        }
+        else {
+            while (i < value.length && !',]'.includes(value.charAt(i))) {
+                if ('[{}'.includes(value.charAt(i)))
+                    return value;
+                i++;
+            }
+            const item = value.slice(start, i).trimEnd();
+            if (repairable(item))
+                edits.push([start, start + item.length]);
+        }
+        skipSpaces();
+        if (value.charAt(i) === ',')
+            i++;
+        else if (value.charAt(i) !== ']')
+            return value;
+    }
+    const rest = value.slice(i + 1);
+    if (rest.trim() !== '' && !/^\s+#/.test(rest))
+        return value;
+    return edits.reduceRight((text, [from, to]) => text.slice(0, from) + JSON.stringify(text.slice(from, to)) + text.slice(to), value);
+}
+/** The index of the quote closing the one at `start` ('' escapes ' , \ escapes in "), or -1. */
+function closingQuote(text, start) {
+    const quote = text.charAt(start);
+    for (let i = start + 1; i < text.length; i++) {
+        const char = text.charAt(i);
+        if (quote === '"' && char === '\\')
+            i++;
+        else if (char === quote) {
+            if (quote === "'" && text.charAt(i + 1) === "'")
+                i++;
+            else
+                return i;
+        }
+    }
+    return -1;
 }
 function isBlank(text) {
     return text.trim() === '' || text.trim().startsWith('#');
 }
+/** A routing key's value as a list of valid repository-name globs. */
 function patternList(value, key) {
     if (value === null || value === undefined)
         return [];
     const items = Array.isArray(value) ? value : [value];
+    if (items.length > MAX_ROUTING_PATTERNS) {
+        throw new FrontmatterError(`'${key}' lists ${items.length} patterns, more than ${MAX_ROUTING_PATTERNS}`);
+    }
     return items.map((item, i) => {
-        if (typeof item === 'string')
-            return item;
-        if (typeof item === 'number' || typeof item === 'boolean')
-            return String(item);
         const where = Array.isArray(value) ? `item ${i + 1} of '${key}'` : `'${key}'`;
-        throw new FrontmatterError(`${where} must be a glob pattern on repository names (a string such as 'api-*'), ` +
-            `got ${describe$1(item)}`);
+        const pattern = typeof item === 'number' || typeof item === 'boolean' ? String(item) : item;
+        if (typeof pattern !== 'string') {
+            throw new FrontmatterError(`${where} must be a glob pattern on repository names (a string such as 'api-*'), ` +
+                `got ${describe$1(item)}`);
+        }
+        const problem = globProblem(pattern, 'name');
+        if (problem !== undefined) {
+            throw new FrontmatterError(`${where} (${quotePattern(pattern)}) ${problem}`);
+        }
+        return pattern;
     });
 }
 function describe$1(value) {
@@ -50563,11 +48563,17 @@ function isMarkdown(path) {
 function hasRoutingKeys(rule) {
     return rule.include !== undefined || rule.exclude !== undefined;
 }
-/** What a Markdown file's frontmatter says about its routing; a broken frontmatter is `invalid`. */
+/**
+ * What a Markdown file's frontmatter says about its routing. A broken frontmatter, or one with a
+ * glob that is empty, too long, too complex or of unsupported syntax, is `invalid`.
+ */
 function routingOf(markdown) {
     try {
-        const rule = readRoutingFrontmatter(markdown);
-        return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' };
+        const { warnings, ...rule } = readRoutingFrontmatter(markdown);
+        const routing = hasRoutingKeys(rule)
+            ? { kind: 'frontmatter', rule }
+            : { kind: 'none' };
+        return warnings ? { ...routing, warnings } : routing;
     }
     catch (error) {
         if (!(error instanceof FrontmatterError))
@@ -50636,15 +48642,28 @@ const PUSH_MODES = {
 function pushModeFolders(config) {
     return Object.values(PUSH_MODES).flatMap(rules => rules.folders(config));
 }
-/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
-function pullDocsFiles(projectFiles, project, config) {
+/** Whether `path` is inside `<projects_dir>/<project>/`, the name in any case (GitHub's rule). */
+function isInProjectFolder(path, project, config) {
+    const prefix = `${config.projectsDir}/`;
+    if (!path.startsWith(prefix))
+        return false;
+    const end = path.indexOf('/', prefix.length);
+    return end !== -1 && sameName(path.slice(prefix.length, end), project);
+}
+/** pull-docs: which project paths it takes (whatever the kind of entry). */
+function pullSelection(config) {
     // The push modes' folders are compared literally: a folder name is not a glob.
     const ownedByPushModes = pushModeFolders(config);
     const wanted = pathMatcher(config.syncPatterns, config.excludePatterns);
+    return path => !isUnder(path, ownedByPushModes) && wanted(path);
+}
+/** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
+function pullDocsFiles(projectFiles, project, config) {
+    const selected = pullSelection(config);
     const folder = projectFolder(config, project);
     const desired = new Map();
     for (const file of projectFiles.values()) {
-        if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path))
+        if (!isRegularFile(file) || !selected(file.path))
             continue;
         desireFile(desired, folder + file.path, file, project);
     }
@@ -50660,13 +48679,12 @@ function ruleOf(rules, file, config) {
 }
 /**
  * A push mode: the codex files routed to `project`, at their destination in it. The codex files of
- * `<projects_dir>/<project>/` never go back to that project.
+ * `<projects_dir>/<project>/` never go back to that project, whatever the case of its name there.
  */
 function pushFiles(rules, codexFiles, codex, project, config) {
-    const ownFolder = projectFolder(config, project);
     const desired = new Map();
     for (const file of codexFiles) {
-        if (!rules.isCandidate(file.path, config) || file.path.startsWith(ownFolder))
+        if (!rules.isCandidate(file.path, config) || isInProjectFolder(file.path, project, config))
             continue;
         const rule = ruleOf(rules, file, config);
         if (!rule || !routesTo(rule, project, rules.includeByDefault))
@@ -50693,6 +48711,7 @@ function unreadablePaths(rules, codexFiles, config) {
         .map(file => rules.destination(file.path, config)));
 }
 
+const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded';
 function planScopes(scopes, base, limits) {
     return scopes.map(scope => {
         const owned = ownedFiles(base.files, scope.folders);
@@ -50700,12 +48719,49 @@ function planScopes(scopes, base, limits) {
             ...planFiles(scope.desired, owned, scope.kept),
             ownedCount: scope.shareOf ?? owned.size
         };
-        return { project: scope.project, plan, refused: deletionLimitExceeded(plan, limits) };
+        return withRefusal({ project: scope.project, plan }, scope, base.files, limits);
     });
+}
+function withRefusal(entry, scope, files, limits) {
+    const clash = isEmptyPlan(entry.plan) ? undefined : fileInTheWay(files, scope.folders);
+    if (clash)
+        return { ...entry, refusal: boundaryRefusal(clash.file, clash.folder) };
+    const exceeded = deletionLimitExceeded(entry.plan, limits);
+    if (exceeded === undefined)
+        return entry;
+    return {
+        ...entry,
+        refusal: {
+            error: DELETION_THRESHOLD_EXCEEDED,
+            resolution: `${exceeded}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`
+        }
+    };
+}
+/**
+ * The first entry that is not a folder (a file, a symlink or a submodule) standing at an owned
+ * folder's path or at one of its parents: writing the folder would replace it.
+ */
+function fileInTheWay(files, folders) {
+    for (const folder of folders) {
+        const segments = folder.split('/').filter(segment => segment !== '');
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const file = files.get(segments.slice(0, depth).join('/'));
+            if (file)
+                return { file, folder };
+        }
+    }
+    return undefined;
+}
+function boundaryRefusal(file, folder) {
+    const kind = file.type === 'commit' ? 'a submodule' : file.mode === '120000' ? 'a symlink' : 'a file';
+    return {
+        error: `'${file.path}' is ${kind} where codex-sync writes the folder '${folder}'`,
+        resolution: `Nothing was written: codex-sync never replaces what it does not own. Move or remove '${file.path}' (in the codex for pull-docs, in the project for the push modes), or change projects_dir, distribution_dir or claude_namespace in the codex config so that the folder lands elsewhere.`
+    };
 }
 /** Plans to apply: not refused and not empty. */
 function applicable(plans) {
-    return plans.filter(entry => !entry.refused && !isEmptyPlan(entry.plan));
+    return plans.filter(entry => !entry.refusal && !isEmptyPlan(entry.plan));
 }
 function countLine(plan) {
     return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
@@ -50850,7 +48906,7 @@ async function writeOneCommit(env, codex, scopes) {
         const plans = await codex.read().then(base => planScopes(scopes, base, env.config), () => undefined);
         return scopes.map((scope, index) => {
             const plan = plans?.[index];
-            const settled = plan && (plan.refused || isEmptyPlan(plan.plan));
+            const settled = plan && (plan.refusal || isEmptyPlan(plan.plan));
             return settled
                 ? scopeResult(plan, { kind: 'unchanged'})
                 : { ...failure, project: scope.project };
@@ -50936,7 +48992,7 @@ async function syncViaPullRequest(env, writer, project, scope, message) {
     const base = new TrackedBranch(git, project.name, project.defaultBranch, owned);
     const [againstDefault] = planScopes([scope], await base.read(), env.config);
     const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged'});
-    if (againstDefault.refused)
+    if (againstDefault.refusal)
         return nothingToOffer;
     const branch = pullRequestBranch(env.settings.environment);
     const head = await git.branchHead(project.name, branch);
@@ -51124,8 +49180,10 @@ const TOP_LEVEL_KEYS = [
 const REPOSITORIES_KEYS = ['skip_archived', 'skip_forks', 'topics'];
 const ROUTE_KEYS = ['pattern', 'include', 'exclude'];
 const ENVIRONMENT_KEYS = ['branch'];
-/** Folders that belong to other machinery: GitHub's own and push-claude's namespaces. */
-const RESERVED_DIRS = ['.github', '.claude'];
+/** Names git and GitHub keep for themselves: never a segment of an owned folder (any case). */
+const RESERVED_NAMES = ['.git', '.github'];
+/** push-claude's folder: never the first segment of another owned folder. */
+const CLAUDE_DIR = '.claude';
 function defaultConfig(organization) {
     return {
         environments: { test: { branch: 'test' }, prod: { branch: 'main' } },
@@ -51158,15 +49216,15 @@ function parseConfig(text, organization, source) {
     const reader = new ConfigReader(source);
     const root = reader.mapping(document, '', TOP_LEVEL_KEYS);
     const read = (key, field, parse) => reader.optional(root, '', key, parse, defaults[field]);
-    const patterns = (value, path) => reader.patterns(value, path);
+    const paths = (value, path) => reader.patterns(value, path, 'path');
     const ownedDir = (value, path) => reader.ownedDir(value, path);
     return {
         environments: {
             ...defaults.environments,
             ...reader.optional(root, '', 'environments', (v, k) => reader.environments(v, k), {})
         },
-        syncPatterns: read('sync_patterns', 'syncPatterns', patterns),
-        excludePatterns: read('exclude_patterns', 'excludePatterns', patterns),
+        syncPatterns: read('sync_patterns', 'syncPatterns', paths),
+        excludePatterns: read('exclude_patterns', 'excludePatterns', paths),
         projectsDir: read('projects_dir', 'projectsDir', ownedDir),
         distributionDir: read('distribution_dir', 'distributionDir', ownedDir),
         claudeNamespace: read('claude_namespace', 'claudeNamespace', (v, k) => reader.namespace(v, k)),
@@ -51195,8 +49253,11 @@ function loadYaml(text, source) {
     }
     catch (error) {
         if (error instanceof YAMLException) {
-            throw new ConfigError(`${source}: invalid YAML at line ${error.mark.line + 1}, ` +
-                `column ${error.mark.column + 1}: ${error.reason}. Fix the syntax of the config file.`);
+            // js-yaml gives no position for some errors, such as a second document in the stream.
+            const where = error.mark
+                ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+                : '';
+            throw new ConfigError(`${source}: invalid YAML${where}: ${error.reason}. Fix the syntax of the config file.`);
         }
         throw error;
     }
@@ -51243,11 +49304,21 @@ class ConfigReader {
         return value.trim();
     }
     /** A list of glob strings; a single string counts as a one-item list. */
-    patterns(value, key) {
+    patterns(value, key, kind) {
         const items = typeof value === 'string' ? [value] : value;
         if (!Array.isArray(items))
             return this.expected(key, 'a list of glob strings', value);
-        return items.map((item, i) => this.string(item, `${key}[${i}]`, 'a non-empty glob string'));
+        return items.map((item, i) => this.glob(item, `${key}[${i}]`, kind));
+    }
+    /** One glob: not empty, not too long, of a syntax the matcher supports. */
+    glob(value, key, kind) {
+        const pattern = this.string(value, key, 'a non-empty glob string');
+        const problem = globProblem(pattern, kind);
+        if (problem !== undefined) {
+            const subject = kind === 'name' ? 'repository-name glob' : 'path glob';
+            this.fail(key, `'${key}' must be a valid ${subject}: ${quotePattern(pattern)} ${problem}`);
+        }
+        return pattern;
     }
     integer(value, key) {
         if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -51266,7 +49337,7 @@ class ConfigReader {
             return this.expected(key, 'true or false', value);
         return value;
     }
-    /** A folder owned by one sync: relative, inside the repository, outside .github and .claude. */
+    /** A folder owned by one sync: relative, inside the repository, outside .git, .github and .claude. */
     ownedDir(value, key) {
         const expectation = "a folder path relative to the repository root, such as 'docs/shared'";
         const raw = this.string(value, key, expectation);
@@ -51278,8 +49349,12 @@ class ConfigReader {
         if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
             return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value);
         }
-        if (RESERVED_DIRS.includes(segments[0] ?? '')) {
-            this.fail(key, `'${key}' must not be inside ${RESERVED_DIRS.join(' or ')}, got '${raw}'`);
+        const reserved = segments.find(isReservedName);
+        if (reserved !== undefined) {
+            this.fail(key, `'${key}' must not name '${reserved}' (kept by git and GitHub), got '${raw}'`);
+        }
+        if (segments[0] === CLAUDE_DIR) {
+            this.fail(key, `'${key}' must not be inside ${CLAUDE_DIR} (push-claude's), got '${raw}'`);
         }
         return path;
     }
@@ -51288,6 +49363,9 @@ class ConfigReader {
         const name = this.string(value, key, expectation);
         if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
             return this.expected(key, expectation, value);
+        }
+        if (isReservedName(name)) {
+            this.fail(key, `'${key}' must not be '${name}' (kept by git and GitHub)`);
         }
         return name;
     }
@@ -51323,9 +49401,9 @@ class ConfigReader {
             this.fail(`${key}.pattern`, `'${key}.pattern' is required: set it to a path glob`);
         }
         return {
-            pattern: this.string(route['pattern'], `${key}.pattern`, 'a non-empty path glob'),
-            include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k), []),
-            exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k), [])
+            pattern: this.glob(route['pattern'], `${key}.pattern`, 'path'),
+            include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k, 'name'), []),
+            exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k, 'name'), [])
         };
     }
     repositories(value, key, defaults) {
@@ -51334,9 +49412,12 @@ class ConfigReader {
         return {
             skipArchived: this.optional(section, key, 'skip_archived', boolean, defaults.skipArchived),
             skipForks: this.optional(section, key, 'skip_forks', boolean, defaults.skipForks),
-            topics: this.optional(section, key, 'topics', (v, k) => this.patterns(v, k), defaults.topics)
+            topics: this.optional(section, key, 'topics', (v, k) => this.patterns(v, k, 'name'), defaults.topics)
         };
     }
+}
+function isReservedName(segment) {
+    return RESERVED_NAMES.includes(segment.toLowerCase());
 }
 function isMapping(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

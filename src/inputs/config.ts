@@ -1,6 +1,7 @@
 /** Parses and validates the codex config file (`.github/codex-sync.yml`) into a typed Config. */
 import { CORE_SCHEMA, YAMLException, load } from 'js-yaml'
 import { CodexSyncError } from '../model.js'
+import { globProblem, quotePattern, type GlobKind } from './glob-syntax.js'
 
 export interface Route {
   pattern: string
@@ -45,8 +46,10 @@ const TOP_LEVEL_KEYS = [
 const REPOSITORIES_KEYS = ['skip_archived', 'skip_forks', 'topics']
 const ROUTE_KEYS = ['pattern', 'include', 'exclude']
 const ENVIRONMENT_KEYS = ['branch']
-/** Folders that belong to other machinery: GitHub's own and push-claude's namespaces. */
-const RESERVED_DIRS = ['.github', '.claude']
+/** Names git and GitHub keep for themselves: never a segment of an owned folder (any case). */
+const RESERVED_NAMES = ['.git', '.github']
+/** push-claude's folder: never the first segment of another owned folder. */
+const CLAUDE_DIR = '.claude'
 
 export function defaultConfig(organization: string): Config {
   return {
@@ -87,7 +90,7 @@ export function parseConfig(
   type Parse<T> = (value: unknown, path: string) => T
   const read = <K extends keyof Config>(key: string, field: K, parse: Parse<Config[K]>) =>
     reader.optional(root, '', key, parse, defaults[field])
-  const patterns: Parse<string[]> = (value, path) => reader.patterns(value, path)
+  const paths: Parse<string[]> = (value, path) => reader.patterns(value, path, 'path')
   const ownedDir: Parse<string> = (value, path) => reader.ownedDir(value, path)
 
   return {
@@ -95,8 +98,8 @@ export function parseConfig(
       ...defaults.environments,
       ...reader.optional(root, '', 'environments', (v, k) => reader.environments(v, k), {})
     },
-    syncPatterns: read('sync_patterns', 'syncPatterns', patterns),
-    excludePatterns: read('exclude_patterns', 'excludePatterns', patterns),
+    syncPatterns: read('sync_patterns', 'syncPatterns', paths),
+    excludePatterns: read('exclude_patterns', 'excludePatterns', paths),
     projectsDir: read('projects_dir', 'projectsDir', ownedDir),
     distributionDir: read('distribution_dir', 'distributionDir', ownedDir),
     claudeNamespace: read('claude_namespace', 'claudeNamespace', (v, k) => reader.namespace(v, k)),
@@ -137,9 +140,12 @@ function loadYaml(text: string, source: string): unknown {
     return load(text, { schema: CORE_SCHEMA, filename: source })
   } catch (error) {
     if (error instanceof YAMLException) {
+      // js-yaml gives no position for some errors, such as a second document in the stream.
+      const where = error.mark
+        ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+        : ''
       throw new ConfigError(
-        `${source}: invalid YAML at line ${error.mark.line + 1}, ` +
-          `column ${error.mark.column + 1}: ${error.reason}. Fix the syntax of the config file.`
+        `${source}: invalid YAML${where}: ${error.reason}. Fix the syntax of the config file.`
       )
     }
     throw error
@@ -197,12 +203,21 @@ class ConfigReader {
   }
 
   /** A list of glob strings; a single string counts as a one-item list. */
-  patterns(value: unknown, key: string): string[] {
+  patterns(value: unknown, key: string, kind: GlobKind): string[] {
     const items = typeof value === 'string' ? [value] : value
     if (!Array.isArray(items)) return this.expected(key, 'a list of glob strings', value)
-    return items.map((item: unknown, i) =>
-      this.string(item, `${key}[${i}]`, 'a non-empty glob string')
-    )
+    return items.map((item: unknown, i) => this.glob(item, `${key}[${i}]`, kind))
+  }
+
+  /** One glob: not empty, not too long, of a syntax the matcher supports. */
+  glob(value: unknown, key: string, kind: GlobKind): string {
+    const pattern = this.string(value, key, 'a non-empty glob string')
+    const problem = globProblem(pattern, kind)
+    if (problem !== undefined) {
+      const subject = kind === 'name' ? 'repository-name glob' : 'path glob'
+      this.fail(key, `'${key}' must be a valid ${subject}: ${quotePattern(pattern)} ${problem}`)
+    }
+    return pattern
   }
 
   integer(value: unknown, key: string): number {
@@ -224,7 +239,7 @@ class ConfigReader {
     return value
   }
 
-  /** A folder owned by one sync: relative, inside the repository, outside .github and .claude. */
+  /** A folder owned by one sync: relative, inside the repository, outside .git, .github and .claude. */
   ownedDir(value: unknown, key: string): string {
     const expectation = "a folder path relative to the repository root, such as 'docs/shared'"
     const raw = this.string(value, key, expectation)
@@ -236,8 +251,12 @@ class ConfigReader {
     if (path === '' || raw.includes('\\') || segments.some(s => s === '.' || s === '..')) {
       return this.expected(key, `${expectation}, without '..', '.' or '\\'`, value)
     }
-    if (RESERVED_DIRS.includes(segments[0] ?? '')) {
-      this.fail(key, `'${key}' must not be inside ${RESERVED_DIRS.join(' or ')}, got '${raw}'`)
+    const reserved = segments.find(isReservedName)
+    if (reserved !== undefined) {
+      this.fail(key, `'${key}' must not name '${reserved}' (kept by git and GitHub), got '${raw}'`)
+    }
+    if (segments[0] === CLAUDE_DIR) {
+      this.fail(key, `'${key}' must not be inside ${CLAUDE_DIR} (push-claude's), got '${raw}'`)
     }
     return path
   }
@@ -247,6 +266,9 @@ class ConfigReader {
     const name = this.string(value, key, expectation)
     if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
       return this.expected(key, expectation, value)
+    }
+    if (isReservedName(name)) {
+      this.fail(key, `'${key}' must not be '${name}' (kept by git and GitHub)`)
     }
     return name
   }
@@ -283,9 +305,9 @@ class ConfigReader {
       this.fail(`${key}.pattern`, `'${key}.pattern' is required: set it to a path glob`)
     }
     return {
-      pattern: this.string(route['pattern'], `${key}.pattern`, 'a non-empty path glob'),
-      include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k), []),
-      exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k), [])
+      pattern: this.glob(route['pattern'], `${key}.pattern`, 'path'),
+      include: this.optional(route, key, 'include', (v, k) => this.patterns(v, k, 'name'), []),
+      exclude: this.optional(route, key, 'exclude', (v, k) => this.patterns(v, k, 'name'), [])
     }
   }
 
@@ -299,9 +321,19 @@ class ConfigReader {
     return {
       skipArchived: this.optional(section, key, 'skip_archived', boolean, defaults.skipArchived),
       skipForks: this.optional(section, key, 'skip_forks', boolean, defaults.skipForks),
-      topics: this.optional(section, key, 'topics', (v, k) => this.patterns(v, k), defaults.topics)
+      topics: this.optional(
+        section,
+        key,
+        'topics',
+        (v, k) => this.patterns(v, k, 'name'),
+        defaults.topics
+      )
     }
   }
+}
+
+function isReservedName(segment: string): boolean {
+  return RESERVED_NAMES.includes(segment.toLowerCase())
 }
 
 function isMapping(value: unknown): value is Mapping {

@@ -1,5 +1,6 @@
 /** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
 import { CodexSyncError, MODES, sameName, type Mode } from '../model.js'
+import { globProblem, quotePattern } from './glob-syntax.js'
 
 export type CommitStrategy = 'direct' | 'pull-request' | 'auto'
 export type CodexCommit = 'per-project' | 'single' | 'auto'
@@ -164,8 +165,8 @@ export function parseSettings(
     targetRepositories: parseTargetRepositories(read('target_repository'), organization),
     environment: parseEnvironment(read('environment')),
     configPath: parseConfigPath(read('config')),
-    include: listOr(read('include'), ['*']),
-    exclude: listOr(read('exclude'), []),
+    include: parseNameGlobs('include', listOr(read('include'), ['*'])),
+    exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
     parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
     dryRun: parseBoolean('dry_run', read('dry_run'), false),
     commitStrategy: parseChoice(
@@ -333,6 +334,20 @@ function lazyDotEnv(readDotEnv: (() => string | undefined) | undefined): Lookup 
     values ??= parseDotEnv(readDotEnv?.() ?? '')
     return values[key]?.trim() || undefined
   }
+}
+
+/** Globs on repository names, each valid for the linear-time matcher. */
+function parseNameGlobs(name: string, patterns: string[]): string[] {
+  for (const pattern of patterns) {
+    const problem = globProblem(pattern, 'name')
+    if (problem !== undefined) {
+      throw new InputError(
+        name,
+        `Input '${name}' must hold globs on repository names such as 'api-*': ${quotePattern(pattern)} ${problem}`
+      )
+    }
+  }
+  return patterns
 }
 
 function listOr(value: string, fallback: string[]): string[] {

@@ -16,7 +16,6 @@ import {
 import type { WriteOutcome } from '../write/writer.js'
 import type { RunEnv } from './env.js'
 
-const DELETION_THRESHOLD_EXCEEDED = 'Deletion threshold exceeded'
 export const DEFERRED = 'deferred'
 
 /** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
@@ -81,13 +80,7 @@ export function errorResult(
 /** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
 export function scopeResult(entry: ScopePlan, outcome: WriteOutcome): ProjectResult {
   const { plan, project } = entry
-  if (entry.refused) {
-    return failedProject(
-      project,
-      DELETION_THRESHOLD_EXCEEDED,
-      `${entry.refused}; nothing was written. Check why those files are gone, or raise deletion_threshold / deletion_threshold_percent in the codex config.`
-    )
-  }
+  if (entry.refusal) return failedProject(project, entry.refusal.error, entry.refusal.resolution)
   const counts = {
     files_added: plan.added.length,
     files_modified: plan.modified.length,

@@ -126,7 +126,7 @@ async function writeOneCommit(
     )
     return scopes.map((scope, index) => {
       const plan = plans?.[index]
-      const settled = plan && (plan.refused || isEmptyPlan(plan.plan))
+      const settled = plan && (plan.refusal || isEmptyPlan(plan.plan))
       return settled
         ? scopeResult(plan, { kind: 'unchanged', plans: [plan] })
         : { ...failure, project: scope.project }

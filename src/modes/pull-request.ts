@@ -33,7 +33,7 @@ export async function syncViaPullRequest(
   const base = new TrackedBranch(git, project.name, project.defaultBranch, owned)
   const [againstDefault] = planScopes([scope], await base.read(), env.config) as [ScopePlan]
   const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged', plans: [againstDefault] })
-  if (againstDefault.refused) return nothingToOffer
+  if (againstDefault.refusal) return nothingToOffer
 
   const branch = pullRequestBranch(env.settings.environment)
   const head = await git.branchHead(project.name, branch)

@@ -1,6 +1,6 @@
 /** Desired files: what each mode's owned folders should contain, with the table of the two push modes. */
 import type { Config } from '../inputs/config.js'
-import { isRegularFile, type FileMap, type PushMode, type TreeFile } from '../model.js'
+import { isRegularFile, sameName, type FileMap, type PushMode, type TreeFile } from '../model.js'
 import { isUnder, type DesiredFiles } from './files.js'
 import { pathMatcher } from './globs.js'
 import { compileRoutes, routesTo, type FileRouting, type RoutingRule } from './routing.js'
@@ -69,22 +69,66 @@ export function pushModeFolders(config: Config): string[] {
   return Object.values(PUSH_MODES).flatMap(rules => rules.folders(config))
 }
 
+/** Whether `path` is inside `<projects_dir>/<project>/`, the name in any case (GitHub's rule). */
+export function isInProjectFolder(path: string, project: string, config: Config): boolean {
+  const prefix = `${config.projectsDir}/`
+  if (!path.startsWith(prefix)) return false
+  const end = path.indexOf('/', prefix.length)
+  return end !== -1 && sameName(path.slice(prefix.length, end), project)
+}
+
+/** pull-docs: which project paths it takes (whatever the kind of entry). */
+function pullSelection(config: Config): (path: string) => boolean {
+  // The push modes' folders are compared literally: a folder name is not a glob.
+  const ownedByPushModes = pushModeFolders(config)
+  const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
+  return path => !isUnder(path, ownedByPushModes) && wanted(path)
+}
+
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
 export function pullDocsFiles(
   projectFiles: FileMap,
   project: string,
   config: Config
 ): DesiredFiles {
-  // The push modes' folders are compared literally: a folder name is not a glob.
-  const ownedByPushModes = pushModeFolders(config)
-  const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
+  const selected = pullSelection(config)
   const folder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
   for (const file of projectFiles.values()) {
-    if (!isRegularFile(file) || isUnder(file.path, ownedByPushModes) || !wanted(file.path)) continue
+    if (!isRegularFile(file) || !selected(file.path)) continue
     desireFile(desired, folder + file.path, file, project)
   }
   return desired
+}
+
+/** A file a sync selects but cannot carry, and why: the caller names it rather than drop it silently. */
+export interface UncarriedFile {
+  path: string
+  reason: string
+}
+
+/** pull-docs: the project entries sync_patterns select that are never copied (symlinks, submodules). */
+export function uncarriedPullFiles(projectFiles: FileMap, config: Config): UncarriedFile[] {
+  return uncarried(projectFiles, pullSelection(config))
+}
+
+/** A push mode: its codex candidates that are never copied (symlinks, submodules). */
+export function uncarriedPushFiles(
+  rules: PushModeRules,
+  codexFiles: FileMap,
+  config: Config
+): UncarriedFile[] {
+  return uncarried(codexFiles, path => rules.isCandidate(path, config))
+}
+
+function uncarried(files: FileMap, selected: (path: string) => boolean): UncarriedFile[] {
+  const found: UncarriedFile[] = []
+  for (const file of files.values()) {
+    if (isRegularFile(file) || !selected(file.path)) continue
+    const kind = file.type === 'commit' ? 'submodule' : 'symlink'
+    found.push({ path: file.path, reason: `a ${kind}: codex-sync never copies ${kind}s` })
+  }
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 /** The rule a codex file follows in a push mode; undefined when it goes to no project. */
@@ -100,7 +144,7 @@ export function ruleOf(
 
 /**
  * A push mode: the codex files routed to `project`, at their destination in it. The codex files of
- * `<projects_dir>/<project>/` never go back to that project.
+ * `<projects_dir>/<project>/` never go back to that project, whatever the case of its name there.
  */
 export function pushFiles(
   rules: PushModeRules,
@@ -109,10 +153,10 @@ export function pushFiles(
   project: string,
   config: Config
 ): DesiredFiles {
-  const ownFolder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
   for (const file of codexFiles) {
-    if (!rules.isCandidate(file.path, config) || file.path.startsWith(ownFolder)) continue
+    if (!rules.isCandidate(file.path, config) || isInProjectFolder(file.path, project, config))
+      continue
     const rule = ruleOf(rules, file, config)
     if (!rule || !routesTo(rule, project, rules.includeByDefault)) continue
     desireFile(desired, rules.destination(file.path, config), file, codex)

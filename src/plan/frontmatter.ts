@@ -1,11 +1,14 @@
 /** Reads the routing keys of a Markdown file's YAML frontmatter, accepting real documents' `[*]`. */
 import matter from 'gray-matter'
 import { YAMLException, load } from 'js-yaml'
+import { globProblem, quotePattern } from '../inputs/glob-syntax.js'
 
 /** An absent key leaves its property undefined; an empty value gives []. */
 export interface RoutingFrontmatter {
   include?: string[]
   exclude?: string[]
+  /** Problems that do not stop the file, such as a misspelt routing key; absent when none. */
+  warnings?: string[]
 }
 
 /** What is wrong with a document's frontmatter; the caller adds the file path. */
@@ -16,11 +19,20 @@ export class FrontmatterError extends Error {
   }
 }
 
+/** Patterns one routing key may list: far more than any document needs, few enough to match fast. */
+export const MAX_ROUTING_PATTERNS = 1000
+
 const INCLUDE_KEY = 'codex_sync_include'
 const EXCLUDE_KEY = 'codex_sync_exclude'
-const ROUTING_KEY_LINE = /^(\s*codex_sync_(?:include|exclude)\s*:)(.*)$/
-const BLOCK_ITEM_LINE = /^(\s*-)(\s.*|)$/
-const TRAILING_COMMENT = /^(.*?)(\s+#.*)?$/
+const ROUTING_KEYS = [INCLUDE_KEY, EXCLUDE_KEY]
+/** Keys that look meant for codex-sync: `codex_sync...`, `codex-sync...`, in any case. */
+const ROUTING_LIKE_KEY = /^codex[_-]?sync/i
+const ROUTING_KEY_LINE = /^(codex_sync_(?:include|exclude)[ \t]*:)(.*)$/
+const BLOCK_ITEM_LINE = /^([ \t]*-[ \t]+)(.*)$/
+/** An alias-looking item: `*` and a name without spaces or flow indicators. */
+const STAR_ITEM = /^\*[^\s,[\]{}]*$/
+/** An anchor where YAML allows one: at a line start, or after a space or a flow indicator. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s,[\]{}]/m
 
 /** Reads `codex_sync_include` / `codex_sync_exclude`; a document without frontmatter gives {}. */
 export function readRoutingFrontmatter(markdown: string): RoutingFrontmatter {
@@ -32,7 +44,34 @@ export function readRoutingFrontmatter(markdown: string): RoutingFrontmatter {
   if (Object.hasOwn(data, EXCLUDE_KEY)) {
     routing.exclude = patternList(data[EXCLUDE_KEY], EXCLUDE_KEY)
   }
+  const warnings = Object.keys(data).flatMap(unknownRoutingKey)
+  if (warnings.length > 0) routing.warnings = warnings
   return routing
+}
+
+/** A warning for a key that looks like a routing key but is none, naming the closest one. */
+function unknownRoutingKey(key: string): string[] {
+  if (!ROUTING_LIKE_KEY.test(key) || ROUTING_KEYS.includes(key)) return []
+  const distances = ROUTING_KEYS.map(known => editDistance(key.toLowerCase(), known))
+  const closest = ROUTING_KEYS.filter((_, i) => distances[i] === Math.min(...distances))
+  return [
+    `unknown frontmatter key ${quotePattern(key)} is ignored: did you mean ${closest.map(known => `'${known}'`).join(' or ')}?`
+  ]
+}
+
+/** Levenshtein distance; the key is cut to 100 characters, so this stays cheap. */
+function editDistance(a: string, b: string): number {
+  const source = a.slice(0, 100)
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= source.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (source[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
 }
 
 function parseFrontmatter(text: string): Record<string, unknown> {
@@ -53,9 +92,11 @@ function parseFrontmatter(text: string): Record<string, unknown> {
 }
 
 /**
- * Real documents write `codex_sync_include: [*]`, which strict YAML reads as an alias. When the
- * strict parse fails, glob-looking items on the two routing keys are quoted and the parse retried.
- * Lines are rewritten in place, so reported line numbers stay true.
+ * Real documents write `codex_sync_include: [*]`, which strict YAML rejects (`*` opens an alias).
+ * Only when the strict parse fails, and only on the two routing keys, items that are themselves
+ * invalid YAML are quoted and the parse retried (see quoteRoutingGlobs). Valid YAML is never
+ * rewritten: a document whose strict parse succeeds reads exactly as strict YAML reads it. Lines
+ * are rewritten in place, so reported line numbers stay true.
  */
 function loadTolerantYaml(text: string): object {
   try {
@@ -76,12 +117,21 @@ function yamlError(error: unknown): unknown {
   if (!(error instanceof YAMLException)) return error
   const misreadIndicator = /alias|anchor|tag/.test(error.reason)
   const hint = misreadIndicator ? ' (quote values that start with *, & or !)' : ''
-  return new FrontmatterError(
-    `invalid YAML in frontmatter at line ${error.mark.line + 1}: ${error.reason}${hint}`
-  )
+  // js-yaml gives no position for some errors, such as a second document in the stream.
+  const where = error.mark ? ` at line ${error.mark.line + 1}` : ''
+  return new FrontmatterError(`invalid YAML in frontmatter${where}: ${error.reason}${hint}`)
 }
 
+/**
+ * Quotes, on the top-level routing keys, the list items (flow `[*, api-*]` or block `- *-web`) and
+ * the lone scalar `*` that strict YAML cannot read. A lone `*` is never an alias (an alias needs a
+ * name). `*name` is an alias to an undefined anchor when the frontmatter defines no anchor at all;
+ * when it does define some, `*name` may be a misspelt alias, so it is left for the parse to reject:
+ * reading it as a glob could drop projects from an exclude list. A scalar `*name` stays an alias.
+ */
 function quoteRoutingGlobs(text: string): string {
+  const usesAnchors = ANCHOR.test(text)
+  const repairable = (item: string) => item === '*' || (!usesAnchors && STAR_ITEM.test(item))
   let inRoutingBlockList = false
   return text
     .split(/\r\n|\r|\n/)
@@ -90,51 +140,110 @@ function quoteRoutingGlobs(text: string): string {
       if (keyLine) {
         const [, key = '', value = ''] = keyLine
         inRoutingBlockList = isBlank(value)
-        return key + quoteValue(value)
+        if (value.trimStart().startsWith('[')) return key + quoteFlowItems(value, repairable)
+        return key + quoteScalar(value, item => item === '*')
       }
       if (!inRoutingBlockList || isBlank(line)) return line
       const item = BLOCK_ITEM_LINE.exec(line)
-      if (item) return (item[1] ?? '') + quoteValue(item[2] ?? '')
+      if (item) return (item[1] ?? '') + quoteScalar(item[2] ?? '', repairable)
       inRoutingBlockList = false
       return line
     })
     .join('\n')
 }
 
-/** A scalar or a flow list `[a, b]`, with an optional trailing comment; unchanged if no glob. */
-function quoteValue(value: string): string {
-  const [, body = '', comment = ''] = TRAILING_COMMENT.exec(value) ?? []
-  const trimmed = body.trim()
-  // An unclosed list stays as written: it is a YAML error to report, not a pattern like "[*".
-  if (/^[[{]/.test(trimmed) !== /[\]}]$/.test(trimmed)) return value
-  const isFlowList = trimmed.startsWith('[') && trimmed.endsWith(']')
-  const items = isFlowList ? trimmed.slice(1, -1).split(',') : [trimmed]
-  if (!items.some(needsQuotes)) return value
-  const quoted = items.map(item => (needsQuotes(item) ? JSON.stringify(item.trim()) : item.trim()))
-  return ` ${isFlowList ? `[${quoted.join(', ')}]` : quoted[0]}${comment}`
+/** A scalar with an optional trailing comment, quoted when `repairable`; else unchanged. */
+function quoteScalar(value: string, repairable: (item: string) => boolean): string {
+  // A comment starts at the first `#` after a space (a search, not a backtracking match).
+  const commentAt = /\s#/.exec(value)?.index ?? value.length
+  const body = value.slice(0, commentAt)
+  const comment = value.slice(commentAt)
+  const leading = /^\s*/.exec(body)?.[0] ?? ''
+  const item = body.trim()
+  return repairable(item) ? `${leading}${JSON.stringify(item)}${comment}` : value
 }
 
-function needsQuotes(item: string): boolean {
-  const text = item.trim()
-  const globLooking = /[*?]/.test(text) || text.startsWith('!')
-  return globLooking && !/^["']/.test(text)
+/**
+ * A one-line flow list `[a, *, "b"]` with its `repairable` plain items quoted. Anything this
+ * reader does not follow (nested collections, an unclosed list or quote) is left unchanged.
+ */
+function quoteFlowItems(value: string, repairable: (item: string) => boolean): string {
+  const edits: [number, number][] = []
+  let i = value.indexOf('[') + 1
+  const skipSpaces = () => {
+    while (value.charAt(i) === ' ' || value.charAt(i) === '\t') i++
+  }
+  for (;;) {
+    skipSpaces()
+    if (value.charAt(i) === ']') break
+    const start = i
+    const quote = value.charAt(i)
+    if (quote === '"' || quote === "'") {
+      i = closingQuote(value, i)
+      if (i === -1) return value
+      i++
+    } else {
+      while (i < value.length && !',]'.includes(value.charAt(i))) {
+        if ('[{}'.includes(value.charAt(i))) return value
+        i++
+      }
+      const item = value.slice(start, i).trimEnd()
+      if (repairable(item)) edits.push([start, start + item.length])
+    }
+    skipSpaces()
+    if (value.charAt(i) === ',') i++
+    else if (value.charAt(i) !== ']') return value
+  }
+  const rest = value.slice(i + 1)
+  if (rest.trim() !== '' && !/^\s+#/.test(rest)) return value
+  return edits.reduceRight(
+    (text, [from, to]) =>
+      text.slice(0, from) + JSON.stringify(text.slice(from, to)) + text.slice(to),
+    value
+  )
+}
+
+/** The index of the quote closing the one at `start` ('' escapes ' , \ escapes in "), or -1. */
+function closingQuote(text: string, start: number): number {
+  const quote = text.charAt(start)
+  for (let i = start + 1; i < text.length; i++) {
+    const char = text.charAt(i)
+    if (quote === '"' && char === '\\') i++
+    else if (char === quote) {
+      if (quote === "'" && text.charAt(i + 1) === "'") i++
+      else return i
+    }
+  }
+  return -1
 }
 
 function isBlank(text: string): boolean {
   return text.trim() === '' || text.trim().startsWith('#')
 }
 
+/** A routing key's value as a list of valid repository-name globs. */
 function patternList(value: unknown, key: string): string[] {
   if (value === null || value === undefined) return []
   const items: unknown[] = Array.isArray(value) ? value : [value]
-  return items.map((item, i) => {
-    if (typeof item === 'string') return item
-    if (typeof item === 'number' || typeof item === 'boolean') return String(item)
-    const where = Array.isArray(value) ? `item ${i + 1} of '${key}'` : `'${key}'`
+  if (items.length > MAX_ROUTING_PATTERNS) {
     throw new FrontmatterError(
-      `${where} must be a glob pattern on repository names (a string such as 'api-*'), ` +
-        `got ${describe(item)}`
+      `'${key}' lists ${items.length} patterns, more than ${MAX_ROUTING_PATTERNS}`
     )
+  }
+  return items.map((item, i) => {
+    const where = Array.isArray(value) ? `item ${i + 1} of '${key}'` : `'${key}'`
+    const pattern = typeof item === 'number' || typeof item === 'boolean' ? String(item) : item
+    if (typeof pattern !== 'string') {
+      throw new FrontmatterError(
+        `${where} must be a glob pattern on repository names (a string such as 'api-*'), ` +
+          `got ${describe(item)}`
+      )
+    }
+    const problem = globProblem(pattern, 'name')
+    if (problem !== undefined) {
+      throw new FrontmatterError(`${where} (${quotePattern(pattern)}) ${problem}`)
+    }
+    return pattern
   })
 }
 

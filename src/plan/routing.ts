@@ -10,9 +10,13 @@ export interface RoutingRule {
   exclude?: string[]
 }
 
-/** What a codex file says about its own routing. */
-export type FileRouting =
+/**
+ * What a codex file says about its own routing. `warnings` (set by routingOf only when there are
+ * some) are problems that do not stop the file, such as a misspelt routing key: log them.
+ */
+export type FileRouting = (
   { kind: 'frontmatter'; rule: RoutingRule } | { kind: 'invalid'; error: string } | { kind: 'none' }
+) & { warnings?: string[] }
 
 /** Bumped whenever reading a frontmatter may give another answer: remembered routings are then read again. */
 export const ROUTING_VERSION = 1
@@ -27,11 +31,17 @@ function hasRoutingKeys(rule: RoutingRule): boolean {
   return rule.include !== undefined || rule.exclude !== undefined
 }
 
-/** What a Markdown file's frontmatter says about its routing; a broken frontmatter is `invalid`. */
+/**
+ * What a Markdown file's frontmatter says about its routing. A broken frontmatter, or one with a
+ * glob that is empty, too long, too complex or of unsupported syntax, is `invalid`.
+ */
 export function routingOf(markdown: string): FileRouting {
   try {
-    const rule = readRoutingFrontmatter(markdown)
-    return hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : { kind: 'none' }
+    const { warnings, ...rule } = readRoutingFrontmatter(markdown)
+    const routing: FileRouting = hasRoutingKeys(rule)
+      ? { kind: 'frontmatter', rule }
+      : { kind: 'none' }
+    return warnings ? { ...routing, warnings } : routing
   } catch (error) {
     if (!(error instanceof FrontmatterError)) throw error
     return { kind: 'invalid', error: messageOf(error) }
