@@ -275,4 +275,42 @@ describe('push-docs', () => {
     expect(projectResult(result, 'worker').status).toBe('unchanged')
     expect(fake.pulls(ORG, 'worker').map(pull => pull.state)).toEqual(['closed'])
   })
+
+  test('codex_ref plans against another codex ref (a pull request head) and writes nothing', async () => {
+    await fake.commit(ORG, CODEX, 'proposal', {
+      'docs/proposed.md': doc('codex_sync_include: [api]')
+    })
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      codex_ref: 'proposal'
+    })
+    expect(result).toMatchObject({ dry_run: true, codex_branch: 'proposal', commits_created: 0 })
+    expect(projectResult(result, 'api').planned?.added).toContain('.codex/docs/proposed.md')
+    expect(writes(fake)).toEqual([])
+    expect(fake.log.some(entry => entry.method !== 'GET' && entry.path !== '/graphql')).toBe(false)
+
+    const pull = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      codex_ref: 'proposal'
+    })
+    expect(pull.result.status).toBe('failure')
+    expect(pull.result.error).toMatch(/codex_ref/)
+  })
+
+  test('a misspelt routing key is named with the key it is closest to', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/misspelt.md': doc('codex_sync_includes: [api]', 'misspelt\n')
+    })
+    const { log } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      dry_run: 'true'
+    })
+    const warning = log.warnings.find(entry => entry.properties?.file === 'docs/misspelt.md')
+    expect(warning?.message).toMatch(/codex_sync_includes/)
+    expect(warning?.message).toMatch(/codex_sync_include\b/)
+  })
 })

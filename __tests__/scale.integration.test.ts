@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { doc } from '../__fixtures__/builders.js'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
-import { isStateWrite, projectResult, sync, writes } from '../__fixtures__/harness.js'
+import {
+  isStateWrite,
+  movedBranches,
+  projectResult,
+  sync,
+  writes
+} from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -132,5 +138,86 @@ describe('a run that stops before a limit ends it', () => {
     expect(result.projects.map(project => project.status)).toEqual(PROJECTS.map(() => 'skipped'))
     expect(log.warnings.some(warning => /time budget/.test(warning.message))).toBe(true)
     expect(await fake.text(ORG, 'p1', 'main', '.claude/agents/acme/helper.md')).toBe('helper\n')
+  })
+})
+
+describe('pull-docs writes in proportion to what changed', () => {
+  test('codex_commit auto: one commit per project while few changed, one for the run beyond', async () => {
+    // The first import: six projects changed, more than three: one commit.
+    const first = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(first.result.succeeded).toBe(PROJECTS.length)
+    expect(first.result.commits_created).toBe(1)
+
+    await fake.commit(ORG, 'p1', 'main', { 'docs/one.md': 'one\n' })
+    await fake.commit(ORG, 'p2', 'main', { 'docs/two.md': 'two\n' })
+    const few = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(few.result.commits_created).toBe(2)
+
+    await fake.commit(ORG, 'p1', 'main', { 'docs/one.md': 'one v2\n' })
+    fake.clearLog()
+    const one = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(one.result.commits_created).toBe(1)
+    expect(projectResult(one.result, 'p1').status).toBe('synced')
+
+    for (const project of PROJECTS) {
+      await fake.commit(ORG, project, 'main', { 'docs/all.md': `all of ${project}\n` })
+    }
+    fake.clearLog()
+    const many = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(many.result.commits_created).toBe(1)
+    const shas = new Set(
+      many.result.projects.map(project => projectResult(many.result, project.project).commit_sha)
+    )
+    expect(shas.size).toBe(1)
+    expect(movedBranches(fake)).toEqual([`${CODEX}@test`])
+    const message = (
+      await fake.commitInfo(ORG, CODEX, (await fake.head(ORG, CODEX, 'test')) as string)
+    ).message
+    for (const project of PROJECTS) expect(message).toContain(`- ${project}: 1 added`)
+  })
+
+  test('a whole-organisation run removes the folders of repositories that no longer exist', async () => {
+    await fake.commit(ORG, CODEX, 'test', {
+      'projects/gone/README.md': '# gone\n',
+      'projects/gone/docs/a.md': 'a\n'
+    })
+    const targeted = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'p1'
+    })
+    expect(targeted.result.orphans).toBeUndefined()
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/gone/README.md')).toBe('# gone\n')
+
+    const dry = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, dry_run: 'true' })
+    expect(dry.result.orphans).toEqual({
+      status: 'planned',
+      folders: ['projects/gone/'],
+      files_deleted: 2
+    })
+
+    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(result.orphans).toEqual({
+      status: 'removed',
+      folders: ['projects/gone/'],
+      files_deleted: 2
+    })
+    expect(log.lines.some(line => /no longer exist, removed: projects\/gone\//.test(line))).toBe(
+      true
+    )
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/gone/README.md')).toBeUndefined()
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/p1/README.md')).toBe('# p1\n')
+  })
+
+  test('orphaned folders beyond the deletion limits are kept, with a warning', async () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 60 }, (_, index) => [`projects/old/docs/${index}.md`, `${index}\n`])
+    )
+    await fake.commit(ORG, CODEX, 'test', many)
+    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(result.orphans).toMatchObject({ status: 'refused', folders: ['projects/old/'] })
+    expect(log.warnings.some(warning => /were kept/.test(warning.message))).toBe(true)
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/old/docs/0.md')).toBe('0\n')
+    expect(result.status).toBe('success')
   })
 })

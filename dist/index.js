@@ -29494,7 +29494,8 @@ function parseSettings(input, env, readDotEnv) {
         include: parseNameGlobs('include', listOr(read('include'), ['*'])),
         exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
         parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
-        dryRun: parseBoolean('dry_run', read('dry_run'), false),
+        // Planning against codex_ref (say a pull request's head) never writes.
+        dryRun: parseBoolean('dry_run', read('dry_run'), false) || read('codex_ref') !== '',
         commitStrategy: parseChoice('commit_strategy', read('commit_strategy') || 'direct', COMMIT_STRATEGIES),
         codexCommit: parseChoice('codex_commit', read('codex_commit') || 'auto', CODEX_COMMITS),
         shard: read('shard') === '' ? { index: 1, count: 1 } : parseShard(read('shard')),
@@ -37822,6 +37823,26 @@ class GitData {
             if (statusOf(error) === 404)
                 throw await this.missing(repo, branch);
             throw error;
+        }
+    }
+    /** The commit a branch, tag or commit SHA names; undefined when it names none. */
+    async resolveCommit(repo, ref) {
+        const named = (await this.refHead(repo, `heads/${ref}`)) ?? (await this.refHead(repo, `tags/${ref}`));
+        const sha = named ?? (/^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined);
+        if (sha === undefined)
+            return undefined;
+        try {
+            // An annotated tag points at a tag object: follow it to its commit.
+            const { data } = await this.guard(repo, () => this.octokit.rest.git.getCommit({ owner: this.owner, repo, commit_sha: sha }));
+            return data.sha;
+        }
+        catch (error) {
+            if (statusOf(error) !== 404 && statusOf(error) !== 422)
+                throw error;
+            if (named === undefined)
+                return undefined;
+            const { data } = await this.octokit.rest.git.getTag({ owner: this.owner, repo, tag_sha: sha });
+            return data.object.type === 'commit' ? data.object.sha : undefined;
         }
     }
     /** Why a branch answered 404: the repository is gone, or only the branch is. */
@@ -48669,6 +48690,24 @@ function pullDocsFiles(projectFiles, project, config) {
     }
     return desired;
 }
+/** pull-docs: the project entries sync_patterns select that are never copied (symlinks, submodules). */
+function uncarriedPullFiles(projectFiles, config) {
+    return uncarried(projectFiles, pullSelection(config));
+}
+/** A push mode: its codex candidates that are never copied (symlinks, submodules). */
+function uncarriedPushFiles(rules, codexFiles, config) {
+    return uncarried(codexFiles, path => rules.isCandidate(path, config));
+}
+function uncarried(files, selected) {
+    const found = [];
+    for (const file of files.values()) {
+        if (isRegularFile(file) || !selected(file.path))
+            continue;
+        const kind = file.type === 'commit' ? 'submodule' : 'symlink';
+        found.push({ path: file.path, reason: `a ${kind}: codex-sync never copies ${kind}s` });
+    }
+    return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
 /** The rule a codex file follows in a push mode; undefined when it goes to no project. */
 function ruleOf(rules, file, config) {
     if (file.routing.kind === 'invalid')
@@ -48698,7 +48737,8 @@ function desireFile(desired, path, file, sourceRepo) {
         path,
         mode: file.mode,
         sha: file.sha,
-        source: { repo: sourceRepo, path: file.path }
+        source: { repo: sourceRepo, path: file.path },
+        ...(file.size === undefined ? {} : { size: file.size })
     });
 }
 /**
@@ -48859,6 +48899,9 @@ async function pullDocs(env, projects) {
 /** What a project's folder in the codex should hold: its documentation as it is now. */
 async function readScope(env, project) {
     const { files } = await env.github.git.readTree(project.name, project.defaultBranch);
+    for (const file of uncarriedPullFiles(files, env.config)) {
+        env.log.info(`${project.name}: ${file.path} is not carried: ${file.reason}.`);
+    }
     return {
         project: project.name,
         folders: [projectFolder(env.config, project.name)],
@@ -49127,8 +49170,17 @@ async function readCodexFiles(env, rules) {
             : { kind: 'none' };
         if (routing.kind === 'invalid')
             warnInvalidFrontmatter(env, file.path, routing.error);
+        for (const warning of routing.warnings ?? []) {
+            env.log.warning(`${file.path}: ${warning}`, {
+                file: file.path,
+                title: 'codex-sync: frontmatter'
+            });
+        }
         return { ...file, routing };
     });
+    for (const file of uncarriedPushFiles(rules, env.codexSnapshot.files, env.config)) {
+        env.log.info(`${env.codex.name}: ${file.path} is not carried: ${file.reason}.`);
+    }
     // Keep in memory only the contents some project can receive (a sha may stand for several files).
     const needed = new Set(files.filter(file => ruleOf(rules, file, env.config) !== undefined).map(file => file.sha));
     for (const file of files)
@@ -49147,12 +49199,13 @@ function pushMessage(env, rules, plans, landing) {
 
 const pushRunner = (mode) => ({
     missingBranch: 'fail',
+    plansFromCodexRef: true,
     run: async (env, projects) => ({
         results: await pushToProjects(env, projects, PUSH_MODES[mode])
     })
 });
 const MODE_RUNNERS = {
-    'pull-docs': { missingBranch: 'create', run: pullDocs },
+    'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
     'push-docs': pushRunner('push-docs'),
     'push-claude': pushRunner('push-claude')
 };
@@ -49538,6 +49591,8 @@ async function openCodex(github, codex, settings, missingBranch, log) {
         const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath);
         const defaultText = await textOf(onDefault);
         let config = parse(defaultText, codex.defaultBranch);
+        if (settings.codexRef !== undefined)
+            return await openAtRef(github, codex, settings);
         const branch = branchForEnvironment(config, settings.environment);
         let snapshot = await git.readBranch(codex.name, branch);
         if (!snapshot) {
@@ -49555,6 +49610,19 @@ async function openCodex(github, codex, settings, missingBranch, log) {
         }
         throw error;
     }
+}
+/** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
+async function openAtRef({ git }, codex, settings) {
+    const ref = settings.codexRef;
+    const commitSha = await git.resolveCommit(codex.name, ref);
+    if (!commitSha) {
+        throw new SetupError(`codex_ref '${ref}' is not a branch, tag or commit of ${settings.organization}/${codex.name}.`, 'Check codex_ref: give a branch name, a tag or a full commit SHA of the codex.');
+    }
+    const tree = await git.readTree(codex.name, commitSha);
+    const file = tree.files.get(settings.configPath);
+    const text = file && (await git.readBlob(codex.name, file.sha)).toString('utf8');
+    const config = parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
+    return { config, branch: ref, snapshot: { ...tree, commitSha } };
 }
 /** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
 async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, log) {
@@ -49906,6 +49974,13 @@ class BranchMovedError extends CodexSyncError {
         super(`${target.repo}@${target.branch} kept moving: ${attempts} commits in a row were not fast-forwards.`, 'Another writer keeps pushing to that branch: run the sync again when it is quiet (nothing of this project was written).');
     }
 }
+/** GitHub refuses files beyond 100 MB. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+class FileTooLargeError extends CodexSyncError {
+    constructor(path, size) {
+        super(`${path} is ${Math.round(size / 1024 / 1024)} MB, beyond GitHub's 100 MB limit for one file; nothing was written.`, 'Leave it out of what is synced (exclude_patterns in the codex config), or keep it in Git LFS.');
+    }
+}
 class Writer {
     options;
     constructor(options) {
@@ -49955,6 +50030,11 @@ class Writer {
      */
     async write(target, base, plans, message) {
         const { github, content } = this.options;
+        const tooLarge = plans
+            .flatMap(plan => [...plan.added, ...plan.modified])
+            .find(file => (file.size ?? 0) > MAX_FILE_BYTES);
+        if (tooLarge)
+            throw new FileTooLargeError(tooLarge.source.path, tooLarge.size ?? 0);
         const changes = target.inPlace && github.graphql.canCommit
             ? await asFileChanges(content, base, plans)
             : undefined;
@@ -50010,6 +50090,9 @@ async function runSync(settings, { log }) {
     const github = createGitHub({ ...settings, budget, log });
     let context = runContext(settings);
     try {
+        if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
+            throw new InputError('codex_ref', `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`);
+        }
         const source = repositorySource(settings);
         const { repositories, complete } = await github.repositories.list(source);
         const codex = await resolveCodex(github, repositories, settings);

@@ -1,7 +1,7 @@
 /** The pipeline of one run: settings → discovery and codex → the mode's projects → result. */
 import { RunBudget } from './github/budget.js'
 import { createGitHub } from './github/client.js'
-import type { Settings } from './inputs/settings.js'
+import { InputError, type Settings } from './inputs/settings.js'
 import { sameName, type Log, type Repository } from './model.js'
 import { DEFERRED } from './modes/each-project.js'
 import type { RunEnv } from './modes/env.js'
@@ -34,6 +34,12 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
   const github = createGitHub({ ...settings, budget, log })
   let context = runContext(settings)
   try {
+    if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
+      throw new InputError(
+        'codex_ref',
+        `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`
+      )
+    }
     const source = repositorySource(settings)
     const { repositories, complete } = await github.repositories.list(source)
     const codex = await resolveCodex(github, repositories, settings)

@@ -98,6 +98,26 @@ export class GitData {
     }
   }
 
+  /** The commit a branch, tag or commit SHA names; undefined when it names none. */
+  async resolveCommit(repo: string, ref: string): Promise<string | undefined> {
+    const named =
+      (await this.refHead(repo, `heads/${ref}`)) ?? (await this.refHead(repo, `tags/${ref}`))
+    const sha = named ?? (/^[0-9a-f]{40}$/i.test(ref) ? ref.toLowerCase() : undefined)
+    if (sha === undefined) return undefined
+    try {
+      // An annotated tag points at a tag object: follow it to its commit.
+      const { data } = await this.guard(repo, () =>
+        this.octokit.rest.git.getCommit({ owner: this.owner, repo, commit_sha: sha })
+      )
+      return data.sha
+    } catch (error) {
+      if (statusOf(error) !== 404 && statusOf(error) !== 422) throw error
+      if (named === undefined) return undefined
+      const { data } = await this.octokit.rest.git.getTag({ owner: this.owner, repo, tag_sha: sha })
+      return data.object.type === 'commit' ? data.object.sha : undefined
+    }
+  }
+
   /** Why a branch answered 404: the repository is gone, or only the branch is. */
   private async missing(repo: string, branch: string): Promise<Error> {
     const exists = await this.octokit.rest.repos.get({ owner: this.owner, repo }).then(

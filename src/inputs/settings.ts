@@ -168,7 +168,8 @@ export function parseSettings(
     include: parseNameGlobs('include', listOr(read('include'), ['*'])),
     exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
     parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
-    dryRun: parseBoolean('dry_run', read('dry_run'), false),
+    // Planning against codex_ref (say a pull request's head) never writes.
+    dryRun: parseBoolean('dry_run', read('dry_run'), false) || read('codex_ref') !== '',
     commitStrategy: parseChoice(
       'commit_strategy',
       read('commit_strategy') || 'direct',

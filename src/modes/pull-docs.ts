@@ -1,6 +1,6 @@
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
 import { sameName, type Repository } from '../model.js'
-import { projectFolder, pullDocsFiles } from '../plan/desired.js'
+import { projectFolder, pullDocsFiles, uncarriedPullFiles } from '../plan/desired.js'
 import { isEmptyPlan } from '../plan/files.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import { Progress } from '../report/progress.js'
@@ -73,6 +73,9 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Pul
 /** What a project's folder in the codex should hold: its documentation as it is now. */
 async function readScope(env: RunEnv, project: Repository): Promise<Scope> {
   const { files } = await env.github.git.readTree(project.name, project.defaultBranch)
+  for (const file of uncarriedPullFiles(files, env.config)) {
+    env.log.info(`${project.name}: ${file.path} is not carried: ${file.reason}.`)
+  }
   return {
     project: project.name,
     folders: [projectFolder(env.config, project.name)],

@@ -3,6 +3,7 @@ import { isRegularFile, type Repository } from '../model.js'
 import {
   pushFiles,
   ruleOf,
+  uncarriedPushFiles,
   unreadablePaths,
   type CodexFile,
   type PushModeRules
@@ -102,8 +103,17 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
       ? (state.routingOf(file.sha) ?? { kind: 'none' })
       : { kind: 'none' }
     if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
+    for (const warning of routing.warnings ?? []) {
+      env.log.warning(`${file.path}: ${warning}`, {
+        file: file.path,
+        title: 'codex-sync: frontmatter'
+      })
+    }
     return { ...file, routing }
   })
+  for (const file of uncarriedPushFiles(rules, env.codexSnapshot.files, env.config)) {
+    env.log.info(`${env.codex.name}: ${file.path} is not carried: ${file.reason}.`)
+  }
   // Keep in memory only the contents some project can receive (a sha may stand for several files).
   const needed = new Set(
     files.filter(file => ruleOf(rules, file, env.config) !== undefined).map(file => file.sha)

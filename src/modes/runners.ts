@@ -10,6 +10,8 @@ import { pushToProjects } from './push.js'
 export interface ModeRunner {
   /** pull-docs starts a missing environment branch; the push modes need it to exist. */
   missingBranch: MissingBranch
+  /** Whether the mode can plan against codex_ref (a codex ref other than the environment branch). */
+  plansFromCodexRef: boolean
   run(env: RunEnv, projects: Repository[]): Promise<ModeOutcome>
 }
 
@@ -21,13 +23,14 @@ export interface ModeOutcome {
 
 const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
   missingBranch: 'fail',
+  plansFromCodexRef: true,
   run: async (env, projects) => ({
     results: await pushToProjects(env, projects, PUSH_MODES[mode])
   })
 })
 
 export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {
-  'pull-docs': { missingBranch: 'create', run: pullDocs },
+  'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
   'push-docs': pushRunner('push-docs'),
   'push-claude': pushRunner('push-claude')
 }

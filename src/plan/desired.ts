@@ -169,7 +169,8 @@ function desireFile(desired: DesiredFiles, path: string, file: TreeFile, sourceR
     path,
     mode: file.mode,
     sha: file.sha,
-    source: { repo: sourceRepo, path: file.path }
+    source: { repo: sourceRepo, path: file.path },
+    ...(file.size === undefined ? {} : { size: file.size })
   })
 }
 

@@ -8,6 +8,8 @@ export interface DesiredFile {
   /** Git blob sha of the content: equal shas mean equal content, in any repository. */
   sha: string
   source: { repo: string; path: string }
+  /** Bytes, when the tree listing said. */
+  size?: number
 }
 
 export type DesiredFiles = Map<string, DesiredFile>

@@ -54,6 +54,7 @@ export async function openCodex(
     const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
     const defaultText = await textOf(onDefault)
     let config = parse(defaultText, codex.defaultBranch)
+    if (settings.codexRef !== undefined) return await openAtRef(github, codex, settings)
     const branch = branchForEnvironment(config, settings.environment)
     let snapshot = await git.readBranch(codex.name, branch)
     if (!snapshot) {
@@ -75,6 +76,31 @@ export async function openCodex(
     }
     throw error
   }
+}
+
+/** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
+async function openAtRef(
+  { git }: GitHub,
+  codex: Repository,
+  settings: Settings
+): Promise<OpenedCodex> {
+  const ref = settings.codexRef as string
+  const commitSha = await git.resolveCommit(codex.name, ref)
+  if (!commitSha) {
+    throw new SetupError(
+      `codex_ref '${ref}' is not a branch, tag or commit of ${settings.organization}/${codex.name}.`,
+      'Check codex_ref: give a branch name, a tag or a full commit SHA of the codex.'
+    )
+  }
+  const tree = await git.readTree(codex.name, commitSha)
+  const file = tree.files.get(settings.configPath)
+  const text = file && (await git.readBlob(codex.name, file.sha)).toString('utf8')
+  const config = parseConfig(
+    text,
+    settings.organization,
+    `${codex.name}@${ref}:${settings.configPath}`
+  )
+  return { config, branch: ref, snapshot: { ...tree, commitSha } }
 }
 
 /** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */

@@ -35,6 +35,18 @@ class BranchMovedError extends CodexSyncError {
   }
 }
 
+/** GitHub refuses files beyond 100 MB. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024
+
+class FileTooLargeError extends CodexSyncError {
+  constructor(path: string, size: number) {
+    super(
+      `${path} is ${Math.round(size / 1024 / 1024)} MB, beyond GitHub's 100 MB limit for one file; nothing was written.`,
+      'Leave it out of what is synced (exclude_patterns in the codex config), or keep it in Git LFS.'
+    )
+  }
+}
+
 export interface WriterOptions {
   github: Pick<GitHub, 'git' | 'pulls' | 'graphql'>
   content: ContentSource
@@ -97,6 +109,10 @@ export class Writer {
     message: string
   ): Promise<{ commit: Commit; treeSha: string } | 'moved'> {
     const { github, content } = this.options
+    const tooLarge = plans
+      .flatMap(plan => [...plan.added, ...plan.modified])
+      .find(file => (file.size ?? 0) > MAX_FILE_BYTES)
+    if (tooLarge) throw new FileTooLargeError(tooLarge.source.path, tooLarge.size ?? 0)
     const changes =
       target.inPlace && github.graphql.canCommit
         ? await asFileChanges(content, base, plans)
