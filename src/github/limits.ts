@@ -35,7 +35,7 @@ export function limitsPlugin(options: LimitOptions) {
       if (isWrite(requestOptions)) options.budget.recordWrite()
       for (let attempt = 0; ; attempt++) {
         try {
-          const response = await request(requestOptions)
+          const response = await request(withTimeout(requestOptions))
           checkComplete(response, requestOptions)
           return response
         } catch (error) {
@@ -52,6 +52,20 @@ export function limitsPlugin(options: LimitOptions) {
         }
       }
     })
+  }
+}
+
+/**
+ * An answer that never comes is given up after this long (GitHub itself answers or times out
+ * within seconds), and the retry plugin repeats the request; large raw blobs fit well within it.
+ */
+const REQUEST_TIMEOUT_MS = 120_000
+
+function withTimeout<T extends { request?: { signal?: unknown } }>(options: T): T {
+  if (options.request?.signal) return options
+  return {
+    ...options,
+    request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
   }
 }
 
