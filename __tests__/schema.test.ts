@@ -6,13 +6,25 @@
  *   accepts (read from the parser's own "known keys here: ..." message, so a key added to the parser
  *   fails here until the schema has it).
  * - The schema's defaults are the parser's defaults.
- * - Sample configs, valid and invalid, and every key with values of every type: the schema and
- *   parseConfig give the same verdict.
+ * - Sample configs, valid and invalid, every key with values of every type, and generated globs,
+ *   folders and names: the schema and parseConfig give the same verdict.
+ * - Rules only the parser enforces (JSON Schema's regular expressions can neither expand nor count
+ *   nested `{a,b}` groups, compare the two ends of a class range, or count UTF-16 units): for path
+ *   globs with a `{`, the schema checks only what holds for every expansion (length, NUL, leading
+ *   '!', empty, '.' and '..' segments written out), not the `{...}` groups themselves (closed, with
+ *   a comma, at most 64 expansions) nor the expansions' segments, extglobs, classes and wildcards;
+ *   reversed ranges such as [z-a]; the limits of 1024 and 256 characters in UTF-16 units (the
+ *   schema counts code points, so characters beyond U+FFFF count once) and, in a repository-name
+ *   glob, an escaped character beyond U+FFFF (the parser escapes half of it). The samples compared
+ *   leave these out; "rules only the parser enforces" below shows the parser rejecting them and
+ *   the schema, by design, accepting them: the schema never rejects what the parser accepts (but
+ *   a NUL in a repository-name glob, which the parser skips: see BAD_NAME_GLOBS).
  * - The template config (examples/codex/.github/codex-sync.yml) is valid for both and points at the
  *   published schema with a `# yaml-language-server: $schema=` line.
  */
 import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
+import fc from 'fast-check'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import { readFileSync } from 'node:fs'
 import { ConfigError, defaultConfig, parseConfig } from '../src/inputs/config.js'
@@ -146,6 +158,116 @@ describe('the config schema', () => {
   })
 })
 
+/** A string as YAML reads it back: JSON, with every character beyond ASCII escaped. */
+function quote(value: string): string {
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
+/** The globs in every place of each kind: path globs, repository-name globs. */
+const pathGlobs = (globs: string[]) =>
+  `sync_patterns: [${globs.map(quote).join(', ')}]\n` +
+  `routes:\n${globs.map(glob => `  - { pattern: ${quote(glob)} }\n`).join('')}`
+const nameGlobs = (globs: string[]) =>
+  `routes: [{ pattern: a, include: [${globs.map(quote).join(', ')}] }]\n` +
+  `repositories: { topics: [${globs.map(quote).join(', ')}] }\n`
+
+const GOOD_PATH_GLOBS = [
+  '**',
+  './docs/**/*.md',
+  '  docs/*  ',
+  'docs/a b/[!._]*',
+  'docs/[]a]/[!]]/[a-]/[\\]-a]',
+  'docs/\\*\\?\\[\\]\\{\\}',
+  'docs/*.{md,txt}',
+  '{docs,guides}/**',
+  './!x',
+  'a!b/(x)/@/+',
+  'docs/a-b_c~d',
+  '.github/workflows/*.yml',
+  '.../x',
+  'a'.repeat(1024),
+  ` ${'a'.repeat(1024)}\t`,
+  `${'*a/'.repeat(20)}**/${'?'.repeat(11)}`,
+  `[a][b][c][d]${'?'.repeat(28)}`
+]
+const BAD_PATH_GLOBS: [string, string][] = [
+  ['too long', 'a'.repeat(1025)],
+  ['with 33 wildcards', `${'*a/'.repeat(20)}**/${'?'.repeat(12)}`],
+  ['with 33 wildcards in classes', `[a][b][c][d][e]${'?'.repeat(28)}`],
+  ['with a NUL', 'docs/a\0b'],
+  ['negated', '!docs/**'],
+  ['negated after spaces', '  !x'],
+  ['with a leading /', '/docs'],
+  ['with ./ and a leading /', './/docs'],
+  ['with a trailing /', 'docs/'],
+  ['with a doubled /', 'docs//x'],
+  ['./ twice', '././docs'],
+  ['./..', './../docs'],
+  ['with .. in braces written out', '{a,b}/../x'],
+  ['with // in braces', '{a//b,c}'],
+  ['** within a segment', '**.md'],
+  ['** after a letter', 'docs/a**'],
+  ['***', 'docs/***'],
+  ['** after an escaped backslash', 'docs/\\\\**'],
+  ['with an extglob', 'docs/+(a|b)'],
+  ['with *(', 'docs/*(a)'],
+  ['with ?(', '?(a)'],
+  ['with @( after ./', './@(a)'],
+  ['with !( inside', 'a!(b)'],
+  ['with an unclosed class', 'docs/[ab'],
+  ['with an empty class', 'docs/[]'],
+  ['with a negated empty class', 'docs/[!]'],
+  ['with a class across a /', 'docs/[a/b]'],
+  ['with a POSIX class', 'docs/[[:alpha:]]'],
+  ['with a POSIX class after a negation', 'docs/[^[:alpha:]]'],
+  ['with a stray ]', 'docs/a]'],
+  ['with a stray }', 'docs/a}'],
+  ['with a lone \\ at the end', 'docs/a\\'],
+  ['with an escaped space at the end', 'docs/a\\ '],
+  ['with an escaped /', 'docs\\/a'],
+  ['with a range open to the end', 'docs/[a-']
+]
+const GOOD_NAME_GLOBS = [
+  '*',
+  'api-*',
+  'codex.*',
+  '[!x]*',
+  'web\\-?',
+  '*a*a*a*a*a*a*a*a*a*b',
+  '.',
+  '..',
+  'a\\ b',
+  '[a-z0-9]*',
+  '[/]',
+  '[ ]',
+  '[]a]',
+  '\\[\\]\\{\\}\\/',
+  '***',
+  '*?'.repeat(16),
+  '**?'.repeat(16),
+  'a'.repeat(256),
+  `\t${'a'.repeat(256)} `
+]
+const BAD_NAME_GLOBS: [string, string][] = [
+  ['too long', 'a'.repeat(257)],
+  ['with 33 wildcards', '*?'.repeat(17)],
+  ['with the owner', 'acme/api'],
+  ['with a space', 'a b'],
+  ['with braces', '{api,web}'],
+  ['negated', '!api'],
+  ['with a stray ]', 'api]'],
+  ['with an unclosed class', 'api['],
+  ['with a POSIX class', '[[:alpha:]]'],
+  ['with a lone \\ at the end', 'api\\'],
+  ['with an escaped space at the end', 'api\\ '],
+  ['with a non-ASCII letter', 'ünï']
+  // Not 'a\0b': the parser skips a NUL in a repository-name glob (glob-syntax.ts reads it as its
+  // own splice marker), which the schema, by the name rules, rejects.
+]
+
 /** Sample configs with the verdict both the parser and the schema must give. */
 const SAMPLES: [string, boolean, string][] = [
   ['empty file', true, ''],
@@ -197,6 +319,26 @@ const SAMPLES: [string, boolean, string][] = [
   ['route with null include', false, 'routes: [{ pattern: a, include: ~ }]\n'],
   ['routes as a mapping', false, 'routes: { pattern: a }\n'],
   ['route as a string', false, 'routes: ["docs/**"]\n'],
+  ['folder .GitHub', false, 'projects_dir: docs/.GitHub/x\n'],
+  ['folder .GIT at the end', false, 'distribution_dir: "docs/.GIT/ "\n'],
+  ['folder .github. (not reserved)', true, 'distribution_dir: docs/.github.\n'],
+  ['folder .Claude (only .claude is push-claude)', true, 'distribution_dir: .Claude\n'],
+  ['folder .claude deeper', true, 'distribution_dir: docs/.claude\n'],
+  ['folder .claude after .//', false, 'distribution_dir: .//.claude/x\n'],
+  ['namespace .GIT', false, 'claude_namespace: .GIT\n'],
+  ['namespace .github-tools', true, 'claude_namespace: .github-tools\n'],
+  ['path globs of every kind', true, pathGlobs(GOOD_PATH_GLOBS)],
+  ...BAD_PATH_GLOBS.map(([what, glob]): [string, boolean, string] => [
+    `path glob ${what}`,
+    false,
+    pathGlobs([glob])
+  ]),
+  ['name globs of every kind', true, nameGlobs(GOOD_NAME_GLOBS)],
+  ...BAD_NAME_GLOBS.map(([what, glob]): [string, boolean, string] => [
+    `name glob ${what}`,
+    false,
+    nameGlobs([glob])
+  ]),
   ['thresholds', true, 'deletion_threshold: 0\ndeletion_threshold_percent: 12.5\n'],
   ['threshold written 5.0', true, 'deletion_threshold: 5.0\n'],
   ['negative threshold', false, 'deletion_threshold: -1\n'],
@@ -280,7 +422,25 @@ describe('every key with values of every type: the schema and parseConfig agree'
     'acme_1.x-y',
     ' acme ',
     'feature/x',
-    ''
+    '',
+    '.git',
+    '.GIT',
+    'x/.Git/y',
+    '.github.',
+    '.claude',
+    '.Claude',
+    '**',
+    '**.md',
+    'docs/**/*.md',
+    '*.{md,txt}',
+    '[!a]*',
+    'a\\*',
+    '[[:alpha:]]',
+    'a]',
+    'x\\',
+    '!x',
+    './!x',
+    '@(a)'
   ].map(value => JSON.stringify(value))
   const places: [string, (value: string) => string][] = [
     ['environments', v => `environments: ${v}\n`],
@@ -316,6 +476,144 @@ describe('every key with values of every type: the schema and parseConfig agree'
       .map(name => disagreement(`environments: { ${name}: { branch: b } }\n`))
       .filter(found => found !== undefined)
     expect(disagreements).toEqual([])
+  })
+})
+
+/** Text made of pieces that globs, folders and names treat specially. */
+const piecesText = (pieces: string[], maxLength = 12) =>
+  fc
+    .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 2 })), { maxLength })
+    .map(parts => parts.join(''))
+
+const GLOB_PIECES = [
+  '*',
+  '**',
+  '?',
+  '[',
+  ']',
+  '!',
+  '^',
+  '-',
+  '\\',
+  '/',
+  './',
+  '../',
+  '.',
+  '..',
+  ',',
+  '(',
+  '@(',
+  '+(',
+  ' ',
+  '\t',
+  '[:',
+  ':]',
+  'a',
+  'z',
+  '.github',
+  '\uFEFF',
+  'é',
+  '😀',
+  'docs/',
+  '*.md',
+  '[a-z]',
+  '[!a]',
+  '\\*',
+  '\\ '
+]
+const FOLDER_PIECES = [
+  '/',
+  './',
+  '../',
+  '.',
+  '..',
+  ' ',
+  '\\',
+  'docs',
+  '-',
+  '_',
+  '.git',
+  '.GIT',
+  '.github',
+  '.GitHub',
+  '.claude',
+  '.Claude',
+  'x'
+]
+
+describe('generated values: the schema and parseConfig agree', () => {
+  const RUNS = { numRuns: 400 }
+  const agree = (text: string) => expect(disagreement(text)).toBeUndefined()
+  const reversedRange = (text: string) => /reversed range/.test(parserVerdict(text).message ?? '')
+
+  it('path globs without {: the same verdict (reversed ranges aside)', () => {
+    const glob = piecesText([...GLOB_PIECES, '}', '\\{', '\\}', '\0']).filter(
+      text => !text.includes('{')
+    )
+    fc.assert(
+      fc.property(glob, text => {
+        const config = `routes: [{ pattern: ${quote(text)} }]\n`
+        if (!reversedRange(config)) agree(config)
+      }),
+      RUNS
+    )
+  })
+
+  it('path globs with {a,b}: the schema accepts every glob the parser accepts', () => {
+    const glob = piecesText([...GLOB_PIECES, '{', '}', '{a,b}', '{a,', '\\{'], 16)
+    fc.assert(
+      fc.property(glob, text => {
+        const config = `sync_patterns: ${quote(text)}\n`
+        if (parserVerdict(config).valid) expect(schemaVerdict(config)).toEqual({ valid: true })
+      }),
+      RUNS
+    )
+  })
+
+  it('repository-name globs: the same verdict (reversed ranges aside)', () => {
+    // Without characters beyond U+FFFF (see the top of this file) and without NUL (see above).
+    const glob = piecesText(GLOB_PIECES.filter(piece => piece !== '😀'))
+    fc.assert(
+      fc.property(glob, text => {
+        const config = `repositories: { topics: [${quote(text)}] }\n`
+        if (!reversedRange(config)) agree(config)
+      }),
+      RUNS
+    )
+  })
+
+  it('folders and namespaces: the same verdict', () => {
+    fc.assert(
+      fc.property(piecesText(FOLDER_PIECES, 6), text => {
+        agree(`projects_dir: ${quote(text)}\n`)
+        agree(`claude_namespace: ${quote(text)}\n`)
+      }),
+      RUNS
+    )
+  })
+})
+
+describe('rules only the parser enforces: it rejects, the schema by design accepts', () => {
+  const parserOnly: [string, string][] = [
+    ['a {...} group without a comma', 'sync_patterns: "docs/{a}"\n'],
+    ['an unclosed {', 'sync_patterns: "docs/{a,b"\n'],
+    ['more than 64 expansions', 'sync_patterns: "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"\n'],
+    ['an empty segment from an expansion', 'sync_patterns: "{a,}/b"\n'],
+    ['a . segment from an expansion', 'sync_patterns: "docs/{.,a}/x"\n'],
+    ['** within a segment, beside a group', 'sync_patterns: "{a,b}/x**"\n'],
+    ['an extglob beside a group', 'sync_patterns: "{a,b}/@(x)"\n'],
+    ['33 wildcards beside a group', `sync_patterns: "{a,b}/${'?'.repeat(33)}"\n`],
+    ['a reversed range in a path glob', 'routes: [{ pattern: "docs/[z-a]" }]\n'],
+    ['a reversed range in a name glob', 'repositories: { topics: "[z-a]*" }\n'],
+    ['1025 UTF-16 units in 513 characters', `sync_patterns: "${'😀'.repeat(512)}a"\n`],
+    ['an escaped emoji in a name glob', 'repositories: { topics: "\\\\😀" }\n']
+  ]
+
+  it.each(parserOnly)('%s', (_what, text) => {
+    expect({ parser: parserVerdict(text).valid, schema: schemaVerdict(text).valid }).toEqual({
+      parser: false,
+      schema: true
+    })
   })
 })
 
