@@ -17,8 +17,7 @@
  *   schema counts code points, so characters beyond U+FFFF count once) and, in a repository-name
  *   glob, an escaped character beyond U+FFFF (the parser escapes half of it). The samples compared
  *   leave these out; "rules only the parser enforces" below shows the parser rejecting them and
- *   the schema, by design, accepting them: the schema never rejects what the parser accepts (but
- *   a NUL in a repository-name glob, which the parser skips: see BAD_NAME_GLOBS).
+ *   the schema, by design, accepting them: the schema never rejects what the parser accepts.
  * - The template config (examples/codex/.github/codex-sync.yml) is valid for both and points at the
  *   published schema with a `# yaml-language-server: $schema=` line.
  */
@@ -263,9 +262,8 @@ const BAD_NAME_GLOBS: [string, string][] = [
   ['with a POSIX class', '[[:alpha:]]'],
   ['with a lone \\ at the end', 'api\\'],
   ['with an escaped space at the end', 'api\\ '],
-  ['with a non-ASCII letter', 'ünï']
-  // Not 'a\0b': the parser skips a NUL in a repository-name glob (glob-syntax.ts reads it as its
-  // own splice marker), which the schema, by the name rules, rejects.
+  ['with a non-ASCII letter', 'ünï'],
+  ['with a NUL', 'a\0b']
 ]
 
 /** Sample configs with the verdict both the parser and the schema must give. */

@@ -29232,10 +29232,10 @@ function parseGlob(pattern, kind) {
         fail('is empty');
     if (pattern.length > maxLength)
         fail(`is longer than ${maxLength} characters`);
+    if (pattern.includes(SPLICE))
+        fail(`contains a NUL character, which no repository ${kind} has`);
     if (kind === 'name')
         return { kind, alternatives: [[nameSegment(pattern)]] };
-    if (pattern.includes(SPLICE))
-        fail('contains a NUL character, which no repository path has');
     if (pattern.startsWith('!')) {
         fail("starts with '!', which would negate it: use exclude_patterns for what to leave out");
     }
@@ -37670,7 +37670,7 @@ function limitsPlugin(options) {
                 options.budget.recordWrite();
             for (let attempt = 0;; attempt++) {
                 try {
-                    const response = await request(requestOptions);
+                    const response = await request(withTimeout(requestOptions));
                     checkComplete(response, requestOptions);
                     return response;
                 }
@@ -37687,6 +37687,19 @@ function limitsPlugin(options) {
                 }
             }
         });
+    };
+}
+/**
+ * An answer that never comes is given up after this long (GitHub itself answers or times out
+ * within seconds), and the retry plugin repeats the request; large raw blobs fit well within it.
+ */
+const REQUEST_TIMEOUT_MS = 120_000;
+function withTimeout(options) {
+    if (options.request?.signal)
+        return options;
+    return {
+        ...options,
+        request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
     };
 }
 function checkComplete(response, request) {

@@ -71,8 +71,8 @@ export function parseGlob(pattern: string, kind: GlobKind): ParsedGlob {
   const maxLength = kind === 'name' ? GLOB_LIMITS.nameLength : GLOB_LIMITS.pathLength
   if (pattern === '') fail('is empty')
   if (pattern.length > maxLength) fail(`is longer than ${maxLength} characters`)
+  if (pattern.includes(SPLICE)) fail(`contains a NUL character, which no repository ${kind} has`)
   if (kind === 'name') return { kind, alternatives: [[nameSegment(pattern)]] }
-  if (pattern.includes(SPLICE)) fail('contains a NUL character, which no repository path has')
   if (pattern.startsWith('!')) {
     fail("starts with '!', which would negate it: use exclude_patterns for what to leave out")
   }
