@@ -28,6 +28,11 @@ export function syncedProject(
     files_modified: modified,
     files_deleted: deleted,
     commit_sha: `sha-${project}`,
-    commit_url: `https://github.com/acme/${project}/commit/sha-${project}`
+    commit_url: `https://github.com/acme/${project}/commit/sha-${project}`,
+    paths: {
+      added: Array.from({ length: added }, (_, index) => `.codex/added-${index}.md`),
+      modified: Array.from({ length: modified }, (_, index) => `.codex/modified-${index}.md`),
+      deleted: Array.from({ length: deleted }, (_, index) => `.codex/deleted-${index}.md`)
+    }
   }
 }

@@ -99,6 +99,18 @@ describe('push-docs', () => {
     expect(log.warnings).toEqual([
       expect.objectContaining({ properties: expect.objectContaining({ file: 'docs/broken.md' }) })
     ])
+
+    // The routing picture: where each codex file went, and why some went nowhere.
+    const row = (path: string) => result.routing?.find(file => file.path === path)
+    // web had an old copy of it
+    expect(row('docs/all.md')).toMatchObject({ added: ['api', 'worker'], modified: ['web'] })
+    expect(row('docs/api-only.md')).toMatchObject({ added: ['api'] })
+    expect(row('docs/api-only.md')).not.toHaveProperty('nowhere')
+    expect(row('docs/internal.md')?.nowhere).toMatch(/no codex_sync_include/)
+    expect(row('docs/no-include.md')?.nowhere).toMatch(/but no codex_sync_include/)
+    expect(row('docs/broken.md')?.nowhere).toMatch(/cannot be parsed/)
+    expect(row('docs/schema/notes.txt')?.nowhere).toMatch(/no route/)
+    expect(row('projects/api/docs/api-guide.md')?.added).toEqual(['web', 'worker'])
   })
 
   test('the owned folder is made exact and nothing else in the project changes; binaries arrive byte for byte', async () => {

@@ -288,18 +288,19 @@ describe('summaryMarkdown for a large organisation', () => {
 
 describe('resultOutput', () => {
   const huge = (planned: boolean): ProjectResult[] =>
-    Array.from({ length: 3000 }, (_, index) => ({
-      ...synced(`project-${index}`, 20, 0, 0),
-      ...(planned
-        ? {
-            planned: {
-              added: Array.from({ length: 20 }, (_, file) => `docs/a-rather-long-path/${file}.md`),
-              modified: [],
-              deleted: []
-            }
-          }
-        : {})
-    }))
+    Array.from({ length: 3000 }, (_, index): ProjectResult => {
+      const project = synced(`project-${index}`, 20, 0, 0)
+      if (!planned) return project
+      const { commit_sha: _sha, commit_url: _url, paths: _paths, ...counts } = project
+      return {
+        ...counts,
+        planned: {
+          added: Array.from({ length: 20 }, (_, file) => `docs/a-rather-long-path/${file}.md`),
+          modified: [],
+          deleted: []
+        }
+      }
+    })
 
   it('is the whole result when it fits', () => {
     const small = buildResult(context, [synced('api', 1, 0, 0)], STARTED)
@@ -316,7 +317,7 @@ describe('resultOutput', () => {
     expect(resultOutput(dry).length).toBeLessThanOrEqual(MAX_RESULT_OUTPUT)
     expect(slim.projects).toHaveLength(3000)
     expect(slim.projects[0]).not.toHaveProperty('planned')
-    expect(slim.projects_left_out).toBe('planned paths')
+    expect(slim.projects_left_out).toBe('paths and routing')
     expect(slim.total_projects).toBe(3000)
 
     const crowded = [
@@ -332,5 +333,79 @@ describe('resultOutput', () => {
     expect(listed.projects.every(project => project.status === 'synced')).toBe(true)
     expect(listed.projects).toHaveLength(3000)
     expect(listed.projects_left_out).toMatch(/skipped/)
+  })
+})
+
+describe('the pictures of a summary', () => {
+  const planned = (project: string, added: number): ProjectResult => ({
+    project,
+    status: 'synced',
+    files_added: added,
+    files_modified: 0,
+    files_deleted: 0,
+    planned: {
+      added: Array.from({ length: added }, (_, file) => `.codex/docs/${file}.md`),
+      modified: [],
+      deleted: []
+    }
+  })
+
+  it('a dry run shows the drift, worst first', () => {
+    const dry = buildResult(
+      { ...context, dryRun: true },
+      [planned('small', 1), planned('large', 7), planned('middle', 3)],
+      STARTED
+    )
+    const markdown = summaryMarkdown(dry)
+    const drift = markdown.split('### Drift')[1] ?? ''
+    expect(drift.indexOf('| large | 7 |')).toBeLessThan(drift.indexOf('| middle | 3 |'))
+    expect(drift.indexOf('| middle | 3 |')).toBeLessThan(drift.indexOf('| small | 1 |'))
+  })
+
+  it('the routing picture names the projects each file reaches, and why a file reaches none', () => {
+    const result = {
+      ...buildResult(context, [synced('api', 1, 0, 0)], STARTED),
+      routing: [
+        {
+          path: 'docs/all.md',
+          added: ['api', 'web'],
+          modified: [],
+          unchanged: ['worker'],
+          deleted: []
+        },
+        {
+          path: 'docs/internal.md',
+          added: [],
+          modified: [],
+          unchanged: [],
+          deleted: [],
+          nowhere: 'no codex_sync_include in its frontmatter, and no route of the config matches it'
+        }
+      ]
+    }
+    const markdown = summaryMarkdown(result)
+    expect(markdown).toContain('| `docs/all.md` | 2: api, web |  | 1: worker |  |  |')
+    expect(markdown).toContain('| `docs/internal.md` |  |  |  |  | no codex_sync_include')
+  })
+
+  it('a run over 1,000 projects and 50 codex files stays far below the 1 MiB summary limit', () => {
+    const projects = Array.from({ length: 1000 }, (_, index) =>
+      synced(`project-with-a-long-name-${String(index).padStart(4, '0')}`, 50, 0, 0)
+    )
+    const names = projects.map(project => project.project)
+    const result = {
+      ...buildResult(context, projects, STARTED),
+      routing: Array.from({ length: 50 }, (_, file) => ({
+        path: `docs/some/rather/deep/folder/document-${file}.md`,
+        added: names,
+        modified: [],
+        unchanged: [],
+        deleted: []
+      }))
+    }
+    const markdown = summaryMarkdown(result)
+    expect(Buffer.byteLength(markdown)).toBeLessThan(1024 * 1024)
+    expect(markdown).toContain('<details><summary>50 rows</summary>')
+    expect(markdown).toContain('1000: project-with-a-long-name-0000')
   })
 })

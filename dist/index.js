@@ -29892,7 +29892,7 @@ function commitsOf(projects) {
     const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
     return new Set(shas.filter(sha => sha !== undefined)).size;
 }
-function buildResult(context, projects, now = Date.now(), orphans) {
+function buildResult(context, projects, now = Date.now(), extras = {}) {
     const count = (status) => projects.filter(project => project.status === status).length;
     const succeeded = count('synced') + count('unchanged');
     const failed = projects.filter((project) => project.status === 'failed');
@@ -29910,7 +29910,8 @@ function buildResult(context, projects, now = Date.now(), orphans) {
         duration_seconds: seconds(context, now),
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
         failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-        ...(orphans ? { orphans } : {})
+        ...(extras.orphans ? { orphans: extras.orphans } : {}),
+        ...(extras.routing ? { routing: extras.routing } : {})
     };
 }
 /** The result of a run that could not start: nothing was attempted, nothing written. */
@@ -30122,6 +30123,105 @@ function directionOf(phases) {
     return phases[0]?.direction ?? 'to-codex';
 }
 
+/** The pictures a summary draws: where codex files went, which files changed, and which projects lag. */
+/** Names shown in one cell; the rest are counted. */
+const NAMES_SHOWN = 5;
+/** Rows of one picture at most: the summary stays far below GitHub's 1 MiB. */
+const MAX_ROWS = 500;
+/** Tables longer than this are folded in <details>. */
+const FOLD_ABOVE = 20;
+/** Paths listed for one project at most. */
+const PATHS_SHOWN = 20;
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+function names(projects) {
+    if (projects.length === 0)
+        return '';
+    const shown = projects.slice(0, NAMES_SHOWN).join(', ');
+    const more = projects.length - NAMES_SHOWN;
+    return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`;
+}
+function folded(title, rows, table) {
+    const body = [...table, ...rows.slice(0, MAX_ROWS)];
+    if (rows.length > MAX_ROWS)
+        body.push('', `${rows.length - MAX_ROWS} more rows are not shown.`);
+    if (rows.length <= FOLD_ABOVE)
+        return [`### ${title}`, '', ...body, ''];
+    return [
+        `### ${title}`,
+        '',
+        `<details><summary>${rows.length} rows</summary>`,
+        '',
+        ...body,
+        '',
+        '</details>',
+        ''
+    ];
+}
+/** push modes: a row per codex file, with the projects it reached by outcome, or why none. */
+function routingPicture(routing, dryRun) {
+    if (!routing || routing.length === 0)
+        return [];
+    const verb = dryRun ? 'would be ' : '';
+    const rows = routing.map(file => `| \`${cell(file.path)}\` | ${names(file.added)} | ${names(file.modified)} | ${names(file.unchanged)} | ${names(file.deleted)} | ${cell(file.nowhere ?? '')} |`);
+    return folded('Routing: codex files and the projects they reach', rows, [
+        `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
+        '| --- | --- | --- | --- | --- | --- |'
+    ]);
+}
+function changedPaths$1(project) {
+    if (project.status !== 'synced')
+        return undefined;
+    return 'planned' in project ? project.planned : project.paths;
+}
+function pathList(paths) {
+    const all = [
+        ...paths.added.map(path => `+${path}`),
+        ...paths.modified.map(path => `~${path}`),
+        ...paths.deleted.map(path => `-${path}`)
+    ];
+    const more = all.length - PATHS_SHOWN;
+    return (all
+        .slice(0, PATHS_SHOWN)
+        .map(path => `\`${cell(path)}\``)
+        .join(' ') + (more > 0 ? ` and ${more} more` : ''));
+}
+/** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
+function changedFiles(result) {
+    const rows = result.projects.flatMap(project => {
+        const paths = changedPaths$1(project);
+        return paths ? [`| ${cell(project.project)} | ${pathList(paths)} |`] : [];
+    });
+    if (rows.length === 0)
+        return [];
+    const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex';
+    const where = toCodex ? 'in the codex' : 'in each project';
+    return folded(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, rows, [
+        '| project | files (+ added, ~ modified, - deleted) |',
+        '| --- | --- |'
+    ]);
+}
+/** Dry run: the projects a sync would change, those furthest behind first. */
+function driftPicture(result) {
+    if (!result.dry_run)
+        return [];
+    const behind = result.projects
+        .filter(project => changedPaths$1(project) !== undefined)
+        .map(project => ({
+        project,
+        files: project.files_added + project.files_modified + project.files_deleted
+    }))
+        .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project));
+    if (behind.length === 0)
+        return ['### Drift', '', 'Every project is up to date with the codex.', ''];
+    const rows = behind.map(({ project, files }) => `| ${cell(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`);
+    return folded('Drift: behind the codex, worst first', rows, [
+        '| project | files behind | to add | to modify | to delete |',
+        '| --- | ---: | ---: | ---: | ---: |'
+    ]);
+}
+
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 function summaryMarkdown(result) {
     const lines = [
@@ -30150,6 +30250,9 @@ function summaryMarkdown(result) {
             lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
     }
     lines.push(...failureTable(result.failures));
+    lines.push(...driftPicture(result));
+    lines.push(...routingPicture(result.routing, result.dry_run));
+    lines.push(...changedFiles(result));
     return lines.join('\n');
 }
 /** The failures with what to do, the phase of each when the report merges phases. */
@@ -30226,9 +30329,6 @@ function plannedPaths(planned) {
     const more = paths.length - PLANNED_PATHS_SHOWN;
     return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
 /** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
 /** Every output of action.yml, from the run's result. */
@@ -30246,25 +30346,31 @@ function resultOutput(result) {
     if (whole.length <= MAX_RESULT_OUTPUT)
         return whole;
     const withoutPaths = result.projects.map(withoutPlannedPaths);
+    const { routing: _routing, ...withoutRouting } = result;
     const slim = JSON.stringify({
-        ...result,
+        ...withoutRouting,
         projects: withoutPaths,
-        projects_left_out: 'planned paths'
+        projects_left_out: 'paths and routing'
     });
     if (slim.length <= MAX_RESULT_OUTPUT)
         return slim;
     const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
     return JSON.stringify({
-        ...result,
+        ...withoutRouting,
         projects: changed,
-        projects_left_out: 'planned paths, unchanged and skipped projects'
+        projects_left_out: 'paths and routing, unchanged and skipped projects'
     });
 }
 function withoutPlannedPaths(project) {
-    if (!('planned' in project))
-        return project;
-    const { planned: _planned, ...rest } = project;
-    return rest;
+    if ('planned' in project) {
+        const { planned: _planned, ...rest } = project;
+        return rest;
+    }
+    if ('paths' in project) {
+        const { paths: _paths, ...rest } = project;
+        return rest;
+    }
+    return project;
 }
 /** Whether the step should fail: on failure, and on partial success when asked to. */
 function stepFails(result, failOnPartial) {
@@ -38309,12 +38415,23 @@ class Repositories {
                 complete: selection === 'all'
             };
         }
-        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-            org: this.owner,
-            type: 'all',
-            per_page: 100
-        });
+        const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
         return { repositories: repos.map(toRepository), complete: true };
+    }
+    /**
+     * Every page of a page-numbered listing: the first page says how many there are, and the others
+     * are read side by side instead of one after another (a thousand repositories, two round trips).
+     */
+    async allPages(fetchPage) {
+        const first = await fetchPage(1);
+        const last = Number(/[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(first.headers.link ?? '')?.[1] ?? 1);
+        const pages = Array.from({ length: Math.max(0, last - 1) }, (_, index) => index + 2);
+        const rest = await Promise.all(pages.map(fetchPage));
+        const seen = new Set();
+        // A repository created between two pages can show on both: each is kept once.
+        return [first, ...rest]
+            .flatMap(response => response.data)
+            .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()));
     }
     async get(name) {
         try {
@@ -39923,25 +40040,21 @@ function scopeResult(entry, outcome) {
     };
     if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
         return { project, status: 'unchanged', ...counts };
-    if (outcome.kind === 'planned') {
-        const paths = (files) => files.map(file => file.path);
-        return {
-            project,
-            status: 'synced',
-            ...counts,
-            planned: {
-                added: paths(plan.added),
-                modified: paths(plan.modified),
-                deleted: paths(plan.deleted)
-            }
-        };
-    }
+    const paths = (files) => files.map(file => file.path);
+    const changed = {
+        added: paths(plan.added),
+        modified: paths(plan.modified),
+        deleted: paths(plan.deleted)
+    };
+    if (outcome.kind === 'planned')
+        return { project, status: 'synced', ...counts, planned: changed };
     return {
         project,
         status: 'synced',
         ...counts,
         commit_sha: outcome.commit.sha,
-        commit_url: outcome.commit.url
+        commit_url: outcome.commit.url,
+        paths: changed
     };
 }
 /** The result of a write of one scope. */
@@ -49032,6 +49145,102 @@ function pullMessage(env, plans) {
     return commitMessage(env, `codex-sync: pull docs from ${plans.length} projects of ${org}`, lines.join('\n'), 'direct');
 }
 
+class RoutingMatrix {
+    rules;
+    files;
+    config;
+    /** Destination path -> codex file, the same in every project. */
+    byDestination = new Map();
+    /** Codex paths routed anywhere, and per project those routed to it. */
+    routed = new Set();
+    perProject = new Map();
+    constructor(rules, files, config) {
+        this.rules = rules;
+        this.files = files;
+        this.config = config;
+        for (const file of files)
+            this.byDestination.set(rules.destination(file.path, config), file);
+    }
+    /** Records where a project's desired files come from (their destinations). */
+    route(project, destinations) {
+        const paths = [];
+        for (const destination of destinations) {
+            const file = this.byDestination.get(destination);
+            if (!file)
+                continue;
+            paths.push(file.path);
+            this.routed.add(file.path);
+        }
+        this.perProject.set(project, paths);
+    }
+    /** One row per codex file, and one per deleted path the codex no longer holds. */
+    report(results, others = []) {
+        const rows = new Map();
+        const row = (path, nowhere) => {
+            const known = rows.get(path);
+            if (known)
+                return known;
+            const created = { path, added: [], modified: [], unchanged: [], deleted: [] };
+            if (nowhere)
+                created.nowhere = nowhere;
+            rows.set(path, created);
+            return created;
+        };
+        for (const file of this.files)
+            row(file.path, this.routed.has(file.path) ? undefined : this.nowhere(file));
+        for (const result of results) {
+            const changed = changedPaths(result);
+            if (!changed)
+                continue;
+            const touched = new Set();
+            for (const [kind, paths] of [
+                ['added', changed.added],
+                ['modified', changed.modified]
+            ]) {
+                for (const destination of paths) {
+                    const file = this.byDestination.get(destination);
+                    if (!file)
+                        continue;
+                    row(file.path)[kind].push(result.project);
+                    touched.add(file.path);
+                }
+            }
+            for (const destination of changed.deleted) {
+                const file = this.byDestination.get(destination);
+                row(file?.path ?? destination, file ? undefined : 'no longer in the codex').deleted.push(result.project);
+            }
+            for (const path of this.perProject.get(result.project) ?? []) {
+                if (!touched.has(path))
+                    row(path).unchanged.push(result.project);
+            }
+        }
+        for (const file of rows.values()) {
+            for (const projects of [file.added, file.modified, file.unchanged, file.deleted])
+                projects.sort();
+        }
+        return [...rows.values(), ...others].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    }
+    nowhere(file) {
+        if (file.routing.kind === 'invalid')
+            return `its frontmatter cannot be parsed: ${file.routing.error}`;
+        const rule = ruleOf(this.rules, file, this.config);
+        if (rule === undefined) {
+            return 'no codex_sync_include in its frontmatter, and no route of the config matches it';
+        }
+        if (rule.include === undefined && !this.rules.includeByDefault) {
+            return 'its frontmatter has codex_sync_exclude but no codex_sync_include, which it needs to go anywhere';
+        }
+        return 'its codex_sync_include and codex_sync_exclude match no project of this run';
+    }
+}
+function changedPaths(result) {
+    if (result.status === 'unchanged')
+        return { added: [], modified: [], deleted: [] };
+    if (result.status !== 'synced')
+        return undefined;
+    return 'planned' in result ? result.planned : result.paths;
+}
+
 function pullRequestBranch(environment) {
     return `codex-sync/${environment}`;
 }
@@ -49124,19 +49333,39 @@ function pullRequestBody(env) {
 /** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
 async function pushToProjects(env, projects, rules) {
     if (projects.length === 0)
-        return [];
+        return { results: [] };
     const files = await readCodexFiles(env, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
+    const matrix = new RoutingMatrix(rules, files, env.config);
     const { writer } = env;
-    return eachProject(env, projects, project => {
+    const results = await eachProject(env, projects, project => {
+        const desired = pushFiles(rules, files, env.codex.name, project.name, env.config);
+        matrix.route(project.name, desired.keys());
         const scope = {
             project: project.name,
             folders: rules.folders(env.config),
-            desired: pushFiles(rules, files, env.codex.name, project.name, env.config),
+            desired,
             kept: unreadable
         };
         return pushToProject(env, writer, project, scope, rules);
     });
+    return { results, routing: matrix.report(results, otherNamespaceFiles(env, rules)) };
+}
+/** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
+function otherNamespaceFiles(env, rules) {
+    if (rules.includeByDefault === false)
+        return [];
+    const own = env.config.claudeNamespace;
+    return [...env.codexSnapshot.files.keys()]
+        .filter(path => /^\.claude\/[^/]+\/[^/]+\//.test(path) && !rules.isCandidate(path, env.config))
+        .map(path => ({
+        path,
+        added: [],
+        modified: [],
+        unchanged: [],
+        deleted: [],
+        nowhere: `another namespace (${path.split('/')[2] ?? ''}): this codex pushes '${own}'`
+    }));
 }
 /**
  * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
@@ -49213,9 +49442,7 @@ function pushMessage(env, rules, plans, landing) {
 const pushRunner = (mode) => ({
     missingBranch: 'fail',
     plansFromCodexRef: true,
-    run: async (env, projects) => ({
-        results: await pushToProjects(env, projects, PUSH_MODES[mode])
-    })
+    run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
 });
 const MODE_RUNNERS = {
     'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
@@ -50111,6 +50338,8 @@ async function runSync(settings, { log }) {
         const codex = await resolveCodex(github, repositories, settings);
         checkReach(repositories, codex, source, settings.organization);
         context = { ...context, codexRepository: codex.name };
+        // The state is read beside the config: it never fails the run (see CodexState.load).
+        const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings));
         const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
         context = { ...context, codexBranch: opened.branch };
         const content = new ContentSource(github);
@@ -50126,7 +50355,7 @@ async function runSync(settings, { log }) {
             codexSnapshot: opened.snapshot,
             content,
             writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
-            state: await CodexState.load(github.git, codex.name, log, stateKey(settings))
+            state: await loadingState
         };
         const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
         const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
@@ -50138,7 +50367,7 @@ async function runSync(settings, { log }) {
         if (outcome.orphans)
             reportOrphans(env, outcome.orphans);
         const missing = missingTargets.map(name => unknownTarget(env, name));
-        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome.orphans);
+        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome);
     }
     catch (error) {
         // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.

@@ -45,6 +45,8 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     const codex = await resolveCodex(github, repositories, settings)
     checkReach(repositories, codex, source, settings.organization)
     context = { ...context, codexRepository: codex.name }
+    // The state is read beside the config: it never fails the run (see CodexState.load).
+    const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings))
     const opened = await openCodex(github, codex, settings, runner.missingBranch, log)
     context = { ...context, codexBranch: opened.branch }
     const content = new ContentSource(github)
@@ -60,7 +62,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
       codexSnapshot: opened.snapshot,
       content,
       writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
-      state: await CodexState.load(github.git, codex.name, log, stateKey(settings))
+      state: await loadingState
     }
     const { projects, missingTargets } = classifyProjects(
       repositories,
@@ -81,12 +83,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     await env.writer.saveState(env.state)
     if (outcome.orphans) reportOrphans(env, outcome.orphans)
     const missing = missingTargets.map(name => unknownTarget(env, name))
-    return buildResult(
-      context,
-      [...outcome.results, ...skipped, ...missing],
-      Date.now(),
-      outcome.orphans
-    )
+    return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome)
   } catch (error) {
     // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
     const explained = explain(

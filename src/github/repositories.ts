@@ -47,12 +47,30 @@ export class Repositories {
         complete: selection === 'all'
       }
     }
-    const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-      org: this.owner,
-      type: 'all',
-      per_page: 100
-    })
+    const repos = await this.allPages(page =>
+      this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page })
+    )
     return { repositories: repos.map(toRepository), complete: true }
+  }
+
+  /**
+   * Every page of a page-numbered listing: the first page says how many there are, and the others
+   * are read side by side instead of one after another (a thousand repositories, two round trips).
+   */
+  private async allPages<T extends { name: string }>(
+    fetchPage: (page: number) => Promise<{ data: T[]; headers: { link?: string } }>
+  ): Promise<T[]> {
+    const first = await fetchPage(1)
+    const last = Number(
+      /[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(first.headers.link ?? '')?.[1] ?? 1
+    )
+    const pages = Array.from({ length: Math.max(0, last - 1) }, (_, index) => index + 2)
+    const rest = await Promise.all(pages.map(fetchPage))
+    const seen = new Set<string>()
+    // A repository created between two pages can show on both: each is kept once.
+    return [first, ...rest]
+      .flatMap(response => response.data)
+      .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()))
   }
 
   async get(name: string): Promise<Repository | undefined> {

@@ -88,25 +88,20 @@ export function scopeResult(entry: ScopePlan, outcome: WriteOutcome): ProjectRes
   }
   if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
     return { project, status: 'unchanged', ...counts }
-  if (outcome.kind === 'planned') {
-    const paths = (files: { path: string }[]) => files.map(file => file.path)
-    return {
-      project,
-      status: 'synced',
-      ...counts,
-      planned: {
-        added: paths(plan.added),
-        modified: paths(plan.modified),
-        deleted: paths(plan.deleted)
-      }
-    }
+  const paths = (files: { path: string }[]) => files.map(file => file.path)
+  const changed = {
+    added: paths(plan.added),
+    modified: paths(plan.modified),
+    deleted: paths(plan.deleted)
   }
+  if (outcome.kind === 'planned') return { project, status: 'synced', ...counts, planned: changed }
   return {
     project,
     status: 'synced',
     ...counts,
     commit_sha: outcome.commit.sha,
-    commit_url: outcome.commit.url
+    commit_url: outcome.commit.url,
+    paths: changed
   }
 }
 

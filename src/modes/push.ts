@@ -11,7 +11,9 @@ import {
 import type { Scope, ScopePlan } from '../plan/scopes.js'
 import { countLine } from '../plan/scopes.js'
 import { isMarkdown, routingOf, type FileRouting } from '../plan/routing.js'
-import type { ProjectResult } from '../report/results.js'
+import type { ProjectResult, RoutedFile } from '../report/results.js'
+import { RoutingMatrix } from './routing-matrix.js'
+import type { ModeOutcome } from './runners.js'
 import { TrackedBranch } from '../write/branch.js'
 import type { Writer } from '../write/writer.js'
 import { eachProject, onlyResult } from './each-project.js'
@@ -25,20 +27,40 @@ export async function pushToProjects(
   env: RunEnv,
   projects: Repository[],
   rules: PushModeRules
-): Promise<ProjectResult[]> {
-  if (projects.length === 0) return []
+): Promise<ModeOutcome> {
+  if (projects.length === 0) return { results: [] }
   const files = await readCodexFiles(env, rules)
   const unreadable = unreadablePaths(rules, files, env.config)
+  const matrix = new RoutingMatrix(rules, files, env.config)
   const { writer } = env
-  return eachProject(env, projects, project => {
+  const results = await eachProject(env, projects, project => {
+    const desired = pushFiles(rules, files, env.codex.name, project.name, env.config)
+    matrix.route(project.name, desired.keys())
     const scope: Scope = {
       project: project.name,
       folders: rules.folders(env.config),
-      desired: pushFiles(rules, files, env.codex.name, project.name, env.config),
+      desired,
       kept: unreadable
     }
     return pushToProject(env, writer, project, scope, rules)
   })
+  return { results, routing: matrix.report(results, otherNamespaceFiles(env, rules)) }
+}
+
+/** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
+function otherNamespaceFiles(env: RunEnv, rules: PushModeRules): RoutedFile[] {
+  if (rules.includeByDefault === false) return []
+  const own = env.config.claudeNamespace
+  return [...env.codexSnapshot.files.keys()]
+    .filter(path => /^\.claude\/[^/]+\/[^/]+\//.test(path) && !rules.isCandidate(path, env.config))
+    .map(path => ({
+      path,
+      added: [],
+      modified: [],
+      unchanged: [],
+      deleted: [],
+      nowhere: `another namespace (${path.split('/')[2] ?? ''}): this codex pushes '${own}'`
+    }))
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The mode dispatcher: what each mode runs, and whether it may start a missing codex branch. */
 import type { Mode, Repository } from '../model.js'
 import { PUSH_MODES } from '../plan/desired.js'
-import type { OrphanReport, ProjectResult } from '../report/results.js'
+import type { ModeExtras, ProjectResult } from '../report/results.js'
 import type { MissingBranch } from '../setup/codex.js'
 import type { RunEnv } from './env.js'
 import { pullDocs } from './pull-docs.js'
@@ -16,17 +16,14 @@ export interface ModeRunner {
 }
 
 /** What a mode did: each project's result, and (pull-docs) the folders of vanished repositories. */
-export interface ModeOutcome {
+export interface ModeOutcome extends ModeExtras {
   results: ProjectResult[]
-  orphans?: OrphanReport
 }
 
 const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
   missingBranch: 'fail',
   plansFromCodexRef: true,
-  run: async (env, projects) => ({
-    results: await pushToProjects(env, projects, PUSH_MODES[mode])
-  })
+  run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
 })
 
 export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {

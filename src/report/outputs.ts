@@ -20,26 +20,33 @@ export function resultOutput(result: RunResult): string {
   const whole = JSON.stringify(result)
   if (whole.length <= MAX_RESULT_OUTPUT) return whole
   const withoutPaths = result.projects.map(withoutPlannedPaths)
+  const { routing: _routing, ...withoutRouting } = result
   const slim = JSON.stringify({
-    ...result,
+    ...withoutRouting,
     projects: withoutPaths,
-    projects_left_out: 'planned paths'
+    projects_left_out: 'paths and routing'
   })
   if (slim.length <= MAX_RESULT_OUTPUT) return slim
   const changed = withoutPaths.filter(
     project => project.status === 'synced' || project.status === 'failed'
   )
   return JSON.stringify({
-    ...result,
+    ...withoutRouting,
     projects: changed,
-    projects_left_out: 'planned paths, unchanged and skipped projects'
+    projects_left_out: 'paths and routing, unchanged and skipped projects'
   })
 }
 
 function withoutPlannedPaths(project: ProjectResult): object & Pick<ProjectResult, 'status'> {
-  if (!('planned' in project)) return project
-  const { planned: _planned, ...rest } = project
-  return rest
+  if ('planned' in project) {
+    const { planned: _planned, ...rest } = project
+    return rest
+  }
+  if ('paths' in project) {
+    const { paths: _paths, ...rest } = project
+    return rest
+  }
+  return project
 }
 
 /** Whether the step should fail: on failure, and on partial success when asked to. */

@@ -22,6 +22,8 @@ export interface CommittedProject extends FileCounts {
   status: 'synced'
   commit_sha: string
   commit_url: string
+  /** Every path the commit wrote, in the repository written. */
+  paths: PlannedPaths
   pull_request_url?: string
   /** How the changes were delivered when it was not as asked (commit_strategy: auto). */
   delivery?: string
@@ -67,6 +69,19 @@ export interface OrphanReport {
   reason?: string
 }
 
+/**
+ * push modes: where one codex file went. Projects by what happened to the file there; `nowhere`
+ * says why a file reached no project.
+ */
+export interface RoutedFile {
+  path: string
+  added: string[]
+  modified: string[]
+  unchanged: string[]
+  deleted: string[]
+  nowhere?: string
+}
+
 export interface Failure {
   project: string
   error: string
@@ -94,6 +109,8 @@ export interface RunResult {
   failures: Failure[]
   /** pull-docs over the whole organisation, when it found folders of repositories that are gone. */
   orphans?: OrphanReport
+  /** push modes: each codex file and the projects it reached, or why it reached none. */
+  routing?: RoutedFile[]
   /** Set when the run could not start (bad config, codex unreadable, discovery failed). */
   error?: string
   resolution?: string
@@ -134,11 +151,17 @@ function commitsOf(projects: ProjectResult[]): number {
   return new Set(shas.filter(sha => sha !== undefined)).size
 }
 
+/** What a mode reports beside its projects. */
+export interface ModeExtras {
+  orphans?: OrphanReport
+  routing?: RoutedFile[]
+}
+
 export function buildResult(
   context: RunContext,
   projects: ProjectResult[],
   now = Date.now(),
-  orphans?: OrphanReport
+  extras: ModeExtras = {}
 ): RunResult {
   const count = (status: ProjectStatus) =>
     projects.filter(project => project.status === status).length
@@ -159,7 +182,8 @@ export function buildResult(
     duration_seconds: seconds(context, now),
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
     failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-    ...(orphans ? { orphans } : {})
+    ...(extras.orphans ? { orphans: extras.orphans } : {}),
+    ...(extras.routing ? { routing: extras.routing } : {})
   }
 }
 

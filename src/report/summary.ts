@@ -1,5 +1,6 @@
 /** The job summary: the run, a row per project, and the failures with what to do, as Markdown. */
 import type { MergedResult } from './merge.js'
+import { cell, changedFiles, driftPicture, routingPicture } from './pictures.js'
 import type { Failure, PlannedPaths, ProjectResult, RunResult } from './results.js'
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
@@ -43,6 +44,9 @@ export function summaryMarkdown(result: RunResult): string {
       )
   }
   lines.push(...failureTable(result.failures))
+  lines.push(...driftPicture(result))
+  lines.push(...routingPicture(result.routing, result.dry_run))
+  lines.push(...changedFiles(result))
   return lines.join('\n')
 }
 
@@ -131,8 +135,4 @@ function plannedPaths(planned: PlannedPaths): string {
   const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)]
   const more = paths.length - PLANNED_PATHS_SHOWN
   return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '')
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }

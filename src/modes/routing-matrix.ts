@@ -1,0 +1,100 @@
+/** The routing picture of a push run: each codex file, the projects it reached, or why it reached none. */
+import type { Config } from '../inputs/config.js'
+import { ruleOf, type CodexFile, type PushModeRules } from '../plan/desired.js'
+import type { ProjectResult, RoutedFile } from '../report/results.js'
+
+export class RoutingMatrix {
+  /** Destination path -> codex file, the same in every project. */
+  private readonly byDestination = new Map<string, CodexFile>()
+  /** Codex paths routed anywhere, and per project those routed to it. */
+  private readonly routed = new Set<string>()
+  private readonly perProject = new Map<string, string[]>()
+
+  constructor(
+    private readonly rules: PushModeRules,
+    private readonly files: CodexFile[],
+    private readonly config: Config
+  ) {
+    for (const file of files) this.byDestination.set(rules.destination(file.path, config), file)
+  }
+
+  /** Records where a project's desired files come from (their destinations). */
+  route(project: string, destinations: Iterable<string>): void {
+    const paths: string[] = []
+    for (const destination of destinations) {
+      const file = this.byDestination.get(destination)
+      if (!file) continue
+      paths.push(file.path)
+      this.routed.add(file.path)
+    }
+    this.perProject.set(project, paths)
+  }
+
+  /** One row per codex file, and one per deleted path the codex no longer holds. */
+  report(results: ProjectResult[], others: RoutedFile[] = []): RoutedFile[] {
+    const rows = new Map<string, RoutedFile>()
+    const row = (path: string, nowhere?: string): RoutedFile => {
+      const known = rows.get(path)
+      if (known) return known
+      const created: RoutedFile = { path, added: [], modified: [], unchanged: [], deleted: [] }
+      if (nowhere) created.nowhere = nowhere
+      rows.set(path, created)
+      return created
+    }
+    for (const file of this.files)
+      row(file.path, this.routed.has(file.path) ? undefined : this.nowhere(file))
+    for (const result of results) {
+      const changed = changedPaths(result)
+      if (!changed) continue
+      const touched = new Set<string>()
+      for (const [kind, paths] of [
+        ['added', changed.added],
+        ['modified', changed.modified]
+      ] as const) {
+        for (const destination of paths) {
+          const file = this.byDestination.get(destination)
+          if (!file) continue
+          row(file.path)[kind].push(result.project)
+          touched.add(file.path)
+        }
+      }
+      for (const destination of changed.deleted) {
+        const file = this.byDestination.get(destination)
+        row(file?.path ?? destination, file ? undefined : 'no longer in the codex').deleted.push(
+          result.project
+        )
+      }
+      for (const path of this.perProject.get(result.project) ?? []) {
+        if (!touched.has(path)) row(path).unchanged.push(result.project)
+      }
+    }
+    for (const file of rows.values()) {
+      for (const projects of [file.added, file.modified, file.unchanged, file.deleted])
+        projects.sort()
+    }
+    return [...rows.values(), ...others].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0
+    )
+  }
+
+  private nowhere(file: CodexFile): string {
+    if (file.routing.kind === 'invalid')
+      return `its frontmatter cannot be parsed: ${file.routing.error}`
+    const rule = ruleOf(this.rules, file, this.config)
+    if (rule === undefined) {
+      return 'no codex_sync_include in its frontmatter, and no route of the config matches it'
+    }
+    if (rule.include === undefined && !this.rules.includeByDefault) {
+      return 'its frontmatter has codex_sync_exclude but no codex_sync_include, which it needs to go anywhere'
+    }
+    return 'its codex_sync_include and codex_sync_exclude match no project of this run'
+  }
+}
+
+function changedPaths(
+  result: ProjectResult
+): { added: string[]; modified: string[]; deleted: string[] } | undefined {
+  if (result.status === 'unchanged') return { added: [], modified: [], deleted: [] }
+  if (result.status !== 'synced') return undefined
+  return 'planned' in result ? result.planned : result.paths
+}
