@@ -209,7 +209,7 @@ describe('GitHub faults, limits and scale', () => {
   })
 
   test('a project the token may not write fails with a resolution; the others are synced', async () => {
-    const { result } = await sync(fake, {
+    const { result, log } = await sync(fake, {
       mode: 'push-docs',
       codex_repository: CODEX,
       token: 'read-mostly'
@@ -219,6 +219,9 @@ describe('GitHub faults, limits and scale', () => {
     const web = projectResult(result, 'web')
     expect(web.status).toBe('failed')
     expect(web.resolution).toMatch(/Contents: read and write/)
+    // A failure thrown mid-write still gets its progress line and its error annotation.
+    expect(log.lines.some(line => /^\[\d+\/\d+\] web: failed/.test(line))).toBe(true)
+    expect(log.errors.map(error => error.properties?.title)).toContain('codex-sync: web failed')
     // one of two attempted projects failed: exactly half is a partial success
     expect(result.status).toBe('partial_success')
     expect(await fake.text(ORG, 'web', 'main', '.codex/docs/all.md')).toBeUndefined()

@@ -39990,15 +39990,15 @@ const WRITES_PER_PROJECT = 4;
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 async function eachProject(env, projects, sync) {
     const progress = new Progress(env.log, projects.length);
-    return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
+    return mapProjects(env, projects, sync, result => progress.report(result));
 }
 /**
  * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
  * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
  */
-async function mapProjects(env, projects, work) {
+async function mapProjects(env, projects, work, done = () => undefined) {
     const queue = new PQueue({ concurrency: env.settings.parallel });
-    return Promise.all(projects.map(project => queue.add(async () => {
+    const one = async (project) => {
         if (!env.budget.start(WRITES_PER_PROJECT))
             return deferred(project.name);
         try {
@@ -40010,6 +40010,11 @@ async function mapProjects(env, projects, work) {
         finally {
             env.budget.finish(WRITES_PER_PROJECT);
         }
+    };
+    return Promise.all(projects.map(project => queue.add(async () => {
+        const result = await one(project);
+        done(result);
+        return result;
     })));
 }
 /** A project the run's budget did not reach: the next run takes it first. */
@@ -49207,7 +49212,8 @@ class RoutingMatrix {
             }
             for (const destination of changed.deleted) {
                 const file = this.byDestination.get(destination);
-                row(file?.path ?? destination, file ? undefined : 'no longer in the codex').deleted.push(result.project);
+                const path = file?.path ?? this.sourceOf(destination);
+                row(path, file ? undefined : 'no longer in the codex').deleted.push(result.project);
             }
             for (const path of this.perProject.get(result.project) ?? []) {
                 if (!touched.has(path))
@@ -49219,6 +49225,11 @@ class RoutingMatrix {
                 projects.sort();
         }
         return [...rows.values(), ...others].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    }
+    /** The codex path a destination comes from (the destination less the mode's folder prefix). */
+    sourceOf(destination) {
+        const prefix = this.rules.destination('', this.config);
+        return destination.startsWith(prefix) ? destination.slice(prefix.length) : destination;
     }
     nowhere(file) {
         if (file.routing.kind === 'invalid')

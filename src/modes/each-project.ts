@@ -28,7 +28,7 @@ export async function eachProject(
   sync: (project: Repository) => Promise<ProjectResult>
 ): Promise<ProjectResult[]> {
   const progress = new Progress(env.log, projects.length)
-  return mapProjects(env, projects, async project => progress.report(await sync(project)))
+  return mapProjects(env, projects, sync, result => progress.report(result))
 }
 
 /**
@@ -38,20 +38,26 @@ export async function eachProject(
 export async function mapProjects<T>(
   env: RunEnv,
   projects: Repository[],
-  work: (project: Repository) => Promise<T>
+  work: (project: Repository) => Promise<T>,
+  done: (result: T | FailedProject | SkippedProject) => void = () => undefined
 ): Promise<(T | FailedProject | SkippedProject)[]> {
   const queue = new PQueue({ concurrency: env.settings.parallel })
+  const one = async (project: Repository): Promise<T | FailedProject | SkippedProject> => {
+    if (!env.budget.start(WRITES_PER_PROJECT)) return deferred(project.name)
+    try {
+      return await work(project)
+    } catch (error) {
+      return errorResult(env, project.name, error)
+    } finally {
+      env.budget.finish(WRITES_PER_PROJECT)
+    }
+  }
   return Promise.all(
     projects.map(project =>
       queue.add(async () => {
-        if (!env.budget.start(WRITES_PER_PROJECT)) return deferred(project.name)
-        try {
-          return await work(project)
-        } catch (error) {
-          return errorResult(env, project.name, error)
-        } finally {
-          env.budget.finish(WRITES_PER_PROJECT)
-        }
+        const result = await one(project)
+        done(result)
+        return result
       })
     )
   )

@@ -60,9 +60,8 @@ export class RoutingMatrix {
       }
       for (const destination of changed.deleted) {
         const file = this.byDestination.get(destination)
-        row(file?.path ?? destination, file ? undefined : 'no longer in the codex').deleted.push(
-          result.project
-        )
+        const path = file?.path ?? this.sourceOf(destination)
+        row(path, file ? undefined : 'no longer in the codex').deleted.push(result.project)
       }
       for (const path of this.perProject.get(result.project) ?? []) {
         if (!touched.has(path)) row(path).unchanged.push(result.project)
@@ -75,6 +74,12 @@ export class RoutingMatrix {
     return [...rows.values(), ...others].sort((a, b) =>
       a.path < b.path ? -1 : a.path > b.path ? 1 : 0
     )
+  }
+
+  /** The codex path a destination comes from (the destination less the mode's folder prefix). */
+  private sourceOf(destination: string): string {
+    const prefix = this.rules.destination('', this.config)
+    return destination.startsWith(prefix) ? destination.slice(prefix.length) : destination
   }
 
   private nowhere(file: CodexFile): string {
