@@ -156,3 +156,67 @@ function jwtFor(appId: string, privateKey: string): string {
   const signature = createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url')
   return `${body}.${signature}`
 }
+
+describe('races and odd repositories', () => {
+  test('a repository deleted during the run is named as such; the others are synced', async () => {
+    await fake.createRepo(ORG, 'doomed', { files: { 'README.md': '# doomed\n' } })
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/guide.md': doc('codex_sync_include: [*]', 'guide v4\n')
+    })
+    fake.addFault({
+      kind: 'delete-repo',
+      owner: ORG,
+      repo: 'doomed',
+      match: { method: 'GET', path: new RegExp(`^/repos/${ORG}/doomed/git/trees/`) }
+    })
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const doomed = projectResult(result, 'doomed')
+    expect(doomed.status).toBe('failed')
+    expect(doomed.error).toBe(
+      `Repository ${ORG}/doomed no longer exists: it was deleted, renamed or hidden from the token during the run.`
+    )
+    expect(projectResult(result, 'a1').status).toBe('synced')
+  })
+
+  test('two first runs racing to create the environment branch: the later one uses it and goes on', async () => {
+    fake.addFault({
+      kind: 'create-ref-race',
+      owner: ORG,
+      repo: CODEX,
+      ref: 'refs/heads/stage',
+      changes: { 'notes/other-run.md': 'made by the other run\n' }
+    })
+    await fake.commit(ORG, CODEX, 'main', {
+      '.github/codex-sync.yml': 'environments:\n  stage: { branch: stage }\n'
+    })
+    const { result, log } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      environment: 'stage',
+      target_repository: 'a1'
+    })
+    expect(result.status).toBe('success')
+    expect(log.lines.some(line => /created by another run meanwhile/.test(line))).toBe(true)
+    const files = await fake.files(ORG, CODEX, 'stage')
+    expect(files['notes/other-run.md']?.content.toString()).toBe('made by the other run\n')
+    expect(files['projects/a1/README.md']?.content.toString()).toBe('# a1\n')
+  })
+
+  test('a 12 MB binary file arrives byte for byte (read raw, never as base64 inside JSON)', async () => {
+    const big = Buffer.alloc(12 * 1024 * 1024)
+    for (let index = 0; index < big.length; index += 4096) big[index] = index % 251
+    await fake.commit(ORG, CODEX, 'test', {
+      '.github/codex-sync.yml': 'routes:\n  - { pattern: "docs/*.bin", include: [a1] }\n',
+      'docs/big.bin': big
+    })
+    fake.clearLog()
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      target_repository: 'a1'
+    })
+    expect(projectResult(result, 'a1').status).toBe('synced')
+    const arrived = (await fake.files(ORG, 'a1', 'main'))['.codex/docs/big.bin']
+    expect(arrived?.content.equals(big)).toBe(true)
+  })
+})

@@ -100,6 +100,11 @@ export class Backend {
     return this.repos.get(key(owner, name))
   }
 
+  /** Forgets a repository, as GitHub does once it is deleted (its bare repository stays on disk). */
+  deleteRepo(owner: string, name: string): void {
+    this.repos.delete(key(owner, name))
+  }
+
   get(owner: string, name: string): RepoRecord {
     const rec = this.find(owner, name)
     if (!rec) throw new Error(`fake-github: no repository ${owner}/${name}`)

@@ -6,6 +6,7 @@ type AnswerFault = Extract<Fault, { kind: 'secondary-rate-limit' | 'rate-limit' 
 type TruncateFault = Extract<Fault, { kind: 'truncated-body' }>
 type MoveBranchFault = Extract<Fault, { kind: 'move-branch' }>
 type RefRaceFault = Extract<Fault, { kind: 'create-ref-race' }>
+type DeleteRepoFault = Extract<Fault, { kind: 'delete-repo' }>
 
 interface Armed {
   fault: Fault
@@ -31,7 +32,9 @@ export class FaultBook {
     const times =
       fault.kind === 'latency'
         ? Infinity
-        : fault.kind === 'move-branch' || fault.kind === 'create-ref-race'
+        : fault.kind === 'move-branch' ||
+            fault.kind === 'create-ref-race' ||
+            fault.kind === 'delete-repo'
           ? (fault.times ?? 1)
           : fault.times
     this.armed.push({ fault: { ...fault }, remaining: times })
@@ -66,6 +69,11 @@ export class FaultBook {
     return this.take<AnswerFault>(['status', 'rate-limit', 'secondary-rate-limit'], f =>
       matches(f.match, method, path)
     )
+  }
+
+  /** Consumes the first delete-repo fault that matches this request. */
+  takeDeleteRepo(method: string, path: string): DeleteRepoFault | undefined {
+    return this.take<DeleteRepoFault>(['delete-repo'], f => matches(f.match, method, path))
   }
 
   /** Consumes the first truncated-body fault that matches this request. */

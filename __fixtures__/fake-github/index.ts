@@ -37,7 +37,8 @@
  *   primary and secondary rate limits (403 or 429, retry-after), truncated-body (full
  *   content-length, part of the body, socket destroyed), move-branch (another pusher moves a
  *   branch before a ref update or createCommitOnBranch), create-ref-race (another writer creates
- *   a ref just before `POST git/refs`). See `Fault` in types.ts.
+ *   a ref just before `POST git/refs`), delete-repo (a repository deleted just before a matching
+ *   request). See `Fault` in types.ts.
  * - Like GitHub, `GET pulls?head=` filters only in the `owner:branch` form; a bare branch name is
  *   silently ignored (every pull request is listed).
  * - `log` entries are pushed when a response is sent (completion order); `path` is decoded;

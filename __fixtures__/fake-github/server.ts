@@ -283,6 +283,8 @@ export class FakeGitHub {
       }
       const latency = this.backend.faults.latency(method, pathName)
       if (latency > 0) await sleep(latency)
+      const deletion = this.backend.faults.takeDeleteRepo(method, pathName)
+      if (deletion) this.backend.deleteRepo(deletion.owner, deletion.repo)
       const fault = this.backend.faults.takeAnswer(method, pathName)
       const auth = this.authenticate(token, pathName, graphql)
       const resource = graphql ? 'graphql' : 'core'

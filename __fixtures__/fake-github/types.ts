@@ -143,6 +143,15 @@ export type Fault =
       times?: number
     }
   | {
+      /** The repository is deleted just before a matching request is handled (as during a run). */
+      kind: 'delete-repo'
+      owner: string
+      repo: string
+      match: RequestMatcher
+      /** default 1 */
+      times?: number
+    }
+  | {
       kind: 'move-branch'
       owner: string
       repo: string
