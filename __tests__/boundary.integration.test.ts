@@ -60,3 +60,53 @@ describe('a file in the way of an owned folder', () => {
     expect(codex['projects/api/README.md']).toBeDefined()
   })
 })
+
+// Names GitHub compares case-insensitively, and paths git allows that tools often drop.
+describe('case variants and odd file names', () => {
+  let odd: FakeGitHub
+
+  beforeAll(async () => {
+    odd = await FakeGitHub.start()
+    await odd.createRepo(ORG, CODEX, {
+      files: {
+        '.github/codex-sync.yml': 'claude_namespace: acme\n',
+        'projects/Web/docs/own.md': doc('codex_sync_include: [*]', 'web pulled this\n'),
+        '.claude/commands/acme/run.md': 'run\n'
+      }
+    })
+    await odd.commit(ORG, CODEX, 'test', {})
+    await odd.createRepo(ORG, 'web', {
+      files: { 'README.md': '# web\n', 'docs/line\nbreak.md': 'a newline in its name\n' }
+    })
+    await odd.createRepo(ORG, 'api', {
+      files: { 'README.md': '# api\n', '.claude/commands/ACME': 'a file, in another case\n' }
+    })
+  })
+  afterAll(() => odd.stop())
+
+  test("a codex folder projects/Web/ never goes back to repository 'web'", async () => {
+    const { result } = await sync(odd, { mode: 'push-docs', codex_repository: CODEX })
+    expect(projectResult(result, 'api').status).toBe('synced')
+    expect(
+      Object.keys(await odd.files(ORG, 'web', 'main')).some(path => path.startsWith('.codex/'))
+    ).toBe(false)
+    expect(await odd.text(ORG, 'api', 'main', '.codex/projects/Web/docs/own.md')).toContain(
+      'web pulled this'
+    )
+  })
+
+  test('a file whose name holds a newline (git allows it, GitHub refuses it) is named, and the rest is pulled', async () => {
+    const { result, log } = await sync(odd, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      target_repository: 'web'
+    })
+    expect(projectResult(result, 'web')).toMatchObject({ status: 'synced', files_added: 1 })
+    expect(await odd.text(ORG, CODEX, 'test', 'projects/web/README.md')).toBe('# web\n')
+    expect(
+      log.lines.some(line =>
+        line.startsWith('web: docs/line\nbreak.md is not carried: its name holds a newline')
+      )
+    ).toBe(true)
+  })
+})

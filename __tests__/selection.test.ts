@@ -627,11 +627,16 @@ describe('routingOf on hostile frontmatter', () => {
 })
 
 describe('odd paths', () => {
-  it('pulls a file whose name holds a newline, and keeps excluding such files', () => {
+  it('matches a file whose name holds a newline like any other, and names it as one GitHub cannot take', () => {
     const project = tree(blob('docs/line\nbreak.md'), blob('docs/my\nsecret.md'), blob('README.md'))
-    expect(keys(pullDocsFiles(project, 'api', config()))).toEqual([
-      'projects/api/README.md',
-      'projects/api/docs/line\nbreak.md'
+    expect(keys(pullDocsFiles(project, 'api', config()))).toEqual(['projects/api/README.md'])
+    // The secret one is still excluded by **/*secret*, so it is not even named.
+    expect(uncarriedPullFiles(project, config())).toEqual([
+      {
+        path: 'docs/line\nbreak.md',
+        reason:
+          "its name holds a newline or a NUL, which git allows but GitHub's API refuses to write"
+      }
     ])
   })
 

@@ -48815,11 +48815,19 @@ function pullDocsFiles(projectFiles, project, config) {
     const folder = projectFolder(config, project);
     const desired = new Map();
     for (const file of projectFiles.values()) {
-        if (!isRegularFile(file) || !selected(file.path))
+        if (!isCarried(file) || !selected(file.path))
             continue;
         desireFile(desired, folder + file.path, file, project);
     }
     return desired;
+}
+/**
+ * Paths git allows that GitHub's API refuses to write ("malformed path component"): a newline or a
+ * NUL in a name. Such files are named in the log, never written and never deleted for it.
+ */
+const UNWRITABLE_NAME = /[\n\0]/;
+function isCarried(file) {
+    return isRegularFile(file) && !UNWRITABLE_NAME.test(file.path);
 }
 /** pull-docs: the project entries sync_patterns select that are never copied (symlinks, submodules). */
 function uncarriedPullFiles(projectFiles, config) {
@@ -48832,8 +48840,15 @@ function uncarriedPushFiles(rules, codexFiles, config) {
 function uncarried(files, selected) {
     const found = [];
     for (const file of files.values()) {
-        if (isRegularFile(file) || !selected(file.path))
+        if (isCarried(file) || !selected(file.path))
             continue;
+        if (isRegularFile(file)) {
+            found.push({
+                path: file.path,
+                reason: "its name holds a newline or a NUL, which git allows but GitHub's API refuses to write"
+            });
+            continue;
+        }
         const kind = file.type === 'commit' ? 'submodule' : 'symlink';
         found.push({ path: file.path, reason: `a ${kind}: codex-sync never copies ${kind}s` });
     }
@@ -49409,7 +49424,7 @@ const ROUTING_READ_CHUNK = 500;
  */
 async function readCodexFiles(env, rules) {
     const { content, state } = env;
-    const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && rules.isCandidate(file.path, env.config));
+    const candidates = [...env.codexSnapshot.files.values()].filter(file => isCarried(file) && rules.isCandidate(file.path, env.config));
     const unknown = candidates.filter(file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined);
     for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
         const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK);

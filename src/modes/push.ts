@@ -2,6 +2,7 @@
 import { isRegularFile, type Repository } from '../model.js'
 import {
   pushFiles,
+  isCarried,
   ruleOf,
   uncarriedPushFiles,
   unreadablePaths,
@@ -107,7 +108,7 @@ const ROUTING_READ_CHUNK = 500
 async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexFile[]> {
   const { content, state } = env
   const candidates = [...env.codexSnapshot.files.values()].filter(
-    file => isRegularFile(file) && rules.isCandidate(file.path, env.config)
+    file => isCarried(file) && rules.isCandidate(file.path, env.config)
   )
   const unknown = candidates.filter(
     file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined

@@ -95,10 +95,20 @@ export function pullDocsFiles(
   const folder = projectFolder(config, project)
   const desired: DesiredFiles = new Map()
   for (const file of projectFiles.values()) {
-    if (!isRegularFile(file) || !selected(file.path)) continue
+    if (!isCarried(file) || !selected(file.path)) continue
     desireFile(desired, folder + file.path, file, project)
   }
   return desired
+}
+
+/**
+ * Paths git allows that GitHub's API refuses to write ("malformed path component"): a newline or a
+ * NUL in a name. Such files are named in the log, never written and never deleted for it.
+ */
+const UNWRITABLE_NAME = /[\n\0]/
+
+export function isCarried(file: TreeFile): boolean {
+  return isRegularFile(file) && !UNWRITABLE_NAME.test(file.path)
 }
 
 /** A file a sync selects but cannot carry, and why: the caller names it rather than drop it silently. */
@@ -124,7 +134,15 @@ export function uncarriedPushFiles(
 function uncarried(files: FileMap, selected: (path: string) => boolean): UncarriedFile[] {
   const found: UncarriedFile[] = []
   for (const file of files.values()) {
-    if (isRegularFile(file) || !selected(file.path)) continue
+    if (isCarried(file) || !selected(file.path)) continue
+    if (isRegularFile(file)) {
+      found.push({
+        path: file.path,
+        reason:
+          "its name holds a newline or a NUL, which git allows but GitHub's API refuses to write"
+      })
+      continue
+    }
     const kind = file.type === 'commit' ? 'submodule' : 'symlink'
     found.push({ path: file.path, reason: `a ${kind}: codex-sync never copies ${kind}s` })
   }
