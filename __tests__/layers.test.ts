@@ -18,7 +18,9 @@ const RANK: Record<string, number> = {
   modes: 5,
   'sync.ts': 6,
   'main.ts': 7,
-  'index.ts': 8
+  cli: 7,
+  'index.ts': 8,
+  'cli.ts': 8
 }
 
 function sourceFiles(dir: string): string[] {
