@@ -19,6 +19,7 @@ import {
 import { RateLimiter } from './rate-limit.js'
 import type { Route } from './routing.js'
 import { APP_PATH, appRoutes } from './routes-apps.js'
+import { commentRoutes } from './routes-comments.js'
 import { gitRoutes } from './routes-git.js'
 import { pullRoutes } from './routes-pulls.js'
 import { repoRoutes } from './routes-repos.js'
@@ -26,6 +27,7 @@ import { htmlBase, type RateLimitOverview } from './shapes.js'
 import type {
   AppCredentials,
   AppOptions,
+  CommentRecord,
   Fault,
   FakeGitHubOptions,
   FileInfo,
@@ -36,7 +38,7 @@ import type {
   TokenGrant
 } from './types.js'
 
-const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes, ...appRoutes]
+const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes, ...commentRoutes, ...appRoutes]
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
 const GRAPHQL_DOCS = 'https://docs.github.com/graphql'
 /** What an App JWT may do outside the App endpoints: nothing. */
@@ -223,6 +225,21 @@ export class FakeGitHub {
       requested_reviewers: [...p.requestedReviewers],
       requested_teams: [...p.requestedTeams]
     }))
+  }
+
+  /** The comments on pull request `number`, oldest first, as the issue comments API keeps them. */
+  comments(owner: string, name: string, number: number): CommentRecord[] {
+    const rec = this.backend.get(owner, name)
+    return rec.comments
+      .filter(c => c.issue === number)
+      .map(c => ({
+        id: c.id,
+        body: c.body,
+        author: c.author,
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+        html_url: `${htmlBase(this.url)}/${rec.owner}/${rec.name}/pull/${number}#issuecomment-${c.id}`
+      }))
   }
 
   /**
