@@ -75,7 +75,8 @@ const SPEC_INPUTS = [
   'time_budget_minutes',
   'writes_per_hour',
   'codex_ref',
-  'results'
+  'results',
+  'plan_comment'
 ]
 const SPEC_OUTPUTS = [
   'status',
@@ -513,14 +514,14 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     }
   )
 
-  it('gives every action input to some job, except organization and codex_repository (the calling codex)', () => {
+  it('gives every action input to some job, except organization and codex_repository (the calling codex) and plan_comment (the plan workflow comments)', () => {
     const passed = new Set(
       jobsOf(wf()).flatMap(([, each]) =>
         actionSteps(each).flatMap(sync => Object.keys(dict(sync.with, 'with')))
       )
     )
     const missing = actionInputs.filter(name => !passed.has(name))
-    expect(missing.sort()).toEqual(['codex_repository', 'organization'])
+    expect(missing.sort()).toEqual(['codex_repository', 'organization', 'plan_comment'])
   })
 
   it('report: downloads every result artifact into one folder and merges it with mode merge', () => {
