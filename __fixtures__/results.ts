@@ -1,4 +1,4 @@
-import type { CommittedProject, RunContext } from '../src/report/results.js'
+import type { CommittedProject, RunContext, UnchangedProject } from '../src/report/results.js'
 
 export const STARTED = 1_700_000_000_000
 
@@ -30,4 +30,8 @@ export function syncedProject(
     commit_sha: `sha-${project}`,
     commit_url: `https://github.com/acme/${project}/commit/sha-${project}`
   }
+}
+
+export function unchangedProject(project: string): UnchangedProject {
+  return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }
 }

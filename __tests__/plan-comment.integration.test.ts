@@ -153,15 +153,18 @@ describe('the plan of a codex pull request as one comment', () => {
     const body = comments[0]?.body ?? ''
     firstId = comments[0]?.id ?? 0
     expect(body.startsWith(`${PLAN_MARKER}\n`)).toBe(true)
-    expect(body).toContain('### codex-sync plan: 2 projects would change')
-    expect(body).toContain(`Planned at \`${head.slice(0, 7)}\` of \`${ORG}/${CODEX}\``)
-    expect(body).toContain('**`api`** — push-docs: 1 added, 1 changed · push-claude: 1 added')
-    expect(body).toContain('**`web`** — push-docs: 1 changed · push-claude: 1 added')
-    expect(body).toContain('| push-docs | added | `.codex/docs/guides/new.md` |')
-    expect(body).toContain('| push-docs | changed | `.codex/docs/guides/shared.md` |')
-    expect(body).toContain('| push-claude | added | `.claude/commands/acme/review.md` |')
-    expect(body).toContain('**Skipped** (1): archived: `legacy`.')
-    expect(body).toContain('(https://github.example/acme/codex.acme.io/actions/runs/4711)')
+    for (const line of [
+      '### codex-sync plan: 2 projects would change',
+      `Planned at \`${head.slice(0, 7)}\` of \`${ORG}/${CODEX}\``,
+      '**`api`** — push-docs: 1 added, 1 changed · push-claude: 1 added',
+      '**`web`** — push-docs: 1 changed · push-claude: 1 added',
+      '| push-docs | added | `.codex/docs/guides/new.md` |',
+      '| push-docs | changed | `.codex/docs/guides/shared.md` |',
+      '| push-claude | added | `.claude/commands/acme/review.md` |',
+      '**Skipped** (1): archived: `legacy`.',
+      '(https://github.example/acme/codex.acme.io/actions/runs/4711)'
+    ])
+      expect(body).toContain(line)
     expect(run.summary).toContain(
       `The plan is in [the comment on pull request #${pull}](${comments[0]?.html_url}) (created).`
     )
@@ -190,13 +193,14 @@ describe('the plan of a codex pull request as one comment', () => {
     const comments = fake.comments(ORG, CODEX, pull)
     expect(comments.map(c => c.id)).toEqual([firstId])
     const body = comments[0]?.body ?? ''
-    expect(body).toContain(`Planned at \`${head.slice(0, 7)}\``)
-    expect(body).toContain('**`api`** — push-docs: 1 changed · push-claude: 1 added, 1 changed')
-    expect(body).toContain(
-      '**`web`** — push-docs: 1 changed, 1 deleted · push-claude: 1 added, 1 changed'
-    )
-    expect(body).toContain('| push-docs | deleted | `.codex/docs/guides/old.md` |')
-    expect(body).toContain('| push-claude | changed | `.claude/agents/acme/helper.md` |')
+    for (const line of [
+      `Planned at \`${head.slice(0, 7)}\``,
+      '**`api`** — push-docs: 1 changed · push-claude: 1 added, 1 changed',
+      '**`web`** — push-docs: 1 changed, 1 deleted · push-claude: 1 added, 1 changed',
+      '| push-docs | deleted | `.codex/docs/guides/old.md` |',
+      '| push-claude | changed | `.claude/agents/acme/helper.md` |'
+    ])
+      expect(body).toContain(line)
     expect(body).not.toContain('new.md')
     expect(run.summary).toContain('(updated).')
     expect(commentWrites()).toEqual(['PATCH'])

