@@ -1,4 +1,4 @@
-import type { CommittedProject, RunContext } from '../src/report/results.js'
+import type { CommittedProject, RunContext, UnchangedProject } from '../src/report/results.js'
 
 export const STARTED = 1_700_000_000_000
 
@@ -35,4 +35,8 @@ export function syncedProject(
       deleted: Array.from({ length: deleted }, (_, index) => `.codex/deleted-${index}.md`)
     }
   }
+}
+
+export function unchangedProject(project: string): UnchangedProject {
+  return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }
 }

@@ -118,10 +118,12 @@ describe('terminalSummary', () => {
 
   it('names the orphaned folders of a pull over the whole organisation', () => {
     const result = buildResult(runContext(), [], STARTED, {
-      status: 'refused',
-      folders: ['projects/gone/'],
-      files_deleted: 0,
-      reason: 'Deletion threshold exceeded'
+      orphans: {
+        status: 'refused',
+        folders: ['projects/gone/'],
+        files_deleted: 0,
+        reason: 'Deletion threshold exceeded'
+      }
     })
     expect(terminalSummary(result)).toContain(
       'Folders of repositories that no longer exist, refused (Deletion threshold exceeded): projects/gone/; 0 files deleted.'

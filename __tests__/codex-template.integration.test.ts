@@ -92,6 +92,7 @@ describe('the codex template as a codex', () => {
       '.claude/commands/acme/codex/codex-sync-project.md',
       '.claude/scripts/acme/codex/codex-repo-discover.sh',
       '.github/codex-sync.yml',
+      '.github/workflows/codex-sync-plan.yml',
       '.github/workflows/codex-sync.yml',
       GUIDE
     ])

@@ -2,24 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
+import { runContext, STARTED, syncedProject, unchangedProject } from '../__fixtures__/results.js'
 import { mergeResults, readResultFiles, ResultFileError } from '../src/report/merge.js'
 import { mergeReport } from '../src/report/outputs.js'
-import {
-  buildResult,
-  failedProject,
-  fatalResult,
-  skippedProject,
-  type ProjectResult
-} from '../src/report/results.js'
+import { buildResult, failedProject, fatalResult, skippedProject } from '../src/report/results.js'
 
-const unchanged = (project: string): ProjectResult => ({
-  project,
-  status: 'unchanged',
-  files_added: 0,
-  files_modified: 0,
-  files_deleted: 0
-})
+const unchanged = unchangedProject
 
 const pullShard1 = buildResult(
   runContext({ mode: 'pull-docs' }),

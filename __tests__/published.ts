@@ -46,9 +46,14 @@ export function actionReference(): string {
   return `${publishedRepository()}@${majorTag()}`
 }
 
-/** The reusable workflow's reference for users: `owner/name/.github/workflows/codex-sync.yml@v1`. */
-export function reusableWorkflowReference(): string {
-  return `${publishedRepository()}/.github/workflows/codex-sync.yml@${majorTag()}`
+/** The reusable workflows users call: the sync, and the plan of a codex pull request. */
+export const REUSABLE_WORKFLOWS = ['codex-sync.yml', 'codex-sync-plan.yml'] as const
+
+/** A reusable workflow's reference for users: `owner/name/.github/workflows/codex-sync.yml@v1`. */
+export function reusableWorkflowReference(
+  file: (typeof REUSABLE_WORKFLOWS)[number] = 'codex-sync.yml'
+): string {
+  return `${publishedRepository()}/.github/workflows/${file}@${majorTag()}`
 }
 
 /** The raw URL of a file of the repository at the major tag (the schema for editors). */

@@ -17,6 +17,7 @@ import {
   packageJson,
   publishedRepository,
   readRepoFile,
+  REUSABLE_WORKFLOWS,
   reusableWorkflowReference,
   actionReference
 } from './published.js'
@@ -108,7 +109,7 @@ function referenceProblems(
 ): string[] {
   const allowed = [
     `${repository}@${major}`,
-    `${repository}/.github/workflows/codex-sync.yml@${major}`
+    ...REUSABLE_WORKFLOWS.map(file => `${repository}/.github/workflows/${file}@${major}`)
   ]
   const schemaUrl = `https://raw.githubusercontent.com/${repository}/${major}/schema/codex-sync.schema.json`
   const problems: string[] = []
@@ -146,6 +147,13 @@ describe('references to the published action', () => {
     expect(text('examples/codex/.github/workflows/codex-sync.yml')).toContain(
       `uses: ${reusableWorkflowReference()}\n`
     )
+    expect(text(`${WORKFLOWS_DIR}/codex-sync-plan.yml`)).toContain(`uses: ${actionReference()}\n`)
+    expect(text('examples/codex/.github/workflows/codex-sync-plan.yml')).toContain(
+      `uses: ${reusableWorkflowReference('codex-sync-plan.yml')}\n`
+    )
+    expect(text('README.md')).toContain(
+      `uses: ${reusableWorkflowReference('codex-sync-plan.yml')}\n`
+    )
     expect(text('README.md')).toContain(`uses: ${reusableWorkflowReference()}\n`)
     expect(text('README.md')).toContain(`uses: ${actionReference()}\n`)
   })
@@ -157,8 +165,10 @@ describe('references to the published action', () => {
       [
         'README.md',
         '.github/workflows/codex-sync.yml',
+        '.github/workflows/codex-sync-plan.yml',
         'examples/codex/.github/codex-sync.yml',
         'examples/codex/.github/workflows/codex-sync.yml',
+        'examples/codex/.github/workflows/codex-sync-plan.yml',
         'schema/codex-sync.schema.json'
       ].sort()
     )

@@ -223,6 +223,85 @@ describe('parseTask', () => {
     expectInputError(() => parseTask(reader({ mode: 'merge' }), {}, undefined), 'results')
   })
 
+  it('reads plan_comment with the credentials, organisation and codex that writing it needs', () => {
+    const merge = { mode: 'merge', results: 'results/', plan_comment: ' 42 ' }
+    expect(
+      parseTask(
+        reader({ ...merge, token: 'ghs_x', codex_repository: 'acme/codex.acme.io' }),
+        { ...inActions, GITHUB_API_URL: 'https://ghe.example/api/v3/' },
+        undefined
+      )
+    ).toEqual({
+      task: 'merge',
+      settings: {
+        results: ['results/'],
+        failOnPartial: false,
+        planComment: {
+          pullRequest: 42,
+          auth: { kind: 'token', token: 'ghs_x' },
+          apiUrl: 'https://ghe.example/api/v3',
+          organization: 'acme',
+          codexRepository: 'codex.acme.io'
+        }
+      }
+    })
+    const task = parseTask(
+      reader({ ...merge, plan_comment: '#7', token: 't' }),
+      {},
+      () => 'CODEX_GITHUB_ORG=acme\n'
+    )
+    expect(task.task === 'merge' && task.settings.planComment).toMatchObject({
+      pullRequest: 7,
+      organization: 'acme',
+      codexRepository: undefined
+    })
+  })
+
+  it('reads plan_comment with a GitHub App as well as with a token', () => {
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----'
+    const task = parseTask(
+      reader({ mode: 'merge', results: 'r', plan_comment: '3', app_id: '123', private_key: key }),
+      inActions,
+      undefined
+    )
+    expect(task.task === 'merge' && task.settings.planComment?.auth).toEqual({
+      kind: 'app',
+      appId: '123',
+      privateKey: key
+    })
+  })
+
+  it('needs credentials only with plan_comment, and a pull request number there', () => {
+    const merge = { mode: 'merge', results: 'r', token: 't' }
+    expect(parseTask(reader({ mode: 'merge', results: 'r' }), {}, undefined)).toMatchObject({
+      settings: { planComment: undefined }
+    })
+    const missing = expectInputError(
+      () => parseTask(reader({ mode: 'merge', results: 'r', plan_comment: '1' }), inActions),
+      'token'
+    )
+    expect(missing.message).toContain('plan_comment')
+    for (const value of ['0', '-1', 'abc', '1.5', '2147483648', 'pull/3']) {
+      const error = expectInputError(
+        () => parseTask(reader({ ...merge, plan_comment: value }), inActions),
+        'plan_comment'
+      )
+      expect(error.message).toContain(`got '${value}'`)
+    }
+    expectInputError(
+      () => parseTask(reader({ ...merge, plan_comment: '1', organization: 'a b' }), inActions),
+      'organization'
+    )
+    expectInputError(
+      () =>
+        parseTask(
+          reader({ ...merge, plan_comment: '1', codex_repository: 'other/codex' }),
+          inActions
+        ),
+      'codex_repository'
+    )
+  })
+
   it('reads the sync modes as parseSettings does', () => {
     expect(parseTask(reader({ ...required }), inActions, undefined)).toEqual({
       task: 'sync',

@@ -1,10 +1,12 @@
 /**
- * The reusable workflow (.github/workflows/codex-sync.yml) run as GitHub would run it, without
- * GitHub: its `run:` scripts are executed with bash (expressions substituted, `env:` evaluated), and
- * its jobs' `if:` conditions are evaluated on the plan's real outputs and chosen job outcomes. So
- * these tests show which phases run for a `modes` input, that a skipped phase does not stop a later
+ * The reusable workflows run as GitHub would run them, without GitHub: their `run:` scripts are
+ * executed with bash (expressions substituted, `env:` evaluated), and their jobs' `if:` conditions
+ * are evaluated on real outputs and chosen job outcomes. For .github/workflows/codex-sync.yml these
+ * tests show which phases run for a `modes` input, that a skipped phase does not stop a later
  * selected one while a failed phase does, that the report runs whenever a phase ran, and what the
- * plan, the skip_failed_pulls step and the result files do with their inputs.
+ * plan, the skip_failed_pulls step and the result files do with their inputs. For
+ * codex-sync-plan.yml (at the end): the check refuses what the legs could not use before they
+ * start, each leg keeps its result exactly, and the comment runs whenever the check passed.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import picomatch from 'picomatch'
@@ -21,7 +23,8 @@ import {
   runStep,
   step,
   workflowCall,
-  type StepRun
+  type StepRun,
+  type Workflow
 } from './workflow-files.js'
 
 const wf = loadWorkflow(`${WORKFLOWS_DIR}/codex-sync.yml`)
@@ -32,9 +35,9 @@ type Result = 'success' | 'failure' | 'skipped'
 const runs: StepRun[] = []
 afterEach(() => runs.splice(0).forEach(cleanUp))
 
-/** The workflow's inputs: its declared defaults, then `given`. */
-function inputs(given: Record<string, Value> = {}): Record<string, Value> {
-  const declared = dict(workflowCall(wf).inputs, 'inputs')
+/** A workflow's inputs: its declared defaults, then `given`. */
+function inputs(given: Record<string, Value> = {}, of: Workflow = wf): Record<string, Value> {
+  const declared = dict(workflowCall(of).inputs, 'inputs')
   const defaults = Object.fromEntries(
     Object.entries(declared).map(([name, input]) => [name, dict(input, name).default as Value])
   )
@@ -47,13 +50,24 @@ interface Call {
   vars?: Record<string, Value>
 }
 
-function context(call: Call): Context {
+function context(call: Call, of: Workflow = wf): Context {
   return {
-    inputs: inputs(call.inputs),
+    inputs: inputs(call.inputs, of),
     secrets: call.secrets ?? { app_private_key: '-----BEGIN RSA PRIVATE KEY-----…' },
     vars: call.vars ?? { CODEX_SYNC_APP_ID: '12345' },
     github: { repository: 'acme/codex.acme.io', repository_owner: 'acme' }
   }
+}
+
+/** A check step without the App's key, then without any credential: both refused, by name. */
+function saysWhichCredentialIsMissing(runCheck: (call: Call) => StepRun): StepRun {
+  const noKey = runCheck({ secrets: {} })
+  expect(noKey.code).toBe(1)
+  expect(noKey.stdout).toContain("not the secret 'app_private_key'")
+  const nothing = runCheck({ vars: {}, secrets: {} })
+  expect(nothing.code).toBe(1)
+  expect(nothing.stdout).toContain('No credentials')
+  return nothing
 }
 
 function plan(call: Call = {}): StepRun {
@@ -240,12 +254,7 @@ describe('the plan', () => {
   })
 
   it('says which credential is missing before any phase starts', () => {
-    const noKey = plan({ secrets: {} })
-    expect(noKey.code).toBe(1)
-    expect(noKey.stdout).toContain("not the secret 'app_private_key'")
-    const nothing = plan({ vars: {}, secrets: {} })
-    expect(nothing.code).toBe(1)
-    expect(nothing.stdout).toContain('No credentials')
+    saysWhichCredentialIsMissing(plan)
   })
 
   it('names the artifacts after the environment', () => {
@@ -393,6 +402,88 @@ describe('the report', () => {
     expect(run.stdout.trim().split('\n')).toEqual([
       '::error title=codex-sync::No result from pull-docs, shard 2 of 2: the job ended before reporting (timed out or cancelled). Its projects are missing from the report.',
       '::warning title=codex-sync::push-docs did not run: an earlier phase failed.'
+    ])
+    rmSync(temp, { recursive: true, force: true })
+  })
+})
+
+// ---- the plan workflow (.github/workflows/codex-sync-plan.yml) --------------------------------
+
+const planWf = loadWorkflow(`${WORKFLOWS_DIR}/codex-sync-plan.yml`)
+const HEAD = '0123456789abcdef0123456789abcdef01234567'
+
+/** The plan workflow's check step, called for pull request 12 at HEAD unless `call` says otherwise. */
+function check(call: Call = {}): StepRun {
+  const given = { codex_ref: HEAD, plan_comment: 12, ...call.inputs }
+  const run = runStep(
+    step(job(planWf, 'check'), 'check'),
+    context({ ...call, inputs: given }, planWf)
+  )
+  runs.push(run)
+  return run
+}
+
+describe('the plan workflow: its check', () => {
+  it('passes the App id and a time budget below the job timeout to the legs', () => {
+    const run = check()
+    expect(run.code).toBe(0)
+    expect(run.outputs).toEqual({ app_id: '12345', time_budget_minutes: '25' })
+    expect(check({ inputs: { timeout_minutes: 120 } }).outputs.time_budget_minutes).toBe('100')
+    expect(check({ vars: {}, secrets: { token: 'ghp_x' } }).outputs.app_id).toBe('')
+  })
+
+  it.each([
+    [{ codex_ref: '' }, "Input 'codex_ref' is empty"],
+    [{ plan_comment: 0 }, "Input 'plan_comment' must be the pull request's number"],
+    [{ plan_comment: 1.5 }, "got '1.5'"],
+    [{ timeout_minutes: 5 }, "Input 'timeout_minutes' must be a whole number from 10 to 360"]
+  ])('refuses %p before any leg starts', (given, message) => {
+    const run = check({ inputs: given })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(message)
+  })
+
+  it('says which credential is missing, and that forks get no secrets', () => {
+    expect(saysWhichCredentialIsMissing(check).stdout).toContain('forks get no secrets')
+  })
+})
+
+describe('the plan workflow: its legs and its comment', () => {
+  it('keeps each leg’s result exactly, whatever it contains', () => {
+    const result = `{"a":"$HOME \`x\` $(y) 'q' \\"d\\"","b":"CODEX_SYNC_RESULT"}`
+    const run = runStep(step(job(planWf, 'plan'), 'Keep the result for the comment'), {
+      matrix: { mode: 'push-claude' },
+      steps: { plan: { outputs: { result } } }
+    })
+    runs.push(run)
+    expect(run.code).toBe(0)
+    const file = path.join(run.temp, 'codex-sync-plan', 'push-claude.json')
+    expect(readFileSync(file, 'utf8')).toBe(`${result}\n`)
+  })
+
+  it('comments whenever the check passed, whatever became of the legs', () => {
+    const comment = job(planWf, 'comment')
+    const runsWhen = (check: string, plan: string) =>
+      condition(
+        comment.if,
+        { needs: { check: { result: check }, plan: { result: plan } } },
+        { needs: [check, plan] }
+      )
+    expect(runsWhen('success', 'success')).toBe(true)
+    expect(runsWhen('success', 'failure')).toBe(true)
+    expect(runsWhen('failure', 'skipped')).toBe(false)
+  })
+
+  it('names a mode that left no result', () => {
+    const temp = mkdtempSync(path.join(tmpdir(), 'codex-sync-step-'))
+    const results = path.join(temp, 'codex-sync-plan')
+    mkdirSync(results)
+    writeFileSync(path.join(results, 'push-docs.json'), '{}')
+    const run = runStep(step(job(planWf, 'comment'), /^Name the modes/), {}, { temp })
+    runs.push(run)
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual([
+      '::error title=codex-sync plan::No plan from push-claude: its job ended before reporting (timed out or cancelled). The comment shows the other mode only.'
     ])
     rmSync(temp, { recursive: true, force: true })
   })

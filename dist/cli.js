@@ -747,7 +747,7 @@ function commitsOf(projects) {
     const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
     return new Set(shas.filter(sha => sha !== undefined)).size;
 }
-function buildResult(context, projects, now = Date.now(), orphans) {
+function buildResult(context, projects, now = Date.now(), extras = {}) {
     const count = (status) => projects.filter(project => project.status === status).length;
     const succeeded = count('synced') + count('unchanged');
     const failed = projects.filter((project) => project.status === 'failed');
@@ -765,7 +765,8 @@ function buildResult(context, projects, now = Date.now(), orphans) {
         duration_seconds: seconds(context, now),
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
         failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-        ...(orphans ? { orphans } : {})
+        ...(extras.orphans ? { orphans: extras.orphans } : {}),
+        ...(extras.routing ? { routing: extras.routing } : {})
     };
 }
 /** The result of a run that could not start: nothing was attempted, nothing written. */
@@ -36663,6 +36664,69 @@ function base64url(data) {
     return Buffer.from(data).toString('base64url');
 }
 
+/** Comments on a pull request: list them, and keep one marked comment written in place. */
+/** A pull request that cannot be found or commented on, said for the person who set it up. */
+class CommentError extends CodexSyncError {
+}
+class Comments {
+    octokit;
+    owner;
+    constructor(octokit, owner) {
+        this.octokit = octokit;
+        this.owner = owner;
+    }
+    /** Every comment of the pull request (or issue), oldest first. */
+    async list(repo, number) {
+        const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+            owner: this.owner,
+            repo,
+            issue_number: number,
+            per_page: 100
+        });
+        return comments.map(comment => ({
+            id: comment.id,
+            body: comment.body ?? '',
+            url: comment.html_url
+        }));
+    }
+    /**
+     * The one comment of the pull request whose body starts with `marker`: updated in place when
+     * its body differs, left alone when it is the same, written when there is none yet. When several
+     * carry the marker, the oldest is kept up to date.
+     */
+    async writeMarked(repo, number, marker, body) {
+        const where = `pull request #${number} of ${this.owner}/${repo}`;
+        try {
+            const comments = await this.list(repo, number);
+            const marked = comments.find(comment => comment.body.trimStart().startsWith(marker));
+            if (marked?.body === body)
+                return { action: 'unchanged', url: marked.url };
+            const owner = this.owner;
+            const { data } = marked
+                ? await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: marked.id, body })
+                : await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+            return { action: marked ? 'updated' : 'created', url: data.html_url };
+        }
+        catch (error) {
+            throw commentError(error, where) ?? error;
+        }
+    }
+}
+/** GitHub's refusals, with what to do about them; undefined for errors said well enough as they are. */
+function commentError(error, where) {
+    if (error instanceof Error && /rate limit/i.test(error.message))
+        return undefined;
+    switch (statusOf(error)) {
+        case 404:
+        case 410:
+            return new CommentError(`There is no ${where}, or the token cannot see it.`, "Check the number given in 'plan_comment', and that the token can read the codex.");
+        case 403:
+            return new CommentError(`The token may not comment on ${where}.`, "Give the job writing the comment 'permissions: pull-requests: write' (with the workflow's GITHUB_TOKEN as 'token'), or the GitHub App 'Pull requests: read and write'. A pull request from a fork gets a read-only token: the plan is then only in the job summary.");
+        default:
+            return undefined;
+    }
+}
+
 /** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
 const EXTRA_LIMIT_RETRIES = 5;
 /**
@@ -37319,12 +37383,23 @@ class Repositories {
                 complete: selection === 'all'
             };
         }
-        const repos = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, {
-            org: this.owner,
-            type: 'all',
-            per_page: 100
-        });
+        const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
         return { repositories: repos.map(toRepository), complete: true };
+    }
+    /**
+     * Every page of a page-numbered listing: the first page says how many there are, and the others
+     * are read side by side instead of one after another (a thousand repositories, two round trips).
+     */
+    async allPages(fetchPage) {
+        const first = await fetchPage(1);
+        const last = Number(/[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(first.headers.link ?? '')?.[1] ?? 1);
+        const pages = Array.from({ length: Math.max(0, last - 1) }, (_, index) => index + 2);
+        const rest = await Promise.all(pages.map(fetchPage));
+        const seen = new Set();
+        // A repository created between two pages can show on both: each is kept once.
+        return [first, ...rest]
+            .flatMap(response => response.data)
+            .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()));
     }
     async get(name) {
         try {
@@ -37364,7 +37439,8 @@ function createGitHub(options) {
         git: new GitData(octokit, options.organization),
         graphql: new GraphQL(octokit, options.organization, options.log),
         repositories: new Repositories(octokit, options.organization),
-        pulls: new Pulls(octokit, options.organization)
+        pulls: new Pulls(octokit, options.organization),
+        comments: new Comments(octokit, options.organization)
     };
 }
 /** A client throttled, retried and paced for writes. */
@@ -38883,15 +38959,15 @@ const WRITES_PER_PROJECT = 4;
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 async function eachProject(env, projects, sync) {
     const progress = new Progress(env.log, projects.length);
-    return mapProjects(env, projects, async (project) => progress.report(await sync(project)));
+    return mapProjects(env, projects, sync, result => progress.report(result));
 }
 /**
  * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
  * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
  */
-async function mapProjects(env, projects, work) {
+async function mapProjects(env, projects, work, done = () => undefined) {
     const queue = new PQueue({ concurrency: env.settings.parallel });
-    return Promise.all(projects.map(project => queue.add(async () => {
+    const one = async (project) => {
         if (!env.budget.start(WRITES_PER_PROJECT))
             return deferred(project.name);
         try {
@@ -38903,6 +38979,11 @@ async function mapProjects(env, projects, work) {
         finally {
             env.budget.finish(WRITES_PER_PROJECT);
         }
+    };
+    return Promise.all(projects.map(project => queue.add(async () => {
+        const result = await one(project);
+        done(result);
+        return result;
     })));
 }
 /** A project the run's budget did not reach: the next run takes it first. */
@@ -38933,25 +39014,21 @@ function scopeResult(entry, outcome) {
     };
     if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
         return { project, status: 'unchanged', ...counts };
-    if (outcome.kind === 'planned') {
-        const paths = (files) => files.map(file => file.path);
-        return {
-            project,
-            status: 'synced',
-            ...counts,
-            planned: {
-                added: paths(plan.added),
-                modified: paths(plan.modified),
-                deleted: paths(plan.deleted)
-            }
-        };
-    }
+    const paths = (files) => files.map(file => file.path);
+    const changed = {
+        added: paths(plan.added),
+        modified: paths(plan.modified),
+        deleted: paths(plan.deleted)
+    };
+    if (outcome.kind === 'planned')
+        return { project, status: 'synced', ...counts, planned: changed };
     return {
         project,
         status: 'synced',
         ...counts,
         commit_sha: outcome.commit.sha,
-        commit_url: outcome.commit.url
+        commit_url: outcome.commit.url,
+        paths: changed
     };
 }
 /** The result of a write of one scope. */
@@ -47707,11 +47784,19 @@ function pullDocsFiles(projectFiles, project, config) {
     const folder = projectFolder(config, project);
     const desired = new Map();
     for (const file of projectFiles.values()) {
-        if (!isRegularFile(file) || !selected(file.path))
+        if (!isCarried(file) || !selected(file.path))
             continue;
         desireFile(desired, folder + file.path, file, project);
     }
     return desired;
+}
+/**
+ * Paths git allows that GitHub's API refuses to write ("malformed path component"): a newline or a
+ * NUL in a name. Such files are named in the log, never written and never deleted for it.
+ */
+const UNWRITABLE_NAME = /[\n\0]/;
+function isCarried(file) {
+    return isRegularFile(file) && !UNWRITABLE_NAME.test(file.path);
 }
 /** pull-docs: the project entries sync_patterns select that are never copied (symlinks, submodules). */
 function uncarriedPullFiles(projectFiles, config) {
@@ -47724,8 +47809,15 @@ function uncarriedPushFiles(rules, codexFiles, config) {
 function uncarried(files, selected) {
     const found = [];
     for (const file of files.values()) {
-        if (isRegularFile(file) || !selected(file.path))
+        if (isCarried(file) || !selected(file.path))
             continue;
+        if (isRegularFile(file)) {
+            found.push({
+                path: file.path,
+                reason: "its name holds a newline or a NUL, which git allows but GitHub's API refuses to write"
+            });
+            continue;
+        }
         const kind = file.type === 'commit' ? 'submodule' : 'symlink';
         found.push({ path: file.path, reason: `a ${kind}: codex-sync never copies ${kind}s` });
     }
@@ -48042,6 +48134,108 @@ function pullMessage(env, plans) {
     return commitMessage(env, `codex-sync: pull docs from ${plans.length} projects of ${org}`, lines.join('\n'), 'direct');
 }
 
+class RoutingMatrix {
+    rules;
+    files;
+    config;
+    /** Destination path -> codex file, the same in every project. */
+    byDestination = new Map();
+    /** Codex paths routed anywhere, and per project those routed to it. */
+    routed = new Set();
+    perProject = new Map();
+    constructor(rules, files, config) {
+        this.rules = rules;
+        this.files = files;
+        this.config = config;
+        for (const file of files)
+            this.byDestination.set(rules.destination(file.path, config), file);
+    }
+    /** Records where a project's desired files come from (their destinations). */
+    route(project, destinations) {
+        const paths = [];
+        for (const destination of destinations) {
+            const file = this.byDestination.get(destination);
+            if (!file)
+                continue;
+            paths.push(file.path);
+            this.routed.add(file.path);
+        }
+        this.perProject.set(project, paths);
+    }
+    /** One row per codex file, and one per deleted path the codex no longer holds. */
+    report(results, others = []) {
+        const rows = new Map();
+        const row = (path, nowhere) => {
+            const known = rows.get(path);
+            if (known)
+                return known;
+            const created = { path, added: [], modified: [], unchanged: [], deleted: [] };
+            if (nowhere)
+                created.nowhere = nowhere;
+            rows.set(path, created);
+            return created;
+        };
+        for (const file of this.files)
+            row(file.path, this.routed.has(file.path) ? undefined : this.nowhere(file));
+        for (const result of results) {
+            const changed = changedPaths(result);
+            if (!changed)
+                continue;
+            const touched = new Set();
+            for (const [kind, paths] of [
+                ['added', changed.added],
+                ['modified', changed.modified]
+            ]) {
+                for (const destination of paths) {
+                    const file = this.byDestination.get(destination);
+                    if (!file)
+                        continue;
+                    row(file.path)[kind].push(result.project);
+                    touched.add(file.path);
+                }
+            }
+            for (const destination of changed.deleted) {
+                const file = this.byDestination.get(destination);
+                const path = file?.path ?? this.sourceOf(destination);
+                row(path, file ? undefined : 'no longer in the codex').deleted.push(result.project);
+            }
+            for (const path of this.perProject.get(result.project) ?? []) {
+                if (!touched.has(path))
+                    row(path).unchanged.push(result.project);
+            }
+        }
+        for (const file of rows.values()) {
+            for (const projects of [file.added, file.modified, file.unchanged, file.deleted])
+                projects.sort();
+        }
+        return [...rows.values(), ...others].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    }
+    /** The codex path a destination comes from (the destination less the mode's folder prefix). */
+    sourceOf(destination) {
+        const prefix = this.rules.destination('', this.config);
+        return destination.startsWith(prefix) ? destination.slice(prefix.length) : destination;
+    }
+    nowhere(file) {
+        if (file.routing.kind === 'invalid')
+            return `its frontmatter cannot be parsed: ${file.routing.error}`;
+        const rule = ruleOf(this.rules, file, this.config);
+        if (rule === undefined) {
+            return 'no codex_sync_include in its frontmatter, and no route of the config matches it';
+        }
+        if (rule.include === undefined && !this.rules.includeByDefault) {
+            return 'its frontmatter has codex_sync_exclude but no codex_sync_include, which it needs to go anywhere';
+        }
+        return 'its codex_sync_include and codex_sync_exclude match no project of this run';
+    }
+}
+function changedPaths(result) {
+    if (result.status === 'unchanged')
+        return { added: [], modified: [], deleted: [] };
+    if (result.status !== 'synced')
+        return undefined;
+    return 'planned' in result ? result.planned : result.paths;
+}
+
 function pullRequestBranch(environment) {
     return `codex-sync/${environment}`;
 }
@@ -48134,19 +48328,39 @@ function pullRequestBody(env) {
 /** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
 async function pushToProjects(env, projects, rules) {
     if (projects.length === 0)
-        return [];
+        return { results: [] };
     const files = await readCodexFiles(env, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
+    const matrix = new RoutingMatrix(rules, files, env.config);
     const { writer } = env;
-    return eachProject(env, projects, project => {
+    const results = await eachProject(env, projects, project => {
+        const desired = pushFiles(rules, files, env.codex.name, project.name, env.config);
+        matrix.route(project.name, desired.keys());
         const scope = {
             project: project.name,
             folders: rules.folders(env.config),
-            desired: pushFiles(rules, files, env.codex.name, project.name, env.config),
+            desired,
             kept: unreadable
         };
         return pushToProject(env, writer, project, scope, rules);
     });
+    return { results, routing: matrix.report(results, otherNamespaceFiles(env, rules)) };
+}
+/** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
+function otherNamespaceFiles(env, rules) {
+    if (rules.includeByDefault === false)
+        return [];
+    const own = env.config.claudeNamespace;
+    return [...env.codexSnapshot.files.keys()]
+        .filter(path => /^\.claude\/[^/]+\/[^/]+\//.test(path) && !rules.isCandidate(path, env.config))
+        .map(path => ({
+        path,
+        added: [],
+        modified: [],
+        unchanged: [],
+        deleted: [],
+        nowhere: `another namespace (${path.split('/')[2] ?? ''}): this codex pushes '${own}'`
+    }));
 }
 /**
  * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
@@ -48179,7 +48393,7 @@ const ROUTING_READ_CHUNK = 500;
  */
 async function readCodexFiles(env, rules) {
     const { content, state } = env;
-    const candidates = [...env.codexSnapshot.files.values()].filter(file => isRegularFile(file) && rules.isCandidate(file.path, env.config));
+    const candidates = [...env.codexSnapshot.files.values()].filter(file => isCarried(file) && rules.isCandidate(file.path, env.config));
     const unknown = candidates.filter(file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined);
     for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
         const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK);
@@ -48223,9 +48437,7 @@ function pushMessage(env, rules, plans, landing) {
 const pushRunner = (mode) => ({
     missingBranch: 'fail',
     plansFromCodexRef: true,
-    run: async (env, projects) => ({
-        results: await pushToProjects(env, projects, PUSH_MODES[mode])
-    })
+    run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
 });
 const MODE_RUNNERS = {
     'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
@@ -49121,6 +49333,8 @@ async function runSync(settings, { log }) {
         const codex = await resolveCodex(github, repositories, settings);
         checkReach(repositories, codex, source, settings.organization);
         context = { ...context, codexRepository: codex.name };
+        // The state is read beside the config: it never fails the run (see CodexState.load).
+        const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings));
         const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
         context = { ...context, codexBranch: opened.branch };
         const content = new ContentSource(github);
@@ -49136,7 +49350,7 @@ async function runSync(settings, { log }) {
             codexSnapshot: opened.snapshot,
             content,
             writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
-            state: await CodexState.load(github.git, codex.name, log, stateKey(settings))
+            state: await loadingState
         };
         const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
         const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
@@ -49148,7 +49362,7 @@ async function runSync(settings, { log }) {
         if (outcome.orphans)
             reportOrphans(env, outcome.orphans);
         const missing = missingTargets.map(name => unknownTarget(env, name));
-        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome.orphans);
+        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome);
     }
     catch (error) {
         // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.

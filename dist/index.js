@@ -2,7 +2,7 @@ import * as os from 'os';
 import os__default, { EOL } from 'os';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import fs__default, { promises, constants as constants$5, existsSync, readFileSync as readFileSync$1 } from 'fs';
+import fs__default, { promises, constants as constants$5, existsSync, readFileSync } from 'fs';
 import 'path';
 import http from 'http';
 import https from 'https';
@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
-import { readFileSync, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
+import { readFileSync as readFileSync$1, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createSign, createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -29139,1289 +29139,6 @@ function info(message) {
     process.stdout.write(message + os.EOL);
 }
 
-/** The vocabulary every stage shares: modes, repositories, trees, commits, the log port and errors. */
-const MODES = ['pull-docs', 'push-docs', 'push-claude'];
-/** Which way each mode carries files, as the org-syncer report names it. */
-const DIRECTIONS = {
-    'pull-docs': 'to-codex',
-    'push-docs': 'from-codex',
-    'push-claude': 'from-codex'
-};
-function isMode(value) {
-    return MODES.includes(value);
-}
-const MODE_SYMLINK = '120000';
-/** A blob that is not a symlink: the only kind of entry that is ever copied. */
-function isRegularFile(file) {
-    return file.type === 'blob' && file.mode !== MODE_SYMLINK;
-}
-/** GitHub repository and organisation names compare case-insensitively. */
-function sameName(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
-}
-/** A problem the action understands, with what the user should do about it. */
-class CodexSyncError extends Error {
-    resolution;
-    constructor(message, resolution) {
-        super(message);
-        this.resolution = resolution;
-        this.name = new.target.name;
-    }
-}
-/** A problem that stops the run before any write. */
-class SetupError extends CodexSyncError {
-}
-/** A repository that went away during the run (deleted, renamed or made invisible to the token). */
-class RepositoryGoneError extends CodexSyncError {
-    repository;
-    constructor(repository) {
-        super(`Repository ${repository} no longer exists: it was deleted, renamed or hidden from the token during the run.`, `Nothing was written to it. If it was renamed, the next run finds it under its new name.`);
-        this.repository = repository;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-/** Glob syntax: parses and bounds the globs of the inputs, the config and frontmatter (plan/globs.ts matches them). */
-/**
- * Bounds on one glob. Matching time grows with the pattern's size times the name's or path's
- * length (never more), so these bounds keep each match cheap; patterns beyond them are mistakes.
- */
-const GLOB_LIMITS = {
-    /** Characters of a repository-name glob (GitHub names have at most 100). */
-    nameLength: 256,
-    /** Characters of a path glob. */
-    pathLength: 1024,
-    /** `*`, `?` and `[...]` in one glob. */
-    wildcards: 32,
-    /** Alternatives a path glob's `{a,b}` groups expand to. */
-    alternatives: 64
-};
-/** What is wrong with a glob; the caller names where it came from. */
-class GlobSyntaxError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GlobSyntaxError';
-    }
-}
-const NAME_CHAR = /^[A-Za-z0-9._-]$/;
-/** Marks where a `{a,b}` option was spliced in, so that `*{a,*}` never forms a `**` segment. */
-const SPLICE = '\0';
-const NAME_SYNTAX = 'supported: letters, digits, . _ - and *, ?, [...], \\';
-/** What is wrong with a glob, or undefined when it is valid. */
-function globProblem(pattern, kind) {
-    try {
-        parseGlob(pattern, kind);
-        return undefined;
-    }
-    catch (error) {
-        if (error instanceof GlobSyntaxError)
-            return error.message;
-        throw error;
-    }
-}
-/** A pattern as messages show it: quoted, and cut when long. */
-function quotePattern(pattern) {
-    return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
-}
-/** Parses a glob; throws GlobSyntaxError when it is empty, too large or uses unsupported syntax. */
-function parseGlob(pattern, kind) {
-    const maxLength = kind === 'name' ? GLOB_LIMITS.nameLength : GLOB_LIMITS.pathLength;
-    if (pattern === '')
-        fail('is empty');
-    if (pattern.length > maxLength)
-        fail(`is longer than ${maxLength} characters`);
-    if (pattern.includes(SPLICE))
-        fail(`contains a NUL character, which no repository ${kind} has`);
-    if (kind === 'name')
-        return { kind, alternatives: [[nameSegment(pattern)]] };
-    if (pattern.startsWith('!')) {
-        fail("starts with '!', which would negate it: use exclude_patterns for what to leave out");
-    }
-    const alternatives = expandBraces(pattern.replace(/^\.\//, '')).map(pathSegments);
-    const wildcards = Math.max(...alternatives.map(countWildcards));
-    if (wildcards > GLOB_LIMITS.wildcards)
-        tooManyWildcards();
-    return { kind, alternatives };
-}
-function fail(problem) {
-    throw new GlobSyntaxError(problem);
-}
-function tooManyWildcards() {
-    fail(`has more than ${GLOB_LIMITS.wildcards} wildcards`);
-}
-function nameSegment(pattern) {
-    const tokens = segmentTokens(pattern, 'name', char => {
-        if (char === '/')
-            fail("contains '/': match the bare repository name, without the owner");
-        if (!NAME_CHAR.test(char)) {
-            fail(`contains ${JSON.stringify(char)}, which no repository name has (${NAME_SYNTAX})`);
-        }
-    });
-    if (countWildcards([{ kind: 'segment', tokens }]) > GLOB_LIMITS.wildcards)
-        tooManyWildcards();
-    return { kind: 'segment', tokens };
-}
-function pathSegments(pattern) {
-    return pattern.split('/').map(part => {
-        const text = part.replaceAll(SPLICE, '');
-        if (text === '')
-            fail("has an empty path segment (a leading, trailing or doubled '/')");
-        if (text === '.' || text === '..')
-            fail(`has a '${text}' segment, which no repository path has`);
-        if (part === '**')
-            return { kind: 'globstar' };
-        return {
-            kind: 'segment',
-            tokens: segmentTokens(part, 'path', char => {
-                if (char === '{' || char === '}')
-                    fail(`has an unmatched '${char}' (escape it as \\${char})`);
-            })
-        };
-    });
-}
-/** The tokens of one segment; `checkLiteral` rejects unescaped characters the kind forbids. */
-function segmentTokens(text, kind, checkLiteral) {
-    const tokens = [];
-    for (let i = 0; i < text.length; i++) {
-        const char = text.charAt(i);
-        if (char === SPLICE)
-            continue;
-        if (kind === 'path' && '@!+*?'.includes(char) && text.charAt(i + 1) === '(') {
-            fail(`uses '${char}(...)' (extglobs are not supported; escape the '(' to match it)`);
-        }
-        if (char === '*') {
-            const afterStar = tokens[tokens.length - 1]?.kind === 'star' && text.charAt(i - 1) === '*';
-            if (afterStar && kind === 'path') {
-                fail("uses '**' within a segment: '**' stands alone between slashes, as in docs/**/*.md");
-            }
-            // In a name, `**` is `*`: consecutive stars are one.
-            if (!afterStar)
-                tokens.push({ kind: 'star' });
-        }
-        else if (char === '?') {
-            tokens.push({ kind: 'any' });
-        }
-        else if (char === '[') {
-            const { token, end } = parseClass(text, i);
-            tokens.push(token);
-            i = end;
-        }
-        else if (char === '\\') {
-            if (i + 1 >= text.length)
-                fail("ends with a lone '\\'");
-            tokens.push({ kind: 'literal', char: text.charAt(++i) });
-        }
-        else if (char === ']') {
-            fail("has a ']' without its '[' (escape it as \\])");
-        }
-        else {
-            checkLiteral(char);
-            tokens.push({ kind: 'literal', char });
-        }
-    }
-    return tokens;
-}
-/** `[abc]`, `[a-z]`, `[!a]` or `[^a]` from `start`; `end` is the index of its `]`. */
-function parseClass(text, start) {
-    let i = start + 1;
-    const negated = text.charAt(i) === '!' || text.charAt(i) === '^';
-    if (negated)
-        i++;
-    const ranges = [];
-    const readChar = () => {
-        const char = text.charAt(i);
-        if (char === '\\' && i + 1 < text.length)
-            i++;
-        return text.charAt(i++);
-    };
-    while (i < text.length) {
-        if (text.charAt(i) === ']' && ranges.length > 0)
-            return { token: { kind: 'class', negated, ranges }, end: i };
-        if (text.startsWith('[:', i))
-            fail('uses a POSIX class such as [:alpha:] (not supported)');
-        const low = readChar();
-        let high = low;
-        if (text.charAt(i) === '-' && i + 1 < text.length && text.charAt(i + 1) !== ']') {
-            i++;
-            high = readChar();
-            if (high < low)
-                fail(`has the reversed range '${low}-${high}'`);
-        }
-        ranges.push([low, high]);
-    }
-    return fail("has an unclosed '['");
-}
-/** The index of the `]` closing the class opened at `start`, or -1 (as parseClass reads it). */
-function classEnd(text, start) {
-    let i = start + 1;
-    if (text.charAt(i) === '!' || text.charAt(i) === '^')
-        i++;
-    let first = true;
-    while (i < text.length) {
-        const char = text.charAt(i);
-        if (char === ']' && !first)
-            return i;
-        i += char === '\\' ? 2 : 1;
-        first = false;
-    }
-    return -1;
-}
-/** `a{b,c}d` -> [abd, acd], nested groups too; escapes and classes are kept as written. */
-function expandBraces(pattern) {
-    const open = findUnescaped(pattern, '{');
-    if (open === -1)
-        return [pattern];
-    const options = [];
-    let depth = 0;
-    let from = open + 1;
-    for (let i = open + 1; i < pattern.length; i++) {
-        const char = pattern.charAt(i);
-        if (char === '\\')
-            i++;
-        else if (char === '[')
-            i = Math.max(i, classEnd(pattern, i));
-        else if (char === '{')
-            depth++;
-        else if (char === '}' && depth > 0)
-            depth--;
-        else if ((char === ',' || char === '}') && depth === 0) {
-            options.push(pattern.slice(from, i));
-            from = i + 1;
-            if (char === '}')
-                return expandGroup(pattern.slice(0, open), options, pattern.slice(i + 1));
-        }
-    }
-    return fail("has an unclosed '{'");
-}
-function expandGroup(prefix, options, suffix) {
-    if (options.length < 2)
-        fail("has a '{...}' group without a comma (write {a,b}, or escape it)");
-    const expanded = [];
-    const tails = expandBraces(suffix);
-    for (const option of options) {
-        for (const head of expandBraces(prefix + SPLICE + option)) {
-            for (const tail of tails) {
-                expanded.push(head + SPLICE + tail);
-                if (expanded.length > GLOB_LIMITS.alternatives) {
-                    fail(`expands to more than ${GLOB_LIMITS.alternatives} alternatives`);
-                }
-            }
-        }
-    }
-    return expanded;
-}
-/** The index of the first `char` that is neither escaped nor inside a class, or -1. */
-function findUnescaped(text, char) {
-    for (let i = 0; i < text.length; i++) {
-        const current = text.charAt(i);
-        if (current === char)
-            return i;
-        if (current === '\\')
-            i++;
-        else if (current === '[')
-            i = Math.max(i, classEnd(text, i));
-    }
-    return -1;
-}
-function countWildcards(segments) {
-    let count = 0;
-    for (const segment of segments) {
-        if (segment.kind === 'globstar')
-            count++;
-        else
-            count += segment.tokens.filter(token => token.kind !== 'literal').length;
-    }
-    return count;
-}
-
-/** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
-class InputError extends CodexSyncError {
-    input;
-    constructor(input, message) {
-        super(message, `Correct the '${input}' input of the workflow step.`);
-        this.input = input;
-    }
-}
-const COMMIT_STRATEGIES = ['direct', 'pull-request', 'auto'];
-const CODEX_COMMITS = ['per-project', 'single', 'auto'];
-const MERGE = 'merge';
-const ALL_MODES = [...MODES, MERGE];
-/** Longer than any pause GitHub asks for between writes; Node's timers also stop at 2^31-1 ms. */
-const MAX_WRITE_INTERVAL_MS = 60_000;
-/** GitHub kills a hosted job after 6 hours. */
-const MAX_TIME_BUDGET_MINUTES = 350;
-const MAX_PULL_REQUEST_BODY = 65_536;
-const DEFAULT_API_URL = 'https://api.github.com';
-const MAX_SHARDS = 1000;
-const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/;
-/** The action's task from its inputs: a sync in one mode, or merging earlier results. */
-function parseTask(input, env, readDotEnv) {
-    if (input('mode').trim() !== MERGE) {
-        return { task: 'sync', settings: parseSettings(input, env, readDotEnv) };
-    }
-    const results = splitList(input('results'));
-    if (results.length === 0) {
-        throw new InputError('results', "Input 'results' is required with mode merge: set it to the files or folders holding the result JSON of earlier runs");
-    }
-    return {
-        task: 'merge',
-        settings: {
-            results,
-            failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false)
-        }
-    };
-}
-function parseSettings(input, env, readDotEnv) {
-    const read = (name) => input(name).trim();
-    const fromEnv = (key) => env[key]?.trim() || undefined;
-    const dotEnv = lazyDotEnv(readDotEnv);
-    const mode = parseChoice('mode', required(read('mode'), 'mode', oneOf(ALL_MODES)), MODES, ALL_MODES);
-    const auth = parseAuth(read('token'), read('app_id'), input('private_key'));
-    const organization = resolveOrganization(read('organization'), fromEnv, dotEnv);
-    const codexInput = read('codex_repository');
-    return {
-        mode,
-        auth,
-        apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
-        organization,
-        codexRepository: resolveCodexRepository(codexInput, organization, fromEnv, dotEnv),
-        targetRepositories: parseTargetRepositories(read('target_repository'), organization),
-        environment: parseEnvironment(read('environment')),
-        configPath: parseConfigPath(read('config')),
-        include: parseNameGlobs('include', listOr(read('include'), ['*'])),
-        exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
-        parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
-        // Planning against codex_ref (say a pull request's head) never writes.
-        dryRun: parseBoolean('dry_run', read('dry_run'), false) || read('codex_ref') !== '',
-        commitStrategy: parseChoice('commit_strategy', read('commit_strategy') || 'direct', COMMIT_STRATEGIES),
-        codexCommit: parseChoice('codex_commit', read('codex_commit') || 'auto', CODEX_COMMITS),
-        shard: read('shard') === '' ? { index: 1, count: 1 } : parseShard(read('shard')),
-        writeIntervalMs: parseInteger('write_interval_ms', read('write_interval_ms'), {
-            fallback: 1000,
-            min: 0,
-            max: MAX_WRITE_INTERVAL_MS
-        }),
-        failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false),
-        skipCi: parseBoolean('skip_ci', read('skip_ci'), false),
-        commitMessage: parseCommitMessage(input('commit_message')),
-        pullRequest: parsePullRequestOptions(read),
-        timeBudgetMs: parseMinutes('time_budget_minutes', read('time_budget_minutes'), 50) * 60_000,
-        writesPerHour: parseInteger('writes_per_hour', read('writes_per_hour'), {
-            fallback: 450,
-            min: 0,
-            max: 100_000
-        }),
-        codexRef: parseCodexRef(read('codex_ref'))
-    };
-}
-const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC )?PRIVATE KEY-----/;
-const APP_ID = /^(?:\d+|Iv[0-9A-Za-z.]+)$/;
-function parseAuth(token, appId, privateKey) {
-    if (appId === '' && privateKey.trim() === '') {
-        return { kind: 'token', token: required(token, 'token', 'a token that can read every project') };
-    }
-    if (token !== '') {
-        throw new InputError('token', "Inputs 'token' and 'app_id'/'private_key' are both set: keep one way to authenticate");
-    }
-    if (!APP_ID.test(appId)) {
-        throw new InputError('app_id', "Input 'app_id' must be the GitHub App's id (digits, or its client id), given with 'private_key'");
-    }
-    // Keys pasted with literal \n (as some secret stores keep them) are turned back into lines.
-    const key = privateKey.includes('\n')
-        ? privateKey.trim()
-        : privateKey.trim().replace(/\\n/g, '\n');
-    if (!PEM_KEY.test(key)) {
-        throw new InputError('private_key', "Input 'private_key' must be the GitHub App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- ...), given with 'app_id'");
-    }
-    return { kind: 'app', appId, privateKey: key };
-}
-function parseCommitMessage(value) {
-    const message = value.trim();
-    if (message === '')
-        return undefined;
-    if (message.length > 1000) {
-        throw new InputError('commit_message', "Input 'commit_message' must be at most 1000 characters");
-    }
-    return message;
-}
-function parsePullRequestOptions(read) {
-    const reviewers = splitList(read('pull_request_reviewers'));
-    for (const reviewer of reviewers) {
-        if (!/^[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?$/.test(reviewer)) {
-            throw new InputError('pull_request_reviewers', `Input 'pull_request_reviewers' must hold user logins or org/team names, got '${reviewer}'`);
-        }
-    }
-    const body = read('pull_request_body');
-    if (body.length > MAX_PULL_REQUEST_BODY) {
-        throw new InputError('pull_request_body', `Input 'pull_request_body' must be at most ${MAX_PULL_REQUEST_BODY} characters (GitHub's limit), got ${body.length}`);
-    }
-    return {
-        title: read('pull_request_title') || undefined,
-        body: body || undefined,
-        labels: splitList(read('pull_request_labels')),
-        reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
-        teamReviewers: reviewers
-            .filter(reviewer => reviewer.includes('/'))
-            .map(team => team.split('/')[1] ?? team),
-        draft: parseBoolean('pull_request_draft', read('pull_request_draft'), false)
-    };
-}
-function parseMinutes(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    const minutes = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(minutes > 0 && minutes <= MAX_TIME_BUDGET_MINUTES)) {
-        throw new InputError(name, `Input '${name}' must be a number of minutes above 0 and at most ${MAX_TIME_BUDGET_MINUTES}, got '${value}'`);
-    }
-    return minutes;
-}
-function parseCodexRef(value) {
-    if (value === '')
-        return undefined;
-    if (/[\s~^:?*[\\]|\.\.|^\/|\/$/.test(value)) {
-        throw new InputError('codex_ref', `Input 'codex_ref' must be a branch, tag or commit SHA of the codex, got '${value}'`);
-    }
-    return value.replace(/^refs\/heads\//, '');
-}
-/** `i/n`: the i-th of n stable partitions of the project list. */
-function parseShard(text) {
-    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-    const index = Number(match?.[1]);
-    const count = Number(match?.[2]);
-    if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
-        throw new InputError('shard', `Input 'shard' must be 'i/n' with 1 <= i <= n <= ${MAX_SHARDS} (for example 2/4), ` +
-            `got '${text}'`);
-    }
-    return { index, count };
-}
-/** A comma- or newline-separated list: trimmed, without empties or duplicates, order kept. */
-function splitList(text) {
-    const items = text.split(/[,\n]/).map(item => item.trim());
-    return [...new Set(items.filter(item => item !== ''))];
-}
-/** Parses simple `KEY=VALUE` lines (optional `export `, quotes and # comments). */
-function parseDotEnv(text) {
-    const values = {};
-    for (const rawLine of text.split(/\r?\n/)) {
-        const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(rawLine);
-        if (match?.[1] !== undefined)
-            values[match[1]] = dotEnvValue(match[2] ?? '');
-    }
-    return values;
-}
-function dotEnvValue(raw) {
-    const quoted = /^(["'])(.*?)\1/.exec(raw);
-    if (quoted)
-        return quoted[2] ?? '';
-    return raw.replace(/(^|\s)#.*$/, '').trim();
-}
-function lazyDotEnv(readDotEnv) {
-    let values;
-    return key => {
-        values ??= parseDotEnv(readDotEnv?.() ?? '');
-        return values[key]?.trim() || undefined;
-    };
-}
-/** Globs on repository names, each valid for the linear-time matcher. */
-function parseNameGlobs(name, patterns) {
-    for (const pattern of patterns) {
-        const problem = globProblem(pattern, 'name');
-        if (problem !== undefined) {
-            throw new InputError(name, `Input '${name}' must hold globs on repository names such as 'api-*': ${quotePattern(pattern)} ${problem}`);
-        }
-    }
-    return patterns;
-}
-function listOr(value, fallback) {
-    const items = splitList(value);
-    return items.length > 0 ? items : fallback;
-}
-function oneOf(choices) {
-    return choices.length < 2
-        ? choices.join('')
-        : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
-}
-function required(value, name, expected) {
-    if (value === '')
-        throw new InputError(name, `Input '${name}' is required: set it to ${expected}`);
-    return value;
-}
-/** One of `choices`; the message lists `named` (the choices as the user may give them). */
-function parseChoice(name, value, choices, named = choices) {
-    const choice = choices.find(candidate => candidate === value);
-    if (choice === undefined) {
-        throw new InputError(name, `Input '${name}' must be ${oneOf(named)}, got '${value}'`);
-    }
-    return choice;
-}
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(name, `Input '${name}' must be true or false, got '${value}'`);
-}
-function parseInteger(name, value, range) {
-    if (value === '')
-        return range.fallback;
-    const number = /^-?\d+$/.test(value) ? Number(value) : NaN;
-    const max = range.max ?? Number.MAX_SAFE_INTEGER;
-    if (!Number.isSafeInteger(number) || number < range.min || number > max) {
-        const bounds = range.max === undefined ? `>= ${range.min}` : `from ${range.min} to ${range.max}`;
-        throw new InputError(name, `Input '${name}' must be an integer ${bounds}, got '${value}'`);
-    }
-    return number;
-}
-function parseApiUrl(value) {
-    if (value === undefined)
-        return DEFAULT_API_URL;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = new URL('invalid:');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('GITHUB_API_URL', `Environment variable GITHUB_API_URL must be an http(s) URL such as ${DEFAULT_API_URL}, ` +
-            `got '${value}'`);
-    }
-    return value.replace(/\/+$/, '');
-}
-function resolveOrganization(value, fromEnv, dotEnv) {
-    const organization = value ||
-        fromEnv('GITHUB_REPOSITORY')?.split('/')[0] ||
-        fromEnv('CODEX_GITHUB_ORG') ||
-        dotEnv('CODEX_GITHUB_ORG');
-    if (!organization) {
-        throw new InputError('organization', "Input 'organization' is required outside GitHub Actions: " +
-            'set it to the organisation that owns the codex and the projects');
-    }
-    if (!OWNER_NAME.test(organization)) {
-        throw new InputError('organization', `Input 'organization' must be an organisation name such as 'acme', got '${organization}'`);
-    }
-    return organization;
-}
-function resolveCodexRepository(value, organization, fromEnv, dotEnv) {
-    if (value) {
-        return bareRepositoryName('codex_repository', "Input 'codex_repository'", value, organization);
-    }
-    const fromEnvironment = fromEnv('CODEX_GITHUB_REPO') ?? dotEnv('CODEX_GITHUB_REPO');
-    if (fromEnvironment === undefined)
-        return undefined;
-    const codexOrganization = fromEnv('CODEX_GITHUB_ORG') ?? dotEnv('CODEX_GITHUB_ORG');
-    if (codexOrganization !== undefined && !sameName(codexOrganization, organization)) {
-        throw new InputError('codex_repository', `CODEX_GITHUB_ORG is '${codexOrganization}' but the organization is '${organization}': ` +
-            "make them agree or set input 'codex_repository'");
-    }
-    return bareRepositoryName('codex_repository', 'CODEX_GITHUB_REPO', fromEnvironment, organization);
-}
-function parseTargetRepositories(value, organization) {
-    const names = splitList(value).map(name => bareRepositoryName('target_repository', "Input 'target_repository'", name, organization));
-    return names.filter((name, i) => names.findIndex(other => sameName(other, name)) === i);
-}
-/**
- * `name` or `owner/name` (owner must be the organisation) -> `name`.
- * `source` says where the value came from, e.g. "Input 'codex_repository'" or "CODEX_GITHUB_REPO".
- */
-function bareRepositoryName(input, source, value, organization) {
-    const [first, second, ...rest] = value.split('/');
-    const name = second ?? first ?? '';
-    const owner = second === undefined ? organization : (first ?? '');
-    const validName = REPOSITORY_NAME.test(name) && name !== '.' && name !== '..';
-    if (rest.length > 0 || !validName || !OWNER_NAME.test(owner)) {
-        throw new InputError(input, `${source} must hold repository names such as 'api' or '${organization}/api', got '${value}'`);
-    }
-    if (!sameName(owner, organization)) {
-        throw new InputError(input, `${source} names '${value}', which is outside the organization '${organization}': ` +
-            `name a repository of '${organization}' in input '${input}', or change input 'organization'`);
-    }
-    return name;
-}
-function parseEnvironment(value) {
-    if (value === '')
-        return 'test';
-    if (/\s/.test(value)) {
-        throw new InputError('environment', `Input 'environment' must be a name without spaces such as 'test', got '${value}'`);
-    }
-    return value;
-}
-function parseConfigPath(value) {
-    if (value === '')
-        return '.github/codex-sync.yml';
-    const path = value.replace(/^\.\//, '');
-    if (path.startsWith('/') || path.split('/').some(segment => segment === '..' || segment === '')) {
-        throw new InputError('config', "Input 'config' must be a file path relative to the codex root " +
-            `such as '.github/codex-sync.yml', got '${value}'`);
-    }
-    return path;
-}
-
-/** GitHub's answers as errors: empty repositories, missing branches, and what an HTTP status means. */
-class EmptyRepositoryError extends CodexSyncError {
-    repository;
-    constructor(repository) {
-        super(`Repository ${repository} is empty (it has no commits).`, `Push a first commit to ${repository}, or exclude it.`);
-        this.repository = repository;
-    }
-}
-class BranchNotFoundError extends CodexSyncError {
-    repository;
-    branch;
-    constructor(repository, branch) {
-        super(`Branch '${branch}' of ${repository} does not exist.`, `Check the default branch of ${repository} in its settings, or exclude the repository.`);
-        this.repository = repository;
-        this.branch = branch;
-    }
-}
-function statusOf(error) {
-    if (typeof error === 'object' && error !== null && 'status' in error) {
-        const status = error.status;
-        return typeof status === 'number' ? status : undefined;
-    }
-    return undefined;
-}
-/** What GitHub's HTTP error means for a person, and what to do: `subject` names the repository. */
-function explainHttpError(status, message, subject) {
-    switch (status) {
-        case 401:
-            return {
-                error: 'Bad credentials: GitHub rejected the token',
-                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
-            };
-        case 403:
-            return explainForbidden(message, subject);
-        case 404:
-            return {
-                error: message,
-                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
-            };
-        case 422:
-            return {
-                error: `GitHub refused the change: ${message}`,
-                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
-            };
-        default:
-            if (status !== undefined && status >= 500) {
-                return {
-                    error: `GitHub answered ${status} after retries: ${message}`,
-                    resolution: 'A GitHub outage or overload: run the sync again later.'
-                };
-            }
-            return {
-                error: message,
-                resolution: 'See the step log for details and run again; report it if it repeats.'
-            };
-    }
-}
-function explainForbidden(message, subject) {
-    if (/archived/i.test(message))
-        return {
-            error: message,
-            resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
-        };
-    if (/SAML|SSO/i.test(message)) {
-        return {
-            error: message,
-            resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
-        };
-    }
-    if (/rate limit/i.test(message)) {
-        return {
-            error: message,
-            resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
-        };
-    }
-    return {
-        error: message,
-        resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
-    };
-}
-/** GitHub answered, but not with what the API promises: retried where it can be, then reported. */
-class MalformedResponseError extends CodexSyncError {
-    constructor(what) {
-        super(`GitHub sent an incomplete or malformed answer for ${what}.`, 'A network or GitHub hiccup: run the sync again; nothing was written on the strength of it.');
-    }
-}
-/** A branch protection rule or ruleset refused a direct write to the branch. */
-class BranchRuleError extends CodexSyncError {
-    repository;
-    branch;
-    constructor(repository, branch, detail) {
-        super(`A rule of ${repository}@${branch} refused the commit: ${detail.trim().replace(/\s+/g, ' ')}`, 'Use commit_strategy: auto (a pull request where a rule refuses the push) or pull-request, or let the GitHub App bypass the rule.');
-        this.repository = repository;
-        this.branch = branch;
-    }
-}
-/** GitHub's words when branch protection or a ruleset refuses a write. */
-function isBranchRuleMessage(message) {
-    return /protected branch|rule violations found|must be made through a pull request/i.test(message);
-}
-
-/** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
-/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
-function explain(error, subject) {
-    if (error instanceof CodexSyncError)
-        return { error: error.message, resolution: error.resolution };
-    return explainHttpError(statusOf(error), messageOf(error), subject);
-}
-
-const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
-function skippedProject(project, reason) {
-    return { project, status: 'skipped', reason, ...NO_FILES };
-}
-function failedProject(project, error, resolution) {
-    return { project, status: 'failed', error, resolution, ...NO_FILES };
-}
-/** failure when every attempted project failed or more than half did; partial when some did. */
-function runStatus(succeeded, failed) {
-    const attempted = succeeded + failed;
-    if (failed === 0)
-        return 'success';
-    if (failed === attempted || failed * 2 > attempted)
-        return 'failure';
-    return 'partial_success';
-}
-/** Commits made, counted once however many projects share one (codex_commit: single). */
-function commitsOf(projects) {
-    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
-    return new Set(shas.filter(sha => sha !== undefined)).size;
-}
-function buildResult(context, projects, now = Date.now(), extras = {}) {
-    const count = (status) => projects.filter(project => project.status === status).length;
-    const succeeded = count('synced') + count('unchanged');
-    const failed = projects.filter((project) => project.status === 'failed');
-    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
-    return {
-        status: runStatus(succeeded, failed.length),
-        ...header(context),
-        total_projects: projects.length,
-        succeeded,
-        failed: failed.length,
-        skipped: count('skipped'),
-        files_synced: sum(project => project.files_added + project.files_modified),
-        files_deleted: sum(project => project.files_deleted),
-        commits_created: commitsOf(projects),
-        duration_seconds: seconds(context, now),
-        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
-        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-        ...(extras.orphans ? { orphans: extras.orphans } : {}),
-        ...(extras.routing ? { routing: extras.routing } : {})
-    };
-}
-/** The result of a run that could not start: nothing was attempted, nothing written. */
-function fatalResult(context, error, resolution, now = Date.now()) {
-    return { ...buildResult(context, [], now), status: 'failure', error, resolution };
-}
-function header(context) {
-    return {
-        mode: context.mode,
-        organization: context.organization,
-        codex_repository: context.codexRepository,
-        environment: context.environment,
-        codex_branch: context.codexBranch,
-        dry_run: context.dryRun
-    };
-}
-function seconds(context, now) {
-    return Math.round((now - context.startedAt) / 100) / 10;
-}
-
-/** Merges the results of earlier runs (shards of a mode, and the modes as phases) into one report. */
-/** Failures listed in the merged result; the counts stay whole. */
-const MAX_FAILURES = 1000;
-/** A result file that is not a codex-sync result: the merge names it and stops. */
-class ResultFileError extends CodexSyncError {
-    constructor(message) {
-        super(message, "Give input 'results' the files or folders that hold the 'result' outputs of codex-sync runs (for example the downloaded result artifacts).");
-    }
-}
-/** Checks what a parsed file must hold to be merged; `source` names the file in the error. */
-function asRunResult(value, source) {
-    const result = value;
-    const valid = typeof result === 'object' &&
-        result !== null &&
-        typeof result.mode === 'string' &&
-        typeof result.status === 'string' &&
-        Array.isArray(result.projects) &&
-        Array.isArray(result.failures) &&
-        typeof result.duration_seconds === 'number';
-    if (!valid) {
-        throw new ResultFileError(`${source} is not a codex-sync result (the JSON of its 'result' output)`);
-    }
-    return result;
-}
-/** Every result JSON in the given files and folders (folders are searched for `*.json`). */
-function readResultFiles(paths) {
-    return paths.flatMap(jsonFiles).map(file => {
-        let parsed;
-        try {
-            parsed = JSON.parse(readFileSync(file, 'utf8'));
-        }
-        catch (error) {
-            throw new ResultFileError(`${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        return asRunResult(parsed, file);
-    });
-}
-function jsonFiles(path) {
-    let stats;
-    try {
-        stats = statSync(path);
-    }
-    catch {
-        throw new ResultFileError(`${path} does not exist`);
-    }
-    if (!stats.isDirectory())
-        return [path];
-    return readdirSync(path, { withFileTypes: true })
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap(entry => {
-        const child = join(path, entry.name);
-        if (entry.isDirectory())
-            return jsonFiles(child);
-        return entry.name.endsWith('.json') ? [child] : [];
-    });
-}
-function mergeResults(results) {
-    if (results.length === 0)
-        throw new ResultFileError('No result files were found to merge');
-    const first = results[0];
-    const phases = phaseOrder(results).map(mode => mergePhase(results.filter(result => result.mode === mode)));
-    const byProject = projectOutcomes(results);
-    const failed = [...byProject.values()].filter(outcome => outcome === 'failed').length;
-    const succeeded = [...byProject.values()].filter(outcome => outcome === 'succeeded').length;
-    const failures = phaseFailures(results);
-    const sum = (pick) => phases.reduce((total, phase) => total + pick(phase), 0);
-    const attempted = succeeded + failed;
-    const merged = {
-        status: phases.some(phase => phase.error) ? 'failure' : runStatus(succeeded, failed),
-        organization: first.organization,
-        codex_repository: first.codex_repository,
-        environment: first.environment,
-        target_branch: first.codex_branch,
-        direction: directionOf(phases),
-        dry_run: results.some(result => result.dry_run),
-        total_projects: byProject.size,
-        succeeded,
-        failed,
-        skipped: byProject.size - attempted,
-        success_rate: attempted === 0 ? 100 : Math.round((succeeded / attempted) * 1000) / 10,
-        files_synced: sum(phase => phase.files_synced),
-        files_deleted: sum(phase => phase.files_deleted),
-        commits_created: sum(phase => phase.commits_created),
-        duration_seconds: Math.round(sum(phase => phase.duration_seconds) * 10) / 10,
-        phases,
-        failures: failures.slice(0, MAX_FAILURES)
-    };
-    if (failures.length > MAX_FAILURES)
-        merged.failures_left_out = failures.length - MAX_FAILURES;
-    phases.forEach((phase, index) => (merged[`phase_${index + 1}`] = phase));
-    return merged;
-}
-function phaseOrder(results) {
-    const modes = [...new Set(results.map(result => result.mode))];
-    const rank = (mode) => {
-        const index = MODES.indexOf(mode);
-        return index < 0 ? MODES.length : index;
-    };
-    return modes.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}
-/** The shards of one mode: each project counted once, from the shard that handled it. */
-function mergePhase(shards) {
-    const first = shards[0];
-    const projects = handledProjects(shards);
-    const count = (status) => projects.filter(project => project.status === status).length;
-    const sum = (pick) => shards.reduce((total, result) => total + pick(result), 0);
-    const failedShard = shards.find(result => result.error);
-    const succeeded = count('synced') + count('unchanged');
-    const phase = {
-        phase: first.mode,
-        direction: isMode(first.mode) ? DIRECTIONS[first.mode] : 'from-codex',
-        status: failedShard ? 'failure' : runStatus(succeeded, count('failed')),
-        codex_branch: first.codex_branch,
-        shards: shards.length,
-        total_projects: projects.length,
-        succeeded,
-        failed: count('failed'),
-        skipped: count('skipped'),
-        deferred: projects.filter(project => project.status === 'skipped' && project.reason === 'deferred').length,
-        files_synced: sum(result => result.files_synced),
-        files_deleted: sum(result => result.files_deleted),
-        commits_created: sum(result => result.commits_created),
-        // Shards run side by side: the phase lasts as long as its longest shard.
-        duration_seconds: Math.max(...shards.map(result => result.duration_seconds))
-    };
-    if (failedShard) {
-        phase.error = failedShard.error;
-        phase.resolution = failedShard.resolution;
-    }
-    return phase;
-}
-/** Per project, the entry of the shard that handled it (any entry but "not in shard"). */
-function handledProjects(shards) {
-    const chosen = new Map();
-    for (const project of shards.flatMap(result => result.projects)) {
-        const key = project.project.toLowerCase();
-        const known = chosen.get(key);
-        if (!known || (notInShard(known) && !notInShard(project)))
-            chosen.set(key, project);
-    }
-    return [...chosen.values()];
-}
-function notInShard(project) {
-    return project.status === 'skipped' && project.reason.startsWith('not in shard');
-}
-/** A project failed if any phase failed it, succeeded if every phase that attempted it succeeded. */
-function projectOutcomes(results) {
-    const outcomes = new Map();
-    for (const mode of phaseOrder(results)) {
-        for (const project of handledProjects(results.filter(result => result.mode === mode))) {
-            const key = project.project.toLowerCase();
-            const outcome = project.status === 'failed'
-                ? 'failed'
-                : project.status === 'skipped'
-                    ? 'skipped'
-                    : 'succeeded';
-            const known = outcomes.get(key);
-            if (known === 'failed' || (known === 'succeeded' && outcome === 'skipped'))
-                continue;
-            outcomes.set(key, outcome);
-        }
-    }
-    return outcomes;
-}
-function phaseFailures(results) {
-    const failures = [];
-    for (const mode of phaseOrder(results)) {
-        const seen = [];
-        for (const result of results.filter(entry => entry.mode === mode)) {
-            for (const failure of result.failures) {
-                if (seen.some(name => sameName(name, failure.project)))
-                    continue;
-                seen.push(failure.project);
-                failures.push({
-                    project: failure.project,
-                    phase: mode,
-                    error: failure.error,
-                    resolution: failure.resolution
-                });
-            }
-        }
-    }
-    return failures;
-}
-function directionOf(phases) {
-    const directions = new Set(phases.map(phase => phase.direction));
-    if (directions.size > 1)
-        return 'bidirectional';
-    return phases[0]?.direction ?? 'to-codex';
-}
-
-/** The pictures a summary draws: where codex files went, which files changed, and which projects lag. */
-/** Names shown in one cell; the rest are counted. */
-const NAMES_SHOWN = 5;
-/** Rows of one picture at most: the summary stays far below GitHub's 1 MiB. */
-const MAX_ROWS = 500;
-/** Tables longer than this are folded in <details>. */
-const FOLD_ABOVE = 20;
-/** Paths listed for one project at most. */
-const PATHS_SHOWN = 20;
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function names(projects) {
-    if (projects.length === 0)
-        return '';
-    const shown = projects.slice(0, NAMES_SHOWN).join(', ');
-    const more = projects.length - NAMES_SHOWN;
-    return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`;
-}
-function folded(title, rows, table) {
-    const body = [...table, ...rows.slice(0, MAX_ROWS)];
-    if (rows.length > MAX_ROWS)
-        body.push('', `${rows.length - MAX_ROWS} more rows are not shown.`);
-    if (rows.length <= FOLD_ABOVE)
-        return [`### ${title}`, '', ...body, ''];
-    return [
-        `### ${title}`,
-        '',
-        `<details><summary>${rows.length} rows</summary>`,
-        '',
-        ...body,
-        '',
-        '</details>',
-        ''
-    ];
-}
-/** push modes: a row per codex file, with the projects it reached by outcome, or why none. */
-function routingPicture(routing, dryRun) {
-    if (!routing || routing.length === 0)
-        return [];
-    const verb = dryRun ? 'would be ' : '';
-    const rows = routing.map(file => `| \`${cell(file.path)}\` | ${names(file.added)} | ${names(file.modified)} | ${names(file.unchanged)} | ${names(file.deleted)} | ${cell(file.nowhere ?? '')} |`);
-    return folded('Routing: codex files and the projects they reach', rows, [
-        `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
-        '| --- | --- | --- | --- | --- | --- |'
-    ]);
-}
-function changedPaths$1(project) {
-    if (project.status !== 'synced')
-        return undefined;
-    return 'planned' in project ? project.planned : project.paths;
-}
-function pathList(paths) {
-    const all = [
-        ...paths.added.map(path => `+${path}`),
-        ...paths.modified.map(path => `~${path}`),
-        ...paths.deleted.map(path => `-${path}`)
-    ];
-    const more = all.length - PATHS_SHOWN;
-    return (all
-        .slice(0, PATHS_SHOWN)
-        .map(path => `\`${cell(path)}\``)
-        .join(' ') + (more > 0 ? ` and ${more} more` : ''));
-}
-/** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
-function changedFiles(result) {
-    const rows = result.projects.flatMap(project => {
-        const paths = changedPaths$1(project);
-        return paths ? [`| ${cell(project.project)} | ${pathList(paths)} |`] : [];
-    });
-    if (rows.length === 0)
-        return [];
-    const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex';
-    const where = toCodex ? 'in the codex' : 'in each project';
-    return folded(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, rows, [
-        '| project | files (+ added, ~ modified, - deleted) |',
-        '| --- | --- |'
-    ]);
-}
-/** Dry run: the projects a sync would change, those furthest behind first. */
-function driftPicture(result) {
-    if (!result.dry_run)
-        return [];
-    const behind = result.projects
-        .filter(project => changedPaths$1(project) !== undefined)
-        .map(project => ({
-        project,
-        files: project.files_added + project.files_modified + project.files_deleted
-    }))
-        .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project));
-    if (behind.length === 0)
-        return ['### Drift', '', 'Every project is up to date with the codex.', ''];
-    const rows = behind.map(({ project, files }) => `| ${cell(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`);
-    return folded('Drift: behind the codex, worst first', rows, [
-        '| project | files behind | to add | to modify | to delete |',
-        '| --- | ---: | ---: | ---: | ---: |'
-    ]);
-}
-
-/** The job summary: the run, then one table row per project, then the failures with what to do. */
-function summaryMarkdown(result) {
-    const lines = [
-        `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
-        '',
-        `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
-        '',
-        '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
-        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
-        ''
-    ];
-    if (result.error)
-        lines.push(`**The run could not start:** ${cell(result.error)}`, '', `**What to do:** ${cell(result.resolution ?? '')}`, '');
-    if (result.orphans) {
-        const { status, folders, files_deleted: deleted, reason } = result.orphans;
-        lines.push(`**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell(reason)}` : ''}): ${folders.map(folder => `\`${cell(folder)}\``).join(', ')}; ${deleted} files deleted.`, '');
-    }
-    if (result.projects.length > 0) {
-        const { listed, unlisted } = rowsToList(result.projects);
-        lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
-        for (const project of listed)
-            lines.push(projectRow(project));
-        lines.push('');
-        if (unlisted > 0)
-            lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
-    }
-    lines.push(...failureTable(result.failures));
-    lines.push(...driftPicture(result));
-    lines.push(...routingPicture(result.routing, result.dry_run));
-    lines.push(...changedFiles(result));
-    return lines.join('\n');
-}
-/** The failures with what to do, the phase of each when the report merges phases. */
-function failureTable(failures) {
-    if (failures.length === 0)
-        return [];
-    const phased = failures.some(failure => failure.phase !== undefined);
-    const lines = [
-        '### Failures',
-        '',
-        phased ? '| project | phase | error | resolution |' : '| project | error | resolution |',
-        phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
-    ];
-    for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
-        const phase = phased ? ` ${failure.phase ?? ''} |` : '';
-        lines.push(`| ${cell(failure.project)} |${phase} ${cell(failure.error)} | ${cell(failure.resolution)} |`);
-    }
-    lines.push('');
-    return lines;
-}
-/** The merged report of several runs: one row per phase, then every failure with its phase. */
-function mergedSummaryMarkdown(merged) {
-    const lines = [
-        `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
-        '',
-        `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
-        '',
-        `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
-        '',
-        '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
-        '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        ...merged.phases.map(phase => `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`),
-        ''
-    ];
-    for (const phase of merged.phases.filter(entry => entry.error)) {
-        lines.push(`**${phase.phase} could not start:** ${cell(phase.error ?? '')} — ${cell(phase.resolution ?? '')}`, '');
-    }
-    lines.push(...failureTable(merged.failures));
-    if (merged.failures_left_out)
-        lines.push(`${merged.failures_left_out} more failures are not listed.`, '');
-    return lines.join('\n');
-}
-/** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
-const MAX_SUMMARY_ROWS = 1000;
-function rowsToList(projects) {
-    if (projects.length <= MAX_SUMMARY_ROWS)
-        return { listed: projects, unlisted: 0 };
-    const failed = projects.filter(project => project.status === 'failed');
-    const synced = projects.filter(project => project.status === 'synced');
-    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
-    return { listed, unlisted: projects.length - listed.length };
-}
-function projectRow(project) {
-    return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`;
-}
-function details(project) {
-    switch (project.status) {
-        case 'skipped':
-            return project.reason;
-        case 'failed':
-            return project.error;
-        case 'unchanged':
-            return '';
-        case 'synced':
-            if ('planned' in project)
-                return plannedPaths(project.planned);
-            return project.pull_request_url ?? project.commit_url;
-    }
-}
-/** Paths a dry run would write, the first few of them: the `result` output has them all. */
-const PLANNED_PATHS_SHOWN = 10;
-function plannedPaths(planned) {
-    const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)];
-    const more = paths.length - PLANNED_PATHS_SHOWN;
-    return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
-}
-
-/** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
-/** Every output of action.yml, from the run's result. */
-function outputsOf(result) {
-    return { ...countOutputs(result, result.failures), result: resultOutput(result) };
-}
-/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
-const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
-/**
- * The `result` output: the whole result when it fits, else without the dry run's planned paths,
- * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
- */
-function resultOutput(result) {
-    const whole = JSON.stringify(result);
-    if (whole.length <= MAX_RESULT_OUTPUT)
-        return whole;
-    const withoutPaths = result.projects.map(withoutPlannedPaths);
-    const { routing: _routing, ...withoutRouting } = result;
-    const slim = JSON.stringify({
-        ...withoutRouting,
-        projects: withoutPaths,
-        projects_left_out: 'paths and routing'
-    });
-    if (slim.length <= MAX_RESULT_OUTPUT)
-        return slim;
-    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
-    return JSON.stringify({
-        ...withoutRouting,
-        projects: changed,
-        projects_left_out: 'paths and routing, unchanged and skipped projects'
-    });
-}
-function withoutPlannedPaths(project) {
-    if ('planned' in project) {
-        const { planned: _planned, ...rest } = project;
-        return rest;
-    }
-    if ('paths' in project) {
-        const { paths: _paths, ...rest } = project;
-        return rest;
-    }
-    return project;
-}
-/** Whether the step should fail: on failure, and on partial success when asked to. */
-function stepFails(result, failOnPartial) {
-    return result.status === 'failure' || (failOnPartial && result.status === 'partial_success');
-}
-function countOutputs(result, failures) {
-    return {
-        status: result.status,
-        succeeded: String(result.succeeded),
-        failed: String(result.failed),
-        skipped: String(result.skipped),
-        files_synced: String(result.files_synced),
-        files_deleted: String(result.files_deleted),
-        commits_created: String(result.commits_created),
-        failed_projects: [...new Set(failures.map(failure => failure.project))].join(',')
-    };
-}
-function countLine$1(result) {
-    return (`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
-        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
-}
-function runReport(result) {
-    return {
-        status: result.status,
-        outputs: outputsOf(result),
-        summary: summaryMarkdown(result),
-        line: countLine$1(result),
-        failure: result.error
-            ? `${result.error} — ${result.resolution}`
-            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
-    };
-}
-function mergeReport(merged) {
-    return {
-        status: merged.status,
-        outputs: { ...countOutputs(merged, merged.failures), result: JSON.stringify(merged) },
-        summary: mergedSummaryMarkdown(merged),
-        line: countLine$1(merged),
-        failure: `codex-sync (${merged.phases.map(phase => phase.phase).join(', ')}): ${merged.status} (${merged.failed} of ${merged.total_projects} projects failed).`
-    };
-}
-async function publish(report, failOnPartial) {
-    for (const [name, value] of Object.entries(report.outputs))
-        setOutput(name, value);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(report.summary, true).write();
-    info(report.line);
-    if (stepFails(report, failOnPartial))
-        setFailed(report.failure);
-}
-
 const HOUR_MS = 3_600_000;
 class RunBudget {
     writesPerHour;
@@ -30492,7 +29209,7 @@ class Context {
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
             if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse(readFileSync$1(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
@@ -37639,6 +36356,151 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
+/** The vocabulary every stage shares: modes, repositories, trees, commits, the log port and errors. */
+const MODES = ['pull-docs', 'push-docs', 'push-claude'];
+/** Which way each mode carries files, as the org-syncer report names it. */
+const DIRECTIONS = {
+    'pull-docs': 'to-codex',
+    'push-docs': 'from-codex',
+    'push-claude': 'from-codex'
+};
+function isMode(value) {
+    return MODES.includes(value);
+}
+const MODE_SYMLINK = '120000';
+/** A blob that is not a symlink: the only kind of entry that is ever copied. */
+function isRegularFile(file) {
+    return file.type === 'blob' && file.mode !== MODE_SYMLINK;
+}
+/** GitHub repository and organisation names compare case-insensitively. */
+function sameName(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+/** A problem the action understands, with what the user should do about it. */
+class CodexSyncError extends Error {
+    resolution;
+    constructor(message, resolution) {
+        super(message);
+        this.resolution = resolution;
+        this.name = new.target.name;
+    }
+}
+/** A problem that stops the run before any write. */
+class SetupError extends CodexSyncError {
+}
+/** A repository that went away during the run (deleted, renamed or made invisible to the token). */
+class RepositoryGoneError extends CodexSyncError {
+    repository;
+    constructor(repository) {
+        super(`Repository ${repository} no longer exists: it was deleted, renamed or hidden from the token during the run.`, `Nothing was written to it. If it was renamed, the next run finds it under its new name.`);
+        this.repository = repository;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+/** GitHub's answers as errors: empty repositories, missing branches, and what an HTTP status means. */
+class EmptyRepositoryError extends CodexSyncError {
+    repository;
+    constructor(repository) {
+        super(`Repository ${repository} is empty (it has no commits).`, `Push a first commit to ${repository}, or exclude it.`);
+        this.repository = repository;
+    }
+}
+class BranchNotFoundError extends CodexSyncError {
+    repository;
+    branch;
+    constructor(repository, branch) {
+        super(`Branch '${branch}' of ${repository} does not exist.`, `Check the default branch of ${repository} in its settings, or exclude the repository.`);
+        this.repository = repository;
+        this.branch = branch;
+    }
+}
+function statusOf(error) {
+    if (typeof error === 'object' && error !== null && 'status' in error) {
+        const status = error.status;
+        return typeof status === 'number' ? status : undefined;
+    }
+    return undefined;
+}
+/** What GitHub's HTTP error means for a person, and what to do: `subject` names the repository. */
+function explainHttpError(status, message, subject) {
+    switch (status) {
+        case 401:
+            return {
+                error: 'Bad credentials: GitHub rejected the token',
+                resolution: 'The token is invalid or expired: pass a GitHub App installation token or a personal token in the token input.'
+            };
+        case 403:
+            return explainForbidden(message, subject);
+        case 404:
+            return {
+                error: message,
+                resolution: `${subject} or one of its branches is not visible to the token: add it to the GitHub App installation or check the name.`
+            };
+        case 422:
+            return {
+                error: `GitHub refused the change: ${message}`,
+                resolution: 'Run the sync again; if it repeats, check the paths and branches named in the config.'
+            };
+        default:
+            if (status !== undefined && status >= 500) {
+                return {
+                    error: `GitHub answered ${status} after retries: ${message}`,
+                    resolution: 'A GitHub outage or overload: run the sync again later.'
+                };
+            }
+            return {
+                error: message,
+                resolution: 'See the step log for details and run again; report it if it repeats.'
+            };
+    }
+}
+function explainForbidden(message, subject) {
+    if (/archived/i.test(message))
+        return {
+            error: message,
+            resolution: `${subject} is archived and read-only: unarchive it or exclude it.`
+        };
+    if (/SAML|SSO/i.test(message)) {
+        return {
+            error: message,
+            resolution: "Authorize the token for the organisation's SAML single sign-on (or use a GitHub App installation token)."
+        };
+    }
+    if (/rate limit/i.test(message)) {
+        return {
+            error: message,
+            resolution: 'GitHub rate limit exhausted after retries: lower parallel, use codex_commit: single, or run again after the reset.'
+        };
+    }
+    return {
+        error: message,
+        resolution: `The token may not write to ${subject}: give the GitHub App "Contents: read and write" (and "Pull requests: read and write" for commit_strategy: pull-request) on it.`
+    };
+}
+/** GitHub answered, but not with what the API promises: retried where it can be, then reported. */
+class MalformedResponseError extends CodexSyncError {
+    constructor(what) {
+        super(`GitHub sent an incomplete or malformed answer for ${what}.`, 'A network or GitHub hiccup: run the sync again; nothing was written on the strength of it.');
+    }
+}
+/** A branch protection rule or ruleset refused a direct write to the branch. */
+class BranchRuleError extends CodexSyncError {
+    repository;
+    branch;
+    constructor(repository, branch, detail) {
+        super(`A rule of ${repository}@${branch} refused the commit: ${detail.trim().replace(/\s+/g, ' ')}`, 'Use commit_strategy: auto (a pull request where a rule refuses the push) or pull-request, or let the GitHub App bypass the rule.');
+        this.repository = repository;
+        this.branch = branch;
+    }
+}
+/** GitHub's words when branch protection or a ruleset refuses a write. */
+function isBranchRuleMessage(message) {
+    return /protected branch|rule violations found|must be made through a pull request/i.test(message);
+}
+
 /** GitHub App authentication: a JWT for the App's own endpoints, installation tokens refreshed for the rest. */
 const JWT_BACKDATE_S = 60;
 /** GitHub accepts JWTs that live at most 10 minutes. */
@@ -37757,6 +36619,69 @@ function pathOf(url) {
 }
 function base64url(data) {
     return Buffer.from(data).toString('base64url');
+}
+
+/** Comments on a pull request: list them, and keep one marked comment written in place. */
+/** A pull request that cannot be found or commented on, said for the person who set it up. */
+class CommentError extends CodexSyncError {
+}
+class Comments {
+    octokit;
+    owner;
+    constructor(octokit, owner) {
+        this.octokit = octokit;
+        this.owner = owner;
+    }
+    /** Every comment of the pull request (or issue), oldest first. */
+    async list(repo, number) {
+        const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+            owner: this.owner,
+            repo,
+            issue_number: number,
+            per_page: 100
+        });
+        return comments.map(comment => ({
+            id: comment.id,
+            body: comment.body ?? '',
+            url: comment.html_url
+        }));
+    }
+    /**
+     * The one comment of the pull request whose body starts with `marker`: updated in place when
+     * its body differs, left alone when it is the same, written when there is none yet. When several
+     * carry the marker, the oldest is kept up to date.
+     */
+    async writeMarked(repo, number, marker, body) {
+        const where = `pull request #${number} of ${this.owner}/${repo}`;
+        try {
+            const comments = await this.list(repo, number);
+            const marked = comments.find(comment => comment.body.trimStart().startsWith(marker));
+            if (marked?.body === body)
+                return { action: 'unchanged', url: marked.url };
+            const owner = this.owner;
+            const { data } = marked
+                ? await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: marked.id, body })
+                : await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+            return { action: marked ? 'updated' : 'created', url: data.html_url };
+        }
+        catch (error) {
+            throw commentError(error, where) ?? error;
+        }
+    }
+}
+/** GitHub's refusals, with what to do about them; undefined for errors said well enough as they are. */
+function commentError(error, where) {
+    if (error instanceof Error && /rate limit/i.test(error.message))
+        return undefined;
+    switch (statusOf(error)) {
+        case 404:
+        case 410:
+            return new CommentError(`There is no ${where}, or the token cannot see it.`, "Check the number given in 'plan_comment', and that the token can read the codex.");
+        case 403:
+            return new CommentError(`The token may not comment on ${where}.`, "Give the job writing the comment 'permissions: pull-requests: write' (with the workflow's GITHUB_TOKEN as 'token'), or the GitHub App 'Pull requests: read and write'. A pull request from a fork gets a read-only token: the plan is then only in the job summary.");
+        default:
+            return undefined;
+    }
 }
 
 /** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
@@ -38471,7 +37396,8 @@ function createGitHub(options) {
         git: new GitData(octokit, options.organization),
         graphql: new GraphQL(octokit, options.organization, options.log),
         repositories: new Repositories(octokit, options.organization),
-        pulls: new Pulls(octokit, options.organization)
+        pulls: new Pulls(octokit, options.organization),
+        comments: new Comments(octokit, options.organization)
     };
 }
 /** A client throttled, retried and paced for writes. */
@@ -38519,6 +37445,1579 @@ function authOptions({ auth, organization, log }) {
 /** The throttling plugin's handlers get the client as third argument, which the budget does not need. */
 function dropOctokit(handler) {
     return (retryAfter, options, _octokit, retryCount) => handler(retryAfter, options, retryCount);
+}
+
+/** Glob syntax: parses and bounds the globs of the inputs, the config and frontmatter (plan/globs.ts matches them). */
+/**
+ * Bounds on one glob. Matching time grows with the pattern's size times the name's or path's
+ * length (never more), so these bounds keep each match cheap; patterns beyond them are mistakes.
+ */
+const GLOB_LIMITS = {
+    /** Characters of a repository-name glob (GitHub names have at most 100). */
+    nameLength: 256,
+    /** Characters of a path glob. */
+    pathLength: 1024,
+    /** `*`, `?` and `[...]` in one glob. */
+    wildcards: 32,
+    /** Alternatives a path glob's `{a,b}` groups expand to. */
+    alternatives: 64
+};
+/** What is wrong with a glob; the caller names where it came from. */
+class GlobSyntaxError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GlobSyntaxError';
+    }
+}
+const NAME_CHAR = /^[A-Za-z0-9._-]$/;
+/** Marks where a `{a,b}` option was spliced in, so that `*{a,*}` never forms a `**` segment. */
+const SPLICE = '\0';
+const NAME_SYNTAX = 'supported: letters, digits, . _ - and *, ?, [...], \\';
+/** What is wrong with a glob, or undefined when it is valid. */
+function globProblem(pattern, kind) {
+    try {
+        parseGlob(pattern, kind);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof GlobSyntaxError)
+            return error.message;
+        throw error;
+    }
+}
+/** A pattern as messages show it: quoted, and cut when long. */
+function quotePattern(pattern) {
+    return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
+}
+/** Parses a glob; throws GlobSyntaxError when it is empty, too large or uses unsupported syntax. */
+function parseGlob(pattern, kind) {
+    const maxLength = kind === 'name' ? GLOB_LIMITS.nameLength : GLOB_LIMITS.pathLength;
+    if (pattern === '')
+        fail('is empty');
+    if (pattern.length > maxLength)
+        fail(`is longer than ${maxLength} characters`);
+    if (pattern.includes(SPLICE))
+        fail(`contains a NUL character, which no repository ${kind} has`);
+    if (kind === 'name')
+        return { kind, alternatives: [[nameSegment(pattern)]] };
+    if (pattern.startsWith('!')) {
+        fail("starts with '!', which would negate it: use exclude_patterns for what to leave out");
+    }
+    const alternatives = expandBraces(pattern.replace(/^\.\//, '')).map(pathSegments);
+    const wildcards = Math.max(...alternatives.map(countWildcards));
+    if (wildcards > GLOB_LIMITS.wildcards)
+        tooManyWildcards();
+    return { kind, alternatives };
+}
+function fail(problem) {
+    throw new GlobSyntaxError(problem);
+}
+function tooManyWildcards() {
+    fail(`has more than ${GLOB_LIMITS.wildcards} wildcards`);
+}
+function nameSegment(pattern) {
+    const tokens = segmentTokens(pattern, 'name', char => {
+        if (char === '/')
+            fail("contains '/': match the bare repository name, without the owner");
+        if (!NAME_CHAR.test(char)) {
+            fail(`contains ${JSON.stringify(char)}, which no repository name has (${NAME_SYNTAX})`);
+        }
+    });
+    if (countWildcards([{ kind: 'segment', tokens }]) > GLOB_LIMITS.wildcards)
+        tooManyWildcards();
+    return { kind: 'segment', tokens };
+}
+function pathSegments(pattern) {
+    return pattern.split('/').map(part => {
+        const text = part.replaceAll(SPLICE, '');
+        if (text === '')
+            fail("has an empty path segment (a leading, trailing or doubled '/')");
+        if (text === '.' || text === '..')
+            fail(`has a '${text}' segment, which no repository path has`);
+        if (part === '**')
+            return { kind: 'globstar' };
+        return {
+            kind: 'segment',
+            tokens: segmentTokens(part, 'path', char => {
+                if (char === '{' || char === '}')
+                    fail(`has an unmatched '${char}' (escape it as \\${char})`);
+            })
+        };
+    });
+}
+/** The tokens of one segment; `checkLiteral` rejects unescaped characters the kind forbids. */
+function segmentTokens(text, kind, checkLiteral) {
+    const tokens = [];
+    for (let i = 0; i < text.length; i++) {
+        const char = text.charAt(i);
+        if (char === SPLICE)
+            continue;
+        if (kind === 'path' && '@!+*?'.includes(char) && text.charAt(i + 1) === '(') {
+            fail(`uses '${char}(...)' (extglobs are not supported; escape the '(' to match it)`);
+        }
+        if (char === '*') {
+            const afterStar = tokens[tokens.length - 1]?.kind === 'star' && text.charAt(i - 1) === '*';
+            if (afterStar && kind === 'path') {
+                fail("uses '**' within a segment: '**' stands alone between slashes, as in docs/**/*.md");
+            }
+            // In a name, `**` is `*`: consecutive stars are one.
+            if (!afterStar)
+                tokens.push({ kind: 'star' });
+        }
+        else if (char === '?') {
+            tokens.push({ kind: 'any' });
+        }
+        else if (char === '[') {
+            const { token, end } = parseClass(text, i);
+            tokens.push(token);
+            i = end;
+        }
+        else if (char === '\\') {
+            if (i + 1 >= text.length)
+                fail("ends with a lone '\\'");
+            tokens.push({ kind: 'literal', char: text.charAt(++i) });
+        }
+        else if (char === ']') {
+            fail("has a ']' without its '[' (escape it as \\])");
+        }
+        else {
+            checkLiteral(char);
+            tokens.push({ kind: 'literal', char });
+        }
+    }
+    return tokens;
+}
+/** `[abc]`, `[a-z]`, `[!a]` or `[^a]` from `start`; `end` is the index of its `]`. */
+function parseClass(text, start) {
+    let i = start + 1;
+    const negated = text.charAt(i) === '!' || text.charAt(i) === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    const readChar = () => {
+        const char = text.charAt(i);
+        if (char === '\\' && i + 1 < text.length)
+            i++;
+        return text.charAt(i++);
+    };
+    while (i < text.length) {
+        if (text.charAt(i) === ']' && ranges.length > 0)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        if (text.startsWith('[:', i))
+            fail('uses a POSIX class such as [:alpha:] (not supported)');
+        const low = readChar();
+        let high = low;
+        if (text.charAt(i) === '-' && i + 1 < text.length && text.charAt(i + 1) !== ']') {
+            i++;
+            high = readChar();
+            if (high < low)
+                fail(`has the reversed range '${low}-${high}'`);
+        }
+        ranges.push([low, high]);
+    }
+    return fail("has an unclosed '['");
+}
+/** The index of the `]` closing the class opened at `start`, or -1 (as parseClass reads it). */
+function classEnd(text, start) {
+    let i = start + 1;
+    if (text.charAt(i) === '!' || text.charAt(i) === '^')
+        i++;
+    let first = true;
+    while (i < text.length) {
+        const char = text.charAt(i);
+        if (char === ']' && !first)
+            return i;
+        i += char === '\\' ? 2 : 1;
+        first = false;
+    }
+    return -1;
+}
+/** `a{b,c}d` -> [abd, acd], nested groups too; escapes and classes are kept as written. */
+function expandBraces(pattern) {
+    const open = findUnescaped(pattern, '{');
+    if (open === -1)
+        return [pattern];
+    const options = [];
+    let depth = 0;
+    let from = open + 1;
+    for (let i = open + 1; i < pattern.length; i++) {
+        const char = pattern.charAt(i);
+        if (char === '\\')
+            i++;
+        else if (char === '[')
+            i = Math.max(i, classEnd(pattern, i));
+        else if (char === '{')
+            depth++;
+        else if (char === '}' && depth > 0)
+            depth--;
+        else if ((char === ',' || char === '}') && depth === 0) {
+            options.push(pattern.slice(from, i));
+            from = i + 1;
+            if (char === '}')
+                return expandGroup(pattern.slice(0, open), options, pattern.slice(i + 1));
+        }
+    }
+    return fail("has an unclosed '{'");
+}
+function expandGroup(prefix, options, suffix) {
+    if (options.length < 2)
+        fail("has a '{...}' group without a comma (write {a,b}, or escape it)");
+    const expanded = [];
+    const tails = expandBraces(suffix);
+    for (const option of options) {
+        for (const head of expandBraces(prefix + SPLICE + option)) {
+            for (const tail of tails) {
+                expanded.push(head + SPLICE + tail);
+                if (expanded.length > GLOB_LIMITS.alternatives) {
+                    fail(`expands to more than ${GLOB_LIMITS.alternatives} alternatives`);
+                }
+            }
+        }
+    }
+    return expanded;
+}
+/** The index of the first `char` that is neither escaped nor inside a class, or -1. */
+function findUnescaped(text, char) {
+    for (let i = 0; i < text.length; i++) {
+        const current = text.charAt(i);
+        if (current === char)
+            return i;
+        if (current === '\\')
+            i++;
+        else if (current === '[')
+            i = Math.max(i, classEnd(text, i));
+    }
+    return -1;
+}
+function countWildcards(segments) {
+    let count = 0;
+    for (const segment of segments) {
+        if (segment.kind === 'globstar')
+            count++;
+        else
+            count += segment.tokens.filter(token => token.kind !== 'literal').length;
+    }
+    return count;
+}
+
+/** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
+class InputError extends CodexSyncError {
+    input;
+    constructor(input, message) {
+        super(message, `Correct the '${input}' input of the workflow step.`);
+        this.input = input;
+    }
+}
+const COMMIT_STRATEGIES = ['direct', 'pull-request', 'auto'];
+const CODEX_COMMITS = ['per-project', 'single', 'auto'];
+const MERGE = 'merge';
+const ALL_MODES = [...MODES, MERGE];
+/** Longer than any pause GitHub asks for between writes; Node's timers also stop at 2^31-1 ms. */
+const MAX_WRITE_INTERVAL_MS = 60_000;
+/** GitHub kills a hosted job after 6 hours. */
+const MAX_TIME_BUDGET_MINUTES = 350;
+const MAX_PULL_REQUEST_BODY = 65_536;
+const DEFAULT_API_URL = 'https://api.github.com';
+const MAX_SHARDS = 1000;
+const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/;
+/** The action's task from its inputs: a sync in one mode, or merging earlier results. */
+function parseTask(input, env, readDotEnv) {
+    if (input('mode').trim() !== MERGE) {
+        return { task: 'sync', settings: parseSettings(input, env, readDotEnv) };
+    }
+    const results = splitList(input('results'));
+    if (results.length === 0) {
+        throw new InputError('results', "Input 'results' is required with mode merge: set it to the files or folders holding the result JSON of earlier runs");
+    }
+    return {
+        task: 'merge',
+        settings: {
+            results,
+            failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false),
+            planComment: parsePlanComment(input, env, readDotEnv)
+        }
+    };
+}
+/** Pull request numbers are positive and, on GitHub, well below 2^31. */
+const MAX_PULL_REQUEST_NUMBER = 2 ** 31 - 1;
+/** `plan_comment` and what writing the comment needs: credentials, organisation and codex. */
+function parsePlanComment(input, env, readDotEnv) {
+    const read = (name) => input(name).trim();
+    const value = read('plan_comment').replace(/^#/, '');
+    if (value === '')
+        return undefined;
+    const pullRequest = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(pullRequest >= 1 && pullRequest <= MAX_PULL_REQUEST_NUMBER)) {
+        throw new InputError('plan_comment', `Input 'plan_comment' must be the number of a pull request of the codex (such as \${{ github.event.pull_request.number }}), got '${read('plan_comment')}'`);
+    }
+    if (read('token') === '' && read('app_id') === '' && input('private_key').trim() === '') {
+        throw new InputError('token', "Input 'token' (or 'app_id' and 'private_key') is required with 'plan_comment': set it to a token that may comment on the codex's pull requests, such as the workflow's GITHUB_TOKEN with 'pull-requests: write'");
+    }
+    const fromEnv = (key) => env[key]?.trim() || undefined;
+    const dotEnv = lazyDotEnv(readDotEnv);
+    const organization = resolveOrganization(read('organization'), fromEnv, dotEnv);
+    return {
+        pullRequest,
+        auth: parseAuth(read('token'), read('app_id'), input('private_key')),
+        apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
+        organization,
+        codexRepository: resolveCodexRepository(read('codex_repository'), organization, fromEnv, dotEnv)
+    };
+}
+function parseSettings(input, env, readDotEnv) {
+    const read = (name) => input(name).trim();
+    const fromEnv = (key) => env[key]?.trim() || undefined;
+    const dotEnv = lazyDotEnv(readDotEnv);
+    const mode = parseChoice('mode', required(read('mode'), 'mode', oneOf(ALL_MODES)), MODES, ALL_MODES);
+    const auth = parseAuth(read('token'), read('app_id'), input('private_key'));
+    const organization = resolveOrganization(read('organization'), fromEnv, dotEnv);
+    const codexInput = read('codex_repository');
+    return {
+        mode,
+        auth,
+        apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
+        organization,
+        codexRepository: resolveCodexRepository(codexInput, organization, fromEnv, dotEnv),
+        targetRepositories: parseTargetRepositories(read('target_repository'), organization),
+        environment: parseEnvironment(read('environment')),
+        configPath: parseConfigPath(read('config')),
+        include: parseNameGlobs('include', listOr(read('include'), ['*'])),
+        exclude: parseNameGlobs('exclude', listOr(read('exclude'), [])),
+        parallel: parseInteger('parallel', read('parallel'), { fallback: 5, min: 1, max: 50 }),
+        // Planning against codex_ref (say a pull request's head) never writes.
+        dryRun: parseBoolean('dry_run', read('dry_run'), false) || read('codex_ref') !== '',
+        commitStrategy: parseChoice('commit_strategy', read('commit_strategy') || 'direct', COMMIT_STRATEGIES),
+        codexCommit: parseChoice('codex_commit', read('codex_commit') || 'auto', CODEX_COMMITS),
+        shard: read('shard') === '' ? { index: 1, count: 1 } : parseShard(read('shard')),
+        writeIntervalMs: parseInteger('write_interval_ms', read('write_interval_ms'), {
+            fallback: 1000,
+            min: 0,
+            max: MAX_WRITE_INTERVAL_MS
+        }),
+        failOnPartial: parseBoolean('fail_on_partial', read('fail_on_partial'), false),
+        skipCi: parseBoolean('skip_ci', read('skip_ci'), false),
+        commitMessage: parseCommitMessage(input('commit_message')),
+        pullRequest: parsePullRequestOptions(read),
+        timeBudgetMs: parseMinutes('time_budget_minutes', read('time_budget_minutes'), 50) * 60_000,
+        writesPerHour: parseInteger('writes_per_hour', read('writes_per_hour'), {
+            fallback: 450,
+            min: 0,
+            max: 100_000
+        }),
+        codexRef: parseCodexRef(read('codex_ref'))
+    };
+}
+const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC )?PRIVATE KEY-----/;
+const APP_ID = /^(?:\d+|Iv[0-9A-Za-z.]+)$/;
+function parseAuth(token, appId, privateKey) {
+    if (appId === '' && privateKey.trim() === '') {
+        return { kind: 'token', token: required(token, 'token', 'a token that can read every project') };
+    }
+    if (token !== '') {
+        throw new InputError('token', "Inputs 'token' and 'app_id'/'private_key' are both set: keep one way to authenticate");
+    }
+    if (!APP_ID.test(appId)) {
+        throw new InputError('app_id', "Input 'app_id' must be the GitHub App's id (digits, or its client id), given with 'private_key'");
+    }
+    // Keys pasted with literal \n (as some secret stores keep them) are turned back into lines.
+    const key = privateKey.includes('\n')
+        ? privateKey.trim()
+        : privateKey.trim().replace(/\\n/g, '\n');
+    if (!PEM_KEY.test(key)) {
+        throw new InputError('private_key', "Input 'private_key' must be the GitHub App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- ...), given with 'app_id'");
+    }
+    return { kind: 'app', appId, privateKey: key };
+}
+function parseCommitMessage(value) {
+    const message = value.trim();
+    if (message === '')
+        return undefined;
+    if (message.length > 1000) {
+        throw new InputError('commit_message', "Input 'commit_message' must be at most 1000 characters");
+    }
+    return message;
+}
+function parsePullRequestOptions(read) {
+    const reviewers = splitList(read('pull_request_reviewers'));
+    for (const reviewer of reviewers) {
+        if (!/^[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?$/.test(reviewer)) {
+            throw new InputError('pull_request_reviewers', `Input 'pull_request_reviewers' must hold user logins or org/team names, got '${reviewer}'`);
+        }
+    }
+    const body = read('pull_request_body');
+    if (body.length > MAX_PULL_REQUEST_BODY) {
+        throw new InputError('pull_request_body', `Input 'pull_request_body' must be at most ${MAX_PULL_REQUEST_BODY} characters (GitHub's limit), got ${body.length}`);
+    }
+    return {
+        title: read('pull_request_title') || undefined,
+        body: body || undefined,
+        labels: splitList(read('pull_request_labels')),
+        reviewers: reviewers.filter(reviewer => !reviewer.includes('/')),
+        teamReviewers: reviewers
+            .filter(reviewer => reviewer.includes('/'))
+            .map(team => team.split('/')[1] ?? team),
+        draft: parseBoolean('pull_request_draft', read('pull_request_draft'), false)
+    };
+}
+function parseMinutes(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    const minutes = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(minutes > 0 && minutes <= MAX_TIME_BUDGET_MINUTES)) {
+        throw new InputError(name, `Input '${name}' must be a number of minutes above 0 and at most ${MAX_TIME_BUDGET_MINUTES}, got '${value}'`);
+    }
+    return minutes;
+}
+function parseCodexRef(value) {
+    if (value === '')
+        return undefined;
+    if (/[\s~^:?*[\\]|\.\.|^\/|\/$/.test(value)) {
+        throw new InputError('codex_ref', `Input 'codex_ref' must be a branch, tag or commit SHA of the codex, got '${value}'`);
+    }
+    return value.replace(/^refs\/heads\//, '');
+}
+/** `i/n`: the i-th of n stable partitions of the project list. */
+function parseShard(text) {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
+        throw new InputError('shard', `Input 'shard' must be 'i/n' with 1 <= i <= n <= ${MAX_SHARDS} (for example 2/4), ` +
+            `got '${text}'`);
+    }
+    return { index, count };
+}
+/** A comma- or newline-separated list: trimmed, without empties or duplicates, order kept. */
+function splitList(text) {
+    const items = text.split(/[,\n]/).map(item => item.trim());
+    return [...new Set(items.filter(item => item !== ''))];
+}
+/** Parses simple `KEY=VALUE` lines (optional `export `, quotes and # comments). */
+function parseDotEnv(text) {
+    const values = {};
+    for (const rawLine of text.split(/\r?\n/)) {
+        const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(rawLine);
+        if (match?.[1] !== undefined)
+            values[match[1]] = dotEnvValue(match[2] ?? '');
+    }
+    return values;
+}
+function dotEnvValue(raw) {
+    const quoted = /^(["'])(.*?)\1/.exec(raw);
+    if (quoted)
+        return quoted[2] ?? '';
+    return raw.replace(/(^|\s)#.*$/, '').trim();
+}
+function lazyDotEnv(readDotEnv) {
+    let values;
+    return key => {
+        values ??= parseDotEnv(readDotEnv?.() ?? '');
+        return values[key]?.trim() || undefined;
+    };
+}
+/** Globs on repository names, each valid for the linear-time matcher. */
+function parseNameGlobs(name, patterns) {
+    for (const pattern of patterns) {
+        const problem = globProblem(pattern, 'name');
+        if (problem !== undefined) {
+            throw new InputError(name, `Input '${name}' must hold globs on repository names such as 'api-*': ${quotePattern(pattern)} ${problem}`);
+        }
+    }
+    return patterns;
+}
+function listOr(value, fallback) {
+    const items = splitList(value);
+    return items.length > 0 ? items : fallback;
+}
+function oneOf(choices) {
+    return choices.length < 2
+        ? choices.join('')
+        : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+}
+function required(value, name, expected) {
+    if (value === '')
+        throw new InputError(name, `Input '${name}' is required: set it to ${expected}`);
+    return value;
+}
+/** One of `choices`; the message lists `named` (the choices as the user may give them). */
+function parseChoice(name, value, choices, named = choices) {
+    const choice = choices.find(candidate => candidate === value);
+    if (choice === undefined) {
+        throw new InputError(name, `Input '${name}' must be ${oneOf(named)}, got '${value}'`);
+    }
+    return choice;
+}
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new InputError(name, `Input '${name}' must be true or false, got '${value}'`);
+}
+function parseInteger(name, value, range) {
+    if (value === '')
+        return range.fallback;
+    const number = /^-?\d+$/.test(value) ? Number(value) : NaN;
+    const max = range.max ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(number) || number < range.min || number > max) {
+        const bounds = range.max === undefined ? `>= ${range.min}` : `from ${range.min} to ${range.max}`;
+        throw new InputError(name, `Input '${name}' must be an integer ${bounds}, got '${value}'`);
+    }
+    return number;
+}
+function parseApiUrl(value) {
+    if (value === undefined)
+        return DEFAULT_API_URL;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = new URL('invalid:');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError('GITHUB_API_URL', `Environment variable GITHUB_API_URL must be an http(s) URL such as ${DEFAULT_API_URL}, ` +
+            `got '${value}'`);
+    }
+    return value.replace(/\/+$/, '');
+}
+function resolveOrganization(value, fromEnv, dotEnv) {
+    const organization = value ||
+        fromEnv('GITHUB_REPOSITORY')?.split('/')[0] ||
+        fromEnv('CODEX_GITHUB_ORG') ||
+        dotEnv('CODEX_GITHUB_ORG');
+    if (!organization) {
+        throw new InputError('organization', "Input 'organization' is required outside GitHub Actions: " +
+            'set it to the organisation that owns the codex and the projects');
+    }
+    if (!OWNER_NAME.test(organization)) {
+        throw new InputError('organization', `Input 'organization' must be an organisation name such as 'acme', got '${organization}'`);
+    }
+    return organization;
+}
+function resolveCodexRepository(value, organization, fromEnv, dotEnv) {
+    if (value) {
+        return bareRepositoryName('codex_repository', "Input 'codex_repository'", value, organization);
+    }
+    const fromEnvironment = fromEnv('CODEX_GITHUB_REPO') ?? dotEnv('CODEX_GITHUB_REPO');
+    if (fromEnvironment === undefined)
+        return undefined;
+    const codexOrganization = fromEnv('CODEX_GITHUB_ORG') ?? dotEnv('CODEX_GITHUB_ORG');
+    if (codexOrganization !== undefined && !sameName(codexOrganization, organization)) {
+        throw new InputError('codex_repository', `CODEX_GITHUB_ORG is '${codexOrganization}' but the organization is '${organization}': ` +
+            "make them agree or set input 'codex_repository'");
+    }
+    return bareRepositoryName('codex_repository', 'CODEX_GITHUB_REPO', fromEnvironment, organization);
+}
+function parseTargetRepositories(value, organization) {
+    const names = splitList(value).map(name => bareRepositoryName('target_repository', "Input 'target_repository'", name, organization));
+    return names.filter((name, i) => names.findIndex(other => sameName(other, name)) === i);
+}
+/**
+ * `name` or `owner/name` (owner must be the organisation) -> `name`.
+ * `source` says where the value came from, e.g. "Input 'codex_repository'" or "CODEX_GITHUB_REPO".
+ */
+function bareRepositoryName(input, source, value, organization) {
+    const [first, second, ...rest] = value.split('/');
+    const name = second ?? first ?? '';
+    const owner = second === undefined ? organization : (first ?? '');
+    const validName = REPOSITORY_NAME.test(name) && name !== '.' && name !== '..';
+    if (rest.length > 0 || !validName || !OWNER_NAME.test(owner)) {
+        throw new InputError(input, `${source} must hold repository names such as 'api' or '${organization}/api', got '${value}'`);
+    }
+    if (!sameName(owner, organization)) {
+        throw new InputError(input, `${source} names '${value}', which is outside the organization '${organization}': ` +
+            `name a repository of '${organization}' in input '${input}', or change input 'organization'`);
+    }
+    return name;
+}
+function parseEnvironment(value) {
+    if (value === '')
+        return 'test';
+    if (/\s/.test(value)) {
+        throw new InputError('environment', `Input 'environment' must be a name without spaces such as 'test', got '${value}'`);
+    }
+    return value;
+}
+function parseConfigPath(value) {
+    if (value === '')
+        return '.github/codex-sync.yml';
+    const path = value.replace(/^\.\//, '');
+    if (path.startsWith('/') || path.split('/').some(segment => segment === '..' || segment === '')) {
+        throw new InputError('config', "Input 'config' must be a file path relative to the codex root " +
+            `such as '.github/codex-sync.yml', got '${value}'`);
+    }
+    return path;
+}
+
+/** Turns any error into what went wrong and what to do, for results, annotations and summaries. */
+/** What went wrong, said for a person, and what to do: `subject` names the repository concerned. */
+function explain(error, subject) {
+    if (error instanceof CodexSyncError)
+        return { error: error.message, resolution: error.resolution };
+    return explainHttpError(statusOf(error), messageOf(error), subject);
+}
+
+const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
+function skippedProject(project, reason) {
+    return { project, status: 'skipped', reason, ...NO_FILES };
+}
+function failedProject(project, error, resolution) {
+    return { project, status: 'failed', error, resolution, ...NO_FILES };
+}
+/** failure when every attempted project failed or more than half did; partial when some did. */
+function runStatus(succeeded, failed) {
+    const attempted = succeeded + failed;
+    if (failed === 0)
+        return 'success';
+    if (failed === attempted || failed * 2 > attempted)
+        return 'failure';
+    return 'partial_success';
+}
+/** Commits made, counted once however many projects share one (codex_commit: single). */
+function commitsOf(projects) {
+    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
+    return new Set(shas.filter(sha => sha !== undefined)).size;
+}
+function buildResult(context, projects, now = Date.now(), extras = {}) {
+    const count = (status) => projects.filter(project => project.status === status).length;
+    const succeeded = count('synced') + count('unchanged');
+    const failed = projects.filter((project) => project.status === 'failed');
+    const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
+    return {
+        status: runStatus(succeeded, failed.length),
+        ...header$1(context),
+        total_projects: projects.length,
+        succeeded,
+        failed: failed.length,
+        skipped: count('skipped'),
+        files_synced: sum(project => project.files_added + project.files_modified),
+        files_deleted: sum(project => project.files_deleted),
+        commits_created: commitsOf(projects),
+        duration_seconds: seconds(context, now),
+        projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
+        failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
+        ...(extras.orphans ? { orphans: extras.orphans } : {}),
+        ...(extras.routing ? { routing: extras.routing } : {})
+    };
+}
+/** The result of a run that could not start: nothing was attempted, nothing written. */
+function fatalResult(context, error, resolution, now = Date.now()) {
+    return { ...buildResult(context, [], now), status: 'failure', error, resolution };
+}
+function header$1(context) {
+    return {
+        mode: context.mode,
+        organization: context.organization,
+        codex_repository: context.codexRepository,
+        environment: context.environment,
+        codex_branch: context.codexBranch,
+        dry_run: context.dryRun
+    };
+}
+function seconds(context, now) {
+    return Math.round((now - context.startedAt) / 100) / 10;
+}
+
+/** Merges the results of earlier runs (shards of a mode, and the modes as phases) into one report. */
+/** Failures listed in the merged result; the counts stay whole. */
+const MAX_FAILURES = 1000;
+/** A result file that is not a codex-sync result: the merge names it and stops. */
+class ResultFileError extends CodexSyncError {
+    constructor(message) {
+        super(message, "Give input 'results' the files or folders that hold the 'result' outputs of codex-sync runs (for example the downloaded result artifacts).");
+    }
+}
+/** Checks what a parsed file must hold to be merged; `source` names the file in the error. */
+function asRunResult(value, source) {
+    const result = value;
+    const valid = typeof result === 'object' &&
+        result !== null &&
+        typeof result.mode === 'string' &&
+        typeof result.status === 'string' &&
+        Array.isArray(result.projects) &&
+        Array.isArray(result.failures) &&
+        typeof result.duration_seconds === 'number';
+    if (!valid) {
+        throw new ResultFileError(`${source} is not a codex-sync result (the JSON of its 'result' output)`);
+    }
+    return result;
+}
+/** Every result JSON in the given files and folders (folders are searched for `*.json`). */
+function readResultFiles(paths) {
+    return paths.flatMap(jsonFiles).map(file => {
+        let parsed;
+        try {
+            parsed = JSON.parse(readFileSync$1(file, 'utf8'));
+        }
+        catch (error) {
+            throw new ResultFileError(`${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return asRunResult(parsed, file);
+    });
+}
+function jsonFiles(path) {
+    let stats;
+    try {
+        stats = statSync(path);
+    }
+    catch {
+        throw new ResultFileError(`${path} does not exist`);
+    }
+    if (!stats.isDirectory())
+        return [path];
+    return readdirSync(path, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap(entry => {
+        const child = join(path, entry.name);
+        if (entry.isDirectory())
+            return jsonFiles(child);
+        return entry.name.endsWith('.json') ? [child] : [];
+    });
+}
+function mergeResults(results) {
+    if (results.length === 0)
+        throw new ResultFileError('No result files were found to merge');
+    const first = results[0];
+    const phases = phaseOrder(results).map(mode => mergePhase(results.filter(result => result.mode === mode)));
+    const byProject = projectOutcomes(results);
+    const failed = [...byProject.values()].filter(outcome => outcome === 'failed').length;
+    const succeeded = [...byProject.values()].filter(outcome => outcome === 'succeeded').length;
+    const failures = phaseFailures(results);
+    const sum = (pick) => phases.reduce((total, phase) => total + pick(phase), 0);
+    const attempted = succeeded + failed;
+    const merged = {
+        status: phases.some(phase => phase.error) ? 'failure' : runStatus(succeeded, failed),
+        organization: first.organization,
+        codex_repository: first.codex_repository,
+        environment: first.environment,
+        target_branch: first.codex_branch,
+        direction: directionOf(phases),
+        dry_run: results.some(result => result.dry_run),
+        total_projects: byProject.size,
+        succeeded,
+        failed,
+        skipped: byProject.size - attempted,
+        success_rate: attempted === 0 ? 100 : Math.round((succeeded / attempted) * 1000) / 10,
+        files_synced: sum(phase => phase.files_synced),
+        files_deleted: sum(phase => phase.files_deleted),
+        commits_created: sum(phase => phase.commits_created),
+        duration_seconds: Math.round(sum(phase => phase.duration_seconds) * 10) / 10,
+        phases,
+        failures: failures.slice(0, MAX_FAILURES)
+    };
+    if (failures.length > MAX_FAILURES)
+        merged.failures_left_out = failures.length - MAX_FAILURES;
+    phases.forEach((phase, index) => (merged[`phase_${index + 1}`] = phase));
+    return merged;
+}
+function phaseOrder(results) {
+    const modes = [...new Set(results.map(result => result.mode))];
+    const rank = (mode) => {
+        const index = MODES.indexOf(mode);
+        return index < 0 ? MODES.length : index;
+    };
+    return modes.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+/** The shards of one mode: each project counted once, from the shard that handled it. */
+function mergePhase(shards) {
+    const first = shards[0];
+    const projects = handledProjects(shards);
+    const count = (status) => projects.filter(project => project.status === status).length;
+    const sum = (pick) => shards.reduce((total, result) => total + pick(result), 0);
+    const failedShard = shards.find(result => result.error);
+    const succeeded = count('synced') + count('unchanged');
+    const phase = {
+        phase: first.mode,
+        direction: isMode(first.mode) ? DIRECTIONS[first.mode] : 'from-codex',
+        status: failedShard ? 'failure' : runStatus(succeeded, count('failed')),
+        codex_branch: first.codex_branch,
+        shards: shards.length,
+        total_projects: projects.length,
+        succeeded,
+        failed: count('failed'),
+        skipped: count('skipped'),
+        deferred: projects.filter(project => project.status === 'skipped' && project.reason === 'deferred').length,
+        files_synced: sum(result => result.files_synced),
+        files_deleted: sum(result => result.files_deleted),
+        commits_created: sum(result => result.commits_created),
+        // Shards run side by side: the phase lasts as long as its longest shard.
+        duration_seconds: Math.max(...shards.map(result => result.duration_seconds))
+    };
+    if (failedShard) {
+        phase.error = failedShard.error;
+        phase.resolution = failedShard.resolution;
+    }
+    return phase;
+}
+/** Per project, the entry of the shard that handled it (any entry but "not in shard"). */
+function handledProjects(shards) {
+    const chosen = new Map();
+    for (const project of shards.flatMap(result => result.projects)) {
+        const key = project.project.toLowerCase();
+        const known = chosen.get(key);
+        if (!known || (notInShard(known) && !notInShard(project)))
+            chosen.set(key, project);
+    }
+    return [...chosen.values()];
+}
+function notInShard(project) {
+    return project.status === 'skipped' && project.reason.startsWith('not in shard');
+}
+/** A project failed if any phase failed it, succeeded if every phase that attempted it succeeded. */
+function projectOutcomes(results) {
+    const outcomes = new Map();
+    for (const mode of phaseOrder(results)) {
+        for (const project of handledProjects(results.filter(result => result.mode === mode))) {
+            const key = project.project.toLowerCase();
+            const outcome = project.status === 'failed'
+                ? 'failed'
+                : project.status === 'skipped'
+                    ? 'skipped'
+                    : 'succeeded';
+            const known = outcomes.get(key);
+            if (known === 'failed' || (known === 'succeeded' && outcome === 'skipped'))
+                continue;
+            outcomes.set(key, outcome);
+        }
+    }
+    return outcomes;
+}
+function phaseFailures(results) {
+    const failures = [];
+    for (const mode of phaseOrder(results)) {
+        const seen = [];
+        for (const result of results.filter(entry => entry.mode === mode)) {
+            for (const failure of result.failures) {
+                if (seen.some(name => sameName(name, failure.project)))
+                    continue;
+                seen.push(failure.project);
+                failures.push({
+                    project: failure.project,
+                    phase: mode,
+                    error: failure.error,
+                    resolution: failure.resolution
+                });
+            }
+        }
+    }
+    return failures;
+}
+function directionOf(phases) {
+    const directions = new Set(phases.map(phase => phase.direction));
+    if (directions.size > 1)
+        return 'bidirectional';
+    return phases[0]?.direction ?? 'to-codex';
+}
+
+/** The pictures a summary draws: where codex files went, which files changed, and which projects lag. */
+/** Names shown in one cell; the rest are counted. */
+const NAMES_SHOWN = 5;
+/** Rows of one picture at most: the summary stays far below GitHub's 1 MiB. */
+const MAX_ROWS = 500;
+/** Tables longer than this are folded in <details>. */
+const FOLD_ABOVE = 20;
+/** Paths listed for one project at most. */
+const PATHS_SHOWN = 20;
+function cell$1(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+function names$1(projects) {
+    if (projects.length === 0)
+        return '';
+    const shown = projects.slice(0, NAMES_SHOWN).join(', ');
+    const more = projects.length - NAMES_SHOWN;
+    return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`;
+}
+function folded$1(title, rows, table) {
+    const body = [...table, ...rows.slice(0, MAX_ROWS)];
+    if (rows.length > MAX_ROWS)
+        body.push('', `${rows.length - MAX_ROWS} more rows are not shown.`);
+    if (rows.length <= FOLD_ABOVE)
+        return [`### ${title}`, '', ...body, ''];
+    return [
+        `### ${title}`,
+        '',
+        `<details><summary>${rows.length} rows</summary>`,
+        '',
+        ...body,
+        '',
+        '</details>',
+        ''
+    ];
+}
+/** push modes: a row per codex file, with the projects it reached by outcome, or why none. */
+function routingPicture(routing, dryRun) {
+    if (!routing || routing.length === 0)
+        return [];
+    const verb = dryRun ? 'would be ' : '';
+    const rows = routing.map(file => `| \`${cell$1(file.path)}\` | ${names$1(file.added)} | ${names$1(file.modified)} | ${names$1(file.unchanged)} | ${names$1(file.deleted)} | ${cell$1(file.nowhere ?? '')} |`);
+    return folded$1('Routing: codex files and the projects they reach', rows, [
+        `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
+        '| --- | --- | --- | --- | --- | --- |'
+    ]);
+}
+function changedPaths$1(project) {
+    if (project.status !== 'synced')
+        return undefined;
+    return 'planned' in project ? project.planned : project.paths;
+}
+function pathList(paths) {
+    const all = [
+        ...paths.added.map(path => `+${path}`),
+        ...paths.modified.map(path => `~${path}`),
+        ...paths.deleted.map(path => `-${path}`)
+    ];
+    const more = all.length - PATHS_SHOWN;
+    return (all
+        .slice(0, PATHS_SHOWN)
+        .map(path => `\`${cell$1(path)}\``)
+        .join(' ') + (more > 0 ? ` and ${more} more` : ''));
+}
+/** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
+function changedFiles(result) {
+    const rows = result.projects.flatMap(project => {
+        const paths = changedPaths$1(project);
+        return paths ? [`| ${cell$1(project.project)} | ${pathList(paths)} |`] : [];
+    });
+    if (rows.length === 0)
+        return [];
+    const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex';
+    const where = toCodex ? 'in the codex' : 'in each project';
+    return folded$1(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, rows, [
+        '| project | files (+ added, ~ modified, - deleted) |',
+        '| --- | --- |'
+    ]);
+}
+/** Dry run: the projects a sync would change, those furthest behind first. */
+function driftPicture(result) {
+    if (!result.dry_run)
+        return [];
+    const behind = result.projects
+        .filter(project => changedPaths$1(project) !== undefined)
+        .map(project => ({
+        project,
+        files: project.files_added + project.files_modified + project.files_deleted
+    }))
+        .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project));
+    if (behind.length === 0)
+        return ['### Drift', '', 'Every project is up to date with the codex.', ''];
+    const rows = behind.map(({ project, files }) => `| ${cell$1(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`);
+    return folded$1('Drift: behind the codex, worst first', rows, [
+        '| project | files behind | to add | to modify | to delete |',
+        '| --- | ---: | ---: | ---: | ---: |'
+    ]);
+}
+
+/** The job summary: the run, then one table row per project, then the failures with what to do. */
+function summaryMarkdown(result) {
+    const lines = [
+        `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+        '',
+        `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
+        '',
+        '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${result.total_projects} | ${result.succeeded} | ${result.failed} | ${result.skipped} | ${result.files_synced} | ${result.files_deleted} | ${result.commits_created} |`,
+        ''
+    ];
+    if (result.error)
+        lines.push(`**The run could not start:** ${cell$1(result.error)}`, '', `**What to do:** ${cell$1(result.resolution ?? '')}`, '');
+    if (result.orphans) {
+        const { status, folders, files_deleted: deleted, reason } = result.orphans;
+        lines.push(`**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell$1(reason)}` : ''}): ${folders.map(folder => `\`${cell$1(folder)}\``).join(', ')}; ${deleted} files deleted.`, '');
+    }
+    if (result.projects.length > 0) {
+        const { listed, unlisted } = rowsToList(result.projects);
+        lines.push('| project | status | added | modified | deleted | details |', '| --- | --- | ---: | ---: | ---: | --- |');
+        for (const project of listed)
+            lines.push(projectRow(project));
+        lines.push('');
+        if (unlisted > 0)
+            lines.push(`${unlisted} more projects are not listed here; the \`result\` output has them.`, '');
+    }
+    lines.push(...failureTable(result.failures));
+    lines.push(...driftPicture(result));
+    lines.push(...routingPicture(result.routing, result.dry_run));
+    lines.push(...changedFiles(result));
+    return lines.join('\n');
+}
+/** The failures with what to do, the phase of each when the report merges phases. */
+function failureTable(failures) {
+    if (failures.length === 0)
+        return [];
+    const phased = failures.some(failure => failure.phase !== undefined);
+    const lines = [
+        '### Failures',
+        '',
+        phased ? '| project | phase | error | resolution |' : '| project | error | resolution |',
+        phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
+    ];
+    for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
+        const phase = phased ? ` ${failure.phase ?? ''} |` : '';
+        lines.push(`| ${cell$1(failure.project)} |${phase} ${cell$1(failure.error)} | ${cell$1(failure.resolution)} |`);
+    }
+    lines.push('');
+    return lines;
+}
+/** The merged report of several runs: one row per phase, then every failure with its phase. */
+function mergedSummaryMarkdown(merged) {
+    const lines = [
+        `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+        '',
+        `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
+        '',
+        `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
+        '',
+        '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
+        '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...merged.phases.map(phase => `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`),
+        ''
+    ];
+    for (const phase of merged.phases.filter(entry => entry.error)) {
+        lines.push(`**${phase.phase} could not start:** ${cell$1(phase.error ?? '')} — ${cell$1(phase.resolution ?? '')}`, '');
+    }
+    lines.push(...failureTable(merged.failures));
+    if (merged.failures_left_out)
+        lines.push(`${merged.failures_left_out} more failures are not listed.`, '');
+    return lines.join('\n');
+}
+/** GitHub keeps at most 1 MiB of job summary: past this many rows, only what changed or failed is listed. */
+const MAX_SUMMARY_ROWS = 1000;
+function rowsToList(projects) {
+    if (projects.length <= MAX_SUMMARY_ROWS)
+        return { listed: projects, unlisted: 0 };
+    const failed = projects.filter(project => project.status === 'failed');
+    const synced = projects.filter(project => project.status === 'synced');
+    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
+    return { listed, unlisted: projects.length - listed.length };
+}
+function projectRow(project) {
+    return `| ${cell$1(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell$1(details(project))} |`;
+}
+function details(project) {
+    switch (project.status) {
+        case 'skipped':
+            return project.reason;
+        case 'failed':
+            return project.error;
+        case 'unchanged':
+            return '';
+        case 'synced':
+            if ('planned' in project)
+                return plannedPaths(project.planned);
+            return project.pull_request_url ?? project.commit_url;
+    }
+}
+/** Paths a dry run would write, the first few of them: the `result` output has them all. */
+const PLANNED_PATHS_SHOWN = 10;
+function plannedPaths(planned) {
+    const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)];
+    const more = paths.length - PLANNED_PATHS_SHOWN;
+    return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
+/** Every output of action.yml, from the run's result. */
+function outputsOf(result) {
+    return { ...countOutputs(result, result.failures), result: resultOutput(result) };
+}
+/** GitHub keeps at most 1 MB of one step output; a margin stays for the other outputs' framing. */
+const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
+/**
+ * The `result` output: the whole result when it fits, else without the dry run's planned paths,
+ * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
+ */
+function resultOutput(result) {
+    const whole = JSON.stringify(result);
+    if (whole.length <= MAX_RESULT_OUTPUT)
+        return whole;
+    const withoutPaths = result.projects.map(withoutPlannedPaths);
+    const { routing: _routing, ...withoutRouting } = result;
+    const slim = JSON.stringify({
+        ...withoutRouting,
+        projects: withoutPaths,
+        projects_left_out: 'paths and routing'
+    });
+    if (slim.length <= MAX_RESULT_OUTPUT)
+        return slim;
+    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
+    return JSON.stringify({
+        ...withoutRouting,
+        projects: changed,
+        projects_left_out: 'paths and routing, unchanged and skipped projects'
+    });
+}
+function withoutPlannedPaths(project) {
+    if ('planned' in project) {
+        const { planned: _planned, ...rest } = project;
+        return rest;
+    }
+    if ('paths' in project) {
+        const { paths: _paths, ...rest } = project;
+        return rest;
+    }
+    return project;
+}
+/** Whether the step should fail: on failure, and on partial success when asked to. */
+function stepFails(result, failOnPartial) {
+    return result.status === 'failure' || (failOnPartial && result.status === 'partial_success');
+}
+function countOutputs(result, failures) {
+    return {
+        status: result.status,
+        succeeded: String(result.succeeded),
+        failed: String(result.failed),
+        skipped: String(result.skipped),
+        files_synced: String(result.files_synced),
+        files_deleted: String(result.files_deleted),
+        commits_created: String(result.commits_created),
+        failed_projects: [...new Set(failures.map(failure => failure.project))].join(',')
+    };
+}
+function countLine$1(result) {
+    return (`${result.status}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped; ` +
+        `${result.files_synced} files synced, ${result.files_deleted} deleted, ${result.commits_created} commits.`);
+}
+function runReport(result) {
+    return {
+        status: result.status,
+        outputs: outputsOf(result),
+        summary: summaryMarkdown(result),
+        line: countLine$1(result),
+        failure: result.error
+            ? `${result.error} — ${result.resolution}`
+            : `codex-sync ${result.mode}: ${result.status} (${result.failed} of ${result.total_projects} projects failed).`
+    };
+}
+function mergeReport(merged) {
+    return {
+        status: merged.status,
+        outputs: { ...countOutputs(merged, merged.failures), result: JSON.stringify(merged) },
+        summary: mergedSummaryMarkdown(merged),
+        line: countLine$1(merged),
+        failure: `codex-sync (${merged.phases.map(phase => phase.phase).join(', ')}): ${merged.status} (${merged.failed} of ${merged.total_projects} projects failed).`
+    };
+}
+async function publish(report, failOnPartial) {
+    for (const [name, value] of Object.entries(report.outputs))
+        setOutput(name, value);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(report.summary, true).write();
+    info(report.line);
+    if (stepFails(report, failOnPartial))
+        setFailed(report.failure);
+}
+
+/** The plan as one pull request comment: found again by its marker, under GitHub's size limit. */
+/** Opens every plan comment: how later runs find the comment to update. */
+const PLAN_MARKER = '<!-- codex-sync-plan -->';
+/**
+ * GitHub refuses a comment body over 65,536 characters. The body is measured in UTF-8 bytes,
+ * never fewer than its characters, so a body within the limit in bytes is within it in characters.
+ */
+const MAX_COMMENT_BYTES = 65_536;
+/** A project's paths are folded into `<details>` beyond this many, and so are long lists. */
+const FOLD_AT = 10;
+/** Names listed in one summary line before "and N more". */
+const NAMES_IN_A_LINE = 50;
+/** Room kept for the closing tags and the line saying what was left out. */
+const CUT_RESERVE = 1_000;
+/** The plan of the merged results as the comment's Markdown, starting with PLAN_MARKER. */
+function planCommentMarkdown(results, merged, options = {}) {
+    const modes = merged.phases.map(phase => phase.phase);
+    const projects = plannedProjects(results, modes);
+    const changed = projects.filter(project => someIs(project, 'synced'));
+    const failed = projects.filter(project => someIs(project, 'failed'));
+    const head = [
+        ...header(results, modes, projects, changed, failed),
+        ...runErrors(results),
+        ...failureLines(results, modes),
+        ...(changed.length > 0 ? [{ text: `#### Would change (${changed.length})` }, { text: '' }] : [])
+    ];
+    const render = (most) => [
+        ...head,
+        ...changed.flatMap(project => projectLines(project, modes, changed.length > FOLD_AT, most))
+    ];
+    const tail = [...summaryLines(projects), ...footer(options.runUrl)];
+    return fit(render, tail, options.maxBytes ?? MAX_COMMENT_BYTES, options.runUrl);
+}
+/** The comment that says the plan could not be made (no results to merge, unreadable ones). */
+function planFailureMarkdown(error, resolution, runUrl) {
+    return [
+        PLAN_MARKER,
+        '### codex-sync plan: could not be made',
+        '',
+        `**What went wrong:** ${inline(error)}`,
+        '',
+        `**What to do:** ${inline(resolution)}`,
+        '',
+        'An earlier plan in this comment, if any, is out of date.',
+        ...footer(runUrl).map(line => line.text)
+    ].join('\n');
+}
+/**
+ * The codex whose pull request gets the comment: `configured` (input `codex_repository`), which
+ * must be the codex the results were planned against; without it, the one the results name.
+ */
+function planCodex(results, configured) {
+    const named = results
+        .map(result => result.codex_repository)
+        .filter((name, i, all) => name !== '' && all.findIndex(other => sameName(other, name)) === i);
+    if (configured !== undefined) {
+        if (named.length > 0 && !named.some(name => sameName(name, configured))) {
+            throw new CodexSyncError(`The results are plans of ${named.join(', ')}, but 'plan_comment' would comment on a pull request of ${configured}.`, "Set 'codex_repository' to the codex the results were planned against, or merge only the results of that codex.");
+        }
+        return configured;
+    }
+    if (named.length !== 1) {
+        throw new CodexSyncError(named.length === 0
+            ? 'The results name no codex whose pull request could get the plan comment.'
+            : `The results are plans of several codices (${named.join(', ')}).`, "Set 'codex_repository' to the codex whose pull request gets the plan comment.");
+    }
+    return named[0];
+}
+/** Projects by name (case-insensitively), each with the entry of every mode that handled it. */
+function plannedProjects(results, modes) {
+    const projects = new Map();
+    for (const mode of modes) {
+        for (const entry of results.filter(r => r.mode === mode).flatMap(r => r.projects)) {
+            const key = entry.project.toLowerCase();
+            const project = projects.get(key) ?? { name: entry.project, modes: new Map() };
+            projects.set(key, project);
+            // Shards list every project; the entry that counts is the one of the shard that handled it.
+            const known = project.modes.get(mode);
+            if (!known || outOfShard(known))
+                project.modes.set(mode, entry);
+        }
+    }
+    return [...projects.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+function outOfShard(entry) {
+    return entry.status === 'skipped' && entry.reason.startsWith('not in shard');
+}
+function someIs(project, status) {
+    return [...project.modes.values()].some(entry => entry.status === status);
+}
+function header(results, modes, projects, changed, failed) {
+    const entries = changed.flatMap(project => [...project.modes.values()]);
+    const sum = (pick) => entries.reduce((total, entry) => total + (entry.status === 'synced' ? pick(entry) : 0), 0);
+    const added = sum(entry => entry.files_added);
+    const modified = sum(entry => entry.files_modified);
+    const deleted = sum(entry => entry.files_deleted);
+    const files = `${plural(added + modified + deleted, 'file')}: ${counts(added, modified, deleted)}`;
+    const title = (changed.length === 0
+        ? 'no project would change'
+        : `${plural(changed.length, 'project')} would change`) +
+        (failed.length > 0 ? `, ${plural(failed.length, 'project')} failed` : '') +
+        (results.some(result => result.error) ? ', a mode could not plan' : '');
+    const first = results[0];
+    const dryRun = results.every(result => result.dry_run);
+    const lines = [
+        PLAN_MARKER,
+        `### codex-sync plan: ${title}`,
+        '',
+        changed.length === 0
+            ? `Merging this pull request would change none of the ${plural(projects.length, 'project')} through ${modes.join(' and ')}.`
+            : `Merging this pull request would change ${changed.length} of ${plural(projects.length, 'project')} through ${modes.join(' and ')}: **${files}**.`,
+        '',
+        `Planned at ${plannedAt(results, modes)} of \`${first?.organization ?? ''}/${first?.codex_repository ?? ''}\`, environment \`${first?.environment ?? ''}\` — ` +
+            (dryRun
+                ? 'a dry run: nothing was written. This comment is updated on every new plan.'
+                : '**not a dry run**: the changes shown were written.'),
+        ''
+    ];
+    return lines.map(text => ({ text }));
+}
+/** The codex ref each mode planned against: one, or each mode's when they differ. */
+function plannedAt(results, modes) {
+    const refOf = (mode) => [...new Set(results.filter(r => r.mode === mode).map(r => shortRef(r.codex_branch)))].join(', ');
+    const refs = modes.map(refOf);
+    if (new Set(refs).size <= 1)
+        return code(refs[0] ?? '');
+    return modes.map((mode, i) => `${code(refs[i] ?? '')} (${mode})`).join(' and ');
+}
+function shortRef(ref) {
+    return /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
+}
+/** Modes that could not plan at all (their run failed before any project). */
+function runErrors(results) {
+    const seen = new Set();
+    return results.flatMap(result => {
+        const key = `${result.mode}\n${result.error ?? ''}`;
+        if (!result.error || seen.has(key))
+            return [];
+        seen.add(key);
+        return [
+            { text: `**${result.mode} could not plan:** ${inline(result.error)}` },
+            { text: '' },
+            { text: `**What to do:** ${inline(result.resolution ?? '')}` },
+            { text: '' }
+        ];
+    });
+}
+/** Every project that failed, per mode, with its resolution; folded when long. */
+function failureLines(results, modes) {
+    const rows = modes.flatMap(mode => {
+        const seen = [];
+        return results
+            .filter(result => result.mode === mode)
+            .flatMap(result => result.failures)
+            .filter(failure => {
+            if (seen.some(name => sameName(name, failure.project)))
+                return false;
+            seen.push(failure.project);
+            return true;
+        })
+            .map(failure => ({
+            text: `| ${code(failure.project)} | ${mode} | ${cell(failure.error)} | ${cell(failure.resolution)} |`,
+            project: failure.project
+        }));
+    });
+    if (rows.length === 0)
+        return [];
+    const table = [
+        { text: '| project | mode | error | what to do |' },
+        { text: '| --- | --- | --- | --- |' },
+        ...rows
+    ];
+    return [
+        { text: `#### Failed (${rows.length})` },
+        { text: '' },
+        ...folded(table, `${plural(rows.length, 'failure')}`, rows.length > FOLD_AT),
+        { text: '' }
+    ];
+}
+/**
+ * A project that would change: its counts per mode, then its paths (at most `most` of them),
+ * folded when long.
+ */
+function projectLines(project, modes, foldAll, most) {
+    const name = project.name;
+    const perMode = modes.flatMap(mode => {
+        const entry = project.modes.get(mode);
+        return entry ? [`${mode}: ${modeOutcome(entry)}`] : [];
+    });
+    const rows = modes.flatMap(mode => {
+        const entry = project.modes.get(mode);
+        if (entry?.status !== 'synced')
+            return [];
+        if (!('planned' in entry)) {
+            return [
+                {
+                    text: `| ${mode} | — | _paths not in the result (left out to fit GitHub's limit on an output, or not a dry run)_ |`,
+                    project: name
+                }
+            ];
+        }
+        const { added, modified, deleted } = entry.planned;
+        return [
+            ...added.map(path => ({ path, change: 'added' })),
+            ...modified.map(path => ({ path, change: 'changed' })),
+            ...deleted.map(path => ({ path, change: 'deleted' }))
+        ].map(({ path, change }) => ({
+            text: `| ${mode} | ${change} | ${code(path, true)} |`,
+            project: name,
+            path: true
+        }));
+    });
+    const headline = [
+        { text: `**${code(name)}** — ${perMode.join(' · ')}`, project: name },
+        { text: '', project: name }
+    ];
+    if (most === 0)
+        return headline;
+    const paths = rows.filter(row => row.path).length;
+    const shown = rows.slice(0, most);
+    const more = rows.length - shown.length;
+    const table = [
+        { text: '| mode | change | path |', project: name },
+        { text: '| --- | --- | --- |', project: name },
+        ...shown,
+        ...(more > 0 ? [{ text: `| … | … | _${plural(more, 'more path')}_ |`, project: name }] : [])
+    ];
+    return [
+        ...headline,
+        ...folded(table, plural(paths, 'path'), foldAll || rows.length > FOLD_AT, name),
+        { text: '' }
+    ];
+}
+function modeOutcome(entry) {
+    switch (entry.status) {
+        case 'synced':
+            return counts(entry.files_added, entry.files_modified, entry.files_deleted);
+        case 'unchanged':
+            return 'no change';
+        case 'failed':
+            return 'failed (see above)';
+        case 'skipped':
+            return `skipped (${inline(entry.reason)})`;
+    }
+}
+/** The projects without change, those not reached and those skipped: one line each. */
+function summaryLines(projects) {
+    const quiet = projects.filter(project => !someIs(project, 'synced') && !someIs(project, 'failed'));
+    const deferred = quiet.filter(project => [...project.modes.values()].some(e => e.status === 'skipped' && e.reason === 'deferred'));
+    const skipped = quiet.filter(project => !deferred.includes(project) && !someIs(project, 'unchanged'));
+    const unchanged = quiet.filter(project => !deferred.includes(project) && !skipped.includes(project));
+    const lines = [];
+    if (unchanged.length > 0) {
+        lines.push(`**No change** (${unchanged.length}): ${names(unchanged.map(p => p.name))}.`);
+    }
+    if (deferred.length > 0) {
+        lines.push(`**Not planned** (${deferred.length}, the time budget ran out before them): ${names(deferred.map(p => p.name))}.`);
+    }
+    if (skipped.length > 0) {
+        const byReason = new Map();
+        for (const project of skipped) {
+            const reason = [...project.modes.values()].map(skipReason$1).find(r => r !== '') ?? '';
+            byReason.set(reason, [...(byReason.get(reason) ?? []), project.name]);
+        }
+        const groups = [...byReason].map(([reason, list]) => `${inline(reason) || 'skipped'}: ${names(list, NAMES_IN_A_LINE / 5)}`);
+        lines.push(`**Skipped** (${skipped.length}): ${groups.join('; ')}.`);
+    }
+    return lines.flatMap(text => [{ text }, { text: '' }]);
+}
+function skipReason$1(entry) {
+    return entry.status === 'skipped' ? entry.reason : '';
+}
+function footer(runUrl) {
+    return runUrl
+        ? [{ text: `<sub>[The run](${runUrl}): its job summary and result files.</sub>` }]
+        : [];
+}
+/** `lines` inside `<details>` when `fold`, else as they are. */
+function folded(lines, summary, fold, project) {
+    if (!fold)
+        return lines;
+    return [
+        { text: `<details><summary>${summary}</summary>`, project },
+        { text: '', project },
+        ...lines,
+        { text: '', project },
+        { text: '</details>', project }
+    ];
+}
+/**
+ * The comment within `maxBytes`: whole when it fits; else with at most as many paths per project
+ * as fit (every project keeps its line of counts); else, for a plan of very many projects, cut at
+ * a line with every open `<details>` closed. A line says what was left out; the tail (the summary
+ * lines and the run's link) is short and always kept.
+ */
+function fit(render, tail, maxBytes, runUrl) {
+    const join = (...parts) => parts
+        .flat()
+        .map(line => line.text)
+        .join('\n');
+    const whole = render(Infinity);
+    if (size(whole) + size(tail) <= maxBytes)
+        return join(whole, tail);
+    const room = maxBytes - size(tail) - CUT_RESERVE;
+    const paths = whole.filter(line => line.path).length;
+    const where = runUrl ? `[the run](${runUrl})` : 'the run';
+    const limit = "to stay under GitHub's limit of 65,536 characters for a comment";
+    // The most paths per project that fit, found in as many tries as bits in the longest list.
+    const rows = new Map();
+    for (const line of whole) {
+        if (line.path)
+            rows.set(line.project ?? '', (rows.get(line.project ?? '') ?? 0) + 1);
+    }
+    let low = 0;
+    let high = Math.max(0, ...rows.values());
+    let best;
+    let most = 0;
+    while (low < high) {
+        const middle = Math.floor((low + high + 1) / 2);
+        const lines = render(middle);
+        if (size(lines) <= room) {
+            best = lines;
+            most = middle;
+            low = middle;
+        }
+        else {
+            high = middle - 1;
+        }
+    }
+    best ??= size(render(0)) <= room ? render(0) : undefined;
+    if (best) {
+        const left = paths - best.filter(line => line.path).length;
+        const note = most === 0
+            ? `**Shortened:** the ${plural(paths, 'path')} are left out ${limit}; the result files of ${where} list them all.`
+            : `**Shortened:** each project lists at most ${plural(most, 'path')} here; ${plural(left, 'more path')} are left out ${limit}. The result files of ${where} list them all.`;
+        return join(best, [{ text: note }, { text: '' }], tail);
+    }
+    return cut(render(0), tail, room, `${limit}. The job summary and the result files of ${where} have the whole plan.`);
+}
+/** `body` cut at the last line that fits in `room`, open `<details>` closed, and a line saying so. */
+function cut(body, tail, room, why) {
+    const kept = [];
+    let used = 0;
+    for (const line of body) {
+        used += Buffer.byteLength(line.text, 'utf8') + 1;
+        if (used > room)
+            break;
+        kept.push(line);
+    }
+    const left = body.slice(kept.length);
+    while (kept.at(-1)?.text === '')
+        kept.pop();
+    const open = kept.filter(line => line.text.startsWith('<details>')).length -
+        kept.filter(line => line.text === '</details>').length;
+    const projects = new Set(left.filter(line => line.project).map(line => line.project?.toLowerCase()));
+    const note = `**Cut short:** ${plural(left.length, 'more line')} (of ${plural(projects.size, 'project')}) left out ${why}`;
+    const closing = Array.from({ length: Math.max(0, open) }, () => ['', '</details>']).flat();
+    return [
+        ...kept.map(line => line.text),
+        ...closing,
+        '',
+        note,
+        '',
+        ...tail.map(line => line.text)
+    ].join('\n');
+}
+function size(lines) {
+    return lines.reduce((total, line) => total + Buffer.byteLength(line.text, 'utf8') + 1, 0);
+}
+function counts(added, changed, deleted) {
+    const parts = [
+        added > 0 ? `${number(added)} added` : '',
+        changed > 0 ? `${number(changed)} changed` : '',
+        deleted > 0 ? `${number(deleted)} deleted` : ''
+    ].filter(part => part !== '');
+    return parts.length > 0 ? parts.join(', ') : 'no change';
+}
+function plural(count, noun) {
+    return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+function number(count) {
+    return count.toLocaleString('en-US');
+}
+function names(list, most = NAMES_IN_A_LINE) {
+    const shown = list.slice(0, most).map(name => code(name));
+    const more = list.length - shown.length;
+    return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+/**
+ * Inline code that shows `text` exactly: a fence longer than any run of backticks inside it,
+ * newlines as spaces, and `|` escaped when it stands in a table cell.
+ */
+function code(text, inTable = false) {
+    const flat = text.replace(/\r?\n/g, ' ');
+    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    const span = `${fence}${pad}${flat}${pad}${fence}`;
+    return inTable ? span.replace(/\|/g, '\\|') : span;
+}
+/** Text in a sentence: on one line, its HTML inert (a `</details>` in it closes nothing). */
+function inline(text) {
+    return text.replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}
+function cell(text) {
+    return inline(text).replace(/\|/g, '\\|');
 }
 
 var eventemitter3 = {exports: {}};
@@ -50462,7 +50961,7 @@ const actionsLog = {
 /** The `.env` file of the workspace, where CODEX_GITHUB_ORG / CODEX_GITHUB_REPO may be kept. */
 function readDotEnv() {
     const path = join(process.env.GITHUB_WORKSPACE ?? process.cwd(), '.env');
-    return existsSync$1(path) ? readFileSync(path, 'utf8') : undefined;
+    return existsSync$1(path) ? readFileSync$1(path, 'utf8') : undefined;
 }
 /** Secrets never reach the log: a multi-line key is masked line by line as well as whole. */
 function maskSecrets() {
@@ -50482,8 +50981,7 @@ async function run() {
         maskSecrets();
         const task = parseTask(name => getInput(name), process.env, readDotEnv);
         if (task.task === 'merge') {
-            const merged = mergeResults(readResultFiles(task.settings.results));
-            await publish(mergeReport(merged), task.settings.failOnPartial);
+            await runMerge(task.settings);
             return;
         }
         const result = await runSync(task.settings, { log: actionsLog });
@@ -50492,6 +50990,74 @@ async function run() {
     catch (error) {
         await publishUnstarted(error, startedAt);
     }
+}
+/** `mode: merge`: one report of the results, and with `plan_comment` the plan on the pull request. */
+async function runMerge(settings) {
+    const target = settings.planComment;
+    let results;
+    let merged;
+    try {
+        results = readResultFiles(settings.results);
+        merged = mergeResults(results);
+    }
+    catch (error) {
+        // An earlier plan must not stand unchallenged: the comment says this one could not be made.
+        if (target)
+            await commentPlanFailure(target, error);
+        throw error;
+    }
+    const report = mergeReport(merged);
+    let failure;
+    if (target) {
+        try {
+            const codex = planCodex(results, target.codexRepository);
+            const body = planCommentMarkdown(results, merged, { runUrl: runUrl() });
+            const written = await writePlanComment(target, codex, body);
+            info(`Plan comment on pull request #${target.pullRequest} ${written.action}: ${written.url}`);
+            report.summary += `\nThe plan is in [the comment on pull request #${target.pullRequest}](${written.url}) (${written.action}).\n`;
+        }
+        catch (error$1) {
+            const { error: message, resolution } = explain(error$1, `${target.organization}/${target.codexRepository ?? 'codex'}`);
+            error(`${message} — ${resolution}`, { title: 'codex-sync: plan comment not written' });
+            report.summary += `\n**The plan comment was not written:** ${message} — ${resolution}\n`;
+            failure = `The plan comment on pull request #${target.pullRequest} was not written: ${message}`;
+        }
+    }
+    await publish(report, settings.failOnPartial);
+    if (failure)
+        setFailed(failure);
+}
+/** Writes the plan as the pull request's one marked comment, or updates it in place. */
+async function writePlanComment(target, codex, body) {
+    // One list and at most one write: no pacing needed, and a few minutes are plenty.
+    const budget = new RunBudget(COMMENT_TIME_BUDGET_MS, 0, actionsLog);
+    const github = createGitHub({
+        ...target,
+        parallel: 1,
+        writeIntervalMs: 0,
+        budget,
+        log: actionsLog
+    });
+    return github.comments.writeMarked(codex, target.pullRequest, PLAN_MARKER, body);
+}
+const COMMENT_TIME_BUDGET_MS = 10 * 60_000;
+/** The plan could not be made: said in the comment, where the codex is known; never throws. */
+async function commentPlanFailure(target, error) {
+    if (target.codexRepository === undefined)
+        return;
+    try {
+        const explained = explain(error, `${target.organization}/${target.codexRepository}`);
+        const body = planFailureMarkdown(explained.error, explained.resolution, runUrl());
+        await writePlanComment(target, target.codexRepository, body);
+    }
+    catch (writing) {
+        warning(`The plan comment could not say that the plan failed: ${messageOf(writing)}`);
+    }
+}
+/** The workflow run's page, when the runner says where it is. */
+function runUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: id } = process.env;
+    return server && repository && id ? `${server}/${repository}/actions/runs/${id}` : undefined;
 }
 /** Inputs that cannot be read still give a failure result, outputs and a job summary. */
 async function publishUnstarted(error, startedAt) {

@@ -31,6 +31,19 @@ export interface PullState {
   updatedAt: string
 }
 
+/** A comment on an issue or pull request (the fake's issues are its pull requests). */
+export interface CommentState {
+  /** GitHub-wide comment id */
+  id: number
+  /** number of the pull request it is on */
+  issue: number
+  body: string
+  /** login of the credential that wrote it */
+  author: string
+  createdAt: string
+  updatedAt: string
+}
+
 export interface LabelState {
   id: number
   name: string
@@ -53,6 +66,8 @@ export interface RepoRecord {
   createdAt: string
   pushedAt: string
   pulls: PullState[]
+  /** comments on its pull requests, oldest first */
+  comments: CommentState[]
   /** the repository's labels by lower-case name (GitHub creates missing ones when adding) */
   labels: Map<string, LabelState>
   protectedBranches: ProtectedBranch[]
@@ -90,6 +105,8 @@ export class Backend {
   private nextRepoId = 1000
   private nextOrgId = 100
   private nextLabelId = 5000
+  /** GitHub's comment ids are int64 and long past 2^31: so are the fake's */
+  private nextCommentId = 3_000_000_001
 
   constructor(
     readonly root: string,
@@ -133,6 +150,10 @@ export class Backend {
     return label
   }
 
+  commentId(): number {
+    return this.nextCommentId++
+  }
+
   /** The protection of `branch`, if the repository protects it. */
   protection(rec: RepoRecord, branch: string): ProtectedBranch | undefined {
     return rec.protectedBranches.find(p => p.branch === branch)
@@ -165,6 +186,7 @@ export class Backend {
       createdAt: now,
       pushedAt: now,
       pulls: [],
+      comments: [],
       labels: new Map(),
       protectedBranches: (options.protectedBranches ?? []).map(p => ({ ...p })),
       verifications: new Map()

@@ -12,7 +12,11 @@
  *   matching-refs, create, update with fast-forward rules or `force`, delete), trees, blobs (JSON,
  *   or raw bytes for `Accept: application/vnd.github.raw[+json]`), commits, pulls (list, create
  *   with `draft`, get, update), `POST issues/{n}/labels`, `POST pulls/{n}/requested_reviewers`,
- *   rate_limit. Unknown routes answer 404.
+ *   comments on pull requests (`GET issues/{n}/comments` paginated, with `since`; `POST` the same;
+ *   `PATCH issues/comments/{comment_id}`: GitHub's `issue-comment` shape, int64 ids, 404 for an
+ *   unknown pull request or a comment of another repository, 422 for a missing, blank or too long
+ *   body — more than 65,536 characters; `fake.comments()` reads them back), rate_limit. Unknown
+ *   routes answer 404.
  * - GraphQL (`POST /graphql`): every document is validated against GitHub's published schema
  *   (@octokit/graphql-schema) and executed with graphql-js; errors come back as GitHub's, HTTP 200
  *   with `errors` (validation errors in graphql-ruby's words, NOT_FOUND/FORBIDDEN/STALE_DATA/...
@@ -51,6 +55,7 @@ export { git } from './git.js'
 export type {
   AppCredentials,
   AppOptions,
+  CommentRecord,
   Fault,
   FakeGitHubOptions,
   FileInfo,

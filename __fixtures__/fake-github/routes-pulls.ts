@@ -1,5 +1,5 @@
-// Pull requests: list, create, get, update; their labels and requested reviewers.
-import type { Backend, PullState, RepoRecord } from './backend.js'
+// Pull requests: list, create, get, update; their labels, requested reviewers and comments.
+import type { Backend, CommentState, PullState, RepoRecord } from './backend.js'
 import {
   bodyObject,
   isoDate,
@@ -14,9 +14,10 @@ import {
   type RequestContext
 } from './http.js'
 import { repoFor, type Route } from './routing.js'
-import { labelJson, pullJson } from './shapes.js'
+import { issueCommentJson, labelJson, pullJson } from './shapes.js'
 
 const P = 'https://docs.github.com/rest/pulls/pulls'
+const C = 'https://docs.github.com/rest/issues/comments'
 const DOCS = {
   list: `${P}#list-pull-requests`,
   create: `${P}#create-a-pull-request`,
@@ -24,7 +25,10 @@ const DOCS = {
   update: `${P}#update-a-pull-request`,
   addLabels: 'https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
   requestReviewers:
-    'https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request'
+    'https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request',
+  listComments: `${C}#list-issue-comments`,
+  createComment: `${C}#create-an-issue-comment`,
+  updateComment: `${C}#update-an-issue-comment`
 }
 
 async function heads(rec: RepoRecord): Promise<Map<string, string>> {
@@ -238,6 +242,57 @@ export const pullRoutes: Route[] = [
       touch(pull)
       return { status: 201, body: pullJson(ctx.base, rec, pull, await heads(rec)) }
     }
+  },
+  // Comments: every pull request is an issue, and the fake has no other issues.
+  {
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    handler: async (ctx, backend) => {
+      const { rec, pull } = findPull(ctx, backend, DOCS.listComments)
+      // `since`: only comments updated at or after it (an unreadable time filters nothing)
+      const since = Date.parse(ctx.query.get('since') ?? '')
+      const comments = rec.comments.filter(
+        c => c.issue === pull.number && !(Date.parse(c.updatedAt) < since)
+      )
+      const page = paginate(comments, ctx)
+      return {
+        status: 200,
+        body: page.items.map(c => issueCommentJson(ctx.base, rec, c)),
+        headers: page.headers
+      }
+    }
+  },
+  {
+    method: 'POST',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    handler: async (ctx, backend) => {
+      const { rec, pull } = findPull(ctx, backend, DOCS.createComment)
+      const at = isoDate(Math.floor(Date.now() / 1000))
+      const comment: CommentState = {
+        id: backend.commentId(),
+        issue: pull.number,
+        body: commentBody(ctx, DOCS.createComment),
+        author: ctx.login,
+        createdAt: at,
+        updatedAt: at
+      }
+      rec.comments.push(comment)
+      const json = issueCommentJson(ctx.base, rec, comment)
+      return { status: 201, body: json, headers: { location: json.url } }
+    }
+  },
+  {
+    method: 'PATCH',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    handler: async (ctx, backend) => {
+      const rec = repoFor(ctx, backend, DOCS.updateComment)
+      // a comment id of another repository is not found here, as on GitHub
+      const comment = rec.comments.find(c => c.id === Number(ctx.params[2]))
+      if (!comment) throw notFound(DOCS.updateComment)
+      comment.body = commentBody(ctx, DOCS.updateComment)
+      comment.updatedAt = isoDate(Math.floor(Date.now() / 1000))
+      return { status: 200, body: issueCommentJson(ctx.base, rec, comment) }
+    }
   }
 ]
 
@@ -266,4 +321,24 @@ function stringList(ctx: RequestContext, key: string, docs: string): string[] {
     )
   }
   return value as string[]
+}
+
+/** GitHub's limit on a comment body, counted in characters. */
+export const MAX_COMMENT_BODY = 65_536
+
+/** A comment's `body` as GitHub validates it: a string, not blank, at most 65,536 characters. */
+function commentBody(ctx: RequestContext, docs: string): string {
+  const body = requireString(bodyObject(ctx, docs), 'body', docs)
+  if (body.trim() === '') {
+    throw validationFailed(docs, { resource: 'IssueComment', code: 'missing_field', field: 'body' })
+  }
+  if ([...body].length > MAX_COMMENT_BODY) {
+    throw validationFailed(docs, {
+      resource: 'IssueComment',
+      code: 'unprocessable',
+      field: 'data',
+      message: `Body is too long (maximum is ${MAX_COMMENT_BODY} characters)`
+    })
+  }
+  return body
 }

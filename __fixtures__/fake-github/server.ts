@@ -26,6 +26,7 @@ import { htmlBase, type RateLimitOverview } from './shapes.js'
 import type {
   AppCredentials,
   AppOptions,
+  CommentRecord,
   Fault,
   FakeGitHubOptions,
   FileInfo,
@@ -223,6 +224,21 @@ export class FakeGitHub {
       requested_reviewers: [...p.requestedReviewers],
       requested_teams: [...p.requestedTeams]
     }))
+  }
+
+  /** The comments on pull request `number`, oldest first, as the issue comments API keeps them. */
+  comments(owner: string, name: string, number: number): CommentRecord[] {
+    const rec = this.backend.get(owner, name)
+    return rec.comments
+      .filter(c => c.issue === number)
+      .map(c => ({
+        id: c.id,
+        body: c.body,
+        author: c.author,
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+        html_url: `${htmlBase(this.url)}/${rec.owner}/${rec.name}/pull/${number}#issuecomment-${c.id}`
+      }))
   }
 
   /**

@@ -1,6 +1,6 @@
 // Response bodies in GitHub's shapes (typed with @octokit/openapi-types where practical).
 import type { components, operations } from '@octokit/openapi-types'
-import type { LabelState, PullState, RepoRecord, Verification } from './backend.js'
+import type { CommentState, LabelState, PullState, RepoRecord, Verification } from './backend.js'
 import type { ObjectType, ParsedCommit } from './git-store.js'
 import { isoDate, type Grant } from './http.js'
 
@@ -18,6 +18,7 @@ export type RateLimitOverview = Schemas['rate-limit-overview']
 export type InstallationRepositories =
   operations['apps/list-repos-accessible-to-installation']['responses'][200]['content']['application/json']
 export type Label = Schemas['label']
+export type IssueComment = Schemas['issue-comment']
 export type Team = Schemas['team']
 export type PullRequestJson = Pick<
   Schemas['pull-request'],
@@ -260,8 +261,8 @@ export function labelJson(base: string, rec: RepoRecord, label: LabelState): Lab
   }
 }
 
-/** A user as pull requests show them (logins ending in `[bot]` are Bots). */
-function userJson(base: string, login: string): SimpleUser {
+/** A user as pull requests and comments show them (logins ending in `[bot]` are Bots). */
+export function userJson(base: string, login: string): SimpleUser {
   const id = [...login].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 100000000, 7)
   return ownerJson(base, login, id, login.endsWith('[bot]') ? 'Bot' : 'User')
 }
@@ -317,5 +318,37 @@ export function pullJson(
     draft: p.draft,
     head: { label: `${rec.owner}:${p.head}`, ref: p.head, sha: heads.get(p.head) ?? '' },
     base: { label: `${rec.owner}:${p.base}`, ref: p.base, sha: heads.get(p.base) ?? '' }
+  }
+}
+
+/** A comment on a pull request, as the issue comments API answers it (the `raw+json` default). */
+export function issueCommentJson(base: string, rec: RepoRecord, c: CommentState): IssueComment {
+  const a = `${base}/repos/${rec.owner}/${rec.name}`
+  const url = `${a}/issues/comments/${c.id}`
+  return {
+    id: c.id,
+    node_id: nodeId('012:IssueComment', c.id),
+    url,
+    html_url: `${htmlBase(base)}/${rec.owner}/${rec.name}/pull/${c.issue}#issuecomment-${c.id}`,
+    body: c.body,
+    user: userJson(base, c.author),
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    issue_url: `${a}/issues/${c.issue}`,
+    // bots are no members of the organisation; the fake's people count as members
+    author_association: c.author.endsWith('[bot]') ? 'NONE' : 'MEMBER',
+    performed_via_github_app: null,
+    reactions: {
+      url: `${url}/reactions`,
+      total_count: 0,
+      '+1': 0,
+      '-1': 0,
+      laugh: 0,
+      confused: 0,
+      heart: 0,
+      hooray: 0,
+      eyes: 0,
+      rocket: 0
+    }
   }
 }

@@ -206,6 +206,17 @@ export interface PullRecord {
   requested_teams: string[]
 }
 
+/** A comment on a pull request, as `fake.comments()` reports it. */
+export interface CommentRecord {
+  id: number
+  body: string
+  /** login of the credential that wrote it, e.g. `codex-sync[bot]` */
+  author: string
+  created_at: string
+  updated_at: string
+  html_url: string
+}
+
 export interface FileInfo {
   content: Buffer
   mode: string

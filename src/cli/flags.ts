@@ -66,7 +66,9 @@ export const FLAGS: readonly FlagSpec[] = [
 /** The inputs of action.yml that no flag sets, and why. */
 export const NOT_FLAGS: Readonly<Record<string, string>> = {
   token: 'the token comes from GITHUB_TOKEN, GH_TOKEN or `gh auth token`, never the command line',
-  results: 'mode merge combines the result files of workflow runs; the command line runs syncs'
+  results: 'mode merge combines the result files of workflow runs; the command line runs syncs',
+  plan_comment:
+    'mode merge comments on a pull request of the codex from its workflow; the command line runs syncs'
 }
 
 export const COMMANDS = ['plan', 'sync'] as const

@@ -8,6 +8,7 @@ import type { Auth } from '../inputs/settings.js'
 import type { Log } from '../model.js'
 import { createAppAuth } from './app-auth.js'
 import type { RunBudget } from './budget.js'
+import { Comments } from './comments.js'
 import { limitsPlugin, onLimit } from './limits.js'
 import { GitData } from './git-data.js'
 import { GraphQL } from './graphql.js'
@@ -45,6 +46,7 @@ export interface GitHub {
   graphql: GraphQL
   repositories: Repositories
   pulls: Pulls
+  comments: Comments
 }
 
 /** The only place that builds GitHub clients. */
@@ -54,7 +56,8 @@ export function createGitHub(options: ClientOptions): GitHub {
     git: new GitData(octokit, options.organization),
     graphql: new GraphQL(octokit, options.organization, options.log),
     repositories: new Repositories(octokit, options.organization),
-    pulls: new Pulls(octokit, options.organization)
+    pulls: new Pulls(octokit, options.organization),
+    comments: new Comments(octokit, options.organization)
   }
 }
 

@@ -81,6 +81,22 @@ export interface MergeSettings {
   results: string[]
   /** Input `fail_on_partial`. */
   failOnPartial: boolean
+  /** Input `plan_comment`: where the plan is written as a comment; undefined = nowhere. */
+  planComment: PlanComment | undefined
+}
+
+/** `plan_comment`: one comment on a pull request of the codex, kept up to date. */
+export interface PlanComment {
+  /** The pull request's number. */
+  pullRequest: number
+  /** Inputs `token`, or `app_id` and `private_key`: may comment on the codex's pull requests. */
+  auth: Auth
+  /** `GITHUB_API_URL` without a trailing slash. */
+  apiUrl: string
+  /** Input `organization`. */
+  organization: string
+  /** Input `codex_repository` (bare name); undefined = the codex the results name. */
+  codexRepository: string | undefined
 }
 
 /** What the action was asked to do. */
@@ -133,8 +149,46 @@ export function parseTask(
     task: 'merge',
     settings: {
       results,
-      failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false)
+      failOnPartial: parseBoolean('fail_on_partial', input('fail_on_partial').trim(), false),
+      planComment: parsePlanComment(input, env, readDotEnv)
     }
+  }
+}
+
+/** Pull request numbers are positive and, on GitHub, well below 2^31. */
+const MAX_PULL_REQUEST_NUMBER = 2 ** 31 - 1
+
+/** `plan_comment` and what writing the comment needs: credentials, organisation and codex. */
+function parsePlanComment(
+  input: InputReader,
+  env: Record<string, string | undefined>,
+  readDotEnv?: () => string | undefined
+): PlanComment | undefined {
+  const read = (name: string): string => input(name).trim()
+  const value = read('plan_comment').replace(/^#/, '')
+  if (value === '') return undefined
+  const pullRequest = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!(pullRequest >= 1 && pullRequest <= MAX_PULL_REQUEST_NUMBER)) {
+    throw new InputError(
+      'plan_comment',
+      `Input 'plan_comment' must be the number of a pull request of the codex (such as \${{ github.event.pull_request.number }}), got '${read('plan_comment')}'`
+    )
+  }
+  if (read('token') === '' && read('app_id') === '' && input('private_key').trim() === '') {
+    throw new InputError(
+      'token',
+      "Input 'token' (or 'app_id' and 'private_key') is required with 'plan_comment': set it to a token that may comment on the codex's pull requests, such as the workflow's GITHUB_TOKEN with 'pull-requests: write'"
+    )
+  }
+  const fromEnv = (key: string): string | undefined => env[key]?.trim() || undefined
+  const dotEnv = lazyDotEnv(readDotEnv)
+  const organization = resolveOrganization(read('organization'), fromEnv, dotEnv)
+  return {
+    pullRequest,
+    auth: parseAuth(read('token'), read('app_id'), input('private_key')),
+    apiUrl: parseApiUrl(fromEnv('GITHUB_API_URL')),
+    organization,
+    codexRepository: resolveCodexRepository(read('codex_repository'), organization, fromEnv, dotEnv)
   }
 }
 
