@@ -40377,12 +40377,44 @@ const SHARE_RULE_MIN_DELETIONS = 5;
 function isUnder(path, prefixes) {
     return prefixes.some(prefix => path.startsWith(prefix));
 }
-/** The files of a tree that belong to one owner (its folders, each given with a trailing slash). */
+/** Each file list's paths in order, so that one folder's files are found without a full scan. */
+const sortedPaths = new WeakMap();
+function pathsInOrder(files) {
+    const known = sortedPaths.get(files);
+    if (known && known.size === files.size)
+        return known.paths;
+    const paths = [...files.keys()].sort();
+    sortedPaths.set(files, { size: files.size, paths });
+    return paths;
+}
+/** The index of the first path not before `prefix`. */
+function firstFrom(paths, prefix) {
+    let low = 0;
+    let high = paths.length;
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (paths[middle] < prefix)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+/**
+ * The files of a tree that belong to one owner (its folders, each given with a trailing slash).
+ * A codex holds every project's docs: each folder is looked up, never the whole tree scanned.
+ */
 function ownedFiles(files, prefixes) {
     const owned = new Map();
-    for (const [path, file] of files)
-        if (isUnder(path, prefixes))
-            owned.set(path, file);
+    const paths = pathsInOrder(files);
+    for (const prefix of prefixes) {
+        for (let index = firstFrom(paths, prefix); index < paths.length; index++) {
+            const path = paths[index];
+            if (!path.startsWith(prefix))
+                break;
+            owned.set(path, files.get(path));
+        }
+    }
     return owned;
 }
 /**
@@ -49362,18 +49394,29 @@ function ruleOf(rules, file, config) {
     return rules.defaultRule(file.path, config);
 }
 /**
- * A push mode: the codex files routed to `project`, at their destination in it. The codex files of
- * `<projects_dir>/<project>/` never go back to that project, whatever the case of its name there.
+ * The codex files a push mode may send anywhere, worked out once per run: a codex holds every
+ * project's pulled docs, most of which go nowhere, and each project need not look at them again.
  */
-function pushFiles(rules, codexFiles, codex, project, config) {
-    const desired = new Map();
-    for (const file of codexFiles) {
-        if (!rules.isCandidate(file.path, config) || isInProjectFolder(file.path, project, config))
-            continue;
+function routableFiles(rules, codexFiles, config) {
+    return codexFiles.flatMap(file => {
+        if (!rules.isCandidate(file.path, config))
+            return [];
         const rule = ruleOf(rules, file, config);
-        if (!rule || !routesTo(rule, project, rules.includeByDefault))
+        if (!rule)
+            return [];
+        const destination = rules.destination(file.path, config);
+        return [{ file, rule, destination, includeByDefault: rules.includeByDefault }];
+    });
+}
+/** The routable files one project receives, at their destination in it. */
+function routedTo(routable, codex, project, config) {
+    const desired = new Map();
+    for (const { file, rule, destination, includeByDefault } of routable) {
+        if (!routesTo(rule, project, includeByDefault))
             continue;
-        desireFile(desired, rules.destination(file.path, config), file, codex);
+        if (isInProjectFolder(file.path, project, config))
+            continue;
+        desireFile(desired, destination, file, codex);
     }
     return desired;
 }
@@ -49862,9 +49905,10 @@ async function pushToProjects(env, projects, rules) {
     const files = await readCodexFiles(env, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
     const matrix = new RoutingMatrix(rules, files, env.config);
+    const routable = routableFiles(rules, files, env.config);
     const { writer } = env;
     const results = await eachProject(env, projects, project => {
-        const desired = pushFiles(rules, files, env.codex.name, project.name, env.config);
+        const desired = routedTo(routable, env.codex.name, project.name, env.config);
         matrix.route(project.name, desired.keys());
         const scope = {
             project: project.name,

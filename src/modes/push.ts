@@ -1,7 +1,8 @@
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
 import { isRegularFile, type Repository } from '../model.js'
 import {
-  pushFiles,
+  routableFiles,
+  routedTo,
   isCarried,
   ruleOf,
   uncarriedPushFiles,
@@ -33,9 +34,10 @@ export async function pushToProjects(
   const files = await readCodexFiles(env, rules)
   const unreadable = unreadablePaths(rules, files, env.config)
   const matrix = new RoutingMatrix(rules, files, env.config)
+  const routable = routableFiles(rules, files, env.config)
   const { writer } = env
   const results = await eachProject(env, projects, project => {
-    const desired = pushFiles(rules, files, env.codex.name, project.name, env.config)
+    const desired = routedTo(routable, env.codex.name, project.name, env.config)
     matrix.route(project.name, desired.keys())
     const scope: Scope = {
       project: project.name,

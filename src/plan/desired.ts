@@ -171,13 +171,47 @@ export function pushFiles(
   project: string,
   config: Config
 ): DesiredFiles {
-  const desired: DesiredFiles = new Map()
-  for (const file of codexFiles) {
-    if (!rules.isCandidate(file.path, config) || isInProjectFolder(file.path, project, config))
-      continue
+  return routedTo(routableFiles(rules, codexFiles, config), codex, project, config)
+}
+
+/** A codex file that can go to some project, with its rule and where it lands. */
+export interface RoutableFile {
+  file: CodexFile
+  rule: RoutingRule
+  destination: string
+  includeByDefault: boolean
+}
+
+/**
+ * The codex files a push mode may send anywhere, worked out once per run: a codex holds every
+ * project's pulled docs, most of which go nowhere, and each project need not look at them again.
+ */
+export function routableFiles(
+  rules: PushModeRules,
+  codexFiles: CodexFile[],
+  config: Config
+): RoutableFile[] {
+  return codexFiles.flatMap(file => {
+    if (!rules.isCandidate(file.path, config)) return []
     const rule = ruleOf(rules, file, config)
-    if (!rule || !routesTo(rule, project, rules.includeByDefault)) continue
-    desireFile(desired, rules.destination(file.path, config), file, codex)
+    if (!rule) return []
+    const destination = rules.destination(file.path, config)
+    return [{ file, rule, destination, includeByDefault: rules.includeByDefault }]
+  })
+}
+
+/** The routable files one project receives, at their destination in it. */
+export function routedTo(
+  routable: RoutableFile[],
+  codex: string,
+  project: string,
+  config: Config
+): DesiredFiles {
+  const desired: DesiredFiles = new Map()
+  for (const { file, rule, destination, includeByDefault } of routable) {
+    if (!routesTo(rule, project, includeByDefault)) continue
+    if (isInProjectFolder(file.path, project, config)) continue
+    desireFile(desired, destination, file, codex)
   }
   return desired
 }

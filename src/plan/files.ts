@@ -34,10 +34,43 @@ export function isUnder(path: string, prefixes: readonly string[]): boolean {
   return prefixes.some(prefix => path.startsWith(prefix))
 }
 
-/** The files of a tree that belong to one owner (its folders, each given with a trailing slash). */
+/** Each file list's paths in order, so that one folder's files are found without a full scan. */
+const sortedPaths = new WeakMap<FileMap, { size: number; paths: string[] }>()
+
+function pathsInOrder(files: FileMap): string[] {
+  const known = sortedPaths.get(files)
+  if (known && known.size === files.size) return known.paths
+  const paths = [...files.keys()].sort()
+  sortedPaths.set(files, { size: files.size, paths })
+  return paths
+}
+
+/** The index of the first path not before `prefix`. */
+function firstFrom(paths: string[], prefix: string): number {
+  let low = 0
+  let high = paths.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((paths[middle] as string) < prefix) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/**
+ * The files of a tree that belong to one owner (its folders, each given with a trailing slash).
+ * A codex holds every project's docs: each folder is looked up, never the whole tree scanned.
+ */
 export function ownedFiles(files: FileMap, prefixes: readonly string[]): FileMap {
   const owned: FileMap = new Map()
-  for (const [path, file] of files) if (isUnder(path, prefixes)) owned.set(path, file)
+  const paths = pathsInOrder(files)
+  for (const prefix of prefixes) {
+    for (let index = firstFrom(paths, prefix); index < paths.length; index++) {
+      const path = paths[index] as string
+      if (!path.startsWith(prefix)) break
+      owned.set(path, files.get(path) as TreeFile)
+    }
+  }
   return owned
 }
 
