@@ -36731,8 +36731,11 @@ function commentError(error, where) {
 const EXTRA_LIMIT_RETRIES = 5;
 /**
  * An Octokit plugin, inside the throttling and retry plugins:
- * - a success whose JSON body arrived cut short (a connection closed mid-body leaves a string where
- *   JSON was promised) becomes a 502, which the retry plugin repeats;
+ * - a successful answer is read here and parsed with the native JSON parser: the request library's
+ *   own parser runs a regular expression over the whole text, which for a large tree (a codex
+ *   holding thousands of projects' docs) costs hundreds of megabytes and overflows on Node 20;
+ * - a success whose body arrives cut short (a connection closed mid-body) or is not the JSON it
+ *   says it is becomes a 502, which the retry plugin repeats;
  * - a 429, or a 403 with `retry-after` that is not worded as a secondary limit, waits the time
  *   GitHub names (the throttling plugin would let the retry plugin guess a second instead);
  * - every write is counted against the hourly budget, and a rejected token ends the budget.
@@ -36742,10 +36745,21 @@ function limitsPlugin(options) {
         octokit.hook.wrap('request', async (request, requestOptions) => {
             if (isWrite(requestOptions))
                 options.budget.recordWrite();
+            // The same options come back when an outer plugin repeats the request: remember whose body.
+            const ownBody = parsedHere.has(requestOptions) || requestOptions.request?.parseSuccessResponseBody !== false;
+            if (ownBody)
+                parsedHere.add(requestOptions);
             for (let attempt = 0;; attempt++) {
                 try {
-                    const response = await request(withTimeout(requestOptions));
-                    checkComplete(response, requestOptions);
+                    // Octokit's hooks pass the options object they were given along: it is changed in place.
+                    requestOptions.request = {
+                        ...requestOptions.request,
+                        ...(ownBody ? { parseSuccessResponseBody: false } : {}),
+                        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+                    };
+                    const response = await request(requestOptions);
+                    if (ownBody)
+                        response.data = await parseBody(response, requestOptions);
                     return response;
                 }
                 catch (error) {
@@ -36768,22 +36782,39 @@ function limitsPlugin(options) {
  * within seconds), and the retry plugin repeats the request; large raw blobs fit well within it.
  */
 const REQUEST_TIMEOUT_MS = 120_000;
-function withTimeout(options) {
-    if (options.request?.signal)
-        return options;
-    return {
-        ...options,
-        request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
-    };
-}
-function checkComplete(response, request) {
-    const type = String(response.headers['content-type'] ?? '');
-    if (typeof response.data === 'string' && /\bjson\b/i.test(type)) {
-        throw new RequestError(`The answer to ${describe$2(request)} was cut short`, 502, {
-            request: request,
-            response
-        });
+/** Requests whose answers this plugin reads itself (see limitsPlugin). */
+const parsedHere = new WeakSet();
+/** The body of a successful answer, as the request library would give it, from its raw bytes. */
+async function parseBody(response, request) {
+    const cutShort = () => new RequestError(`The answer to ${describe$2(request)} was cut short`, 502, {
+        request: request,
+        response
+    });
+    const stream = response.data;
+    if (!stream || typeof stream !== 'object' || !(Symbol.asyncIterator in stream))
+        return stream;
+    const chunks = [];
+    try {
+        for await (const chunk of stream)
+            chunks.push(Buffer.from(chunk));
     }
+    catch {
+        throw cutShort();
+    }
+    const body = Buffer.concat(chunks);
+    const type = String(response.headers['content-type'] ?? '').toLowerCase();
+    if (/^application\/(?:[\w.+-]*\+)?json\b/.test(type)) {
+        try {
+            return JSON.parse(body.toString('utf8'));
+        }
+        catch {
+            throw cutShort();
+        }
+    }
+    if (type.startsWith('text/') || (/charset=utf-8/.test(type) && !type.includes('octet-stream'))) {
+        return body.toString('utf8');
+    }
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
 }
 /** Seconds to wait for a limit the throttling plugin does not recognise; undefined otherwise. */
 function unhandledRetryAfter(error) {
