@@ -50491,7 +50491,7 @@ async function startEnvironmentBranch({ git }, codex, branch, settings, missingB
 
 /** File contents: read by blob sha (once per run when asked), and written as one tree in batches. */
 /** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
-const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024;
+const MAX_REMEMBERED_BYTES = 16 * 1024 * 1024;
 /**
  * Reads file contents by blob SHA. Reads asked for together (in the same turn of the event loop)
  * go out as GraphQL queries of up to a hundred blobs; what GraphQL cannot give faithfully (binary,

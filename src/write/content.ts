@@ -7,7 +7,7 @@ import type { FileMap } from '../model.js'
 import type { DesiredFile, FilePlan } from '../plan/files.js'
 
 /** Contents kept for other projects, at most: a codex file pushed to many projects is read once. */
-const MAX_REMEMBERED_BYTES = 64 * 1024 * 1024
+const MAX_REMEMBERED_BYTES = 16 * 1024 * 1024
 
 interface Waiting {
   blob: BlobRef
