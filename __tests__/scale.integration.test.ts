@@ -221,3 +221,21 @@ describe('pull-docs writes in proportion to what changed', () => {
     expect(result.status).toBe('success')
   })
 })
+
+describe('the codex state across modes', () => {
+  test('a pull-docs run that saves its deferrals keeps what push-docs remembers of routing', async () => {
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    fake.clearLog()
+    const deferring = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      time_budget_minutes: '0.00001'
+    })
+    expect(deferring.result.skipped).toBe(PROJECTS.length)
+    expect(fake.log.some(isStateWrite)).toBe(true)
+    fake.clearLog()
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(fake.log.some(entry => entry.path === '/graphql')).toBe(false)
+    expect(codexReads('blobs').length).toBeLessThanOrEqual(3)
+  })
+})

@@ -48512,10 +48512,11 @@ function pushMessage(env, rules, plans, landing) {
 const pushRunner = (mode) => ({
     missingBranch: 'fail',
     plansFromCodexRef: true,
+    routes: true,
     run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
 });
 const MODE_RUNNERS = {
-    'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
+    'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, routes: false, run: pullDocs },
     'push-docs': pushRunner('push-docs'),
     'push-claude': pushRunner('push-claude')
 };
@@ -49161,7 +49162,8 @@ class CodexState {
      */
     static async load(git, repo, log, key) {
         const files = {
-            routing: `routing/${key.environment}.json`,
+            // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
+            routing: key.routing ? `routing/${key.environment}.json` : undefined,
             deferred: `deferred/${key.deferrals}.json`
         };
         try {
@@ -49225,7 +49227,7 @@ class CodexState {
     }
     async read(head) {
         const { files } = await this.git.readTree(this.repo, head);
-        const routing = files.get(this.files.routing);
+        const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing);
         if (routing) {
             const parsed = JSON.parse((await this.git.readBlob(this.repo, routing.sha)).toString('utf8'));
             if (parsed.version === ROUTING_VERSION) {
@@ -49249,7 +49251,9 @@ class CodexState {
         };
         const deferred = { projects: this.deferred };
         const changes = [
-            { path: this.files.routing, mode: '100644', content: JSON.stringify(routing) },
+            ...(this.files.routing === undefined
+                ? []
+                : [{ path: this.files.routing, mode: '100644', content: JSON.stringify(routing) }]),
             { path: this.files.deferred, mode: '100644', content: JSON.stringify(deferred) }
         ];
         const parentTree = this.head
@@ -49409,7 +49413,7 @@ async function runSync(settings, { log }) {
         checkReach(repositories, codex, source, settings.organization);
         context = { ...context, codexRepository: codex.name };
         // The state is read beside the config: it never fails the run (see CodexState.load).
-        const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings));
+        const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner));
         const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
         context = { ...context, codexBranch: opened.branch };
         const content = new ContentSource(github);
@@ -49446,8 +49450,12 @@ async function runSync(settings, { log }) {
     }
 }
 /** Where this run's state lives: routing per environment, deferrals per mode and shard. */
-function stateKey({ environment, mode, shard }) {
-    return { environment, deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}` };
+function stateKey({ environment, mode, shard }, runner) {
+    return {
+        environment,
+        deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}`,
+        routing: runner.routes
+    };
 }
 /** Projects the last run did not reach go first, so that every project is reached in turn. */
 function deferredFirst(projects, deferred) {

@@ -5,7 +5,7 @@ import { InputError, type Settings } from './inputs/settings.js'
 import { sameName, type Log, type Repository } from './model.js'
 import { DEFERRED } from './modes/each-project.js'
 import type { RunEnv } from './modes/env.js'
-import { MODE_RUNNERS } from './modes/runners.js'
+import { MODE_RUNNERS, type ModeRunner } from './modes/runners.js'
 import { explain } from './report/explain.js'
 import {
   buildResult,
@@ -46,7 +46,7 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     checkReach(repositories, codex, source, settings.organization)
     context = { ...context, codexRepository: codex.name }
     // The state is read beside the config: it never fails the run (see CodexState.load).
-    const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings))
+    const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner))
     const opened = await openCodex(github, codex, settings, runner.missingBranch, log)
     context = { ...context, codexBranch: opened.branch }
     const content = new ContentSource(github)
@@ -95,8 +95,12 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
 }
 
 /** Where this run's state lives: routing per environment, deferrals per mode and shard. */
-function stateKey({ environment, mode, shard }: Settings) {
-  return { environment, deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}` }
+function stateKey({ environment, mode, shard }: Settings, runner: ModeRunner) {
+  return {
+    environment,
+    deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}`,
+    routing: runner.routes
+  }
 }
 
 /** Projects the last run did not reach go first, so that every project is reached in turn. */

@@ -12,6 +12,8 @@ export interface ModeRunner {
   missingBranch: MissingBranch
   /** Whether the mode can plan against codex_ref (a codex ref other than the environment branch). */
   plansFromCodexRef: boolean
+  /** Whether the mode routes codex files, and so reads what the codex state remembers of them. */
+  routes: boolean
   run(env: RunEnv, projects: Repository[]): Promise<ModeOutcome>
 }
 
@@ -23,11 +25,12 @@ export interface ModeOutcome extends ModeExtras {
 const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
   missingBranch: 'fail',
   plansFromCodexRef: true,
+  routes: true,
   run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
 })
 
 export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {
-  'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, run: pullDocs },
+  'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, routes: false, run: pullDocs },
   'push-docs': pushRunner('push-docs'),
   'push-claude': pushRunner('push-claude')
 }

@@ -46,10 +46,11 @@ export class CodexState {
     git: GitData,
     repo: string,
     log: Log,
-    key: { environment: string; deferrals: string }
+    key: { environment: string; deferrals: string; routing: boolean }
   ): Promise<CodexState> {
     const files = {
-      routing: `routing/${key.environment}.json`,
+      // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
+      routing: key.routing ? `routing/${key.environment}.json` : undefined,
       deferred: `deferred/${key.deferrals}.json`
     }
     try {
@@ -116,7 +117,7 @@ export class CodexState {
 
   private async read(head: string): Promise<void> {
     const { files } = await this.git.readTree(this.repo, head)
-    const routing = files.get(this.files.routing)
+    const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing)
     if (routing) {
       const parsed = JSON.parse(
         (await this.git.readBlob(this.repo, routing.sha)).toString('utf8')
@@ -144,7 +145,9 @@ export class CodexState {
     }
     const deferred: DeferredFile = { projects: this.deferred }
     const changes = [
-      { path: this.files.routing, mode: '100644', content: JSON.stringify(routing) },
+      ...(this.files.routing === undefined
+        ? []
+        : [{ path: this.files.routing, mode: '100644', content: JSON.stringify(routing) }]),
       { path: this.files.deferred, mode: '100644', content: JSON.stringify(deferred) }
     ]
     const parentTree = this.head
@@ -175,6 +178,6 @@ export class CodexState {
 }
 
 interface StateFiles {
-  routing: string
+  routing: string | undefined
   deferred: string
 }
