@@ -27,9 +27,12 @@ const MODE_SYMLINK = '120000';
 function isRegularFile(file) {
     return file.type === 'blob' && file.mode !== MODE_SYMLINK;
 }
-/** GitHub repository and organisation names compare case-insensitively. */
+/** GitHub repository and organisation names compare case-insensitively: equal names, equal keys. */
+function nameKey(name) {
+    return name.toLowerCase();
+}
 function sameName(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
+    return nameKey(a) === nameKey(b);
 }
 /** A problem the action understands, with what the user should do about it. */
 class CodexSyncError extends Error {
@@ -37430,7 +37433,7 @@ class Repositories {
         // A repository created between two pages can show on both: each is kept once.
         return [first, ...rest]
             .flatMap(response => response.data)
-            .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()));
+            .filter(repo => !seen.has(nameKey(repo.name)) && seen.add(nameKey(repo.name)));
     }
     async get(name) {
         try {
@@ -48167,10 +48170,14 @@ function orphanScope(env) {
         return undefined;
     const prefix = `${config.projectsDir}/`;
     const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix));
-    const names = new Set(underProjects.map(path => path.slice(prefix.length).split('/')[0] ?? ''));
-    const gone = [...names].filter(name => name !== '' &&
-        underProjects.some(path => path.startsWith(`${prefix}${name}/`)) &&
-        !discovered.repositories.some(repository => sameName(repository.name, name)));
+    const folderNames = new Set();
+    for (const path of underProjects) {
+        const slash = path.indexOf('/', prefix.length);
+        if (slash > prefix.length)
+            folderNames.add(path.slice(prefix.length, slash));
+    }
+    const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)));
+    const gone = [...folderNames].filter(name => !known.has(nameKey(name)));
     if (gone.length === 0)
         return undefined;
     return {
@@ -48807,7 +48814,7 @@ function shardOf(name, count) {
     if (!Number.isInteger(count) || count < 1) {
         throw new RangeError(`Shard count must be a positive integer, got ${count}`);
     }
-    const digest = createHash('sha256').update(name.toLowerCase()).digest();
+    const digest = createHash('sha256').update(nameKey(name)).digest();
     return (digest.readUInt32BE(0) % count) + 1;
 }
 function inShard(name, shard) {

@@ -36372,9 +36372,12 @@ const MODE_SYMLINK = '120000';
 function isRegularFile(file) {
     return file.type === 'blob' && file.mode !== MODE_SYMLINK;
 }
-/** GitHub repository and organisation names compare case-insensitively. */
+/** GitHub repository and organisation names compare case-insensitively: equal names, equal keys. */
+function nameKey(name) {
+    return name.toLowerCase();
+}
 function sameName(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
+    return nameKey(a) === nameKey(b);
 }
 /** A problem the action understands, with what the user should do about it. */
 class CodexSyncError extends Error {
@@ -37387,7 +37390,7 @@ class Repositories {
         // A repository created between two pages can show on both: each is kept once.
         return [first, ...rest]
             .flatMap(response => response.data)
-            .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()));
+            .filter(repo => !seen.has(nameKey(repo.name)) && seen.add(nameKey(repo.name)));
     }
     async get(name) {
         try {
@@ -38288,7 +38291,7 @@ function mergePhase(shards) {
 function handledProjects(shards) {
     const chosen = new Map();
     for (const project of shards.flatMap(result => result.projects)) {
-        const key = project.project.toLowerCase();
+        const key = nameKey(project.project);
         const known = chosen.get(key);
         if (!known || (notInShard(known) && !notInShard(project)))
             chosen.set(key, project);
@@ -38303,7 +38306,7 @@ function projectOutcomes(results) {
     const outcomes = new Map();
     for (const mode of phaseOrder(results)) {
         for (const project of handledProjects(results.filter(result => result.mode === mode))) {
-            const key = project.project.toLowerCase();
+            const key = nameKey(project.project);
             const outcome = project.status === 'failed'
                 ? 'failed'
                 : project.status === 'skipped'
@@ -38716,7 +38719,7 @@ function plannedProjects(results, modes) {
     const projects = new Map();
     for (const mode of modes) {
         for (const entry of results.filter(r => r.mode === mode).flatMap(r => r.projects)) {
-            const key = entry.project.toLowerCase();
+            const key = nameKey(entry.project);
             const project = projects.get(key) ?? { name: entry.project, modes: new Map() };
             projects.set(key, project);
             // Shards list every project; the entry that counts is the one of the shard that handled it.
@@ -38997,7 +39000,7 @@ function cut(body, tail, room, why) {
         kept.pop();
     const open = kept.filter(line => line.text.startsWith('<details>')).length -
         kept.filter(line => line.text === '</details>').length;
-    const projects = new Set(left.filter(line => line.project).map(line => line.project?.toLowerCase()));
+    const projects = new Set(left.filter(line => line.project).map(line => line.project && nameKey(line.project)));
     const note = `**Cut short:** ${plural(left.length, 'more line')} (of ${plural(projects.size, 'project')}) left out ${why}`;
     const closing = Array.from({ length: Math.max(0, open) }, () => ['', '</details>']).flat();
     return [
@@ -49697,10 +49700,14 @@ function orphanScope(env) {
         return undefined;
     const prefix = `${config.projectsDir}/`;
     const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix));
-    const names = new Set(underProjects.map(path => path.slice(prefix.length).split('/')[0] ?? ''));
-    const gone = [...names].filter(name => name !== '' &&
-        underProjects.some(path => path.startsWith(`${prefix}${name}/`)) &&
-        !discovered.repositories.some(repository => sameName(repository.name, name)));
+    const folderNames = new Set();
+    for (const path of underProjects) {
+        const slash = path.indexOf('/', prefix.length);
+        if (slash > prefix.length)
+            folderNames.add(path.slice(prefix.length, slash));
+    }
+    const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)));
+    const gone = [...folderNames].filter(name => !known.has(nameKey(name)));
     if (gone.length === 0)
         return undefined;
     return {
@@ -50337,7 +50344,7 @@ function shardOf(name, count) {
     if (!Number.isInteger(count) || count < 1) {
         throw new RangeError(`Shard count must be a positive integer, got ${count}`);
     }
-    const digest = createHash('sha256').update(name.toLowerCase()).digest();
+    const digest = createHash('sha256').update(nameKey(name)).digest();
     return (digest.readUInt32BE(0) % count) + 1;
 }
 function inShard(name, shard) {

@@ -27,7 +27,7 @@ const BATCH = 100
 const TARGETS = { requestRatio: 1.1, noOpWallRatio: 1.5, changedOneDocWrites: 10, peakRssMb: 250 }
 
 const REPORT_MAX_RSS =
-  "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss:'+process.resourceUsage().maxRSS+'\\n'))"
+  "data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('maxrss:'+u.maxRSS+' cpu:'+(u.userCPUTime+u.systemCPUTime)+'\\n')})"
 
 interface Scenario {
   label: string
@@ -39,9 +39,14 @@ interface Scenario {
 
 interface Measure extends Scenario {
   seconds: number
+  /** CPU seconds of the action's process, and of the fake server (this process). */
+  actionCpu: number
+  fakeCpu: number
   requests: number
   writes: number
   peakRssMb: number
+  /** Where the wall time went: before the first request, the requests, after the last answer. */
+  timeline: string
   result: RunResult
 }
 
@@ -80,6 +85,8 @@ function isWrite(entry: RequestLogEntry): boolean {
 
 async function measure(fake: FakeGitHub, scenario: Scenario): Promise<Measure> {
   fake.clearLog()
+  const fakeCpuBefore = process.cpuUsage()
+  const startedAt = Date.now()
   const started = performance.now()
   const run = await runAction(
     fake.url,
@@ -93,22 +100,36 @@ async function measure(fake: FakeGitHub, scenario: Scenario): Promise<Measure> {
       ...scenario.inputs
     },
     {},
-    ['--import', REPORT_MAX_RSS]
+    ['--import', REPORT_MAX_RSS, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]
   )
   const seconds = (performance.now() - started) / 1000
+  const fakeCpu = process.cpuUsage(fakeCpuBefore)
   const result = resultOf(run)
   if (!result || run.code !== 0) {
     throw new Error(`${scenario.label} failed (exit ${run.code}):\n${run.stdout}\n${run.stderr}`)
   }
-  const maxRssKb = Number(/maxrss:(\d+)/.exec(run.stderr)?.[1] ?? 0)
+  const usage = /maxrss:(\d+) cpu:(\d+)/.exec(run.stderr)
+  const maxRssKb = Number(usage?.[1] ?? 0)
   return {
     ...scenario,
     seconds,
+    actionCpu: Number(usage?.[2] ?? 0) / 1e6,
+    fakeCpu: (fakeCpu.user + fakeCpu.system) / 1e6,
     requests: fake.log.length,
     writes: fake.log.filter(isWrite).length,
     peakRssMb: maxRssKb / 1024,
+    timeline: timeline(fake.log, startedAt, seconds),
     result
   }
+}
+
+function timeline(log: RequestLogEntry[], startedAt: number, seconds: number): string {
+  if (log.length === 0) return 'no requests'
+  const first = Math.min(...log.map(entry => entry.time))
+  const last = Math.max(...log.map(entry => entry.answered))
+  const busy = log.reduce((sum, entry) => sum + entry.answered - entry.time, 0)
+  const span = Math.max(last - first, 1)
+  return `${((first - startedAt) / 1000).toFixed(1)} s to the first request, ${(span / 1000).toFixed(1)} s of requests with ${(busy / span).toFixed(1)} in flight on average, ${(seconds - (last - startedAt) / 1000).toFixed(1)} s after the last answer`
 }
 
 function scenarios(): { prepare?: (fake: FakeGitHub) => Promise<void>; scenario: Scenario }[] {
@@ -217,11 +238,11 @@ async function fakeFloor(fake: FakeGitHub): Promise<number> {
 function table(runs: Measure[], floorPerRequest: number): string {
   const ideal = (run: Measure) => (run.requests * LATENCY_MS) / PARALLEL / 1000
   const lines = [
-    `| run | requests | minimum | ratio | writes | wall s | ideal s | wall/ideal | fake floor s | wall/floor | peak RSS MB |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| run | requests | minimum | ratio | writes | wall s | ideal s | wall/ideal | fake floor s | wall/floor | action CPU s | fake CPU s | peak RSS MB |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...runs.map(run => {
       const floor = run.requests * floorPerRequest
-      return `| ${run.label} | ${run.requests} | ${run.minimum} | ${(run.requests / run.minimum).toFixed(2)} | ${run.writes} | ${run.seconds.toFixed(1)} | ${ideal(run).toFixed(1)} | ${(run.seconds / ideal(run)).toFixed(2)} | ${floor.toFixed(1)} | ${(run.seconds / floor).toFixed(2)} | ${run.peakRssMb.toFixed(0)} |`
+      return `| ${run.label} | ${run.requests} | ${run.minimum} | ${(run.requests / run.minimum).toFixed(2)} | ${run.writes} | ${run.seconds.toFixed(1)} | ${ideal(run).toFixed(1)} | ${(run.seconds / ideal(run)).toFixed(2)} | ${floor.toFixed(1)} | ${(run.seconds / floor).toFixed(2)} | ${run.actionCpu.toFixed(1)} | ${run.fakeCpu.toFixed(1)} | ${run.peakRssMb.toFixed(0)} |`
     })
   ]
   return lines.join('\n')
@@ -247,7 +268,9 @@ async function main(): Promise<number> {
         fake.addFault({ kind: 'latency', ms: LATENCY_MS })
       }
       const run = await measure(fake, scenario)
-      console.log(`  ${run.label}: ${run.requests} requests, ${run.seconds.toFixed(1)} s`)
+      console.log(
+        `  ${run.label}: ${run.requests} requests, ${run.seconds.toFixed(1)} s; ${run.timeline}`
+      )
       runs.push(run)
     }
     console.log(`\n${table(runs, floorPerRequest)}\n`)

@@ -64,9 +64,13 @@ export function isRegularFile(file: TreeFile): boolean {
   return file.type === 'blob' && file.mode !== MODE_SYMLINK
 }
 
-/** GitHub repository and organisation names compare case-insensitively. */
+/** GitHub repository and organisation names compare case-insensitively: equal names, equal keys. */
+export function nameKey(name: string): string {
+  return name.toLowerCase()
+}
+
 export function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase()
+  return nameKey(a) === nameKey(b)
 }
 
 export interface AnnotationProperties {

@@ -103,7 +103,8 @@ export class FakeGitHub {
     else root = ownedRoot = await mkdtemp(path.join(os.tmpdir(), 'fake-github-'))
     const backend = new Backend(root, options.treeEntryLimit ?? 100000)
     const server = http.createServer()
-    server.keepAliveTimeout = 1000
+    // Like GitHub, connections stay open between requests (clients reuse them for seconds).
+    server.keepAliveTimeout = 5000
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(0, '127.0.0.1', () => resolve())

@@ -1,5 +1,5 @@
 /** The organisation's repositories: listing them for discovery and looking one up by name. */
-import { sameName, type Repository } from '../model.js'
+import { nameKey, sameName, type Repository } from '../model.js'
 import type { Octokit } from './client.js'
 import { statusOf } from './errors.js'
 
@@ -70,7 +70,7 @@ export class Repositories {
     // A repository created between two pages can show on both: each is kept once.
     return [first, ...rest]
       .flatMap(response => response.data)
-      .filter(repo => !seen.has(repo.name.toLowerCase()) && seen.add(repo.name.toLowerCase()))
+      .filter(repo => !seen.has(nameKey(repo.name)) && seen.add(nameKey(repo.name)))
   }
 
   async get(name: string): Promise<Repository | undefined> {

@@ -1,5 +1,5 @@
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
-import { sameName, type Repository } from '../model.js'
+import { nameKey, type Repository } from '../model.js'
 import { projectFolder, pullDocsFiles, uncarriedPullFiles } from '../plan/desired.js'
 import { isEmptyPlan } from '../plan/files.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
@@ -159,13 +159,13 @@ function orphanScope(env: RunEnv): Scope | undefined {
   if (!wholeOrganization || !discovered.complete) return undefined
   const prefix = `${config.projectsDir}/`
   const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix))
-  const names = new Set(underProjects.map(path => path.slice(prefix.length).split('/')[0] ?? ''))
-  const gone = [...names].filter(
-    name =>
-      name !== '' &&
-      underProjects.some(path => path.startsWith(`${prefix}${name}/`)) &&
-      !discovered.repositories.some(repository => sameName(repository.name, name))
-  )
+  const folderNames = new Set<string>()
+  for (const path of underProjects) {
+    const slash = path.indexOf('/', prefix.length)
+    if (slash > prefix.length) folderNames.add(path.slice(prefix.length, slash))
+  }
+  const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)))
+  const gone = [...folderNames].filter(name => !known.has(nameKey(name)))
   if (gone.length === 0) return undefined
   return {
     project: ORPHANS,

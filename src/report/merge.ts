@@ -1,7 +1,7 @@
 /** Merges the results of earlier runs (shards of a mode, and the modes as phases) into one report. */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { CodexSyncError, DIRECTIONS, isMode, MODES, sameName } from '../model.js'
+import { CodexSyncError, DIRECTIONS, isMode, MODES, nameKey, sameName } from '../model.js'
 import {
   runStatus,
   type Failure,
@@ -220,7 +220,7 @@ function mergePhase(shards: RunResult[]): PhaseResult {
 function handledProjects(shards: RunResult[]): ProjectResult[] {
   const chosen = new Map<string, ProjectResult>()
   for (const project of shards.flatMap(result => result.projects)) {
-    const key = project.project.toLowerCase()
+    const key = nameKey(project.project)
     const known = chosen.get(key)
     if (!known || (notInShard(known) && !notInShard(project))) chosen.set(key, project)
   }
@@ -238,7 +238,7 @@ function projectOutcomes(results: RunResult[]): Map<string, Outcome> {
   const outcomes = new Map<string, Outcome>()
   for (const mode of phaseOrder(results)) {
     for (const project of handledProjects(results.filter(result => result.mode === mode))) {
-      const key = project.project.toLowerCase()
+      const key = nameKey(project.project)
       const outcome: Outcome =
         project.status === 'failed'
           ? 'failed'

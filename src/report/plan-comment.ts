@@ -1,5 +1,5 @@
 /** The plan as one pull request comment: found again by its marker, under GitHub's size limit. */
-import { CodexSyncError, sameName } from '../model.js'
+import { CodexSyncError, nameKey, sameName } from '../model.js'
 import type { MergedResult } from './merge.js'
 import type { ProjectResult, RunResult } from './results.js'
 
@@ -111,7 +111,7 @@ function plannedProjects(results: RunResult[], modes: string[]): PlannedProject[
   const projects = new Map<string, PlannedProject>()
   for (const mode of modes) {
     for (const entry of results.filter(r => r.mode === mode).flatMap(r => r.projects)) {
-      const key = entry.project.toLowerCase()
+      const key = nameKey(entry.project)
       const project = projects.get(key) ?? { name: entry.project, modes: new Map() }
       projects.set(key, project)
       // Shards list every project; the entry that counts is the one of the shard that handled it.
@@ -432,7 +432,7 @@ function cut(body: Line[], tail: Line[], room: number, why: string): string {
     kept.filter(line => line.text.startsWith('<details>')).length -
     kept.filter(line => line.text === '</details>').length
   const projects = new Set(
-    left.filter(line => line.project).map(line => line.project?.toLowerCase())
+    left.filter(line => line.project).map(line => line.project && nameKey(line.project))
   )
   const note = `**Cut short:** ${plural(left.length, 'more line')} (of ${plural(projects.size, 'project')}) left out ${why}`
   const closing = Array.from({ length: Math.max(0, open) }, () => ['', '</details>']).flat()
