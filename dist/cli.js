@@ -37433,7 +37433,10 @@ class Repositories {
         // A repository created between two pages can show on both: each is kept once.
         return [first, ...rest]
             .flatMap(response => response.data)
-            .filter(repo => !seen.has(nameKey(repo.name)) && seen.add(nameKey(repo.name)));
+            .filter(repo => {
+            const key = nameKey(repo.name);
+            return !seen.has(key) && seen.add(key);
+        });
     }
     async get(name) {
         try {

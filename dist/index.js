@@ -37390,7 +37390,10 @@ class Repositories {
         // A repository created between two pages can show on both: each is kept once.
         return [first, ...rest]
             .flatMap(response => response.data)
-            .filter(repo => !seen.has(nameKey(repo.name)) && seen.add(nameKey(repo.name)));
+            .filter(repo => {
+            const key = nameKey(repo.name);
+            return !seen.has(key) && seen.add(key);
+        });
     }
     async get(name) {
         try {
@@ -39000,7 +39003,7 @@ function cut(body, tail, room, why) {
         kept.pop();
     const open = kept.filter(line => line.text.startsWith('<details>')).length -
         kept.filter(line => line.text === '</details>').length;
-    const projects = new Set(left.filter(line => line.project).map(line => line.project && nameKey(line.project)));
+    const projects = new Set(left.flatMap(line => (line.project ? [nameKey(line.project)] : [])));
     const note = `**Cut short:** ${plural(left.length, 'more line')} (of ${plural(projects.size, 'project')}) left out ${why}`;
     const closing = Array.from({ length: Math.max(0, open) }, () => ['', '</details>']).flat();
     return [

@@ -431,9 +431,7 @@ function cut(body: Line[], tail: Line[], room: number, why: string): string {
   const open =
     kept.filter(line => line.text.startsWith('<details>')).length -
     kept.filter(line => line.text === '</details>').length
-  const projects = new Set(
-    left.filter(line => line.project).map(line => line.project && nameKey(line.project))
-  )
+  const projects = new Set(left.flatMap(line => (line.project ? [nameKey(line.project)] : [])))
   const note = `**Cut short:** ${plural(left.length, 'more line')} (of ${plural(projects.size, 'project')}) left out ${why}`
   const closing = Array.from({ length: Math.max(0, open) }, () => ['', '</details>']).flat()
   return [
