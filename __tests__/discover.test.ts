@@ -46,47 +46,28 @@ function classify(repositories: Repository[], settings = testSettings(), cfg = c
 describe('findCodex', () => {
   const repositories = [repo('api'), repo('Codex.Acme.IO'), repo('web')]
 
-  it('finds the named codex, ignoring case', () => {
-    expect(findCodex(repositories, 'codex.acme.io', 'acme')).toBe(repositories[1])
-    expect(findCodex(repositories, 'CODEX.ACME.IO', 'acme')).toBe(repositories[1])
-  })
-
-  it('finds a named codex that is not called codex.*', () => {
-    const docs = repo('documentation')
-    expect(findCodex([repo('codex.acme.io'), docs], 'documentation', 'acme')).toBe(docs)
-  })
-
-  it('finds nothing when the named codex is not among the repositories', () => {
-    expect(findCodex(repositories, 'codex.other.io', 'acme')).toBeUndefined()
-    expect(findCodex([], 'codex.acme.io', 'acme')).toBeUndefined()
-  })
-
   it('without a name, finds the only repository named codex.* (any case)', () => {
-    expect(findCodex(repositories, undefined, 'acme')).toBe(repositories[1])
+    expect(findCodex(repositories, 'acme')).toBe(repositories[1])
     const single = repo('codex.acme.dev')
-    expect(
-      findCodex([repo('api'), repo('my-codex.acme.io'), repo('codex'), single], undefined, 'acme')
-    ).toBe(single)
-  })
-
-  it('treats an empty name as no name', () => {
-    expect(findCodex(repositories, '', 'acme')).toBe(repositories[1])
+    expect(findCodex([repo('api'), repo('my-codex.acme.io'), repo('codex'), single], 'acme')).toBe(
+      single
+    )
   })
 
   it('without a name and no codex.* repository, throws a SetupError with a resolution', () => {
     const error = setupError(() =>
-      findCodex([repo('api'), repo('codex'), repo('xcodex.acme.io')], undefined, 'acme')
+      findCodex([repo('api'), repo('codex'), repo('xcodex.acme.io')], 'acme')
     )
     expect(error.name).toBe('SetupError')
     expect(error.message).toContain('acme')
     expect(error.message).toContain('codex.*')
     expect(error.resolution).toContain('codex_repository')
-    expect(setupError(() => findCodex([], undefined, 'acme'))).toBeInstanceOf(SetupError)
+    expect(setupError(() => findCodex([], 'acme'))).toBeInstanceOf(SetupError)
   })
 
   it('without a name and several codex.* repositories, throws a SetupError naming them', () => {
     const error = setupError(() =>
-      findCodex([repo('codex.acme.io'), repo('api'), repo('codex.acme.dev')], undefined, 'acme')
+      findCodex([repo('codex.acme.io'), repo('api'), repo('codex.acme.dev')], 'acme')
     )
     expect(error.message).toContain('codex.acme.io')
     expect(error.message).toContain('codex.acme.dev')

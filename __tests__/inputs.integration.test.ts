@@ -1,6 +1,6 @@
 // Inputs and config keys that change what a run does, checked end to end against the fake
 // server: parallel, deletion_threshold_percent, dry runs on a new environment, a codex without
-// config, the config input, environment prod, a GitHub Enterprise base URL, and the defaults of
+// config, codex_repository, the config input, environment prod, a GitHub Enterprise base URL, and the defaults of
 // the bundled action.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -348,6 +348,38 @@ describe('a codex without a config file', () => {
       '.claude/agents/acme/helper.md',
       '.claude/commands/acme/run.md'
     ])
+  })
+})
+
+describe('codex_repository', () => {
+  let fake: FakeGitHub
+
+  beforeAll(async () => {
+    fake = await FakeGitHub.start()
+    await fake.createRepo(ORG, 'Codex.Acme.IO', { files: { 'README.md': '# Codex\n' } })
+    await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n' } })
+  })
+  afterAll(() => fake.stop())
+
+  test('names the codex in any case; the run uses its name as GitHub spells it', async () => {
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: 'CODEX.acme.io' })
+
+    expect(result.status).toBe('success')
+    expect(result.codex_repository).toBe('Codex.Acme.IO')
+    expect(result.projects.map(project => project.project)).toEqual(['api'])
+    expect(await fake.text(ORG, 'Codex.Acme.IO', 'test', 'projects/api/README.md')).toBe('# API\n')
+  })
+
+  test('a codex that does not exist fails the run by name, and nothing is written', async () => {
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: 'codex.gone.io' })
+
+    expect(result).toMatchObject({
+      status: 'failure',
+      error: 'Codex repository acme/codex.gone.io was not found.',
+      resolution: expect.stringContaining('codex_repository')
+    })
+    expect(writes(fake)).toEqual([])
   })
 })
 

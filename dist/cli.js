@@ -17354,15 +17354,15 @@ function requireRedirect () {
 	return redirect;
 }
 
-var retry$1;
+var retry;
 var hasRequiredRetry;
 
 function requireRetry () {
-	if (hasRequiredRetry) return retry$1;
+	if (hasRequiredRetry) return retry;
 	hasRequiredRetry = 1;
 	const RetryHandler = requireRetryHandler();
 
-	retry$1 = globalOpts => {
+	retry = globalOpts => {
 	  return dispatch => {
 	    return function retryInterceptor (opts, handler) {
 	      return dispatch(
@@ -17378,7 +17378,7 @@ function requireRetry () {
 	    }
 	  }
 	};
-	return retry$1;
+	return retry;
 }
 
 var dump$1;
@@ -30478,10 +30478,10 @@ var Hook = { Collection };
 // pkg/dist-src/defaults.js
 
 // pkg/dist-src/version.js
-var VERSION$7 = "0.0.0-development";
+var VERSION$6 = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION$7} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${VERSION$6} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -31634,12 +31634,12 @@ class RequestError extends Error {
 // pkg/dist-src/index.js
 
 // pkg/dist-src/version.js
-var VERSION$6 = "10.0.16";
+var VERSION$5 = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${VERSION$6} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${VERSION$5} ${getUserAgent()}`
   }
 };
 
@@ -31828,7 +31828,7 @@ var request = withDefaults$1(endpoint, defaults_default);
 // pkg/dist-src/index.js
 
 // pkg/dist-src/version.js
-var VERSION$5 = "0.0.0-development";
+var VERSION$4 = "0.0.0-development";
 
 // pkg/dist-src/error.js
 function _buildMessageForResponseErrors(data) {
@@ -31933,7 +31933,7 @@ function withDefaults(request2, newDefaults) {
 // pkg/dist-src/index.js
 withDefaults(request, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION$5} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION$4} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
@@ -31999,7 +31999,7 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-const VERSION$4 = "7.0.8";
+const VERSION$3 = "7.0.8";
 
 const noop$1 = () => {
 };
@@ -32020,9 +32020,9 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-const userAgentTrail = `octokit-core.js/${VERSION$4} ${getUserAgent()}`;
+const userAgentTrail = `octokit-core.js/${VERSION$3} ${getUserAgent()}`;
 class Octokit {
-  static VERSION = VERSION$4;
+  static VERSION = VERSION$3;
   static defaults(defaults) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -32134,7 +32134,7 @@ class Octokit {
   auth;
 }
 
-const VERSION$3 = "17.0.0";
+const VERSION$2 = "17.0.0";
 
 const Endpoints = {
   actions: {
@@ -34555,10 +34555,10 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION$3;
+restEndpointMethods.VERSION = VERSION$2;
 
 // pkg/dist-src/version.js
-var VERSION$2 = "0.0.0-development";
+var VERSION$1 = "0.0.0-development";
 
 // pkg/dist-src/normalize-paginated-list-response.js
 function normalizePaginatedListResponse(response) {
@@ -34681,7 +34681,7 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION$2;
+paginateRest.VERSION = VERSION$1;
 
 new Context();
 const baseUrl = getApiBaseUrl();
@@ -36229,84 +36229,7 @@ function requireLight () {
 }
 
 var lightExports = requireLight();
-var Bottleneck = /*@__PURE__*/getDefaultExportFromCjs$1(lightExports);
-
-// pkg/dist-src/version.js
-var VERSION$1 = "0.0.0-development";
-
-// pkg/dist-src/error-request.js
-function isRequestError(error) {
-  return error.request !== void 0;
-}
-async function errorRequest(state, octokit, error, options) {
-  if (!isRequestError(error) || !error?.request.request) {
-    throw error;
-  }
-  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error, retries, retryAfter);
-  }
-  throw error;
-}
-async function wrapRequest$1(state, octokit, request, options) {
-  const limiter = new Bottleneck();
-  limiter.on("failed", function(error, info) {
-    const maxRetries = ~~error.request.request?.retries;
-    const after = ~~error.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
-  const response = await request(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error, options);
-  }
-  return response;
-}
-
-// pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error, retries, retryAfter) => {
-        error.request.request = Object.assign({}, error.request.request, {
-          retries,
-          retryAfter
-        });
-        return error;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest$1.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = VERSION$1;
+var BottleneckLight = /*@__PURE__*/getDefaultExportFromCjs$1(lightExports);
 
 // pkg/dist-src/index.js
 
@@ -36428,7 +36351,7 @@ var createGroups = function(Bottleneck, common) {
 function throttling(octokit, octokitOptions) {
   const {
     enabled = true,
-    Bottleneck: Bottleneck$1 = Bottleneck,
+    Bottleneck = BottleneckLight,
     id = "no-id",
     timeout = 1e3 * 60 * 2,
     // Redis TTL: 2 minutes
@@ -36471,16 +36394,16 @@ function throttling(octokit, octokitOptions) {
     }
     initialized = true;
     if (groups.global == null) {
-      createGroups(Bottleneck$1, common);
+      createGroups(Bottleneck, common);
     }
     state.global = state.global ?? groups.global;
     state.auth = state.auth ?? groups.auth;
     state.search = state.search ?? groups.search;
     state.write = state.write ?? groups.write;
     state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck$1();
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
     const events = {};
-    const emitter = new Bottleneck$1.Events(events);
+    const emitter = new Bottleneck.Events(events);
     events.on("secondary-limit", state.onSecondaryRateLimit);
     events.on("rate-limit", state.onRateLimit);
     events.on(
@@ -36730,17 +36653,101 @@ function commentError(error, where) {
     }
 }
 
+/** The queues the throttling plugin runs every request through, with plain promises. */
+/** At most `maxConcurrent` jobs at once, first come first served, started `minTime` apart. */
+class Lane {
+    options;
+    running = 0;
+    nextStart = 0;
+    waiting = [];
+    constructor(options) {
+        this.options = options;
+    }
+    /** The throttling plugin keys its groups by client id; one client uses one lane. */
+    key() {
+        return this;
+    }
+    async schedule(jobOptions, job, ...args) {
+        const takesSlot = (jobOptions.weight ?? 1) > 0;
+        if (takesSlot)
+            await this.slot(jobOptions.priority === 0);
+        try {
+            await this.pace();
+            return await job(...args);
+        }
+        finally {
+            if (takesSlot)
+                this.release();
+        }
+    }
+    slot(first) {
+        if (this.running < this.options.maxConcurrent) {
+            this.running++;
+            return Promise.resolve();
+        }
+        return new Promise(resolve => {
+            // The slot passes straight from the job that ends to this one: `running` stays counted.
+            if (first)
+                this.waiting.unshift(resolve);
+            else
+                this.waiting.push(resolve);
+        });
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.running--;
+    }
+    /** Waits until `minTime` has passed since the last job started (a timer may fire late, never early). */
+    async pace() {
+        const minTime = this.options.minTime ?? 0;
+        if (minTime <= 0)
+            return;
+        for (let wait = this.nextStart - performance.now(); wait > 0;) {
+            await sleep(wait);
+            wait = this.nextStart - performance.now();
+        }
+        this.nextStart = performance.now() + minTime;
+    }
+}
+/** Runs a job, and again after the wait its `failed` handler names, for as long as it names one. */
+class RetryQueue {
+    failed;
+    on(event, handler) {
+        if (event === 'failed')
+            this.failed = handler;
+    }
+    async schedule(job, ...args) {
+        for (let retryCount = 0;; retryCount++) {
+            try {
+                return await job(...args);
+            }
+            catch (error) {
+                const wait = await this.failed?.(error, { args, retryCount });
+                if (typeof wait !== 'number')
+                    throw error;
+                await sleep(wait);
+            }
+        }
+    }
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
 /** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
 const EXTRA_LIMIT_RETRIES = 5;
+/** Retries of a server error or a failed connection, after 1, 4 and 9 seconds. */
+const SERVER_ERROR_RETRIES = 3;
 /**
- * An Octokit plugin, inside the throttling and retry plugins:
+ * An Octokit plugin, inside the throttling plugin:
  * - a successful answer is read here and parsed with the native JSON parser: the request library's
  *   own parser runs a regular expression over the whole text, which for a large tree (a codex
  *   holding thousands of projects' docs) costs hundreds of megabytes and overflows on Node 20;
- * - a success whose body arrives cut short (a connection closed mid-body) or is not the JSON it
- *   says it is becomes a 502, which the retry plugin repeats;
+ * - a server error (5xx), a connection that fails, an answer that never comes (two minutes), and a
+ *   success whose body arrives cut short or is not the JSON it says it is are tried again;
  * - a 429, or a 403 with `retry-after` that is not worded as a secondary limit, waits the time
- *   GitHub names (the throttling plugin would let the retry plugin guess a second instead);
+ *   GitHub names (the throttling plugin would not wait for it);
  * - every write is counted against the hourly budget, and a rejected token ends the budget.
  */
 function limitsPlugin(options) {
@@ -36748,45 +36755,84 @@ function limitsPlugin(options) {
         octokit.hook.wrap('request', async (request, requestOptions) => {
             if (isWrite(requestOptions))
                 options.budget.recordWrite();
-            // The same options come back when an outer plugin repeats the request: remember whose body.
-            const ownBody = parsedHere.has(requestOptions) || requestOptions.request?.parseSuccessResponseBody !== false;
-            if (ownBody)
-                parsedHere.add(requestOptions);
-            for (let attempt = 0;; attempt++) {
-                try {
-                    // Octokit's hooks pass the options object they were given along: it is changed in place.
-                    requestOptions.request = {
-                        ...requestOptions.request,
-                        ...(ownBody ? { parseSuccessResponseBody: false } : {}),
-                        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-                    };
-                    const response = await request(requestOptions);
-                    if (ownBody)
-                        response.data = await parseBody(response, requestOptions);
-                    return response;
+            // Octokit's hooks pass one options object along, so it is changed in place; it is given back
+            // as it came, for the throttling plugin to send again after a rate limit.
+            const asGiven = requestOptions.request ?? {};
+            const ownBody = asGiven.parseSuccessResponseBody !== false;
+            let limitRetries = 0;
+            let serverRetries = 0;
+            try {
+                for (;;) {
+                    try {
+                        requestOptions.request = {
+                            ...asGiven,
+                            ...(ownBody ? { parseSuccessResponseBody: false } : {}),
+                            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+                        };
+                        const response = await request(requestOptions);
+                        if (ownBody)
+                            response.data = await parseBody(response, requestOptions);
+                        if (isGraphQLHiccup(response.data))
+                            throw hiccup(response, requestOptions);
+                        return response;
+                    }
+                    catch (error) {
+                        if (statusOf(error) === 401)
+                            options.budget.stop('GitHub rejected the token');
+                        const wait = unhandledRetryAfter(error);
+                        if (wait !== undefined) {
+                            const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(wait, requestOptions, limitRetries++);
+                            if (!go)
+                                throw error;
+                            await sleep(wait * 1000);
+                        }
+                        else if (isServerError(error) && serverRetries < SERVER_ERROR_RETRIES) {
+                            serverRetries++;
+                            await sleep(serverRetries * serverRetries * 1000);
+                        }
+                        else {
+                            throw error;
+                        }
+                    }
                 }
-                catch (error) {
-                    if (statusOf(error) === 401)
-                        options.budget.stop('GitHub rejected the token');
-                    const wait = unhandledRetryAfter(error);
-                    if (wait === undefined)
-                        throw error;
-                    const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(wait, requestOptions, attempt);
-                    if (!go)
-                        throw error;
-                    await sleep(wait * 1000);
-                }
+            }
+            finally {
+                requestOptions.request = asGiven;
             }
         });
     };
 }
 /**
  * An answer that never comes is given up after this long (GitHub itself answers or times out
- * within seconds), and the retry plugin repeats the request; large raw blobs fit well within it.
+ * within seconds) and tried again; large raw blobs fit well within it.
  */
 const REQUEST_TIMEOUT_MS = 120_000;
-/** Requests whose answers this plugin reads itself (see limitsPlugin). */
-const parsedHere = new WeakSet();
+/** GitHub's GraphQL answers an internal failure with 200 and this error; asking again helps. */
+const GRAPHQL_HICCUP = /Something went wrong while executing your query/;
+function isGraphQLHiccup(data) {
+    const errors = data?.errors;
+    return Array.isArray(errors) && GRAPHQL_HICCUP.test(String(errors[0]?.message));
+}
+function hiccup(response, request) {
+    const errors = response.data.errors;
+    return new RequestError(String(errors[0]?.message), 502, {
+        request: request,
+        response
+    });
+}
+/** A failure that may pass: GitHub's 5xx, or no answer (the request library reports those as 500). */
+function isServerError(error) {
+    const status = statusOf(error);
+    return status !== undefined && status >= 500 && status <= 599;
+}
+/** A body's bytes as they arrive, without copying each chunk. */
+async function readAll(stream) {
+    const chunks = [];
+    for await (const chunk of stream) {
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+    return Buffer.concat(chunks);
+}
 /** The body of a successful answer, as the request library would give it, from its raw bytes. */
 async function parseBody(response, request) {
     const cutShort = () => new RequestError(`The answer to ${describe$2(request)} was cut short`, 502, {
@@ -36796,15 +36842,13 @@ async function parseBody(response, request) {
     const stream = response.data;
     if (!stream || typeof stream !== 'object' || !(Symbol.asyncIterator in stream))
         return stream;
-    const chunks = [];
+    let body;
     try {
-        for await (const chunk of stream)
-            chunks.push(Buffer.from(chunk));
+        body = await readAll(stream);
     }
     catch {
         throw cutShort();
     }
-    const body = Buffer.concat(chunks);
     const type = String(response.headers['content-type'] ?? '').toLowerCase();
     if (/^application\/(?:[\w.+-]*\+)?json\b/.test(type)) {
         try {
@@ -36872,7 +36916,6 @@ function onLimit({ budget, log }, limit, retries) {
 function describe$2(request) {
     return `${request.method ?? 'GET'} ${request.url ?? ''}`;
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
 /** Reads of a blob whose answer was cut short or did not hash to its SHA. */
@@ -36880,12 +36923,6 @@ const BLOB_ATTEMPTS = 3;
 /** The SHA git gives a blob of these bytes. */
 function gitBlobSha(bytes) {
     return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
-async function readAll(stream) {
-    const chunks = [];
-    for await (const chunk of stream)
-        chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks);
 }
 /** Refs, trees, blobs and commits, with GitHub's 409 for an empty repository made an EmptyRepositoryError. */
 class GitData {
@@ -37467,8 +37504,6 @@ const SECONDARY_LIMIT_RETRIES = 5;
 const MAX_CONCURRENT_REQUESTS = 100;
 const REQUESTS_PER_PROJECT = 4;
 const NOTIFYING_WRITE_FACTOR = 3;
-/** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** The only place that builds GitHub clients. */
 function createGitHub(options) {
     const octokit = createOctokit(options);
@@ -37483,22 +37518,25 @@ function createGitHub(options) {
 /** A client throttled, retried and paced for writes. */
 function createOctokit(options) {
     const { log } = options;
-    // `global` is honoured by the throttling plugin although its types do not list it.
-    const throttle = {
-        global: new Bottleneck.Group({
+    // The plugin takes its queues from these options (`global` and `retryLimiter` too, although its
+    // types do not list them): lean ones with Bottleneck's contract, see schedulers.ts.
+    const queues = {
+        global: new Lane({
             maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT)
         }),
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+        write: new Lane({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
         // Writes that notify people (opening pull requests) are spaced wider, as GitHub asks.
-        notifications: new Bottleneck.Group({
+        notifications: new Lane({
             maxConcurrent: 1,
             minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
         }),
+        retryLimiter: new RetryQueue(),
         onRateLimit: dropOctokit(onLimit(options, 'Primary rate limit', RATE_LIMIT_RETRIES)),
         onSecondaryRateLimit: dropOctokit(onLimit(options, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES))
     };
-    // Plugins listed first run innermost: the limits plugin sees each answer before the others.
-    const Client = GitHub.plugin(limitsPlugin(options), throttling, retry);
+    const throttle = queues;
+    // Plugins listed first run innermost: the limits plugin sees each answer before the throttling.
+    const Client = GitHub.plugin(limitsPlugin(options), throttling);
     return new Client({
         baseUrl: options.apiUrl,
         ...authOptions(options),
@@ -37509,7 +37547,6 @@ function createOctokit(options) {
             warn: (message) => log.debug(message),
             error: (message) => log.debug(message)
         },
-        retry: { doNotRetry: DO_NOT_RETRY },
         throttle
     });
 }
@@ -48825,13 +48862,12 @@ function inShard(name, shard) {
 }
 
 const CODEX_NAME = /^codex\./i;
-/** The codex named in settings, else the only repository named `codex.*`. */
-function findCodex(repositories, named, organization) {
-    if (named)
-        return repositories.find(repository => sameName(repository.name, named));
+/** With no codex named in settings: the only repository named `codex.*`. */
+function findCodex(repositories, organization) {
     const candidates = repositories.filter(repository => CODEX_NAME.test(repository.name));
-    if (candidates.length === 1)
-        return candidates[0];
+    const [only] = candidates;
+    if (only && candidates.length === 1)
+        return only;
     if (candidates.length === 0) {
         throw new SetupError(`No codex repository found in ${organization}: no repository is named codex.*.`, 'Set the codex_repository input (or CODEX_GITHUB_REPO), or create the codex as codex.<org>.<tld>.');
     }
@@ -48891,10 +48927,15 @@ function checkReach(repositories, codex, source, organization) {
 }
 
 /** Opens the codex: finds it, reads its config, and reads (or starts) the environment's branch. */
-async function resolveCodex(github, repositories, settings) {
+/**
+ * The codex named in settings is looked up by name, while the organisation is being listed; a codex
+ * found by its `codex.*` name needs the whole list.
+ */
+async function resolveCodex(github, listing, settings) {
     const named = settings.codexRepository;
-    const codex = findCodex(repositories, named, settings.organization) ??
-        (named ? await github.repositories.get(named) : undefined);
+    const codex = named
+        ? await github.repositories.get(named)
+        : findCodex((await listing).repositories, settings.organization);
     if (!codex) {
         throw new SetupError(`Codex repository ${settings.organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
     }
@@ -48902,9 +48943,10 @@ async function resolveCodex(github, repositories, settings) {
 }
 /**
  * The config tells which branch an environment uses, so it is read first from the codex default
- * branch, then again from the environment's branch, whose copy governs the run.
+ * branch, then again from the environment's branch, whose copy governs the run. A missing branch
+ * is created only once `mayWrite` (the run's checks of the organisation) has passed.
  */
-async function openCodex(github, codex, settings, missingBranch, log) {
+async function openCodex(github, codex, settings, missingBranch, log, mayWrite) {
     const { git } = github;
     try {
         const textOf = async (file) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8');
@@ -48917,7 +48959,10 @@ async function openCodex(github, codex, settings, missingBranch, log) {
         const branch = branchForEnvironment(config, settings.environment);
         let snapshot = await git.readBranch(codex.name, branch);
         if (!snapshot) {
-            snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, log);
+            snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
+                log,
+                mayWrite
+            });
         }
         else if (branch !== codex.defaultBranch) {
             const onBranch = snapshot.files.get(settings.configPath);
@@ -48946,7 +48991,7 @@ async function openAtRef({ git }, codex, settings) {
     return { config, branch: ref, snapshot: { ...tree, commitSha } };
 }
 /** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
-async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, log) {
+async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, { log, mayWrite }) {
     const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`;
     if (missingBranch === 'fail') {
         throw new SetupError(missing, `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`);
@@ -48958,6 +49003,7 @@ async function startEnvironmentBranch({ git }, codex, branch, settings, missingB
         log.info(`${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`);
         return base;
     }
+    await mayWrite;
     if (await git.createBranch(codex.name, branch, base.commitSha)) {
         log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`);
         return base;
@@ -49417,15 +49463,18 @@ async function runSync(settings, { log }) {
         if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
             throw new InputError('codex_ref', `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`);
         }
+        // The organisation is listed while the codex is read: neither waits for the other.
         const source = repositorySource(settings);
-        const { repositories, complete } = await github.repositories.list(source);
-        const codex = await resolveCodex(github, repositories, settings);
-        checkReach(repositories, codex, source, settings.organization);
+        const listing = handledLater(github.repositories.list(source));
+        const codex = await resolveCodex(github, listing, settings);
         context = { ...context, codexRepository: codex.name };
+        const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
         // The state is read beside the config: it never fails the run (see CodexState.load).
         const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner));
-        const opened = await openCodex(github, codex, settings, runner.missingBranch, log);
+        const opened = await openCodex(github, codex, settings, runner.missingBranch, log, reached);
         context = { ...context, codexBranch: opened.branch };
+        await reached;
+        const { repositories, complete } = await listing;
         const content = new ContentSource(github);
         const env = {
             settings,
@@ -49458,6 +49507,14 @@ async function runSync(settings, { log }) {
         const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
         return fatalResult(context, explained.error, explained.resolution);
     }
+}
+/**
+ * A promise awaited later, after other work: its failure is then thrown where it is awaited, not
+ * reported meanwhile as unhandled.
+ */
+function handledLater(promise) {
+    promise.catch(() => undefined);
+    return promise;
 }
 /** Where this run's state lives: routing per environment, deferrals per mode and shard. */
 function stateKey({ environment, mode, shard }, runner) {

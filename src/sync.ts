@@ -40,15 +40,22 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
         `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`
       )
     }
+    // The organisation is listed while the codex is read: neither waits for the other.
     const source = repositorySource(settings)
-    const { repositories, complete } = await github.repositories.list(source)
-    const codex = await resolveCodex(github, repositories, settings)
-    checkReach(repositories, codex, source, settings.organization)
+    const listing = handledLater(github.repositories.list(source))
+    const codex = await resolveCodex(github, listing, settings)
     context = { ...context, codexRepository: codex.name }
+    const reached = handledLater(
+      listing.then(({ repositories }) =>
+        checkReach(repositories, codex, source, settings.organization)
+      )
+    )
     // The state is read beside the config: it never fails the run (see CodexState.load).
     const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner))
-    const opened = await openCodex(github, codex, settings, runner.missingBranch, log)
+    const opened = await openCodex(github, codex, settings, runner.missingBranch, log, reached)
     context = { ...context, codexBranch: opened.branch }
+    await reached
+    const { repositories, complete } = await listing
     const content = new ContentSource(github)
     const env: RunEnv = {
       settings,
@@ -92,6 +99,15 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     )
     return fatalResult(context, explained.error, explained.resolution)
   }
+}
+
+/**
+ * A promise awaited later, after other work: its failure is then thrown where it is awaited, not
+ * reported meanwhile as unhandled.
+ */
+function handledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined)
+  return promise
 }
 
 /** Where this run's state lives: routing per environment, deferrals per mode and shard. */

@@ -230,6 +230,11 @@ export function gitDate(seconds: number, tz = '+0000'): string {
 
 export class BareRepo {
   readonly mutex = new Mutex()
+  /**
+   * Objects already read, by sha: trees and commits whole, blobs by header. Git objects never change
+   * and this fake never prunes, so a real server's object cache is what this models.
+   */
+  private readonly known = new Map<string, GitObject>()
   constructor(readonly dir: string) {}
 
   static async init(dir: string, defaultBranch: string): Promise<BareRepo> {
@@ -340,6 +345,15 @@ export class BareRepo {
 
   /** A loose object (header only unless `full`), or undefined if it is not stored loose. */
   private async loose(sha: string, full: boolean): Promise<GitObject | undefined> {
+    const known = this.known.get(sha)
+    if (known && (!full || known.type !== 'blob')) return known
+    const found = await this.readLoose(sha, full)
+    if (found?.type === 'blob') this.known.set(sha, { ...found, content: Buffer.alloc(0) })
+    else if (found && full) this.known.set(sha, found)
+    return found
+  }
+
+  private async readLoose(sha: string, full: boolean): Promise<GitObject | undefined> {
     const file = path.join(this.dir, 'objects', sha.slice(0, 2), sha.slice(2))
     let data: Buffer
     try {

@@ -1,9 +1,7 @@
 /** The one client factory: a throttled, retried, write-paced Octokit and the API adapters on it. */
 import type { getOctokit } from '@actions/github'
 import { GitHub as GitHubClient, getUserAgentWithOrchestrationId } from '@actions/github/lib/utils'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import Bottleneck from 'bottleneck/light.js'
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import type { Auth } from '../inputs/settings.js'
 import type { Log } from '../model.js'
 import { createAppAuth } from './app-auth.js'
@@ -14,6 +12,7 @@ import { GitData } from './git-data.js'
 import { GraphQL } from './graphql.js'
 import { Pulls } from './pulls.js'
 import { Repositories } from './repositories.js'
+import { Lane, RetryQueue } from './schedulers.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -36,9 +35,6 @@ const SECONDARY_LIMIT_RETRIES = 5
 const MAX_CONCURRENT_REQUESTS = 100
 const REQUESTS_PER_PROJECT = 4
 const NOTIFYING_WRITE_FACTOR = 3
-
-/** Status codes that a repeat cannot fix; 409 is GitHub's answer for an empty repository. */
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451]
 
 /** Everything the action asks GitHub, for one organisation. */
 export interface GitHub {
@@ -64,24 +60,27 @@ export function createGitHub(options: ClientOptions): GitHub {
 /** A client throttled, retried and paced for writes. */
 function createOctokit(options: ClientOptions): Octokit {
   const { log } = options
-  // `global` is honoured by the throttling plugin although its types do not list it.
-  const throttle = {
-    global: new Bottleneck.Group({
+  // The plugin takes its queues from these options (`global` and `retryLimiter` too, although its
+  // types do not list them): lean ones with Bottleneck's contract, see schedulers.ts.
+  const queues = {
+    global: new Lane({
       maxConcurrent: Math.min(MAX_CONCURRENT_REQUESTS, options.parallel * REQUESTS_PER_PROJECT)
     }),
-    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+    write: new Lane({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
     // Writes that notify people (opening pull requests) are spaced wider, as GitHub asks.
-    notifications: new Bottleneck.Group({
+    notifications: new Lane({
       maxConcurrent: 1,
       minTime: options.writeIntervalMs * NOTIFYING_WRITE_FACTOR
     }),
+    retryLimiter: new RetryQueue(),
     onRateLimit: dropOctokit(onLimit(options, 'Primary rate limit', RATE_LIMIT_RETRIES)),
     onSecondaryRateLimit: dropOctokit(
       onLimit(options, 'Secondary rate limit', SECONDARY_LIMIT_RETRIES)
     )
   }
-  // Plugins listed first run innermost: the limits plugin sees each answer before the others.
-  const Client = GitHubClient.plugin(limitsPlugin(options), throttling, retry)
+  const throttle = queues as unknown as ThrottlingOptions
+  // Plugins listed first run innermost: the limits plugin sees each answer before the throttling.
+  const Client = GitHubClient.plugin(limitsPlugin(options), throttling)
   return new Client({
     baseUrl: options.apiUrl,
     ...authOptions(options),
@@ -92,7 +91,6 @@ function createOctokit(options: ClientOptions): Octokit {
       warn: (message: string) => log.debug(message),
       error: (message: string) => log.debug(message)
     },
-    retry: { doNotRetry: DO_NOT_RETRY },
     throttle
   })
 }

@@ -10,6 +10,7 @@ import {
   type TreeFile
 } from '../model.js'
 import type { Octokit } from './client.js'
+import { readAll } from './limits.js'
 import {
   BranchNotFoundError,
   BranchRuleError,
@@ -25,12 +26,6 @@ const BLOB_ATTEMPTS = 3
 /** The SHA git gives a blob of these bytes. */
 export function gitBlobSha(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
-}
-
-async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk))
-  return Buffer.concat(chunks)
 }
 
 /** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */

@@ -5,6 +5,7 @@ import type { EndpointDefaults, OctokitResponse } from '@octokit/types'
 import type { Log } from '../model.js'
 import type { RunBudget } from './budget.js'
 import { statusOf } from './errors.js'
+import { sleep } from './schedulers.js'
 
 type RequestOptions = Pick<EndpointDefaults, 'method' | 'url'> & { body?: unknown }
 
@@ -20,49 +21,63 @@ export interface LimitOptions {
 
 /** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
 const EXTRA_LIMIT_RETRIES = 5
+/** Retries of a server error or a failed connection, after 1, 4 and 9 seconds. */
+const SERVER_ERROR_RETRIES = 3
 
 /**
- * An Octokit plugin, inside the throttling and retry plugins:
+ * An Octokit plugin, inside the throttling plugin:
  * - a successful answer is read here and parsed with the native JSON parser: the request library's
  *   own parser runs a regular expression over the whole text, which for a large tree (a codex
  *   holding thousands of projects' docs) costs hundreds of megabytes and overflows on Node 20;
- * - a success whose body arrives cut short (a connection closed mid-body) or is not the JSON it
- *   says it is becomes a 502, which the retry plugin repeats;
+ * - a server error (5xx), a connection that fails, an answer that never comes (two minutes), and a
+ *   success whose body arrives cut short or is not the JSON it says it is are tried again;
  * - a 429, or a 403 with `retry-after` that is not worded as a secondary limit, waits the time
- *   GitHub names (the throttling plugin would let the retry plugin guess a second instead);
+ *   GitHub names (the throttling plugin would not wait for it);
  * - every write is counted against the hourly budget, and a rejected token ends the budget.
  */
 export function limitsPlugin(options: LimitOptions) {
   return (octokit: Octokit): void => {
     octokit.hook.wrap('request', async (request, requestOptions) => {
       if (isWrite(requestOptions)) options.budget.recordWrite()
-      // The same options come back when an outer plugin repeats the request: remember whose body.
-      const ownBody =
-        parsedHere.has(requestOptions) || requestOptions.request?.parseSuccessResponseBody !== false
-      if (ownBody) parsedHere.add(requestOptions)
-      for (let attempt = 0; ; attempt++) {
-        try {
-          // Octokit's hooks pass the options object they were given along: it is changed in place.
-          requestOptions.request = {
-            ...requestOptions.request,
-            ...(ownBody ? { parseSuccessResponseBody: false } : {}),
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+      // Octokit's hooks pass one options object along, so it is changed in place; it is given back
+      // as it came, for the throttling plugin to send again after a rate limit.
+      const asGiven = requestOptions.request ?? {}
+      const ownBody = asGiven.parseSuccessResponseBody !== false
+      let limitRetries = 0
+      let serverRetries = 0
+      try {
+        for (;;) {
+          try {
+            requestOptions.request = {
+              ...asGiven,
+              ...(ownBody ? { parseSuccessResponseBody: false } : {}),
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+            }
+            const response = await request(requestOptions)
+            if (ownBody) response.data = await parseBody(response, requestOptions)
+            if (isGraphQLHiccup(response.data)) throw hiccup(response, requestOptions)
+            return response
+          } catch (error) {
+            if (statusOf(error) === 401) options.budget.stop('GitHub rejected the token')
+            const wait = unhandledRetryAfter(error)
+            if (wait !== undefined) {
+              const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(
+                wait,
+                requestOptions,
+                limitRetries++
+              )
+              if (!go) throw error
+              await sleep(wait * 1000)
+            } else if (isServerError(error) && serverRetries < SERVER_ERROR_RETRIES) {
+              serverRetries++
+              await sleep(serverRetries * serverRetries * 1000)
+            } else {
+              throw error
+            }
           }
-          const response = await request(requestOptions)
-          if (ownBody) response.data = await parseBody(response, requestOptions)
-          return response
-        } catch (error) {
-          if (statusOf(error) === 401) options.budget.stop('GitHub rejected the token')
-          const wait = unhandledRetryAfter(error)
-          if (wait === undefined) throw error
-          const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(
-            wait,
-            requestOptions,
-            attempt
-          )
-          if (!go) throw error
-          await sleep(wait * 1000)
         }
+      } finally {
+        requestOptions.request = asGiven
       }
     })
   }
@@ -70,12 +85,40 @@ export function limitsPlugin(options: LimitOptions) {
 
 /**
  * An answer that never comes is given up after this long (GitHub itself answers or times out
- * within seconds), and the retry plugin repeats the request; large raw blobs fit well within it.
+ * within seconds) and tried again; large raw blobs fit well within it.
  */
 const REQUEST_TIMEOUT_MS = 120_000
 
-/** Requests whose answers this plugin reads itself (see limitsPlugin). */
-const parsedHere = new WeakSet<object>()
+/** GitHub's GraphQL answers an internal failure with 200 and this error; asking again helps. */
+const GRAPHQL_HICCUP = /Something went wrong while executing your query/
+
+function isGraphQLHiccup(data: unknown): boolean {
+  const errors = (data as { errors?: { message?: unknown }[] } | null)?.errors
+  return Array.isArray(errors) && GRAPHQL_HICCUP.test(String(errors[0]?.message))
+}
+
+function hiccup(response: OctokitResponse<unknown>, request: EndpointDefaults): RequestError {
+  const errors = (response.data as { errors: { message?: unknown }[] }).errors
+  return new RequestError(String(errors[0]?.message), 502, {
+    request: request as Required<EndpointDefaults> & { url: string },
+    response
+  })
+}
+
+/** A failure that may pass: GitHub's 5xx, or no answer (the request library reports those as 500). */
+function isServerError(error: unknown): boolean {
+  const status = statusOf(error)
+  return status !== undefined && status >= 500 && status <= 599
+}
+
+/** A body's bytes as they arrive, without copying each chunk. */
+export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) {
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  }
+  return Buffer.concat(chunks)
+}
 
 /** The body of a successful answer, as the request library would give it, from its raw bytes. */
 async function parseBody(
@@ -89,13 +132,12 @@ async function parseBody(
     })
   const stream = response.data as AsyncIterable<Uint8Array> | null | undefined
   if (!stream || typeof stream !== 'object' || !(Symbol.asyncIterator in stream)) return stream
-  const chunks: Buffer[] = []
+  let body: Buffer
   try {
-    for await (const chunk of stream) chunks.push(Buffer.from(chunk))
+    body = await readAll(stream)
   } catch {
     throw cutShort()
   }
-  const body = Buffer.concat(chunks)
   const type = String(response.headers['content-type'] ?? '').toLowerCase()
   if (/^application\/(?:[\w.+-]*\+)?json\b/.test(type)) {
     try {
@@ -161,5 +203,3 @@ export function onLimit({ budget, log }: LimitOptions, limit: string, retries: n
 function describe(request: RequestOptions): string {
   return `${request.method ?? 'GET'} ${request.url ?? ''}`
 }
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

@@ -2,6 +2,7 @@
 import { branchForEnvironment, parseConfig, type Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { GitHub } from '../github/client.js'
+import type { RepositoryList } from '../github/repositories.js'
 import { EmptyRepositoryError } from '../github/errors.js'
 import { SetupError, type Log, type Repository, type Snapshot, type TreeFile } from '../model.js'
 import { findCodex } from './discover.js'
@@ -13,15 +14,19 @@ export interface OpenedCodex {
   snapshot: Snapshot
 }
 
+/**
+ * The codex named in settings is looked up by name, while the organisation is being listed; a codex
+ * found by its `codex.*` name needs the whole list.
+ */
 export async function resolveCodex(
   github: GitHub,
-  repositories: Repository[],
+  listing: Promise<RepositoryList>,
   settings: Settings
 ): Promise<Repository> {
   const named = settings.codexRepository
-  const codex =
-    findCodex(repositories, named, settings.organization) ??
-    (named ? await github.repositories.get(named) : undefined)
+  const codex = named
+    ? await github.repositories.get(named)
+    : findCodex((await listing).repositories, settings.organization)
   if (!codex) {
     throw new SetupError(
       `Codex repository ${settings.organization}/${named} was not found.`,
@@ -36,14 +41,16 @@ export type MissingBranch = 'create' | 'fail'
 
 /**
  * The config tells which branch an environment uses, so it is read first from the codex default
- * branch, then again from the environment's branch, whose copy governs the run.
+ * branch, then again from the environment's branch, whose copy governs the run. A missing branch
+ * is created only once `mayWrite` (the run's checks of the organisation) has passed.
  */
 export async function openCodex(
   github: GitHub,
   codex: Repository,
   settings: Settings,
   missingBranch: MissingBranch,
-  log: Log
+  log: Log,
+  mayWrite: Promise<unknown>
 ): Promise<OpenedCodex> {
   const { git } = github
   try {
@@ -58,7 +65,10 @@ export async function openCodex(
     const branch = branchForEnvironment(config, settings.environment)
     let snapshot = await git.readBranch(codex.name, branch)
     if (!snapshot) {
-      snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, log)
+      snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
+        log,
+        mayWrite
+      })
     } else if (branch !== codex.defaultBranch) {
       const onBranch = snapshot.files.get(settings.configPath)
       config = parse(
@@ -110,7 +120,7 @@ async function startEnvironmentBranch(
   branch: string,
   settings: Settings,
   missingBranch: MissingBranch,
-  log: Log
+  { log, mayWrite }: { log: Log; mayWrite: Promise<unknown> }
 ): Promise<Snapshot> {
   const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`
   if (missingBranch === 'fail') {
@@ -131,6 +141,7 @@ async function startEnvironmentBranch(
     )
     return base
   }
+  await mayWrite
   if (await git.createBranch(codex.name, branch, base.commitSha)) {
     log.info(
       `Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`

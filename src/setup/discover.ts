@@ -20,15 +20,11 @@ export interface ProjectList {
 
 const CODEX_NAME = /^codex\./i
 
-/** The codex named in settings, else the only repository named `codex.*`. */
-export function findCodex(
-  repositories: Repository[],
-  named: string | undefined,
-  organization: string
-): Repository | undefined {
-  if (named) return repositories.find(repository => sameName(repository.name, named))
+/** With no codex named in settings: the only repository named `codex.*`. */
+export function findCodex(repositories: Repository[], organization: string): Repository {
   const candidates = repositories.filter(repository => CODEX_NAME.test(repository.name))
-  if (candidates.length === 1) return candidates[0]
+  const [only] = candidates
+  if (only && candidates.length === 1) return only
   if (candidates.length === 0) {
     throw new SetupError(
       `No codex repository found in ${organization}: no repository is named codex.*.`,
