@@ -41,12 +41,13 @@ describe('GitHub faults, limits and scale', () => {
       times: 1,
       match: { method: 'GET', path: /\/git\/trees\// }
     })
+    // The codex's first look, a GraphQL query.
     fake.addFault({
       kind: 'secondary-rate-limit',
       status: 429,
       retryAfter: 1,
       times: 1,
-      match: { method: 'GET', path: /\/git\/blobs\// }
+      match: { method: 'POST', path: /\/graphql$/ }
     })
     const { result, log } = await sync(fake, {
       mode: 'pull-docs',

@@ -43,6 +43,14 @@ const requestsTo = (fake: FakeGitHub, method: string, pattern: RegExp): RequestL
     entry => entry.method === method && pattern.test(entry.path) && !isStateWrite(entry)
   )
 
+/** GraphQL requests whose query matches `pattern`. */
+const graphqlRequests = (fake: FakeGitHub, pattern: RegExp): RequestLogEntry[] =>
+  fake.log.filter(
+    entry =>
+      entry.path === '/graphql' &&
+      pattern.test(String((entry.body as { query?: unknown } | undefined)?.query))
+  )
+
 const bodyOf = (entry: RequestLogEntry) => entry.body as Record<string, unknown>
 
 /** Requests to `/repos/acme/<repo>/git/<kind>`; every repository when repo is not given. */
@@ -566,12 +574,7 @@ describe('commits through GraphQL createCommitOnBranch', () => {
   })
   afterAll(() => fake.stop())
 
-  const mutations = () =>
-    fake.log.filter(
-      entry =>
-        entry.path === '/graphql' &&
-        /createCommitOnBranch/.test(String((entry.body as { query?: unknown }).query))
-    )
+  const mutations = () => graphqlRequests(fake, /createCommitOnBranch/)
 
   test('text-only changes of 100644 files are one signed write, compared against the head read', async () => {
     const head = await fake.head(ORG, 'web', 'main')
@@ -635,5 +638,69 @@ describe('commits through GraphQL createCommitOnBranch', () => {
     const files = await fake.files(ORG, 'web', 'main')
     expect(files['notes/other.md']?.content.toString()).toBe('someone else\n')
     expect(files['.codex/docs/guide.md']?.content.toString()).toContain('guide v2')
+  })
+})
+
+describe("the codex's first look", () => {
+  let fake: FakeGitHub
+
+  beforeAll(async () => {
+    fake = await FakeGitHub.start()
+    await fake.createRepo(ORG, CODEX, {
+      files: { '.github/codex-sync.yml': 'projects_dir: teams\n', 'README.md': '# Codex\n' }
+    })
+    await fake.commit(ORG, CODEX, 'test', {})
+    await fake.createRepo(ORG, 'api', { files: { 'README.md': '# API\n' } })
+  })
+  afterAll(() => fake.stop())
+
+  const codexReads = () =>
+    fake.log.filter(
+      entry =>
+        entry.method === 'GET' &&
+        entry.path.startsWith(`/repos/${ORG}/${CODEX}/`) &&
+        !entry.path.includes('codex-sync/state')
+    )
+  const firstLooks = () => graphqlRequests(fake, /codexSyncCodex/)
+
+  test('one GraphQL query gives the codex, its config and the branch head; one tree read follows', async () => {
+    const head = await fake.head(ORG, CODEX, 'test')
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+
+    expect(result.status).toBe('success')
+    // The config read in the first look governs: projects land under teams/.
+    expect(await fake.text(ORG, CODEX, 'test', 'teams/api/README.md')).toBe('# API\n')
+    expect(firstLooks()).toHaveLength(1)
+    const reads = codexReads().map(entry => entry.path)
+    expect(reads[0]).toBe(`/repos/${ORG}/${CODEX}/git/trees/${head}`)
+    expect(reads.filter(path => /\/git\/(ref\/heads|blobs)\//.test(path))).toEqual([])
+  })
+
+  test('an environment the config maps to another branch has that branch read over REST', async () => {
+    await fake.commit(ORG, CODEX, 'main', {
+      '.github/codex-sync.yml':
+        'projects_dir: teams\nenvironments:\n  test: { branch: staging }\n  prod: { branch: main }\n'
+    })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+
+    expect(result).toMatchObject({ status: 'success', codex_branch: 'staging' })
+    expect(firstLooks()).toHaveLength(1)
+    expect(codexReads().some(entry => entry.path.endsWith('/git/ref/heads/staging'))).toBe(true)
+    expect(await fake.text(ORG, CODEX, 'staging', 'teams/api/README.md')).toBe('# API\n')
+  })
+
+  test('without GraphQL, the codex is read over REST with the same outcome', async () => {
+    withoutGraphQL(fake)
+    await fake.commit(ORG, 'api', 'main', { 'docs/new.md': 'new\n' })
+    fake.clearLog()
+    const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    fake.clearFaults()
+
+    expect(result).toMatchObject({ status: 'success', codex_branch: 'staging' })
+    expect(await fake.text(ORG, CODEX, 'staging', 'teams/api/docs/new.md')).toBe('new\n')
+    expect(fake.log.some(entry => entry.path === `/repos/${ORG}/${CODEX}`)).toBe(true)
+    expect(codexReads().some(entry => entry.path.includes('/git/blobs/'))).toBe(true)
   })
 })

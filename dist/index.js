@@ -37185,7 +37185,7 @@ function addFiles(files, entries, prefix) {
     }
 }
 
-/** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
+/** GitHub's GraphQL API: the codex's first look, blob texts by the hundred, one-request commits. */
 /** Blobs asked for in one query: GitHub allows far more nodes, this keeps answers small. */
 const BLOBS_PER_QUERY = 100;
 class GraphQL {
@@ -37211,16 +37211,54 @@ class GraphQL {
             if (!data)
                 break;
             for (const [key, blob] of aliasedBlobs(batch)) {
-                const text = data[key.repo]?.[key.blob]?.text;
                 const node = data[key.repo]?.[key.blob];
-                if (typeof text !== 'string' || node?.isBinary || node?.isTruncated)
-                    continue;
-                const bytes = Buffer.from(text, 'utf8');
-                if (gitBlobSha(bytes) === blob.sha)
-                    texts.set(blob.sha, bytes);
+                const text = node ? faithfulText(blob.sha, node) : undefined;
+                if (text !== undefined)
+                    texts.set(blob.sha, Buffer.from(text, 'utf8'));
             }
         }
         return texts;
+    }
+    /**
+     * The codex repository, its default branch's head and config file, and the head of `branch`, in
+     * one request; 'missing' when there is no such repository, undefined when GraphQL cannot tell
+     * (no GraphQL API, or an empty repository): then REST reads it all.
+     */
+    async codexFirstLook(name, configPath, branch) {
+        const data = await this.query(firstLookQuery(branch !== undefined), {
+            owner: this.owner,
+            name,
+            config: `HEAD:${configPath}`,
+            ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {})
+        });
+        if (!data)
+            return undefined;
+        const repository = data.repository;
+        if (!repository)
+            return 'missing';
+        const head = repository.defaultBranchRef;
+        if (!head?.target)
+            return undefined;
+        const heads = new Map([[head.name, head.target.oid]]);
+        if (branch !== undefined && branch !== head.name)
+            heads.set(branch, repository.branch?.target?.oid);
+        return {
+            repository: {
+                name: repository.name,
+                defaultBranch: head.name,
+                archived: repository.isArchived,
+                fork: false,
+                disabled: false,
+                topics: []
+            },
+            config: repository.config?.oid
+                ? {
+                    sha: repository.config.oid,
+                    text: faithfulText(repository.config.oid, repository.config)
+                }
+                : undefined,
+            heads
+        };
     }
     /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
     get canCommit() {
@@ -37266,9 +37304,11 @@ class GraphQL {
         }
     }
     /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
-    async query(query) {
+    async query(query, variables = {}) {
+        if (!this.usable)
+            return undefined;
         try {
-            return await this.octokit.graphql(query);
+            return await this.octokit.graphql(query, variables);
         }
         catch (error) {
             // Partial answers (a repository or blob not found) carry the data GraphQL could give.
@@ -37282,6 +37322,24 @@ class GraphQL {
             return undefined;
         }
     }
+}
+/** A blob's text, when GraphQL gives it whole and its UTF-8 bytes hash to the blob's SHA. */
+function faithfulText(sha, node) {
+    if (typeof node.text !== 'string' || node.isBinary || node.isTruncated)
+        return undefined;
+    return gitBlobSha(Buffer.from(node.text, 'utf8')) === sha ? node.text : undefined;
+}
+function firstLookQuery(withBranch) {
+    const branch = withBranch ? 'branch: ref(qualifiedName: $branch) { target { oid } }' : '';
+    return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
+  repository(owner: $owner, name: $name) {
+    name
+    isArchived
+    defaultBranchRef { name target { oid } }
+    config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
+    ${branch}
+  }
+}`;
 }
 const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid url tree { oid } } }
@@ -50458,36 +50516,57 @@ function checkReach(repositories, codex, source, organization) {
 
 /** Opens the codex: finds it, reads its config, and reads (or starts) the environment's branch. */
 /**
- * The codex named in settings is looked up by name, while the organisation is being listed; a codex
- * found by its `codex.*` name needs the whole list.
+ * The codex named in settings is looked up by name while the organisation is being listed, with
+ * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
+ * codex found by its `codex.*` name needs the whole list first.
  */
 async function resolveCodex(github, listing, settings) {
     const named = settings.codexRepository;
-    const codex = named
-        ? await github.repositories.get(named)
-        : findCodex((await listing).repositories, settings.organization);
+    if (!named) {
+        const codex = findCodex((await listing).repositories, settings.organization);
+        const look = await firstLook(github, codex.name, settings);
+        return { codex, look: look === 'missing' ? undefined : look };
+    }
+    const look = await firstLook(github, named, settings);
+    const codex = look === 'missing' ? undefined : (look?.repository ?? (await github.repositories.get(named)));
     if (!codex) {
         throw new SetupError(`Codex repository ${settings.organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
     }
-    return codex;
+    return { codex, look: look === 'missing' ? undefined : look };
+}
+/** The first look asks for the branch the environment has under the default config, the usual one. */
+function firstLook(github, name, settings) {
+    if (settings.codexRef !== undefined)
+        return Promise.resolve(undefined);
+    return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings));
+}
+function usualBranch({ environment, organization }) {
+    try {
+        return branchForEnvironment(parseConfig(undefined, organization, ''), environment);
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * The config tells which branch an environment uses, so it is read first from the codex default
  * branch, then again from the environment's branch, whose copy governs the run. A missing branch
  * is created only once `mayWrite` (the run's checks of the organisation) has passed.
  */
-async function openCodex(github, codex, settings, missingBranch, log, mayWrite) {
+async function openCodex(github, { codex, look }, settings, missingBranch, { log, mayWrite }) {
     const { git } = github;
     try {
-        const textOf = async (file) => file && (await git.readBlob(codex.name, file.sha)).toString('utf8');
+        const textOf = async (sha) => (await git.readBlob(codex.name, sha)).toString('utf8');
         const parse = (text, ref) => parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
-        const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath);
-        const defaultText = await textOf(onDefault);
+        const onDefault = look
+            ? look.config
+            : await git.findFile(codex.name, codex.defaultBranch, settings.configPath);
+        const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)));
         let config = parse(defaultText, codex.defaultBranch);
         if (settings.codexRef !== undefined)
             return await openAtRef(github, codex, settings);
         const branch = branchForEnvironment(config, settings.environment);
-        let snapshot = await git.readBranch(codex.name, branch);
+        let snapshot = await readCodexBranch(git, codex.name, branch, look);
         if (!snapshot) {
             snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
                 log,
@@ -50496,7 +50575,7 @@ async function openCodex(github, codex, settings, missingBranch, log, mayWrite) 
         }
         else if (branch !== codex.defaultBranch) {
             const onBranch = snapshot.files.get(settings.configPath);
-            config = parse(onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch), branch);
+            config = parse(onBranch?.sha === onDefault?.sha ? defaultText : onBranch && (await textOf(onBranch.sha)), branch);
         }
         return { config, branch, snapshot };
     }
@@ -50506,6 +50585,15 @@ async function openCodex(github, codex, settings, missingBranch, log, mayWrite) 
         }
         throw error;
     }
+}
+/** A codex branch, its head taken from the first look when that read it; undefined if it does not exist. */
+async function readCodexBranch(git, codex, branch, look) {
+    if (!look?.heads.has(branch))
+        return git.readBranch(codex, branch);
+    const commitSha = look.heads.get(branch);
+    if (commitSha === undefined)
+        return undefined;
+    return { commitSha, ...(await git.readTree(codex, commitSha)) };
 }
 /** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
 async function openAtRef({ git }, codex, settings) {
@@ -50996,12 +51084,16 @@ async function runSync(settings, { log }) {
         // The organisation is listed while the codex is read: neither waits for the other.
         const source = repositorySource(settings);
         const listing = handledLater(github.repositories.list(source));
-        const codex = await resolveCodex(github, listing, settings);
+        const found = await resolveCodex(github, listing, settings);
+        const { codex } = found;
         context = { ...context, codexRepository: codex.name };
         const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
         // The state is read beside the config: it never fails the run (see CodexState.load).
         const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner));
-        const opened = await openCodex(github, codex, settings, runner.missingBranch, log, reached);
+        const opened = await openCodex(github, found, settings, runner.missingBranch, {
+            log,
+            mayWrite: reached
+        });
         context = { ...context, codexBranch: opened.branch };
         await reached;
         const { repositories, complete } = await listing;

@@ -43,7 +43,8 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     // The organisation is listed while the codex is read: neither waits for the other.
     const source = repositorySource(settings)
     const listing = handledLater(github.repositories.list(source))
-    const codex = await resolveCodex(github, listing, settings)
+    const found = await resolveCodex(github, listing, settings)
+    const { codex } = found
     context = { ...context, codexRepository: codex.name }
     const reached = handledLater(
       listing.then(({ repositories }) =>
@@ -52,7 +53,10 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     )
     // The state is read beside the config: it never fails the run (see CodexState.load).
     const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner))
-    const opened = await openCodex(github, codex, settings, runner.missingBranch, log, reached)
+    const opened = await openCodex(github, found, settings, runner.missingBranch, {
+      log,
+      mayWrite: reached
+    })
     context = { ...context, codexBranch: opened.branch }
     await reached
     const { repositories, complete } = await listing

@@ -1,5 +1,5 @@
-/** GitHub's GraphQL API: blob texts read a hundred at a time, and a commit made in one mutation. */
-import { messageOf, type Commit, type Log } from '../model.js'
+/** GitHub's GraphQL API: the codex's first look, blob texts by the hundred, one-request commits. */
+import { messageOf, type Commit, type Log, type Repository } from '../model.js'
 import type { Octokit } from './client.js'
 import { BranchRuleError, isBranchRuleMessage, statusOf } from './errors.js'
 import { gitBlobSha } from './git-data.js'
@@ -26,6 +26,25 @@ interface BlobNode {
 
 type QueryResult = Record<string, Record<string, BlobNode | null> | null>
 
+/** What one query tells of the codex, before anything else is read of it. */
+export interface CodexFirstLook {
+  repository: Repository
+  /** The config file on the default branch, with its text when GraphQL gives it faithfully. */
+  config: { sha: string; text: string | undefined } | undefined
+  /** Head commits of the branches asked about and of the default branch; undefined: no such branch. */
+  heads: ReadonlyMap<string, string | undefined>
+}
+
+interface FirstLookResult {
+  repository: {
+    name: string
+    isArchived: boolean
+    defaultBranchRef: { name: string; target: { oid: string } | null } | null
+    config: ({ oid?: string } & BlobNode) | null
+    branch?: { target: { oid: string } | null } | null
+  } | null
+}
+
 export class GraphQL {
   /** False once the server showed it has no (usable) GraphQL API: REST serves from then on. */
   private usable = true
@@ -44,17 +63,58 @@ export class GraphQL {
     const texts = new Map<string, Buffer>()
     for (let start = 0; start < blobs.length && this.usable; start += BLOBS_PER_QUERY) {
       const batch = blobs.slice(start, start + BLOBS_PER_QUERY)
-      const data = await this.query(blobQuery(this.owner, batch))
+      const data = await this.query<QueryResult>(blobQuery(this.owner, batch))
       if (!data) break
       for (const [key, blob] of aliasedBlobs(batch)) {
-        const text = data[key.repo]?.[key.blob]?.text
         const node = data[key.repo]?.[key.blob]
-        if (typeof text !== 'string' || node?.isBinary || node?.isTruncated) continue
-        const bytes = Buffer.from(text, 'utf8')
-        if (gitBlobSha(bytes) === blob.sha) texts.set(blob.sha, bytes)
+        const text = node ? faithfulText(blob.sha, node) : undefined
+        if (text !== undefined) texts.set(blob.sha, Buffer.from(text, 'utf8'))
       }
     }
     return texts
+  }
+
+  /**
+   * The codex repository, its default branch's head and config file, and the head of `branch`, in
+   * one request; 'missing' when there is no such repository, undefined when GraphQL cannot tell
+   * (no GraphQL API, or an empty repository): then REST reads it all.
+   */
+  async codexFirstLook(
+    name: string,
+    configPath: string,
+    branch: string | undefined
+  ): Promise<CodexFirstLook | 'missing' | undefined> {
+    const data = await this.query<FirstLookResult>(firstLookQuery(branch !== undefined), {
+      owner: this.owner,
+      name,
+      config: `HEAD:${configPath}`,
+      ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {})
+    })
+    if (!data) return undefined
+    const repository = data.repository
+    if (!repository) return 'missing'
+    const head = repository.defaultBranchRef
+    if (!head?.target) return undefined
+    const heads = new Map<string, string | undefined>([[head.name, head.target.oid]])
+    if (branch !== undefined && branch !== head.name)
+      heads.set(branch, repository.branch?.target?.oid)
+    return {
+      repository: {
+        name: repository.name,
+        defaultBranch: head.name,
+        archived: repository.isArchived,
+        fork: false,
+        disabled: false,
+        topics: []
+      },
+      config: repository.config?.oid
+        ? {
+            sha: repository.config.oid,
+            text: faithfulText(repository.config.oid, repository.config)
+          }
+        : undefined,
+      heads
+    }
   }
 
   /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
@@ -113,12 +173,16 @@ export class GraphQL {
   }
 
   /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
-  private async query(query: string): Promise<QueryResult | undefined> {
+  private async query<T>(
+    query: string,
+    variables: Record<string, string> = {}
+  ): Promise<T | undefined> {
+    if (!this.usable) return undefined
     try {
-      return await this.octokit.graphql<QueryResult>(query)
+      return await this.octokit.graphql<T>(query, variables)
     } catch (error) {
       // Partial answers (a repository or blob not found) carry the data GraphQL could give.
-      const data = (error as { data?: QueryResult }).data
+      const data = (error as { data?: T }).data
       if (graphqlErrors(error).length > 0 && data) return data
       if (statusOf(error) === 401 || statusOf(error) === 403) throw error
       this.usable = false
@@ -126,6 +190,25 @@ export class GraphQL {
       return undefined
     }
   }
+}
+
+/** A blob's text, when GraphQL gives it whole and its UTF-8 bytes hash to the blob's SHA. */
+function faithfulText(sha: string, node: BlobNode): string | undefined {
+  if (typeof node.text !== 'string' || node.isBinary || node.isTruncated) return undefined
+  return gitBlobSha(Buffer.from(node.text, 'utf8')) === sha ? node.text : undefined
+}
+
+function firstLookQuery(withBranch: boolean): string {
+  const branch = withBranch ? 'branch: ref(qualifiedName: $branch) { target { oid } }' : ''
+  return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
+  repository(owner: $owner, name: $name) {
+    name
+    isArchived
+    defaultBranchRef { name target { oid } }
+    config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
+    ${branch}
+  }
+}`
 }
 
 const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {

@@ -2,9 +2,10 @@
 import { branchForEnvironment, parseConfig, type Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { GitHub } from '../github/client.js'
+import type { CodexFirstLook } from '../github/graphql.js'
 import type { RepositoryList } from '../github/repositories.js'
 import { EmptyRepositoryError } from '../github/errors.js'
-import { SetupError, type Log, type Repository, type Snapshot, type TreeFile } from '../model.js'
+import { SetupError, type Log, type Repository, type Snapshot } from '../model.js'
 import { findCodex } from './discover.js'
 
 /** The codex as the run found it: its config and its environment branch. */
@@ -14,26 +15,52 @@ export interface OpenedCodex {
   snapshot: Snapshot
 }
 
+/** The codex repository, and what a first look at it already read (undefined: nothing). */
+export interface FoundCodex {
+  codex: Repository
+  look: CodexFirstLook | undefined
+}
+
 /**
- * The codex named in settings is looked up by name, while the organisation is being listed; a codex
- * found by its `codex.*` name needs the whole list.
+ * The codex named in settings is looked up by name while the organisation is being listed, with
+ * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
+ * codex found by its `codex.*` name needs the whole list first.
  */
 export async function resolveCodex(
   github: GitHub,
   listing: Promise<RepositoryList>,
   settings: Settings
-): Promise<Repository> {
+): Promise<FoundCodex> {
   const named = settings.codexRepository
-  const codex = named
-    ? await github.repositories.get(named)
-    : findCodex((await listing).repositories, settings.organization)
+  if (!named) {
+    const codex = findCodex((await listing).repositories, settings.organization)
+    const look = await firstLook(github, codex.name, settings)
+    return { codex, look: look === 'missing' ? undefined : look }
+  }
+  const look = await firstLook(github, named, settings)
+  const codex =
+    look === 'missing' ? undefined : (look?.repository ?? (await github.repositories.get(named)))
   if (!codex) {
     throw new SetupError(
       `Codex repository ${settings.organization}/${named} was not found.`,
       'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.'
     )
   }
-  return codex
+  return { codex, look: look === 'missing' ? undefined : look }
+}
+
+/** The first look asks for the branch the environment has under the default config, the usual one. */
+function firstLook(github: GitHub, name: string, settings: Settings) {
+  if (settings.codexRef !== undefined) return Promise.resolve(undefined)
+  return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings))
+}
+
+function usualBranch({ environment, organization }: Settings): string | undefined {
+  try {
+    return branchForEnvironment(parseConfig(undefined, organization, ''), environment)
+  } catch {
+    return undefined
+  }
 }
 
 /** Whether a missing environment branch may be started from the codex default branch. */
@@ -46,24 +73,24 @@ export type MissingBranch = 'create' | 'fail'
  */
 export async function openCodex(
   github: GitHub,
-  codex: Repository,
+  { codex, look }: FoundCodex,
   settings: Settings,
   missingBranch: MissingBranch,
-  log: Log,
-  mayWrite: Promise<unknown>
+  { log, mayWrite }: { log: Log; mayWrite: Promise<unknown> }
 ): Promise<OpenedCodex> {
   const { git } = github
   try {
-    const textOf = async (file: TreeFile | undefined) =>
-      file && (await git.readBlob(codex.name, file.sha)).toString('utf8')
+    const textOf = async (sha: string) => (await git.readBlob(codex.name, sha)).toString('utf8')
     const parse = (text: string | undefined, ref: string) =>
       parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
-    const onDefault = await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
-    const defaultText = await textOf(onDefault)
+    const onDefault = look
+      ? look.config
+      : await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
+    const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)))
     let config = parse(defaultText, codex.defaultBranch)
     if (settings.codexRef !== undefined) return await openAtRef(github, codex, settings)
     const branch = branchForEnvironment(config, settings.environment)
-    let snapshot = await git.readBranch(codex.name, branch)
+    let snapshot = await readCodexBranch(git, codex.name, branch, look)
     if (!snapshot) {
       snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
         log,
@@ -72,7 +99,7 @@ export async function openCodex(
     } else if (branch !== codex.defaultBranch) {
       const onBranch = snapshot.files.get(settings.configPath)
       config = parse(
-        onBranch?.sha === onDefault?.sha ? defaultText : await textOf(onBranch),
+        onBranch?.sha === onDefault?.sha ? defaultText : onBranch && (await textOf(onBranch.sha)),
         branch
       )
     }
@@ -86,6 +113,19 @@ export async function openCodex(
     }
     throw error
   }
+}
+
+/** A codex branch, its head taken from the first look when that read it; undefined if it does not exist. */
+async function readCodexBranch(
+  git: GitHub['git'],
+  codex: string,
+  branch: string,
+  look: CodexFirstLook | undefined
+): Promise<Snapshot | undefined> {
+  if (!look?.heads.has(branch)) return git.readBranch(codex, branch)
+  const commitSha = look.heads.get(branch)
+  if (commitSha === undefined) return undefined
+  return { commitSha, ...(await git.readTree(codex, commitSha)) }
 }
 
 /** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
