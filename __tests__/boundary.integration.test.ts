@@ -109,4 +109,13 @@ describe('case variants and odd file names', () => {
       )
     ).toBe(true)
   })
+
+  test("a whole-organisation pull never takes projects/Web/ for the folder of a vanished repository: 'web' exists", async () => {
+    const { result } = await sync(odd, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(result.status).toBe('success')
+    expect(result.orphans).toBeUndefined()
+    expect(await odd.text(ORG, CODEX, 'test', 'projects/Web/docs/own.md')).toContain(
+      'web pulled this'
+    )
+  })
 })

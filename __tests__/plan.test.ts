@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { blob, tree } from '../__fixtures__/builders.js'
 import type { FileMap, TreeFile } from '../src/model.js'
 import {
-  applyPlan,
+  applyPlans,
   deletionLimitExceeded,
   isEmptyPlan,
   isUnder,
@@ -318,7 +318,7 @@ describe('deletionLimitExceeded', () => {
   })
 })
 
-describe('applyPlan', () => {
+describe('applyPlans', () => {
   it('gives the tree as it will be after the commit', () => {
     const files = tree(
       blob('README.md', { sha: 'root' }),
@@ -335,7 +335,7 @@ describe('applyPlan', () => {
       ),
       owned
     )
-    const next = applyPlan(files, plan)
+    const next = applyPlans(files, [plan])
     expect([...next.keys()].sort()).toEqual([
       'README.md',
       'projects/api/added.md',
@@ -369,7 +369,7 @@ describe('applyPlan', () => {
   it('turns a replaced submodule into a blob and does not mutate the input', () => {
     const files = tree(submodule('projects/api/sub'))
     const plan = planFiles(desired(want('projects/api/sub', 'blob-sha')), files)
-    const next = applyPlan(files, plan)
+    const next = applyPlans(files, [plan])
     expect(next.get('projects/api/sub')).toEqual({
       path: 'projects/api/sub',
       mode: '100644',
@@ -380,9 +380,24 @@ describe('applyPlan', () => {
     expect(next).not.toBe(files)
   })
 
+  it("applies every plan of a commit: one project's deletion, another's addition", () => {
+    const files = tree(blob('projects/api/gone.md', { sha: 'g' }), blob('projects/web/a.md'))
+    const api = planFiles(desired(), ownedFiles(files, ['projects/api/']))
+    const web = planFiles(
+      desired(want('projects/web/a.md', 'a'), want('projects/web/new.md', 'n')),
+      ownedFiles(files, ['projects/web/'])
+    )
+    expect([...applyPlans(files, [api, web]).keys()].sort()).toEqual([
+      'projects/web/a.md',
+      'projects/web/new.md'
+    ])
+  })
+
   it('an empty plan leaves the files as they are', () => {
     const files = tree(blob('a'), blob('b'))
-    expect(applyPlan(files, { added: [], modified: [], deleted: [], ownedCount: 0 })).toEqual(files)
+    expect(applyPlans(files, [{ added: [], modified: [], deleted: [], ownedCount: 0 }])).toEqual(
+      files
+    )
   })
 })
 

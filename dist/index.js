@@ -40599,13 +40599,18 @@ function deletionLimitExceeded(plan, limits) {
     }
     return undefined;
 }
-/** Applies a plan to a file list, as the new tree will look (used to follow our own commits). */
-function applyPlan(files, plan) {
+/**
+ * Applies the plans of one commit to a file list, as the new tree will look (used to follow our own
+ * commits); the list is copied once, however many plans (a run's commit may hold a thousand).
+ */
+function applyPlans(files, plans) {
     const next = new Map(files);
-    for (const file of plan.deleted)
-        next.delete(file.path);
-    for (const file of [...plan.added, ...plan.modified]) {
-        next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' });
+    for (const plan of plans) {
+        for (const file of plan.deleted)
+            next.delete(file.path);
+        for (const file of [...plan.added, ...plan.modified]) {
+            next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' });
+        }
     }
     return next;
 }
@@ -50997,7 +51002,7 @@ class Writer {
             const plansToWrite = toApply.map(entry => entry.plan);
             const written = await this.write(target, base, plansToWrite, message(toApply));
             if (written !== 'moved') {
-                const files = plansToWrite.reduce(applyPlan, base.files);
+                const files = applyPlans(base.files, plansToWrite);
                 return {
                     kind: 'committed',
                     plans,

@@ -129,12 +129,17 @@ export function deletionLimitExceeded(plan: FilePlan, limits: DeletionLimits): s
   return undefined
 }
 
-/** Applies a plan to a file list, as the new tree will look (used to follow our own commits). */
-export function applyPlan(files: FileMap, plan: FilePlan): FileMap {
+/**
+ * Applies the plans of one commit to a file list, as the new tree will look (used to follow our own
+ * commits); the list is copied once, however many plans (a run's commit may hold a thousand).
+ */
+export function applyPlans(files: FileMap, plans: FilePlan[]): FileMap {
   const next: FileMap = new Map(files)
-  for (const file of plan.deleted) next.delete(file.path)
-  for (const file of [...plan.added, ...plan.modified]) {
-    next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' })
+  for (const plan of plans) {
+    for (const file of plan.deleted) next.delete(file.path)
+    for (const file of [...plan.added, ...plan.modified]) {
+      next.set(file.path, { path: file.path, mode: file.mode, sha: file.sha, type: 'blob' })
+    }
   }
   return next
 }

@@ -10,7 +10,7 @@ import {
   type PullRequest,
   type Snapshot
 } from '../model.js'
-import { applyPlan, type DeletionLimits, type FilePlan } from '../plan/files.js'
+import { applyPlans, type DeletionLimits, type FilePlan } from '../plan/files.js'
 import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import type { BranchTarget } from './branch.js'
 import { asFileChanges, writeTree, type ContentSource } from './content.js'
@@ -81,7 +81,7 @@ export class Writer {
       const plansToWrite = toApply.map(entry => entry.plan)
       const written = await this.write(target, base, plansToWrite, message(toApply))
       if (written !== 'moved') {
-        const files = plansToWrite.reduce(applyPlan, base.files)
+        const files = applyPlans(base.files, plansToWrite)
         return {
           kind: 'committed',
           plans,
