@@ -408,4 +408,28 @@ describe('the pictures of a summary', () => {
     expect(markdown).toContain('<details><summary>50 rows</summary>')
     expect(markdown).toContain('1000: project-with-a-long-name-0000')
   })
+
+  it('a codex of 50,000 files routed nowhere: 500 rows drawn, the rest counted, routing left out of the output', () => {
+    const result = {
+      ...buildResult(context, [synced('api', 1, 0, 0)], STARTED),
+      routing: Array.from({ length: 50_000 }, (_, file) => ({
+        path: `projects/p-${Math.floor(file / 50)}/docs/page-${file % 50}.md`,
+        added: [],
+        modified: [],
+        unchanged: [],
+        deleted: [],
+        nowhere: 'no codex_sync_include in its frontmatter'
+      }))
+    }
+    const markdown = summaryMarkdown(result)
+    expect(markdown).toContain('<details><summary>50000 rows</summary>')
+    expect(markdown).toContain('49500 more rows are not shown.')
+    expect(markdown.split('\n').filter(line => line.startsWith('| `projects/'))).toHaveLength(500)
+    const output = JSON.parse(resultOutput(result)) as {
+      routing?: unknown
+      projects_left_out?: string
+    }
+    expect(output.routing).toBeUndefined()
+    expect(output.projects_left_out).toBe('paths and routing')
+  })
 })

@@ -38464,16 +38464,17 @@ function names$1(projects) {
     const more = projects.length - NAMES_SHOWN;
     return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`;
 }
-function folded$1(title, rows, table) {
-    const body = [...table, ...rows.slice(0, MAX_ROWS)];
-    if (rows.length > MAX_ROWS)
-        body.push('', `${rows.length - MAX_ROWS} more rows are not shown.`);
-    if (rows.length <= FOLD_ABOVE)
+/** A table of `items`, folded when long; only the rows shown are drawn (a codex may hold 50,000 files). */
+function folded$1(title, items, row, table) {
+    const body = [...table, ...items.slice(0, MAX_ROWS).map(row)];
+    if (items.length > MAX_ROWS)
+        body.push('', `${items.length - MAX_ROWS} more rows are not shown.`);
+    if (items.length <= FOLD_ABOVE)
         return [`### ${title}`, '', ...body, ''];
     return [
         `### ${title}`,
         '',
-        `<details><summary>${rows.length} rows</summary>`,
+        `<details><summary>${items.length} rows</summary>`,
         '',
         ...body,
         '',
@@ -38486,8 +38487,8 @@ function routingPicture(routing, dryRun) {
     if (!routing || routing.length === 0)
         return [];
     const verb = dryRun ? 'would be ' : '';
-    const rows = routing.map(file => `| \`${cell$1(file.path)}\` | ${names$1(file.added)} | ${names$1(file.modified)} | ${names$1(file.unchanged)} | ${names$1(file.deleted)} | ${cell$1(file.nowhere ?? '')} |`);
-    return folded$1('Routing: codex files and the projects they reach', rows, [
+    const row = (file) => `| \`${cell$1(file.path)}\` | ${names$1(file.added)} | ${names$1(file.modified)} | ${names$1(file.unchanged)} | ${names$1(file.deleted)} | ${cell$1(file.nowhere ?? '')} |`;
+    return folded$1('Routing: codex files and the projects they reach', routing, row, [
         `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
         '| --- | --- | --- | --- | --- | --- |'
     ]);
@@ -38511,18 +38512,16 @@ function pathList(paths) {
 }
 /** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
 function changedFiles(result) {
-    const rows = result.projects.flatMap(project => {
+    const changed = result.projects.flatMap(project => {
         const paths = changedPaths$1(project);
-        return paths ? [`| ${cell$1(project.project)} | ${pathList(paths)} |`] : [];
+        return paths ? [{ project: project.project, paths }] : [];
     });
-    if (rows.length === 0)
+    if (changed.length === 0)
         return [];
     const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex';
     const where = toCodex ? 'in the codex' : 'in each project';
-    return folded$1(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, rows, [
-        '| project | files (+ added, ~ modified, - deleted) |',
-        '| --- | --- |'
-    ]);
+    const row = ({ project, paths }) => `| ${cell$1(project)} | ${pathList(paths)} |`;
+    return folded$1(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, changed, row, ['| project | files (+ added, ~ modified, - deleted) |', '| --- | --- |']);
 }
 /** Dry run: the projects a sync would change, those furthest behind first. */
 function driftPicture(result) {
@@ -38537,8 +38536,8 @@ function driftPicture(result) {
         .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project));
     if (behind.length === 0)
         return ['### Drift', '', 'Every project is up to date with the codex.', ''];
-    const rows = behind.map(({ project, files }) => `| ${cell$1(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`);
-    return folded$1('Drift: behind the codex, worst first', rows, [
+    const row = ({ project, files }) => `| ${cell$1(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`;
+    return folded$1('Drift: behind the codex, worst first', behind, row, [
         '| project | files behind | to add | to modify | to delete |',
         '| --- | ---: | ---: | ---: | ---: |'
     ]);
@@ -38664,9 +38663,11 @@ const MAX_RESULT_OUTPUT = 1_000_000 - 24_000;
  * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
  */
 function resultOutput(result) {
-    const whole = JSON.stringify(result);
-    if (whole.length <= MAX_RESULT_OUTPUT)
-        return whole;
+    if (leastJsonLength(result) <= MAX_RESULT_OUTPUT) {
+        const whole = JSON.stringify(result);
+        if (whole.length <= MAX_RESULT_OUTPUT)
+            return whole;
+    }
     const withoutPaths = result.projects.map(withoutPlannedPaths);
     const { routing: _routing, ...withoutRouting } = result;
     const slim = JSON.stringify({
@@ -38682,6 +38683,14 @@ function resultOutput(result) {
         projects: changed,
         projects_left_out: 'paths and routing, unchanged and skipped projects'
     });
+}
+/** What one routing row and one project take in JSON at the least (empty lists, a short name). */
+const ROUTED_FILE_MIN_JSON = 60;
+const PROJECT_MIN_JSON = 30;
+/** A lower bound of the result's JSON length: a codex of 50,000 files need not be written out to see it is too long. */
+function leastJsonLength(result) {
+    const routing = (result.routing ?? []).reduce((sum, file) => sum + file.path.length + ROUTED_FILE_MIN_JSON, 0);
+    return routing + result.projects.length * PROJECT_MIN_JSON;
 }
 function withoutPlannedPaths(project) {
     if ('planned' in project) {

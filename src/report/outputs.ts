@@ -17,8 +17,10 @@ export const MAX_RESULT_OUTPUT = 1_000_000 - 24_000
  * else listing only the projects that changed or failed. `projects_left_out` says what was dropped.
  */
 export function resultOutput(result: RunResult): string {
-  const whole = JSON.stringify(result)
-  if (whole.length <= MAX_RESULT_OUTPUT) return whole
+  if (leastJsonLength(result) <= MAX_RESULT_OUTPUT) {
+    const whole = JSON.stringify(result)
+    if (whole.length <= MAX_RESULT_OUTPUT) return whole
+  }
   const withoutPaths = result.projects.map(withoutPlannedPaths)
   const { routing: _routing, ...withoutRouting } = result
   const slim = JSON.stringify({
@@ -35,6 +37,19 @@ export function resultOutput(result: RunResult): string {
     projects: changed,
     projects_left_out: 'paths and routing, unchanged and skipped projects'
   })
+}
+
+/** What one routing row and one project take in JSON at the least (empty lists, a short name). */
+const ROUTED_FILE_MIN_JSON = 60
+const PROJECT_MIN_JSON = 30
+
+/** A lower bound of the result's JSON length: a codex of 50,000 files need not be written out to see it is too long. */
+function leastJsonLength(result: RunResult): number {
+  const routing = (result.routing ?? []).reduce(
+    (sum, file) => sum + file.path.length + ROUTED_FILE_MIN_JSON,
+    0
+  )
+  return routing + result.projects.length * PROJECT_MIN_JSON
 }
 
 function withoutPlannedPaths(project: ProjectResult): object & Pick<ProjectResult, 'status'> {

@@ -22,14 +22,15 @@ function names(projects: string[]): string {
   return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`
 }
 
-function folded(title: string, rows: string[], table: string[]): string[] {
-  const body = [...table, ...rows.slice(0, MAX_ROWS)]
-  if (rows.length > MAX_ROWS) body.push('', `${rows.length - MAX_ROWS} more rows are not shown.`)
-  if (rows.length <= FOLD_ABOVE) return [`### ${title}`, '', ...body, '']
+/** A table of `items`, folded when long; only the rows shown are drawn (a codex may hold 50,000 files). */
+function folded<T>(title: string, items: T[], row: (item: T) => string, table: string[]): string[] {
+  const body = [...table, ...items.slice(0, MAX_ROWS).map(row)]
+  if (items.length > MAX_ROWS) body.push('', `${items.length - MAX_ROWS} more rows are not shown.`)
+  if (items.length <= FOLD_ABOVE) return [`### ${title}`, '', ...body, '']
   return [
     `### ${title}`,
     '',
-    `<details><summary>${rows.length} rows</summary>`,
+    `<details><summary>${items.length} rows</summary>`,
     '',
     ...body,
     '',
@@ -42,11 +43,9 @@ function folded(title: string, rows: string[], table: string[]): string[] {
 export function routingPicture(routing: RoutedFile[] | undefined, dryRun: boolean): string[] {
   if (!routing || routing.length === 0) return []
   const verb = dryRun ? 'would be ' : ''
-  const rows = routing.map(
-    file =>
-      `| \`${cell(file.path)}\` | ${names(file.added)} | ${names(file.modified)} | ${names(file.unchanged)} | ${names(file.deleted)} | ${cell(file.nowhere ?? '')} |`
-  )
-  return folded('Routing: codex files and the projects they reach', rows, [
+  const row = (file: RoutedFile) =>
+    `| \`${cell(file.path)}\` | ${names(file.added)} | ${names(file.modified)} | ${names(file.unchanged)} | ${names(file.deleted)} | ${cell(file.nowhere ?? '')} |`
+  return folded('Routing: codex files and the projects they reach', routing, row, [
     `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
     '| --- | --- | --- | --- | --- | --- |'
   ])
@@ -74,17 +73,21 @@ function pathList(paths: PlannedPaths): string {
 
 /** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
 export function changedFiles(result: RunResult): string[] {
-  const rows = result.projects.flatMap(project => {
+  const changed = result.projects.flatMap(project => {
     const paths = changedPaths(project)
-    return paths ? [`| ${cell(project.project)} | ${pathList(paths)} |`] : []
+    return paths ? [{ project: project.project, paths }] : []
   })
-  if (rows.length === 0) return []
+  if (changed.length === 0) return []
   const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex'
   const where = toCodex ? 'in the codex' : 'in each project'
-  return folded(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, rows, [
-    '| project | files (+ added, ~ modified, - deleted) |',
-    '| --- | --- |'
-  ])
+  const row = ({ project, paths }: (typeof changed)[number]) =>
+    `| ${cell(project)} | ${pathList(paths)} |`
+  return folded(
+    `Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`,
+    changed,
+    row,
+    ['| project | files (+ added, ~ modified, - deleted) |', '| --- | --- |']
+  )
 }
 
 /** Dry run: the projects a sync would change, those furthest behind first. */
@@ -99,11 +102,9 @@ export function driftPicture(result: RunResult): string[] {
     .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project))
   if (behind.length === 0)
     return ['### Drift', '', 'Every project is up to date with the codex.', '']
-  const rows = behind.map(
-    ({ project, files }) =>
-      `| ${cell(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`
-  )
-  return folded('Drift: behind the codex, worst first', rows, [
+  const row = ({ project, files }: (typeof behind)[number]) =>
+    `| ${cell(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`
+  return folded('Drift: behind the codex, worst first', behind, row, [
     '| project | files behind | to add | to modify | to delete |',
     '| --- | ---: | ---: | ---: | ---: |'
   ])
