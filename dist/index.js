@@ -50122,7 +50122,13 @@ async function readCodexFiles(env, rules) {
     for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
         const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK);
         const texts = await Promise.all(chunk.map(file => content.readText(env.codex.name, file.sha)));
-        chunk.forEach((file, index) => state.learn(file.sha, routingOf(texts[index] ?? '')));
+        chunk.forEach((file, index) => {
+            const routing = routingOf(texts[index] ?? '');
+            state.learn(file.sha, routing);
+            // A text that goes nowhere is not kept for the writes (a codex may hold 50,000 such docs).
+            if (ruleOf(rules, { ...file, routing }, env.config) === undefined)
+                content.forget(file.sha);
+        });
     }
     state.keepRouting(new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha)));
     const files = candidates.map((file) => {
