@@ -354,6 +354,17 @@ describe('pull-docs', () => {
     expect(result.status).toBe('failure')
     expect(result.error).toMatch(/GITHUB_TOKEN/)
     expect(result.resolution).toMatch(/create-github-app-token/)
+    // Named, the codex is read while the organisation is listed: still nothing is written to it.
+    fake.clearLog()
+    const named = await sync(fake, {
+      mode: 'pull-docs',
+      organization: 'solo',
+      codex_repository: 'codex.solo.io',
+      token: 'ghs_workflow'
+    })
+    expect(named.result.error).toMatch(/GITHUB_TOKEN/)
+    expect(writes(fake)).toEqual([])
+    expect(await fake.head('solo', 'codex.solo.io', 'test')).toBeUndefined()
   })
 
   test('the codex is found as the only codex.* repository; several are an error naming them', async () => {

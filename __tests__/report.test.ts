@@ -9,6 +9,7 @@ import {
   fatalResult,
   skippedProject,
   type ProjectResult,
+  type RoutedFile,
   type RunContext,
   type RunResult
 } from '../src/report/results.js'
@@ -21,6 +22,16 @@ const context: RunContext = runContext({
 })
 
 const synced = syncedProject
+
+/** A row of the routing picture: no project reached unless given. */
+const routed = (path: string, reached: Partial<RoutedFile> = {}): RoutedFile => ({
+  path,
+  added: [],
+  modified: [],
+  unchanged: [],
+  deleted: [],
+  ...reached
+})
 
 const projects: ProjectResult[] = [
   synced('api', 3, 1, 2),
@@ -366,21 +377,10 @@ describe('the pictures of a summary', () => {
     const result = {
       ...buildResult(context, [synced('api', 1, 0, 0)], STARTED),
       routing: [
-        {
-          path: 'docs/all.md',
-          added: ['api', 'web'],
-          modified: [],
-          unchanged: ['worker'],
-          deleted: []
-        },
-        {
-          path: 'docs/internal.md',
-          added: [],
-          modified: [],
-          unchanged: [],
-          deleted: [],
+        routed('docs/all.md', { added: ['api', 'web'], unchanged: ['worker'] }),
+        routed('docs/internal.md', {
           nowhere: 'no codex_sync_include in its frontmatter, and no route of the config matches it'
-        }
+        })
       ]
     }
     const markdown = summaryMarkdown(result)
@@ -395,13 +395,9 @@ describe('the pictures of a summary', () => {
     const names = projects.map(project => project.project)
     const result = {
       ...buildResult(context, projects, STARTED),
-      routing: Array.from({ length: 50 }, (_, file) => ({
-        path: `docs/some/rather/deep/folder/document-${file}.md`,
-        added: names,
-        modified: [],
-        unchanged: [],
-        deleted: []
-      }))
+      routing: Array.from({ length: 50 }, (_, file) =>
+        routed(`docs/some/rather/deep/folder/document-${file}.md`, { added: names })
+      )
     }
     const markdown = summaryMarkdown(result)
     expect(Buffer.byteLength(markdown)).toBeLessThan(1024 * 1024)
@@ -412,14 +408,11 @@ describe('the pictures of a summary', () => {
   it('a codex of 50,000 files routed nowhere: 500 rows drawn, the rest counted, routing left out of the output', () => {
     const result = {
       ...buildResult(context, [synced('api', 1, 0, 0)], STARTED),
-      routing: Array.from({ length: 50_000 }, (_, file) => ({
-        path: `projects/p-${Math.floor(file / 50)}/docs/page-${file % 50}.md`,
-        added: [],
-        modified: [],
-        unchanged: [],
-        deleted: [],
-        nowhere: 'no codex_sync_include in its frontmatter'
-      }))
+      routing: Array.from({ length: 50_000 }, (_, file) =>
+        routed(`projects/p-${Math.floor(file / 50)}/docs/page-${file % 50}.md`, {
+          nowhere: 'no codex_sync_include in its frontmatter'
+        })
+      )
     }
     const markdown = summaryMarkdown(result)
     expect(markdown).toContain('<details><summary>50000 rows</summary>')

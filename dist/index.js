@@ -18,8 +18,8 @@ import 'timers';
 import { readFileSync as readFileSync$1, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createSign, createHash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { isUtf8 } from 'node:buffer';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36610,88 +36610,7 @@ function commentError(error, where) {
     }
 }
 
-/** The queues the throttling plugin runs every request through, with plain promises. */
-/** At most `maxConcurrent` jobs at once, first come first served, started `minTime` apart. */
-class Lane {
-    options;
-    running = 0;
-    nextStart = 0;
-    waiting = [];
-    constructor(options) {
-        this.options = options;
-    }
-    /** The throttling plugin keys its groups by client id; one client uses one lane. */
-    key() {
-        return this;
-    }
-    async schedule(jobOptions, job, ...args) {
-        const takesSlot = (jobOptions.weight ?? 1) > 0;
-        if (takesSlot)
-            await this.slot(jobOptions.priority === 0);
-        try {
-            await this.pace();
-            return await job(...args);
-        }
-        finally {
-            if (takesSlot)
-                this.release();
-        }
-    }
-    slot(first) {
-        if (this.running < this.options.maxConcurrent) {
-            this.running++;
-            return Promise.resolve();
-        }
-        return new Promise(resolve => {
-            // The slot passes straight from the job that ends to this one: `running` stays counted.
-            if (first)
-                this.waiting.unshift(resolve);
-            else
-                this.waiting.push(resolve);
-        });
-    }
-    release() {
-        const next = this.waiting.shift();
-        if (next)
-            next();
-        else
-            this.running--;
-    }
-    /** Waits until `minTime` has passed since the last job started (a timer may fire late, never early). */
-    async pace() {
-        const minTime = this.options.minTime ?? 0;
-        if (minTime <= 0)
-            return;
-        for (let wait = this.nextStart - performance.now(); wait > 0;) {
-            await sleep(wait);
-            wait = this.nextStart - performance.now();
-        }
-        this.nextStart = performance.now() + minTime;
-    }
-}
-/** Runs a job, and again after the wait its `failed` handler names, for as long as it names one. */
-class RetryQueue {
-    failed;
-    on(event, handler) {
-        if (event === 'failed')
-            this.failed = handler;
-    }
-    async schedule(job, ...args) {
-        for (let retryCount = 0;; retryCount++) {
-            try {
-                return await job(...args);
-            }
-            catch (error) {
-                const wait = await this.failed?.(error, { args, retryCount });
-                if (typeof wait !== 'number')
-                    throw error;
-                await sleep(wait);
-            }
-        }
-    }
-}
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-
+/** Rate limits and broken answers: waits that respect the run's budget, cut-short bodies retried. */
 /** Retries a rate limit that the throttling plugin leaves alone (a 429, or a 403 naming retry-after). */
 const EXTRA_LIMIT_RETRIES = 5;
 /** Retries of a server error or a failed connection, after 1, 4 and 9 seconds. */
@@ -36741,11 +36660,11 @@ function limitsPlugin(options) {
                             const go = onLimit(options, 'Rate limit', EXTRA_LIMIT_RETRIES)(wait, requestOptions, limitRetries++);
                             if (!go)
                                 throw error;
-                            await sleep(wait * 1000);
+                            await setTimeout$1(wait * 1000);
                         }
                         else if (isServerError(error) && serverRetries < SERVER_ERROR_RETRIES) {
                             serverRetries++;
-                            await sleep(serverRetries * serverRetries * 1000);
+                            await setTimeout$1(serverRetries * serverRetries * 1000);
                         }
                         else {
                             throw error;
@@ -37212,9 +37131,9 @@ class GraphQL {
                 break;
             for (const [key, blob] of aliasedBlobs(batch)) {
                 const node = data[key.repo]?.[key.blob];
-                const text = node ? faithfulText(blob.sha, node) : undefined;
-                if (text !== undefined)
-                    texts.set(blob.sha, Buffer.from(text, 'utf8'));
+                const bytes = node ? faithfulBytes(blob.sha, node) : undefined;
+                if (bytes)
+                    texts.set(blob.sha, bytes);
             }
         }
         return texts;
@@ -37243,6 +37162,7 @@ class GraphQL {
         if (branch !== undefined && branch !== head.name)
             heads.set(branch, repository.branch?.target?.oid);
         return {
+            // The codex is never a project: what GraphQL is not asked about keeps its default.
             repository: {
                 name: repository.name,
                 defaultBranch: head.name,
@@ -37254,7 +37174,7 @@ class GraphQL {
             config: repository.config?.oid
                 ? {
                     sha: repository.config.oid,
-                    text: faithfulText(repository.config.oid, repository.config)
+                    text: faithfulBytes(repository.config.oid, repository.config)?.toString('utf8')
                 }
                 : undefined,
             heads
@@ -37323,11 +37243,12 @@ class GraphQL {
         }
     }
 }
-/** A blob's text, when GraphQL gives it whole and its UTF-8 bytes hash to the blob's SHA. */
-function faithfulText(sha, node) {
+/** A blob's bytes from its GraphQL text, when that text is whole and hashes to the blob's SHA. */
+function faithfulBytes(sha, node) {
     if (typeof node.text !== 'string' || node.isBinary || node.isTruncated)
         return undefined;
-    return gitBlobSha(Buffer.from(node.text, 'utf8')) === sha ? node.text : undefined;
+    const bytes = Buffer.from(node.text, 'utf8');
+    return gitBlobSha(bytes) === sha ? bytes : undefined;
 }
 function firstLookQuery(withBranch) {
     const branch = withBranch ? 'branch: ref(qualifiedName: $branch) { target { oid } }' : '';
@@ -37511,6 +37432,87 @@ function toRepository(data) {
         disabled: data.disabled ?? false,
         topics: data.topics ?? []
     };
+}
+
+/** The queues the throttling plugin runs every request through, with plain promises. */
+/** At most `maxConcurrent` jobs at once, first come first served, started `minTime` apart. */
+class Lane {
+    options;
+    running = 0;
+    nextStart = 0;
+    waiting = [];
+    constructor(options) {
+        this.options = options;
+    }
+    /** The throttling plugin keys its groups by client id; one client uses one lane. */
+    key() {
+        return this;
+    }
+    async schedule(jobOptions, job, ...args) {
+        const takesSlot = (jobOptions.weight ?? 1) > 0;
+        if (takesSlot)
+            await this.slot(jobOptions.priority === 0);
+        try {
+            await this.pace();
+            return await job(...args);
+        }
+        finally {
+            if (takesSlot)
+                this.release();
+        }
+    }
+    slot(first) {
+        if (this.running < this.options.maxConcurrent) {
+            this.running++;
+            return Promise.resolve();
+        }
+        return new Promise(resolve => {
+            // The slot passes straight from the job that ends to this one: `running` stays counted.
+            if (first)
+                this.waiting.unshift(resolve);
+            else
+                this.waiting.push(resolve);
+        });
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.running--;
+    }
+    /** Waits until `minTime` has passed since the last job started (a timer may fire late, never early). */
+    async pace() {
+        const minTime = this.options.minTime ?? 0;
+        if (minTime <= 0)
+            return;
+        for (let wait = this.nextStart - performance.now(); wait > 0;) {
+            await setTimeout$1(wait);
+            wait = this.nextStart - performance.now();
+        }
+        this.nextStart = performance.now() + minTime;
+    }
+}
+/** Runs a job, and again after the wait its `failed` handler names, for as long as it names one. */
+class RetryQueue {
+    failed;
+    on(event, handler) {
+        if (event === 'failed')
+            this.failed = handler;
+    }
+    async schedule(job, ...args) {
+        for (let retryCount = 0;; retryCount++) {
+            try {
+                return await job(...args);
+            }
+            catch (error) {
+                const wait = await this.failed?.(error, { args, retryCount });
+                if (typeof wait !== 'number')
+                    throw error;
+                await setTimeout$1(wait);
+            }
+        }
+    }
 }
 
 const RATE_LIMIT_RETRIES = 3;
@@ -50544,15 +50546,19 @@ async function resolveCodex(github, listing, settings) {
     const named = settings.codexRepository;
     if (!named) {
         const codex = findCodex((await listing).repositories, settings.organization);
-        const look = await firstLook(github, codex.name, settings);
-        return { codex, look: look === 'missing' ? undefined : look };
+        const answer = await firstLook(github, codex.name, settings);
+        return { codex, look: answer === 'missing' ? undefined : answer };
     }
-    const look = await firstLook(github, named, settings);
-    const codex = look === 'missing' ? undefined : (look?.repository ?? (await github.repositories.get(named)));
-    if (!codex) {
-        throw new SetupError(`Codex repository ${settings.organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
-    }
-    return { codex, look: look === 'missing' ? undefined : look };
+    const answer = await firstLook(github, named, settings);
+    if (answer === 'missing')
+        throw codexNotFound(settings, named);
+    const codex = answer?.repository ?? (await github.repositories.get(named));
+    if (!codex)
+        throw codexNotFound(settings, named);
+    return { codex, look: answer };
+}
+function codexNotFound({ organization }, named) {
+    return new SetupError(`Codex repository ${organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
 }
 /** The first look asks for the branch the environment has under the default config, the usual one. */
 function firstLook(github, name, settings) {

@@ -67,8 +67,8 @@ export class GraphQL {
       if (!data) break
       for (const [key, blob] of aliasedBlobs(batch)) {
         const node = data[key.repo]?.[key.blob]
-        const text = node ? faithfulText(blob.sha, node) : undefined
-        if (text !== undefined) texts.set(blob.sha, Buffer.from(text, 'utf8'))
+        const bytes = node ? faithfulBytes(blob.sha, node) : undefined
+        if (bytes) texts.set(blob.sha, bytes)
       }
     }
     return texts
@@ -99,6 +99,7 @@ export class GraphQL {
     if (branch !== undefined && branch !== head.name)
       heads.set(branch, repository.branch?.target?.oid)
     return {
+      // The codex is never a project: what GraphQL is not asked about keeps its default.
       repository: {
         name: repository.name,
         defaultBranch: head.name,
@@ -110,7 +111,7 @@ export class GraphQL {
       config: repository.config?.oid
         ? {
             sha: repository.config.oid,
-            text: faithfulText(repository.config.oid, repository.config)
+            text: faithfulBytes(repository.config.oid, repository.config)?.toString('utf8')
           }
         : undefined,
       heads
@@ -192,10 +193,11 @@ export class GraphQL {
   }
 }
 
-/** A blob's text, when GraphQL gives it whole and its UTF-8 bytes hash to the blob's SHA. */
-function faithfulText(sha: string, node: BlobNode): string | undefined {
+/** A blob's bytes from its GraphQL text, when that text is whole and hashes to the blob's SHA. */
+function faithfulBytes(sha: string, node: BlobNode): Buffer | undefined {
   if (typeof node.text !== 'string' || node.isBinary || node.isTruncated) return undefined
-  return gitBlobSha(Buffer.from(node.text, 'utf8')) === sha ? node.text : undefined
+  const bytes = Buffer.from(node.text, 'utf8')
+  return gitBlobSha(bytes) === sha ? bytes : undefined
 }
 
 function firstLookQuery(withBranch: boolean): string {

@@ -1,11 +1,11 @@
 /** Rate limits and broken answers: waits that respect the run's budget, cut-short bodies retried. */
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Octokit } from '@octokit/core'
 import { RequestError } from '@octokit/request-error'
 import type { EndpointDefaults, OctokitResponse } from '@octokit/types'
 import type { Log } from '../model.js'
 import type { RunBudget } from './budget.js'
 import { statusOf } from './errors.js'
-import { sleep } from './schedulers.js'
 
 type RequestOptions = Pick<EndpointDefaults, 'method' | 'url'> & { body?: unknown }
 
@@ -67,10 +67,10 @@ export function limitsPlugin(options: LimitOptions) {
                 limitRetries++
               )
               if (!go) throw error
-              await sleep(wait * 1000)
+              await delay(wait * 1000)
             } else if (isServerError(error) && serverRetries < SERVER_ERROR_RETRIES) {
               serverRetries++
-              await sleep(serverRetries * serverRetries * 1000)
+              await delay(serverRetries * serverRetries * 1000)
             } else {
               throw error
             }

@@ -1,4 +1,5 @@
 /** The queues the throttling plugin runs every request through, with plain promises. */
+import { setTimeout as delay } from 'node:timers/promises'
 
 // Bottleneck, the plugin's own, passes each job through several zero-delay timers, which at a
 // thousand requests a run keep a third of the allowed requests from being in flight. These honour
@@ -70,7 +71,7 @@ export class Lane {
     const minTime = this.options.minTime ?? 0
     if (minTime <= 0) return
     for (let wait = this.nextStart - performance.now(); wait > 0;) {
-      await sleep(wait)
+      await delay(wait)
       wait = this.nextStart - performance.now()
     }
     this.nextStart = performance.now() + minTime
@@ -98,10 +99,8 @@ export class RetryQueue {
       } catch (error) {
         const wait = await this.failed?.(error, { args, retryCount })
         if (typeof wait !== 'number') throw error
-        await sleep(wait)
+        await delay(wait)
       }
     }
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

@@ -34,19 +34,21 @@ export async function resolveCodex(
   const named = settings.codexRepository
   if (!named) {
     const codex = findCodex((await listing).repositories, settings.organization)
-    const look = await firstLook(github, codex.name, settings)
-    return { codex, look: look === 'missing' ? undefined : look }
+    const answer = await firstLook(github, codex.name, settings)
+    return { codex, look: answer === 'missing' ? undefined : answer }
   }
-  const look = await firstLook(github, named, settings)
-  const codex =
-    look === 'missing' ? undefined : (look?.repository ?? (await github.repositories.get(named)))
-  if (!codex) {
-    throw new SetupError(
-      `Codex repository ${settings.organization}/${named} was not found.`,
-      'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.'
-    )
-  }
-  return { codex, look: look === 'missing' ? undefined : look }
+  const answer = await firstLook(github, named, settings)
+  if (answer === 'missing') throw codexNotFound(settings, named)
+  const codex = answer?.repository ?? (await github.repositories.get(named))
+  if (!codex) throw codexNotFound(settings, named)
+  return { codex, look: answer }
+}
+
+function codexNotFound({ organization }: Settings, named: string): SetupError {
+  return new SetupError(
+    `Codex repository ${organization}/${named} was not found.`,
+    'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.'
+  )
 }
 
 /** The first look asks for the branch the environment has under the default config, the usual one. */
