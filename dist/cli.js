@@ -47846,6 +47846,8 @@ function describe$1(value) {
     return typeof value === 'object' ? 'a mapping' : typeof value;
 }
 
+/** What a file without routing frontmatter says: one shared object for the many such files. */
+const NO_ROUTING = Object.freeze({ kind: 'none' });
 /** Bumped whenever reading a frontmatter may give another answer: remembered routings are then read again. */
 const ROUTING_VERSION = 1;
 const MARKDOWN = /\.(md|mdx|markdown)$/i;
@@ -47862,9 +47864,7 @@ function hasRoutingKeys(rule) {
 function routingOf(markdown) {
     try {
         const { warnings, ...rule } = readRoutingFrontmatter(markdown);
-        const routing = hasRoutingKeys(rule)
-            ? { kind: 'frontmatter', rule }
-            : { kind: 'none' };
+        const routing = hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : NO_ROUTING;
         return warnings ? { ...routing, warnings } : routing;
     }
     catch (error) {
@@ -47900,6 +47900,20 @@ function routesTo(rule, project, includeByDefault) {
 
 /** The Claude tooling folders push-claude owns, each below `<kind>/<namespace>/`. */
 const CLAUDE_KINDS = ['agents', 'commands', 'hooks', 'scripts'];
+/**
+ * A codex file with its routing. Written out field by field: an object spread followed by a new
+ * field gives each of 50,000 files a hidden class of its own in V8 (about 300 bytes apiece).
+ */
+function withRouting(file, routing) {
+    return {
+        path: file.path,
+        mode: file.mode,
+        sha: file.sha,
+        type: file.type,
+        size: file.size,
+        routing
+    };
+}
 function projectFolder(config, project) {
     return `${config.projectsDir}/${project}/`;
 }
@@ -48355,9 +48369,7 @@ class RoutingMatrix {
             const known = rows.get(path);
             if (known)
                 return known;
-            const created = { path, added: [], modified: [], unchanged: [], deleted: [] };
-            if (nowhere)
-                created.nowhere = nowhere;
+            const created = emptyRow(path, nowhere);
             rows.set(path, created);
             return created;
         };
@@ -48368,33 +48380,33 @@ class RoutingMatrix {
             if (!changed)
                 continue;
             const touched = new Set();
-            for (const [kind, paths] of [
-                ['added', changed.added],
-                ['modified', changed.modified]
-            ]) {
-                for (const destination of paths) {
-                    const file = this.byDestination.get(destination);
-                    if (!file)
-                        continue;
-                    row(file.path)[kind].push(result.project);
-                    touched.add(file.path);
-                }
+            for (const destination of changed.added) {
+                const file = this.byDestination.get(destination);
+                if (file)
+                    touched.add(noteProject(row(file.path), 'added', result.project));
+            }
+            for (const destination of changed.modified) {
+                const file = this.byDestination.get(destination);
+                if (file)
+                    touched.add(noteProject(row(file.path), 'modified', result.project));
             }
             for (const destination of changed.deleted) {
                 const file = this.byDestination.get(destination);
                 const path = file?.path ?? this.sourceOf(destination);
-                row(path, file ? undefined : 'no longer in the codex').deleted.push(result.project);
+                noteProject(row(path, file ? undefined : 'no longer in the codex'), 'deleted', result.project);
             }
             for (const path of this.perProject.get(result.project) ?? []) {
                 if (!touched.has(path))
-                    row(path).unchanged.push(result.project);
+                    noteProject(row(path), 'unchanged', result.project);
             }
         }
-        for (const file of rows.values()) {
-            for (const projects of [file.added, file.modified, file.unchanged, file.deleted])
-                projects.sort();
+        const report = [...rows.values(), ...others];
+        for (const file of report) {
+            for (const kind of PROJECT_LISTS)
+                if (file[kind].length > 1)
+                    file[kind].sort();
         }
-        return [...rows.values(), ...others].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+        return report.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
     /** The codex path a destination comes from (the destination less the mode's folder prefix). */
     sourceOf(destination) {
@@ -48413,6 +48425,32 @@ class RoutingMatrix {
         }
         return 'its codex_sync_include and codex_sync_exclude match no project of this run';
     }
+}
+const PROJECT_LISTS = ['added', 'modified', 'unchanged', 'deleted'];
+/**
+ * Most rows of a large codex name no project: they share one empty list until a project is noted
+ * (a codex of 50,000 files would otherwise allocate 200,000 empty arrays at the end of the run).
+ */
+const NO_PROJECTS = Object.freeze([]);
+function emptyRow(path, nowhere) {
+    const row = {
+        path,
+        added: NO_PROJECTS,
+        modified: NO_PROJECTS,
+        unchanged: NO_PROJECTS,
+        deleted: NO_PROJECTS
+    };
+    if (nowhere)
+        row.nowhere = nowhere;
+    return row;
+}
+/** Adds a project to one list of a row; returns the row's path. */
+function noteProject(row, kind, project) {
+    if (row[kind] === NO_PROJECTS)
+        row[kind] = [project];
+    else
+        row[kind].push(project);
+    return row.path;
 }
 function changedPaths(result) {
     if (result.status === 'unchanged')
@@ -48589,15 +48627,13 @@ async function readCodexFiles(env, rules) {
             const routing = routingOf(texts[index] ?? '');
             state.learn(file.sha, routing);
             // A text that goes nowhere is not kept for the writes (a codex may hold 50,000 such docs).
-            if (ruleOf(rules, { ...file, routing }, env.config) === undefined)
+            if (ruleOf(rules, withRouting(file, routing), env.config) === undefined)
                 content.forget(file.sha);
         });
     }
     state.keepRouting(new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha)));
     const files = candidates.map((file) => {
-        const routing = isMarkdown(file.path)
-            ? (state.routingOf(file.sha) ?? { kind: 'none' })
-            : { kind: 'none' };
+        const routing = (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING;
         if (routing.kind === 'invalid')
             warnInvalidFrontmatter(env, file.path, routing.error);
         for (const warning of routing.warnings ?? []) {
@@ -48606,7 +48642,7 @@ async function readCodexFiles(env, rules) {
                 title: 'codex-sync: frontmatter'
             });
         }
-        return { ...file, routing };
+        return withRouting(file, routing);
     });
     for (const file of uncarriedPushFiles(rules, env.codexSnapshot.files, env.config)) {
         env.log.info(`${env.codex.name}: ${file.path} is not carried: ${file.reason}.`);

@@ -7,12 +7,13 @@ import {
   ruleOf,
   uncarriedPushFiles,
   unreadablePaths,
+  withRouting,
   type CodexFile,
   type PushModeRules
 } from '../plan/desired.js'
 import type { Scope, ScopePlan } from '../plan/scopes.js'
 import { countLine } from '../plan/scopes.js'
-import { isMarkdown, routingOf, type FileRouting } from '../plan/routing.js'
+import { isMarkdown, NO_ROUTING, routingOf } from '../plan/routing.js'
 import type { ProjectResult, RoutedFile } from '../report/results.js'
 import { RoutingMatrix } from './routing-matrix.js'
 import type { ModeOutcome } from './runners.js'
@@ -122,16 +123,15 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
       const routing = routingOf(texts[index] ?? '')
       state.learn(file.sha, routing)
       // A text that goes nowhere is not kept for the writes (a codex may hold 50,000 such docs).
-      if (ruleOf(rules, { ...file, routing }, env.config) === undefined) content.forget(file.sha)
+      if (ruleOf(rules, withRouting(file, routing), env.config) === undefined)
+        content.forget(file.sha)
     })
   }
   state.keepRouting(
     new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha))
   )
   const files = candidates.map((file): CodexFile => {
-    const routing: FileRouting = isMarkdown(file.path)
-      ? (state.routingOf(file.sha) ?? { kind: 'none' })
-      : { kind: 'none' }
+    const routing = (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING
     if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
     for (const warning of routing.warnings ?? []) {
       env.log.warning(`${file.path}: ${warning}`, {
@@ -139,7 +139,7 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
         title: 'codex-sync: frontmatter'
       })
     }
-    return { ...file, routing }
+    return withRouting(file, routing)
   })
   for (const file of uncarriedPushFiles(rules, env.codexSnapshot.files, env.config)) {
     env.log.info(`${env.codex.name}: ${file.path} is not carried: ${file.reason}.`)

@@ -36,8 +36,7 @@ export class RoutingMatrix {
     const row = (path: string, nowhere?: string): RoutedFile => {
       const known = rows.get(path)
       if (known) return known
-      const created: RoutedFile = { path, added: [], modified: [], unchanged: [], deleted: [] }
-      if (nowhere) created.nowhere = nowhere
+      const created = emptyRow(path, nowhere)
       rows.set(path, created)
       return created
     }
@@ -47,33 +46,32 @@ export class RoutingMatrix {
       const changed = changedPaths(result)
       if (!changed) continue
       const touched = new Set<string>()
-      for (const [kind, paths] of [
-        ['added', changed.added],
-        ['modified', changed.modified]
-      ] as const) {
-        for (const destination of paths) {
-          const file = this.byDestination.get(destination)
-          if (!file) continue
-          row(file.path)[kind].push(result.project)
-          touched.add(file.path)
-        }
+      for (const destination of changed.added) {
+        const file = this.byDestination.get(destination)
+        if (file) touched.add(noteProject(row(file.path), 'added', result.project))
+      }
+      for (const destination of changed.modified) {
+        const file = this.byDestination.get(destination)
+        if (file) touched.add(noteProject(row(file.path), 'modified', result.project))
       }
       for (const destination of changed.deleted) {
         const file = this.byDestination.get(destination)
         const path = file?.path ?? this.sourceOf(destination)
-        row(path, file ? undefined : 'no longer in the codex').deleted.push(result.project)
+        noteProject(
+          row(path, file ? undefined : 'no longer in the codex'),
+          'deleted',
+          result.project
+        )
       }
       for (const path of this.perProject.get(result.project) ?? []) {
-        if (!touched.has(path)) row(path).unchanged.push(result.project)
+        if (!touched.has(path)) noteProject(row(path), 'unchanged', result.project)
       }
     }
-    for (const file of rows.values()) {
-      for (const projects of [file.added, file.modified, file.unchanged, file.deleted])
-        projects.sort()
+    const report = [...rows.values(), ...others]
+    for (const file of report) {
+      for (const kind of PROJECT_LISTS) if (file[kind].length > 1) file[kind].sort()
     }
-    return [...rows.values(), ...others].sort((a, b) =>
-      a.path < b.path ? -1 : a.path > b.path ? 1 : 0
-    )
+    return report.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
   /** The codex path a destination comes from (the destination less the mode's folder prefix). */
@@ -94,6 +92,34 @@ export class RoutingMatrix {
     }
     return 'its codex_sync_include and codex_sync_exclude match no project of this run'
   }
+}
+
+const PROJECT_LISTS = ['added', 'modified', 'unchanged', 'deleted'] as const
+type ProjectList = (typeof PROJECT_LISTS)[number]
+
+/**
+ * Most rows of a large codex name no project: they share one empty list until a project is noted
+ * (a codex of 50,000 files would otherwise allocate 200,000 empty arrays at the end of the run).
+ */
+const NO_PROJECTS: string[] = Object.freeze([]) as unknown as string[]
+
+function emptyRow(path: string, nowhere: string | undefined): RoutedFile {
+  const row: RoutedFile = {
+    path,
+    added: NO_PROJECTS,
+    modified: NO_PROJECTS,
+    unchanged: NO_PROJECTS,
+    deleted: NO_PROJECTS
+  }
+  if (nowhere) row.nowhere = nowhere
+  return row
+}
+
+/** Adds a project to one list of a row; returns the row's path. */
+function noteProject(row: RoutedFile, kind: ProjectList, project: string): string {
+  if (row[kind] === NO_PROJECTS) row[kind] = [project]
+  else row[kind].push(project)
+  return row.path
 }
 
 function changedPaths(

@@ -18,6 +18,9 @@ export type FileRouting = (
   { kind: 'frontmatter'; rule: RoutingRule } | { kind: 'invalid'; error: string } | { kind: 'none' }
 ) & { warnings?: string[] }
 
+/** What a file without routing frontmatter says: one shared object for the many such files. */
+export const NO_ROUTING: FileRouting = Object.freeze({ kind: 'none' })
+
 /** Bumped whenever reading a frontmatter may give another answer: remembered routings are then read again. */
 export const ROUTING_VERSION = 1
 
@@ -38,9 +41,7 @@ function hasRoutingKeys(rule: RoutingRule): boolean {
 export function routingOf(markdown: string): FileRouting {
   try {
     const { warnings, ...rule } = readRoutingFrontmatter(markdown)
-    const routing: FileRouting = hasRoutingKeys(rule)
-      ? { kind: 'frontmatter', rule }
-      : { kind: 'none' }
+    const routing: FileRouting = hasRoutingKeys(rule) ? { kind: 'frontmatter', rule } : NO_ROUTING
     return warnings ? { ...routing, warnings } : routing
   } catch (error) {
     if (!(error instanceof FrontmatterError)) throw error
