@@ -50096,6 +50096,10 @@ async function pushToProjects(env, projects, rules) {
     const unreadable = unreadablePaths(rules, files, env.config);
     const matrix = new RoutingMatrix(rules, files, env.config);
     const routable = routableFiles(rules, files, env.config);
+    const others = otherNamespaceFiles(env, rules);
+    // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
+    // projects, whose run may last hours.
+    env.codexSnapshot.files.clear();
     const { writer } = env;
     const results = await eachProject(env, projects, project => {
         const desired = routedTo(routable, env.codex.name, project.name, env.config);
@@ -50108,7 +50112,7 @@ async function pushToProjects(env, projects, rules) {
         };
         return pushToProject(env, writer, project, scope, rules);
     });
-    return { results, routing: matrix.report(results, otherNamespaceFiles(env, rules)) };
+    return { results, routing: matrix.report(results, others) };
 }
 /** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
 function otherNamespaceFiles(env, rules) {
@@ -50964,20 +50968,21 @@ class CodexState {
     async read(head) {
         const { files } = await this.git.readTree(this.repo, head);
         const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing);
-        if (routing) {
-            const parsed = JSON.parse((await this.git.readBlob(this.repo, routing.sha)).toString('utf8'));
-            if (parsed.version === ROUTING_VERSION) {
-                for (const [sha, entry] of Object.entries(parsed.files)) {
-                    this.routing.set(sha, this.interned(entry));
-                }
+        const deferred = files.get(this.files.deferred);
+        const parsed = async (file) => file &&
+            JSON.parse((await this.git.readBlob(this.repo, file.sha)).toString('utf8'));
+        // Both files are read side by side: the state is on the way to the first project.
+        const [routingFile, deferredFile] = await Promise.all([
+            parsed(routing),
+            parsed(deferred)
+        ]);
+        if (routingFile?.version === ROUTING_VERSION && routingFile.files) {
+            for (const [sha, entry] of Object.entries(routingFile.files)) {
+                this.routing.set(sha, this.interned(entry));
             }
         }
-        const deferred = files.get(this.files.deferred);
-        if (deferred) {
-            const parsed = JSON.parse((await this.git.readBlob(this.repo, deferred.sha)).toString('utf8'));
-            if (Array.isArray(parsed.projects))
-                this.deferred = parsed.projects.map(String);
-        }
+        if (Array.isArray(deferredFile?.projects))
+            this.deferred = deferredFile.projects.map(String);
     }
     /** One commit on the state ref holding the files that changed; false when the ref moved. */
     async write() {
@@ -51146,12 +51151,16 @@ async function runSync(settings, { log }) {
         // The organisation is listed while the codex is read: neither waits for the other.
         const source = repositorySource(settings);
         const listing = handledLater(github.repositories.list(source));
-        const found = await resolveCodex(github, listing, settings);
+        const resolving = handledLater(resolveCodex(github, listing, settings));
+        // The state never fails the run (see CodexState.load): a named codex's is read from the start.
+        const loadingState = (settings.codexRepository === undefined
+            ? resolving.then(found => found.codex.name)
+            : Promise.resolve(settings.codexRepository)).then(name => CodexState.load(github.git, name, log, stateKey(settings, runner)));
+        handledLater(loadingState);
+        const found = await resolving;
         const { codex } = found;
         context = { ...context, codexRepository: codex.name };
         const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
-        // The state is read beside the config: it never fails the run (see CodexState.load).
-        const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner));
         const opened = await openCodex(github, found, settings, runner.missingBranch, {
             log,
             mayWrite: reached

@@ -43,7 +43,15 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     // The organisation is listed while the codex is read: neither waits for the other.
     const source = repositorySource(settings)
     const listing = handledLater(github.repositories.list(source))
-    const found = await resolveCodex(github, listing, settings)
+    const resolving = handledLater(resolveCodex(github, listing, settings))
+    // The state never fails the run (see CodexState.load): a named codex's is read from the start.
+    const loadingState = (
+      settings.codexRepository === undefined
+        ? resolving.then(found => found.codex.name)
+        : Promise.resolve(settings.codexRepository)
+    ).then(name => CodexState.load(github.git, name, log, stateKey(settings, runner)))
+    handledLater(loadingState)
+    const found = await resolving
     const { codex } = found
     context = { ...context, codexRepository: codex.name }
     const reached = handledLater(
@@ -51,8 +59,6 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
         checkReach(repositories, codex, source, settings.organization)
       )
     )
-    // The state is read beside the config: it never fails the run (see CodexState.load).
-    const loadingState = CodexState.load(github.git, codex.name, log, stateKey(settings, runner))
     const opened = await openCodex(github, found, settings, runner.missingBranch, {
       log,
       mayWrite: reached

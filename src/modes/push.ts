@@ -36,6 +36,10 @@ export async function pushToProjects(
   const unreadable = unreadablePaths(rules, files, env.config)
   const matrix = new RoutingMatrix(rules, files, env.config)
   const routable = routableFiles(rules, files, env.config)
+  const others = otherNamespaceFiles(env, rules)
+  // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
+  // projects, whose run may last hours.
+  env.codexSnapshot.files.clear()
   const { writer } = env
   const results = await eachProject(env, projects, project => {
     const desired = routedTo(routable, env.codex.name, project.name, env.config)
@@ -48,7 +52,7 @@ export async function pushToProjects(
     }
     return pushToProject(env, writer, project, scope, rules)
   })
-  return { results, routing: matrix.report(results, otherNamespaceFiles(env, rules)) }
+  return { results, routing: matrix.report(results, others) }
 }
 
 /** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */

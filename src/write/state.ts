@@ -1,6 +1,6 @@
 /** What the codex remembers between runs, at refs/codex-sync/state: routing by blob SHA, deferrals. */
 import type { GitData } from '../github/git-data.js'
-import { messageOf, type Log } from '../model.js'
+import { messageOf, type Log, type TreeFile } from '../model.js'
 import { ROUTING_VERSION, type FileRouting } from '../plan/routing.js'
 
 /** The ref, outside branches, so that no branch, pull request or workflow ever sees it. */
@@ -118,23 +118,21 @@ export class CodexState {
   private async read(head: string): Promise<void> {
     const { files } = await this.git.readTree(this.repo, head)
     const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing)
-    if (routing) {
-      const parsed = JSON.parse(
-        (await this.git.readBlob(this.repo, routing.sha)).toString('utf8')
-      ) as RoutingFile
-      if (parsed.version === ROUTING_VERSION) {
-        for (const [sha, entry] of Object.entries(parsed.files)) {
-          this.routing.set(sha, this.interned(entry))
-        }
+    const deferred = files.get(this.files.deferred)
+    const parsed = async <T>(file: TreeFile | undefined): Promise<Partial<T> | undefined> =>
+      file &&
+      (JSON.parse((await this.git.readBlob(this.repo, file.sha)).toString('utf8')) as Partial<T>)
+    // Both files are read side by side: the state is on the way to the first project.
+    const [routingFile, deferredFile] = await Promise.all([
+      parsed<RoutingFile>(routing),
+      parsed<DeferredFile>(deferred)
+    ])
+    if (routingFile?.version === ROUTING_VERSION && routingFile.files) {
+      for (const [sha, entry] of Object.entries(routingFile.files)) {
+        this.routing.set(sha, this.interned(entry))
       }
     }
-    const deferred = files.get(this.files.deferred)
-    if (deferred) {
-      const parsed = JSON.parse(
-        (await this.git.readBlob(this.repo, deferred.sha)).toString('utf8')
-      ) as DeferredFile
-      if (Array.isArray(parsed.projects)) this.deferred = parsed.projects.map(String)
-    }
+    if (Array.isArray(deferredFile?.projects)) this.deferred = deferredFile.projects.map(String)
   }
 
   /** One commit on the state ref holding the files that changed; false when the ref moved. */
