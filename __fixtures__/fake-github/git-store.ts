@@ -489,6 +489,13 @@ export class BareRepo {
       if (obj?.type !== objects[i]?.type)
         throw new Error(`git did not store ${objects[i]?.type} ${shas[i]}`)
     })
+    // What was just written is known as if read back, so the next read (a recursive tree right
+    // after a commit) answers as fast as any other instead of inflating every new tree from disk.
+    objects.forEach(({ type, data }, i) => {
+      const sha = shas[i] as string
+      const content = type === 'blob' ? Buffer.alloc(0) : data
+      this.known.set(sha, { sha, type, size: data.length, content })
+    })
     return shas
   }
 
