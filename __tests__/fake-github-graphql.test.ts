@@ -148,6 +148,38 @@ describe('queries', () => {
     expect(byOid.repository.object).toEqual({ text: 'guide\n' })
   })
 
+  it('names objects by HEAD, a full ref, a commit or a tree and a path exactly as git does', async () => {
+    const dir = fake.repoDir('acme', 'api')
+    const head = (await fake.head('acme', 'api', 'main')) as string
+    const tree = (await git(dir, ['rev-parse', 'main^{tree}'])).trim()
+    const expressions = [
+      'HEAD:docs/guide.md',
+      'HEAD:',
+      'HEAD:docs',
+      'refs/heads/main:tool.sh',
+      `${head}:docs/diagram.png`,
+      `${tree}:README.md`,
+      'HEAD:docs/nope.md',
+      'HEAD:README.md/inside',
+      'HEAD:docs//guide.md',
+      'refs/heads/gone:README.md'
+    ]
+    const fields = expressions.map(
+      (e, i) => `e${i}: object(expression: ${JSON.stringify(e)}) { oid }`
+    )
+    const data: Json = await gql(
+      `{ repository(owner: "acme", name: "api") { ${fields.join(' ')} } }`
+    )
+    for (const [i, expression] of expressions.entries()) {
+      const byGit = await git(dir, ['rev-parse', '--verify', '--quiet', expression]).catch(() => '')
+      const expected = byGit.trim() ? { oid: byGit.trim() } : null
+      expect({ expression, answer: data.repository[`e${i}`] }).toEqual({
+        expression,
+        answer: expected
+      })
+    }
+  })
+
   it('reads the default branch and refs like GitHub', async () => {
     const head = (await fake.head('acme', 'api', 'main')) as string
     const tree = (await git(fake.repoDir('acme', 'api'), ['rev-parse', 'main^{tree}'])).trim()

@@ -228,6 +228,9 @@ export function gitDate(seconds: number, tz = '+0000'): string {
   return `${seconds} ${tz}`
 }
 
+const ASK_GIT = Symbol('ask git')
+type AskGit = typeof ASK_GIT
+
 export class BareRepo {
   readonly mutex = new Mutex()
   /**
@@ -388,7 +391,17 @@ export class BareRepo {
     const results = await mapLimit(specs, 32, s =>
       SHA_RE.test(s) ? this.loose(s, full) : Promise.resolve(undefined)
     )
-    const misses = specs.map((s, i) => (results[i] ? -1 : i)).filter(i => i !== -1)
+    const settled = new Set<number>()
+    for (const [i, spec] of specs.entries()) {
+      if (results[i] || !spec.includes(':')) continue
+      const found = await this.readAtPath(spec, full)
+      if (found === ASK_GIT) continue
+      results[i] = found
+      settled.add(i)
+    }
+    const misses = specs
+      .map((s, i) => (results[i] || settled.has(i) ? -1 : i))
+      .filter(i => i !== -1)
     if (misses.length > 0) {
       const args = ['cat-file', full ? '--batch' : '--batch-check']
       const out = await this.ok(args, misses.map(i => specs[i]).join('\n') + '\n')
@@ -397,6 +410,39 @@ export class BareRepo {
       })
     }
     return results
+  }
+
+  /**
+   * A `rev:path` expression whose rev is HEAD, a full ref or a sha, walked through loose trees
+   * without starting git (a spawn stalls this process for tens of milliseconds once it is large).
+   * undefined: the path is not there; ASK_GIT: anything this walk does not settle.
+   */
+  private async readAtPath(spec: string, full: boolean): Promise<GitObject | undefined | AskGit> {
+    const m = /^(HEAD|refs\/heads\/[^:]+|[0-9a-f]{40}):(.*)$/.exec(spec)
+    if (!m) return ASK_GIT
+    const [, rev = '', filePath = ''] = m
+    const segments = filePath === '' ? [] : filePath.split('/')
+    if (segments.some(s => s === '' || s === '.' || s === '..')) return ASK_GIT
+    const ref = rev === 'HEAD' ? await this.headRef() : rev
+    const start = ref && (SHA_RE.test(ref) ? ref : await this.readRef(ref))
+    const top = start ? await this.loose(start, true) : undefined
+    if (!top) return ASK_GIT
+    let sha = top.type === 'commit' ? parseCommit(top.sha, top.content).tree : top.sha
+    for (const segment of segments) {
+      const tree = await this.loose(sha, true)
+      if (!tree) return ASK_GIT
+      const entry =
+        tree.type === 'tree' ? parseRawTree(tree.content).find(e => e.name === segment) : undefined
+      if (!entry) return undefined
+      sha = entry.sha
+    }
+    return (await this.loose(sha, full)) ?? ASK_GIT
+  }
+
+  /** The branch HEAD names (`refs/heads/...`), or undefined. */
+  private async headRef(): Promise<string | undefined> {
+    const text = await readFile(path.join(this.dir, 'HEAD'), 'utf8').catch(() => '')
+    return /^ref: (refs\/heads\/\S+)\s*$/.exec(text)?.[1]
   }
 
   objectInfos(specs: string[]): Promise<(ObjectInfo | undefined)[]> {
