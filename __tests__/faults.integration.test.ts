@@ -39,9 +39,9 @@ describe('GitHub faults, limits and scale', () => {
       status: 403,
       retryAfter: 1,
       times: 1,
-      match: { method: 'GET', path: /\/git\/trees\// }
+      match: { method: 'GET', path: /\/repos\/[^/]+\/api\/git\/trees\// }
     })
-    // The codex's first look, a GraphQL query.
+    // The codex's first look, a GraphQL query, answered before any project is read.
     fake.addFault({
       kind: 'secondary-rate-limit',
       status: 429,

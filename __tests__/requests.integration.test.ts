@@ -663,8 +663,12 @@ describe("the codex's first look", () => {
     )
   const firstLooks = () => graphqlRequests(fake, /codexSyncCodex/)
 
-  test('one GraphQL query gives the codex, its config and the branch head; one tree read follows', async () => {
-    const head = await fake.head(ORG, CODEX, 'test')
+  const treeReads = () =>
+    codexReads()
+      .map(entry => entry.path)
+      .filter(path => path.includes('/git/trees/'))
+
+  test('one GraphQL query gives the codex, its config and the branch head; the tree is read beside it', async () => {
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
 
@@ -672,9 +676,30 @@ describe("the codex's first look", () => {
     // The config read in the first look governs: projects land under teams/.
     expect(await fake.text(ORG, CODEX, 'test', 'teams/api/README.md')).toBe('# API\n')
     expect(firstLooks()).toHaveLength(1)
-    const reads = codexReads().map(entry => entry.path)
-    expect(reads[0]).toBe(`/repos/${ORG}/${CODEX}/git/trees/${head}`)
-    expect(reads.filter(path => /\/git\/(ref\/heads|blobs)\//.test(path))).toEqual([])
+    // Read by branch name at once, not after the first look named the head.
+    expect(treeReads()).toEqual([`/repos/${ORG}/${CODEX}/git/trees/test`])
+    const [look] = firstLooks()
+    const [tree] = codexReads()
+    expect(tree?.time).toBeLessThanOrEqual(look?.answered ?? 0)
+    expect(codexReads().filter(e => /\/git\/(ref\/heads|blobs)\//.test(e.path))).toEqual([])
+  })
+
+  test('a branch that moves between the early tree read and the first look is read again at its new head', async () => {
+    fake.clearLog()
+    // The first look answers late; meanwhile the branch gets a commit the early tree does not hold.
+    fake.addFault({ kind: 'latency', ms: 1500, match: { method: 'POST', path: /\/graphql$/ } })
+    const running = sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    while (treeReads().length === 0) await new Promise(resolve => setTimeout(resolve, 5))
+    const moved = await fake.commit(ORG, CODEX, 'test', { 'notes/moved.md': 'moved\n' })
+    const { result } = await running
+    fake.clearFaults()
+
+    expect(result.status).toBe('success')
+    expect(treeReads()).toEqual([
+      `/repos/${ORG}/${CODEX}/git/trees/test`,
+      `/repos/${ORG}/${CODEX}/git/trees/${moved}`
+    ])
+    expect(await fake.text(ORG, CODEX, 'test', 'notes/moved.md')).toBe('moved\n')
   })
 
   test('an environment the config maps to another branch has that branch read over REST', async () => {

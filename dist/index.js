@@ -37156,11 +37156,15 @@ class GraphQL {
         if (!repository)
             return 'missing';
         const head = repository.defaultBranchRef;
-        if (!head?.target)
+        const defaultHead = head && branchHead(head);
+        if (!head || !defaultHead)
             return undefined;
-        const heads = new Map([[head.name, head.target.oid]]);
-        if (branch !== undefined && branch !== head.name)
-            heads.set(branch, repository.branch?.target?.oid);
+        const heads = new Map([[head.name, defaultHead]]);
+        if (branch !== undefined && branch !== head.name) {
+            if (repository.branch?.target && !branchHead(repository.branch))
+                return undefined;
+            heads.set(branch, repository.branch ? branchHead(repository.branch) : undefined);
+        }
         return {
             // The codex is never a project: what GraphQL is not asked about keeps its default.
             repository: {
@@ -37250,13 +37254,18 @@ function faithfulBytes(sha, node) {
     const bytes = Buffer.from(node.text, 'utf8');
     return gitBlobSha(bytes) === sha ? bytes : undefined;
 }
+/** A head as GraphQL gave it; undefined when the target is not a commit with its tree. */
+function branchHead({ target }) {
+    return target?.tree ? { commitSha: target.oid, treeSha: target.tree.oid } : undefined;
+}
+const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }';
 function firstLookQuery(withBranch) {
-    const branch = withBranch ? 'branch: ref(qualifiedName: $branch) { target { oid } }' : '';
+    const branch = withBranch ? `branch: ref(qualifiedName: $branch) { ${HEAD_FIELDS} }` : '';
     return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
   repository(owner: $owner, name: $name) {
     name
     isArchived
-    defaultBranchRef { name target { oid } }
+    defaultBranchRef { name ${HEAD_FIELDS} }
     config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
     ${branch}
   }
@@ -50578,6 +50587,27 @@ function checkReach(repositories, codex, source, organization) {
 
 /** Opens the codex: finds it, reads its config, and reads (or starts) the environment's branch. */
 /**
+ * The usual environment branch's tree, read by branch name beside the first look, which then tells
+ * whether it is the tree of the head it found. Taken once, so an unused tree is not held.
+ */
+class EarlyTree {
+    branch;
+    tree;
+    constructor(branch, read) {
+        this.branch = branch;
+        this.tree = read().catch(() => undefined);
+    }
+    /** The tree of `head` of `branch`, if the early read got that one; undefined otherwise. */
+    async take(branch, head) {
+        const tree = this.tree;
+        this.tree = undefined;
+        if (branch !== this.branch || !tree || !head)
+            return undefined;
+        const found = await tree;
+        return found?.treeSha === head.treeSha ? found : undefined;
+    }
+}
+/**
  * The codex named in settings is looked up by name while the organisation is being listed, with
  * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
  * codex found by its `codex.*` name needs the whole list first.
@@ -50589,13 +50619,27 @@ async function resolveCodex(github, listing, settings) {
         const answer = await firstLook(github, codex.name, settings);
         return { codex, look: answer === 'missing' ? undefined : answer };
     }
+    const early = earlyTree(github, named, settings);
     const answer = await firstLook(github, named, settings);
     if (answer === 'missing')
         throw codexNotFound(settings, named);
     const codex = answer?.repository ?? (await github.repositories.get(named));
     if (!codex)
         throw codexNotFound(settings, named);
-    return { codex, look: answer };
+    return { codex, look: answer, early: answer ? early : undefined };
+}
+/**
+ * The tree of a named codex's usual branch, read while the first look finds that branch's head:
+ * the tree, the largest read of the setup, no longer waits for it. Only with a first look to
+ * check it against, and for a branch name that is one path segment (the tree endpoint's name).
+ */
+function earlyTree(github, name, settings) {
+    const branch = usualBranch(settings);
+    if (settings.codexRef !== undefined || !github.graphql.canCommit)
+        return undefined;
+    if (branch === undefined || branch.includes('/'))
+        return undefined;
+    return new EarlyTree(branch, () => github.git.readTree(name, branch));
 }
 function codexNotFound({ organization }, named) {
     return new SetupError(`Codex repository ${organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
@@ -50619,7 +50663,7 @@ function usualBranch({ environment, organization }) {
  * branch, then again from the environment's branch, whose copy governs the run. A missing branch
  * is created only once `mayWrite` (the run's checks of the organisation) has passed.
  */
-async function openCodex(github, { codex, look }, settings, missingBranch, { log, mayWrite }) {
+async function openCodex(github, { codex, look, early }, settings, missingBranch, { log, mayWrite }) {
     const { git } = github;
     try {
         const textOf = async (sha) => (await git.readBlob(codex.name, sha)).toString('utf8');
@@ -50632,7 +50676,7 @@ async function openCodex(github, { codex, look }, settings, missingBranch, { log
         if (settings.codexRef !== undefined)
             return await openAtRef(github, codex, settings);
         const branch = branchForEnvironment(config, settings.environment);
-        let snapshot = await readCodexBranch(git, codex.name, branch, look);
+        let snapshot = await readCodexBranch(git, codex.name, branch, look, early);
         if (!snapshot) {
             snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
                 log,
@@ -50653,13 +50697,16 @@ async function openCodex(github, { codex, look }, settings, missingBranch, { log
     }
 }
 /** A codex branch, its head taken from the first look when that read it; undefined if it does not exist. */
-async function readCodexBranch(git, codex, branch, look) {
+async function readCodexBranch(git, codex, branch, look, early) {
+    const head = look?.heads.get(branch);
+    // Taken whatever happens next, so that a tree of another branch is let go here.
+    const earlyRead = early?.take(branch, head);
     if (!look?.heads.has(branch))
         return git.readBranch(codex, branch);
-    const commitSha = look.heads.get(branch);
-    if (commitSha === undefined)
+    if (head === undefined)
         return undefined;
-    return { commitSha, ...(await git.readTree(codex, commitSha)) };
+    const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha));
+    return { commitSha: head.commitSha, ...tree };
 }
 /** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
 async function openAtRef({ git }, codex, settings) {

@@ -31,17 +31,27 @@ export interface CodexFirstLook {
   repository: Repository
   /** The config file on the default branch, with its text when GraphQL gives it faithfully. */
   config: { sha: string; text: string | undefined } | undefined
-  /** Head commits of the branches asked about and of the default branch; undefined: no such branch. */
-  heads: ReadonlyMap<string, string | undefined>
+  /** Heads of the branches asked about and of the default branch; undefined: no such branch. */
+  heads: ReadonlyMap<string, BranchHead | undefined>
+}
+
+/** A branch's head commit and that commit's tree. */
+export interface BranchHead {
+  commitSha: string
+  treeSha: string
+}
+
+interface HeadTarget {
+  target: { oid: string; tree?: { oid: string } } | null
 }
 
 interface FirstLookResult {
   repository: {
     name: string
     isArchived: boolean
-    defaultBranchRef: { name: string; target: { oid: string } | null } | null
+    defaultBranchRef: ({ name: string } & HeadTarget) | null
     config: ({ oid?: string } & BlobNode) | null
-    branch?: { target: { oid: string } | null } | null
+    branch?: HeadTarget | null
   } | null
 }
 
@@ -94,10 +104,13 @@ export class GraphQL {
     const repository = data.repository
     if (!repository) return 'missing'
     const head = repository.defaultBranchRef
-    if (!head?.target) return undefined
-    const heads = new Map<string, string | undefined>([[head.name, head.target.oid]])
-    if (branch !== undefined && branch !== head.name)
-      heads.set(branch, repository.branch?.target?.oid)
+    const defaultHead = head && branchHead(head)
+    if (!head || !defaultHead) return undefined
+    const heads = new Map<string, BranchHead | undefined>([[head.name, defaultHead]])
+    if (branch !== undefined && branch !== head.name) {
+      if (repository.branch?.target && !branchHead(repository.branch)) return undefined
+      heads.set(branch, repository.branch ? branchHead(repository.branch) : undefined)
+    }
     return {
       // The codex is never a project: what GraphQL is not asked about keeps its default.
       repository: {
@@ -200,13 +213,20 @@ function faithfulBytes(sha: string, node: BlobNode): Buffer | undefined {
   return gitBlobSha(bytes) === sha ? bytes : undefined
 }
 
+/** A head as GraphQL gave it; undefined when the target is not a commit with its tree. */
+function branchHead({ target }: HeadTarget): BranchHead | undefined {
+  return target?.tree ? { commitSha: target.oid, treeSha: target.tree.oid } : undefined
+}
+
+const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }'
+
 function firstLookQuery(withBranch: boolean): string {
-  const branch = withBranch ? 'branch: ref(qualifiedName: $branch) { target { oid } }' : ''
+  const branch = withBranch ? `branch: ref(qualifiedName: $branch) { ${HEAD_FIELDS} }` : ''
   return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
   repository(owner: $owner, name: $name) {
     name
     isArchived
-    defaultBranchRef { name target { oid } }
+    defaultBranchRef { name ${HEAD_FIELDS} }
     config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
     ${branch}
   }

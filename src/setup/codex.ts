@@ -2,10 +2,10 @@
 import { branchForEnvironment, parseConfig, type Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { GitHub } from '../github/client.js'
-import type { CodexFirstLook } from '../github/graphql.js'
+import type { BranchHead, CodexFirstLook } from '../github/graphql.js'
 import type { RepositoryList } from '../github/repositories.js'
 import { EmptyRepositoryError } from '../github/errors.js'
-import { SetupError, type Log, type Repository, type Snapshot } from '../model.js'
+import { SetupError, type Log, type Repository, type Snapshot, type Tree } from '../model.js'
 import { findCodex } from './discover.js'
 
 /** The codex as the run found it: its config and its environment branch. */
@@ -19,6 +19,31 @@ export interface OpenedCodex {
 export interface FoundCodex {
   codex: Repository
   look: CodexFirstLook | undefined
+  early?: EarlyTree
+}
+
+/**
+ * The usual environment branch's tree, read by branch name beside the first look, which then tells
+ * whether it is the tree of the head it found. Taken once, so an unused tree is not held.
+ */
+export class EarlyTree {
+  private tree: Promise<Tree | undefined> | undefined
+
+  constructor(
+    readonly branch: string,
+    read: () => Promise<Tree>
+  ) {
+    this.tree = read().catch(() => undefined)
+  }
+
+  /** The tree of `head` of `branch`, if the early read got that one; undefined otherwise. */
+  async take(branch: string, head: BranchHead | undefined): Promise<Tree | undefined> {
+    const tree = this.tree
+    this.tree = undefined
+    if (branch !== this.branch || !tree || !head) return undefined
+    const found = await tree
+    return found?.treeSha === head.treeSha ? found : undefined
+  }
 }
 
 /**
@@ -37,11 +62,24 @@ export async function resolveCodex(
     const answer = await firstLook(github, codex.name, settings)
     return { codex, look: answer === 'missing' ? undefined : answer }
   }
+  const early = earlyTree(github, named, settings)
   const answer = await firstLook(github, named, settings)
   if (answer === 'missing') throw codexNotFound(settings, named)
   const codex = answer?.repository ?? (await github.repositories.get(named))
   if (!codex) throw codexNotFound(settings, named)
-  return { codex, look: answer }
+  return { codex, look: answer, early: answer ? early : undefined }
+}
+
+/**
+ * The tree of a named codex's usual branch, read while the first look finds that branch's head:
+ * the tree, the largest read of the setup, no longer waits for it. Only with a first look to
+ * check it against, and for a branch name that is one path segment (the tree endpoint's name).
+ */
+function earlyTree(github: GitHub, name: string, settings: Settings): EarlyTree | undefined {
+  const branch = usualBranch(settings)
+  if (settings.codexRef !== undefined || !github.graphql.canCommit) return undefined
+  if (branch === undefined || branch.includes('/')) return undefined
+  return new EarlyTree(branch, () => github.git.readTree(name, branch))
 }
 
 function codexNotFound({ organization }: Settings, named: string): SetupError {
@@ -75,7 +113,7 @@ export type MissingBranch = 'create' | 'fail'
  */
 export async function openCodex(
   github: GitHub,
-  { codex, look }: FoundCodex,
+  { codex, look, early }: FoundCodex,
   settings: Settings,
   missingBranch: MissingBranch,
   { log, mayWrite }: { log: Log; mayWrite: Promise<unknown> }
@@ -92,7 +130,7 @@ export async function openCodex(
     let config = parse(defaultText, codex.defaultBranch)
     if (settings.codexRef !== undefined) return await openAtRef(github, codex, settings)
     const branch = branchForEnvironment(config, settings.environment)
-    let snapshot = await readCodexBranch(git, codex.name, branch, look)
+    let snapshot = await readCodexBranch(git, codex.name, branch, look, early)
     if (!snapshot) {
       snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
         log,
@@ -122,12 +160,16 @@ async function readCodexBranch(
   git: GitHub['git'],
   codex: string,
   branch: string,
-  look: CodexFirstLook | undefined
+  look: CodexFirstLook | undefined,
+  early: EarlyTree | undefined
 ): Promise<Snapshot | undefined> {
+  const head = look?.heads.get(branch)
+  // Taken whatever happens next, so that a tree of another branch is let go here.
+  const earlyRead = early?.take(branch, head)
   if (!look?.heads.has(branch)) return git.readBranch(codex, branch)
-  const commitSha = look.heads.get(branch)
-  if (commitSha === undefined) return undefined
-  return { commitSha, ...(await git.readTree(codex, commitSha)) }
+  if (head === undefined) return undefined
+  const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha))
+  return { commitSha: head.commitSha, ...tree }
 }
 
 /** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
