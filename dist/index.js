@@ -37157,13 +37157,15 @@ class GraphQL {
             return 'missing';
         const head = repository.defaultBranchRef;
         const defaultHead = head && branchHead(head);
-        if (!head || !defaultHead)
+        if (!defaultHead)
             return undefined;
         const heads = new Map([[head.name, defaultHead]]);
         if (branch !== undefined && branch !== head.name) {
-            if (repository.branch?.target && !branchHead(repository.branch))
+            const asked = repository.branch && branchHead(repository.branch);
+            // A branch GraphQL names without a commit and its tree: REST reads it instead.
+            if (repository.branch && !asked)
                 return undefined;
-            heads.set(branch, repository.branch ? branchHead(repository.branch) : undefined);
+            heads.set(branch, asked ?? undefined);
         }
         return {
             // The codex is never a project: what GraphQL is not asked about keeps its default.

@@ -388,20 +388,9 @@ export class BareRepo {
   private async readMany(specs: string[], full: boolean): Promise<(GitObject | undefined)[]> {
     if (specs.length === 0) return []
     if (specs.some(s => s.includes('\n'))) throw new Error('object name contains a newline')
-    const results = await mapLimit(specs, 32, s =>
-      SHA_RE.test(s) ? this.loose(s, full) : Promise.resolve(undefined)
-    )
-    const settled = new Set<number>()
-    for (const [i, spec] of specs.entries()) {
-      if (results[i] || !spec.includes(':')) continue
-      const found = await this.readAtPath(spec, full)
-      if (found === ASK_GIT) continue
-      results[i] = found
-      settled.add(i)
-    }
-    const misses = specs
-      .map((s, i) => (results[i] || settled.has(i) ? -1 : i))
-      .filter(i => i !== -1)
+    const found = await mapLimit(specs, 32, s => this.readWithoutGit(s, full))
+    const results = found.map(obj => (obj === ASK_GIT ? undefined : obj))
+    const misses = specs.flatMap((_, i) => (found[i] === ASK_GIT ? [i] : []))
     if (misses.length > 0) {
       const args = ['cat-file', full ? '--batch' : '--batch-check']
       const out = await this.ok(args, misses.map(i => specs[i]).join('\n') + '\n')
@@ -410,6 +399,15 @@ export class BareRepo {
       })
     }
     return results
+  }
+
+  /** An object by sha or `rev:path` from this process's own reads; ASK_GIT for what they cannot settle. */
+  private async readWithoutGit(
+    spec: string,
+    full: boolean
+  ): Promise<GitObject | undefined | AskGit> {
+    if (SHA_RE.test(spec)) return (await this.loose(spec, full)) ?? ASK_GIT
+    return spec.includes(':') ? this.readAtPath(spec, full) : ASK_GIT
   }
 
   /**
@@ -537,10 +535,10 @@ export class BareRepo {
     })
     // What was just written is known as if read back, so the next read (a recursive tree right
     // after a commit) answers as fast as any other instead of inflating every new tree from disk.
+    // (The check above already keeps blobs' headers.)
     objects.forEach(({ type, data }, i) => {
       const sha = shas[i] as string
-      const content = type === 'blob' ? Buffer.alloc(0) : data
-      this.known.set(sha, { sha, type, size: data.length, content })
+      if (type !== 'blob') this.known.set(sha, { sha, type, size: data.length, content: data })
     })
     return shas
   }
