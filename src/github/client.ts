@@ -13,6 +13,7 @@ import { GraphQL } from './graphql.js'
 import { Pulls } from './pulls.js'
 import { Repositories } from './repositories.js'
 import { Lane, RetryQueue } from './schedulers.js'
+import { createTransport } from './transport.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -91,7 +92,8 @@ function createOctokit(options: ClientOptions): Octokit {
       warn: (message: string) => log.debug(message),
       error: (message: string) => log.debug(message)
     },
-    throttle
+    throttle,
+    request: { fetch: createTransport(options.apiUrl) }
   })
 }
 

@@ -92,12 +92,20 @@ export function isInProjectFolder(path: string, project: string, config: Config)
   return end !== -1 && sameName(path.slice(prefix.length, end), project)
 }
 
+/** Compiled once per config: a run selects with it in each of its thousands of projects. */
+const pullSelections = new WeakMap<Config, (path: string) => boolean>()
+
 /** pull-docs: which project paths it takes (whatever the kind of entry). */
 function pullSelection(config: Config): (path: string) => boolean {
-  // The push modes' folders are compared literally: a folder name is not a glob.
-  const ownedByPushModes = pushModeFolders(config)
-  const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
-  return path => !isUnder(path, ownedByPushModes) && wanted(path)
+  let selection = pullSelections.get(config)
+  if (!selection) {
+    // The push modes' folders are compared literally: a folder name is not a glob.
+    const ownedByPushModes = pushModeFolders(config)
+    const wanted = pathMatcher(config.syncPatterns, config.excludePatterns)
+    selection = path => !isUnder(path, ownedByPushModes) && wanted(path)
+    pullSelections.set(config, selection)
+  }
+  return selection
 }
 
 /** pull-docs: the project's documentation, at `<projects_dir>/<project>/<path>` in the codex. */
