@@ -20,6 +20,7 @@ import 'timers';
 import { readFileSync as readFileSync$1, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createSign, createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { STATUS_CODES } from 'node:http';
 import { isUtf8 } from 'node:buffer';
@@ -37411,13 +37412,32 @@ function isServerError(error) {
     const status = statusOf(error);
     return status !== undefined && status >= 500 && status <= 599;
 }
-/** A body's bytes as they arrive, without copying each chunk. */
+/** A body's bytes as they arrive, without copying each chunk; rejects if it ends before its end. */
 async function readAll(stream) {
+    if (stream instanceof Readable)
+        return readNodeStream(stream);
     const chunks = [];
     for await (const chunk of stream) {
         chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
     return Buffer.concat(chunks);
+}
+/** A Node stream read by its events: its async iterator costs more than a small answer. */
+function readNodeStream(stream) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let ended = false;
+        stream.on('data', (chunk) => chunks.push(chunk));
+        stream.once('end', () => {
+            ended = true;
+            resolve(Buffer.concat(chunks));
+        });
+        stream.once('error', reject);
+        stream.once('close', () => {
+            if (!ended)
+                reject(new Error('the answer ended before its end'));
+        });
+    });
 }
 /** The body of a successful answer, as the request library would give it, from its raw bytes. */
 async function parseBody(response, request) {
@@ -41619,6 +41639,8 @@ class SegmentMatcher {
     /** The text a pattern without wildcards matches (folded to lower case for names). */
     literal;
     tokens;
+    /** The usual shapes (`*`, `*.log`, `draft-*`, `*secret*`) as a string test, without the automaton. */
+    quick;
     constructor(segment, ignoreCase) {
         this.ignoreCase = ignoreCase;
         this.globstar = segment.kind === 'globstar';
@@ -41628,11 +41650,14 @@ class SegmentMatcher {
         this.literal = literal
             ? this.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join('')
             : undefined;
+        this.quick = this.globstar ? undefined : quickMatcher(this.tokens);
     }
     /** `text` is already folded to lower case when the pattern ignores case. */
     matches(text) {
         if (this.literal !== undefined)
             return text === this.literal;
+        if (this.quick)
+            return this.quick(text);
         const tokens = this.tokens;
         const size = tokens.length + 1;
         let live = new Uint8Array(size);
@@ -41681,6 +41706,22 @@ class SegmentMatcher {
         const candidates = this.ignoreCase ? [char, char.toUpperCase()] : [char];
         return token.ranges.some(([low, high]) => candidates.some(candidate => candidate >= low && candidate <= high));
     }
+}
+/** A matcher for stars around one literal run; undefined for any other shape. */
+function quickMatcher(tokens) {
+    const leading = tokens[0]?.kind === 'star';
+    const trailing = tokens.length > 1 && tokens[tokens.length - 1]?.kind === 'star';
+    const middle = tokens.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+    if (!leading && !trailing)
+        return undefined;
+    if (!middle.every(token => token.kind === 'literal'))
+        return undefined;
+    const run = middle.map(token => (token.kind === 'literal' ? token.char : '')).join('');
+    if (leading && trailing)
+        return text => text.includes(run);
+    if (leading)
+        return text => text.endsWith(run);
+    return text => text.startsWith(run);
 }
 
 var kindOf;
@@ -51284,7 +51325,8 @@ function shardOf(name, count) {
     return (digest.readUInt32BE(0) % count) + 1;
 }
 function inShard(name, shard) {
-    return shardOf(name, shard.count) === shard.index;
+    // One shard holds everything: no name is hashed (a run without shards lists thousands).
+    return shard.count === 1 || shardOf(name, shard.count) === shard.index;
 }
 
 const CODEX_NAME = /^codex\./i;

@@ -97,11 +97,39 @@ export function refusal(p: ProtectedBranch, surface: 'rest' | 'graphql'): string
 
 const key = (owner: string, name: string): string => `${owner}/${name}`.toLowerCase()
 
+/** Serialized answers by key, the least recently used dropped beyond `budget` bytes. */
+export class RenderedCache {
+  private readonly entries = new Map<string, Buffer>()
+  private bytes = 0
+
+  constructor(private readonly budget: number) {}
+
+  async get(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
+    const known = this.entries.get(key)
+    if (known) {
+      this.entries.delete(key)
+      this.entries.set(key, known)
+      return known
+    }
+    const rendered = await render()
+    this.entries.set(key, rendered)
+    this.bytes += rendered.length
+    for (const [oldest, body] of this.entries) {
+      if (this.bytes <= this.budget) break
+      this.entries.delete(oldest)
+      this.bytes -= body.length
+    }
+    return rendered
+  }
+}
+
 export class Backend {
   readonly repos = new Map<string, RepoRecord>()
   readonly orgs = new Map<string, OrgRecord>()
   readonly faults = new FaultBook()
   readonly apps = new AppRegistry(this)
+  /** Tree answers as sent, by address: a tree never changes, and GitHub serves them from a cache. */
+  readonly renderedTrees = new RenderedCache(64 * 1024 * 1024)
   private nextRepoId = 1000
   private nextOrgId = 100
   private nextLabelId = 5000

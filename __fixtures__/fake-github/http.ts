@@ -6,6 +6,9 @@ import type { TokenGrant } from './types.js'
 
 export type BasicError = components['schemas']['basic-error']
 
+/** The content type of GitHub's JSON answers. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
 export const DOCS = 'https://docs.github.com/rest'
 
 export interface ApiResult {

@@ -14,6 +14,7 @@ import {
   bodyObject,
   isObject,
   isoDate,
+  JSON_CONTENT_TYPE,
   notFound,
   optionalBoolean,
   optionalString,
@@ -255,10 +256,17 @@ export const gitRoutes: Route[] = [
       if (!sha) throw notFound(DOCS.getTree)
       // GitHub turns recursion on for any value of `recursive`, even 0 or false.
       const recursive = ctx.query.has('recursive')
-      let entries = await rec.git.lsTree(sha, recursive)
-      const truncated = recursive && entries.length > backend.treeEntryLimit
-      if (truncated) entries = entries.slice(0, backend.treeEntryLimit)
-      return { status: 200, body: treeBody(ctx, rec, sha, entries, truncated) }
+      const limit = backend.treeEntryLimit
+      const body = await backend.renderedTrees.get(
+        `${api(ctx, rec)} ${sha} ${recursive} ${limit}`,
+        async () => {
+          let entries = await rec.git.lsTree(sha, recursive)
+          const truncated = recursive && entries.length > limit
+          if (truncated) entries = entries.slice(0, limit)
+          return Buffer.from(JSON.stringify(treeBody(ctx, rec, sha, entries, truncated)), 'utf8')
+        }
+      )
+      return { status: 200, body, headers: { 'content-type': JSON_CONTENT_TYPE } }
     }
   },
   {

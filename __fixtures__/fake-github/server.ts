@@ -11,6 +11,7 @@ import { BOT_NAME } from './git.js'
 import {
   DOCS,
   HttpError,
+  JSON_CONTENT_TYPE,
   notFound,
   type ApiResult,
   type Grant,
@@ -536,7 +537,7 @@ export class FakeGitHub {
     }
     const raw = Buffer.isBuffer(result.body)
     const payload = raw ? (result.body as Buffer) : Buffer.from(JSON.stringify(result.body), 'utf8')
-    if (!raw) headers['content-type'] = 'application/json; charset=utf-8'
+    if (!raw) headers['content-type'] = JSON_CONTENT_TYPE
     headers['content-length'] = String(payload.length)
     res.writeHead(result.status, headers)
     if (truncateAt === undefined) {

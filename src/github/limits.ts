@@ -1,4 +1,5 @@
 /** Rate limits and broken answers: waits that respect the run's budget, cut-short bodies retried. */
+import { Readable } from 'node:stream'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Octokit } from '@octokit/core'
 import { RequestError } from '@octokit/request-error'
@@ -111,13 +112,31 @@ function isServerError(error: unknown): boolean {
   return status !== undefined && status >= 500 && status <= 599
 }
 
-/** A body's bytes as they arrive, without copying each chunk. */
+/** A body's bytes as they arrive, without copying each chunk; rejects if it ends before its end. */
 export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  if (stream instanceof Readable) return readNodeStream(stream)
   const chunks: Buffer[] = []
   for await (const chunk of stream) {
     chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
   }
   return Buffer.concat(chunks)
+}
+
+/** A Node stream read by its events: its async iterator costs more than a small answer. */
+function readNodeStream(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let ended = false
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    stream.once('end', () => {
+      ended = true
+      resolve(Buffer.concat(chunks))
+    })
+    stream.once('error', reject)
+    stream.once('close', () => {
+      if (!ended) reject(new Error('the answer ended before its end'))
+    })
+  })
 }
 
 /** The body of a successful answer, as the request library would give it, from its raw bytes. */

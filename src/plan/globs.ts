@@ -110,6 +110,8 @@ class SegmentMatcher {
   /** The text a pattern without wildcards matches (folded to lower case for names). */
   readonly literal: string | undefined
   private readonly tokens: GlobToken[]
+  /** The usual shapes (`*`, `*.log`, `draft-*`, `*secret*`) as a string test, without the automaton. */
+  private readonly quick: Matcher | undefined
 
   constructor(
     segment: GlobSegment,
@@ -124,11 +126,13 @@ class SegmentMatcher {
     this.literal = literal
       ? this.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join('')
       : undefined
+    this.quick = this.globstar ? undefined : quickMatcher(this.tokens)
   }
 
   /** `text` is already folded to lower case when the pattern ignores case. */
   matches(text: string): boolean {
     if (this.literal !== undefined) return text === this.literal
+    if (this.quick) return this.quick(text)
     const tokens = this.tokens
     const size = tokens.length + 1
     let live = new Uint8Array(size)
@@ -178,4 +182,17 @@ class SegmentMatcher {
       candidates.some(candidate => candidate >= low && candidate <= high)
     )
   }
+}
+
+/** A matcher for stars around one literal run; undefined for any other shape. */
+function quickMatcher(tokens: GlobToken[]): Matcher | undefined {
+  const leading = tokens[0]?.kind === 'star'
+  const trailing = tokens.length > 1 && tokens[tokens.length - 1]?.kind === 'star'
+  const middle = tokens.slice(leading ? 1 : 0, trailing ? -1 : undefined)
+  if (!leading && !trailing) return undefined
+  if (!middle.every(token => token.kind === 'literal')) return undefined
+  const run = middle.map(token => (token.kind === 'literal' ? token.char : '')).join('')
+  if (leading && trailing) return text => text.includes(run)
+  if (leading) return text => text.endsWith(run)
+  return text => text.startsWith(run)
 }
