@@ -180,6 +180,31 @@ describe('queries', () => {
     }
   })
 
+  it("gives a commit's file at a path as the tree entry git names there, null where there is none", async () => {
+    const dir = fake.repoDir('acme', 'api')
+    const head = (await fake.head('acme', 'api', 'main')) as string
+    const paths = ['docs/guide.md', 'README.md', 'docs', 'docs/nope.md', 'README.md/inside']
+    const fields = paths.map(
+      (path, i) =>
+        `f${i}: file(path: ${JSON.stringify(path)}) { name path oid object { ... on Blob { text } } }`
+    )
+    const data: Json = await gql(
+      `{ repository(owner: "acme", name: "api") { ref(qualifiedName: "refs/heads/main") { target { ... on Commit { ${fields.join(' ')} } } } } }`
+    )
+    const target = data.repository.ref.target
+    for (const [i, path] of paths.entries()) {
+      const byGit = (
+        await git(dir, ['rev-parse', '--verify', '--quiet', `${head}:${path}`]).catch(() => '')
+      ).trim()
+      const expected = byGit
+        ? { name: path.split('/').pop(), path, oid: byGit, object: expect.any(Object) }
+        : null
+      expect({ path, answer: target[`f${i}`] }).toEqual({ path, answer: expected })
+    }
+    expect(target.f0.object).toEqual({ text: 'guide\n' })
+    expect(target.f2.object).toEqual({})
+  })
+
   it('reads the default branch and refs like GitHub', async () => {
     const head = (await fake.head('acme', 'api', 'main')) as string
     const tree = (await git(fake.repoDir('acme', 'api'), ['rev-parse', 'main^{tree}'])).trim()

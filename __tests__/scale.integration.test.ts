@@ -10,6 +10,7 @@ import {
   sync,
   writes
 } from '../__fixtures__/harness.js'
+import { gitBlobSha } from '../src/github/git-data.js'
 
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
@@ -27,6 +28,15 @@ const blobTextQueries = () =>
     entry =>
       entry.path === '/graphql' &&
       /object\(oid:/.test(String((entry.body as { query?: unknown } | undefined)?.query))
+  )
+/** REST reads of the state's ref or tree, which the first look makes needless. */
+const stateReads = () =>
+  fake.log.filter(
+    entry =>
+      entry.method === 'GET' &&
+      (entry.path.endsWith('/git/ref/codex-sync/state') ||
+        (entry.path.startsWith(`/repos/${ORG}/${CODEX}/git/trees/`) &&
+          !entry.path.endsWith('/git/trees/test')))
   )
 const projectRequests = (project: string) =>
   fake.log.filter(entry => entry.path.startsWith(`/repos/${ORG}/${project}/`))
@@ -63,8 +73,34 @@ describe('reads in proportion to what changed', () => {
     )
     expect(writes(fake)).toEqual([])
     expect(fake.log.filter(isStateWrite)).toEqual([])
-    // The state's two files at most: no routed document is downloaded again.
-    expect(codexReads('blobs').length).toBeLessThanOrEqual(2)
+    // The state came with the codex's first look, and no routed document is downloaded again.
+    expect(codexReads('blobs')).toEqual([])
+    expect(stateReads()).toEqual([])
+    expect(blobTextQueries()).toEqual([])
+  })
+
+  test("a state too large for GraphQL's text is read over REST by its SHA, and still spares the documents", async () => {
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const routing = await fake.text(ORG, CODEX, 'refs/codex-sync/state', 'routing/test.json')
+    // GitHub cuts Blob.text at 512,000 bytes; the padding is a field the state does not read.
+    const padded = JSON.stringify({ ...JSON.parse(routing ?? '{}'), padding: 'x'.repeat(600_000) })
+    const head = await fake.commit(ORG, CODEX, 'padded-state', { 'routing/test.json': padded })
+    const moved = await fetch(`${fake.url}/repos/${ORG}/${CODEX}/git/refs/codex-sync/state`, {
+      method: 'PATCH',
+      headers: { authorization: 'token test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ sha: head, force: true })
+    })
+    expect(moved.status).toBe(200)
+
+    fake.clearLog()
+    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    expect(rerun.result.projects.map(project => project.status)).toEqual(
+      PROJECTS.map(() => 'unchanged')
+    )
+    expect(codexReads('blobs').map(entry => entry.path)).toEqual([
+      `/repos/${ORG}/${CODEX}/git/blobs/${gitBlobSha(Buffer.from(padded))}`
+    ])
+    expect(stateReads()).toEqual([])
     expect(blobTextQueries()).toEqual([])
   })
 
@@ -243,6 +279,6 @@ describe('the codex state across modes', () => {
     fake.clearLog()
     await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
     expect(blobTextQueries()).toEqual([])
-    expect(codexReads('blobs').length).toBeLessThanOrEqual(2)
+    expect(codexReads('blobs')).toEqual([])
   })
 })

@@ -37209,12 +37209,15 @@ class GraphQL {
      * one request; 'missing' when there is no such repository, undefined when GraphQL cannot tell
      * (no GraphQL API, or an empty repository): then REST reads it all.
      */
-    async codexFirstLook(name, configPath, branch) {
-        const data = await this.query(firstLookQuery(branch !== undefined), {
+    async codexFirstLook(name, configPath, branch, refFiles) {
+        const paths = refFiles?.paths ?? [];
+        const data = await this.query(firstLookQuery(branch !== undefined, refFiles ? paths.length : undefined), {
             owner: this.owner,
             name,
             config: `HEAD:${configPath}`,
-            ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {})
+            ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {}),
+            ...(refFiles ? { filesRef: refFiles.ref } : {}),
+            ...Object.fromEntries(paths.map((path, index) => [`path${index}`, path]))
         });
         if (!data)
             return undefined;
@@ -37249,7 +37252,8 @@ class GraphQL {
                     text: faithfulBytes(repository.config.oid, repository.config)?.toString('utf8')
                 }
                 : undefined,
-            heads
+            heads,
+            ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
         };
     }
     /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
@@ -37326,16 +37330,50 @@ function faithfulBytes(sha, node) {
 function branchHead({ target }) {
     return target?.tree ? { commitSha: target.oid, treeSha: target.tree.oid } : undefined;
 }
+/** The files at a ref as the first look found them; undefined when GraphQL did not say (REST reads them). */
+function foundRefFiles(answer, paths) {
+    if (answer === undefined)
+        return undefined;
+    const target = answer?.target;
+    if (!target)
+        return { head: undefined, files: new Map() };
+    const files = new Map();
+    for (const [index, path] of paths.entries()) {
+        const node = target[`file${index}`];
+        // Not a commit (the fields are absent): the ref is not what the question expects.
+        if (node === undefined || typeof node === 'string')
+            return undefined;
+        const blob = node?.object;
+        // A folder or a submodule at the path holds no file.
+        files.set(path, node && blob?.oid ? { sha: node.oid, bytes: faithfulBytes(node.oid, blob) } : undefined);
+    }
+    return { head: target.oid, files };
+}
 const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }';
-function firstLookQuery(withBranch) {
+const BLOB_FIELDS = '... on Blob { oid isBinary isTruncated text }';
+/** The first look; with `refFiles`, that many files at `$filesRef` too (`$path0`, `$path1`, ...). */
+function firstLookQuery(withBranch, refFiles) {
+    const variables = ['$owner: String!', '$name: String!', '$config: String!'];
+    if (withBranch)
+        variables.push('$branch: String!');
     const branch = withBranch ? `branch: ref(qualifiedName: $branch) { ${HEAD_FIELDS} }` : '';
-    return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
+    let files = '';
+    if (refFiles !== undefined) {
+        variables.push('$filesRef: String!');
+        const fields = Array.from({ length: refFiles }, (_, index) => {
+            variables.push(`$path${index}: String!`);
+            return `file${index}: file(path: $path${index}) { oid object { ${BLOB_FIELDS} } }`;
+        });
+        files = `refFiles: ref(qualifiedName: $filesRef) { target { oid ... on Commit { ${fields.join(' ')} } } }`;
+    }
+    return `query codexSyncCodex(${variables.join(', ')}) {
   repository(owner: $owner, name: $name) {
     name
     isArchived
     defaultBranchRef { name ${HEAD_FIELDS} }
-    config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
+    config: object(expression: $config) { ${BLOB_FIELDS} }
     ${branch}
+    ${files}
   }
 }`;
 }
@@ -49946,15 +49984,15 @@ class EarlyTree {
  * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
  * codex found by its `codex.*` name needs the whole list first.
  */
-async function resolveCodex(github, listing, settings) {
+async function resolveCodex(github, listing, settings, refFiles) {
     const named = settings.codexRepository;
     if (!named) {
         const codex = findCodex((await listing).repositories, settings.organization);
-        const answer = await firstLook(github, codex.name, settings);
+        const answer = await firstLook(github, codex.name, settings, refFiles);
         return { codex, look: answer === 'missing' ? undefined : answer };
     }
     const early = earlyTree(github, named, settings);
-    const answer = await firstLook(github, named, settings);
+    const answer = await firstLook(github, named, settings, refFiles);
     if (answer === 'missing')
         throw codexNotFound(settings, named);
     const codex = answer?.repository ?? (await github.repositories.get(named));
@@ -49978,11 +50016,14 @@ function earlyTree(github, name, settings) {
 function codexNotFound({ organization }, named) {
     return new SetupError(`Codex repository ${organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
 }
-/** The first look asks for the branch the environment has under the default config, the usual one. */
-function firstLook(github, name, settings) {
+/**
+ * The first look asks for the branch the environment has under the default config, the usual one,
+ * and for the files of `refFiles` (the run's state).
+ */
+function firstLook(github, name, settings, refFiles) {
     if (settings.codexRef !== undefined)
         return Promise.resolve(undefined);
-    return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings));
+    return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings), refFiles);
 }
 function usualBranch({ environment, organization }) {
     try {
@@ -50281,17 +50322,13 @@ class CodexState {
      * environment keeps its own routing file (its branch holds its own blobs), each mode and shard of
      * an environment its own deferrals.
      */
-    static async load(git, repo, log, key) {
-        const files = {
-            // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
-            routing: key.routing ? `routing/${key.environment}.json` : undefined,
-            deferred: `deferred/${key.deferrals}.json`
-        };
+    static async load(git, repo, log, key, found) {
+        const files = stateFiles(key);
         try {
-            const head = await git.refHead(repo, STATE_REF);
+            const head = found ? found.head : await git.refHead(repo, STATE_REF);
             const state = new CodexState(git, repo, log, files, head);
             if (head)
-                await state.read(head);
+                await state.read(head, found);
             return state;
         }
         catch (error) {
@@ -50346,12 +50383,21 @@ class CodexState {
         }
         this.log.warning(`The codex state (refs/${STATE_REF}) kept moving; it was not saved.`);
     }
-    async read(head) {
-        const { files } = await this.git.readTree(this.repo, head);
+    /** What a run asks the first look for: the state's files at its ref. */
+    static question(key) {
+        const { routing, deferred } = stateFiles(key);
+        return {
+            ref: `refs/${STATE_REF}`,
+            paths: routing === undefined ? [deferred] : [routing, deferred]
+        };
+    }
+    /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
+    async read(head, found) {
+        const files = found?.files ?? (await this.git.readTree(this.repo, head)).files;
         const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing);
         const deferred = files.get(this.files.deferred);
-        const parsed = async (file) => file &&
-            JSON.parse((await this.git.readBlob(this.repo, file.sha)).toString('utf8'));
+        const bytesOf = async (file) => ('bytes' in file ? file.bytes : undefined) ?? (await this.git.readBlob(this.repo, file.sha));
+        const parsed = async (file) => file && JSON.parse((await bytesOf(file)).toString('utf8'));
         // Both files are read side by side: the state is on the way to the first project.
         const [routingFile, deferredFile] = await Promise.all([
             parsed(routing),
@@ -50399,6 +50445,13 @@ class CodexState {
         this.rules.set(key, routing);
         return routing;
     }
+}
+function stateFiles(key) {
+    return {
+        // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
+        routing: key.routing ? `routing/${key.environment}.json` : undefined,
+        deferred: `deferred/${key.deferrals}.json`
+    };
 }
 
 /** The writer: the one place that writes to GitHub, and so the one place a dry run stops writes. */
@@ -50532,12 +50585,11 @@ async function runSync(settings, { log }) {
         // The organisation is listed while the codex is read: neither waits for the other.
         const source = repositorySource(settings);
         const listing = handledLater(github.repositories.list(source));
-        const resolving = handledLater(resolveCodex(github, listing, settings));
-        // The state never fails the run (see CodexState.load): a named codex's is read from the start.
-        const loadingState = (settings.codexRepository === undefined
-            ? resolving.then(found => found.codex.name)
-            : Promise.resolve(settings.codexRepository)).then(name => CodexState.load(github.git, name, log, stateKey(settings, runner)));
-        handledLater(loadingState);
+        const key = stateKey(settings, runner);
+        // The first look reads the state too; REST reads it where GraphQL did not.
+        const resolving = handledLater(resolveCodex(github, listing, settings, CodexState.question(key)));
+        // The state never fails the run (see CodexState.load).
+        const loadingState = handledLater(resolving.then(found => CodexState.load(github.git, found.codex.name, log, key, found.look?.refFiles)));
         const found = await resolving;
         const { codex } = found;
         context = { ...context, codexRepository: codex.name };

@@ -43,14 +43,17 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
     // The organisation is listed while the codex is read: neither waits for the other.
     const source = repositorySource(settings)
     const listing = handledLater(github.repositories.list(source))
-    const resolving = handledLater(resolveCodex(github, listing, settings))
-    // The state never fails the run (see CodexState.load): a named codex's is read from the start.
-    const loadingState = (
-      settings.codexRepository === undefined
-        ? resolving.then(found => found.codex.name)
-        : Promise.resolve(settings.codexRepository)
-    ).then(name => CodexState.load(github.git, name, log, stateKey(settings, runner)))
-    handledLater(loadingState)
+    const key = stateKey(settings, runner)
+    // The first look reads the state too; REST reads it where GraphQL did not.
+    const resolving = handledLater(
+      resolveCodex(github, listing, settings, CodexState.question(key))
+    )
+    // The state never fails the run (see CodexState.load).
+    const loadingState = handledLater(
+      resolving.then(found =>
+        CodexState.load(github.git, found.codex.name, log, key, found.look?.refFiles)
+      )
+    )
     const found = await resolving
     const { codex } = found
     context = { ...context, codexRepository: codex.name }

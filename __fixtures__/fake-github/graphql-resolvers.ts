@@ -45,7 +45,16 @@ export const SUPPORTED: Record<string, string[]> = {
   Ref: ['id', 'name', 'prefix', 'target'],
   GitObject: ['oid', 'abbreviatedOid'],
   Blob: ['oid', 'abbreviatedOid', 'byteSize', 'isBinary', 'isTruncated', 'text'],
-  Commit: ['oid', 'abbreviatedOid', 'tree', 'url', 'message', 'messageHeadline', 'messageBody'],
+  Commit: [
+    'oid',
+    'abbreviatedOid',
+    'tree',
+    'file',
+    'url',
+    'message',
+    'messageHeadline',
+    'messageBody'
+  ],
   Tree: ['oid', 'abbreviatedOid', 'entries'],
   Tag: ['oid', 'abbreviatedOid'],
   TreeEntry: ['name', 'path', 'mode', 'type', 'oid', 'object'],
@@ -142,6 +151,32 @@ async function refSource(rec: RepoRecord, ref: string): Promise<RefSource | null
   return sha ? { rec, ref, sha } : null
 }
 
+/**
+ * The tree entry at `path` below a tree, walked folder by folder; null where a folder or the entry
+ * is missing, or the path is not a plain relative one (GitHub finds no file there either).
+ */
+async function entryAt(
+  ctx: GqlContext,
+  rec: RepoRecord,
+  treeSha: string,
+  path: string
+): Promise<EntrySource | null> {
+  const segments = path.split('/')
+  if (segments.some(segment => segment === '' || segment === '.' || segment === '..')) return null
+  let tree = treeSha
+  for (const [index, name] of segments.entries()) {
+    const obj = await ctx.loader.load(rec, tree)
+    if (obj?.type !== 'tree') return null
+    const entry = parseRawTree(obj.content).find(candidate => candidate.name === name)
+    if (!entry) return null
+    if (index === segments.length - 1) {
+      return { rec, name, path: segments.join('/'), mode: entry.mode, oid: entry.sha }
+    }
+    tree = entry.sha
+  }
+  return null
+}
+
 /** `refs/heads/main` → prefix `refs/heads/`, name `main` (any namespace alike). */
 function splitRef(ref: string): { prefix: string; name: string } {
   const cut = ref.indexOf('/', ref.indexOf('/') + 1) + 1
@@ -213,6 +248,8 @@ export const RESOLVERS: Record<string, Resolver> = {
   ...objectFields('Commit'),
   'Commit.tree': (s: ObjectSource, _: unknown, ctx) =>
     ctx.loader.source(s.rec, parseCommit(s.obj.sha, s.obj.content).tree),
+  'Commit.file': (s: ObjectSource, args: { path: string }, ctx) =>
+    entryAt(ctx, s.rec, parseCommit(s.obj.sha, s.obj.content).tree, args.path),
   'Commit.url': (s: ObjectSource, _: unknown, ctx) =>
     `${htmlBase(ctx.base)}/${s.rec.owner}/${s.rec.name}/commit/${s.obj.sha}`,
   'Commit.message': (s: ObjectSource) => parseCommit(s.obj.sha, s.obj.content).message,

@@ -33,6 +33,28 @@ export interface CodexFirstLook {
   config: { sha: string; text: string | undefined } | undefined
   /** Heads of the branches asked about and of the default branch; undefined: no such branch. */
   heads: ReadonlyMap<string, BranchHead | undefined>
+  /** The files asked for at a ref, when they were asked for and GraphQL could tell. */
+  refFiles?: RefFiles
+}
+
+/** Files to read at a ref outside the branches (e.g. `refs/codex-sync/state`) in the first look. */
+export interface RefFilesQuestion {
+  ref: string
+  paths: string[]
+}
+
+/** A blob found at a path: its SHA, and its bytes when GraphQL gave them whole and faithful. */
+export interface FoundBlob {
+  sha: string
+  bytes: Buffer | undefined
+}
+
+/** The answer to a RefFilesQuestion. */
+export interface RefFiles {
+  /** The ref's commit; undefined when there is no such ref. */
+  head: string | undefined
+  /** Each path asked about; undefined where the commit holds no file. */
+  files: ReadonlyMap<string, FoundBlob | undefined>
 }
 
 /** A branch's head commit and that commit's tree. */
@@ -45,6 +67,11 @@ interface HeadTarget {
   target: { oid: string; tree?: { oid: string } } | null
 }
 
+interface FileNode {
+  oid: string
+  object: ({ oid?: string } & BlobNode) | null
+}
+
 interface FirstLookResult {
   repository: {
     name: string
@@ -52,6 +79,9 @@ interface FirstLookResult {
     defaultBranchRef: ({ name: string } & HeadTarget) | null
     config: ({ oid?: string } & BlobNode) | null
     branch?: HeadTarget | null
+    refFiles?: {
+      target: ({ oid: string } & Record<string, FileNode | null | string>) | null
+    } | null
   } | null
 }
 
@@ -92,14 +122,21 @@ export class GraphQL {
   async codexFirstLook(
     name: string,
     configPath: string,
-    branch: string | undefined
+    branch: string | undefined,
+    refFiles?: RefFilesQuestion
   ): Promise<CodexFirstLook | 'missing' | undefined> {
-    const data = await this.query<FirstLookResult>(firstLookQuery(branch !== undefined), {
-      owner: this.owner,
-      name,
-      config: `HEAD:${configPath}`,
-      ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {})
-    })
+    const paths = refFiles?.paths ?? []
+    const data = await this.query<FirstLookResult>(
+      firstLookQuery(branch !== undefined, refFiles ? paths.length : undefined),
+      {
+        owner: this.owner,
+        name,
+        config: `HEAD:${configPath}`,
+        ...(branch !== undefined ? { branch: `refs/heads/${branch}` } : {}),
+        ...(refFiles ? { filesRef: refFiles.ref } : {}),
+        ...Object.fromEntries(paths.map((path, index) => [`path${index}`, path]))
+      }
+    )
     if (!data) return undefined
     const repository = data.repository
     if (!repository) return 'missing'
@@ -129,7 +166,8 @@ export class GraphQL {
             text: faithfulBytes(repository.config.oid, repository.config)?.toString('utf8')
           }
         : undefined,
-      heads
+      heads,
+      ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
     }
   }
 
@@ -220,17 +258,54 @@ function branchHead({ target }: HeadTarget): BranchHead | undefined {
   return target?.tree ? { commitSha: target.oid, treeSha: target.tree.oid } : undefined
 }
 
-const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }'
+/** The files at a ref as the first look found them; undefined when GraphQL did not say (REST reads them). */
+function foundRefFiles(
+  answer: NonNullable<FirstLookResult['repository']>['refFiles'],
+  paths: string[]
+): RefFiles | undefined {
+  if (answer === undefined) return undefined
+  const target = answer?.target
+  if (!target) return { head: undefined, files: new Map() }
+  const files = new Map<string, FoundBlob | undefined>()
+  for (const [index, path] of paths.entries()) {
+    const node = target[`file${index}`]
+    // Not a commit (the fields are absent): the ref is not what the question expects.
+    if (node === undefined || typeof node === 'string') return undefined
+    const blob = node?.object
+    // A folder or a submodule at the path holds no file.
+    files.set(
+      path,
+      node && blob?.oid ? { sha: node.oid, bytes: faithfulBytes(node.oid, blob) } : undefined
+    )
+  }
+  return { head: target.oid, files }
+}
 
-function firstLookQuery(withBranch: boolean): string {
+const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }'
+const BLOB_FIELDS = '... on Blob { oid isBinary isTruncated text }'
+
+/** The first look; with `refFiles`, that many files at `$filesRef` too (`$path0`, `$path1`, ...). */
+function firstLookQuery(withBranch: boolean, refFiles: number | undefined): string {
+  const variables = ['$owner: String!', '$name: String!', '$config: String!']
+  if (withBranch) variables.push('$branch: String!')
   const branch = withBranch ? `branch: ref(qualifiedName: $branch) { ${HEAD_FIELDS} }` : ''
-  return `query codexSyncCodex($owner: String!, $name: String!, $config: String!${withBranch ? ', $branch: String!' : ''}) {
+  let files = ''
+  if (refFiles !== undefined) {
+    variables.push('$filesRef: String!')
+    const fields = Array.from({ length: refFiles }, (_, index) => {
+      variables.push(`$path${index}: String!`)
+      return `file${index}: file(path: $path${index}) { oid object { ${BLOB_FIELDS} } }`
+    })
+    files = `refFiles: ref(qualifiedName: $filesRef) { target { oid ... on Commit { ${fields.join(' ')} } } }`
+  }
+  return `query codexSyncCodex(${variables.join(', ')}) {
   repository(owner: $owner, name: $name) {
     name
     isArchived
     defaultBranchRef { name ${HEAD_FIELDS} }
-    config: object(expression: $config) { ... on Blob { oid isBinary isTruncated text } }
+    config: object(expression: $config) { ${BLOB_FIELDS} }
     ${branch}
+    ${files}
   }
 }`
 }

@@ -2,7 +2,7 @@
 import { branchForEnvironment, parseConfig, type Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { GitHub } from '../github/client.js'
-import type { BranchHead, CodexFirstLook } from '../github/graphql.js'
+import type { BranchHead, CodexFirstLook, RefFilesQuestion } from '../github/graphql.js'
 import type { RepositoryList } from '../github/repositories.js'
 import { EmptyRepositoryError } from '../github/errors.js'
 import { SetupError, type Log, type Repository, type Snapshot, type Tree } from '../model.js'
@@ -54,16 +54,17 @@ export class EarlyTree {
 export async function resolveCodex(
   github: GitHub,
   listing: Promise<RepositoryList>,
-  settings: Settings
+  settings: Settings,
+  refFiles?: RefFilesQuestion
 ): Promise<FoundCodex> {
   const named = settings.codexRepository
   if (!named) {
     const codex = findCodex((await listing).repositories, settings.organization)
-    const answer = await firstLook(github, codex.name, settings)
+    const answer = await firstLook(github, codex.name, settings, refFiles)
     return { codex, look: answer === 'missing' ? undefined : answer }
   }
   const early = earlyTree(github, named, settings)
-  const answer = await firstLook(github, named, settings)
+  const answer = await firstLook(github, named, settings, refFiles)
   if (answer === 'missing') throw codexNotFound(settings, named)
   const codex = answer?.repository ?? (await github.repositories.get(named))
   if (!codex) throw codexNotFound(settings, named)
@@ -89,10 +90,18 @@ function codexNotFound({ organization }: Settings, named: string): SetupError {
   )
 }
 
-/** The first look asks for the branch the environment has under the default config, the usual one. */
-function firstLook(github: GitHub, name: string, settings: Settings) {
+/**
+ * The first look asks for the branch the environment has under the default config, the usual one,
+ * and for the files of `refFiles` (the run's state).
+ */
+function firstLook(
+  github: GitHub,
+  name: string,
+  settings: Settings,
+  refFiles: RefFilesQuestion | undefined
+) {
   if (settings.codexRef !== undefined) return Promise.resolve(undefined)
-  return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings))
+  return github.graphql.codexFirstLook(name, settings.configPath, usualBranch(settings), refFiles)
 }
 
 function usualBranch({ environment, organization }: Settings): string | undefined {

@@ -1,5 +1,6 @@
 /** What the codex remembers between runs, at refs/codex-sync/state: routing by blob SHA, deferrals. */
 import type { GitData } from '../github/git-data.js'
+import type { FoundBlob, RefFiles, RefFilesQuestion } from '../github/graphql.js'
 import { messageOf, type Log, type TreeFile } from '../model.js'
 import { ROUTING_VERSION, type FileRouting } from '../plan/routing.js'
 
@@ -46,17 +47,14 @@ export class CodexState {
     git: GitData,
     repo: string,
     log: Log,
-    key: { environment: string; deferrals: string; routing: boolean }
+    key: StateKey,
+    found?: RefFiles
   ): Promise<CodexState> {
-    const files = {
-      // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
-      routing: key.routing ? `routing/${key.environment}.json` : undefined,
-      deferred: `deferred/${key.deferrals}.json`
-    }
+    const files = stateFiles(key)
     try {
-      const head = await git.refHead(repo, STATE_REF)
+      const head = found ? found.head : await git.refHead(repo, STATE_REF)
       const state = new CodexState(git, repo, log, files, head)
-      if (head) await state.read(head)
+      if (head) await state.read(head, found)
       return state
     } catch (error) {
       log.warning(
@@ -115,13 +113,27 @@ export class CodexState {
     this.log.warning(`The codex state (refs/${STATE_REF}) kept moving; it was not saved.`)
   }
 
-  private async read(head: string): Promise<void> {
-    const { files } = await this.git.readTree(this.repo, head)
+  /** What a run asks the first look for: the state's files at its ref. */
+  static question(key: StateKey): RefFilesQuestion {
+    const { routing, deferred } = stateFiles(key)
+    return {
+      ref: `refs/${STATE_REF}`,
+      paths: routing === undefined ? [deferred] : [routing, deferred]
+    }
+  }
+
+  /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
+  private async read(head: string, found: RefFiles | undefined): Promise<void> {
+    const files: ReadonlyMap<string, FoundBlob | TreeFile | undefined> =
+      found?.files ?? (await this.git.readTree(this.repo, head)).files
     const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing)
     const deferred = files.get(this.files.deferred)
-    const parsed = async <T>(file: TreeFile | undefined): Promise<Partial<T> | undefined> =>
-      file &&
-      (JSON.parse((await this.git.readBlob(this.repo, file.sha)).toString('utf8')) as Partial<T>)
+    const bytesOf = async (file: FoundBlob | TreeFile) =>
+      ('bytes' in file ? file.bytes : undefined) ?? (await this.git.readBlob(this.repo, file.sha))
+    const parsed = async <T>(
+      file: FoundBlob | TreeFile | undefined
+    ): Promise<Partial<T> | undefined> =>
+      file && (JSON.parse((await bytesOf(file)).toString('utf8')) as Partial<T>)
     // Both files are read side by side: the state is on the way to the first project.
     const [routingFile, deferredFile] = await Promise.all([
       parsed<RoutingFile>(routing),
@@ -178,4 +190,19 @@ export class CodexState {
 interface StateFiles {
   routing: string | undefined
   deferred: string
+}
+
+/** Which state a run reads: its environment's routing (if it routes) and its mode and shard's deferrals. */
+export interface StateKey {
+  environment: string
+  deferrals: string
+  routing: boolean
+}
+
+function stateFiles(key: StateKey): StateFiles {
+  return {
+    // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
+    routing: key.routing ? `routing/${key.environment}.json` : undefined,
+    deferred: `deferred/${key.deferrals}.json`
+  }
 }
