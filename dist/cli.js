@@ -38410,9 +38410,10 @@ const MAX_REDIRECTIONS = 20;
 function createTransport(apiUrl) {
     const dispatcher = new HttpClient('codex-sync').getAgentDispatcher(apiUrl) ?? new undiciExports.Agent();
     return async (url, options = {}) => {
+        const target = new URL(url);
         const { statusCode, headers, body } = await dispatcher.request({
-            origin: new URL(url).origin,
-            path: url.slice(new URL(url).origin.length) || '/',
+            origin: target.origin,
+            path: `${target.pathname}${target.search}`,
             method: (options.method ?? 'GET'),
             headers: options.headers,
             body: options.body ?? null,
@@ -38430,22 +38431,28 @@ function createTransport(apiUrl) {
         };
     };
 }
-/** An answer's headers as fetch gives them: names in lower case, repeated fields joined. */
+/**
+ * An answer's headers as fetch gives them: names in lower case, repeated fields joined. undici's
+ * parsed headers already have lower-case names; they are read as they are, not copied.
+ */
 class AnswerHeaders {
-    fields = new Map();
+    raw;
     constructor(raw) {
-        for (const [name, value] of Object.entries(raw)) {
-            if (value === undefined)
-                continue;
-            this.fields.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
-        }
+        this.raw = raw;
     }
     get(name) {
-        return this.fields.get(name.toLowerCase()) ?? null;
+        return joined(this.raw[name.toLowerCase()]) ?? null;
     }
-    [Symbol.iterator]() {
-        return this.fields[Symbol.iterator]();
+    *[Symbol.iterator]() {
+        for (const [name, value] of Object.entries(this.raw)) {
+            const text = joined(value);
+            if (text !== undefined)
+                yield [name.toLowerCase(), text];
+        }
     }
+}
+function joined(value) {
+    return Array.isArray(value) ? value.join(', ') : value;
 }
 
 const RATE_LIMIT_RETRIES = 3;
@@ -49144,6 +49151,11 @@ async function writeEach(env, codex, scopes) {
     for (const scope of scopes) {
         const [plan] = planScopes([scope], await codex.read(), env.config);
         const toWrite = plan && applicable([plan]).length > 0;
+        // Nothing to write (the usual case): planned once, not again by the writer.
+        if (plan && !toWrite) {
+            results.push(...resultsOf({ kind: 'unchanged', plans: [plan] }));
+            continue;
+        }
         if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
             results.push(deferred(scope.project));
             continue;

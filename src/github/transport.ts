@@ -35,9 +35,10 @@ export function createTransport(apiUrl: string): Ask {
   const dispatcher: Dispatcher =
     new HttpClient('codex-sync').getAgentDispatcher(apiUrl) ?? new Agent()
   return async (url, options = {}) => {
+    const target = new URL(url)
     const { statusCode, headers, body } = await dispatcher.request({
-      origin: new URL(url).origin,
-      path: url.slice(new URL(url).origin.length) || '/',
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
       method: (options.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: options.headers,
       body: options.body ?? null,
@@ -56,22 +57,25 @@ export function createTransport(apiUrl: string): Ask {
   }
 }
 
-/** An answer's headers as fetch gives them: names in lower case, repeated fields joined. */
+/**
+ * An answer's headers as fetch gives them: names in lower case, repeated fields joined. undici's
+ * parsed headers already have lower-case names; they are read as they are, not copied.
+ */
 export class AnswerHeaders implements Iterable<[string, string]> {
-  private readonly fields = new Map<string, string>()
-
-  constructor(raw: Record<string, string | string[] | undefined>) {
-    for (const [name, value] of Object.entries(raw)) {
-      if (value === undefined) continue
-      this.fields.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value)
-    }
-  }
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
 
   get(name: string): string | null {
-    return this.fields.get(name.toLowerCase()) ?? null
+    return joined(this.raw[name.toLowerCase()]) ?? null
   }
 
-  [Symbol.iterator](): Iterator<[string, string]> {
-    return this.fields[Symbol.iterator]()
+  *[Symbol.iterator](): Iterator<[string, string]> {
+    for (const [name, value] of Object.entries(this.raw)) {
+      const text = joined(value)
+      if (text !== undefined) yield [name.toLowerCase(), text]
+    }
   }
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
 }

@@ -93,6 +93,11 @@ async function writeEach(
   for (const scope of scopes) {
     const [plan] = planScopes([scope], await codex.read(), env.config)
     const toWrite = plan && applicable([plan]).length > 0
+    // Nothing to write (the usual case): planned once, not again by the writer.
+    if (plan && !toWrite) {
+      results.push(...resultsOf({ kind: 'unchanged', plans: [plan] }))
+      continue
+    }
     if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
       results.push(deferred(scope.project))
       continue
