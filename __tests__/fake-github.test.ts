@@ -115,6 +115,28 @@ describe('repositories and pagination', () => {
     expect(ro.body.permissions).toMatchObject({ push: false, pull: true })
     expect((await call('GET', '/repos/acme/nope')).status).toBe(404)
   })
+
+  it('lists each repository as it is now, after a push, a setting or another token changed it', async () => {
+    const listed = async (token = 'test-token') => {
+      const page = await call('GET', '/orgs/acme/repos?per_page=100', undefined, token)
+      return (page.body as { name: string }[]).find(repo => repo.name === 'web') as {
+        archived: boolean
+        topics: string[]
+        pushed_at: string
+        permissions: { push: boolean }
+      }
+    }
+    const before = await listed()
+    expect(await listed()).toEqual(before)
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    await fake.commit('acme', 'web', 'main', { 'later.md': 'later\n' })
+    fake.setRepo('acme', 'web', { archived: true, topics: ['docs'] })
+    const after = await listed()
+    expect(after).toMatchObject({ archived: true, topics: ['docs'] })
+    expect(after.pushed_at > before.pushed_at).toBe(true)
+    expect((await listed('read-only')).permissions.push).toBe(false)
+    fake.setRepo('acme', 'web', { archived: false, topics: before.topics })
+  })
 })
 
 describe('auth, permissions, rate limit headers', () => {

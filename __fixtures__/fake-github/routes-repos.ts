@@ -1,10 +1,11 @@
 // Repository listing, repository and branch endpoints.
 import type { Backend, RepoRecord } from './backend.js'
-import { HttpError, notFound, paginate, type RequestContext } from './http.js'
+import { HttpError, JSON_CONTENT_TYPE, notFound, paginate, type RequestContext } from './http.js'
 import { repoFor, type Route } from './routing.js'
 import {
   commitJson,
   htmlBase,
+  renderedRepo,
   repoJson,
   type BranchWithProtection,
   type FullRepository,
@@ -19,6 +20,11 @@ const DOCS_BRANCHES = 'https://docs.github.com/rest/branches/branches#list-branc
 
 function toJson(ctx: RequestContext, backend: Backend, rec: RepoRecord): FullRepository {
   return repoJson(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
+}
+
+/** toJson as JSON text, from the fake's cache of rendered repositories. */
+function toText(ctx: RequestContext, backend: Backend, rec: RepoRecord): string {
+  return renderedRepo(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
 }
 
 function visible(ctx: RequestContext, backend: Backend): RepoRecord[] {
@@ -55,10 +61,11 @@ export const repoRoutes: Route[] = [
     pattern: /^\/orgs\/([^/]+)\/repos$/,
     handler: async (ctx, backend) => {
       const page = paginate(listOrgRepos(ctx, backend), ctx)
+      const items = page.items.map(r => toText(ctx, backend, r))
       return {
         status: 200,
-        body: page.items.map(r => toJson(ctx, backend, r)),
-        headers: page.headers
+        body: Buffer.from(`[${items.join(',')}]`, 'utf8'),
+        headers: { ...page.headers, 'content-type': JSON_CONTENT_TYPE }
       }
     }
   },

@@ -90,6 +90,45 @@ export function canWrite(grant: Grant, rec: RepoRecord): boolean {
   return grant.write.some(r => r.toLowerCase() === full)
 }
 
+/** Everything repoJson reads: the same fingerprint, the same JSON (see renderedRepo). */
+function repoFingerprint(base: string, rec: RepoRecord, ownerId: number, grant: Grant): string {
+  return JSON.stringify([
+    base,
+    ownerId,
+    canWrite(grant, rec),
+    rec.id,
+    rec.owner,
+    rec.name,
+    rec.visibility,
+    rec.fork,
+    rec.archived,
+    rec.disabled,
+    rec.empty,
+    rec.isTemplate,
+    rec.defaultBranch,
+    rec.createdAt,
+    rec.pushedAt,
+    rec.topics,
+    rec.pulls.filter(p => p.state === 'open').length
+  ])
+}
+
+const renderedRepos = new WeakMap<RepoRecord, { fingerprint: string; json: string }>()
+
+/**
+ * repoJson as JSON text, rendered again only when something it reads changed: a listing of a
+ * thousand repositories is mostly the same repositories, page after page and run after run.
+ */
+export function renderedRepo(base: string, rec: RepoRecord, ownerId: number, grant: Grant): string {
+  const fingerprint = repoFingerprint(base, rec, ownerId, grant)
+  const known = renderedRepos.get(rec)
+  if (known?.fingerprint === fingerprint) return known.json
+  const json = JSON.stringify(repoJson(base, rec, ownerId, grant))
+  renderedRepos.set(rec, { fingerprint, json })
+  return json
+}
+
+/** Keep repoFingerprint in step: it must name every field of `rec` (and argument) read here. */
 export function repoJson(
   base: string,
   rec: RepoRecord,
