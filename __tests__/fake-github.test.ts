@@ -119,7 +119,8 @@ describe('repositories and pagination', () => {
   it('lists each repository as it is now, after a push, a setting or another token changed it', async () => {
     const listed = async (token = 'test-token') => {
       const page = await call('GET', '/orgs/acme/repos?per_page=100', undefined, token)
-      return (page.body as { name: string }[]).find(repo => repo.name === 'web') as {
+      const web: unknown = (page.body as { name: string }[]).find(repo => repo.name === 'web')
+      return web as {
         archived: boolean
         topics: string[]
         pushed_at: string
