@@ -37341,7 +37341,7 @@ function foundRefFiles(answer, paths) {
     for (const [index, path] of paths.entries()) {
         const node = target[`file${index}`];
         // Not a commit (the fields are absent): the ref is not what the question expects.
-        if (node === undefined || typeof node === 'string')
+        if (node === undefined)
             return undefined;
         const blob = node?.object;
         // A folder or a submodule at the path holds no file.
@@ -50405,11 +50405,12 @@ class CodexState {
     }
     /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
     async read(head, found) {
+        // A tree's entries name a blob without its bytes; the first look may give them.
         const files = found?.files ?? (await this.git.readTree(this.repo, head)).files;
         const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing);
         const deferred = files.get(this.files.deferred);
-        const bytesOf = async (file) => ('bytes' in file ? file.bytes : undefined) ?? (await this.git.readBlob(this.repo, file.sha));
-        const parsed = async (file) => file && JSON.parse((await bytesOf(file)).toString('utf8'));
+        const parsed = async (file) => file &&
+            JSON.parse((file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8'));
         // Both files are read side by side: the state is on the way to the first project.
         const [routingFile, deferredFile] = await Promise.all([
             parsed(routing),

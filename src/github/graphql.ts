@@ -80,7 +80,7 @@ interface FirstLookResult {
     config: ({ oid?: string } & BlobNode) | null
     branch?: HeadTarget | null
     refFiles?: {
-      target: ({ oid: string } & Record<string, FileNode | null | string>) | null
+      target: { oid: string; [file: `file${number}`]: FileNode | null | undefined } | null
     } | null
   } | null
 }
@@ -270,7 +270,7 @@ function foundRefFiles(
   for (const [index, path] of paths.entries()) {
     const node = target[`file${index}`]
     // Not a commit (the fields are absent): the ref is not what the question expects.
-    if (node === undefined || typeof node === 'string') return undefined
+    if (node === undefined) return undefined
     const blob = node?.object
     // A folder or a submodule at the path holds no file.
     files.set(

@@ -1,7 +1,7 @@
 /** What the codex remembers between runs, at refs/codex-sync/state: routing by blob SHA, deferrals. */
 import type { GitData } from '../github/git-data.js'
 import type { FoundBlob, RefFiles, RefFilesQuestion } from '../github/graphql.js'
-import { messageOf, type Log, type TreeFile } from '../model.js'
+import { messageOf, type Log } from '../model.js'
 import { ROUTING_VERSION, type FileRouting } from '../plan/routing.js'
 
 /** The ref, outside branches, so that no branch, pull request or workflow ever sees it. */
@@ -124,16 +124,16 @@ export class CodexState {
 
   /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
   private async read(head: string, found: RefFiles | undefined): Promise<void> {
-    const files: ReadonlyMap<string, FoundBlob | TreeFile | undefined> =
+    // A tree's entries name a blob without its bytes; the first look may give them.
+    const files: ReadonlyMap<string, StateBlob | undefined> =
       found?.files ?? (await this.git.readTree(this.repo, head)).files
     const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing)
     const deferred = files.get(this.files.deferred)
-    const bytesOf = async (file: FoundBlob | TreeFile) =>
-      ('bytes' in file ? file.bytes : undefined) ?? (await this.git.readBlob(this.repo, file.sha))
-    const parsed = async <T>(
-      file: FoundBlob | TreeFile | undefined
-    ): Promise<Partial<T> | undefined> =>
-      file && (JSON.parse((await bytesOf(file)).toString('utf8')) as Partial<T>)
+    const parsed = async <T>(file: StateBlob | undefined): Promise<Partial<T> | undefined> =>
+      file &&
+      (JSON.parse(
+        (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8')
+      ) as Partial<T>)
     // Both files are read side by side: the state is on the way to the first project.
     const [routingFile, deferredFile] = await Promise.all([
       parsed<RoutingFile>(routing),
@@ -186,6 +186,9 @@ export class CodexState {
     return routing
   }
 }
+
+/** A state file's blob, by SHA, with its bytes when they came with the first look. */
+type StateBlob = Pick<FoundBlob, 'sha'> & { bytes?: Buffer | undefined }
 
 interface StateFiles {
   routing: string | undefined
