@@ -1,5 +1,6 @@
 import type { AnnotationProperties, Log } from '../src/model.js'
-import type { PlannedPaths, ProjectResult, RunResult } from '../src/report/results.js'
+import type { PlannedPaths, ProjectResult } from '../src/result/project.js'
+import type { RunResult } from '../src/result/run.js'
 import { parseSettings, type Settings } from '../src/inputs/settings.js'
 import { runSync } from '../src/sync.js'
 import type { FakeGitHub, RequestLogEntry } from './fake-github/index.js'

@@ -1,4 +1,12 @@
-import type { CommittedProject, RunContext, UnchangedProject } from '../src/report/results.js'
+import {
+  inSyncProject,
+  type CommittedProject,
+  type PlannedPaths,
+  type PlannedProject,
+  type ProposedProject,
+  type UnchangedProject
+} from '../src/result/project.js'
+import type { RunContext } from '../src/result/run.js'
 
 export const STARTED = 1_700_000_000_000
 
@@ -24,6 +32,7 @@ export function syncedProject(
   return {
     project,
     status: 'synced',
+    outcome: 'committed',
     files_added: added,
     files_modified: modified,
     files_deleted: deleted,
@@ -38,5 +47,35 @@ export function syncedProject(
 }
 
 export function unchangedProject(project: string): UnchangedProject {
-  return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }
+  return inSyncProject(project)
+}
+
+/** A commit on the pull request branch `#number`, as commit_strategy pull-request reports it. */
+export function proposedProject(
+  project: string,
+  added: number,
+  number: number,
+  delivery?: string
+): ProposedProject {
+  const { outcome: _committed, ...committed } = syncedProject(project, added, 0, 0)
+  return {
+    ...committed,
+    outcome: 'pull-request',
+    pull_request_number: number,
+    pull_request_url: `https://github.com/acme/${project}/pull/${number}`,
+    ...(delivery ? { delivery } : {})
+  }
+}
+
+/** A dry run's project that would change: `planned` lists the paths. */
+export function plannedProject(project: string, planned: PlannedPaths): PlannedProject {
+  return {
+    project,
+    status: 'synced',
+    outcome: 'planned',
+    files_added: planned.added.length,
+    files_modified: planned.modified.length,
+    files_deleted: planned.deleted.length,
+    planned
+  }
 }

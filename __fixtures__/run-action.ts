@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { RunResult } from '../src/report/results.js'
+import type { RunResult } from '../src/result/run.js'
 
 export interface ActionRun {
   code: number

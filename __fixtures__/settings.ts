@@ -33,6 +33,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     timeBudgetMs: 50 * 60_000,
     writesPerHour: 450,
     codexRef: undefined,
+    stateKey: undefined,
+    pruneOrphans: false,
     ...overrides
   }
 }

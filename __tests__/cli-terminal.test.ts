@@ -1,23 +1,23 @@
 // The terminal rendering of a RunResult: what the job summary shows, as aligned plain text.
 import { describe, expect, it } from '@jest/globals'
-import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 import {
-  buildResult,
+  plannedProject,
+  proposedProject,
+  runContext,
+  STARTED,
+  syncedProject
+} from '../__fixtures__/results.js'
+import {
   failedProject,
-  fatalResult,
+  inSyncProject,
   skippedProject,
   type PlannedProject
-} from '../src/report/results.js'
+} from '../src/result/project.js'
+import { buildResult, fatalResult } from '../src/result/run.js'
 import { TERMINAL_PATHS, TERMINAL_ROWS, terminalSummary } from '../src/report/terminal.js'
 
-const planned = (project: string, added: string[], deleted: string[] = []): PlannedProject => ({
-  project,
-  status: 'synced',
-  files_added: added.length,
-  files_modified: 0,
-  files_deleted: deleted.length,
-  planned: { added, modified: [], deleted }
-})
+const planned = (project: string, added: string[], deleted: string[] = []): PlannedProject =>
+  plannedProject(project, { added, modified: [], deleted })
 
 describe('terminalSummary', () => {
   it('a run: header, counts, a row per project with aligned columns, failures with what to do', () => {
@@ -25,19 +25,10 @@ describe('terminalSummary', () => {
       runContext({ mode: 'push-docs' }),
       [
         syncedProject('api', 3, 1, 0),
-        {
-          ...syncedProject('web', 1, 0, 0),
-          pull_request_url: 'https://github.com/acme/web/pull/7'
-        },
-        skippedProject('legacy', 'archived'),
+        proposedProject('web', 1, 7),
+        skippedProject('legacy', 'archived', 'archived'),
         failedProject('worker', 'Deletion threshold exceeded', 'Check the codex, then rerun.'),
-        {
-          project: 'docs',
-          status: 'unchanged',
-          files_added: 0,
-          files_modified: 0,
-          files_deleted: 0
-        }
+        inSyncProject('docs')
       ],
       STARTED + 12_300
     )
@@ -108,12 +99,14 @@ describe('terminalSummary', () => {
   })
 
   it('a large organisation: only the projects that changed or failed get a row', () => {
-    const quiet = Array.from({ length: TERMINAL_ROWS }, (_, i) => skippedProject(`p${i}`, 'fork'))
+    const quiet = Array.from({ length: TERMINAL_ROWS }, (_, i) =>
+      skippedProject(`p${i}`, 'fork', 'fork')
+    )
     const result = buildResult(runContext(), [...quiet, syncedProject('api', 1, 0, 0)])
     const text = terminalSummary(result)
     expect(text).toContain('\napi ')
     expect(text).not.toContain('\np1 ')
-    expect(text).toContain(`(${TERMINAL_ROWS} unchanged or skipped projects not listed)`)
+    expect(text).toContain(`(${TERMINAL_ROWS} projects in sync or skipped not listed)`)
   })
 
   it('names the orphaned folders of a pull over the whole organisation', () => {

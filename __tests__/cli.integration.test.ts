@@ -9,7 +9,7 @@ import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { TOKEN, writes } from '../__fixtures__/harness.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 import { usageText } from '../src/cli/flags.js'
-import type { RunResult } from '../src/report/results.js'
+import type { RunResult } from '../src/result/run.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 

@@ -39,7 +39,10 @@ function classify(repositories: Repository[], settings = testSettings(), cfg = c
   const list = classifyProjects(repositories, codex, settings, cfg)
   return {
     list,
-    skips: Object.fromEntries(list.projects.map(entry => [entry.repository.name, entry.skip]))
+    skips: Object.fromEntries(
+      list.projects.map(entry => [entry.repository.name, entry.skip?.reason])
+    ),
+    kinds: Object.fromEntries(list.projects.map(entry => [entry.repository.name, entry.skip?.kind]))
   }
 }
 
@@ -161,6 +164,33 @@ describe('classifyProjects', () => {
     expect(skips).toEqual({ old: 'archived', copy: 'fork', live: undefined })
   })
 
+  it('types each skip by its kind, which the result and the reports tell apart without its words', () => {
+    const { kinds } = classify(
+      [
+        repo('old', { archived: true }),
+        repo('copy', { fork: true }),
+        repo('off', { disabled: true }),
+        repo('api-legacy'),
+        repo('other'),
+        repo('live')
+      ],
+      testSettings({ exclude: ['*-legacy'], shard: { index: 1, count: 1 } })
+    )
+    expect(kinds).toEqual({
+      old: 'archived',
+      copy: 'fork',
+      off: 'disabled',
+      'api-legacy': 'excluded',
+      other: undefined,
+      live: undefined
+    })
+    const targeted = classify(
+      [repo('api'), repo('web')],
+      testSettings({ targetRepositories: ['api'] })
+    )
+    expect(targeted.kinds).toEqual({ api: undefined, web: 'not-targeted' })
+  })
+
   it('keeps archived repositories and forks when the config says so', () => {
     const { skips } = classify(
       [repo('old', { archived: true }), repo('copy', { fork: true })],
@@ -232,6 +262,10 @@ describe('classifyProjects', () => {
   })
 
   it('handles an organisation with only the codex', () => {
-    expect(classify([codex])).toEqual({ list: { projects: [], missingTargets: [] }, skips: {} })
+    expect(classify([codex])).toEqual({
+      list: { projects: [], missingTargets: [] },
+      skips: {},
+      kinds: {}
+    })
   })
 })

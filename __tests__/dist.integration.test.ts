@@ -7,7 +7,7 @@ import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { TOKEN } from '../__fixtures__/harness.js'
 import { resultOf, runAction } from '../__fixtures__/run-action.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
-import type { RunResult } from '../src/report/results.js'
+import type { RunResult } from '../src/result/run.js'
 
 /** The outputs action.yml declares: the runner sets exactly these. */
 const OUTPUTS = Object.keys(

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ConfigError } from '../src/inputs/config.js'
 import { EmptyRepositoryError } from '../src/github/errors.js'
 import { SetupError } from '../src/model.js'
-import { explain } from '../src/report/explain.js'
+import { explain } from '../src/result/explain.js'
 import { InputError } from '../src/inputs/settings.js'
 
 const SUBJECT = 'acme/api'

@@ -23,7 +23,7 @@ import {
   writes
 } from '../__fixtures__/harness.js'
 import { resultOf, runAction } from '../__fixtures__/run-action.js'
-import type { RunResult } from '../src/report/results.js'
+import type { RunResult } from '../src/result/run.js'
 import { parseSettings } from '../src/inputs/settings.js'
 import { runSync } from '../src/sync.js'
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runContext, STARTED, syncedProject, unchangedProject } from '../__fixtures__/results.js'
-import { mergeResults, readResultFiles, ResultFileError } from '../src/report/merge.js'
+import { mergeResults, readResultFiles, ResultFileError } from '../src/result/merge.js'
 import { mergeReport } from '../src/report/outputs.js'
-import { buildResult, failedProject, fatalResult, skippedProject } from '../src/report/results.js'
+import { failedProject, skippedProject } from '../src/result/project.js'
+import { buildResult, fatalResult } from '../src/result/run.js'
 
 const unchanged = unchangedProject
 
@@ -14,15 +15,15 @@ const pullShard1 = buildResult(
   [
     syncedProject('api', 2, 0, 0),
     failedProject('web', 'Bad credentials', 'Fix the token'),
-    skippedProject('worker', 'not in shard 1/2')
+    skippedProject('worker', 'not-in-shard', 'not in shard 1/2')
   ],
   STARTED + 4_000
 )
 const pullShard2 = buildResult(
   runContext({ mode: 'pull-docs' }),
   [
-    skippedProject('api', 'not in shard 2/2'),
-    skippedProject('web', 'not in shard 2/2'),
+    skippedProject('api', 'not-in-shard', 'not in shard 2/2'),
+    skippedProject('web', 'not-in-shard', 'not in shard 2/2'),
     syncedProject('worker', 1, 1, 0)
   ],
   STARTED + 6_000
@@ -32,8 +33,8 @@ const pushDocs = buildResult(
   [
     syncedProject('api', 3, 0, 1),
     unchanged('web'),
-    skippedProject('worker', 'deferred'),
-    skippedProject('legacy', 'archived')
+    skippedProject('worker', 'deferred', 'deferred'),
+    skippedProject('legacy', 'archived', 'archived')
   ],
   STARTED + 10_000
 )

@@ -1,25 +1,29 @@
 // The plan comment on a codex pull request: its marker, per-project sections, summary lines,
 // failures, folding, escaping and the cut that keeps it under GitHub's limit for a comment.
 import { describe, expect, it } from '@jest/globals'
-import { runContext, STARTED, syncedProject, unchangedProject } from '../__fixtures__/results.js'
+import {
+  plannedProject,
+  runContext,
+  STARTED,
+  syncedProject,
+  unchangedProject
+} from '../__fixtures__/results.js'
 import { CodexSyncError } from '../src/model.js'
-import { mergeResults } from '../src/report/merge.js'
+import { mergeResults } from '../src/result/merge.js'
+import { planCodex } from '../src/result/plan.js'
 import {
   MAX_COMMENT_BYTES,
   PLAN_MARKER,
-  planCodex,
   planCommentMarkdown,
   planFailureMarkdown
 } from '../src/report/plan-comment.js'
 import {
-  buildResult,
   failedProject,
-  fatalResult,
   skippedProject,
   type PlannedProject,
-  type ProjectResult,
-  type RunResult
-} from '../src/report/results.js'
+  type ProjectResult
+} from '../src/result/project.js'
+import { buildResult, fatalResult, type RunResult } from '../src/result/run.js'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
 
@@ -29,14 +33,7 @@ function planned(
   modified: string[] = [],
   deleted: string[] = []
 ): PlannedProject {
-  return {
-    project,
-    status: 'synced',
-    files_added: added.length,
-    files_modified: modified.length,
-    files_deleted: deleted.length,
-    planned: { added, modified, deleted }
-  }
+  return plannedProject(project, { added, modified, deleted })
 }
 
 const unchanged = unchangedProject
@@ -57,19 +54,19 @@ const docs = plan('push-docs', [
   planned('api', ['.codex/docs/new.md'], ['.codex/docs/guide.md'], ['.codex/docs/old.md']),
   unchanged('web'),
   unchanged('worker'),
-  skippedProject('legacy', 'archived'),
-  skippedProject('fork-of-x', 'fork'),
+  skippedProject('legacy', 'archived', 'archived'),
+  skippedProject('fork-of-x', 'fork', 'fork'),
   failedProject('broken', 'Deletion threshold exceeded', 'Raise deletion_threshold, or check'),
-  skippedProject('late', 'deferred')
+  skippedProject('late', 'deferred', 'deferred')
 ])
 const claude = plan('push-claude', [
   planned('web', ['.claude/agents/acme/helper.md']),
   unchanged('api'),
   unchanged('worker'),
-  skippedProject('legacy', 'archived'),
-  skippedProject('fork-of-x', 'fork'),
+  skippedProject('legacy', 'archived', 'archived'),
+  skippedProject('fork-of-x', 'fork', 'fork'),
   unchanged('broken'),
-  skippedProject('late', 'deferred')
+  skippedProject('late', 'deferred', 'deferred')
 ])
 
 describe('planCommentMarkdown', () => {
@@ -99,7 +96,7 @@ describe('planCommentMarkdown', () => {
 
   it('sums up the projects without change, not reached and skipped in one line each', () => {
     expect(text).toContain('**No change** (1): `worker`.')
-    expect(text).toContain('**Not planned** (1, the time budget ran out before them): `late`.')
+    expect(text).toContain('**Not planned** (1, the run stopped before them): `late`.')
     expect(text).toContain('**Skipped** (2): fork: `fork-of-x`; archived: `legacy`.')
     expect(text).not.toMatch(/\*\*`worker`\*\*/)
   })
@@ -146,10 +143,10 @@ describe('planCommentMarkdown', () => {
   it('takes each project from the shard that handled it', () => {
     const shard1 = plan('push-docs', [
       planned('api', ['.codex/a.md']),
-      skippedProject('web', 'not in shard 1/2')
+      skippedProject('web', 'not-in-shard', 'not in shard 1/2')
     ])
     const shard2 = plan('push-docs', [
-      skippedProject('api', 'not in shard 2/2'),
+      skippedProject('api', 'not-in-shard', 'not in shard 2/2'),
       planned('web', ['.codex/a.md'])
     ])
     const text = comment([shard1, shard2])
@@ -184,7 +181,7 @@ describe('planCommentMarkdown', () => {
     expect(text).toContain('| push-docs | added | `docs/a\\|b.md` |')
     expect(text).toContain('| push-docs | added | ``docs/tick`s.md`` |')
     expect(text).toContain('| push-docs | added | `docs/line break.md` |')
-    expect(text).toContain('| `web` | push-docs | bad &lt;/details> \\| &lt;b>x&lt;/b> | fix it |')
+    expect(text).toContain('| `web` | push-docs | bad &lt;/details&gt; \\| &lt;b&gt;x&lt;/b&gt; | fix it |')
   })
 })
 

@@ -4,16 +4,25 @@ import { load } from 'js-yaml'
 import { MAX_RESULT_OUTPUT, outputsOf, resultOutput, stepFails } from '../src/report/outputs.js'
 import { MAX_SUMMARY_ROWS, summaryMarkdown } from '../src/report/summary.js'
 import {
-  buildResult,
   failedProject,
-  fatalResult,
+  inSyncProject,
   skippedProject,
-  type ProjectResult,
+  type ProjectResult
+} from '../src/result/project.js'
+import {
+  buildResult,
+  fatalResult,
   type RoutedFile,
   type RunContext,
   type RunResult
-} from '../src/report/results.js'
-import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
+} from '../src/result/run.js'
+import {
+  plannedProject,
+  proposedProject,
+  runContext,
+  STARTED,
+  syncedProject
+} from '../__fixtures__/results.js'
 
 const context: RunContext = runContext({
   mode: 'push-docs',
@@ -36,8 +45,8 @@ const routed = (path: string, reached: Partial<RoutedFile> = {}): RoutedFile => 
 const projects: ProjectResult[] = [
   synced('api', 3, 1, 2),
   synced('web', 0, 2, 0),
-  { project: 'docs', status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 },
-  skippedProject('old', 'archived'),
+  inSyncProject('docs'),
+  skippedProject('old', 'archived', 'archived'),
   failedProject(
     'billing',
     'Deletion threshold exceeded',
@@ -135,7 +144,7 @@ describe('summaryMarkdown', () => {
       '3',
       '1',
       '2',
-      'https://github.com/acme/api/commit/sha-api'
+      '[sha-api](https://github.com/acme/api/commit/sha-api)'
     ])
     expect(rows[1]?.slice(0, 2)).toEqual(['billing', 'failed'])
     expect(rows[1]?.[5]).toContain('Deletion threshold exceeded')
@@ -144,13 +153,9 @@ describe('summaryMarkdown', () => {
   })
 
   it('shows a pull request rather than a commit when there is one', () => {
-    const withPr = buildResult(
-      context,
-      [{ ...synced('api', 1, 0, 0), pull_request_url: 'https://github.com/acme/api/pull/7' }],
-      STARTED
-    )
+    const withPr = buildResult(context, [proposedProject('api', 1, 7)], STARTED)
     const [row] = tableRows(summaryMarkdown(withPr), '| project | status |').map(cells)
-    expect(row?.[5]).toBe('https://github.com/acme/api/pull/7')
+    expect(row?.[5]).toBe('[pull request #7](https://github.com/acme/api/pull/7)')
   })
 
   it('has a failures section with error and resolution', () => {
@@ -173,20 +178,7 @@ describe('summaryMarkdown', () => {
       modified: ['.codex/b.md'],
       deleted: ['.codex/old.md']
     }
-    const dry = buildResult(
-      { ...context, dryRun: true },
-      [
-        {
-          project: 'api',
-          status: 'synced',
-          files_added: 1,
-          files_modified: 1,
-          files_deleted: 1,
-          planned
-        }
-      ],
-      STARTED
-    )
+    const dry = buildResult({ ...context, dryRun: true }, [plannedProject('api', planned)], STARTED)
     const text = summaryMarkdown(dry)
     expect(text.split('\n')[0]).toMatch(/dry run/i)
     const [row] = tableRows(text, '| project | status |').map(cells)
@@ -201,7 +193,7 @@ describe('summaryMarkdown', () => {
       context,
       [
         failedProject('pipe|repo', 'GitHub refused: a | b\nsecond line', 'Do x | y\r\nthen z'),
-        skippedProject('odd', 'excluded | by rule')
+        skippedProject('odd', 'excluded', 'excluded | by rule')
       ],
       STARTED
     )
@@ -266,8 +258,7 @@ describe('stepFails', () => {
 describe('summaryMarkdown for a large organisation', () => {
   it('lists only synced and failed projects past MAX_SUMMARY_ROWS, and says how many it left out', () => {
     const many: ProjectResult[] = Array.from({ length: MAX_SUMMARY_ROWS + 5 }, (_, index) => ({
-      project: `svc-${String(index).padStart(5, '0')}`,
-      status: 'unchanged',
+      ...inSyncProject(`svc-${String(index).padStart(5, '0')}`),
       files_added: 0,
       files_modified: 0,
       files_deleted: 0
@@ -302,9 +293,10 @@ describe('resultOutput', () => {
     Array.from({ length: 3000 }, (_, index): ProjectResult => {
       const project = synced(`project-${index}`, 20, 0, 0)
       if (!planned) return project
-      const { commit_sha: _sha, commit_url: _url, paths: _paths, ...counts } = project
+      const { commit_sha: _sha, commit_url: _url, paths: _paths, outcome: _o, ...counts } = project
       return {
         ...counts,
+        outcome: 'planned',
         planned: {
           added: Array.from({ length: 20 }, (_, file) => `docs/a-rather-long-path/${file}.md`),
           modified: [],
@@ -334,7 +326,7 @@ describe('resultOutput', () => {
     const crowded = [
       ...huge(false),
       ...Array.from({ length: 9000 }, (_, index) =>
-        skippedProject(`old-${index}`, 'archived repository kept for reference')
+        skippedProject(`old-${index}`, 'archived', 'archived repository kept for reference')
       )
     ]
     const listed = JSON.parse(resultOutput(buildResult(context, crowded, STARTED))) as {
@@ -351,6 +343,7 @@ describe('the pictures of a summary', () => {
   const planned = (project: string, added: number): ProjectResult => ({
     project,
     status: 'synced',
+    outcome: 'planned',
     files_added: added,
     files_modified: 0,
     files_deleted: 0,

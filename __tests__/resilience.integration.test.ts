@@ -92,9 +92,7 @@ describe('GitHub App credentials', () => {
     fake.clearFaults()
 
     expect(result.status).not.toBe('failure')
-    const deferred = result.projects.filter(
-      project => project.status === 'skipped' && project.reason === 'deferred'
-    )
+    const deferred = result.projects.filter(project => project.outcome === 'deferred')
     expect(deferred.length).toBeGreaterThan(0)
     expect(log.warnings.some(warning => /rejected the token/.test(warning.message))).toBe(true)
 

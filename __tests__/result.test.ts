@@ -1,22 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  buildResult,
   failedProject,
+  inSyncProject,
+  skippedProject,
+  type ProjectResult
+} from '../src/result/project.js'
+import {
+  buildResult,
   fatalResult,
   runStatus,
-  skippedProject,
-  type ProjectResult,
   type RunContext,
   type RunStatus
-} from '../src/report/results.js'
-import { runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
+} from '../src/result/run.js'
+import { plannedProject, runContext, STARTED, syncedProject } from '../__fixtures__/results.js'
 
 const context: RunContext = runContext()
 
 const synced = syncedProject
 
 function unchanged(project: string): ProjectResult {
-  return { project, status: 'unchanged', files_added: 0, files_modified: 0, files_deleted: 0 }
+  return inSyncProject(project)
 }
 
 describe('runStatus', () => {
@@ -39,9 +42,10 @@ describe('runStatus', () => {
 
 describe('skippedProject / failedProject', () => {
   it('build results with zero file counts', () => {
-    expect(skippedProject('old', 'archived')).toEqual({
+    expect(skippedProject('old', 'archived', 'archived')).toEqual({
       project: 'old',
       status: 'skipped',
+      outcome: 'archived',
       reason: 'archived',
       files_added: 0,
       files_modified: 0,
@@ -50,6 +54,7 @@ describe('skippedProject / failedProject', () => {
     expect(failedProject('web', 'Deletion threshold exceeded', 'Check it')).toEqual({
       project: 'web',
       status: 'failed',
+      outcome: 'failed',
       error: 'Deletion threshold exceeded',
       resolution: 'Check it',
       files_added: 0,
@@ -64,9 +69,9 @@ describe('buildResult', () => {
     synced('web', 3, 1, 0),
     failedProject('billing', 'Bad credentials', 'Pass a valid token.'),
     unchanged('docs'),
-    skippedProject('archive', 'archived'),
+    skippedProject('archive', 'archived', 'archived'),
     synced('api', 2, 5, 4),
-    skippedProject('zeta', 'not in shard 1/2')
+    skippedProject('zeta', 'not-in-shard', 'not in shard 1/2')
   ]
 
   it('counts succeeded (synced + unchanged), failed and skipped; total is their sum', () => {
@@ -106,14 +111,7 @@ describe('buildResult', () => {
     const shared = { ...synced('web', 1, 0, 0), commit_sha: 'one' }
     const alsoShared = { ...synced('api', 1, 0, 0), commit_sha: 'one' }
     expect(buildResult(context, [shared, alsoShared], STARTED).commits_created).toBe(1)
-    const planned: ProjectResult = {
-      project: 'web',
-      status: 'synced',
-      files_added: 1,
-      files_modified: 0,
-      files_deleted: 0,
-      planned: { added: ['.codex/a.md'], modified: [], deleted: [] }
-    }
+    const planned = plannedProject('web', { added: ['.codex/a.md'], modified: [], deleted: [] })
     const result = buildResult({ ...context, dryRun: true }, [planned], STARTED)
     expect(result.dry_run).toBe(true)
     expect(result.commits_created).toBe(0)
@@ -122,16 +120,19 @@ describe('buildResult', () => {
   it('derives the status from the attempted projects, skipped ones never counting', () => {
     expect(buildResult(context, projects, STARTED).status).toBe('partial_success')
     expect(
-      buildResult(context, [unchanged('a'), skippedProject('b', 'fork')], STARTED).status
+      buildResult(context, [unchanged('a'), skippedProject('b', 'fork', 'fork')], STARTED).status
     ).toBe('success')
     expect(
-      buildResult(context, [skippedProject('a', 'fork'), skippedProject('b', 'fork')], STARTED)
-        .status
+      buildResult(
+        context,
+        [skippedProject('a', 'fork', 'fork'), skippedProject('b', 'fork', 'fork')],
+        STARTED
+      ).status
     ).toBe('success')
     // One attempted, it failed: failure even with many skipped.
     const oneFailed = [
       failedProject('a', 'e', 'r'),
-      ...Array.from({ length: 9 }, (_, i) => skippedProject(`s${i}`, 'fork'))
+      ...Array.from({ length: 9 }, (_, i) => skippedProject(`s${i}`, 'fork', 'fork'))
     ]
     expect(buildResult(context, oneFailed, STARTED).status).toBe('failure')
     // 2 failed of 3 attempted: more than half, even though 2 of 10 listed.
@@ -139,7 +140,7 @@ describe('buildResult', () => {
       failedProject('a', 'e', 'r'),
       failedProject('b', 'e', 'r'),
       synced('c', 1, 0, 0),
-      ...Array.from({ length: 7 }, (_, i) => skippedProject(`s${i}`, 'fork'))
+      ...Array.from({ length: 7 }, (_, i) => skippedProject(`s${i}`, 'fork', 'fork'))
     ]
     expect(buildResult(context, mostFailed, STARTED).status).toBe('failure')
   })
@@ -196,13 +197,7 @@ describe('buildResult', () => {
 
   it('keeps the planned paths of a dry run in the project results', () => {
     const planned = { added: ['.codex/a.md'], modified: [], deleted: ['.codex/old.md'] }
-    const project: ProjectResult = {
-      ...unchanged('api'),
-      status: 'synced',
-      files_added: 1,
-      files_deleted: 1,
-      planned
-    }
+    const project = plannedProject('api', planned)
     const result = buildResult({ ...context, dryRun: true }, [project], STARTED)
     expect(result.projects[0]).toHaveProperty('planned', planned)
   })
@@ -226,7 +221,8 @@ describe('buildResult', () => {
       commits_created: 0,
       duration_seconds: 0,
       projects: [],
-      failures: []
+      failures: [],
+      warnings: []
     })
   })
 })
@@ -257,6 +253,7 @@ describe('fatalResult', () => {
       duration_seconds: 2,
       projects: [],
       failures: [],
+      warnings: [],
       error: 'codex.acme.io@test:.github/codex-sync.yml: unknown key',
       resolution: 'Fix the config.'
     })

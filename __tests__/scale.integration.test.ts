@@ -15,6 +15,8 @@ import { gitBlobSha } from '../src/github/git-data.js'
 const ORG = 'acme'
 const CODEX = 'codex.acme.io'
 const PROJECTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']
+/** Signs what the codex state remembers: without it, routing is read afresh each run. */
+const STATE_KEY = 'a-state-key-only-this-workflow-holds'
 
 let fake: FakeGitHub
 
@@ -61,13 +63,13 @@ afterAll(() => fake.stop())
 describe('reads in proportion to what changed', () => {
   test('push-docs reads each codex Markdown blob once, ever: the rerun reads none', async () => {
     fake.clearLog()
-    const first = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const first = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     expect(first.result.status).toBe('success')
     expect(first.result.commits_created).toBe(PROJECTS.length)
     expect(fake.log.filter(isStateWrite).length).toBeGreaterThan(0)
 
     fake.clearLog()
-    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     expect(rerun.result.projects.map(project => project.status)).toEqual(
       PROJECTS.map(() => 'unchanged')
     )
@@ -80,7 +82,7 @@ describe('reads in proportion to what changed', () => {
   })
 
   test("a state too large for GraphQL's text is read over REST by its SHA, and still spares the documents", async () => {
-    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     const routing = await fake.text(ORG, CODEX, 'refs/codex-sync/state', 'routing/test.json')
     // GitHub cuts Blob.text at 512,000 bytes; the padding is a field the state does not read.
     const padded = JSON.stringify({ ...JSON.parse(routing ?? '{}'), padding: 'x'.repeat(600_000) })
@@ -93,7 +95,7 @@ describe('reads in proportion to what changed', () => {
     expect(moved.status).toBe(200)
 
     fake.clearLog()
-    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     expect(rerun.result.projects.map(project => project.status)).toEqual(
       PROJECTS.map(() => 'unchanged')
     )
@@ -121,7 +123,7 @@ describe('reads in proportion to what changed', () => {
       'docs/all.md': doc('codex_sync_include: [*]', 'all v2\n')
     })
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     expect(result.commits_created).toBe(PROJECTS.length)
     const blobReads = codexReads('blobs').filter(entry => !entry.path.endsWith('/blobs/'))
     // The config, the state's two files, and the new document: never once per project.
@@ -141,10 +143,11 @@ describe('a run that stops before a limit ends it', () => {
     const limited = await sync(fake, {
       mode: 'push-docs',
       codex_repository: CODEX,
+      state_key: STATE_KEY,
       writes_per_hour: '8'
     })
     const deferred = limited.result.projects.filter(
-      project => project.status === 'skipped' && project.reason === 'deferred'
+      project => project.outcome === 'deferred'
     )
     expect(limited.result.status).toBe('success')
     expect(limited.result.succeeded).toBeGreaterThan(0)
@@ -153,7 +156,12 @@ describe('a run that stops before a limit ends it', () => {
     expect(limited.log.warnings.some(warning => /writes_per_hour/.test(warning.message))).toBe(true)
 
     // One at a time, so that the progress lines show the order projects start in.
-    const next = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, parallel: '1' })
+    const next = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      state_key: STATE_KEY,
+      parallel: '1'
+    })
     const order = next.log.lines
       .map(line => /^\[\d+\/\d+\] (\S+):/.exec(line)?.[1])
       .filter((name): name is string => name !== undefined)
@@ -232,19 +240,33 @@ describe('pull-docs writes in proportion to what changed', () => {
     expect(targeted.result.orphans).toBeUndefined()
     expect(await fake.text(ORG, CODEX, 'test', 'projects/gone/README.md')).toBe('# gone\n')
 
-    const dry = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX, dry_run: 'true' })
+    // A personal token cannot prove it sees every repository: the folder is named and kept.
+    const unproven = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    expect(unproven.result.orphans).toMatchObject({
+      status: 'kept',
+      folders: ['projects/gone/'],
+      files_deleted: 0
+    })
+    expect(await fake.text(ORG, CODEX, 'test', 'projects/gone/README.md')).toBe('# gone\n')
+
+    const prune = { mode: 'pull-docs', codex_repository: CODEX, prune_orphans: 'true' }
+    const dry = await sync(fake, { ...prune, dry_run: 'true' })
     expect(dry.result.orphans).toEqual({
       status: 'planned',
       folders: ['projects/gone/'],
       files_deleted: 2
     })
+    expect(dry.result.files_deleted).toBe(2)
 
-    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    const { result, log } = await sync(fake, prune)
     expect(result.orphans).toEqual({
       status: 'removed',
       folders: ['projects/gone/'],
-      files_deleted: 2
+      files_deleted: 2,
+      commit_sha: await fake.head(ORG, CODEX, 'test')
     })
+    expect(result.files_deleted).toBe(2)
+    expect(result.commits_created).toBe(1)
     expect(log.lines.some(line => /no longer exist, removed: projects\/gone\//.test(line))).toBe(
       true
     )
@@ -257,7 +279,11 @@ describe('pull-docs writes in proportion to what changed', () => {
       Array.from({ length: 60 }, (_, index) => [`projects/old/docs/${index}.md`, `${index}\n`])
     )
     await fake.commit(ORG, CODEX, 'test', many)
-    const { result, log } = await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    const { result, log } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      prune_orphans: 'true'
+    })
     expect(result.orphans).toMatchObject({ status: 'refused', folders: ['projects/old/'] })
     expect(log.warnings.some(warning => /were kept/.test(warning.message))).toBe(true)
     expect(await fake.text(ORG, CODEX, 'test', 'projects/old/docs/0.md')).toBe('0\n')
@@ -267,7 +293,7 @@ describe('pull-docs writes in proportion to what changed', () => {
 
 describe('the codex state across modes', () => {
   test('a pull-docs run that saves its deferrals keeps what push-docs remembers of routing', async () => {
-    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     fake.clearLog()
     const deferring = await sync(fake, {
       mode: 'pull-docs',
@@ -277,7 +303,7 @@ describe('the codex state across modes', () => {
     expect(deferring.result.skipped).toBe(PROJECTS.length)
     expect(fake.log.some(isStateWrite)).toBe(true)
     fake.clearLog()
-    await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
+    await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
     expect(blobTextQueries()).toEqual([])
     expect(codexReads('blobs')).toEqual([])
   })

@@ -94,7 +94,9 @@ describe('parseSettings defaults', () => {
       },
       timeBudgetMs: 50 * 60_000,
       writesPerHour: 450,
-      codexRef: undefined
+      codexRef: undefined,
+      stateKey: undefined,
+      pruneOrphans: false
     })
   })
 

@@ -18,8 +18,8 @@ import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { readFileSync as readFileSync$1, statSync, readdirSync, existsSync as existsSync$1 } from 'node:fs';
-import { join } from 'node:path';
-import { createPrivateKey, createSign, createHash } from 'node:crypto';
+import { join as join$1 } from 'node:path';
+import { createPrivateKey, createSign, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { STATUS_CODES } from 'node:http';
@@ -29877,7 +29877,9 @@ class RunBudget {
         if (this.stopped !== undefined)
             return;
         this.stopped = reason;
-        this.log.warning(`No new project starts: ${reason}. Projects not reached are skipped as deferred; the next run takes them first.`, { title: 'codex-sync: run stopped early' });
+        this.log.warning(`No new project starts: ${reason}.`, {
+            title: 'codex-sync: run stopped early'
+        });
     }
     recordWrite() {
         if (this.writesPerHour > 0)
@@ -37280,26 +37282,58 @@ class Comments {
         return comments.map(comment => ({
             id: comment.id,
             body: comment.body ?? '',
-            url: comment.html_url
+            url: comment.html_url,
+            author: comment.user?.login ?? ''
         }));
     }
     /**
-     * The one comment of the pull request whose body starts with `marker`: updated in place when
-     * its body differs, left alone when it is the same, written when there is none yet. When several
-     * carry the marker, the oldest is kept up to date.
+     * The login the token comments as (`name[bot]` for an App or the workflow's token): GraphQL's
+     * viewer, which answers for every kind of token, else the REST user; undefined if neither says.
+     */
+    async ownLogin() {
+        try {
+            const data = await this.octokit.graphql('query codexSyncViewer { viewer { login } }');
+            if (typeof data.viewer?.login === 'string' && data.viewer.login !== '')
+                return data.viewer.login;
+        }
+        catch {
+            // No GraphQL here: the REST user answers for personal tokens.
+        }
+        try {
+            const { data } = await this.octokit.rest.users.getAuthenticated();
+            return typeof data.login === 'string' && data.login !== '' ? data.login : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /**
+     * The one comment of the pull request that starts with `marker` and was written by this token's
+     * own login: updated in place when its body differs, left alone when it is the same, written when
+     * there is none yet. A comment by anyone else is never touched, marker or not. When several are
+     * ours, the oldest is kept up to date.
      */
     async writeMarked(repo, number, marker, body) {
         const where = `pull request #${number} of ${this.owner}/${repo}`;
         try {
-            const comments = await this.list(repo, number);
-            const marked = comments.find(comment => comment.body.trimStart().startsWith(marker));
+            const [comments, own] = await Promise.all([this.list(repo, number), this.ownLogin()]);
+            const marked = comments.find(comment => own !== undefined &&
+                comment.author.toLowerCase() === own.toLowerCase() &&
+                comment.body.trimStart().startsWith(marker));
+            const unclaimed = own === undefined
+                ? 'the token did not say which login it comments as, so a new comment was written instead of updating an earlier one'
+                : undefined;
             if (marked?.body === body)
                 return { action: 'unchanged', url: marked.url };
             const owner = this.owner;
             const { data } = marked
                 ? await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: marked.id, body })
                 : await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
-            return { action: marked ? 'updated' : 'created', url: data.html_url };
+            return {
+                action: marked ? 'updated' : 'created',
+                url: data.html_url,
+                ...(unclaimed ? { unclaimed } : {})
+            };
         }
         catch (error) {
             throw commentError(error, where) ?? error;
@@ -37589,6 +37623,24 @@ class GitData {
             throw error;
         }
     }
+    /** A commit's parents, tree and message, as the Git Data API gives them. */
+    async commitInfo(repo, sha) {
+        const { data } = await this.guard(repo, () => this.octokit.rest.git.getCommit({ owner: this.owner, repo, commit_sha: sha }));
+        const parents = Array.isArray(data?.parents) ? data.parents.map(parent => parent?.sha) : [];
+        if (typeof data?.sha !== 'string' ||
+            typeof data.message !== 'string' ||
+            typeof data.tree?.sha !== 'string' ||
+            parents.some(parent => typeof parent !== 'string')) {
+            throw new MalformedResponseError(`the commit ${sha} of ${this.owner}/${repo}`);
+        }
+        return {
+            sha: data.sha,
+            url: data.html_url,
+            message: data.message,
+            treeSha: data.tree.sha,
+            parents: parents
+        };
+    }
     /** The commit a branch, tag or commit SHA names; undefined when it names none. */
     async resolveCommit(repo, ref) {
         const named = (await this.refHead(repo, `heads/${ref}`)) ?? (await this.refHead(repo, `tags/${ref}`));
@@ -37843,6 +37895,8 @@ class GraphQL {
     log;
     /** False once the server showed it has no (usable) GraphQL API: REST serves from then on. */
     usable = true;
+    /** What was said already: each fallback is said once a run. */
+    said = new Set();
     constructor(octokit, owner, log) {
         this.octokit = octokit;
         this.owner = owner;
@@ -37950,9 +38004,7 @@ class GraphQL {
         catch (error) {
             const errors = graphqlErrors(error);
             if (errors.length === 0 && !isRefusal(error)) {
-                // No GraphQL API here (an old server, a proxy): the Git Data path serves from now on.
-                this.usable = false;
-                this.log.debug(`createCommitOnBranch is not usable here (${messageOf(error)}).`);
+                this.giveUp(error, 'this commit is made with the Git Data API (a tree, a commit and a ref update)');
                 return 'unavailable';
             }
             if (errors.some(entry => entry.type === 'STALE_DATA' || /expected branch to point/i.test(entry.message)))
@@ -37963,7 +38015,10 @@ class GraphQL {
             throw asHttpError(errors[0]) ?? error;
         }
     }
-    /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
+    /**
+     * The query's data; undefined when GraphQL could not answer it, and the caller reads over REST
+     * instead: for this query after a transient failure, from then on when the server has none.
+     */
     async query(query, variables = {}) {
         if (!this.usable)
             return undefined;
@@ -37977,10 +38032,29 @@ class GraphQL {
                 return data;
             if (statusOf(error) === 401 || statusOf(error) === 403)
                 throw error;
-            this.usable = false;
-            this.log.debug(`GraphQL is not usable here (${messageOf(error)}); reading blobs over REST.`);
+            this.giveUp(error, 'this read goes over REST');
             return undefined;
         }
+    }
+    /**
+     * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
+     * retried) costs only that request its GraphQL; any other answer means the server has no
+     * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
+     */
+    once(key, message) {
+        if (this.said.has(key))
+            return;
+        this.said.add(key);
+        this.log.warning(message, { title: 'codex-sync: GraphQL fallback' });
+    }
+    giveUp(error, fallback) {
+        const status = statusOf(error);
+        if (status !== undefined && status >= 500) {
+            this.once('graphql transient', `GraphQL failed after retries (${messageOf(error)}); ${fallback}. GraphQL stays in use for the rest of the run.`);
+            return;
+        }
+        this.usable = false;
+        this.once('graphql off', `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`);
     }
 }
 /** A blob's bytes from its GraphQL text, when that text is whole and hashes to the blob's SHA. */
@@ -38091,26 +38165,30 @@ class Pulls {
         this.octokit = octokit;
         this.owner = owner;
     }
-    /** The open pull request from a branch of this repository, whatever its base. */
-    async findOpen(repo, head) {
+    /** The open pull request from a branch of this repository (into `base` when given). */
+    async findOpen(repo, head, base) {
         const { data } = await this.octokit.rest.pulls.list({
             owner: this.owner,
             repo,
             state: 'open',
             head: `${this.owner}:${head}`,
+            ...(base === undefined ? {} : { base }),
             per_page: 1
         });
         const pull = data[0];
         return pull ? { number: pull.number, url: pull.html_url } : undefined;
     }
-    /** Opens a pull request; one that a retried request already opened is found and returned. */
+    /**
+     * Opens a pull request. When GitHub answers that one already exists (a retried request whose
+     * first answer was lost), the open one with the same head and base is ours and is returned.
+     */
     async open(repo, pull) {
         try {
             const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull });
             return { number: data.number, url: data.html_url };
         }
         catch (error) {
-            const existing = statusOf(error) === 422 ? await this.findOpen(repo, pull.head) : undefined;
+            const existing = statusOf(error) === 422 ? await this.findOpen(repo, pull.head, pull.base) : undefined;
             if (existing)
                 return existing;
             throw error;
@@ -38170,7 +38248,9 @@ class Repositories {
             };
         }
         const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
-        return { repositories: repos.map(toRepository), complete: true };
+        // A personal token lists what its owner (or its fine-grained scope) can see: never proof
+        // that a repository it does not list is gone.
+        return { repositories: repos.map(toRepository), complete: false };
     }
     /**
      * Every page of a page-numbered listing: the first page says how many there are, and the others
@@ -38190,6 +38270,37 @@ class Repositories {
             return !seen.has(key) && seen.add(key);
         });
     }
+    /**
+     * Whether a branch takes direct commits, as its active rules and its protection say (a rule
+     * that requires pull requests, restricts updates or requires checks; classic protection);
+     * undefined when the token may not read them.
+     */
+    async directCommits(repo, branch) {
+        try {
+            const { data: rules } = await this.octokit.rest.repos.getBranchRules({
+                owner: this.owner,
+                repo,
+                branch,
+                per_page: 100
+            });
+            const blocking = rules.map(rule => rule.type).filter(type => BLOCKING_RULES.includes(type));
+            if (blocking.length > 0) {
+                return {
+                    allowed: false,
+                    why: `a ruleset of the branch requires it (${blocking.join(', ')})`
+                };
+            }
+            const { data } = await this.octokit.rest.repos.getBranch({ owner: this.owner, repo, branch });
+            if (data.protected)
+                return { allowed: false, why: 'the branch is protected' };
+            return { allowed: true };
+        }
+        catch (error) {
+            if (statusOf(error) === 403 || statusOf(error) === 404)
+                return undefined;
+            throw error;
+        }
+    }
     async get(name) {
         try {
             const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name });
@@ -38202,6 +38313,14 @@ class Repositories {
         }
     }
 }
+/** Rule types that refuse a commit pushed straight to the branch. */
+const BLOCKING_RULES = [
+    'pull_request',
+    'update',
+    'required_status_checks',
+    'required_deployments',
+    'merge_queue'
+];
 function toRepository(data) {
     return {
         name: data.name,
@@ -38668,6 +38787,49 @@ function countWildcards(segments) {
     return count;
 }
 
+/** Git's rules for ref names (git check-ref-format), for names that become part of a branch or ref. */
+const FORBIDDEN_PUNCTUATION = /[ ~^:?*[\\]/;
+/** A control character (below space, or DEL), which git refuses in a ref name. */
+function hasControlCharacter(name) {
+    for (let i = 0; i < name.length; i++) {
+        const code = name.charCodeAt(i);
+        if (code < 0x20 || code === 0x7f)
+            return true;
+    }
+    return false;
+}
+const MAX_LENGTH = 255;
+/**
+ * What makes `name` unusable in a git ref, in words; undefined when git accepts it. A name with
+ * slashes is checked segment by segment, as git does.
+ */
+function refNameProblem(name) {
+    if (name === '')
+        return 'is empty';
+    if (name.length > MAX_LENGTH)
+        return `is longer than ${MAX_LENGTH} characters`;
+    if (FORBIDDEN_PUNCTUATION.test(name) || hasControlCharacter(name)) {
+        return 'holds a space, a control character or one of ~ ^ : ? * [ \\';
+    }
+    if (name === '@')
+        return "is '@', which git keeps for HEAD";
+    if (name.includes('@{'))
+        return "holds '@{'";
+    if (name.includes('..'))
+        return "holds '..'";
+    if (name.startsWith('/') || name.endsWith('/') || name.includes('//'))
+        return 'has an empty segment (a leading, trailing or double slash)';
+    if (name.endsWith('.'))
+        return "ends with '.'";
+    for (const segment of name.split('/')) {
+        if (segment.startsWith('.'))
+            return `has a segment starting with '.' (${segment})`;
+        if (segment.endsWith('.lock'))
+            return `has a segment ending with '.lock' (${segment})`;
+    }
+    return undefined;
+}
+
 /** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
 class InputError extends CodexSyncError {
     input;
@@ -38688,7 +38850,7 @@ const MAX_PULL_REQUEST_BODY = 65_536;
 const DEFAULT_API_URL = 'https://api.github.com';
 const MAX_SHARDS = 1000;
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/;
+const REPOSITORY_NAME$1 = /^[A-Za-z0-9._-]+$/;
 /** The action's task from its inputs: a sync in one mode, or merging earlier results. */
 function parseTask(input, env, readDotEnv) {
     if (input('mode').trim() !== MERGE) {
@@ -38773,8 +38935,31 @@ function parseSettings(input, env, readDotEnv) {
             min: 0,
             max: 100_000
         }),
-        codexRef: parseCodexRef(read('codex_ref'))
+        codexRef: parseCodexRef(read('codex_ref')),
+        stateKey: parseStateKey(input('state_key'), auth),
+        pruneOrphans: parseBoolean('prune_orphans', read('prune_orphans'), false)
     };
+}
+/** A state key shorter than this is refused: it would be guessed. */
+const MIN_STATE_KEY_LENGTH = 16;
+/**
+ * The key of the state's signatures: `state_key` as given, else one derived from the App's private
+ * key (which never leaves the workflow's secrets); undefined with a plain token and no state_key.
+ */
+function parseStateKey(value, auth) {
+    const secret = value.trim();
+    if (secret !== '') {
+        if (secret.length < MIN_STATE_KEY_LENGTH) {
+            throw new InputError('state_key', `Input 'state_key' must be a random secret of at least ${MIN_STATE_KEY_LENGTH} characters (for example the output of 'openssl rand -hex 32'), got ${secret.length} characters`);
+        }
+        return createHmac('sha256', 'codex-sync state key').update(secret).digest();
+    }
+    if (auth.kind === 'app') {
+        return createHmac('sha256', 'codex-sync state key from private_key')
+            .update(auth.privateKey)
+            .digest();
+    }
+    return undefined;
 }
 const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC )?PRIVATE KEY-----/;
 const APP_ID = /^(?:\d+|Iv[0-9A-Za-z.]+)$/;
@@ -38992,7 +39177,7 @@ function bareRepositoryName(input, source, value, organization) {
     const [first, second, ...rest] = value.split('/');
     const name = second ?? first ?? '';
     const owner = second === undefined ? organization : (first ?? '');
-    const validName = REPOSITORY_NAME.test(name) && name !== '.' && name !== '..';
+    const validName = REPOSITORY_NAME$1.test(name) && name !== '.' && name !== '..';
     if (rest.length > 0 || !validName || !OWNER_NAME.test(owner)) {
         throw new InputError(input, `${source} must hold repository names such as 'api' or '${organization}/api', got '${value}'`);
     }
@@ -39002,11 +39187,13 @@ function bareRepositoryName(input, source, value, organization) {
     }
     return name;
 }
+/** The environment names the pull request branch (`codex-sync/<environment>`) and the state's files. */
 function parseEnvironment(value) {
     if (value === '')
         return 'test';
-    if (/\s/.test(value)) {
-        throw new InputError('environment', `Input 'environment' must be a name without spaces such as 'test', got '${value}'`);
+    const problem = refNameProblem(value);
+    if (problem !== undefined) {
+        throw new InputError('environment', `Input 'environment' must be a name git accepts in a branch name, such as 'test' or 'prod': ${JSON.stringify(value)} ${problem}`);
     }
     return value;
 }
@@ -39029,13 +39216,44 @@ function explain(error, subject) {
     return explainHttpError(statusOf(error), messageOf(error), subject);
 }
 
+/** What became of one project: each outcome a type of its own, told apart by `outcome`. */
 const NO_FILES = { files_added: 0, files_modified: 0, files_deleted: 0 };
-function skippedProject(project, reason) {
-    return { project, status: 'skipped', reason, ...NO_FILES };
+function skippedProject(project, outcome, reason) {
+    return { project, status: 'skipped', outcome, reason, ...NO_FILES };
+}
+/** A project the run's budget did not reach: the next run takes it first. */
+function deferredProject(project, why) {
+    return skippedProject(project, 'deferred', `deferred: ${why}; the next run takes it first`);
+}
+/** A dry run's project not reached: nothing is remembered for a dry run, so nothing is deferred. */
+function notPlannedProject(project, why) {
+    return skippedProject(project, 'not-planned', `not planned: ${why}`);
 }
 function failedProject(project, error, resolution) {
-    return { project, status: 'failed', error, resolution, ...NO_FILES };
+    return { project, status: 'failed', outcome: 'failed', error, resolution, ...NO_FILES };
 }
+function inSyncProject(project) {
+    return { project, status: 'unchanged', outcome: 'in-sync', ...NO_FILES };
+}
+/** The paths a project's sync changed or would change; undefined when it changed nothing. */
+function changedPaths$1(project) {
+    switch (project.outcome) {
+        case 'planned':
+            return project.planned;
+        case 'committed':
+        case 'pull-request':
+            return project.paths;
+        default:
+            return undefined;
+    }
+}
+/** The commit a project's sync made this run. */
+function commitOf(project) {
+    return project.outcome === 'committed' || project.outcome === 'pull-request'
+        ? project.commit_sha
+        : undefined;
+}
+
 /** failure when every attempted project failed or more than half did; partial when some did. */
 function runStatus(succeeded, failed) {
     const attempted = succeeded + failed;
@@ -39045,16 +39263,15 @@ function runStatus(succeeded, failed) {
         return 'failure';
     return 'partial_success';
 }
-/** Commits made, counted once however many projects share one (codex_commit: single). */
-function commitsOf(projects) {
-    const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined));
-    return new Set(shas.filter(sha => sha !== undefined)).size;
-}
-function buildResult(context, projects, now = Date.now(), extras = {}) {
+function buildResult(context, projects, now = Date.now(), extras = {}, warnings = []) {
     const count = (status) => projects.filter(project => project.status === status).length;
     const succeeded = count('synced') + count('unchanged');
     const failed = projects.filter((project) => project.status === 'failed');
     const sum = (pick) => projects.reduce((total, project) => total + pick(project), 0);
+    const orphans = extras.orphans;
+    // Commits are counted once however many projects share one (codex_commit: single).
+    const commits = new Set([...projects.map(commitOf), orphans?.commit_sha]);
+    commits.delete(undefined);
     return {
         status: runStatus(succeeded, failed.length),
         ...header$1(context),
@@ -39063,12 +39280,13 @@ function buildResult(context, projects, now = Date.now(), extras = {}) {
         failed: failed.length,
         skipped: count('skipped'),
         files_synced: sum(project => project.files_added + project.files_modified),
-        files_deleted: sum(project => project.files_deleted),
-        commits_created: commitsOf(projects),
+        files_deleted: sum(project => project.files_deleted) + (orphans?.files_deleted ?? 0),
+        commits_created: commits.size,
         duration_seconds: seconds(context, now),
         projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
         failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-        ...(extras.orphans ? { orphans: extras.orphans } : {}),
+        warnings,
+        ...(orphans ? { orphans } : {}),
         ...(extras.routing ? { routing: extras.routing } : {})
     };
 }
@@ -39108,11 +39326,23 @@ function asRunResult(value, source) {
         typeof result.status === 'string' &&
         Array.isArray(result.projects) &&
         Array.isArray(result.failures) &&
-        typeof result.duration_seconds === 'number';
+        typeof result.duration_seconds === 'number' &&
+        result.projects.every(isProjectEntry);
     if (!valid) {
         throw new ResultFileError(`${source} is not a codex-sync result (the JSON of its 'result' output)`);
     }
     return result;
+}
+const STATUSES = ['synced', 'unchanged', 'skipped', 'failed'];
+/** What every project entry holds, whatever its outcome: the merge counts by these fields. */
+function isProjectEntry(value) {
+    const entry = value;
+    return (typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.project === 'string' &&
+        STATUSES.includes(entry.status) &&
+        typeof entry.outcome === 'string' &&
+        [entry.files_added, entry.files_modified, entry.files_deleted].every(count => typeof count === 'number'));
 }
 /** Every result JSON in the given files and folders (folders are searched for `*.json`). */
 function readResultFiles(paths) {
@@ -39140,7 +39370,7 @@ function jsonFiles(path) {
     return readdirSync(path, { withFileTypes: true })
         .sort((a, b) => a.name.localeCompare(b.name))
         .flatMap(entry => {
-        const child = join(path, entry.name);
+        const child = join$1(path, entry.name);
         if (entry.isDirectory())
             return jsonFiles(child);
         return entry.name.endsWith('.json') ? [child] : [];
@@ -39208,7 +39438,7 @@ function mergePhase(shards) {
         succeeded,
         failed: count('failed'),
         skipped: count('skipped'),
-        deferred: projects.filter(project => project.status === 'skipped' && project.reason === 'deferred').length,
+        deferred: projects.filter(project => project.outcome === 'deferred').length,
         files_synced: sum(result => result.files_synced),
         files_deleted: sum(result => result.files_deleted),
         commits_created: sum(result => result.commits_created),
@@ -39233,7 +39463,7 @@ function handledProjects(shards) {
     return [...chosen.values()];
 }
 function notInShard(project) {
-    return project.status === 'skipped' && project.reason.startsWith('not in shard');
+    return project.outcome === 'not-in-shard';
 }
 /** A project failed if any phase failed it, succeeded if every phase that attempted it succeeded. */
 function projectOutcomes(results) {
@@ -39281,6 +39511,109 @@ function directionOf(phases) {
     return phases[0]?.direction ?? 'to-codex';
 }
 
+/** A plan across modes and shards: each project with the entry of every mode that handled it. */
+/** Projects by name (case-insensitively), each with the entry of every mode that handled it. */
+function plannedProjects(results, modes) {
+    const projects = new Map();
+    for (const mode of modes) {
+        for (const entry of results.filter(r => r.mode === mode).flatMap(r => r.projects)) {
+            const key = nameKey(entry.project);
+            const project = projects.get(key) ?? { name: entry.project, modes: new Map() };
+            projects.set(key, project);
+            // Shards list every project; the entry that counts is the one of the shard that handled it.
+            const known = project.modes.get(mode);
+            if (!known || notInShard(known))
+                project.modes.set(mode, entry);
+        }
+    }
+    return [...projects.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+function someIs(project, status) {
+    return [...project.modes.values()].some(entry => entry.status === status);
+}
+function quietProjects(projects) {
+    const quiet = projects.filter(project => !someIs(project, 'synced') && !someIs(project, 'failed'));
+    const notReached = quiet.filter(project => [...project.modes.values()].some(entry => entry.outcome === 'deferred' || entry.outcome === 'not-planned'));
+    const rest = quiet.filter(project => !notReached.includes(project));
+    return {
+        unchanged: rest.filter(project => someIs(project, 'unchanged')),
+        notReached,
+        skipped: rest
+            .filter(project => !someIs(project, 'unchanged'))
+            .map(project => ({
+            project,
+            reason: [...project.modes.values()]
+                .map(entry => (entry.status === 'skipped' ? entry.reason : ''))
+                .find(reason => reason !== '') ?? ''
+        }))
+    };
+}
+/**
+ * The codex whose pull request gets the comment: `configured` (input `codex_repository`), which
+ * must be the codex the results were planned against; without it, the one the results name.
+ */
+function planCodex(results, configured) {
+    const named = results
+        .map(result => result.codex_repository)
+        .filter((name, i, all) => name !== '' && all.findIndex(other => sameName(other, name)) === i);
+    if (configured !== undefined) {
+        if (named.length > 0 && !named.some(name => sameName(name, configured))) {
+            throw new CodexSyncError(`The results are plans of ${named.join(', ')}, but 'plan_comment' would comment on a pull request of ${configured}.`, "Set 'codex_repository' to the codex the results were planned against, or merge only the results of that codex.");
+        }
+        return configured;
+    }
+    if (named.length !== 1) {
+        throw new CodexSyncError(named.length === 0
+            ? 'The results name no codex whose pull request could get the plan comment.'
+            : `The results are plans of several codices (${named.join(', ')}).`, "Set 'codex_repository' to the codex whose pull request gets the plan comment.");
+    }
+    return named[0];
+}
+
+/** The Markdown kit every report writes with (job summary, plan comment): text from outside (file
+ * names, error messages, repository names) goes in only through these, so that it shows as written
+ * and can never open a tag, close a fold, start a link or break a table.
+ */
+/**
+ * Characters that start Markdown constructs in running text, shown as themselves when escaped. An
+ * underscore inside a word (`codex_sync_include`) never starts emphasis and is left as it is.
+ */
+const MARKDOWN_PUNCTUATION = /[\\`*[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
+const HTML_SPECIALS = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/** Text in a sentence or a table cell: on one line, inert as Markdown and as HTML. */
+function text(value) {
+    return value
+        .replace(/\r?\n|\r/g, ' ')
+        .replace(MARKDOWN_PUNCTUATION, char => `\\${char}`)
+        .replace(/[&<>]/g, char => HTML_SPECIALS[char] ?? char);
+}
+/**
+ * Inline code that shows `value` exactly: a fence longer than any run of backticks inside it,
+ * newlines as spaces. In a table cell (`inTable`), `|` is escaped, which GitHub's table parser
+ * reads before the code span; elsewhere a backslash would show.
+ */
+function code(value, inTable = false) {
+    const flat = value.replace(/\r?\n|\r/g, ' ');
+    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
+    const span = `${fence}${pad}${flat}${pad}${fence}`;
+    return inTable ? span.replace(/\|/g, '\\|') : span;
+}
+/** A link whose label is text and whose address cannot end the link early. */
+function link(label, url) {
+    const safe = url.replace(/[\s()<>\\[\]`]/g, char => encodeURIComponent(char));
+    return `[${text(label)}](${safe})`;
+}
+/** Lines folded under a summary line; the summary is text. */
+function fold(summary, lines) {
+    return [`<details><summary>${text(summary)}</summary>`, '', ...lines, '', '</details>'];
+}
+/** One table row of cells already written with this kit. */
+function row(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+
 /** The pictures a summary draws: where codex files went, which files changed, and which projects lag. */
 /** Names shown in one cell; the rest are counted. */
 const NAMES_SHOWN = 5;
@@ -39290,61 +39623,53 @@ const MAX_ROWS = 500;
 const FOLD_ABOVE = 20;
 /** Paths listed for one project at most. */
 const PATHS_SHOWN = 20;
-function cell$1(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 function names$1(projects) {
     if (projects.length === 0)
         return '';
-    const shown = projects.slice(0, NAMES_SHOWN).join(', ');
+    const shown = projects.slice(0, NAMES_SHOWN).map(text).join(', ');
     const more = projects.length - NAMES_SHOWN;
     return `${projects.length}: ${shown}${more > 0 ? ` and ${more} more` : ''}`;
 }
 /** A table of `items`, folded when long; only the rows shown are drawn (a codex may hold 50,000 files). */
-function folded$1(title, items, row, table) {
-    const body = [...table, ...items.slice(0, MAX_ROWS).map(row)];
+function table(title, items, draw, head) {
+    const body = [...head, ...items.slice(0, MAX_ROWS).map(draw)];
     if (items.length > MAX_ROWS)
         body.push('', `${items.length - MAX_ROWS} more rows are not shown.`);
     if (items.length <= FOLD_ABOVE)
         return [`### ${title}`, '', ...body, ''];
-    return [
-        `### ${title}`,
-        '',
-        `<details><summary>${items.length} rows</summary>`,
-        '',
-        ...body,
-        '',
-        '</details>',
-        ''
-    ];
+    return [`### ${title}`, '', ...fold(`${items.length} rows`, body), ''];
 }
 /** push modes: a row per codex file, with the projects it reached by outcome, or why none. */
 function routingPicture(routing, dryRun) {
     if (!routing || routing.length === 0)
         return [];
     const verb = dryRun ? 'would be ' : '';
-    const row = (file) => `| \`${cell$1(file.path)}\` | ${names$1(file.added)} | ${names$1(file.modified)} | ${names$1(file.unchanged)} | ${names$1(file.deleted)} | ${cell$1(file.nowhere ?? '')} |`;
-    return folded$1('Routing: codex files and the projects they reach', routing, row, [
+    const draw = (file) => row([
+        code(file.path, true),
+        names$1(file.added),
+        names$1(file.modified),
+        names$1(file.unchanged),
+        names$1(file.deleted),
+        text(file.nowhere ?? '')
+    ]);
+    return table('Routing: codex files and the projects they reach', routing, draw, [
         `| codex file | ${verb}added | ${verb}modified | unchanged | ${verb}deleted | goes to no project because |`,
         '| --- | --- | --- | --- | --- | --- |'
     ]);
 }
-function changedPaths$1(project) {
-    if (project.status !== 'synced')
-        return undefined;
-    return 'planned' in project ? project.planned : project.paths;
-}
-function pathList(paths) {
+/** Paths marked `+` added, `~` modified, `-` deleted; at most `most` of them, then a count. */
+function markedPaths(paths, most = Infinity) {
     const all = [
         ...paths.added.map(path => `+${path}`),
         ...paths.modified.map(path => `~${path}`),
         ...paths.deleted.map(path => `-${path}`)
     ];
-    const more = all.length - PATHS_SHOWN;
-    return (all
-        .slice(0, PATHS_SHOWN)
-        .map(path => `\`${cell$1(path)}\``)
-        .join(' ') + (more > 0 ? ` and ${more} more` : ''));
+    const shown = all.slice(0, most);
+    return { shown, more: all.length - shown.length };
+}
+function pathList(paths) {
+    const { shown, more } = markedPaths(paths, PATHS_SHOWN);
+    return shown.map(path => code(path, true)).join(' ') + (more > 0 ? ` and ${more} more` : '');
 }
 /** Per changed project, the paths written (or planned): `+` added, `~` modified, `-` deleted. */
 function changedFiles(result) {
@@ -39356,8 +39681,8 @@ function changedFiles(result) {
         return [];
     const toCodex = isMode(result.mode) && DIRECTIONS[result.mode] === 'to-codex';
     const where = toCodex ? 'in the codex' : 'in each project';
-    const row = ({ project, paths }) => `| ${cell$1(project)} | ${pathList(paths)} |`;
-    return folded$1(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, changed, row, ['| project | files (+ added, ~ modified, - deleted) |', '| --- | --- |']);
+    const draw = ({ project, paths }) => row([text(project), pathList(paths)]);
+    return table(`Files ${result.dry_run ? 'a sync would write' : 'written'} ${where}`, changed, draw, ['| project | files (+ added, ~ modified, - deleted) |', '| --- | --- |']);
 }
 /** Dry run: the projects a sync would change, those furthest behind first. */
 function driftPicture(result) {
@@ -39372,19 +39697,31 @@ function driftPicture(result) {
         .sort((a, b) => b.files - a.files || a.project.project.localeCompare(b.project.project));
     if (behind.length === 0)
         return ['### Drift', '', 'Every project is up to date with the codex.', ''];
-    const row = ({ project, files }) => `| ${cell$1(project.project)} | ${files} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} |`;
-    return folded$1('Drift: behind the codex, worst first', behind, row, [
+    const draw = ({ project, files }) => row([
+        text(project.project),
+        String(files),
+        String(project.files_added),
+        String(project.files_modified),
+        String(project.files_deleted)
+    ]);
+    return table('Drift: behind the codex, worst first', behind, draw, [
         '| project | files behind | to add | to modify | to delete |',
         '| --- | ---: | ---: | ---: | ---: |'
     ]);
+}
+/** Whether a project's result is worth a line when there are too many to list them all. */
+function isNoteworthy(project) {
+    return (project.status === 'synced' ||
+        project.status === 'failed' ||
+        project.outcome === 'waiting-for-review');
 }
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 function summaryMarkdown(result) {
     const lines = [
-        `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+        `## codex-sync ${text(result.mode)}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
         '',
-        `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
+        `Codex ${code(`${result.organization}/${result.codex_repository}`)} on branch ${code(result.codex_branch)} (environment ${code(result.environment)}), ${result.duration_seconds} s.`,
         '',
         '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
         '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -39392,10 +39729,12 @@ function summaryMarkdown(result) {
         ''
     ];
     if (result.error)
-        lines.push(`**The run could not start:** ${cell$1(result.error)}`, '', `**What to do:** ${cell$1(result.resolution ?? '')}`, '');
+        lines.push(`**The run could not start:** ${text(result.error)}`, '', `**What to do:** ${text(result.resolution ?? '')}`, '');
+    for (const warning of result.warnings)
+        lines.push(`**Warning:** ${text(warning)}`, '');
     if (result.orphans) {
         const { status, folders, files_deleted: deleted, reason } = result.orphans;
-        lines.push(`**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell$1(reason)}` : ''}): ${folders.map(folder => `\`${cell$1(folder)}\``).join(', ')}; ${deleted} files deleted.`, '');
+        lines.push(`**Folders of repositories that no longer exist** (${status}${reason ? `: ${text(reason)}` : ''}): ${folders.map(folder => code(folder)).join(', ')}; ${deleted} files deleted.`, '');
     }
     if (result.projects.length > 0) {
         const { listed, unlisted } = rowsToList(result.projects);
@@ -39424,8 +39763,8 @@ function failureTable(failures) {
         phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
     ];
     for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
-        const phase = phased ? ` ${failure.phase ?? ''} |` : '';
-        lines.push(`| ${cell$1(failure.project)} |${phase} ${cell$1(failure.error)} | ${cell$1(failure.resolution)} |`);
+        const phase = phased ? [text(failure.phase ?? '')] : [];
+        lines.push(row([text(failure.project), ...phase, text(failure.error), text(failure.resolution)]));
     }
     lines.push('');
     return lines;
@@ -39435,17 +39774,33 @@ function mergedSummaryMarkdown(merged) {
     const lines = [
         `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
         '',
-        `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
+        `Organisation ${code(merged.organization)}, codex ${code(merged.codex_repository)} on branch ${code(merged.target_branch)} (environment ${code(merged.environment)}), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
         '',
         `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
         '',
         '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
         '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        ...merged.phases.map(phase => `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`),
+        ...merged.phases.map(phase => row([
+            text(phase.phase),
+            phase.direction,
+            phase.status,
+            ...[
+                phase.shards,
+                phase.total_projects,
+                phase.succeeded,
+                phase.failed,
+                phase.skipped,
+                phase.deferred,
+                phase.files_synced,
+                phase.files_deleted,
+                phase.commits_created,
+                phase.duration_seconds
+            ].map(String)
+        ])),
         ''
     ];
     for (const phase of merged.phases.filter(entry => entry.error)) {
-        lines.push(`**${phase.phase} could not start:** ${cell$1(phase.error ?? '')} — ${cell$1(phase.resolution ?? '')}`, '');
+        lines.push(`**${text(phase.phase)} could not start:** ${text(phase.error ?? '')} — ${text(phase.resolution ?? '')}`, '');
     }
     lines.push(...failureTable(merged.failures));
     if (merged.failures_left_out)
@@ -39458,33 +39813,44 @@ function rowsToList(projects) {
     if (projects.length <= MAX_SUMMARY_ROWS)
         return { listed: projects, unlisted: 0 };
     const failed = projects.filter(project => project.status === 'failed');
-    const synced = projects.filter(project => project.status === 'synced');
-    const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS);
+    const others = projects.filter(project => project.status !== 'failed' && isNoteworthy(project));
+    const listed = [...failed, ...others].slice(0, MAX_SUMMARY_ROWS);
     return { listed, unlisted: projects.length - listed.length };
 }
 function projectRow(project) {
-    return `| ${cell$1(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell$1(details(project))} |`;
-}
-function details(project) {
-    switch (project.status) {
-        case 'skipped':
-            return project.reason;
-        case 'failed':
-            return project.error;
-        case 'unchanged':
-            return '';
-        case 'synced':
-            if ('planned' in project)
-                return plannedPaths(project.planned);
-            return project.pull_request_url ?? project.commit_url;
-    }
+    return row([
+        text(project.project),
+        project.status,
+        String(project.files_added),
+        String(project.files_modified),
+        String(project.files_deleted),
+        details(project)
+    ]);
 }
 /** Paths a dry run would write, the first few of them: the `result` output has them all. */
 const PLANNED_PATHS_SHOWN = 10;
-function plannedPaths(planned) {
-    const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)];
-    const more = paths.length - PLANNED_PATHS_SHOWN;
-    return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
+/** What became of a project, in words and links (already Markdown). */
+function details(project) {
+    switch (project.outcome) {
+        case 'committed':
+            return link(project.commit_sha.slice(0, 7), project.commit_url);
+        case 'pull-request': {
+            const pull = link(`pull request #${project.pull_request_number}`, project.pull_request_url);
+            return `${pull}${project.delivery ? ` (${text(project.delivery)})` : ''}`;
+        }
+        case 'waiting-for-review':
+            return `waiting for review in ${link(`#${project.pull_request_number}`, project.pull_request_url)}`;
+        case 'planned': {
+            const { shown, more } = markedPaths(project.planned, PLANNED_PATHS_SHOWN);
+            return shown.map(path => code(path, true)).join(' ') + (more > 0 ? ` and ${more} more` : '');
+        }
+        case 'in-sync':
+            return '';
+        case 'failed':
+            return text(project.error);
+        default:
+            return text(project.reason);
+    }
 }
 
 /** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
@@ -39513,11 +39879,11 @@ function resultOutput(result) {
     });
     if (slim.length <= MAX_RESULT_OUTPUT)
         return slim;
-    const changed = withoutPaths.filter(project => project.status === 'synced' || project.status === 'failed');
+    const changed = withoutPaths.filter((_, index) => isNoteworthy(result.projects[index]));
     return JSON.stringify({
         ...withoutRouting,
         projects: changed,
-        projects_left_out: 'paths and routing, unchanged and skipped projects'
+        projects_left_out: 'paths and routing, projects in sync and skipped projects'
     });
 }
 /** What one routing row and one project take in JSON at the least (empty lists, a short name). */
@@ -39529,15 +39895,19 @@ function leastJsonLength(result) {
     return routing + result.projects.length * PROJECT_MIN_JSON;
 }
 function withoutPlannedPaths(project) {
-    if ('planned' in project) {
-        const { planned: _planned, ...rest } = project;
-        return rest;
+    switch (project.outcome) {
+        case 'planned': {
+            const { planned: _planned, ...rest } = project;
+            return rest;
+        }
+        case 'committed':
+        case 'pull-request': {
+            const { paths: _paths, ...rest } = project;
+            return rest;
+        }
+        default:
+            return project;
     }
-    if ('paths' in project) {
-        const { paths: _paths, ...rest } = project;
-        return rest;
-    }
-    return project;
 }
 /** Whether the step should fail: on failure, and on partial success when asked to. */
 function stepFails(result, failOnPartial) {
@@ -39589,314 +39959,39 @@ async function publish(report, failOnPartial) {
         setFailed(report.failure);
 }
 
-/** The plan as one pull request comment: found again by its marker, under GitHub's size limit. */
-/** Opens every plan comment: how later runs find the comment to update. */
-const PLAN_MARKER = '<!-- codex-sync-plan -->';
+/** A comment kept under GitHub's size limit: fewer paths per project, else cut at a whole line. */
 /**
  * GitHub refuses a comment body over 65,536 characters. The body is measured in UTF-8 bytes,
  * never fewer than its characters, so a body within the limit in bytes is within it in characters.
  */
 const MAX_COMMENT_BYTES = 65_536;
-/** A project's paths are folded into `<details>` beyond this many, and so are long lists. */
-const FOLD_AT = 10;
-/** Names listed in one summary line before "and N more". */
-const NAMES_IN_A_LINE = 50;
 /** Room kept for the closing tags and the line saying what was left out. */
 const CUT_RESERVE = 1_000;
-/** The plan of the merged results as the comment's Markdown, starting with PLAN_MARKER. */
-function planCommentMarkdown(results, merged, options = {}) {
-    const modes = merged.phases.map(phase => phase.phase);
-    const projects = plannedProjects(results, modes);
-    const changed = projects.filter(project => someIs(project, 'synced'));
-    const failed = projects.filter(project => someIs(project, 'failed'));
-    const head = [
-        ...header(results, modes, projects, changed, failed),
-        ...runErrors(results),
-        ...failureLines(results, modes),
-        ...(changed.length > 0 ? [{ text: `#### Would change (${changed.length})` }, { text: '' }] : [])
-    ];
-    const render = (most) => [
-        ...head,
-        ...changed.flatMap(project => projectLines(project, modes, changed.length > FOLD_AT, most))
-    ];
-    const tail = [...summaryLines(projects), ...footer(options.runUrl)];
-    return fit(render, tail, options.maxBytes ?? MAX_COMMENT_BYTES, options.runUrl);
-}
-/** The comment that says the plan could not be made (no results to merge, unreadable ones). */
-function planFailureMarkdown(error, resolution, runUrl) {
-    return [
-        PLAN_MARKER,
-        '### codex-sync plan: could not be made',
-        '',
-        `**What went wrong:** ${inline(error)}`,
-        '',
-        `**What to do:** ${inline(resolution)}`,
-        '',
-        'An earlier plan in this comment, if any, is out of date.',
-        ...footer(runUrl).map(line => line.text)
-    ].join('\n');
-}
-/**
- * The codex whose pull request gets the comment: `configured` (input `codex_repository`), which
- * must be the codex the results were planned against; without it, the one the results name.
- */
-function planCodex(results, configured) {
-    const named = results
-        .map(result => result.codex_repository)
-        .filter((name, i, all) => name !== '' && all.findIndex(other => sameName(other, name)) === i);
-    if (configured !== undefined) {
-        if (named.length > 0 && !named.some(name => sameName(name, configured))) {
-            throw new CodexSyncError(`The results are plans of ${named.join(', ')}, but 'plan_comment' would comment on a pull request of ${configured}.`, "Set 'codex_repository' to the codex the results were planned against, or merge only the results of that codex.");
-        }
-        return configured;
-    }
-    if (named.length !== 1) {
-        throw new CodexSyncError(named.length === 0
-            ? 'The results name no codex whose pull request could get the plan comment.'
-            : `The results are plans of several codices (${named.join(', ')}).`, "Set 'codex_repository' to the codex whose pull request gets the plan comment.");
-    }
-    return named[0];
-}
-/** Projects by name (case-insensitively), each with the entry of every mode that handled it. */
-function plannedProjects(results, modes) {
-    const projects = new Map();
-    for (const mode of modes) {
-        for (const entry of results.filter(r => r.mode === mode).flatMap(r => r.projects)) {
-            const key = nameKey(entry.project);
-            const project = projects.get(key) ?? { name: entry.project, modes: new Map() };
-            projects.set(key, project);
-            // Shards list every project; the entry that counts is the one of the shard that handled it.
-            const known = project.modes.get(mode);
-            if (!known || outOfShard(known))
-                project.modes.set(mode, entry);
-        }
-    }
-    return [...projects.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-function outOfShard(entry) {
-    return entry.status === 'skipped' && entry.reason.startsWith('not in shard');
-}
-function someIs(project, status) {
-    return [...project.modes.values()].some(entry => entry.status === status);
-}
-function header(results, modes, projects, changed, failed) {
-    const entries = changed.flatMap(project => [...project.modes.values()]);
-    const sum = (pick) => entries.reduce((total, entry) => total + (entry.status === 'synced' ? pick(entry) : 0), 0);
-    const added = sum(entry => entry.files_added);
-    const modified = sum(entry => entry.files_modified);
-    const deleted = sum(entry => entry.files_deleted);
-    const files = `${plural(added + modified + deleted, 'file')}: ${counts(added, modified, deleted)}`;
-    const title = (changed.length === 0
-        ? 'no project would change'
-        : `${plural(changed.length, 'project')} would change`) +
-        (failed.length > 0 ? `, ${plural(failed.length, 'project')} failed` : '') +
-        (results.some(result => result.error) ? ', a mode could not plan' : '');
-    const first = results[0];
-    const dryRun = results.every(result => result.dry_run);
-    const lines = [
-        PLAN_MARKER,
-        `### codex-sync plan: ${title}`,
-        '',
-        changed.length === 0
-            ? `Merging this pull request would change none of the ${plural(projects.length, 'project')} through ${modes.join(' and ')}.`
-            : `Merging this pull request would change ${changed.length} of ${plural(projects.length, 'project')} through ${modes.join(' and ')}: **${files}**.`,
-        '',
-        `Planned at ${plannedAt(results, modes)} of \`${first?.organization ?? ''}/${first?.codex_repository ?? ''}\`, environment \`${first?.environment ?? ''}\` — ` +
-            (dryRun
-                ? 'a dry run: nothing was written. This comment is updated on every new plan.'
-                : '**not a dry run**: the changes shown were written.'),
-        ''
-    ];
-    return lines.map(text => ({ text }));
-}
-/** The codex ref each mode planned against: one, or each mode's when they differ. */
-function plannedAt(results, modes) {
-    const refOf = (mode) => [...new Set(results.filter(r => r.mode === mode).map(r => shortRef(r.codex_branch)))].join(', ');
-    const refs = modes.map(refOf);
-    if (new Set(refs).size <= 1)
-        return code(refs[0] ?? '');
-    return modes.map((mode, i) => `${code(refs[i] ?? '')} (${mode})`).join(' and ');
-}
-function shortRef(ref) {
-    return /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
-}
-/** Modes that could not plan at all (their run failed before any project). */
-function runErrors(results) {
-    const seen = new Set();
-    return results.flatMap(result => {
-        const key = `${result.mode}\n${result.error ?? ''}`;
-        if (!result.error || seen.has(key))
-            return [];
-        seen.add(key);
-        return [
-            { text: `**${result.mode} could not plan:** ${inline(result.error)}` },
-            { text: '' },
-            { text: `**What to do:** ${inline(result.resolution ?? '')}` },
-            { text: '' }
-        ];
-    });
-}
-/** Every project that failed, per mode, with its resolution; folded when long. */
-function failureLines(results, modes) {
-    const rows = modes.flatMap(mode => {
-        const seen = [];
-        return results
-            .filter(result => result.mode === mode)
-            .flatMap(result => result.failures)
-            .filter(failure => {
-            if (seen.some(name => sameName(name, failure.project)))
-                return false;
-            seen.push(failure.project);
-            return true;
-        })
-            .map(failure => ({
-            text: `| ${code(failure.project)} | ${mode} | ${cell(failure.error)} | ${cell(failure.resolution)} |`,
-            project: failure.project
-        }));
-    });
-    if (rows.length === 0)
-        return [];
-    const table = [
-        { text: '| project | mode | error | what to do |' },
-        { text: '| --- | --- | --- | --- |' },
-        ...rows
-    ];
-    return [
-        { text: `#### Failed (${rows.length})` },
-        { text: '' },
-        ...folded(table, `${plural(rows.length, 'failure')}`, rows.length > FOLD_AT),
-        { text: '' }
-    ];
-}
-/**
- * A project that would change: its counts per mode, then its paths (at most `most` of them),
- * folded when long.
- */
-function projectLines(project, modes, foldAll, most) {
-    const name = project.name;
-    const perMode = modes.flatMap(mode => {
-        const entry = project.modes.get(mode);
-        return entry ? [`${mode}: ${modeOutcome(entry)}`] : [];
-    });
-    const rows = modes.flatMap(mode => {
-        const entry = project.modes.get(mode);
-        if (entry?.status !== 'synced')
-            return [];
-        if (!('planned' in entry)) {
-            return [
-                {
-                    text: `| ${mode} | — | _paths not in the result (left out to fit GitHub's limit on an output, or not a dry run)_ |`,
-                    project: name
-                }
-            ];
-        }
-        const { added, modified, deleted } = entry.planned;
-        return [
-            ...added.map(path => ({ path, change: 'added' })),
-            ...modified.map(path => ({ path, change: 'changed' })),
-            ...deleted.map(path => ({ path, change: 'deleted' }))
-        ].map(({ path, change }) => ({
-            text: `| ${mode} | ${change} | ${code(path, true)} |`,
-            project: name,
-            path: true
-        }));
-    });
-    const headline = [
-        { text: `**${code(name)}** — ${perMode.join(' · ')}`, project: name },
-        { text: '', project: name }
-    ];
-    if (most === 0)
-        return headline;
-    const paths = rows.filter(row => row.path).length;
-    const shown = rows.slice(0, most);
-    const more = rows.length - shown.length;
-    const table = [
-        { text: '| mode | change | path |', project: name },
-        { text: '| --- | --- | --- |', project: name },
-        ...shown,
-        ...(more > 0 ? [{ text: `| … | … | _${plural(more, 'more path')}_ |`, project: name }] : [])
-    ];
-    return [
-        ...headline,
-        ...folded(table, plural(paths, 'path'), foldAll || rows.length > FOLD_AT, name),
-        { text: '' }
-    ];
-}
-function modeOutcome(entry) {
-    switch (entry.status) {
-        case 'synced':
-            return counts(entry.files_added, entry.files_modified, entry.files_deleted);
-        case 'unchanged':
-            return 'no change';
-        case 'failed':
-            return 'failed (see above)';
-        case 'skipped':
-            return `skipped (${inline(entry.reason)})`;
-    }
-}
-/** The projects without change, those not reached and those skipped: one line each. */
-function summaryLines(projects) {
-    const quiet = projects.filter(project => !someIs(project, 'synced') && !someIs(project, 'failed'));
-    const deferred = quiet.filter(project => [...project.modes.values()].some(e => e.status === 'skipped' && e.reason === 'deferred'));
-    const skipped = quiet.filter(project => !deferred.includes(project) && !someIs(project, 'unchanged'));
-    const unchanged = quiet.filter(project => !deferred.includes(project) && !skipped.includes(project));
-    const lines = [];
-    if (unchanged.length > 0) {
-        lines.push(`**No change** (${unchanged.length}): ${names(unchanged.map(p => p.name))}.`);
-    }
-    if (deferred.length > 0) {
-        lines.push(`**Not planned** (${deferred.length}, the time budget ran out before them): ${names(deferred.map(p => p.name))}.`);
-    }
-    if (skipped.length > 0) {
-        const byReason = new Map();
-        for (const project of skipped) {
-            const reason = [...project.modes.values()].map(skipReason$1).find(r => r !== '') ?? '';
-            byReason.set(reason, [...(byReason.get(reason) ?? []), project.name]);
-        }
-        const groups = [...byReason].map(([reason, list]) => `${inline(reason) || 'skipped'}: ${names(list, NAMES_IN_A_LINE / 5)}`);
-        lines.push(`**Skipped** (${skipped.length}): ${groups.join('; ')}.`);
-    }
-    return lines.flatMap(text => [{ text }, { text: '' }]);
-}
-function skipReason$1(entry) {
-    return entry.status === 'skipped' ? entry.reason : '';
-}
-function footer(runUrl) {
-    return runUrl
-        ? [{ text: `<sub>[The run](${runUrl}): its job summary and result files.</sub>` }]
-        : [];
-}
-/** `lines` inside `<details>` when `fold`, else as they are. */
-function folded(lines, summary, fold, project) {
-    if (!fold)
-        return lines;
-    return [
-        { text: `<details><summary>${summary}</summary>`, project },
-        { text: '', project },
-        ...lines,
-        { text: '', project },
-        { text: '</details>', project }
-    ];
-}
 /**
  * The comment within `maxBytes`: whole when it fits; else with at most as many paths per project
  * as fit (every project keeps its line of counts); else, for a plan of very many projects, cut at
  * a line with every open `<details>` closed. A line says what was left out; the tail (the summary
- * lines and the run's link) is short and always kept.
+ * lines and the run's link) is short and always kept. `where` names the run, as Markdown.
  */
-function fit(render, tail, maxBytes, runUrl) {
-    const join = (...parts) => parts
-        .flat()
-        .map(line => line.text)
-        .join('\n');
+function fit(render, tail, maxBytes, where) {
     const whole = render(Infinity);
     if (size(whole) + size(tail) <= maxBytes)
         return join(whole, tail);
     const room = maxBytes - size(tail) - CUT_RESERVE;
     const paths = whole.filter(line => line.path).length;
-    const where = runUrl ? `[the run](${runUrl})` : 'the run';
     const limit = "to stay under GitHub's limit of 65,536 characters for a comment";
-    // The most paths per project that fit, found in as many tries as bits in the longest list.
+    const { lines: best, most } = mostPathsThatFit(render, whole, room);
+    if (best) {
+        const left = paths - best.filter(line => line.path).length;
+        const note = most === 0
+            ? `**Shortened:** the ${plural(paths, 'path')} are left out ${limit}; the result files of ${where} list them all.`
+            : `**Shortened:** each project lists at most ${plural(most, 'path')} here; ${plural(left, 'more path')} are left out ${limit}. The result files of ${where} list them all.`;
+        return join(best, [{ text: note }, { text: '' }], tail);
+    }
+    return cut(render(0), tail, room, `${limit}. The job summary and the result files of ${where} have the whole plan.`);
+}
+/** The most paths per project that fit, found in as many tries as bits in the longest list. */
+function mostPathsThatFit(render, whole, room) {
     const rows = new Map();
     for (const line of whole) {
         if (line.path)
@@ -39919,14 +40014,7 @@ function fit(render, tail, maxBytes, runUrl) {
         }
     }
     best ??= size(render(0)) <= room ? render(0) : undefined;
-    if (best) {
-        const left = paths - best.filter(line => line.path).length;
-        const note = most === 0
-            ? `**Shortened:** the ${plural(paths, 'path')} are left out ${limit}; the result files of ${where} list them all.`
-            : `**Shortened:** each project lists at most ${plural(most, 'path')} here; ${plural(left, 'more path')} are left out ${limit}. The result files of ${where} list them all.`;
-        return join(best, [{ text: note }, { text: '' }], tail);
-    }
-    return cut(render(0), tail, room, `${limit}. The job summary and the result files of ${where} have the whole plan.`);
+    return { lines: best, most };
 }
 /** `body` cut at the last line that fits in `room`, open `<details>` closed, and a line saying so. */
 function cut(body, tail, room, why) {
@@ -39955,1398 +40043,272 @@ function cut(body, tail, room, why) {
         ...tail.map(line => line.text)
     ].join('\n');
 }
+function join(...parts) {
+    return parts
+        .flat()
+        .map(line => line.text)
+        .join('\n');
+}
 function size(lines) {
     return lines.reduce((total, line) => total + Buffer.byteLength(line.text, 'utf8') + 1, 0);
 }
+function plural(count, noun) {
+    return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The plan as one pull request comment: what merging would change, per project and mode. */
+/** Opens every plan comment: how later runs find the comment to update. */
+const PLAN_MARKER = '<!-- codex-sync-plan -->';
+/** A project's paths are folded into `<details>` beyond this many, and so are long lists. */
+const FOLD_AT = 10;
+/** Names listed in one summary line before "and N more". */
+const NAMES_IN_A_LINE = 50;
+/** The plan of the merged results as the comment's Markdown, starting with PLAN_MARKER. */
+function planCommentMarkdown(results, merged, options = {}) {
+    const modes = merged.phases.map(phase => phase.phase);
+    const projects = plannedProjects(results, modes);
+    const changed = projects.filter(project => someIs(project, 'synced'));
+    const failed = projects.filter(project => someIs(project, 'failed'));
+    const head = [
+        ...header(results, modes, projects, changed, failed),
+        ...runErrors(results),
+        ...failureLines(results, modes),
+        ...(changed.length > 0 ? [{ text: `#### Would change (${changed.length})` }, { text: '' }] : [])
+    ];
+    const render = (most) => [
+        ...head,
+        ...changed.flatMap(project => projectLines(project, modes, changed.length > FOLD_AT, most))
+    ];
+    const tail = [...summaryLines(projects), ...footer(options.runUrl)];
+    const where = options.runUrl ? link('the run', options.runUrl) : 'the run';
+    return fit(render, tail, options.maxBytes ?? MAX_COMMENT_BYTES, where);
+}
+/** The comment that says the plan could not be made (no results to merge, unreadable ones). */
+function planFailureMarkdown(error, resolution, runUrl) {
+    return [
+        PLAN_MARKER,
+        '### codex-sync plan: could not be made',
+        '',
+        `**What went wrong:** ${text(error)}`,
+        '',
+        `**What to do:** ${text(resolution)}`,
+        '',
+        'An earlier plan in this comment, if any, is out of date.',
+        ...footer(runUrl).map(line => line.text)
+    ].join('\n');
+}
+function header(results, modes, projects, changed, failed) {
+    const entries = changed.flatMap(project => [...project.modes.values()]);
+    const sum = (pick) => entries.reduce((total, entry) => total + (entry.status === 'synced' ? pick(entry) : 0), 0);
+    const added = sum(entry => entry.files_added);
+    const modified = sum(entry => entry.files_modified);
+    const deleted = sum(entry => entry.files_deleted);
+    const files = `${plural(added + modified + deleted, 'file')}: ${counts(added, modified, deleted)}`;
+    const title = (changed.length === 0
+        ? 'no project would change'
+        : `${plural(changed.length, 'project')} would change`) +
+        (failed.length > 0 ? `, ${plural(failed.length, 'project')} failed` : '') +
+        (results.some(result => result.error) ? ', a mode could not plan' : '');
+    const first = results[0];
+    const dryRun = results.every(result => result.dry_run);
+    const through = modes.map(text).join(' and ');
+    const lines = [
+        PLAN_MARKER,
+        `### codex-sync plan: ${title}`,
+        '',
+        changed.length === 0
+            ? `Merging this pull request would change none of the ${plural(projects.length, 'project')} through ${through}.`
+            : `Merging this pull request would change ${changed.length} of ${plural(projects.length, 'project')} through ${through}: **${files}**.`,
+        '',
+        `Planned at ${plannedAt(results, modes)} of ${code(`${first?.organization ?? ''}/${first?.codex_repository ?? ''}`)}, environment ${code(first?.environment ?? '')} — ` +
+            (dryRun
+                ? 'a dry run: nothing was written. This comment is updated on every new plan.'
+                : '**not a dry run**: the changes shown were written.'),
+        ''
+    ];
+    return lines.map(line => ({ text: line }));
+}
+/** The codex ref each mode planned against: one, or each mode's when they differ. */
+function plannedAt(results, modes) {
+    const refOf = (mode) => [...new Set(results.filter(r => r.mode === mode).map(r => shortRef(r.codex_branch)))].join(', ');
+    const refs = modes.map(refOf);
+    if (new Set(refs).size <= 1)
+        return code(refs[0] ?? '');
+    return modes.map((mode, i) => `${code(refs[i] ?? '')} (${text(mode)})`).join(' and ');
+}
+function shortRef(ref) {
+    return /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
+}
+/** Modes that could not plan at all (their run failed before any project). */
+function runErrors(results) {
+    const seen = new Set();
+    return results.flatMap(result => {
+        const key = `${result.mode}\n${result.error ?? ''}`;
+        if (!result.error || seen.has(key))
+            return [];
+        seen.add(key);
+        return [
+            { text: `**${text(result.mode)} could not plan:** ${text(result.error)}` },
+            { text: '' },
+            { text: `**What to do:** ${text(result.resolution ?? '')}` },
+            { text: '' }
+        ];
+    });
+}
+/** Every project that failed, per mode, with its resolution; folded when long. */
+function failureLines(results, modes) {
+    const rows = modes.flatMap(mode => {
+        const seen = [];
+        return results
+            .filter(result => result.mode === mode)
+            .flatMap(result => result.failures)
+            .filter(failure => {
+            if (seen.some(name => sameName(name, failure.project)))
+                return false;
+            seen.push(failure.project);
+            return true;
+        })
+            .map(failure => ({
+            text: row([
+                code(failure.project, true),
+                text(mode),
+                text(failure.error),
+                text(failure.resolution)
+            ]),
+            project: failure.project
+        }));
+    });
+    if (rows.length === 0)
+        return [];
+    const table = [
+        { text: '| project | mode | error | what to do |' },
+        { text: '| --- | --- | --- | --- |' },
+        ...rows
+    ];
+    return [
+        { text: `#### Failed (${rows.length})` },
+        { text: '' },
+        ...folded(table, plural(rows.length, 'failure'), rows.length > FOLD_AT),
+        { text: '' }
+    ];
+}
+/**
+ * A project that would change: its counts per mode, then its paths (at most `most` of them),
+ * folded when long.
+ */
+function projectLines(project, modes, foldAll, most) {
+    const name = project.name;
+    const perMode = modes.flatMap(mode => {
+        const entry = project.modes.get(mode);
+        return entry ? [`${text(mode)}: ${modeOutcome(entry)}`] : [];
+    });
+    const rows = modes.flatMap(mode => {
+        const entry = project.modes.get(mode);
+        if (entry?.status !== 'synced')
+            return [];
+        if (entry.outcome !== 'planned') {
+            return [
+                {
+                    text: `| ${text(mode)} | — | _paths not in the result (left out to fit GitHub's limit on an output, or not a dry run)_ |`,
+                    project: name
+                }
+            ];
+        }
+        const { added, modified, deleted } = entry.planned;
+        return [
+            ...added.map(path => ({ path, change: 'added' })),
+            ...modified.map(path => ({ path, change: 'changed' })),
+            ...deleted.map(path => ({ path, change: 'deleted' }))
+        ].map(({ path, change }) => ({
+            text: row([text(mode), change, code(path, true)]),
+            project: name,
+            path: true
+        }));
+    });
+    const headline = [
+        { text: `**${code(name)}** — ${perMode.join(' · ')}`, project: name },
+        { text: '', project: name }
+    ];
+    if (most === 0)
+        return headline;
+    const paths = rows.filter(line => line.path).length;
+    const shown = rows.slice(0, most);
+    const more = rows.length - shown.length;
+    const table = [
+        { text: '| mode | change | path |', project: name },
+        { text: '| --- | --- | --- |', project: name },
+        ...shown,
+        ...(more > 0 ? [{ text: `| … | … | _${plural(more, 'more path')}_ |`, project: name }] : [])
+    ];
+    return [
+        ...headline,
+        ...folded(table, plural(paths, 'path'), foldAll || rows.length > FOLD_AT, name),
+        { text: '' }
+    ];
+}
+function modeOutcome(entry) {
+    switch (entry.status) {
+        case 'synced':
+            return counts(entry.files_added, entry.files_modified, entry.files_deleted);
+        case 'unchanged':
+            return entry.outcome === 'waiting-for-review'
+                ? `no change; waiting for review in ${link(`#${entry.pull_request_number}`, entry.pull_request_url)}`
+                : 'no change';
+        case 'failed':
+            return 'failed (see above)';
+        case 'skipped':
+            return `skipped (${text(entry.reason)})`;
+    }
+}
+/** The projects without change, those not reached and those skipped: one line each. */
+function summaryLines(projects) {
+    const { unchanged, notReached, skipped } = quietProjects(projects);
+    const lines = [];
+    if (unchanged.length > 0) {
+        lines.push(`**No change** (${unchanged.length}): ${names(unchanged.map(p => p.name))}.`);
+    }
+    if (notReached.length > 0) {
+        lines.push(`**Not planned** (${notReached.length}, the run stopped before them): ${names(notReached.map(p => p.name))}.`);
+    }
+    if (skipped.length > 0) {
+        const byReason = new Map();
+        for (const { project, reason } of skipped) {
+            byReason.set(reason, [...(byReason.get(reason) ?? []), project.name]);
+        }
+        const groups = [...byReason].map(([reason, list]) => `${text(reason) || 'skipped'}: ${names(list, NAMES_IN_A_LINE / 5)}`);
+        lines.push(`**Skipped** (${skipped.length}): ${groups.join('; ')}.`);
+    }
+    return lines.flatMap(line => [{ text: line }, { text: '' }]);
+}
+function footer(runUrl) {
+    return runUrl
+        ? [{ text: `<sub>${link('The run', runUrl)}: its job summary and result files.</sub>` }]
+        : [];
+}
+/** `lines` inside `<details>` when `fold`, else as they are. */
+function folded(lines, summary, fold, project) {
+    if (!fold)
+        return lines;
+    return [
+        { text: `<details><summary>${text(summary)}</summary>`, project },
+        { text: '', project },
+        ...lines,
+        { text: '', project },
+        { text: '</details>', project }
+    ];
+}
 function counts(added, changed, deleted) {
     const parts = [
-        added > 0 ? `${number(added)} added` : '',
-        changed > 0 ? `${number(changed)} changed` : '',
-        deleted > 0 ? `${number(deleted)} deleted` : ''
+        added > 0 ? `${added.toLocaleString('en-US')} added` : '',
+        changed > 0 ? `${changed.toLocaleString('en-US')} changed` : '',
+        deleted > 0 ? `${deleted.toLocaleString('en-US')} deleted` : ''
     ].filter(part => part !== '');
     return parts.length > 0 ? parts.join(', ') : 'no change';
-}
-function plural(count, noun) {
-    return `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-function number(count) {
-    return count.toLocaleString('en-US');
 }
 function names(list, most = NAMES_IN_A_LINE) {
     const shown = list.slice(0, most).map(name => code(name));
     const more = list.length - shown.length;
     return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
-}
-/**
- * Inline code that shows `text` exactly: a fence longer than any run of backticks inside it,
- * newlines as spaces, and `|` escaped when it stands in a table cell.
- */
-function code(text, inTable = false) {
-    const flat = text.replace(/\r?\n/g, ' ');
-    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    const span = `${fence}${pad}${flat}${pad}${fence}`;
-    return inTable ? span.replace(/\|/g, '\\|') : span;
-}
-/** Text in a sentence: on one line, its HTML inert (a `</details>` in it closes nothing). */
-function inline(text) {
-    return text.replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
-}
-function cell(text) {
-    return inline(text).replace(/\|/g, '\\|');
-}
-
-var eventemitter3 = {exports: {}};
-
-var hasRequiredEventemitter3;
-
-function requireEventemitter3 () {
-	if (hasRequiredEventemitter3) return eventemitter3.exports;
-	hasRequiredEventemitter3 = 1;
-	(function (module) {
-
-		var has = Object.prototype.hasOwnProperty
-		  , prefix = '~';
-
-		/**
-		 * Constructor to create a storage for our `EE` objects.
-		 * An `Events` instance is a plain object whose properties are event names.
-		 *
-		 * @constructor
-		 * @private
-		 */
-		function Events() {}
-
-		//
-		// We try to not inherit from `Object.prototype`. In some engines creating an
-		// instance in this way is faster than calling `Object.create(null)` directly.
-		// If `Object.create(null)` is not supported we prefix the event names with a
-		// character to make sure that the built-in object properties are not
-		// overridden or used as an attack vector.
-		//
-		if (Object.create) {
-		  Events.prototype = Object.create(null);
-
-		  //
-		  // This hack is needed because the `__proto__` property is still inherited in
-		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
-		  //
-		  if (!new Events().__proto__) prefix = false;
-		}
-
-		/**
-		 * Representation of a single event listener.
-		 *
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
-		 * @constructor
-		 * @private
-		 */
-		function EE(fn, context, once) {
-		  this.fn = fn;
-		  this.context = context;
-		  this.once = once || false;
-		}
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} context The context to invoke the listener with.
-		 * @param {Boolean} once Specify if the listener is a one-time listener.
-		 * @returns {EventEmitter}
-		 * @private
-		 */
-		function addListener(emitter, event, fn, context, once) {
-		  if (typeof fn !== 'function') {
-		    throw new TypeError('The listener must be a function');
-		  }
-
-		  var listener = new EE(fn, context || emitter, once)
-		    , evt = prefix ? prefix + event : event;
-
-		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
-		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
-		  else emitter._events[evt] = [emitter._events[evt], listener];
-
-		  return emitter;
-		}
-
-		/**
-		 * Clear event by name.
-		 *
-		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
-		 * @param {(String|Symbol)} evt The Event name.
-		 * @private
-		 */
-		function clearEvent(emitter, evt) {
-		  if (--emitter._eventsCount === 0) emitter._events = new Events();
-		  else delete emitter._events[evt];
-		}
-
-		/**
-		 * Minimal `EventEmitter` interface that is molded against the Node.js
-		 * `EventEmitter` interface.
-		 *
-		 * @constructor
-		 * @public
-		 */
-		function EventEmitter() {
-		  this._events = new Events();
-		  this._eventsCount = 0;
-		}
-
-		/**
-		 * Return an array listing the events for which the emitter has registered
-		 * listeners.
-		 *
-		 * @returns {Array}
-		 * @public
-		 */
-		EventEmitter.prototype.eventNames = function eventNames() {
-		  var names = []
-		    , events
-		    , name;
-
-		  if (this._eventsCount === 0) return names;
-
-		  for (name in (events = this._events)) {
-		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
-		  }
-
-		  if (Object.getOwnPropertySymbols) {
-		    return names.concat(Object.getOwnPropertySymbols(events));
-		  }
-
-		  return names;
-		};
-
-		/**
-		 * Return the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Array} The registered listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listeners = function listeners(event) {
-		  var evt = prefix ? prefix + event : event
-		    , handlers = this._events[evt];
-
-		  if (!handlers) return [];
-		  if (handlers.fn) return [handlers.fn];
-
-		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
-		    ee[i] = handlers[i].fn;
-		  }
-
-		  return ee;
-		};
-
-		/**
-		 * Return the number of listeners listening to a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Number} The number of listeners.
-		 * @public
-		 */
-		EventEmitter.prototype.listenerCount = function listenerCount(event) {
-		  var evt = prefix ? prefix + event : event
-		    , listeners = this._events[evt];
-
-		  if (!listeners) return 0;
-		  if (listeners.fn) return 1;
-		  return listeners.length;
-		};
-
-		/**
-		 * Calls each of the listeners registered for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @returns {Boolean} `true` if the event had listeners, else `false`.
-		 * @public
-		 */
-		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return false;
-
-		  var listeners = this._events[evt]
-		    , len = arguments.length
-		    , args
-		    , i;
-
-		  if (listeners.fn) {
-		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
-
-		    switch (len) {
-		      case 1: return listeners.fn.call(listeners.context), true;
-		      case 2: return listeners.fn.call(listeners.context, a1), true;
-		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
-		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
-		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
-		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
-		    }
-
-		    for (i = 1, args = new Array(len -1); i < len; i++) {
-		      args[i - 1] = arguments[i];
-		    }
-
-		    listeners.fn.apply(listeners.context, args);
-		  } else {
-		    var length = listeners.length
-		      , j;
-
-		    for (i = 0; i < length; i++) {
-		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
-
-		      switch (len) {
-		        case 1: listeners[i].fn.call(listeners[i].context); break;
-		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
-		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
-		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
-		        default:
-		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
-		            args[j - 1] = arguments[j];
-		          }
-
-		          listeners[i].fn.apply(listeners[i].context, args);
-		      }
-		    }
-		  }
-
-		  return true;
-		};
-
-		/**
-		 * Add a listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.on = function on(event, fn, context) {
-		  return addListener(this, event, fn, context, false);
-		};
-
-		/**
-		 * Add a one-time listener for a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn The listener function.
-		 * @param {*} [context=this] The context to invoke the listener with.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.once = function once(event, fn, context) {
-		  return addListener(this, event, fn, context, true);
-		};
-
-		/**
-		 * Remove the listeners of a given event.
-		 *
-		 * @param {(String|Symbol)} event The event name.
-		 * @param {Function} fn Only remove the listeners that match this function.
-		 * @param {*} context Only remove the listeners that have this context.
-		 * @param {Boolean} once Only remove one-time listeners.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
-		  var evt = prefix ? prefix + event : event;
-
-		  if (!this._events[evt]) return this;
-		  if (!fn) {
-		    clearEvent(this, evt);
-		    return this;
-		  }
-
-		  var listeners = this._events[evt];
-
-		  if (listeners.fn) {
-		    if (
-		      listeners.fn === fn &&
-		      (!once || listeners.once) &&
-		      (!context || listeners.context === context)
-		    ) {
-		      clearEvent(this, evt);
-		    }
-		  } else {
-		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
-		      if (
-		        listeners[i].fn !== fn ||
-		        (once && !listeners[i].once) ||
-		        (context && listeners[i].context !== context)
-		      ) {
-		        events.push(listeners[i]);
-		      }
-		    }
-
-		    //
-		    // Reset the array, or remove it completely if we have no more listeners.
-		    //
-		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
-		    else clearEvent(this, evt);
-		  }
-
-		  return this;
-		};
-
-		/**
-		 * Remove all listeners, or those of the specified event.
-		 *
-		 * @param {(String|Symbol)} [event] The event name.
-		 * @returns {EventEmitter} `this`.
-		 * @public
-		 */
-		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
-		  var evt;
-
-		  if (event) {
-		    evt = prefix ? prefix + event : event;
-		    if (this._events[evt]) clearEvent(this, evt);
-		  } else {
-		    this._events = new Events();
-		    this._eventsCount = 0;
-		  }
-
-		  return this;
-		};
-
-		//
-		// Alias methods names because people roll like that.
-		//
-		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
-		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-
-		//
-		// Expose the prefix.
-		//
-		EventEmitter.prefixed = prefix;
-
-		//
-		// Allow `EventEmitter` to be imported as module namespace.
-		//
-		EventEmitter.EventEmitter = EventEmitter;
-
-		//
-		// Expose the module.
-		//
-		{
-		  module.exports = EventEmitter;
-		} 
-	} (eventemitter3));
-	return eventemitter3.exports;
-}
-
-var eventemitter3Exports = requireEventemitter3();
-var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
-
-class TimeoutError extends Error {
-	name = 'TimeoutError';
-
-	constructor(message, options) {
-		super(message, options);
-		Error.captureStackTrace?.(this, TimeoutError);
-	}
-}
-
-const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
-
-function pTimeout(promise, options) {
-	const {
-		milliseconds,
-		fallback,
-		message,
-		customTimers = {setTimeout, clearTimeout},
-		signal,
-	} = options;
-
-	let timer;
-	let abortHandler;
-
-	const wrappedPromise = new Promise((resolve, reject) => {
-		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
-			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
-		}
-
-		if (signal?.aborted) {
-			reject(getAbortedReason(signal));
-			// The input still needs a rejection handler even though cancellation won.
-			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-			promise.then(resolve, reject);
-			return;
-		}
-
-		if (signal) {
-			abortHandler = () => {
-				reject(getAbortedReason(signal));
-			};
-
-			signal.addEventListener('abort', abortHandler, {once: true});
-		}
-
-		// Use .then() instead of async IIFE to preserve stack traces
-		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
-		promise.then(resolve, reject);
-
-		if (milliseconds === Number.POSITIVE_INFINITY) {
-			return;
-		}
-
-		// We create the error outside of `setTimeout` to preserve the stack trace.
-		const timeoutError = new TimeoutError();
-
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		timer = customTimers.setTimeout.call(undefined, () => {
-			if (fallback) {
-				try {
-					resolve(fallback());
-				} catch (error) {
-					reject(error);
-				}
-
-				return;
-			}
-
-			if (typeof promise.cancel === 'function') {
-				promise.cancel();
-			}
-
-			if (message === false) {
-				resolve();
-			} else if (message instanceof Error) {
-				reject(message);
-			} else {
-				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
-				reject(timeoutError);
-			}
-		}, milliseconds);
-	});
-
-	// eslint-disable-next-line promise/prefer-await-to-then
-	const cancelablePromise = wrappedPromise.finally(() => {
-		cancelablePromise.clear();
-		if (abortHandler && signal) {
-			signal.removeEventListener('abort', abortHandler);
-		}
-	});
-
-	cancelablePromise.clear = () => {
-		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
-		customTimers.clearTimeout.call(undefined, timer);
-		timer = undefined;
-	};
-
-	return cancelablePromise;
-}
-
-// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
-// Used to compute insertion index to keep queue sorted after insertion
-function lowerBound(array, value, comparator) {
-    let first = 0;
-    let count = array.length;
-    while (count > 0) {
-        const step = Math.trunc(count / 2);
-        let it = first + step;
-        if (comparator(array[it], value) <= 0) {
-            first = ++it;
-            count -= step + 1;
-        }
-        else {
-            count = step;
-        }
-    }
-    return first;
-}
-
-const compactionThreshold = 100;
-class PriorityQueue {
-    #queue = [];
-    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
-    #head = 0;
-    enqueue(run, options) {
-        const { priority = 0, id, } = options ?? {};
-        const { size } = this;
-        const element = {
-            priority,
-            id,
-            run,
-        };
-        if (size === 0) {
-            // When the queue is logically empty, discard any consumed prefix before accepting new work.
-            this.#queue.length = 0;
-            this.#head = 0;
-            this.#queue.push(element);
-            return;
-        }
-        if (this.#queue.at(-1).priority >= priority) {
-            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
-            this.#queue.push(element);
-            return;
-        }
-        // Binary insertion must run on the live sorted range only.
-        this.#compact();
-        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
-        this.#queue.splice(index, 0, element);
-    }
-    setPriority(id, priority) {
-        // A dequeued item with the same id is no longer part of the queue.
-        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
-        if (index === -1) {
-            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
-        }
-        const [item] = this.#queue.splice(index, 1);
-        this.enqueue(item.run, { priority, id });
-    }
-    remove(idOrRun) {
-        const index = this.#queue.findIndex((element, index) => {
-            // The consumed prefix may still contain references that should not be removable.
-            if (index < this.#head) {
-                return false;
-            }
-            if (typeof idOrRun === 'string') {
-                return element.id === idOrRun;
-            }
-            return element.run === idOrRun;
-        });
-        if (index !== -1) {
-            this.#queue.splice(index, 1);
-        }
-    }
-    dequeue() {
-        if (this.#head === this.#queue.length) {
-            return undefined;
-        }
-        const item = this.#queue[this.#head];
-        this.#head++;
-        if (this.#head === this.#queue.length) {
-            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
-            this.#queue.length = 0;
-            this.#head = 0;
-        }
-        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
-            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
-            this.#compact();
-        }
-        return item?.run;
-    }
-    filter(options) {
-        const result = [];
-        for (let index = this.#head; index < this.#queue.length; index++) {
-            const element = this.#queue[index];
-            if (element.priority === options.priority) {
-                result.push(element.run);
-            }
-        }
-        return result;
-    }
-    get size() {
-        return this.#queue.length - this.#head;
-    }
-    #compact() {
-        // Compaction restores the invariant that the whole array is the live sorted range.
-        if (this.#head === 0) {
-            return;
-        }
-        this.#queue.splice(0, this.#head);
-        this.#head = 0;
-    }
-}
-
-/**
-Promise queue with concurrency control.
-*/
-class PQueue extends EventEmitter {
-    #carryoverIntervalCount;
-    #isIntervalIgnored;
-    #intervalCount = 0;
-    #intervalCap;
-    #rateLimitedInInterval = false;
-    #rateLimitFlushScheduled = false;
-    #interval;
-    /*
-    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
-    */
-    #intervalEnd = 0;
-    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
-    #intervalId;
-    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
-    #timeoutId;
-    #strict;
-    // Circular buffer implementation for better performance
-    #strictTicks = [];
-    #strictTicksStartIndex = 0;
-    #queue;
-    #queueClass;
-    #pending = 0;
-    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
-    #concurrency;
-    #isPaused;
-    // Use to assign a unique identifier to a promise function, if not explicitly specified
-    #idAssigner = 1n;
-    // Track currently running tasks for debugging
-    #runningTasks = new Map();
-    #queueAbortListenerCleanupFunctions = new Set();
-    /**
-    Get or set the default timeout for all tasks. Can be changed at runtime.
-
-    Operations will throw a `TimeoutError` if they don't complete within the specified time.
-
-    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
-
-    @example
-    ```
-    const queue = new PQueue({timeout: 5000});
-
-    // Change timeout for all future tasks
-    queue.timeout = 10000;
-    ```
-    */
-    timeout;
-    constructor(options) {
-        super();
-        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-        options = {
-            carryoverIntervalCount: false,
-            intervalCap: Number.POSITIVE_INFINITY,
-            interval: 0,
-            concurrency: Number.POSITIVE_INFINITY,
-            autoStart: true,
-            queueClass: PriorityQueue,
-            strict: false,
-            ...options,
-        };
-        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
-            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
-        }
-        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
-            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
-        }
-        if (options.strict && options.interval === 0) {
-            throw new TypeError('The `strict` option requires a non-zero `interval`');
-        }
-        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
-            throw new TypeError('The `strict` option requires a finite `intervalCap`');
-        }
-        // TODO: Remove this fallback in the next major version
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
-        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
-        this.#intervalCap = options.intervalCap;
-        this.#interval = options.interval;
-        this.#strict = options.strict;
-        this.#queue = new options.queueClass();
-        this.#queueClass = options.queueClass;
-        this.concurrency = options.concurrency;
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        this.timeout = options.timeout;
-        this.#isPaused = options.autoStart === false;
-        this.#setupRateLimitTracking();
-    }
-    #cleanupStrictTicks(now) {
-        // Remove ticks outside the current interval window using circular buffer approach
-        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
-            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
-                this.#strictTicksStartIndex++;
-            }
-            else {
-                break;
-            }
-        }
-        // Compact the array when it becomes inefficient or fully consumed
-        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
-        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
-            || this.#strictTicksStartIndex === this.#strictTicks.length;
-        if (shouldCompact) {
-            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
-            this.#strictTicksStartIndex = 0;
-        }
-    }
-    // Helper methods for interval consumption
-    #consumeIntervalSlot(now) {
-        if (this.#strict) {
-            this.#strictTicks.push(now);
-        }
-        else {
-            this.#intervalCount++;
-        }
-    }
-    #rollbackIntervalSlot() {
-        if (this.#strict) {
-            // Pop from the end of the actual data (not from start index)
-            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
-                this.#strictTicks.pop();
-            }
-        }
-        else if (this.#intervalCount > 0) {
-            this.#intervalCount--;
-        }
-    }
-    #getActiveTicksCount() {
-        return this.#strictTicks.length - this.#strictTicksStartIndex;
-    }
-    get #doesIntervalAllowAnother() {
-        if (this.#isIntervalIgnored) {
-            return true;
-        }
-        if (this.#strict) {
-            // Cleanup already done by #isIntervalPausedAt before this is called
-            return this.#getActiveTicksCount() < this.#intervalCap;
-        }
-        return this.#intervalCount < this.#intervalCap;
-    }
-    get #doesConcurrentAllowAnother() {
-        return this.#pending < this.#concurrency;
-    }
-    #next() {
-        this.#pending--;
-        if (this.#pending === 0) {
-            this.emit('pendingZero');
-        }
-        this.#tryToStartAnother();
-        this.emit('next');
-    }
-    #onResumeInterval() {
-        // Clear timeout ID before processing to prevent race condition
-        // Must clear before #onInterval to allow new timeouts to be scheduled
-        this.#timeoutId = undefined;
-        this.#onInterval();
-        this.#initializeIntervalIfNeeded();
-    }
-    #isIntervalPausedAt(now) {
-        // Strict mode: check if we need to wait for oldest tick to age out
-        if (this.#strict) {
-            this.#cleanupStrictTicks(now);
-            // If at capacity, need to wait for oldest tick to age out
-            const activeTicksCount = this.#getActiveTicksCount();
-            if (activeTicksCount >= this.#intervalCap) {
-                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-                // After cleanup, remaining ticks are within interval, so delay is always > 0
-                const delay = this.#interval - (now - oldestTick);
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-            return false;
-        }
-        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
-        if (this.#intervalId === undefined) {
-            const delay = this.#intervalEnd - now;
-            if (delay < 0) {
-                // The interval expired while idle, so reset the count for the new window.
-                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-            }
-            else {
-                // Still inside the previous window; wait out the remaining time before starting the next task.
-                this.#createIntervalTimeout(delay);
-                return true;
-            }
-        }
-        return false;
-    }
-    #createIntervalTimeout(delay) {
-        if (this.#timeoutId !== undefined) {
-            return;
-        }
-        this.#timeoutId = setTimeout(() => {
-            this.#onResumeInterval();
-        }, delay);
-    }
-    #clearIntervalTimer() {
-        if (this.#intervalId) {
-            clearInterval(this.#intervalId);
-            this.#intervalId = undefined;
-        }
-    }
-    #clearTimeoutTimer() {
-        if (this.#timeoutId) {
-            clearTimeout(this.#timeoutId);
-            this.#timeoutId = undefined;
-        }
-    }
-    #tryToStartAnother() {
-        if (this.#queue.size === 0) {
-            // We can clear the interval ("pause")
-            // Because we can redo it later ("resume")
-            this.#clearIntervalTimer();
-            this.emit('empty');
-            if (this.#pending === 0) {
-                // Clear timeout as well when completely idle
-                this.#clearTimeoutTimer();
-                // Compact strict ticks when idle to free memory
-                if (this.#strict && this.#strictTicksStartIndex > 0) {
-                    const now = Date.now();
-                    this.#cleanupStrictTicks(now);
-                }
-                this.emit('idle');
-            }
-            return false;
-        }
-        let taskStarted = false;
-        if (!this.#isPaused) {
-            const now = Date.now();
-            const canInitializeInterval = !this.#isIntervalPausedAt(now);
-            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
-                const job = this.#queue.dequeue();
-                if (!this.#isIntervalIgnored) {
-                    this.#consumeIntervalSlot(now);
-                    this.#scheduleRateLimitUpdate();
-                }
-                if (canInitializeInterval) {
-                    this.#initializeIntervalIfNeeded();
-                }
-                // The task is started before the event, so that a listener which enqueues more work sees the
-                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
-                job();
-                this.emit('active');
-                taskStarted = true;
-            }
-        }
-        return taskStarted;
-    }
-    #initializeIntervalIfNeeded() {
-        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
-            return;
-        }
-        // Strict mode uses timeouts instead of interval timers
-        if (this.#strict) {
-            return;
-        }
-        this.#intervalId = setInterval(() => {
-            this.#onInterval();
-        }, this.#interval);
-        this.#intervalEnd = Date.now() + this.#interval;
-    }
-    #onInterval() {
-        // Non-strict mode uses interval timers and intervalCount
-        if (!this.#strict) {
-            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
-            if (this.#intervalId !== undefined) {
-                if (this.#intervalCount === 0 && this.#pending === 0) {
-                    this.#clearIntervalTimer();
-                }
-                else {
-                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
-                    this.#intervalEnd = Date.now() + this.#interval;
-                }
-            }
-            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
-        }
-        this.#processQueue();
-        this.#scheduleRateLimitUpdate();
-    }
-    /**
-    Executes all queued functions until it reaches the limit.
-    */
-    #processQueue() {
-        // eslint-disable-next-line no-empty
-        while (this.#tryToStartAnother()) { }
-    }
-    get concurrency() {
-        return this.#concurrency;
-    }
-    set concurrency(newConcurrency) {
-        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
-            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
-        }
-        this.#concurrency = newConcurrency;
-        this.#processQueue();
-    }
-    /**
-    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
-
-    For example, this can be used to prioritize a promise function to run earlier.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 1});
-
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦄', {priority: 1});
-
-    queue.setPriority('🦀', 2);
-    ```
-
-    In this case, the promise function with `id: '🦀'` runs second.
-
-    You can also deprioritize a promise function to delay its execution:
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 1});
-
-    queue.add(async () => '🦄', {priority: 1});
-    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
-    queue.add(async () => '🦄');
-    queue.add(async () => '🦄', {priority: 0});
-
-    queue.setPriority('🦀', -1);
-    ```
-    Here, the promise function with `id: '🦀'` executes last.
-    */
-    setPriority(id, priority) {
-        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
-            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
-        }
-        this.#queue.setPriority(id, priority);
-    }
-    async add(function_, options = {}) {
-        // Create a copy to avoid mutating the original options object
-        options = {
-            timeout: this.timeout,
-            ...options,
-            // Assign unique ID if not provided
-            id: options.id ?? (this.#idAssigner++).toString(),
-        };
-        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
-            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
-        }
-        return new Promise((resolve, reject) => {
-            // Create a unique symbol for tracking this task
-            const taskSymbol = Symbol(`task-${options.id}`);
-            let cleanupQueueAbortHandler = () => undefined;
-            const run = async () => {
-                // Task is now running — remove the queued-state abort listener
-                cleanupQueueAbortHandler();
-                this.#pending++;
-                // Track this running task
-                this.#runningTasks.set(taskSymbol, {
-                    id: options.id,
-                    priority: options.priority ?? 0, // Match priority-queue default
-                    startTime: Date.now(),
-                    timeout: options.timeout,
-                });
-                let eventListener;
-                try {
-                    // Check abort signal - if aborted, need to decrement the counter
-                    // that was incremented in tryToStartAnother
-                    try {
-                        options.signal?.throwIfAborted();
-                    }
-                    catch (error) {
-                        this.#rollbackIntervalConsumption();
-                        // Clean up tracking before throwing
-                        this.#runningTasks.delete(taskSymbol);
-                        throw error;
-                    }
-                    let operation = function_({ signal: options.signal });
-                    if (options.timeout !== undefined) {
-                        operation = pTimeout(Promise.resolve(operation), {
-                            milliseconds: options.timeout,
-                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
-                        });
-                    }
-                    if (options.signal) {
-                        const { signal } = options;
-                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
-                                eventListener = () => {
-                                    reject(signal.reason);
-                                };
-                                signal.addEventListener('abort', eventListener, { once: true });
-                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
-                                if (signal.aborted) {
-                                    eventListener();
-                                }
-                            })]);
-                    }
-                    const result = await operation;
-                    resolve(result);
-                    this.emit('completed', result);
-                }
-                catch (error) {
-                    reject(error);
-                    this.emit('error', error);
-                }
-                finally {
-                    // Clean up abort event listener
-                    if (eventListener) {
-                        options.signal?.removeEventListener('abort', eventListener);
-                    }
-                    // Remove from running tasks
-                    this.#runningTasks.delete(taskSymbol);
-                    // Use queueMicrotask to prevent deep recursion while maintaining timing
-                    queueMicrotask(() => {
-                        this.#next();
-                    });
-                }
-            };
-            this.#queue.enqueue(run, options);
-            const removeQueuedTask = () => {
-                if (this.#queue instanceof PriorityQueue) {
-                    this.#queue.remove(run);
-                    return;
-                }
-                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
-            };
-            // Handle abort while task is waiting in the queue
-            if (options.signal) {
-                const { signal } = options;
-                const queueAbortHandler = () => {
-                    cleanupQueueAbortHandler();
-                    removeQueuedTask();
-                    reject(signal.reason);
-                    this.#tryToStartAnother();
-                    this.emit('next');
-                };
-                cleanupQueueAbortHandler = () => {
-                    signal.removeEventListener('abort', queueAbortHandler);
-                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
-                };
-                if (signal.aborted) {
-                    queueAbortHandler();
-                    return;
-                }
-                signal.addEventListener('abort', queueAbortHandler, { once: true });
-                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
-            }
-            this.emit('add');
-            this.#tryToStartAnother();
-        });
-    }
-    async addAll(functions, options) {
-        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
-    }
-    /**
-    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
-    */
-    start() {
-        if (!this.#isPaused) {
-            return this;
-        }
-        this.#isPaused = false;
-        this.#processQueue();
-        return this;
-    }
-    /**
-    Put queue execution on hold.
-    */
-    pause() {
-        this.#isPaused = true;
-    }
-    /**
-    Clear the queue.
-    */
-    clear() {
-        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
-            cleanupQueueAbortHandler();
-        }
-        this.#queue = new this.#queueClass();
-        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
-        this.#clearIntervalTimer();
-        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
-        // because clear() only clears queued tasks, not rate limit history.
-        // This ensures that rate limits are still enforced after clearing the queue.
-        // Note: We don't clear #runningTasks as those tasks are still running
-        // They will be removed when they complete in the finally block
-        // Force synchronous update since clear() should have immediate effect
-        this.#updateRateLimitState();
-        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
-        this.emit('empty');
-        if (this.#pending === 0) {
-            this.#clearTimeoutTimer();
-            this.emit('idle');
-        }
-        this.emit('next');
-    }
-    /**
-    Can be called multiple times. Useful if you for example add additional items at a later time.
-
-    @returns A promise that settles when the queue becomes empty.
-    */
-    async onEmpty() {
-        // Instantly resolve if the queue is empty
-        if (this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('empty');
-    }
-    /**
-    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
-
-    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
-
-    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
-    */
-    async onSizeLessThan(limit) {
-        // Instantly resolve if the size is already below the limit.
-        if (this.#queue.size < limit) {
-            return;
-        }
-        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
-        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
-        // increase, or an interval tick).
-        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
-    }
-    /**
-    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
-
-    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
-    */
-    async onIdle() {
-        // Instantly resolve if none pending and if nothing else is queued
-        if (this.#pending === 0 && this.#queue.size === 0) {
-            return;
-        }
-        await this.#onEvent('idle');
-    }
-    /**
-    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
-
-    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
-    */
-    async onPendingZero() {
-        if (this.#pending === 0) {
-            return;
-        }
-        await this.#onEvent('pendingZero');
-    }
-    /**
-    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
-    */
-    async onRateLimit() {
-        if (this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimit');
-    }
-    /**
-    @returns A promise that settles when the queue is no longer rate-limited.
-    */
-    async onRateLimitCleared() {
-        if (!this.isRateLimited) {
-            return;
-        }
-        await this.#onEvent('rateLimitCleared');
-    }
-    /**
-    @returns A promise that rejects when any task in the queue errors.
-
-    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
-
-    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
-
-    @example
-    ```
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2});
-
-    queue.add(() => fetchData(1)).catch(() => {});
-    queue.add(() => fetchData(2)).catch(() => {});
-    queue.add(() => fetchData(3)).catch(() => {});
-
-    // Stop processing on first error
-    try {
-        await Promise.race([
-            queue.onError(),
-            queue.onIdle()
-        ]);
-    } catch (error) {
-        queue.pause(); // Stop processing remaining tasks
-        console.error('Queue failed:', error);
-    }
-    ```
-    */
-    // eslint-disable-next-line @typescript-eslint/promise-function-async
-    onError() {
-        return new Promise((_resolve, reject) => {
-            const handleError = (error) => {
-                this.off('error', handleError);
-                reject(error);
-            };
-            this.on('error', handleError);
-        });
-    }
-    async #onEvent(events, filter) {
-        const eventList = Array.isArray(events) ? events : [events];
-        return new Promise(resolve => {
-            const listener = () => {
-                if (filter && !filter()) {
-                    return;
-                }
-                for (const event of eventList) {
-                    this.off(event, listener);
-                }
-                resolve();
-            };
-            for (const event of eventList) {
-                this.on(event, listener);
-            }
-        });
-    }
-    /**
-    Size of the queue, the number of queued items waiting to run.
-    */
-    get size() {
-        return this.#queue.size;
-    }
-    /**
-    Size of the queue, filtered by the given options.
-
-    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
-    */
-    sizeBy(options) {
-        // eslint-disable-next-line unicorn/no-array-callback-reference
-        return this.#queue.filter(options).length;
-    }
-    /**
-    Number of running items (no longer in the queue).
-    */
-    get pending() {
-        return this.#pending;
-    }
-    /**
-    Whether the queue is currently paused.
-    */
-    get isPaused() {
-        return this.#isPaused;
-    }
-    #setupRateLimitTracking() {
-        // Only schedule updates when rate limiting is enabled
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        // Wire up to lifecycle events that affect rate limit state
-        // Only 'add' and 'next' can actually change rate limit state
-        this.on('add', () => {
-            if (this.#queue.size > 0) {
-                this.#scheduleRateLimitUpdate();
-            }
-        });
-        this.on('next', () => {
-            this.#scheduleRateLimitUpdate();
-        });
-    }
-    #scheduleRateLimitUpdate() {
-        // Skip if rate limiting is not enabled or already scheduled
-        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
-            return;
-        }
-        this.#rateLimitFlushScheduled = true;
-        queueMicrotask(() => {
-            this.#rateLimitFlushScheduled = false;
-            this.#updateRateLimitState();
-        });
-    }
-    #rollbackIntervalConsumption() {
-        if (this.#isIntervalIgnored) {
-            return;
-        }
-        this.#rollbackIntervalSlot();
-        this.#scheduleRateLimitUpdate();
-    }
-    #updateRateLimitState() {
-        const previous = this.#rateLimitedInInterval;
-        // Early exit if rate limiting is disabled or queue is empty
-        if (this.#isIntervalIgnored || this.#queue.size === 0) {
-            if (previous) {
-                this.#rateLimitedInInterval = false;
-                this.emit('rateLimitCleared');
-            }
-            return;
-        }
-        // Get the current count based on mode
-        let count;
-        if (this.#strict) {
-            const now = Date.now();
-            this.#cleanupStrictTicks(now);
-            count = this.#getActiveTicksCount();
-        }
-        else {
-            count = this.#intervalCount;
-        }
-        const shouldBeRateLimited = count >= this.#intervalCap;
-        if (shouldBeRateLimited !== previous) {
-            this.#rateLimitedInInterval = shouldBeRateLimited;
-            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
-        }
-    }
-    /**
-    Whether the queue is currently rate-limited due to intervalCap.
-    */
-    get isRateLimited() {
-        return this.#rateLimitedInInterval;
-    }
-    /**
-    Whether the queue is saturated. Returns `true` when:
-    - All concurrency slots are occupied and tasks are waiting, OR
-    - The queue is rate-limited and tasks are waiting
-
-    Useful for detecting backpressure and potential hanging tasks.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2});
-
-    // Backpressure handling
-    if (queue.isSaturated) {
-        console.log('Queue is saturated, waiting for capacity...');
-        await queue.onSizeLessThan(queue.concurrency);
-    }
-
-    // Monitoring for stuck tasks
-    setInterval(() => {
-        if (queue.isSaturated) {
-            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
-        }
-    }, 60000);
-    ```
-    */
-    get isSaturated() {
-        return (this.#pending === this.#concurrency && this.#queue.size > 0)
-            || (this.isRateLimited && this.#queue.size > 0);
-    }
-    /**
-    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
-
-    Returns an array of task info objects.
-
-    ```js
-    import PQueue from 'p-queue';
-
-    const queue = new PQueue({concurrency: 2, timeout: 10000});
-
-    // Add tasks with IDs for better debugging
-    queue.add(() => fetchUser(123), {id: 'user-123'});
-    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
-
-    // Check what's running
-    console.log(queue.runningTasks);
-    // => [{
-    //   id: 'user-123',
-    //   priority: 0,
-    //   startTime: 1759253001716,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9700
-    // }, {
-    //   id: 'posts-456',
-    //   priority: 1,
-    //   startTime: 1759253001916,
-    //   timeout: 10000,
-    //   timeoutRemaining: 9900
-    // }]
-    ```
-    */
-    get runningTasks() {
-        // Return fresh array with fresh objects to prevent mutations
-        return [...this.#runningTasks.values()].map(task => ({
-            ...task,
-            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
-        }));
-    }
 }
 
 /** Below this many deletions the share rule never applies (small folders change a lot). */
@@ -41460,126 +40422,6 @@ function applyPlans(files, plans) {
     return next;
 }
 
-class Progress {
-    log;
-    total;
-    done = 0;
-    constructor(log, total) {
-        this.log = log;
-        this.total = total;
-    }
-    report(result) {
-        this.done++;
-        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
-        if (result.status === 'failed') {
-            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
-                title: `codex-sync: ${result.project} failed`
-            });
-        }
-        return result;
-    }
-}
-function detail(result) {
-    switch (result.status) {
-        case 'skipped':
-            return ` (${result.reason})`;
-        case 'failed':
-            return ` (${result.error})`;
-        case 'unchanged':
-            return '';
-        case 'synced': {
-            const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
-            if ('planned' in result)
-                return ` (${counts}, dry run)`;
-            return ` (${counts} — ${result.pull_request_url ?? result.commit_url})`;
-        }
-    }
-}
-
-/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
-const DEFERRED = 'deferred';
-/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
-const WRITES_PER_PROJECT = 4;
-/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
-async function eachProject(env, projects, sync) {
-    const progress = new Progress(env.log, projects.length);
-    return mapProjects(env, projects, sync, result => progress.report(result));
-}
-/**
- * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
- * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
- */
-async function mapProjects(env, projects, work, done = () => undefined) {
-    const queue = new PQueue({ concurrency: env.settings.parallel });
-    const one = async (project) => {
-        if (!env.budget.start(WRITES_PER_PROJECT))
-            return deferred(project.name);
-        try {
-            return await work(project);
-        }
-        catch (error) {
-            return errorResult(env, project.name, error);
-        }
-        finally {
-            env.budget.finish(WRITES_PER_PROJECT);
-        }
-    };
-    return Promise.all(projects.map(project => queue.add(async () => {
-        const result = await one(project);
-        done(result);
-        return result;
-    })));
-}
-/** A project the run's budget did not reach: the next run takes it first. */
-function deferred(project) {
-    return skippedProject(project, DEFERRED);
-}
-/**
- * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
- * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
- */
-function errorResult(env, project, error) {
-    if (error instanceof EmptyRepositoryError)
-        return skippedProject(project, 'empty repository');
-    if (env.budget.stopReason !== undefined)
-        return deferred(project);
-    const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
-    return failedProject(project, message, resolution);
-}
-/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
-function scopeResult(entry, outcome) {
-    const { plan, project } = entry;
-    if (entry.refusal)
-        return failedProject(project, entry.refusal.error, entry.refusal.resolution);
-    const counts = {
-        files_added: plan.added.length,
-        files_modified: plan.modified.length,
-        files_deleted: plan.deleted.length
-    };
-    if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
-        return { project, status: 'unchanged', ...counts };
-    const paths = (files) => files.map(file => file.path);
-    const changed = {
-        added: paths(plan.added),
-        modified: paths(plan.modified),
-        deleted: paths(plan.deleted)
-    };
-    if (outcome.kind === 'planned')
-        return { project, status: 'synced', ...counts, planned: changed };
-    return {
-        project,
-        status: 'synced',
-        ...counts,
-        commit_sha: outcome.commit.sha,
-        commit_url: outcome.commit.url,
-        paths: changed
-    };
-}
-/** The result of a write of one scope. */
-function onlyResult(outcome) {
-    return scopeResult(outcome.plans[0], outcome);
-}
-
 /** Glob matching for repository names (case-insensitive) and paths (case-sensitive), linear in time. */
 // Patterns are run as automata, never as backtracking regexes: a match costs at most the length of
 // the name or path times the size of the pattern, which parseGlob bounds.
@@ -41590,7 +40432,7 @@ function onlyResult(outcome) {
 function matchesAny(patterns, options = {}) {
     if (patterns.length === 0)
         return () => false;
-    return options.ignoreCase ? nameGlobs(patterns) : pathGlobs(patterns);
+    return options.ignoreCase ? nameGlobs$1(patterns) : pathGlobs(patterns);
 }
 /** Whether a repository name matches an include pattern and no exclude pattern. */
 function nameMatcher(include, exclude) {
@@ -41604,7 +40446,7 @@ function pathMatcher(include, exclude) {
     const excluded = matchesAny(exclude);
     return path => included(path) && !excluded(path);
 }
-function nameGlobs(patterns) {
+function nameGlobs$1(patterns) {
     const literals = new Set();
     const segments = [];
     for (const pattern of patterns) {
@@ -50267,6 +49109,73 @@ function routingOf(markdown) {
         return { kind: 'invalid', error: messageOf(error) };
     }
 }
+/** Texts a remembered routing may carry at most (an error or a warning), and warnings per file. */
+const MAX_REMEMBERED_TEXT = 2_000;
+const MAX_REMEMBERED_WARNINGS = 20;
+/**
+ * A routing read back from somewhere other than the file itself (the codex state), checked field
+ * by field as its frontmatter would be: undefined for anything routingOf could not have given.
+ */
+function asFileRouting(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const { kind, rule, error, warnings, ...rest } = value;
+    if (Object.keys(rest).length > 0)
+        return undefined;
+    const checkedWarnings = warnings === undefined ? undefined : texts(warnings, MAX_REMEMBERED_WARNINGS);
+    if (warnings !== undefined && checkedWarnings === undefined)
+        return undefined;
+    const withWarnings = (routing) => checkedWarnings ? { ...routing, warnings: checkedWarnings } : routing;
+    switch (kind) {
+        case 'none':
+            return rule === undefined && error === undefined ? withWarnings(NO_ROUTING) : undefined;
+        case 'invalid':
+            return typeof error === 'string' && error.length <= MAX_REMEMBERED_TEXT && rule === undefined
+                ? withWarnings({ kind: 'invalid', error })
+                : undefined;
+        case 'frontmatter': {
+            const checked = error === undefined ? asRoutingRule(rule) : undefined;
+            return checked && hasRoutingKeys(checked)
+                ? withWarnings({ kind: 'frontmatter', rule: checked })
+                : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+function asRoutingRule(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const { include, exclude, ...rest } = value;
+    if (Object.keys(rest).length > 0)
+        return undefined;
+    const rule = {};
+    for (const [key, list] of [
+        ['include', include],
+        ['exclude', exclude]
+    ]) {
+        if (list === undefined)
+            continue;
+        const globs = nameGlobs(list);
+        if (globs === undefined)
+            return undefined;
+        rule[key] = globs;
+    }
+    return rule;
+}
+/** A list of valid repository-name globs, as frontmatter accepts them; undefined otherwise. */
+function nameGlobs(value) {
+    if (!Array.isArray(value) || value.length > MAX_ROUTING_PATTERNS)
+        return undefined;
+    const valid = value.every(pattern => typeof pattern === 'string' && globProblem(pattern, 'name') === undefined);
+    return valid ? value : undefined;
+}
+function texts(value, most) {
+    if (!Array.isArray(value) || value.length > most)
+        return undefined;
+    const valid = value.every(text => typeof text === 'string' && text.length <= MAX_REMEMBERED_TEXT);
+    return valid ? value : undefined;
+}
 const compiledRoutes = new WeakMap();
 /** push-docs: the first config route matching a path (compiled once per config). */
 function compileRoutes(routes) {
@@ -50519,6 +49428,45 @@ function countLine(plan) {
     return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
 }
 
+class Progress {
+    log;
+    total;
+    done = 0;
+    constructor(log, total) {
+        this.log = log;
+        this.total = total;
+    }
+    report(result) {
+        this.done++;
+        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
+        if (result.status === 'failed') {
+            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+                title: `codex-sync: ${result.project} failed`
+            });
+        }
+        return result;
+    }
+}
+function detail(result) {
+    const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
+    switch (result.outcome) {
+        case 'committed':
+            return ` (${counts} — ${result.commit_url})`;
+        case 'pull-request':
+            return ` (${counts} — ${result.pull_request_url})`;
+        case 'planned':
+            return ` (${counts}, dry run)`;
+        case 'waiting-for-review':
+            return ` (waiting for review in ${result.pull_request_url})`;
+        case 'in-sync':
+            return '';
+        case 'failed':
+            return ` (${result.error})`;
+        default:
+            return ` (${result.reason})`;
+    }
+}
+
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 class TrackedBranch {
     git;
@@ -50526,6 +49474,7 @@ class TrackedBranch {
     branch;
     folders;
     known;
+    listed;
     inPlace = true;
     /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
     constructor(git, repo, branch, folders, initial) {
@@ -50535,8 +49484,12 @@ class TrackedBranch {
         this.folders = folders;
         this.known = initial;
     }
+    /** The branch's files, read once until the branch is known to have moved. */
     async read() {
-        return this.known ?? this.git.readBranchTree(this.repo, this.branch, this.folders);
+        if (this.known)
+            return this.known;
+        this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders);
+        return this.listed;
     }
     async head(planned) {
         if (this.known)
@@ -50554,11 +49507,1449 @@ class TrackedBranch {
     }
     invalidate() {
         this.known = undefined;
+        this.listed = undefined;
     }
     /** Records the branch as our own commit left it, so that the next write needs no re-read. */
     follow(after) {
         this.known = after;
     }
+}
+
+var eventemitter3 = {exports: {}};
+
+var hasRequiredEventemitter3;
+
+function requireEventemitter3 () {
+	if (hasRequiredEventemitter3) return eventemitter3.exports;
+	hasRequiredEventemitter3 = 1;
+	(function (module) {
+
+		var has = Object.prototype.hasOwnProperty
+		  , prefix = '~';
+
+		/**
+		 * Constructor to create a storage for our `EE` objects.
+		 * An `Events` instance is a plain object whose properties are event names.
+		 *
+		 * @constructor
+		 * @private
+		 */
+		function Events() {}
+
+		//
+		// We try to not inherit from `Object.prototype`. In some engines creating an
+		// instance in this way is faster than calling `Object.create(null)` directly.
+		// If `Object.create(null)` is not supported we prefix the event names with a
+		// character to make sure that the built-in object properties are not
+		// overridden or used as an attack vector.
+		//
+		if (Object.create) {
+		  Events.prototype = Object.create(null);
+
+		  //
+		  // This hack is needed because the `__proto__` property is still inherited in
+		  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
+		  //
+		  if (!new Events().__proto__) prefix = false;
+		}
+
+		/**
+		 * Representation of a single event listener.
+		 *
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
+		 * @constructor
+		 * @private
+		 */
+		function EE(fn, context, once) {
+		  this.fn = fn;
+		  this.context = context;
+		  this.once = once || false;
+		}
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} context The context to invoke the listener with.
+		 * @param {Boolean} once Specify if the listener is a one-time listener.
+		 * @returns {EventEmitter}
+		 * @private
+		 */
+		function addListener(emitter, event, fn, context, once) {
+		  if (typeof fn !== 'function') {
+		    throw new TypeError('The listener must be a function');
+		  }
+
+		  var listener = new EE(fn, context || emitter, once)
+		    , evt = prefix ? prefix + event : event;
+
+		  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
+		  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
+		  else emitter._events[evt] = [emitter._events[evt], listener];
+
+		  return emitter;
+		}
+
+		/**
+		 * Clear event by name.
+		 *
+		 * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
+		 * @param {(String|Symbol)} evt The Event name.
+		 * @private
+		 */
+		function clearEvent(emitter, evt) {
+		  if (--emitter._eventsCount === 0) emitter._events = new Events();
+		  else delete emitter._events[evt];
+		}
+
+		/**
+		 * Minimal `EventEmitter` interface that is molded against the Node.js
+		 * `EventEmitter` interface.
+		 *
+		 * @constructor
+		 * @public
+		 */
+		function EventEmitter() {
+		  this._events = new Events();
+		  this._eventsCount = 0;
+		}
+
+		/**
+		 * Return an array listing the events for which the emitter has registered
+		 * listeners.
+		 *
+		 * @returns {Array}
+		 * @public
+		 */
+		EventEmitter.prototype.eventNames = function eventNames() {
+		  var names = []
+		    , events
+		    , name;
+
+		  if (this._eventsCount === 0) return names;
+
+		  for (name in (events = this._events)) {
+		    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
+		  }
+
+		  if (Object.getOwnPropertySymbols) {
+		    return names.concat(Object.getOwnPropertySymbols(events));
+		  }
+
+		  return names;
+		};
+
+		/**
+		 * Return the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Array} The registered listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listeners = function listeners(event) {
+		  var evt = prefix ? prefix + event : event
+		    , handlers = this._events[evt];
+
+		  if (!handlers) return [];
+		  if (handlers.fn) return [handlers.fn];
+
+		  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
+		    ee[i] = handlers[i].fn;
+		  }
+
+		  return ee;
+		};
+
+		/**
+		 * Return the number of listeners listening to a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Number} The number of listeners.
+		 * @public
+		 */
+		EventEmitter.prototype.listenerCount = function listenerCount(event) {
+		  var evt = prefix ? prefix + event : event
+		    , listeners = this._events[evt];
+
+		  if (!listeners) return 0;
+		  if (listeners.fn) return 1;
+		  return listeners.length;
+		};
+
+		/**
+		 * Calls each of the listeners registered for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @returns {Boolean} `true` if the event had listeners, else `false`.
+		 * @public
+		 */
+		EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return false;
+
+		  var listeners = this._events[evt]
+		    , len = arguments.length
+		    , args
+		    , i;
+
+		  if (listeners.fn) {
+		    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
+
+		    switch (len) {
+		      case 1: return listeners.fn.call(listeners.context), true;
+		      case 2: return listeners.fn.call(listeners.context, a1), true;
+		      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
+		      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
+		      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
+		      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
+		    }
+
+		    for (i = 1, args = new Array(len -1); i < len; i++) {
+		      args[i - 1] = arguments[i];
+		    }
+
+		    listeners.fn.apply(listeners.context, args);
+		  } else {
+		    var length = listeners.length
+		      , j;
+
+		    for (i = 0; i < length; i++) {
+		      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
+
+		      switch (len) {
+		        case 1: listeners[i].fn.call(listeners[i].context); break;
+		        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
+		        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
+		        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
+		        default:
+		          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
+		            args[j - 1] = arguments[j];
+		          }
+
+		          listeners[i].fn.apply(listeners[i].context, args);
+		      }
+		    }
+		  }
+
+		  return true;
+		};
+
+		/**
+		 * Add a listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.on = function on(event, fn, context) {
+		  return addListener(this, event, fn, context, false);
+		};
+
+		/**
+		 * Add a one-time listener for a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn The listener function.
+		 * @param {*} [context=this] The context to invoke the listener with.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.once = function once(event, fn, context) {
+		  return addListener(this, event, fn, context, true);
+		};
+
+		/**
+		 * Remove the listeners of a given event.
+		 *
+		 * @param {(String|Symbol)} event The event name.
+		 * @param {Function} fn Only remove the listeners that match this function.
+		 * @param {*} context Only remove the listeners that have this context.
+		 * @param {Boolean} once Only remove one-time listeners.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
+		  var evt = prefix ? prefix + event : event;
+
+		  if (!this._events[evt]) return this;
+		  if (!fn) {
+		    clearEvent(this, evt);
+		    return this;
+		  }
+
+		  var listeners = this._events[evt];
+
+		  if (listeners.fn) {
+		    if (
+		      listeners.fn === fn &&
+		      (!once || listeners.once) &&
+		      (!context || listeners.context === context)
+		    ) {
+		      clearEvent(this, evt);
+		    }
+		  } else {
+		    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
+		      if (
+		        listeners[i].fn !== fn ||
+		        (once && !listeners[i].once) ||
+		        (context && listeners[i].context !== context)
+		      ) {
+		        events.push(listeners[i]);
+		      }
+		    }
+
+		    //
+		    // Reset the array, or remove it completely if we have no more listeners.
+		    //
+		    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
+		    else clearEvent(this, evt);
+		  }
+
+		  return this;
+		};
+
+		/**
+		 * Remove all listeners, or those of the specified event.
+		 *
+		 * @param {(String|Symbol)} [event] The event name.
+		 * @returns {EventEmitter} `this`.
+		 * @public
+		 */
+		EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
+		  var evt;
+
+		  if (event) {
+		    evt = prefix ? prefix + event : event;
+		    if (this._events[evt]) clearEvent(this, evt);
+		  } else {
+		    this._events = new Events();
+		    this._eventsCount = 0;
+		  }
+
+		  return this;
+		};
+
+		//
+		// Alias methods names because people roll like that.
+		//
+		EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
+		EventEmitter.prototype.addListener = EventEmitter.prototype.on;
+
+		//
+		// Expose the prefix.
+		//
+		EventEmitter.prefixed = prefix;
+
+		//
+		// Allow `EventEmitter` to be imported as module namespace.
+		//
+		EventEmitter.EventEmitter = EventEmitter;
+
+		//
+		// Expose the module.
+		//
+		{
+		  module.exports = EventEmitter;
+		} 
+	} (eventemitter3));
+	return eventemitter3.exports;
+}
+
+var eventemitter3Exports = requireEventemitter3();
+var EventEmitter = /*@__PURE__*/getDefaultExportFromCjs$1(eventemitter3Exports);
+
+class TimeoutError extends Error {
+	name = 'TimeoutError';
+
+	constructor(message, options) {
+		super(message, options);
+		Error.captureStackTrace?.(this, TimeoutError);
+	}
+}
+
+const getAbortedReason = signal => signal.reason ?? new DOMException('This operation was aborted.', 'AbortError');
+
+function pTimeout(promise, options) {
+	const {
+		milliseconds,
+		fallback,
+		message,
+		customTimers = {setTimeout, clearTimeout},
+		signal,
+	} = options;
+
+	let timer;
+	let abortHandler;
+
+	const wrappedPromise = new Promise((resolve, reject) => {
+		if (typeof milliseconds !== 'number' || Math.sign(milliseconds) !== 1) {
+			throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
+		}
+
+		if (signal?.aborted) {
+			reject(getAbortedReason(signal));
+			// The input still needs a rejection handler even though cancellation won.
+			// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+			promise.then(resolve, reject);
+			return;
+		}
+
+		if (signal) {
+			abortHandler = () => {
+				reject(getAbortedReason(signal));
+			};
+
+			signal.addEventListener('abort', abortHandler, {once: true});
+		}
+
+		// Use .then() instead of async IIFE to preserve stack traces
+		// eslint-disable-next-line promise/prefer-await-to-then, promise/prefer-catch
+		promise.then(resolve, reject);
+
+		if (milliseconds === Number.POSITIVE_INFINITY) {
+			return;
+		}
+
+		// We create the error outside of `setTimeout` to preserve the stack trace.
+		const timeoutError = new TimeoutError();
+
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		timer = customTimers.setTimeout.call(undefined, () => {
+			if (fallback) {
+				try {
+					resolve(fallback());
+				} catch (error) {
+					reject(error);
+				}
+
+				return;
+			}
+
+			if (typeof promise.cancel === 'function') {
+				promise.cancel();
+			}
+
+			if (message === false) {
+				resolve();
+			} else if (message instanceof Error) {
+				reject(message);
+			} else {
+				timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
+				reject(timeoutError);
+			}
+		}, milliseconds);
+	});
+
+	// eslint-disable-next-line promise/prefer-await-to-then
+	const cancelablePromise = wrappedPromise.finally(() => {
+		cancelablePromise.clear();
+		if (abortHandler && signal) {
+			signal.removeEventListener('abort', abortHandler);
+		}
+	});
+
+	cancelablePromise.clear = () => {
+		// `.call(undefined, ...)` is needed for custom timers to avoid context issues
+		customTimers.clearTimeout.call(undefined, timer);
+		timer = undefined;
+	};
+
+	return cancelablePromise;
+}
+
+// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
+// Used to compute insertion index to keep queue sorted after insertion
+function lowerBound(array, value, comparator) {
+    let first = 0;
+    let count = array.length;
+    while (count > 0) {
+        const step = Math.trunc(count / 2);
+        let it = first + step;
+        if (comparator(array[it], value) <= 0) {
+            first = ++it;
+            count -= step + 1;
+        }
+        else {
+            count = step;
+        }
+    }
+    return first;
+}
+
+const compactionThreshold = 100;
+class PriorityQueue {
+    #queue = [];
+    // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
+    #head = 0;
+    enqueue(run, options) {
+        const { priority = 0, id, } = options ?? {};
+        const { size } = this;
+        const element = {
+            priority,
+            id,
+            run,
+        };
+        if (size === 0) {
+            // When the queue is logically empty, discard any consumed prefix before accepting new work.
+            this.#queue.length = 0;
+            this.#head = 0;
+            this.#queue.push(element);
+            return;
+        }
+        if (this.#queue.at(-1).priority >= priority) {
+            // Same-priority and lower-priority items belong after the current tail. Appending preserves FIFO order for equal priorities.
+            this.#queue.push(element);
+            return;
+        }
+        // Binary insertion must run on the live sorted range only.
+        this.#compact();
+        const index = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
+        this.#queue.splice(index, 0, element);
+    }
+    setPriority(id, priority) {
+        // A dequeued item with the same id is no longer part of the queue.
+        const index = this.#queue.findIndex((element, index) => index >= this.#head && element.id === id);
+        if (index === -1) {
+            throw new ReferenceError(`No promise function with the id "${id}" exists in the queue.`);
+        }
+        const [item] = this.#queue.splice(index, 1);
+        this.enqueue(item.run, { priority, id });
+    }
+    remove(idOrRun) {
+        const index = this.#queue.findIndex((element, index) => {
+            // The consumed prefix may still contain references that should not be removable.
+            if (index < this.#head) {
+                return false;
+            }
+            if (typeof idOrRun === 'string') {
+                return element.id === idOrRun;
+            }
+            return element.run === idOrRun;
+        });
+        if (index !== -1) {
+            this.#queue.splice(index, 1);
+        }
+    }
+    dequeue() {
+        if (this.#head === this.#queue.length) {
+            return undefined;
+        }
+        const item = this.#queue[this.#head];
+        this.#head++;
+        if (this.#head === this.#queue.length) {
+            // Fully drained queues are reset immediately so the next enqueue starts from a clean array.
+            this.#queue.length = 0;
+            this.#head = 0;
+        }
+        else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
+            // Keep repeated dequeues cheap, but stop the consumed prefix from growing without bound.
+            this.#compact();
+        }
+        return item?.run;
+    }
+    filter(options) {
+        const result = [];
+        for (let index = this.#head; index < this.#queue.length; index++) {
+            const element = this.#queue[index];
+            if (element.priority === options.priority) {
+                result.push(element.run);
+            }
+        }
+        return result;
+    }
+    get size() {
+        return this.#queue.length - this.#head;
+    }
+    #compact() {
+        // Compaction restores the invariant that the whole array is the live sorted range.
+        if (this.#head === 0) {
+            return;
+        }
+        this.#queue.splice(0, this.#head);
+        this.#head = 0;
+    }
+}
+
+/**
+Promise queue with concurrency control.
+*/
+class PQueue extends EventEmitter {
+    #carryoverIntervalCount;
+    #isIntervalIgnored;
+    #intervalCount = 0;
+    #intervalCap;
+    #rateLimitedInInterval = false;
+    #rateLimitFlushScheduled = false;
+    #interval;
+    /*
+    Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
+    */
+    #intervalEnd = 0;
+    // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
+    #intervalId;
+    // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
+    #timeoutId;
+    #strict;
+    // Circular buffer implementation for better performance
+    #strictTicks = [];
+    #strictTicksStartIndex = 0;
+    #queue;
+    #queueClass;
+    #pending = 0;
+    // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
+    #concurrency;
+    #isPaused;
+    // Use to assign a unique identifier to a promise function, if not explicitly specified
+    #idAssigner = 1n;
+    // Track currently running tasks for debugging
+    #runningTasks = new Map();
+    #queueAbortListenerCleanupFunctions = new Set();
+    /**
+    Get or set the default timeout for all tasks. Can be changed at runtime.
+
+    Operations will throw a `TimeoutError` if they don't complete within the specified time.
+
+    The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
+
+    @example
+    ```
+    const queue = new PQueue({timeout: 5000});
+
+    // Change timeout for all future tasks
+    queue.timeout = 10000;
+    ```
+    */
+    timeout;
+    constructor(options) {
+        super();
+        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
+        options = {
+            carryoverIntervalCount: false,
+            intervalCap: Number.POSITIVE_INFINITY,
+            interval: 0,
+            concurrency: Number.POSITIVE_INFINITY,
+            autoStart: true,
+            queueClass: PriorityQueue,
+            strict: false,
+            ...options,
+        };
+        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
+            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ''}\` (${typeof options.intervalCap})`);
+        }
+        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
+            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ''}\` (${typeof options.interval})`);
+        }
+        if (options.strict && options.interval === 0) {
+            throw new TypeError('The `strict` option requires a non-zero `interval`');
+        }
+        if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
+            throw new TypeError('The `strict` option requires a finite `intervalCap`');
+        }
+        // TODO: Remove this fallback in the next major version
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
+        this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
+        this.#intervalCap = options.intervalCap;
+        this.#interval = options.interval;
+        this.#strict = options.strict;
+        this.#queue = new options.queueClass();
+        this.#queueClass = options.queueClass;
+        this.concurrency = options.concurrency;
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        this.timeout = options.timeout;
+        this.#isPaused = options.autoStart === false;
+        this.#setupRateLimitTracking();
+    }
+    #cleanupStrictTicks(now) {
+        // Remove ticks outside the current interval window using circular buffer approach
+        while (this.#strictTicksStartIndex < this.#strictTicks.length) {
+            const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+            if (oldestTick !== undefined && now - oldestTick >= this.#interval) {
+                this.#strictTicksStartIndex++;
+            }
+            else {
+                break;
+            }
+        }
+        // Compact the array when it becomes inefficient or fully consumed
+        // Compact when: (start index is large AND more than half wasted) OR all ticks expired
+        const shouldCompact = (this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2)
+            || this.#strictTicksStartIndex === this.#strictTicks.length;
+        if (shouldCompact) {
+            this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
+            this.#strictTicksStartIndex = 0;
+        }
+    }
+    // Helper methods for interval consumption
+    #consumeIntervalSlot(now) {
+        if (this.#strict) {
+            this.#strictTicks.push(now);
+        }
+        else {
+            this.#intervalCount++;
+        }
+    }
+    #rollbackIntervalSlot() {
+        if (this.#strict) {
+            // Pop from the end of the actual data (not from start index)
+            if (this.#strictTicks.length > this.#strictTicksStartIndex) {
+                this.#strictTicks.pop();
+            }
+        }
+        else if (this.#intervalCount > 0) {
+            this.#intervalCount--;
+        }
+    }
+    #getActiveTicksCount() {
+        return this.#strictTicks.length - this.#strictTicksStartIndex;
+    }
+    get #doesIntervalAllowAnother() {
+        if (this.#isIntervalIgnored) {
+            return true;
+        }
+        if (this.#strict) {
+            // Cleanup already done by #isIntervalPausedAt before this is called
+            return this.#getActiveTicksCount() < this.#intervalCap;
+        }
+        return this.#intervalCount < this.#intervalCap;
+    }
+    get #doesConcurrentAllowAnother() {
+        return this.#pending < this.#concurrency;
+    }
+    #next() {
+        this.#pending--;
+        if (this.#pending === 0) {
+            this.emit('pendingZero');
+        }
+        this.#tryToStartAnother();
+        this.emit('next');
+    }
+    #onResumeInterval() {
+        // Clear timeout ID before processing to prevent race condition
+        // Must clear before #onInterval to allow new timeouts to be scheduled
+        this.#timeoutId = undefined;
+        this.#onInterval();
+        this.#initializeIntervalIfNeeded();
+    }
+    #isIntervalPausedAt(now) {
+        // Strict mode: check if we need to wait for oldest tick to age out
+        if (this.#strict) {
+            this.#cleanupStrictTicks(now);
+            // If at capacity, need to wait for oldest tick to age out
+            const activeTicksCount = this.#getActiveTicksCount();
+            if (activeTicksCount >= this.#intervalCap) {
+                const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+                // After cleanup, remaining ticks are within interval, so delay is always > 0
+                const delay = this.#interval - (now - oldestTick);
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+            return false;
+        }
+        // Fixed window mode. While the recurring timer runs it already governs the windows, so pausing is only decided here when the queue is idle (the timer is absent) and we rely on `#intervalEnd`.
+        if (this.#intervalId === undefined) {
+            const delay = this.#intervalEnd - now;
+            if (delay < 0) {
+                // The interval expired while idle, so reset the count for the new window.
+                this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+            }
+            else {
+                // Still inside the previous window; wait out the remaining time before starting the next task.
+                this.#createIntervalTimeout(delay);
+                return true;
+            }
+        }
+        return false;
+    }
+    #createIntervalTimeout(delay) {
+        if (this.#timeoutId !== undefined) {
+            return;
+        }
+        this.#timeoutId = setTimeout(() => {
+            this.#onResumeInterval();
+        }, delay);
+    }
+    #clearIntervalTimer() {
+        if (this.#intervalId) {
+            clearInterval(this.#intervalId);
+            this.#intervalId = undefined;
+        }
+    }
+    #clearTimeoutTimer() {
+        if (this.#timeoutId) {
+            clearTimeout(this.#timeoutId);
+            this.#timeoutId = undefined;
+        }
+    }
+    #tryToStartAnother() {
+        if (this.#queue.size === 0) {
+            // We can clear the interval ("pause")
+            // Because we can redo it later ("resume")
+            this.#clearIntervalTimer();
+            this.emit('empty');
+            if (this.#pending === 0) {
+                // Clear timeout as well when completely idle
+                this.#clearTimeoutTimer();
+                // Compact strict ticks when idle to free memory
+                if (this.#strict && this.#strictTicksStartIndex > 0) {
+                    const now = Date.now();
+                    this.#cleanupStrictTicks(now);
+                }
+                this.emit('idle');
+            }
+            return false;
+        }
+        let taskStarted = false;
+        if (!this.#isPaused) {
+            const now = Date.now();
+            const canInitializeInterval = !this.#isIntervalPausedAt(now);
+            if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
+                const job = this.#queue.dequeue();
+                if (!this.#isIntervalIgnored) {
+                    this.#consumeIntervalSlot(now);
+                    this.#scheduleRateLimitUpdate();
+                }
+                if (canInitializeInterval) {
+                    this.#initializeIntervalIfNeeded();
+                }
+                // The task is started before the event, so that a listener which enqueues more work sees the
+                // concurrency slot already taken. Emitting first let a listener start a second task past the limit.
+                job();
+                this.emit('active');
+                taskStarted = true;
+            }
+        }
+        return taskStarted;
+    }
+    #initializeIntervalIfNeeded() {
+        if (this.#isIntervalIgnored || this.#intervalId !== undefined) {
+            return;
+        }
+        // Strict mode uses timeouts instead of interval timers
+        if (this.#strict) {
+            return;
+        }
+        this.#intervalId = setInterval(() => {
+            this.#onInterval();
+        }, this.#interval);
+        this.#intervalEnd = Date.now() + this.#interval;
+    }
+    #onInterval() {
+        // Non-strict mode uses interval timers and intervalCount
+        if (!this.#strict) {
+            // Only touch the recurring interval timer here. When resumed via a timeout instead, `#intervalId` is undefined and `#initializeIntervalIfNeeded` sets `#intervalEnd` right after.
+            if (this.#intervalId !== undefined) {
+                if (this.#intervalCount === 0 && this.#pending === 0) {
+                    this.#clearIntervalTimer();
+                }
+                else {
+                    // The recurring timer fired, starting a new window. Keep the boundary accurate so tasks added after the queue later goes idle are scheduled against the correct window.
+                    this.#intervalEnd = Date.now() + this.#interval;
+                }
+            }
+            this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+        }
+        this.#processQueue();
+        this.#scheduleRateLimitUpdate();
+    }
+    /**
+    Executes all queued functions until it reaches the limit.
+    */
+    #processQueue() {
+        // eslint-disable-next-line no-empty
+        while (this.#tryToStartAnother()) { }
+    }
+    get concurrency() {
+        return this.#concurrency;
+    }
+    set concurrency(newConcurrency) {
+        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
+            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
+        }
+        this.#concurrency = newConcurrency;
+        this.#processQueue();
+    }
+    /**
+    Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
+
+    For example, this can be used to prioritize a promise function to run earlier.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 0, id: '🦀'});
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦄', {priority: 1});
+
+    queue.setPriority('🦀', 2);
+    ```
+
+    In this case, the promise function with `id: '🦀'` runs second.
+
+    You can also deprioritize a promise function to delay its execution:
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 1});
+
+    queue.add(async () => '🦄', {priority: 1});
+    queue.add(async () => '🦀', {priority: 1, id: '🦀'});
+    queue.add(async () => '🦄');
+    queue.add(async () => '🦄', {priority: 0});
+
+    queue.setPriority('🦀', -1);
+    ```
+    Here, the promise function with `id: '🦀'` executes last.
+    */
+    setPriority(id, priority) {
+        if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+            throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
+        }
+        this.#queue.setPriority(id, priority);
+    }
+    async add(function_, options = {}) {
+        // Create a copy to avoid mutating the original options object
+        options = {
+            timeout: this.timeout,
+            ...options,
+            // Assign unique ID if not provided
+            id: options.id ?? (this.#idAssigner++).toString(),
+        };
+        if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+            throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+        }
+        return new Promise((resolve, reject) => {
+            // Create a unique symbol for tracking this task
+            const taskSymbol = Symbol(`task-${options.id}`);
+            let cleanupQueueAbortHandler = () => undefined;
+            const run = async () => {
+                // Task is now running — remove the queued-state abort listener
+                cleanupQueueAbortHandler();
+                this.#pending++;
+                // Track this running task
+                this.#runningTasks.set(taskSymbol, {
+                    id: options.id,
+                    priority: options.priority ?? 0, // Match priority-queue default
+                    startTime: Date.now(),
+                    timeout: options.timeout,
+                });
+                let eventListener;
+                try {
+                    // Check abort signal - if aborted, need to decrement the counter
+                    // that was incremented in tryToStartAnother
+                    try {
+                        options.signal?.throwIfAborted();
+                    }
+                    catch (error) {
+                        this.#rollbackIntervalConsumption();
+                        // Clean up tracking before throwing
+                        this.#runningTasks.delete(taskSymbol);
+                        throw error;
+                    }
+                    let operation = function_({ signal: options.signal });
+                    if (options.timeout !== undefined) {
+                        operation = pTimeout(Promise.resolve(operation), {
+                            milliseconds: options.timeout,
+                            message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`,
+                        });
+                    }
+                    if (options.signal) {
+                        const { signal } = options;
+                        operation = Promise.race([operation, new Promise((_resolve, reject) => {
+                                eventListener = () => {
+                                    reject(signal.reason);
+                                };
+                                signal.addEventListener('abort', eventListener, { once: true });
+                                // The task can abort the signal while it starts, before this listener exists, and an `AbortSignal` does not fire the event again.
+                                if (signal.aborted) {
+                                    eventListener();
+                                }
+                            })]);
+                    }
+                    const result = await operation;
+                    resolve(result);
+                    this.emit('completed', result);
+                }
+                catch (error) {
+                    reject(error);
+                    this.emit('error', error);
+                }
+                finally {
+                    // Clean up abort event listener
+                    if (eventListener) {
+                        options.signal?.removeEventListener('abort', eventListener);
+                    }
+                    // Remove from running tasks
+                    this.#runningTasks.delete(taskSymbol);
+                    // Use queueMicrotask to prevent deep recursion while maintaining timing
+                    queueMicrotask(() => {
+                        this.#next();
+                    });
+                }
+            };
+            this.#queue.enqueue(run, options);
+            const removeQueuedTask = () => {
+                if (this.#queue instanceof PriorityQueue) {
+                    this.#queue.remove(run);
+                    return;
+                }
+                this.#queue.remove?.(options.id); // Intentionally best-effort: queued abort removal is only supported for queue classes that implement `.remove()`.
+            };
+            // Handle abort while task is waiting in the queue
+            if (options.signal) {
+                const { signal } = options;
+                const queueAbortHandler = () => {
+                    cleanupQueueAbortHandler();
+                    removeQueuedTask();
+                    reject(signal.reason);
+                    this.#tryToStartAnother();
+                    this.emit('next');
+                };
+                cleanupQueueAbortHandler = () => {
+                    signal.removeEventListener('abort', queueAbortHandler);
+                    this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
+                };
+                if (signal.aborted) {
+                    queueAbortHandler();
+                    return;
+                }
+                signal.addEventListener('abort', queueAbortHandler, { once: true });
+                this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
+            }
+            this.emit('add');
+            this.#tryToStartAnother();
+        });
+    }
+    async addAll(functions, options) {
+        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
+    }
+    /**
+    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
+    */
+    start() {
+        if (!this.#isPaused) {
+            return this;
+        }
+        this.#isPaused = false;
+        this.#processQueue();
+        return this;
+    }
+    /**
+    Put queue execution on hold.
+    */
+    pause() {
+        this.#isPaused = true;
+    }
+    /**
+    Clear the queue.
+    */
+    clear() {
+        for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
+            cleanupQueueAbortHandler();
+        }
+        this.#queue = new this.#queueClass();
+        // Clear interval timer since queue is now empty (consistent with #tryToStartAnother)
+        this.#clearIntervalTimer();
+        // Note: We preserve strict mode rate-limiting state (ticks and timeout)
+        // because clear() only clears queued tasks, not rate limit history.
+        // This ensures that rate limits are still enforced after clearing the queue.
+        // Note: We don't clear #runningTasks as those tasks are still running
+        // They will be removed when they complete in the finally block
+        // Force synchronous update since clear() should have immediate effect
+        this.#updateRateLimitState();
+        // Emit events so waiters (onEmpty, onIdle, onSizeLessThan) can resolve
+        this.emit('empty');
+        if (this.#pending === 0) {
+            this.#clearTimeoutTimer();
+            this.emit('idle');
+        }
+        this.emit('next');
+    }
+    /**
+    Can be called multiple times. Useful if you for example add additional items at a later time.
+
+    @returns A promise that settles when the queue becomes empty.
+    */
+    async onEmpty() {
+        // Instantly resolve if the queue is empty
+        if (this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('empty');
+    }
+    /**
+    @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
+
+    If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
+
+    Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
+    */
+    async onSizeLessThan(limit) {
+        // Instantly resolve if the size is already below the limit.
+        if (this.#queue.size < limit) {
+            return;
+        }
+        // Listen on both `'next'` (task completion, queued abort, `clear()`) and `'active'` (every dequeue),
+        // so waiters wake even when the queue drains without a completion (`start()`, a runtime `concurrency`
+        // increase, or an interval tick).
+        await this.#onEvent(['next', 'active'], () => this.#queue.size < limit);
+    }
+    /**
+    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
+
+    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
+    */
+    async onIdle() {
+        // Instantly resolve if none pending and if nothing else is queued
+        if (this.#pending === 0 && this.#queue.size === 0) {
+            return;
+        }
+        await this.#onEvent('idle');
+    }
+    /**
+    The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
+
+    @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
+    */
+    async onPendingZero() {
+        if (this.#pending === 0) {
+            return;
+        }
+        await this.#onEvent('pendingZero');
+    }
+    /**
+    @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
+    */
+    async onRateLimit() {
+        if (this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimit');
+    }
+    /**
+    @returns A promise that settles when the queue is no longer rate-limited.
+    */
+    async onRateLimitCleared() {
+        if (!this.isRateLimited) {
+            return;
+        }
+        await this.#onEvent('rateLimitCleared');
+    }
+    /**
+    @returns A promise that rejects when any task in the queue errors.
+
+    Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
+
+    Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
+
+    @example
+    ```
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    queue.add(() => fetchData(1)).catch(() => {});
+    queue.add(() => fetchData(2)).catch(() => {});
+    queue.add(() => fetchData(3)).catch(() => {});
+
+    // Stop processing on first error
+    try {
+        await Promise.race([
+            queue.onError(),
+            queue.onIdle()
+        ]);
+    } catch (error) {
+        queue.pause(); // Stop processing remaining tasks
+        console.error('Queue failed:', error);
+    }
+    ```
+    */
+    // eslint-disable-next-line @typescript-eslint/promise-function-async
+    onError() {
+        return new Promise((_resolve, reject) => {
+            const handleError = (error) => {
+                this.off('error', handleError);
+                reject(error);
+            };
+            this.on('error', handleError);
+        });
+    }
+    async #onEvent(events, filter) {
+        const eventList = Array.isArray(events) ? events : [events];
+        return new Promise(resolve => {
+            const listener = () => {
+                if (filter && !filter()) {
+                    return;
+                }
+                for (const event of eventList) {
+                    this.off(event, listener);
+                }
+                resolve();
+            };
+            for (const event of eventList) {
+                this.on(event, listener);
+            }
+        });
+    }
+    /**
+    Size of the queue, the number of queued items waiting to run.
+    */
+    get size() {
+        return this.#queue.size;
+    }
+    /**
+    Size of the queue, filtered by the given options.
+
+    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
+    */
+    sizeBy(options) {
+        // eslint-disable-next-line unicorn/no-array-callback-reference
+        return this.#queue.filter(options).length;
+    }
+    /**
+    Number of running items (no longer in the queue).
+    */
+    get pending() {
+        return this.#pending;
+    }
+    /**
+    Whether the queue is currently paused.
+    */
+    get isPaused() {
+        return this.#isPaused;
+    }
+    #setupRateLimitTracking() {
+        // Only schedule updates when rate limiting is enabled
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        // Wire up to lifecycle events that affect rate limit state
+        // Only 'add' and 'next' can actually change rate limit state
+        this.on('add', () => {
+            if (this.#queue.size > 0) {
+                this.#scheduleRateLimitUpdate();
+            }
+        });
+        this.on('next', () => {
+            this.#scheduleRateLimitUpdate();
+        });
+    }
+    #scheduleRateLimitUpdate() {
+        // Skip if rate limiting is not enabled or already scheduled
+        if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
+            return;
+        }
+        this.#rateLimitFlushScheduled = true;
+        queueMicrotask(() => {
+            this.#rateLimitFlushScheduled = false;
+            this.#updateRateLimitState();
+        });
+    }
+    #rollbackIntervalConsumption() {
+        if (this.#isIntervalIgnored) {
+            return;
+        }
+        this.#rollbackIntervalSlot();
+        this.#scheduleRateLimitUpdate();
+    }
+    #updateRateLimitState() {
+        const previous = this.#rateLimitedInInterval;
+        // Early exit if rate limiting is disabled or queue is empty
+        if (this.#isIntervalIgnored || this.#queue.size === 0) {
+            if (previous) {
+                this.#rateLimitedInInterval = false;
+                this.emit('rateLimitCleared');
+            }
+            return;
+        }
+        // Get the current count based on mode
+        let count;
+        if (this.#strict) {
+            const now = Date.now();
+            this.#cleanupStrictTicks(now);
+            count = this.#getActiveTicksCount();
+        }
+        else {
+            count = this.#intervalCount;
+        }
+        const shouldBeRateLimited = count >= this.#intervalCap;
+        if (shouldBeRateLimited !== previous) {
+            this.#rateLimitedInInterval = shouldBeRateLimited;
+            this.emit(shouldBeRateLimited ? 'rateLimit' : 'rateLimitCleared');
+        }
+    }
+    /**
+    Whether the queue is currently rate-limited due to intervalCap.
+    */
+    get isRateLimited() {
+        return this.#rateLimitedInInterval;
+    }
+    /**
+    Whether the queue is saturated. Returns `true` when:
+    - All concurrency slots are occupied and tasks are waiting, OR
+    - The queue is rate-limited and tasks are waiting
+
+    Useful for detecting backpressure and potential hanging tasks.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2});
+
+    // Backpressure handling
+    if (queue.isSaturated) {
+        console.log('Queue is saturated, waiting for capacity...');
+        await queue.onSizeLessThan(queue.concurrency);
+    }
+
+    // Monitoring for stuck tasks
+    setInterval(() => {
+        if (queue.isSaturated) {
+            console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
+        }
+    }, 60000);
+    ```
+    */
+    get isSaturated() {
+        return (this.#pending === this.#concurrency && this.#queue.size > 0)
+            || (this.isRateLimited && this.#queue.size > 0);
+    }
+    /**
+    The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
+
+    Returns an array of task info objects.
+
+    ```js
+    import PQueue from 'p-queue';
+
+    const queue = new PQueue({concurrency: 2, timeout: 10000});
+
+    // Add tasks with IDs for better debugging
+    queue.add(() => fetchUser(123), {id: 'user-123'});
+    queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
+
+    // Check what's running
+    console.log(queue.runningTasks);
+    // => [{
+    //   id: 'user-123',
+    //   priority: 0,
+    //   startTime: 1759253001716,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9700
+    // }, {
+    //   id: 'posts-456',
+    //   priority: 1,
+    //   startTime: 1759253001916,
+    //   timeout: 10000,
+    //   timeoutRemaining: 9900
+    // }]
+    ```
+    */
+    get runningTasks() {
+        // Return fresh array with fresh objects to prevent mutations
+        return [...this.#runningTasks.values()].map(task => ({
+            ...task,
+            timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : undefined,
+        }));
+    }
+}
+
+/** The one project loop: `parallel` projects at a time, each failure kept as that project's result. */
+/** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
+const WRITES_PER_PROJECT = 4;
+/** Syncs each project, `parallel` at a time, logging progress as each finishes. */
+async function eachProject(env, projects, sync) {
+    const progress = new Progress(env.log, projects.length);
+    return mapProjects(env, projects, sync, result => progress.report(result));
+}
+/**
+ * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
+ * started then is not reached (see unreached). Whatever `work` throws becomes that project's
+ * result, never the run's; a project once started keeps its own outcome whatever stops the run.
+ */
+async function mapProjects(env, projects, work, done = () => undefined) {
+    const queue = new PQueue({ concurrency: env.settings.parallel });
+    const one = async (project) => {
+        if (!env.budget.start(WRITES_PER_PROJECT))
+            return unreached(env, project.name);
+        try {
+            return await work(project);
+        }
+        catch (error) {
+            return errorResult(env, project.name, error);
+        }
+        finally {
+            env.budget.finish(WRITES_PER_PROJECT);
+        }
+    };
+    return Promise.all(projects.map(project => queue.add(async () => {
+        const result = await one(project);
+        done(result);
+        return result;
+    })));
+}
+/**
+ * A project the run did not start because its budget had ended: deferred, so that the next run
+ * takes it first; in a dry run (which remembers nothing) only not planned.
+ */
+function unreached(env, project) {
+    const why = env.budget.stopReason ?? 'the run stopped';
+    return env.settings.dryRun ? notPlannedProject(project, why) : deferredProject(project, why);
+}
+/** An empty repository is skipped; any other error fails the project, with what to do about it. */
+function errorResult(env, project, error) {
+    if (error instanceof EmptyRepositoryError)
+        return skippedProject(project, 'empty', 'empty repository');
+    const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`);
+    return failedProject(project, message, resolution);
+}
+/** What one scope's write did to its project: refused, nothing to do, planned, or committed. */
+function scopeResult(entry, outcome) {
+    const { plan, project } = entry;
+    if (entry.refusal)
+        return failedProject(project, entry.refusal.error, entry.refusal.resolution);
+    if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
+        return inSyncProject(project);
+    const counts = {
+        files_added: plan.added.length,
+        files_modified: plan.modified.length,
+        files_deleted: plan.deleted.length
+    };
+    const paths = (files) => files.map(file => file.path);
+    const changed = {
+        added: paths(plan.added),
+        modified: paths(plan.modified),
+        deleted: paths(plan.deleted)
+    };
+    if (outcome.kind === 'planned') {
+        return { project, status: 'synced', outcome: 'planned', ...counts, planned: changed };
+    }
+    return {
+        project,
+        status: 'synced',
+        outcome: 'committed',
+        ...counts,
+        commit_sha: outcome.commit.sha,
+        commit_url: outcome.commit.url,
+        paths: changed
+    };
+}
+/** The result of a write of one scope. */
+function onlyResult(outcome) {
+    return scopeResult(outcome.plans[0], outcome);
 }
 
 /**
@@ -50587,10 +50978,11 @@ const ORPHANS = '(folders of repositories that no longer exist)';
 async function pullDocs(env, projects) {
     const progress = new Progress(env.log, projects.length);
     const read = await mapProjects(env, projects, project => readScope(env, project));
-    const scopes = read.filter((entry) => !('status' in entry));
-    const unread = read.filter((entry) => 'status' in entry);
+    const scopes = read.filter((entry) => !('outcome' in entry));
+    const unread = read.filter((entry) => 'outcome' in entry);
     unread.forEach(result => progress.report(result));
-    const orphans = orphanScope(env);
+    const found = await orphanFolders(env);
+    const orphans = found.gone.length > 0 ? orphanScope(env, found.gone) : undefined;
     const codex = new TrackedBranch(env.github.git, env.codex.name, env.codexBranch, [`${env.config.projectsDir}/`], env.codexSnapshot);
     const all = orphans ? [...scopes, orphans] : scopes;
     const changed = applicable(planScopes(all, env.codexSnapshot, env.config)).length;
@@ -50604,8 +50996,9 @@ async function pullDocs(env, projects) {
     results.forEach(result => progress.report(result));
     return {
         results: [...unread, ...results],
-        orphans: orphans &&
-            orphanReport(orphans, written.find(result => result.project === ORPHANS))
+        orphans: orphans
+            ? orphanReport(orphans, written.find(result => result.project === ORPHANS))
+            : found.kept
     };
 }
 /** What a project's folder in the codex should hold: its documentation as it is now. */
@@ -50632,7 +51025,7 @@ async function writeEach(env, codex, scopes) {
             continue;
         }
         if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
-            results.push(deferred(scope.project));
+            results.push(unreached(env, scope.project));
             continue;
         }
         try {
@@ -50656,7 +51049,7 @@ async function writeOneCommit(env, codex, scopes) {
     if (scopes.length === 0)
         return [];
     if (!env.budget.start(WRITES_PER_COMMIT))
-        return scopes.map(scope => deferred(scope.project));
+        return scopes.map(scope => unreached(env, scope.project));
     try {
         return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)));
     }
@@ -50681,51 +51074,97 @@ function resultsOf(outcome) {
 }
 /**
  * A run over the whole organisation removes the folders of repositories that no longer exist
- * (deleted or renamed); archived ones keep theirs. Only when discovery saw every repository, and
- * within the deletion limits counted against all of `<projects_dir>/`.
+ * (deleted or renamed); archived ones keep theirs. A folder goes only with proof that its
+ * repository is gone: a listing that holds every repository of the organisation (an App installed
+ * on all of them), or `prune_orphans` for other tokens; and GitHub, asked for the repository by
+ * name, answers that there is none. Without proof the folders are named and kept.
  */
-function orphanScope(env) {
+async function orphanFolders(env) {
+    const none = { gone: [], kept: undefined };
     const { settings, discovered, config } = env;
     const wholeOrganization = settings.targetRepositories.length === 0 &&
         settings.shard.count === 1 &&
         settings.include.length === 1 &&
         settings.include[0] === '*' &&
         settings.exclude.length === 0;
-    if (!wholeOrganization || !discovered.complete)
-        return undefined;
-    const prefix = `${config.projectsDir}/`;
-    const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix));
-    const folderNames = new Set();
-    for (const path of underProjects) {
+    if (!wholeOrganization)
+        return none;
+    const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)));
+    const candidates = folderNames(env).filter(name => !known.has(nameKey(name)));
+    if (candidates.length === 0)
+        return none;
+    if (!discovered.complete && !settings.pruneOrphans) {
+        return {
+            gone: [],
+            kept: {
+                status: 'kept',
+                folders: candidates.map(name => projectFolder(config, name)),
+                files_deleted: 0,
+                reason: 'the token may not see every repository of the organisation, so a repository it does not list may still exist; use a GitHub App installed on all repositories, or set prune_orphans to remove such folders anyway'
+            }
+        };
+    }
+    const answers = await Promise.all(candidates.map(async (name) => ({ name, gone: await isGone(env, name) })));
+    return { gone: answers.filter(answer => answer.gone).map(answer => answer.name), kept: undefined };
+}
+/** Whether GitHub, asked by name, says the repository is gone (or now answers under another name). */
+async function isGone(env, name) {
+    try {
+        const found = await env.github.repositories.get(name);
+        return found === undefined || nameKey(found.name) !== nameKey(name);
+    }
+    catch (error) {
+        env.log.warning(`${name}: whether the repository still exists cannot be told (${messageOf(error)}); its codex folder is kept.`);
+        return false;
+    }
+}
+/** The folder names directly under `<projects_dir>/` in the codex branch. */
+function folderNames(env) {
+    const prefix = `${env.config.projectsDir}/`;
+    const names = new Set();
+    for (const path of env.codexSnapshot.files.keys()) {
+        if (!path.startsWith(prefix))
+            continue;
         const slash = path.indexOf('/', prefix.length);
         if (slash > prefix.length)
-            folderNames.add(path.slice(prefix.length, slash));
+            names.add(path.slice(prefix.length, slash));
     }
-    const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)));
-    const gone = [...folderNames].filter(name => !known.has(nameKey(name)));
-    if (gone.length === 0)
-        return undefined;
+    return [...names];
+}
+/** The scope that empties the folders of repositories that are gone, within the deletion limits of all of `<projects_dir>/`. */
+function orphanScope(env, gone) {
+    const prefix = `${env.config.projectsDir}/`;
+    let underProjects = 0;
+    for (const path of env.codexSnapshot.files.keys())
+        if (path.startsWith(prefix))
+            underProjects++;
     return {
         project: ORPHANS,
-        folders: gone.sort().map(name => projectFolder(config, name)),
+        folders: gone.sort().map(name => projectFolder(env.config, name)),
         desired: new Map(),
-        shareOf: underProjects.length
+        shareOf: underProjects
     };
 }
 function orphanReport(scope, result) {
     const folders = scope.folders;
     if (!result || result.status === 'skipped')
         return { status: 'deferred', folders, files_deleted: 0 };
-    if (result.status === 'failed') {
-        return { status: 'refused', folders, files_deleted: 0, reason: result.error };
+    switch (result.outcome) {
+        case 'failed':
+            return { status: 'refused', folders, files_deleted: 0, reason: result.error };
+        case 'planned':
+            return { status: 'planned', folders, files_deleted: result.files_deleted };
+        case 'committed':
+        case 'pull-request':
+            return {
+                status: 'removed',
+                folders,
+                files_deleted: result.files_deleted,
+                commit_sha: result.commit_sha
+            };
+        default:
+            return { status: 'removed', folders, files_deleted: 0 };
     }
-    if (result.status === 'unchanged')
-        return { status: 'removed', folders, files_deleted: 0 };
-    return {
-        status: 'planned' in result ? 'planned' : 'removed',
-        folders,
-        files_deleted: result.files_deleted
-    };
 }
 function pullMessage(env, plans) {
     const org = env.settings.organization;
@@ -50861,13 +51300,12 @@ function noteProject(row, kind, project) {
 function changedPaths(result) {
     if (result.status === 'unchanged')
         return { added: [], modified: [], deleted: [] };
-    if (result.status !== 'synced')
-        return undefined;
-    return 'planned' in result ? result.planned : result.paths;
+    return changedPaths$1(result);
 }
 
-function pullRequestBranch(environment) {
-    return `codex-sync/${environment}`;
+/** The branch of the pull request that offers a project the changes of this environment. */
+function pullRequestBranch(env) {
+    return `codex-sync/${env.settings.environment}`;
 }
 /**
  * Changes are planned against the default branch and offered in one pull request per project from
@@ -50884,7 +51322,7 @@ async function syncViaPullRequest(env, writer, project, scope, message) {
     const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged'});
     if (againstDefault.refusal)
         return nothingToOffer;
-    const branch = pullRequestBranch(env.settings.environment);
+    const branch = pullRequestBranch(env);
     const head = await git.branchHead(project.name, branch);
     const open = head ? await pulls.findOpen(project.name, branch) : undefined;
     if (open) {
@@ -50918,13 +51356,19 @@ async function syncViaPullRequest(env, writer, project, scope, message) {
         : undefined;
     return withPullRequest(onlyResult(outcome), pull);
 }
-/** Links the pull request that carries (or already offers) the project's changes. */
+/**
+ * The result with the pull request that carries the project's changes: a commit made on its branch
+ * this run, or nothing new while the pull request still waits for review.
+ */
 function withPullRequest(result, pull) {
-    if (!pull || 'planned' in result)
+    if (!pull)
         return result;
-    if (result.status !== 'synced' && result.status !== 'unchanged')
-        return result;
-    return { ...result, pull_request_url: pull.url };
+    const link = { pull_request_number: pull.number, pull_request_url: pull.url };
+    if (result.outcome === 'committed')
+        return { ...result, ...link, outcome: 'pull-request' };
+    if (result.outcome === 'in-sync')
+        return { ...result, ...link, outcome: 'waiting-for-review' };
+    return result;
 }
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
 function freshBranch(git, repo, branch, base, exists) {
@@ -50999,26 +51443,55 @@ function otherNamespaceFiles(env, rules) {
 }
 /**
  * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
- * or (auto) directly unless a rule of the branch refuses, then through a pull request.
+ * or (auto) directly where the branch takes direct commits, else through a pull request.
  */
 async function pushToProject(env, writer, project, scope, rules) {
     const message = (landing) => (plans) => pushMessage(env, rules, plans, landing);
     const viaPullRequest = () => syncViaPullRequest(env, writer, project, scope, message('pull-request'));
-    if (env.settings.commitStrategy === 'pull-request')
-        return viaPullRequest();
     const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders);
+    const direct = async () => onlyResult(await writer.commit(branch, [scope], message('direct')));
+    switch (env.settings.commitStrategy) {
+        case 'pull-request':
+            return viaPullRequest();
+        case 'direct':
+            return direct();
+        case 'auto':
+            return autoDelivery(env, project, { branch, scope, direct, viaPullRequest });
+    }
+}
+/**
+ * commit_strategy auto: a project with nothing to write is in sync, unless a pull request of an
+ * earlier run is open (its branch is then kept exact, or the pull request closed). Changes go
+ * straight to the branch when its rules allow it, else through a pull request; where the rules
+ * cannot be read, a refused commit tells.
+ */
+async function autoDelivery(env, project, ways) {
+    const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config);
+    const nothingToWrite = !plan || applicable([plan]).length === 0;
+    if (nothingToWrite) {
+        const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env));
+        return offering ? ways.viaPullRequest() : ways.direct();
+    }
+    const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch);
+    if (writes?.allowed === false) {
+        return delivered(await ways.viaPullRequest(), `pull request: ${writes.why}`);
+    }
+    if (writes === undefined) {
+        env.notices.once('branch rules', `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Administration: read" to avoid it.`);
+    }
     try {
-        return onlyResult(await writer.commit(branch, [scope], message('direct')));
+        return await ways.direct();
     }
     catch (error) {
-        if (env.settings.commitStrategy !== 'auto' || !(error instanceof BranchRuleError))
+        if (!(error instanceof BranchRuleError))
             throw error;
         env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`);
-        const result = await viaPullRequest();
-        return result.status === 'synced' && !('planned' in result)
-            ? { ...result, delivery: 'pull request: the default branch refuses direct pushes' }
-            : result;
+        return delivered(await ways.viaPullRequest(), 'pull request: the default branch refused the commit');
     }
+}
+/** Says why a pull request carries the changes, when one does. */
+function delivered(result, delivery) {
+    return result.outcome === 'pull-request' ? { ...result, delivery } : result;
 }
 /** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */
 const ROUTING_READ_CHUNK = 500;
@@ -51084,6 +51557,35 @@ const MODE_RUNNERS = {
     'push-docs': pushRunner('push-docs'),
     'push-claude': pushRunner('push-claude')
 };
+
+class Notices {
+    base;
+    warnings = [];
+    said = new Set();
+    /** A log whose warnings are the run's: each said once and kept (info, debug and errors pass through). */
+    log;
+    constructor(base) {
+        this.base = base;
+        this.log = {
+            info: message => base.info(message),
+            debug: message => base.debug(message),
+            error: (message, properties) => base.error(message, properties),
+            warning: (message, properties) => this.warn(message, properties)
+        };
+    }
+    /** A warning about the run: logged and kept, once per text. */
+    warn(message, properties) {
+        this.once(message, message, properties);
+    }
+    /** A warning said once per `key`, however many projects meet the same thing. */
+    once(key, message, properties) {
+        if (this.said.has(key))
+            return;
+        this.said.add(key);
+        this.warnings.push(message);
+        this.base.warning(message, properties);
+    }
+}
 
 /** Parses and validates the codex config file (`.github/codex-sync.yml`) into a typed Config. */
 class ConfigError extends CodexSyncError {
@@ -51312,9 +51814,9 @@ class ConfigReader {
         return environments;
     }
     branch(value, key) {
-        const expectation = "a branch name without spaces, such as 'main'";
+        const expectation = "a branch name git accepts, such as 'main'";
         const name = this.string(value, key, expectation);
-        if (/\s/.test(name))
+        if (refNameProblem(name) !== undefined)
             return this.expected(key, expectation, value);
         return name;
     }
@@ -51410,21 +51912,24 @@ function skipReason(repository, settings, config, filters) {
     const { name } = repository;
     const targets = settings.targetRepositories;
     if (targets.length > 0 && !targets.some(target => sameName(target, name)))
-        return 'not in target_repository';
+        return { kind: 'not-targeted', reason: 'not in target_repository' };
     if (!filters.selected(name))
-        return 'excluded by include/exclude';
+        return { kind: 'excluded', reason: 'excluded by include/exclude' };
     const topics = config.repositories.topics;
     if (topics.length > 0 && !repository.topics.some(filters.topic)) {
-        return `excluded: no topic of ${topics.join(', ')}`;
+        return { kind: 'excluded', reason: `excluded: no topic of ${topics.join(', ')}` };
     }
     if (repository.archived && config.repositories.skipArchived)
-        return 'archived';
+        return { kind: 'archived', reason: 'archived' };
     if (repository.fork && config.repositories.skipForks)
-        return 'fork';
+        return { kind: 'fork', reason: 'fork' };
     if (repository.disabled)
-        return 'disabled';
+        return { kind: 'disabled', reason: 'disabled' };
     if (!inShard(name, settings.shard))
-        return `not in shard ${settings.shard.index}/${settings.shard.count}`;
+        return {
+            kind: 'not-in-shard',
+            reason: `not in shard ${settings.shard.index}/${settings.shard.count}`
+        };
     return undefined;
 }
 /** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
@@ -51528,6 +52033,10 @@ function usualBranch({ environment, organization }) {
 async function openCodex(github, { codex, look, early }, settings, missingBranch, { log, mayWrite }) {
     const { git } = github;
     try {
+        // A ref under review is planned with what it holds, its config included: a pull request that
+        // repairs a broken config on the branch can be planned.
+        if (settings.codexRef !== undefined)
+            return await openAtRef(github, codex, settings);
         const textOf = async (sha) => (await git.readBlob(codex.name, sha)).toString('utf8');
         const parse = (text, ref) => parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
         const onDefault = look
@@ -51535,8 +52044,6 @@ async function openCodex(github, { codex, look, early }, settings, missingBranch
             : await git.findFile(codex.name, codex.defaultBranch, settings.configPath);
         const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)));
         let config = parse(defaultText, codex.defaultBranch);
-        if (settings.codexRef !== undefined)
-            return await openAtRef(github, codex, settings);
         const branch = branchForEnvironment(config, settings.environment);
         let snapshot = await readCodexBranch(git, codex.name, branch, look, early);
         if (!snapshot) {
@@ -51778,30 +52285,45 @@ async function asFileChanges(content, base, plans) {
     return { additions, deletions: deleted };
 }
 
+/** What the codex remembers between runs, at refs/codex-sync/state: the routing of codex Markdown
+ * blobs by SHA, and the projects each mode and shard deferred.
+ *
+ * Nothing there is reviewed: anyone who can push to the codex can rewrite a ref outside its
+ * branches. So the routing is only trusted when it carries a valid HMAC under the run's state key
+ * (input `state_key`, or one derived from the App's private key), which only the workflow holds;
+ * without a key it is neither read nor written, and each run reads the frontmatter afresh. A
+ * signed routing is a pure function of a blob's content, so it can save reads but never change
+ * what a project receives. Deferrals only order the projects of a run, and are only validated.
+ * Anything that fails a check is dropped with one warning naming the file; no shape of state
+ * fails a project or the run.
+ */
 /** The ref, outside branches, so that no branch, pull request or workflow ever sees it. */
 const STATE_REF = 'codex-sync/state';
-const SAVE_ATTEMPTS = 3;
-/**
- * The routing of each codex Markdown blob ever read (a SHA names its content, so its routing never
- * changes), and per mode and shard the projects a run deferred. Reading it costs a few requests;
- * it is written (three writes) only when it changed, and a failure to read or write it is only
- * a warning: it saves work, it never decides what is synced.
- */
+/** Saves tried when other runs keep moving the ref. */
+const SAVE_ATTEMPTS = 5;
+/** The format of the state's files: a file of another version is not read. */
+const STATE_VERSION = 2;
+/** Deferred projects kept at most (more than any organisation's repositories). */
+const MAX_DEFERRED = 100_000;
+const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+const BLOB_SHA = /^[0-9a-f]{40}$/;
 class CodexState {
     git;
     repo;
     log;
-    files;
+    key;
     head;
     routing = new Map();
     deferred = [];
     rules = new Map();
+    /** The codex blobs whose routing is worth keeping (set by keepRouting). */
+    kept;
     changed = false;
-    constructor(git, repo, log, files, head) {
+    constructor(git, repo, log, key, head) {
         this.git = git;
         this.repo = repo;
         this.log = log;
-        this.files = files;
+        this.key = key;
         this.head = head;
     }
     /**
@@ -51810,33 +52332,47 @@ class CodexState {
      * an environment its own deferrals.
      */
     static async load(git, repo, log, key, found) {
-        const files = stateFiles(key);
         try {
             const head = found ? found.head : await git.refHead(repo, STATE_REF);
-            const state = new CodexState(git, repo, log, files, head);
+            const state = new CodexState(git, repo, log, key, head);
             if (head)
                 await state.read(head, found);
             return state;
         }
         catch (error) {
             log.warning(`The codex state (refs/${STATE_REF}) cannot be read: ${messageOf(error)}. Going on without it.`);
-            return new CodexState(git, repo, log, files, undefined);
+            return new CodexState(git, repo, log, key, undefined);
         }
+    }
+    /** What a run asks the first look for: the state's files at its ref. */
+    static question(key) {
+        const { routing, deferred } = stateFiles(key);
+        return {
+            ref: `refs/${STATE_REF}`,
+            paths: routing === undefined ? [deferred] : [routing, deferred]
+        };
     }
     routingOf(sha) {
         return this.routing.get(sha);
     }
     learn(sha, routing) {
         this.routing.set(sha, this.interned(routing));
-        this.changed = true;
+        if (this.remembersRouting)
+            this.changed = true;
+    }
+    /** Whether the routing is kept between runs (a run that routes, with a key to sign it). */
+    get remembersRouting() {
+        return stateFiles(this.key).routing !== undefined;
     }
     /** Forgets the routing of blobs the codex no longer holds, so the state does not grow forever. */
     keepRouting(shas) {
+        this.kept = shas;
         for (const sha of this.routing.keys()) {
             if (shas.has(sha))
                 continue;
             this.routing.delete(sha);
-            this.changed = true;
+            if (this.remembersRouting)
+                this.changed = true;
         }
     }
     /** The projects the last run of this mode, environment and shard did not reach. */
@@ -51850,68 +52386,119 @@ class CodexState {
         this.deferred = sorted;
         this.changed = true;
     }
-    /** Writes what changed (see Writer.saveState, which keeps a dry run from writing). */
+    /**
+     * Writes what changed, as a commit on the state ref that moves only if nobody moved it since it
+     * was read (see Writer.saveState, which keeps a dry run from writing). When another run (the
+     * other push mode, another shard) saved meanwhile, its routing is merged in and the save tried
+     * again on its commit: neither run's work is lost.
+     */
     async save() {
         if (!this.changed)
             return;
         for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
-            try {
-                if (await this.write()) {
-                    this.changed = false;
-                    return;
-                }
-            }
-            catch (error) {
-                this.log.warning(`The codex state (refs/${STATE_REF}) was not saved: ${messageOf(error)}.`);
+            if (await this.write()) {
+                this.changed = false;
                 return;
             }
-            // Another run saved meanwhile (a shard of the same mode): take its deferrals and try again.
             this.head = await this.git.refHead(this.repo, STATE_REF);
+            if (this.head)
+                await this.mergeRouting(this.head);
         }
         this.log.warning(`The codex state (refs/${STATE_REF}) kept moving; it was not saved.`);
     }
-    /** What a run asks the first look for: the state's files at its ref. */
-    static question(key) {
-        const { routing, deferred } = stateFiles(key);
-        return {
-            ref: `refs/${STATE_REF}`,
-            paths: routing === undefined ? [deferred] : [routing, deferred]
-        };
-    }
     /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
     async read(head, found) {
+        const paths = stateFiles(this.key);
         // A tree's entries name a blob without its bytes; the first look may give them.
         const files = found?.files ?? (await this.git.readTree(this.repo, head)).files;
-        const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing);
-        const deferred = files.get(this.files.deferred);
-        const parsed = async (file) => file &&
-            JSON.parse((file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8'));
+        const text = async (file) => file && (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8');
         // Both files are read side by side: the state is on the way to the first project.
-        const [routingFile, deferredFile] = await Promise.all([
-            parsed(routing),
-            parsed(deferred)
+        const [routing, deferred] = await Promise.all([
+            paths.routing === undefined ? undefined : text(files.get(paths.routing)),
+            text(files.get(paths.deferred))
         ]);
-        if (routingFile?.version === ROUTING_VERSION && routingFile.files) {
-            for (const [sha, entry] of Object.entries(routingFile.files)) {
-                this.routing.set(sha, this.interned(entry));
-            }
+        if (routing !== undefined)
+            this.takeRouting(routing);
+        if (deferred !== undefined)
+            this.deferred = this.checkedDeferrals(deferred) ?? [];
+    }
+    /** The routing file of the state at `head` merged into this run's (after another run saved). */
+    async mergeRouting(head) {
+        const path = stateFiles(this.key).routing;
+        if (path === undefined)
+            return;
+        const file = (await this.git.readTree(this.repo, head)).files.get(path);
+        if (file)
+            this.takeRouting((await this.git.readBlob(this.repo, file.sha)).toString('utf8'));
+    }
+    /** A routing file's entries, when it is signed with this run's key and holds what it should. */
+    takeRouting(text) {
+        const path = stateFiles(this.key).routing;
+        const payload = this.verified(text, path);
+        if (payload === undefined)
+            return;
+        for (const [sha, index] of Object.entries(payload.files)) {
+            if (this.kept && !this.kept.has(sha))
+                continue;
+            if (!this.routing.has(sha))
+                this.routing.set(sha, payload.rules[index]);
         }
-        if (Array.isArray(deferredFile?.projects))
-            this.deferred = deferredFile.projects.map(String);
+    }
+    /** The payload of a signed routing file, checked field by field; undefined (and one warning) otherwise. */
+    verified(text, path) {
+        const drop = (why) => {
+            this.log.warning(`The codex state's ${path} (refs/${STATE_REF}) ${why}; it is not used: this run reads the routing of the codex files from their frontmatter.`, { title: 'codex-sync: codex state not used' });
+            return undefined;
+        };
+        const secret = this.key.secret;
+        if (secret === undefined)
+            return undefined;
+        const signed = parseJson(text);
+        if (signed?.version !== STATE_VERSION)
+            return drop(`is not of version ${STATE_VERSION}`);
+        if (typeof signed.payload !== 'string' || typeof signed.mac !== 'string')
+            return drop('is not signed');
+        if (!sameMac(signed.mac, mac(secret, path, signed.payload)))
+            return drop('does not carry a valid signature of this workflow (written with another state key, or by hand)');
+        const payload = asPayload(parseJson(signed.payload), this.key.environment);
+        if (payload === undefined)
+            return drop('holds entries that are not routings of codex files');
+        payload.rules = payload.rules.map(rule => this.interned(rule));
+        return payload;
+    }
+    /** The deferred projects, when the file holds a list of repository names; else one warning. */
+    checkedDeferrals(text) {
+        const file = parseJson(text);
+        const projects = file?.projects;
+        const valid = file?.version === STATE_VERSION &&
+            Array.isArray(projects) &&
+            projects.length <= MAX_DEFERRED &&
+            projects.every(name => typeof name === 'string' && REPOSITORY_NAME.test(name));
+        if (valid)
+            return projects;
+        this.log.warning(`The codex state's ${stateFiles(this.key).deferred} (refs/${STATE_REF}) is not a list of repository names; it is not used.`, { title: 'codex-sync: codex state not used' });
+        return undefined;
     }
     /** One commit on the state ref holding the files that changed; false when the ref moved. */
     async write() {
-        const routing = {
-            version: ROUTING_VERSION,
-            files: Object.fromEntries(this.routing)
-        };
-        const deferred = { projects: this.deferred };
+        const paths = stateFiles(this.key);
         const changes = [
-            ...(this.files.routing === undefined
-                ? []
-                : [{ path: this.files.routing, mode: '100644', content: JSON.stringify(routing) }]),
-            { path: this.files.deferred, mode: '100644', content: JSON.stringify(deferred) }
+            {
+                path: paths.deferred,
+                mode: '100644',
+                content: JSON.stringify({ version: STATE_VERSION, projects: this.deferred })
+            }
         ];
+        const secret = this.key.secret;
+        if (paths.routing !== undefined && secret !== undefined) {
+            const payload = JSON.stringify(this.payload());
+            const file = {
+                version: STATE_VERSION,
+                mac: mac(secret, paths.routing, payload),
+                payload
+            };
+            changes.push({ path: paths.routing, mode: '100644', content: JSON.stringify(file) });
+        }
         const parentTree = this.head
             ? (await this.git.readTree(this.repo, this.head)).treeSha
             : undefined;
@@ -51923,6 +52510,20 @@ class CodexState {
         if (moved)
             this.head = commit.sha;
         return moved;
+    }
+    payload() {
+        const rules = [];
+        const indexes = new Map();
+        const files = {};
+        for (const [sha, routing] of this.routing) {
+            let index = indexes.get(routing);
+            if (index === undefined) {
+                index = rules.push(routing) - 1;
+                indexes.set(routing, index);
+            }
+            files[sha] = index;
+        }
+        return { environment: this.key.environment, routing_version: ROUTING_VERSION, rules, files };
     }
     /** One object per distinct routing, so that its compiled matchers are shared by every file. */
     interned(routing) {
@@ -51936,9 +52537,54 @@ class CodexState {
 }
 function stateFiles(key) {
     return {
-        // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
-        routing: key.routing ? `routing/${key.environment}.json` : undefined,
+        // Only a run that routes, and can sign, reads and writes the routing file.
+        routing: key.routing && key.secret !== undefined ? `routing/${key.environment}.json` : undefined,
         deferred: `deferred/${key.deferrals}.json`
+    };
+}
+/** The signature of a state file's payload, bound to the file's path. */
+function mac(secret, path, payload) {
+    return createHmac('sha256', secret)
+        .update(`codex-sync state\0${path}\0`)
+        .update(payload)
+        .digest('hex');
+}
+function sameMac(given, expected) {
+    const a = Buffer.from(given, 'utf8');
+    const b = Buffer.from(expected, 'utf8');
+    return a.length === b.length && timingSafeEqual(a, b);
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A payload whose every field is what the action writes; undefined otherwise. */
+function asPayload(value, environment) {
+    const payload = value;
+    if (typeof payload !== 'object' || payload === null)
+        return undefined;
+    if (payload.environment !== environment || payload.routing_version !== ROUTING_VERSION)
+        return undefined;
+    if (!Array.isArray(payload.rules))
+        return undefined;
+    const rules = payload.rules.map(asFileRouting);
+    if (rules.some(rule => rule === undefined))
+        return undefined;
+    const files = payload.files;
+    if (typeof files !== 'object' || files === null || Array.isArray(files))
+        return undefined;
+    const valid = Object.entries(files).every(([sha, index]) => BLOB_SHA.test(sha) && Number.isInteger(index) && index >= 0 && index < rules.length);
+    if (!valid)
+        return undefined;
+    return {
+        environment,
+        routing_version: ROUTING_VERSION,
+        rules: rules,
+        files: files
     };
 }
 
@@ -51970,11 +52616,13 @@ class Writer {
      */
     async commit(target, scopes, message) {
         const { limits, dryRun, log } = this.options;
+        // The last write that GitHub refused as not on the head: maybe its answer was lost, not it.
+        let tried;
         for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
             const planned = await target.read();
             let plans = planScopes(scopes, planned, limits);
             if (applicable(plans).length === 0)
-                return { kind: 'unchanged', plans };
+                return this.settled(target, plans, planned, tried);
             if (dryRun)
                 return { kind: 'planned', plans };
             const base = await target.head(planned);
@@ -51982,9 +52630,10 @@ class Writer {
                 plans = planScopes(scopes, base, limits);
             const toApply = applicable(plans);
             if (toApply.length === 0)
-                return { kind: 'unchanged', plans };
+                return this.settled(target, plans, base, tried);
             const plansToWrite = toApply.map(entry => entry.plan);
-            const written = await this.write(target, base, plansToWrite, message(toApply));
+            const text = message(toApply);
+            const written = await this.write(target, base, plansToWrite, text);
             if (written !== 'moved') {
                 const files = applyPlans(base.files, plansToWrite);
                 return {
@@ -51994,12 +52643,39 @@ class Writer {
                     after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
                 };
             }
+            tried = { base, message: text, plans };
             log.info(`${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`);
             // GitHub's reads can lag a write by seconds: give the new head time to show before re-reading.
             if (attempt < ATTEMPTS)
                 await setTimeout$1(RETRY_DELAY_MS * attempt);
         }
         throw new BranchMovedError(target, ATTEMPTS);
+    }
+    /**
+     * Nothing is left to write. When a write of ours was refused as not on the head, that may be
+     * because a retry met the commit its lost answer had made: if the head is a commit on the same
+     * parent with the same message, it is ours, and the project was synced by it.
+     */
+    async settled(target, plans, now, tried) {
+        if (tried === undefined)
+            return { kind: 'unchanged', plans };
+        const { git } = this.options.github;
+        const head = await git.head(target.repo, target.branch);
+        if (head.treeSha !== now.treeSha || head.commitSha === tried.base.commitSha)
+            return { kind: 'unchanged', plans };
+        const commit = await git.commitInfo(target.repo, head.commitSha);
+        const ours = commit.parents.length === 1 &&
+            commit.parents[0] === tried.base.commitSha &&
+            commit.message.trim() === tried.message.trim();
+        if (!ours)
+            return { kind: 'unchanged', plans };
+        this.options.log.info(`${target.repo}@${target.branch}: the commit whose answer was lost was made (${commit.sha.slice(0, 7)}).`);
+        return {
+            kind: 'committed',
+            plans: tried.plans,
+            commit: { sha: commit.sha, url: commit.url },
+            after: { commitSha: commit.sha, treeSha: now.treeSha, files: now.files }
+        };
     }
     /**
      * One commit of the plans on `base`: a single GraphQL createCommitOnBranch where it is faithful
@@ -52059,68 +52735,106 @@ class Writer {
     }
 }
 
-/** The pipeline of one run: settings → discovery and codex → the mode's projects → result. */
+/** The pipeline of one run, in three parts that fail separately: setup (discovery and the codex;
+ * a failure there means nothing was attempted), the mode's projects (each keeps its own outcome),
+ * and the aftermath (the state saved, orphans said; a failure there is a warning on the result).
+ */
 /** Runs one mode from settings to result. Never throws: a run that cannot start is a failure result. */
 async function runSync(settings, { log }) {
+    const notices = new Notices(log);
     const runner = MODE_RUNNERS[settings.mode];
-    const budget = new RunBudget(settings.timeBudgetMs, settings.writesPerHour, log);
-    const github = createGitHub({ ...settings, budget, log });
-    let context = runContext(settings);
+    const budget = new RunBudget(settings.timeBudgetMs, settings.writesPerHour, notices.log);
+    const github = createGitHub({ ...settings, budget, log: notices.log });
+    const context = runContext(settings);
+    let setup;
     try {
-        if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
-            throw new InputError('codex_ref', `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`);
-        }
-        // The organisation is listed while the codex is read: neither waits for the other.
-        const source = repositorySource(settings);
-        const listing = handledLater(github.repositories.list(source));
-        const key = stateKey(settings, runner);
-        // The first look reads the state too; REST reads it where GraphQL did not.
-        const resolving = handledLater(resolveCodex(github, listing, settings, CodexState.question(key)));
-        // The state never fails the run (see CodexState.load).
-        const loadingState = handledLater(resolving.then(found => CodexState.load(github.git, found.codex.name, log, key, found.look?.refFiles)));
-        const found = await resolving;
-        const { codex } = found;
-        context = { ...context, codexRepository: codex.name };
-        const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
-        const opened = await openCodex(github, found, settings, runner.missingBranch, {
-            log,
-            mayWrite: reached
-        });
-        context = { ...context, codexBranch: opened.branch };
-        await reached;
-        const { repositories, complete } = await listing;
-        const content = new ContentSource(github);
-        const env = {
-            settings,
-            github,
-            budget,
-            log,
-            codex,
-            discovered: { repositories, complete },
-            config: opened.config,
-            codexBranch: opened.branch,
-            codexSnapshot: opened.snapshot,
-            content,
-            writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
-            state: await loadingState
-        };
-        const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
-        const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
-        const skipped = projects.flatMap(entry => entry.skip ? [skippedProject(entry.repository.name, entry.skip)] : []);
-        log.info(describeRun(env, active.length, skipped.length));
-        const outcome = await runner.run(env, active);
-        env.state.setDeferred(deferredNames(outcome.results));
-        await env.writer.saveState(env.state);
-        if (outcome.orphans)
-            reportOrphans(env, outcome.orphans);
-        const missing = missingTargets.map(name => unknownTarget(env, name));
-        return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome);
+        setup = await setUp(settings, runner, { github, budget, log, notices, context });
     }
     catch (error) {
-        // Setup, or the codex reads a push mode makes before its first project: nothing was attempted.
-        const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
-        return fatalResult(context, explained.error, explained.resolution);
+        return unstarted(settings, context, error);
     }
+    const { env, active, skipped, missingTargets } = setup;
+    log.info(describeRun(env, active.length, skipped));
+    let outcome;
+    try {
+        outcome = await runner.run(env, active);
+    }
+    catch (error) {
+        // The codex reads a push mode makes before its first project: nothing was attempted.
+        return unstarted(settings, context, error);
+    }
+    await aftermath(env, outcome);
+    const missing = missingTargets.map(name => unknownTarget(env, name));
+    return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome, notices.warnings);
+}
+/** Discovery and the codex, read side by side; `context` learns the codex and its branch as found. */
+async function setUp(settings, runner, run) {
+    const { github, log, notices, context } = run;
+    if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
+        throw new InputError('codex_ref', `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`);
+    }
+    // The organisation is listed while the codex is read: neither waits for the other.
+    const source = repositorySource(settings);
+    const listing = handledLater(github.repositories.list(source));
+    const key = stateKey(settings, runner);
+    // The first look reads the state too; REST reads it where GraphQL did not.
+    const resolving = handledLater(resolveCodex(github, listing, settings, CodexState.question(key)));
+    // The state never fails the run (see CodexState.load).
+    const loadingState = handledLater(resolving.then(found => CodexState.load(github.git, found.codex.name, notices.log, key, found.look?.refFiles)));
+    const found = await resolving;
+    const { codex } = found;
+    context.codexRepository = codex.name;
+    const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
+    const opened = await openCodex(github, found, settings, runner.missingBranch, {
+        log,
+        mayWrite: reached
+    });
+    context.codexBranch = opened.branch;
+    await reached;
+    const { repositories, complete } = await listing;
+    const content = new ContentSource(github);
+    const env = {
+        settings,
+        github,
+        budget: run.budget,
+        log,
+        notices,
+        codex,
+        discovered: { repositories, complete },
+        config: opened.config,
+        codexBranch: opened.branch,
+        codexSnapshot: opened.snapshot,
+        content,
+        writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
+        state: await loadingState
+    };
+    const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
+    const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
+    const skipped = projects.flatMap(({ repository, skip }) => skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []);
+    return { env, active, skipped, missingTargets };
+}
+/** What follows the projects: the state saved, and the orphans said. A failure here only warns. */
+async function aftermath(env, outcome) {
+    const deferred = outcome.results
+        .filter(result => result.outcome === 'deferred')
+        .map(result => result.project);
+    if (deferred.length > 0) {
+        env.log.info(`${deferred.length} projects were deferred (${env.budget.stopReason ?? 'the run stopped'}); the next run takes them first.`);
+    }
+    try {
+        env.state.setDeferred(deferred);
+        await env.writer.saveState(env.state);
+    }
+    catch (error) {
+        env.notices.warn(`The codex state was not saved (${messageOf(error)}): the next run reads what it would have remembered again, and may not take deferred projects first. Every project's outcome above stands.`);
+    }
+    if (outcome.orphans)
+        reportOrphans(env, outcome.orphans);
+}
+/** A run that could not start: nothing was attempted, nothing written. */
+function unstarted(settings, context, error) {
+    const explained = explain(error, `${settings.organization}/${context.codexRepository || 'codex'}`);
+    return fatalResult(context, explained.error, explained.resolution);
 }
 /**
  * A promise awaited later, after other work: its failure is then thrown where it is awaited, not
@@ -52131,22 +52845,18 @@ function handledLater(promise) {
     return promise;
 }
 /** Where this run's state lives: routing per environment, deferrals per mode and shard. */
-function stateKey({ environment, mode, shard }, runner) {
+function stateKey({ environment, mode, shard, stateKey: secret }, runner) {
     return {
         environment,
         deferrals: `${environment}/${mode}/${shard.index}-of-${shard.count}`,
-        routing: runner.routes
+        routing: runner.routes,
+        secret
     };
 }
 /** Projects the last run did not reach go first, so that every project is reached in turn. */
 function deferredFirst(projects, deferred) {
     const waiting = (project) => deferred.some(name => sameName(name, project.name));
     return [...projects.filter(waiting), ...projects.filter(project => !waiting(project))];
-}
-function deferredNames(results) {
-    return results
-        .filter(result => result.status === 'skipped' && result.reason === DEFERRED)
-        .map(result => result.project);
 }
 function runContext(settings) {
     return {
@@ -52168,20 +52878,25 @@ function unknownTarget(env, name) {
 }
 function reportOrphans(env, orphans) {
     const folders = orphans.folders.join(', ');
-    if (orphans.status === 'refused') {
-        env.log.warning(`The folders of repositories that no longer exist were kept (${folders}): ${orphans.reason ?? ''}`, { title: 'codex-sync: orphaned folders kept' });
-    }
-    else {
-        env.log.info(`Folders of repositories that no longer exist, ${orphans.status}: ${folders}.`);
+    switch (orphans.status) {
+        case 'refused':
+            env.notices.warn(`The folders of repositories that no longer exist were kept (${folders}): ${orphans.reason ?? ''}`, { title: 'codex-sync: orphaned folders kept' });
+            return;
+        case 'kept':
+            env.notices.warn(`Folders of repositories this run does not see were kept (${folders}): ${orphans.reason ?? ''}.`, { title: 'codex-sync: orphaned folders kept' });
+            return;
+        default:
+            env.log.info(`Folders of repositories that no longer exist, ${orphans.status}: ${folders}.`);
     }
 }
 function describeRun(env, active, skipped) {
     const { settings } = env;
+    const reasons = [...new Set(skipped.map(result => result.outcome))].join(', ');
     return [
         `codex-sync ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written)' : ''}`,
         `  organization: ${settings.organization}`,
         `  codex: ${env.codex.name}@${env.codexBranch} (environment ${settings.environment})`,
-        `  projects: ${active} to sync, ${skipped} skipped; ${settings.parallel} at a time`
+        `  projects: ${active + skipped.length} discovered; ${active} to look at, ${settings.parallel} at a time; ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}`
     ].join('\n');
 }
 
@@ -52194,12 +52909,12 @@ const actionsLog = {
 };
 /** The `.env` file of the workspace, where CODEX_GITHUB_ORG / CODEX_GITHUB_REPO may be kept. */
 function readDotEnv() {
-    const path = join(process.env.GITHUB_WORKSPACE ?? process.cwd(), '.env');
+    const path = join$1(process.env.GITHUB_WORKSPACE ?? process.cwd(), '.env');
     return existsSync$1(path) ? readFileSync$1(path, 'utf8') : undefined;
 }
 /** Secrets never reach the log: a multi-line key is masked line by line as well as whole. */
 function maskSecrets() {
-    for (const name of ['token', 'private_key']) {
+    for (const name of ['token', 'private_key', 'state_key']) {
         const value = getInput(name);
         if (!value)
             continue;
@@ -52248,12 +52963,14 @@ async function runMerge(settings) {
             const body = planCommentMarkdown(results, merged, { runUrl: runUrl() });
             const written = await writePlanComment(target, codex, body);
             info(`Plan comment on pull request #${target.pullRequest} ${written.action}: ${written.url}`);
-            report.summary += `\nThe plan is in [the comment on pull request #${target.pullRequest}](${written.url}) (${written.action}).\n`;
+            if (written.unclaimed)
+                warning(`Plan comment: ${written.unclaimed}.`);
+            report.summary += `\nThe plan is in ${link(`the comment on pull request #${target.pullRequest}`, written.url)} (${written.action}).\n`;
         }
         catch (error$1) {
             const { error: message, resolution } = explain(error$1, `${target.organization}/${target.codexRepository ?? 'codex'}`);
             error(`${message} — ${resolution}`, { title: 'codex-sync: plan comment not written' });
-            report.summary += `\n**The plan comment was not written:** ${message} — ${resolution}\n`;
+            report.summary += `\n**The plan comment was not written:** ${text(message)} — ${text(resolution)}\n`;
             failure = `The plan comment on pull request #${target.pullRequest} was not written: ${message}`;
         }
     }

@@ -6,7 +6,7 @@
 // out of reach, so it never waits on it.
 import { FakeGitHub, type RequestLogEntry } from '../__fixtures__/fake-github/index.js'
 import { resultOf, runAction } from '../__fixtures__/run-action.js'
-import type { RunResult } from '../src/report/results.js'
+import type { RunResult } from '../src/result/run.js'
 
 const ORG = 'bench'
 const CODEX = 'codex.bench.io'

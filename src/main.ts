@@ -7,16 +7,13 @@ import { createGitHub } from './github/client.js'
 import type { MarkedComment } from './github/comments.js'
 import { parseTask, type MergeSettings, type PlanComment } from './inputs/settings.js'
 import { messageOf, type Log } from './model.js'
-import { explain } from './report/explain.js'
-import { mergeResults, readResultFiles, type MergedResult } from './report/merge.js'
+import { explain } from './result/explain.js'
+import { mergeResults, readResultFiles, type MergedResult } from './result/merge.js'
+import { planCodex } from './result/plan.js'
+import { link, text } from './report/markdown.js'
 import { mergeReport, publish, runReport } from './report/outputs.js'
-import {
-  PLAN_MARKER,
-  planCodex,
-  planCommentMarkdown,
-  planFailureMarkdown
-} from './report/plan-comment.js'
-import { fatalResult, type RunResult } from './report/results.js'
+import { PLAN_MARKER, planCommentMarkdown, planFailureMarkdown } from './report/plan-comment.js'
+import { fatalResult, type RunResult } from './result/run.js'
 import { runSync } from './sync.js'
 
 const actionsLog: Log = {
@@ -34,7 +31,7 @@ function readDotEnv(): string | undefined {
 
 /** Secrets never reach the log: a multi-line key is masked line by line as well as whole. */
 function maskSecrets(): void {
-  for (const name of ['token', 'private_key']) {
+  for (const name of ['token', 'private_key', 'state_key']) {
     const value = core.getInput(name)
     if (!value) continue
     core.setSecret(value)
@@ -81,14 +78,15 @@ async function runMerge(settings: MergeSettings): Promise<void> {
       core.info(
         `Plan comment on pull request #${target.pullRequest} ${written.action}: ${written.url}`
       )
-      report.summary += `\nThe plan is in [the comment on pull request #${target.pullRequest}](${written.url}) (${written.action}).\n`
+      if (written.unclaimed) core.warning(`Plan comment: ${written.unclaimed}.`)
+      report.summary += `\nThe plan is in ${link(`the comment on pull request #${target.pullRequest}`, written.url)} (${written.action}).\n`
     } catch (error) {
       const { error: message, resolution } = explain(
         error,
         `${target.organization}/${target.codexRepository ?? 'codex'}`
       )
       core.error(`${message} — ${resolution}`, { title: 'codex-sync: plan comment not written' })
-      report.summary += `\n**The plan comment was not written:** ${message} — ${resolution}\n`
+      report.summary += `\n**The plan comment was not written:** ${text(message)} — ${text(resolution)}\n`
       failure = `The plan comment on pull request #${target.pullRequest} was not written: ${message}`
     }
   }

@@ -60,7 +60,12 @@ export const FLAGS: readonly FlagSpec[] = [
   flag('fail_on_partial', 'switch', '', 'exit 1 on partial_success too'),
   flag('time_budget_minutes', 'value', 'MIN', 'no project starts after this (default 50)'),
   flag('writes_per_hour', 'value', 'N', 'content writes allowed per hour, 0 = no limit'),
-  flag('codex_ref', 'value', 'REF', 'push modes: plan against this codex ref, write nothing')
+  flag('codex_ref', 'value', 'REF', 'push modes: plan against this codex ref, write nothing'),
+  flag('state_key', 'value', 'PATH', 'file holding the secret that signs the codex state', {
+    short: 'state-key-file',
+    file: true
+  }),
+  flag('prune_orphans', 'switch', '', 'remove codex folders of repositories not listed')
 ]
 
 /** The inputs of action.yml that no flag sets, and why. */

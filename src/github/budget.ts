@@ -30,10 +30,9 @@ export class RunBudget {
   stop(reason: string): void {
     if (this.stopped !== undefined) return
     this.stopped = reason
-    this.log.warning(
-      `No new project starts: ${reason}. Projects not reached are skipped as deferred; the next run takes them first.`,
-      { title: 'codex-sync: run stopped early' }
-    )
+    this.log.warning(`No new project starts: ${reason}.`, {
+      title: 'codex-sync: run stopped early'
+    })
   }
 
   recordWrite(): void {

@@ -7,12 +7,16 @@ export interface IssueComment {
   id: number
   body: string
   url: string
+  /** The login of the comment's author; '' when GitHub does not say (a deleted account). */
+  author: string
 }
 
 /** What became of the marked comment. */
 export interface MarkedComment {
   action: 'created' | 'updated' | 'unchanged'
   url: string
+  /** Set when the token's own login could not be learnt, so no earlier comment could be claimed. */
+  unclaimed?: string
 }
 
 /** A pull request that cannot be found or commented on, said for the person who set it up. */
@@ -35,14 +39,38 @@ export class Comments {
     return comments.map(comment => ({
       id: comment.id,
       body: comment.body ?? '',
-      url: comment.html_url
+      url: comment.html_url,
+      author: comment.user?.login ?? ''
     }))
   }
 
   /**
-   * The one comment of the pull request whose body starts with `marker`: updated in place when
-   * its body differs, left alone when it is the same, written when there is none yet. When several
-   * carry the marker, the oldest is kept up to date.
+   * The login the token comments as (`name[bot]` for an App or the workflow's token): GraphQL's
+   * viewer, which answers for every kind of token, else the REST user; undefined if neither says.
+   */
+  async ownLogin(): Promise<string | undefined> {
+    try {
+      const data = await this.octokit.graphql<{ viewer?: { login?: unknown } }>(
+        'query codexSyncViewer { viewer { login } }'
+      )
+      if (typeof data.viewer?.login === 'string' && data.viewer.login !== '')
+        return data.viewer.login
+    } catch {
+      // No GraphQL here: the REST user answers for personal tokens.
+    }
+    try {
+      const { data } = await this.octokit.rest.users.getAuthenticated()
+      return typeof data.login === 'string' && data.login !== '' ? data.login : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * The one comment of the pull request that starts with `marker` and was written by this token's
+   * own login: updated in place when its body differs, left alone when it is the same, written when
+   * there is none yet. A comment by anyone else is never touched, marker or not. When several are
+   * ours, the oldest is kept up to date.
    */
   async writeMarked(
     repo: string,
@@ -52,14 +80,27 @@ export class Comments {
   ): Promise<MarkedComment> {
     const where = `pull request #${number} of ${this.owner}/${repo}`
     try {
-      const comments = await this.list(repo, number)
-      const marked = comments.find(comment => comment.body.trimStart().startsWith(marker))
+      const [comments, own] = await Promise.all([this.list(repo, number), this.ownLogin()])
+      const marked = comments.find(
+        comment =>
+          own !== undefined &&
+          comment.author.toLowerCase() === own.toLowerCase() &&
+          comment.body.trimStart().startsWith(marker)
+      )
+      const unclaimed =
+        own === undefined
+          ? 'the token did not say which login it comments as, so a new comment was written instead of updating an earlier one'
+          : undefined
       if (marked?.body === body) return { action: 'unchanged', url: marked.url }
       const owner = this.owner
       const { data } = marked
         ? await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: marked.id, body })
         : await this.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body })
-      return { action: marked ? 'updated' : 'created', url: data.html_url }
+      return {
+        action: marked ? 'updated' : 'created',
+        url: data.html_url,
+        ...(unclaimed ? { unclaimed } : {})
+      }
     } catch (error) {
       throw commentError(error, where) ?? error
     }

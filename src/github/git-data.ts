@@ -28,6 +28,13 @@ export function gitBlobSha(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
 }
 
+/** A commit as read back: enough to tell whether it is one the action meant to make. */
+export interface CommitInfo extends Commit {
+  message: string
+  treeSha: string
+  parents: string[]
+}
+
 /** One change of a new tree: content inline (text), a blob sha, or `sha: null` to delete. */
 export type TreeChange =
   | { path: string; mode: string; content: string }
@@ -90,6 +97,29 @@ export class GitData {
     } catch (error) {
       if (statusOf(error) === 404) throw await this.missing(repo, branch)
       throw error
+    }
+  }
+
+  /** A commit's parents, tree and message, as the Git Data API gives them. */
+  async commitInfo(repo: string, sha: string): Promise<CommitInfo> {
+    const { data } = await this.guard(repo, () =>
+      this.octokit.rest.git.getCommit({ owner: this.owner, repo, commit_sha: sha })
+    )
+    const parents = Array.isArray(data?.parents) ? data.parents.map(parent => parent?.sha) : []
+    if (
+      typeof data?.sha !== 'string' ||
+      typeof data.message !== 'string' ||
+      typeof data.tree?.sha !== 'string' ||
+      parents.some(parent => typeof parent !== 'string')
+    ) {
+      throw new MalformedResponseError(`the commit ${sha} of ${this.owner}/${repo}`)
+    }
+    return {
+      sha: data.sha,
+      url: data.html_url,
+      message: data.message,
+      treeSha: data.tree.sha,
+      parents: parents as string[]
     }
   }
 

@@ -89,6 +89,9 @@ export class GraphQL {
   /** False once the server showed it has no (usable) GraphQL API: REST serves from then on. */
   private usable = true
 
+  /** What was said already: each fallback is said once a run. */
+  private readonly said = new Set<string>()
+
   constructor(
     private readonly octokit: Octokit,
     readonly owner: string,
@@ -209,9 +212,10 @@ export class GraphQL {
     } catch (error) {
       const errors = graphqlErrors(error)
       if (errors.length === 0 && !isRefusal(error)) {
-        // No GraphQL API here (an old server, a proxy): the Git Data path serves from now on.
-        this.usable = false
-        this.log.debug(`createCommitOnBranch is not usable here (${messageOf(error)}).`)
+        this.giveUp(
+          error,
+          'this commit is made with the Git Data API (a tree, a commit and a ref update)'
+        )
         return 'unavailable'
       }
       if (
@@ -226,7 +230,10 @@ export class GraphQL {
     }
   }
 
-  /** The query's data; undefined (and REST from then on) when the server has no GraphQL API. */
+  /**
+   * The query's data; undefined when GraphQL could not answer it, and the caller reads over REST
+   * instead: for this query after a transient failure, from then on when the server has none.
+   */
   private async query<T>(
     query: string,
     variables: Record<string, string> = {}
@@ -239,10 +246,36 @@ export class GraphQL {
       const data = (error as { data?: T }).data
       if (graphqlErrors(error).length > 0 && data) return data
       if (statusOf(error) === 401 || statusOf(error) === 403) throw error
-      this.usable = false
-      this.log.debug(`GraphQL is not usable here (${messageOf(error)}); reading blobs over REST.`)
+      this.giveUp(error, 'this read goes over REST')
       return undefined
     }
+  }
+
+  /**
+   * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
+   * retried) costs only that request its GraphQL; any other answer means the server has no
+   * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
+   */
+  private once(key: string, message: string): void {
+    if (this.said.has(key)) return
+    this.said.add(key)
+    this.log.warning(message, { title: 'codex-sync: GraphQL fallback' })
+  }
+
+  private giveUp(error: unknown, fallback: string): void {
+    const status = statusOf(error)
+    if (status !== undefined && status >= 500) {
+      this.once(
+        'graphql transient',
+        `GraphQL failed after retries (${messageOf(error)}); ${fallback}. GraphQL stays in use for the rest of the run.`
+      )
+      return
+    }
+    this.usable = false
+    this.once(
+      'graphql off',
+      `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`
+    )
   }
 }
 

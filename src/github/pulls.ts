@@ -17,26 +17,31 @@ export class Pulls {
     readonly owner: string
   ) {}
 
-  /** The open pull request from a branch of this repository, whatever its base. */
-  async findOpen(repo: string, head: string): Promise<PullRequest | undefined> {
+  /** The open pull request from a branch of this repository (into `base` when given). */
+  async findOpen(repo: string, head: string, base?: string): Promise<PullRequest | undefined> {
     const { data } = await this.octokit.rest.pulls.list({
       owner: this.owner,
       repo,
       state: 'open',
       head: `${this.owner}:${head}`,
+      ...(base === undefined ? {} : { base }),
       per_page: 1
     })
     const pull = data[0]
     return pull ? { number: pull.number, url: pull.html_url } : undefined
   }
 
-  /** Opens a pull request; one that a retried request already opened is found and returned. */
+  /**
+   * Opens a pull request. When GitHub answers that one already exists (a retried request whose
+   * first answer was lost), the open one with the same head and base is ours and is returned.
+   */
   async open(repo: string, pull: NewPullRequest): Promise<PullRequest> {
     try {
       const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo, ...pull })
       return { number: data.number, url: data.html_url }
     } catch (error) {
-      const existing = statusOf(error) === 422 ? await this.findOpen(repo, pull.head) : undefined
+      const existing =
+        statusOf(error) === 422 ? await this.findOpen(repo, pull.head, pull.base) : undefined
       if (existing) return existing
       throw error
     }

@@ -9,8 +9,8 @@ export type RepositorySource = 'organization' | 'installation'
 export interface RepositoryList {
   repositories: Repository[]
   /**
-   * Whether the list holds every repository of the organisation (not an App installed on selected
-   * repositories only): only then does a name missing from it mean the repository is gone.
+   * Whether the list provably holds every repository of the organisation: an App installed on all
+   * of them, listed to the end. Only then may a name missing from it mean the repository is gone.
    */
   complete: boolean
 }
@@ -50,7 +50,9 @@ export class Repositories {
     const repos = await this.allPages(page =>
       this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page })
     )
-    return { repositories: repos.map(toRepository), complete: true }
+    // A personal token lists what its owner (or its fine-grained scope) can see: never proof
+    // that a repository it does not list is gone.
+    return { repositories: repos.map(toRepository), complete: false }
   }
 
   /**
@@ -76,6 +78,35 @@ export class Repositories {
       })
   }
 
+  /**
+   * Whether a branch takes direct commits, as its active rules and its protection say (a rule
+   * that requires pull requests, restricts updates or requires checks; classic protection);
+   * undefined when the token may not read them.
+   */
+  async directCommits(repo: string, branch: string): Promise<BranchWrites | undefined> {
+    try {
+      const { data: rules } = await this.octokit.rest.repos.getBranchRules({
+        owner: this.owner,
+        repo,
+        branch,
+        per_page: 100
+      })
+      const blocking = rules.map(rule => rule.type).filter(type => BLOCKING_RULES.includes(type))
+      if (blocking.length > 0) {
+        return {
+          allowed: false,
+          why: `a ruleset of the branch requires it (${blocking.join(', ')})`
+        }
+      }
+      const { data } = await this.octokit.rest.repos.getBranch({ owner: this.owner, repo, branch })
+      if (data.protected) return { allowed: false, why: 'the branch is protected' }
+      return { allowed: true }
+    } catch (error) {
+      if (statusOf(error) === 403 || statusOf(error) === 404) return undefined
+      throw error
+    }
+  }
+
   async get(name: string): Promise<Repository | undefined> {
     try {
       const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: name })
@@ -86,6 +117,18 @@ export class Repositories {
     }
   }
 }
+
+/** What a branch's rules and protection say about commits pushed straight to it. */
+export type BranchWrites = { allowed: true } | { allowed: false; why: string }
+
+/** Rule types that refuse a commit pushed straight to the branch. */
+const BLOCKING_RULES: readonly string[] = [
+  'pull_request',
+  'update',
+  'required_status_checks',
+  'required_deployments',
+  'merge_queue'
+]
 
 interface RawRepository {
   name: string

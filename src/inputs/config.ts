@@ -2,6 +2,7 @@
 import { CORE_SCHEMA, YAMLException, load } from 'js-yaml'
 import { CodexSyncError } from '../model.js'
 import { globProblem, quotePattern, type GlobKind } from './glob-syntax.js'
+import { refNameProblem } from './ref-name.js'
 
 export interface Route {
   pattern: string
@@ -288,9 +289,9 @@ class ConfigReader {
   }
 
   branch(value: unknown, key: string): string {
-    const expectation = "a branch name without spaces, such as 'main'"
+    const expectation = "a branch name git accepts, such as 'main'"
     const name = this.string(value, key, expectation)
-    if (/\s/.test(name)) return this.expected(key, expectation, value)
+    if (refNameProblem(name) !== undefined) return this.expected(key, expectation, value)
     return name
   }
 

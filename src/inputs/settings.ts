@@ -1,6 +1,8 @@
 /** Reads the action's inputs (and the environment) once into a typed, validated Settings object. */
+import { createHmac } from 'node:crypto'
 import { CodexSyncError, MODES, sameName, type Mode } from '../model.js'
 import { globProblem, quotePattern } from './glob-syntax.js'
+import { refNameProblem } from './ref-name.js'
 
 export type CommitStrategy = 'direct' | 'pull-request' | 'auto'
 export type CodexCommit = 'per-project' | 'single' | 'auto'
@@ -73,6 +75,13 @@ export interface Settings {
   writesPerHour: number
   /** Input `codex_ref`: plan the push modes against this ref and write nothing; undefined = the environment branch. */
   codexRef: string | undefined
+  /**
+   * The key that signs what the codex state remembers: from input `state_key`, else derived from
+   * `private_key`; undefined = nothing remembered is trusted (the routing is read afresh each run).
+   */
+  stateKey: Buffer | undefined
+  /** Input `prune_orphans`: remove codex folders of unlisted repositories without a complete listing. */
+  pruneOrphans: boolean
 }
 
 /** `mode: merge`: combine the result files of earlier runs into one report. */
@@ -246,8 +255,36 @@ export function parseSettings(
       min: 0,
       max: 100_000
     }),
-    codexRef: parseCodexRef(read('codex_ref'))
+    codexRef: parseCodexRef(read('codex_ref')),
+    stateKey: parseStateKey(input('state_key'), auth),
+    pruneOrphans: parseBoolean('prune_orphans', read('prune_orphans'), false)
   }
+}
+
+/** A state key shorter than this is refused: it would be guessed. */
+const MIN_STATE_KEY_LENGTH = 16
+
+/**
+ * The key of the state's signatures: `state_key` as given, else one derived from the App's private
+ * key (which never leaves the workflow's secrets); undefined with a plain token and no state_key.
+ */
+function parseStateKey(value: string, auth: Auth): Buffer | undefined {
+  const secret = value.trim()
+  if (secret !== '') {
+    if (secret.length < MIN_STATE_KEY_LENGTH) {
+      throw new InputError(
+        'state_key',
+        `Input 'state_key' must be a random secret of at least ${MIN_STATE_KEY_LENGTH} characters (for example the output of 'openssl rand -hex 32'), got ${secret.length} characters`
+      )
+    }
+    return createHmac('sha256', 'codex-sync state key').update(secret).digest()
+  }
+  if (auth.kind === 'app') {
+    return createHmac('sha256', 'codex-sync state key from private_key')
+      .update(auth.privateKey)
+      .digest()
+  }
+  return undefined
 }
 
 const PEM_KEY =
@@ -557,12 +594,14 @@ function bareRepositoryName(
   return name
 }
 
+/** The environment names the pull request branch (`codex-sync/<environment>`) and the state's files. */
 function parseEnvironment(value: string): string {
   if (value === '') return 'test'
-  if (/\s/.test(value)) {
+  const problem = refNameProblem(value)
+  if (problem !== undefined) {
     throw new InputError(
       'environment',
-      `Input 'environment' must be a name without spaces such as 'test', got '${value}'`
+      `Input 'environment' must be a name git accepts in a branch name, such as 'test' or 'prod': ${JSON.stringify(value)} ${problem}`
     )
   }
   return value

@@ -4,19 +4,20 @@ import { EmptyRepositoryError } from '../github/errors.js'
 import type { Repository } from '../model.js'
 import { isEmptyPlan } from '../plan/files.js'
 import type { ScopePlan } from '../plan/scopes.js'
-import { explain } from '../report/explain.js'
-import { Progress } from '../report/progress.js'
+import { explain } from '../result/explain.js'
 import {
+  deferredProject,
   failedProject,
+  inSyncProject,
+  notPlannedProject,
   skippedProject,
   type FailedProject,
   type ProjectResult,
   type SkippedProject
-} from '../report/results.js'
+} from '../result/project.js'
+import { Progress } from '../report/progress.js'
 import type { WriteOutcome } from '../write/writer.js'
 import type { RunEnv } from './env.js'
-
-export const DEFERRED = 'deferred'
 
 /** Writes one project may need (tree, commit, ref, pull request): room kept before it starts. */
 const WRITES_PER_PROJECT = 4
@@ -33,7 +34,8 @@ export async function eachProject(
 
 /**
  * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
- * started then is deferred. Whatever `work` throws becomes that project's result, never the run's.
+ * started then is not reached (see unreached). Whatever `work` throws becomes that project's
+ * result, never the run's; a project once started keeps its own outcome whatever stops the run.
  */
 export async function mapProjects<T>(
   env: RunEnv,
@@ -43,7 +45,7 @@ export async function mapProjects<T>(
 ): Promise<(T | FailedProject | SkippedProject)[]> {
   const queue = new PQueue({ concurrency: env.settings.parallel })
   const one = async (project: Repository): Promise<T | FailedProject | SkippedProject> => {
-    if (!env.budget.start(WRITES_PER_PROJECT)) return deferred(project.name)
+    if (!env.budget.start(WRITES_PER_PROJECT)) return unreached(env, project.name)
     try {
       return await work(project)
     } catch (error) {
@@ -63,22 +65,23 @@ export async function mapProjects<T>(
   )
 }
 
-/** A project the run's budget did not reach: the next run takes it first. */
-export function deferred(project: string): SkippedProject {
-  return skippedProject(project, DEFERRED)
+/**
+ * A project the run did not start because its budget had ended: deferred, so that the next run
+ * takes it first; in a dry run (which remembers nothing) only not planned.
+ */
+export function unreached(env: RunEnv, project: string): SkippedProject {
+  const why = env.budget.stopReason ?? 'the run stopped'
+  return env.settings.dryRun ? notPlannedProject(project, why) : deferredProject(project, why)
 }
 
-/**
- * An empty repository is skipped; a project interrupted because the budget ended (a rejected token,
- * a rate limit beyond the budget) is deferred; any other error fails the project with a resolution.
- */
+/** An empty repository is skipped; any other error fails the project, with what to do about it. */
 export function errorResult(
   env: RunEnv,
   project: string,
   error: unknown
 ): FailedProject | SkippedProject {
-  if (error instanceof EmptyRepositoryError) return skippedProject(project, 'empty repository')
-  if (env.budget.stopReason !== undefined) return deferred(project)
+  if (error instanceof EmptyRepositoryError)
+    return skippedProject(project, 'empty', 'empty repository')
   const { error: message, resolution } = explain(error, `${env.settings.organization}/${project}`)
   return failedProject(project, message, resolution)
 }
@@ -87,23 +90,25 @@ export function errorResult(
 export function scopeResult(entry: ScopePlan, outcome: WriteOutcome): ProjectResult {
   const { plan, project } = entry
   if (entry.refusal) return failedProject(project, entry.refusal.error, entry.refusal.resolution)
+  if (isEmptyPlan(plan) || outcome.kind === 'unchanged') return inSyncProject(project)
   const counts = {
     files_added: plan.added.length,
     files_modified: plan.modified.length,
     files_deleted: plan.deleted.length
   }
-  if (isEmptyPlan(plan) || outcome.kind === 'unchanged')
-    return { project, status: 'unchanged', ...counts }
   const paths = (files: { path: string }[]) => files.map(file => file.path)
   const changed = {
     added: paths(plan.added),
     modified: paths(plan.modified),
     deleted: paths(plan.deleted)
   }
-  if (outcome.kind === 'planned') return { project, status: 'synced', ...counts, planned: changed }
+  if (outcome.kind === 'planned') {
+    return { project, status: 'synced', outcome: 'planned', ...counts, planned: changed }
+  }
   return {
     project,
     status: 'synced',
+    outcome: 'committed',
     ...counts,
     commit_sha: outcome.commit.sha,
     commit_url: outcome.commit.url,

@@ -4,6 +4,7 @@ import type { GitHub } from '../github/client.js'
 import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log, Repository, Snapshot } from '../model.js'
+import type { Notices } from '../result/notices.js'
 import type { ContentSource } from '../write/content.js'
 import type { CodexState } from '../write/state.js'
 import type { Writer } from '../write/writer.js'
@@ -15,8 +16,13 @@ export interface RunEnv {
   /** Time, writes and token left: no project starts once it is spent. */
   budget: RunBudget
   log: Log
+  /** Warnings about the run as a whole, kept for its result. */
+  notices: Notices
   codex: Repository
-  /** Every repository discovery saw; `complete` when that is the whole organisation. */
+  /**
+   * Every repository discovery saw; `complete` when that is provably the whole organisation (so a
+   * name missing from it may be a repository that is gone).
+   */
   discovered: { repositories: Repository[]; complete: boolean }
   codexBranch: string
   /** The codex branch of the environment as read at the start of the run. */

@@ -1,18 +1,14 @@
 /** pull-docs: each project's documentation into `<projects_dir>/<project>/` of the codex branch. */
-import { nameKey, type Repository } from '../model.js'
+import { messageOf, nameKey, type Repository } from '../model.js'
 import { projectFolder, pullDocsFiles, uncarriedPullFiles } from '../plan/desired.js'
 import { isEmptyPlan } from '../plan/files.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import { Progress } from '../report/progress.js'
-import type {
-  FailedProject,
-  OrphanReport,
-  ProjectResult,
-  SkippedProject
-} from '../report/results.js'
+import type { FailedProject, ProjectResult, SkippedProject } from '../result/project.js'
+import type { OrphanReport } from '../result/run.js'
 import { TrackedBranch } from '../write/branch.js'
 import type { WriteOutcome } from '../write/writer.js'
-import { deferred, errorResult, mapProjects, scopeResult } from './each-project.js'
+import { errorResult, mapProjects, scopeResult, unreached } from './each-project.js'
 import type { RunEnv } from './env.js'
 import { commitMessage } from './messages.js'
 
@@ -35,10 +31,11 @@ export interface PullOutcome {
 export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<PullOutcome> {
   const progress = new Progress(env.log, projects.length)
   const read = await mapProjects(env, projects, project => readScope(env, project))
-  const scopes = read.filter((entry): entry is Scope => !('status' in entry))
-  const unread = read.filter((entry): entry is FailedProject | SkippedProject => 'status' in entry)
+  const scopes = read.filter((entry): entry is Scope => !('outcome' in entry))
+  const unread = read.filter((entry): entry is FailedProject | SkippedProject => 'outcome' in entry)
   unread.forEach(result => progress.report(result))
-  const orphans = orphanScope(env)
+  const found = await orphanFolders(env)
+  const orphans = found.gone.length > 0 ? orphanScope(env, found.gone) : undefined
   const codex = new TrackedBranch(
     env.github.git,
     env.codex.name,
@@ -61,12 +58,12 @@ export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<Pul
   results.forEach(result => progress.report(result))
   return {
     results: [...unread, ...results],
-    orphans:
-      orphans &&
-      orphanReport(
-        orphans,
-        written.find(result => result.project === ORPHANS)
-      )
+    orphans: orphans
+      ? orphanReport(
+          orphans,
+          written.find(result => result.project === ORPHANS)
+        )
+      : found.kept
   }
 }
 
@@ -99,7 +96,7 @@ async function writeEach(
       continue
     }
     if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
-      results.push(deferred(scope.project))
+      results.push(unreached(env, scope.project))
       continue
     }
     try {
@@ -122,7 +119,8 @@ async function writeOneCommit(
   scopes: Scope[]
 ): Promise<ProjectResult[]> {
   if (scopes.length === 0) return []
-  if (!env.budget.start(WRITES_PER_COMMIT)) return scopes.map(scope => deferred(scope.project))
+  if (!env.budget.start(WRITES_PER_COMMIT))
+    return scopes.map(scope => unreached(env, scope.project))
   try {
     return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)))
   } catch (error) {
@@ -148,12 +146,21 @@ function resultsOf(outcome: WriteOutcome): ProjectResult[] {
   return outcome.plans.map(plan => scopeResult(plan, outcome))
 }
 
+/** The folders under `<projects_dir>/` of repositories that are gone, and those kept for want of proof. */
+interface OrphanFolders {
+  gone: string[]
+  kept: OrphanReport | undefined
+}
+
 /**
  * A run over the whole organisation removes the folders of repositories that no longer exist
- * (deleted or renamed); archived ones keep theirs. Only when discovery saw every repository, and
- * within the deletion limits counted against all of `<projects_dir>/`.
+ * (deleted or renamed); archived ones keep theirs. A folder goes only with proof that its
+ * repository is gone: a listing that holds every repository of the organisation (an App installed
+ * on all of them), or `prune_orphans` for other tokens; and GitHub, asked for the repository by
+ * name, answers that there is none. Without proof the folders are named and kept.
  */
-function orphanScope(env: RunEnv): Scope | undefined {
+async function orphanFolders(env: RunEnv): Promise<OrphanFolders> {
+  const none: OrphanFolders = { gone: [], kept: undefined }
   const { settings, discovered, config } = env
   const wholeOrganization =
     settings.targetRepositories.length === 0 &&
@@ -161,22 +168,63 @@ function orphanScope(env: RunEnv): Scope | undefined {
     settings.include.length === 1 &&
     settings.include[0] === '*' &&
     settings.exclude.length === 0
-  if (!wholeOrganization || !discovered.complete) return undefined
-  const prefix = `${config.projectsDir}/`
-  const underProjects = [...env.codexSnapshot.files.keys()].filter(path => path.startsWith(prefix))
-  const folderNames = new Set<string>()
-  for (const path of underProjects) {
-    const slash = path.indexOf('/', prefix.length)
-    if (slash > prefix.length) folderNames.add(path.slice(prefix.length, slash))
-  }
+  if (!wholeOrganization) return none
   const known = new Set(discovered.repositories.map(repository => nameKey(repository.name)))
-  const gone = [...folderNames].filter(name => !known.has(nameKey(name)))
-  if (gone.length === 0) return undefined
+  const candidates = folderNames(env).filter(name => !known.has(nameKey(name)))
+  if (candidates.length === 0) return none
+  if (!discovered.complete && !settings.pruneOrphans) {
+    return {
+      gone: [],
+      kept: {
+        status: 'kept',
+        folders: candidates.map(name => projectFolder(config, name)),
+        files_deleted: 0,
+        reason:
+          'the token may not see every repository of the organisation, so a repository it does not list may still exist; use a GitHub App installed on all repositories, or set prune_orphans to remove such folders anyway'
+      }
+    }
+  }
+  const answers = await Promise.all(
+    candidates.map(async name => ({ name, gone: await isGone(env, name) }))
+  )
+  return { gone: answers.filter(answer => answer.gone).map(answer => answer.name), kept: undefined }
+}
+
+/** Whether GitHub, asked by name, says the repository is gone (or now answers under another name). */
+async function isGone(env: RunEnv, name: string): Promise<boolean> {
+  try {
+    const found = await env.github.repositories.get(name)
+    return found === undefined || nameKey(found.name) !== nameKey(name)
+  } catch (error) {
+    env.log.warning(
+      `${name}: whether the repository still exists cannot be told (${messageOf(error)}); its codex folder is kept.`
+    )
+    return false
+  }
+}
+
+/** The folder names directly under `<projects_dir>/` in the codex branch. */
+function folderNames(env: RunEnv): string[] {
+  const prefix = `${env.config.projectsDir}/`
+  const names = new Set<string>()
+  for (const path of env.codexSnapshot.files.keys()) {
+    if (!path.startsWith(prefix)) continue
+    const slash = path.indexOf('/', prefix.length)
+    if (slash > prefix.length) names.add(path.slice(prefix.length, slash))
+  }
+  return [...names]
+}
+
+/** The scope that empties the folders of repositories that are gone, within the deletion limits of all of `<projects_dir>/`. */
+function orphanScope(env: RunEnv, gone: string[]): Scope {
+  const prefix = `${env.config.projectsDir}/`
+  let underProjects = 0
+  for (const path of env.codexSnapshot.files.keys()) if (path.startsWith(prefix)) underProjects++
   return {
     project: ORPHANS,
-    folders: gone.sort().map(name => projectFolder(config, name)),
+    folders: gone.sort().map(name => projectFolder(env.config, name)),
     desired: new Map(),
-    shareOf: underProjects.length
+    shareOf: underProjects
   }
 }
 
@@ -184,14 +232,21 @@ function orphanReport(scope: Scope, result: ProjectResult | undefined): OrphanRe
   const folders = scope.folders
   if (!result || result.status === 'skipped')
     return { status: 'deferred', folders, files_deleted: 0 }
-  if (result.status === 'failed') {
-    return { status: 'refused', folders, files_deleted: 0, reason: result.error }
-  }
-  if (result.status === 'unchanged') return { status: 'removed', folders, files_deleted: 0 }
-  return {
-    status: 'planned' in result ? 'planned' : 'removed',
-    folders,
-    files_deleted: result.files_deleted
+  switch (result.outcome) {
+    case 'failed':
+      return { status: 'refused', folders, files_deleted: 0, reason: result.error }
+    case 'planned':
+      return { status: 'planned', folders, files_deleted: result.files_deleted }
+    case 'committed':
+    case 'pull-request':
+      return {
+        status: 'removed',
+        folders,
+        files_deleted: result.files_deleted,
+        commit_sha: result.commit_sha
+      }
+    default:
+      return { status: 'removed', folders, files_deleted: 0 }
   }
 }
 

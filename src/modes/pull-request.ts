@@ -4,14 +4,15 @@ import type { PullRequest, Repository } from '../model.js'
 import { pushModeFolders } from '../plan/desired.js'
 import { isEmptyPlan, ownedFiles, sameFiles } from '../plan/files.js'
 import { planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
-import type { ProjectResult } from '../report/results.js'
+import type { ProjectResult } from '../result/project.js'
 import { TrackedBranch, type BranchTarget } from '../write/branch.js'
 import type { Writer } from '../write/writer.js'
 import { onlyResult, scopeResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 
-function pullRequestBranch(environment: string): string {
-  return `codex-sync/${environment}`
+/** The branch of the pull request that offers a project the changes of this environment. */
+export function pullRequestBranch(env: RunEnv): string {
+  return `codex-sync/${env.settings.environment}`
 }
 
 /**
@@ -35,7 +36,7 @@ export async function syncViaPullRequest(
   const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged', plans: [againstDefault] })
   if (againstDefault.refusal) return nothingToOffer
 
-  const branch = pullRequestBranch(env.settings.environment)
+  const branch = pullRequestBranch(env)
   const head = await git.branchHead(project.name, branch)
   const open = head ? await pulls.findOpen(project.name, branch) : undefined
   if (open) {
@@ -84,11 +85,16 @@ export async function syncViaPullRequest(
   return withPullRequest(onlyResult(outcome), pull)
 }
 
-/** Links the pull request that carries (or already offers) the project's changes. */
+/**
+ * The result with the pull request that carries the project's changes: a commit made on its branch
+ * this run, or nothing new while the pull request still waits for review.
+ */
 function withPullRequest(result: ProjectResult, pull: PullRequest | undefined): ProjectResult {
-  if (!pull || 'planned' in result) return result
-  if (result.status !== 'synced' && result.status !== 'unchanged') return result
-  return { ...result, pull_request_url: pull.url }
+  if (!pull) return result
+  const link = { pull_request_number: pull.number, pull_request_url: pull.url }
+  if (result.outcome === 'committed') return { ...result, ...link, outcome: 'pull-request' }
+  if (result.outcome === 'in-sync') return { ...result, ...link, outcome: 'waiting-for-review' }
+  return result
 }
 
 /** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */

@@ -11,10 +11,10 @@ import {
   type CodexFile,
   type PushModeRules
 } from '../plan/desired.js'
-import type { Scope, ScopePlan } from '../plan/scopes.js'
-import { countLine } from '../plan/scopes.js'
+import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import { isMarkdown, NO_ROUTING, routingOf } from '../plan/routing.js'
-import type { ProjectResult, RoutedFile } from '../report/results.js'
+import type { ProjectResult } from '../result/project.js'
+import type { RoutedFile } from '../result/run.js'
 import { RoutingMatrix } from './routing-matrix.js'
 import type { ModeOutcome } from './runners.js'
 import { TrackedBranch } from '../write/branch.js'
@@ -23,7 +23,7 @@ import { eachProject, onlyResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 import { commitMessage, type Landing } from './messages.js'
 import { BranchRuleError } from '../github/errors.js'
-import { syncViaPullRequest } from './pull-request.js'
+import { pullRequestBranch, syncViaPullRequest } from './pull-request.js'
 
 /** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
 export async function pushToProjects(
@@ -73,7 +73,7 @@ function otherNamespaceFiles(env: RunEnv, rules: PushModeRules): RoutedFile[] {
 
 /**
  * One project's owned folders made equal to its scope: by a direct commit, through a pull request,
- * or (auto) directly unless a rule of the branch refuses, then through a pull request.
+ * or (auto) directly where the branch takes direct commits, else through a pull request.
  */
 async function pushToProject(
   env: RunEnv,
@@ -86,23 +86,70 @@ async function pushToProject(
     pushMessage(env, rules, plans, landing)
   const viaPullRequest = () =>
     syncViaPullRequest(env, writer, project, scope, message('pull-request'))
-  if (env.settings.commitStrategy === 'pull-request') return viaPullRequest()
   const branch = new TrackedBranch(
     env.github.git,
     project.name,
     project.defaultBranch,
     scope.folders
   )
-  try {
-    return onlyResult(await writer.commit(branch, [scope], message('direct')))
-  } catch (error) {
-    if (env.settings.commitStrategy !== 'auto' || !(error instanceof BranchRuleError)) throw error
-    env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`)
-    const result = await viaPullRequest()
-    return result.status === 'synced' && !('planned' in result)
-      ? { ...result, delivery: 'pull request: the default branch refuses direct pushes' }
-      : result
+  const direct = async () => onlyResult(await writer.commit(branch, [scope], message('direct')))
+  switch (env.settings.commitStrategy) {
+    case 'pull-request':
+      return viaPullRequest()
+    case 'direct':
+      return direct()
+    case 'auto':
+      return autoDelivery(env, project, { branch, scope, direct, viaPullRequest })
   }
+}
+
+/**
+ * commit_strategy auto: a project with nothing to write is in sync, unless a pull request of an
+ * earlier run is open (its branch is then kept exact, or the pull request closed). Changes go
+ * straight to the branch when its rules allow it, else through a pull request; where the rules
+ * cannot be read, a refused commit tells.
+ */
+async function autoDelivery(
+  env: RunEnv,
+  project: Repository,
+  ways: {
+    branch: TrackedBranch
+    scope: Scope
+    direct: () => Promise<ProjectResult>
+    viaPullRequest: () => Promise<ProjectResult>
+  }
+): Promise<ProjectResult> {
+  const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config)
+  const nothingToWrite = !plan || applicable([plan]).length === 0
+  if (nothingToWrite) {
+    const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env))
+    return offering ? ways.viaPullRequest() : ways.direct()
+  }
+  const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch)
+  if (writes?.allowed === false) {
+    return delivered(await ways.viaPullRequest(), `pull request: ${writes.why}`)
+  }
+  if (writes === undefined) {
+    env.notices.once(
+      'branch rules',
+      `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Administration: read" to avoid it.`
+    )
+  }
+  try {
+    return await ways.direct()
+  } catch (error) {
+    if (!(error instanceof BranchRuleError)) throw error
+    env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`)
+    return delivered(
+      await ways.viaPullRequest(),
+      'pull request: the default branch refused the commit'
+    )
+  }
+}
+
+/** Says why a pull request carries the changes, when one does. */
+function delivered(result: ProjectResult, delivery: string): ProjectResult {
+  return result.outcome === 'pull-request' ? { ...result, delivery } : result
 }
 
 /** Markdown files read at once for their frontmatter: GraphQL takes them a hundred a query. */

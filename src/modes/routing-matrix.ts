@@ -1,7 +1,8 @@
 /** The routing picture of a push run: each codex file, the projects it reached, or why it reached none. */
 import type { Config } from '../inputs/config.js'
 import { ruleOf, type CodexFile, type PushModeRules } from '../plan/desired.js'
-import type { ProjectResult, RoutedFile } from '../report/results.js'
+import { changedPaths as pathsOf, type ProjectResult } from '../result/project.js'
+import type { RoutedFile } from '../result/run.js'
 
 export class RoutingMatrix {
   /** Destination path -> codex file, the same in every project. */
@@ -126,6 +127,5 @@ function changedPaths(
   result: ProjectResult
 ): { added: string[]; modified: string[]; deleted: string[] } | undefined {
   if (result.status === 'unchanged') return { added: [], modified: [], deleted: [] }
-  if (result.status !== 'synced') return undefined
-  return 'planned' in result ? result.planned : result.paths
+  return pathsOf(result)
 }

@@ -1,7 +1,8 @@
 /** The mode dispatcher: what each mode runs, and whether it may start a missing codex branch. */
 import type { Mode, Repository } from '../model.js'
 import { PUSH_MODES } from '../plan/desired.js'
-import type { ModeExtras, ProjectResult } from '../report/results.js'
+import type { ProjectResult } from '../result/project.js'
+import type { ModeExtras } from '../result/run.js'
 import type { MissingBranch } from '../setup/codex.js'
 import type { RunEnv } from './env.js'
 import { pullDocs } from './pull-docs.js'

@@ -1,7 +1,8 @@
 /** Routing rules: which projects a codex file goes to, from its frontmatter or the config's routes. */
 import type { Route } from '../inputs/config.js'
 import { messageOf } from '../model.js'
-import { FrontmatterError, readRoutingFrontmatter } from './frontmatter.js'
+import { globProblem } from '../inputs/glob-syntax.js'
+import { FrontmatterError, MAX_ROUTING_PATTERNS, readRoutingFrontmatter } from './frontmatter.js'
 import { matchesAny, nameMatcher } from './globs.js'
 
 /** Which projects a codex file goes to: glob patterns on bare repository names, exclude wins. */
@@ -47,6 +48,73 @@ export function routingOf(markdown: string): FileRouting {
     if (!(error instanceof FrontmatterError)) throw error
     return { kind: 'invalid', error: messageOf(error) }
   }
+}
+
+/** Texts a remembered routing may carry at most (an error or a warning), and warnings per file. */
+const MAX_REMEMBERED_TEXT = 2_000
+const MAX_REMEMBERED_WARNINGS = 20
+
+/**
+ * A routing read back from somewhere other than the file itself (the codex state), checked field
+ * by field as its frontmatter would be: undefined for anything routingOf could not have given.
+ */
+export function asFileRouting(value: unknown): FileRouting | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const { kind, rule, error, warnings, ...rest } = value as Record<string, unknown>
+  if (Object.keys(rest).length > 0) return undefined
+  const checkedWarnings =
+    warnings === undefined ? undefined : texts(warnings, MAX_REMEMBERED_WARNINGS)
+  if (warnings !== undefined && checkedWarnings === undefined) return undefined
+  const withWarnings = (routing: FileRouting): FileRouting =>
+    checkedWarnings ? { ...routing, warnings: checkedWarnings } : routing
+  switch (kind) {
+    case 'none':
+      return rule === undefined && error === undefined ? withWarnings(NO_ROUTING) : undefined
+    case 'invalid':
+      return typeof error === 'string' && error.length <= MAX_REMEMBERED_TEXT && rule === undefined
+        ? withWarnings({ kind: 'invalid', error })
+        : undefined
+    case 'frontmatter': {
+      const checked = error === undefined ? asRoutingRule(rule) : undefined
+      return checked && hasRoutingKeys(checked)
+        ? withWarnings({ kind: 'frontmatter', rule: checked })
+        : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+function asRoutingRule(value: unknown): RoutingRule | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const { include, exclude, ...rest } = value as Record<string, unknown>
+  if (Object.keys(rest).length > 0) return undefined
+  const rule: RoutingRule = {}
+  for (const [key, list] of [
+    ['include', include],
+    ['exclude', exclude]
+  ] as const) {
+    if (list === undefined) continue
+    const globs = nameGlobs(list)
+    if (globs === undefined) return undefined
+    rule[key] = globs
+  }
+  return rule
+}
+
+/** A list of valid repository-name globs, as frontmatter accepts them; undefined otherwise. */
+function nameGlobs(value: unknown): string[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_ROUTING_PATTERNS) return undefined
+  const valid = value.every(
+    pattern => typeof pattern === 'string' && globProblem(pattern, 'name') === undefined
+  )
+  return valid ? (value as string[]) : undefined
+}
+
+function texts(value: unknown, most: number): string[] | undefined {
+  if (!Array.isArray(value) || value.length > most) return undefined
+  const valid = value.every(text => typeof text === 'string' && text.length <= MAX_REMEMBERED_TEXT)
+  return valid ? (value as string[]) : undefined
 }
 
 const compiledRoutes = new WeakMap<Route[], (path: string) => RoutingRule | undefined>()

@@ -1,7 +1,9 @@
 /** The step's outputs, job summary and exit status: the report's binding to @actions/core. */
 import * as core from '@actions/core'
-import type { MergedResult } from './merge.js'
-import type { ProjectResult, RunResult, RunStatus } from './results.js'
+import type { MergedResult } from '../result/merge.js'
+import type { ProjectResult } from '../result/project.js'
+import type { RunResult, RunStatus } from '../result/run.js'
+import { isNoteworthy } from './pictures.js'
 import { mergedSummaryMarkdown, summaryMarkdown } from './summary.js'
 
 /** Every output of action.yml, from the run's result. */
@@ -29,13 +31,13 @@ export function resultOutput(result: RunResult): string {
     projects_left_out: 'paths and routing'
   })
   if (slim.length <= MAX_RESULT_OUTPUT) return slim
-  const changed = withoutPaths.filter(
-    project => project.status === 'synced' || project.status === 'failed'
+  const changed = withoutPaths.filter((_, index) =>
+    isNoteworthy(result.projects[index] as ProjectResult)
   )
   return JSON.stringify({
     ...withoutRouting,
     projects: changed,
-    projects_left_out: 'paths and routing, unchanged and skipped projects'
+    projects_left_out: 'paths and routing, projects in sync and skipped projects'
   })
 }
 
@@ -53,15 +55,19 @@ function leastJsonLength(result: RunResult): number {
 }
 
 function withoutPlannedPaths(project: ProjectResult): object & Pick<ProjectResult, 'status'> {
-  if ('planned' in project) {
-    const { planned: _planned, ...rest } = project
-    return rest
+  switch (project.outcome) {
+    case 'planned': {
+      const { planned: _planned, ...rest } = project
+      return rest
+    }
+    case 'committed':
+    case 'pull-request': {
+      const { paths: _paths, ...rest } = project
+      return rest
+    }
+    default:
+      return project
   }
-  if ('paths' in project) {
-    const { paths: _paths, ...rest } = project
-    return rest
-  }
-  return project
 }
 
 /** Whether the step should fail: on failure, and on partial success when asked to. */

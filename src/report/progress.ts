@@ -1,6 +1,6 @@
 /** Progress: logs `[k/n] project: status` as each project finishes, and each failure as an annotation. */
 import type { Log } from '../model.js'
-import type { ProjectResult } from './results.js'
+import type { ProjectResult } from '../result/project.js'
 
 export class Progress {
   private done = 0
@@ -25,17 +25,21 @@ export class Progress {
 }
 
 function detail(result: ProjectResult): string {
-  switch (result.status) {
-    case 'skipped':
-      return ` (${result.reason})`
+  const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`
+  switch (result.outcome) {
+    case 'committed':
+      return ` (${counts} — ${result.commit_url})`
+    case 'pull-request':
+      return ` (${counts} — ${result.pull_request_url})`
+    case 'planned':
+      return ` (${counts}, dry run)`
+    case 'waiting-for-review':
+      return ` (waiting for review in ${result.pull_request_url})`
+    case 'in-sync':
+      return ''
     case 'failed':
       return ` (${result.error})`
-    case 'unchanged':
-      return ''
-    case 'synced': {
-      const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`
-      if ('planned' in result) return ` (${counts}, dry run)`
-      return ` (${counts} — ${result.pull_request_url ?? result.commit_url})`
-    }
+    default:
+      return ` (${result.reason})`
   }
 }

@@ -1,14 +1,22 @@
 /** The job summary: the run, a row per project, and the failures with what to do, as Markdown. */
-import type { MergedResult } from './merge.js'
-import { cell, changedFiles, driftPicture, routingPicture } from './pictures.js'
-import type { Failure, PlannedPaths, ProjectResult, RunResult } from './results.js'
+import type { MergedResult } from '../result/merge.js'
+import type { ProjectResult } from '../result/project.js'
+import type { Failure, RunResult } from '../result/run.js'
+import { code, link, row, text } from './markdown.js'
+import {
+  changedFiles,
+  driftPicture,
+  isNoteworthy,
+  markedPaths,
+  routingPicture
+} from './pictures.js'
 
 /** The job summary: the run, then one table row per project, then the failures with what to do. */
 export function summaryMarkdown(result: RunResult): string {
   const lines = [
-    `## codex-sync ${result.mode}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
+    `## codex-sync ${text(result.mode)}: ${result.status}${result.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
     '',
-    `Codex \`${result.organization}/${result.codex_repository}\` on branch \`${result.codex_branch}\` (environment \`${result.environment}\`), ${result.duration_seconds} s.`,
+    `Codex ${code(`${result.organization}/${result.codex_repository}`)} on branch ${code(result.codex_branch)} (environment ${code(result.environment)}), ${result.duration_seconds} s.`,
     '',
     '| projects | succeeded | failed | skipped | files synced | files deleted | commits |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -17,15 +25,16 @@ export function summaryMarkdown(result: RunResult): string {
   ]
   if (result.error)
     lines.push(
-      `**The run could not start:** ${cell(result.error)}`,
+      `**The run could not start:** ${text(result.error)}`,
       '',
-      `**What to do:** ${cell(result.resolution ?? '')}`,
+      `**What to do:** ${text(result.resolution ?? '')}`,
       ''
     )
+  for (const warning of result.warnings) lines.push(`**Warning:** ${text(warning)}`, '')
   if (result.orphans) {
     const { status, folders, files_deleted: deleted, reason } = result.orphans
     lines.push(
-      `**Folders of repositories that no longer exist** (${status}${reason ? `: ${cell(reason)}` : ''}): ${folders.map(folder => `\`${cell(folder)}\``).join(', ')}; ${deleted} files deleted.`,
+      `**Folders of repositories that no longer exist** (${status}${reason ? `: ${text(reason)}` : ''}): ${folders.map(folder => code(folder)).join(', ')}; ${deleted} files deleted.`,
       ''
     )
   }
@@ -61,9 +70,9 @@ function failureTable(failures: (Failure & { phase?: string })[]): string[] {
     phased ? '| --- | --- | --- | --- |' : '| --- | --- | --- |'
   ]
   for (const failure of failures.slice(0, MAX_SUMMARY_ROWS)) {
-    const phase = phased ? ` ${failure.phase ?? ''} |` : ''
+    const phase = phased ? [text(failure.phase ?? '')] : []
     lines.push(
-      `| ${cell(failure.project)} |${phase} ${cell(failure.error)} | ${cell(failure.resolution)} |`
+      row([text(failure.project), ...phase, text(failure.error), text(failure.resolution)])
     )
   }
   lines.push('')
@@ -75,21 +84,36 @@ export function mergedSummaryMarkdown(merged: MergedResult): string {
   const lines = [
     `## codex-sync: ${merged.status}${merged.dry_run ? ' (dry run — planned, nothing written)' : ''}`,
     '',
-    `Organisation \`${merged.organization}\`, codex \`${merged.codex_repository}\` on branch \`${merged.target_branch}\` (environment \`${merged.environment}\`), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
+    `Organisation ${code(merged.organization)}, codex ${code(merged.codex_repository)} on branch ${code(merged.target_branch)} (environment ${code(merged.environment)}), direction ${merged.direction}, ${merged.duration_seconds} s in all.`,
     '',
     `${merged.total_projects} projects: ${merged.succeeded} succeeded (${merged.success_rate}%), ${merged.failed} failed, ${merged.skipped} skipped.`,
     '',
     '| phase | direction | status | shards | projects | succeeded | failed | skipped | deferred | files synced | files deleted | commits | seconds |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...merged.phases.map(
-      phase =>
-        `| ${phase.phase} | ${phase.direction} | ${phase.status} | ${phase.shards} | ${phase.total_projects} | ${phase.succeeded} | ${phase.failed} | ${phase.skipped} | ${phase.deferred} | ${phase.files_synced} | ${phase.files_deleted} | ${phase.commits_created} | ${phase.duration_seconds} |`
+    ...merged.phases.map(phase =>
+      row([
+        text(phase.phase),
+        phase.direction,
+        phase.status,
+        ...[
+          phase.shards,
+          phase.total_projects,
+          phase.succeeded,
+          phase.failed,
+          phase.skipped,
+          phase.deferred,
+          phase.files_synced,
+          phase.files_deleted,
+          phase.commits_created,
+          phase.duration_seconds
+        ].map(String)
+      ])
     ),
     ''
   ]
   for (const phase of merged.phases.filter(entry => entry.error)) {
     lines.push(
-      `**${phase.phase} could not start:** ${cell(phase.error ?? '')} — ${cell(phase.resolution ?? '')}`,
+      `**${text(phase.phase)} could not start:** ${text(phase.error ?? '')} — ${text(phase.resolution ?? '')}`,
       ''
     )
   }
@@ -105,34 +129,45 @@ export const MAX_SUMMARY_ROWS = 1000
 function rowsToList(projects: ProjectResult[]): { listed: ProjectResult[]; unlisted: number } {
   if (projects.length <= MAX_SUMMARY_ROWS) return { listed: projects, unlisted: 0 }
   const failed = projects.filter(project => project.status === 'failed')
-  const synced = projects.filter(project => project.status === 'synced')
-  const listed = [...failed, ...synced].slice(0, MAX_SUMMARY_ROWS)
+  const others = projects.filter(project => project.status !== 'failed' && isNoteworthy(project))
+  const listed = [...failed, ...others].slice(0, MAX_SUMMARY_ROWS)
   return { listed, unlisted: projects.length - listed.length }
 }
 
 function projectRow(project: ProjectResult): string {
-  return `| ${cell(project.project)} | ${project.status} | ${project.files_added} | ${project.files_modified} | ${project.files_deleted} | ${cell(details(project))} |`
-}
-
-function details(project: ProjectResult): string {
-  switch (project.status) {
-    case 'skipped':
-      return project.reason
-    case 'failed':
-      return project.error
-    case 'unchanged':
-      return ''
-    case 'synced':
-      if ('planned' in project) return plannedPaths(project.planned)
-      return project.pull_request_url ?? project.commit_url
-  }
+  return row([
+    text(project.project),
+    project.status,
+    String(project.files_added),
+    String(project.files_modified),
+    String(project.files_deleted),
+    details(project)
+  ])
 }
 
 /** Paths a dry run would write, the first few of them: the `result` output has them all. */
 const PLANNED_PATHS_SHOWN = 10
 
-function plannedPaths(planned: PlannedPaths): string {
-  const paths = [...planned.added, ...planned.modified, ...planned.deleted.map(path => `-${path}`)]
-  const more = paths.length - PLANNED_PATHS_SHOWN
-  return paths.slice(0, PLANNED_PATHS_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '')
+/** What became of a project, in words and links (already Markdown). */
+function details(project: ProjectResult): string {
+  switch (project.outcome) {
+    case 'committed':
+      return link(project.commit_sha.slice(0, 7), project.commit_url)
+    case 'pull-request': {
+      const pull = link(`pull request #${project.pull_request_number}`, project.pull_request_url)
+      return `${pull}${project.delivery ? ` (${text(project.delivery)})` : ''}`
+    }
+    case 'waiting-for-review':
+      return `waiting for review in ${link(`#${project.pull_request_number}`, project.pull_request_url)}`
+    case 'planned': {
+      const { shown, more } = markedPaths(project.planned, PLANNED_PATHS_SHOWN)
+      return shown.map(path => code(path, true)).join(' ') + (more > 0 ? ` and ${more} more` : '')
+    }
+    case 'in-sync':
+      return ''
+    case 'failed':
+      return text(project.error)
+    default:
+      return text(project.reason)
+  }
 }

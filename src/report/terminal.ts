@@ -1,5 +1,7 @@
 /** The run's result for a terminal: what the job summary shows, as plain text with aligned columns. */
-import type { PlannedPaths, ProjectResult, RunResult } from './results.js'
+import { changedPaths, type ProjectResult } from '../result/project.js'
+import type { RunResult } from '../result/run.js'
+import { isNoteworthy, markedPaths } from './pictures.js'
 
 /** Beyond this many projects, the table lists only those that changed or failed. */
 export const TERMINAL_ROWS = 50
@@ -21,6 +23,7 @@ export function terminalSummary(result: RunResult): string {
       `What to do: ${result.resolution ?? ''}`
     )
   }
+  for (const warning of result.warnings) lines.push('', `Warning: ${warning}`)
   if (result.orphans) {
     const { status, folders, files_deleted: deleted, reason } = result.orphans
     lines.push(
@@ -57,10 +60,7 @@ function countLine(result: RunResult): string {
 
 function projectTable(projects: ProjectResult[]): string[] {
   if (projects.length === 0) return []
-  const listed =
-    projects.length <= TERMINAL_ROWS
-      ? projects
-      : projects.filter(project => project.status === 'synced' || project.status === 'failed')
+  const listed = projects.length <= TERMINAL_ROWS ? projects : projects.filter(isNoteworthy)
   const rows = [
     ['project', 'status', 'added', 'modified', 'deleted', 'details'],
     ...listed.map(project => [
@@ -87,20 +87,28 @@ function projectTable(projects: ProjectResult[]): string[] {
       .trimEnd()
   )
   const unlisted = projects.length - listed.length
-  if (unlisted > 0) lines.push(`(${unlisted} unchanged or skipped projects not listed)`)
+  if (unlisted > 0) lines.push(`(${unlisted} projects in sync or skipped not listed)`)
   return ['', ...lines]
 }
 
 /** One line of what became of a project; a failure's whole text follows under failures. */
 function details(project: ProjectResult): string {
-  if (project.status === 'skipped') return project.reason
-  if (project.status === 'failed') return firstLine(project.error)
-  if ('planned' in project) return 'planned below'
-  if ('commit_url' in project) {
-    const link = project.pull_request_url ?? project.commit_url
-    return project.delivery ? `${link} (${project.delivery})` : link
+  switch (project.outcome) {
+    case 'committed':
+      return project.commit_url
+    case 'pull-request':
+      return `${project.pull_request_url}${project.delivery ? ` (${project.delivery})` : ''}`
+    case 'waiting-for-review':
+      return `waiting for review in #${project.pull_request_number}: ${project.pull_request_url}`
+    case 'planned':
+      return 'planned below'
+    case 'in-sync':
+      return ''
+    case 'failed':
+      return firstLine(project.error)
+    default:
+      return project.reason
   }
-  return project.pull_request_url ?? ''
 }
 
 function firstLine(text: string): string {
@@ -110,23 +118,16 @@ function firstLine(text: string): string {
 
 /** A dry run's planned paths, per project: `+` added, `~` modified, `-` deleted. */
 function plannedSection(projects: ProjectResult[]): string[] {
-  const planned = projects.flatMap(project =>
-    'planned' in project ? [{ name: project.project, paths: markedPaths(project.planned) }] : []
-  )
+  const planned = projects.flatMap(project => {
+    const paths = project.outcome === 'planned' ? changedPaths(project) : undefined
+    return paths ? [{ name: project.project, paths }] : []
+  })
   if (planned.length === 0) return []
   const lines = ['', 'planned (+ add, ~ modify, - delete):']
   for (const { name, paths } of planned) {
-    lines.push(`  ${name}`, ...paths.slice(0, TERMINAL_PATHS).map(path => `    ${path}`))
-    const more = paths.length - TERMINAL_PATHS
+    const { shown, more } = markedPaths(paths, TERMINAL_PATHS)
+    lines.push(`  ${name}`, ...shown.map(path => `    ${path.slice(0, 1)} ${path.slice(1)}`))
     if (more > 0) lines.push(`    … and ${more} more (the result JSON lists them all)`)
   }
   return lines
-}
-
-function markedPaths(planned: PlannedPaths): string[] {
-  return [
-    ...planned.added.map(path => `+ ${path}`),
-    ...planned.modified.map(path => `~ ${path}`),
-    ...planned.deleted.map(path => `- ${path}`)
-  ]
 }

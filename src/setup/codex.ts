@@ -129,6 +129,9 @@ export async function openCodex(
 ): Promise<OpenedCodex> {
   const { git } = github
   try {
+    // A ref under review is planned with what it holds, its config included: a pull request that
+    // repairs a broken config on the branch can be planned.
+    if (settings.codexRef !== undefined) return await openAtRef(github, codex, settings)
     const textOf = async (sha: string) => (await git.readBlob(codex.name, sha)).toString('utf8')
     const parse = (text: string | undefined, ref: string) =>
       parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`)
@@ -137,7 +140,6 @@ export async function openCodex(
       : await git.findFile(codex.name, codex.defaultBranch, settings.configPath)
     const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)))
     let config = parse(defaultText, codex.defaultBranch)
-    if (settings.codexRef !== undefined) return await openAtRef(github, codex, settings)
     const branch = branchForEnvironment(config, settings.environment)
     let snapshot = await readCodexBranch(git, codex.name, branch, look, early)
     if (!snapshot) {

@@ -4,12 +4,19 @@ import type { Settings } from '../inputs/settings.js'
 import type { RepositorySource } from '../github/repositories.js'
 import { sameName, SetupError, type Repository } from '../model.js'
 import { matchesAny, nameMatcher } from '../plan/globs.js'
+import type { SkipKind } from '../result/project.js'
 import { inShard } from './shard.js'
+
+/** Why discovery leaves a project out of this run, in kind and in words. */
+export interface Skip {
+  kind: SkipKind
+  reason: string
+}
 
 export interface ProjectEntry {
   repository: Repository
   /** Why the project is not synced in this run; undefined for a project to sync. */
-  skip?: string
+  skip?: Skip
 }
 
 export interface ProjectList {
@@ -70,21 +77,25 @@ function skipReason(
   settings: Settings,
   config: Config,
   filters: Filters
-): string | undefined {
+): Skip | undefined {
   const { name } = repository
   const targets = settings.targetRepositories
   if (targets.length > 0 && !targets.some(target => sameName(target, name)))
-    return 'not in target_repository'
-  if (!filters.selected(name)) return 'excluded by include/exclude'
+    return { kind: 'not-targeted', reason: 'not in target_repository' }
+  if (!filters.selected(name)) return { kind: 'excluded', reason: 'excluded by include/exclude' }
   const topics = config.repositories.topics
   if (topics.length > 0 && !repository.topics.some(filters.topic)) {
-    return `excluded: no topic of ${topics.join(', ')}`
+    return { kind: 'excluded', reason: `excluded: no topic of ${topics.join(', ')}` }
   }
-  if (repository.archived && config.repositories.skipArchived) return 'archived'
-  if (repository.fork && config.repositories.skipForks) return 'fork'
-  if (repository.disabled) return 'disabled'
+  if (repository.archived && config.repositories.skipArchived)
+    return { kind: 'archived', reason: 'archived' }
+  if (repository.fork && config.repositories.skipForks) return { kind: 'fork', reason: 'fork' }
+  if (repository.disabled) return { kind: 'disabled', reason: 'disabled' }
   if (!inShard(name, settings.shard))
-    return `not in shard ${settings.shard.index}/${settings.shard.count}`
+    return {
+      kind: 'not-in-shard',
+      reason: `not in shard ${settings.shard.index}/${settings.shard.count}`
+    }
   return undefined
 }
 

@@ -22,6 +22,7 @@ export interface BranchTarget {
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 export class TrackedBranch implements BranchTarget {
   private known: Snapshot | undefined
+  private listed: Promise<Tree> | undefined
   readonly inPlace = true
 
   /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
@@ -35,8 +36,11 @@ export class TrackedBranch implements BranchTarget {
     this.known = initial
   }
 
+  /** The branch's files, read once until the branch is known to have moved. */
   async read(): Promise<Tree> {
-    return this.known ?? this.git.readBranchTree(this.repo, this.branch, this.folders)
+    if (this.known) return this.known
+    this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders)
+    return this.listed
   }
 
   async head(planned: Tree): Promise<Snapshot> {
@@ -55,6 +59,7 @@ export class TrackedBranch implements BranchTarget {
 
   invalidate(): void {
     this.known = undefined
+    this.listed = undefined
   }
 
   /** Records the branch as our own commit left it, so that the next write needs no re-read. */

@@ -1,40 +1,76 @@
-/** What the codex remembers between runs, at refs/codex-sync/state: routing by blob SHA, deferrals. */
+/** What the codex remembers between runs, at refs/codex-sync/state: the routing of codex Markdown
+ * blobs by SHA, and the projects each mode and shard deferred.
+ *
+ * Nothing there is reviewed: anyone who can push to the codex can rewrite a ref outside its
+ * branches. So the routing is only trusted when it carries a valid HMAC under the run's state key
+ * (input `state_key`, or one derived from the App's private key), which only the workflow holds;
+ * without a key it is neither read nor written, and each run reads the frontmatter afresh. A
+ * signed routing is a pure function of a blob's content, so it can save reads but never change
+ * what a project receives. Deferrals only order the projects of a run, and are only validated.
+ * Anything that fails a check is dropped with one warning naming the file; no shape of state
+ * fails a project or the run.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { GitData } from '../github/git-data.js'
 import type { FoundBlob, RefFiles, RefFilesQuestion } from '../github/graphql.js'
 import { messageOf, type Log } from '../model.js'
-import { ROUTING_VERSION, type FileRouting } from '../plan/routing.js'
+import { asFileRouting, ROUTING_VERSION, type FileRouting } from '../plan/routing.js'
 
 /** The ref, outside branches, so that no branch, pull request or workflow ever sees it. */
 const STATE_REF = 'codex-sync/state'
-const SAVE_ATTEMPTS = 3
+/** Saves tried when other runs keep moving the ref. */
+const SAVE_ATTEMPTS = 5
+/** The format of the state's files: a file of another version is not read. */
+const STATE_VERSION = 2
+/** Deferred projects kept at most (more than any organisation's repositories). */
+const MAX_DEFERRED = 100_000
+const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/
+const BLOB_SHA = /^[0-9a-f]{40}$/
 
-interface RoutingFile {
+/** The routing file as written: a payload (JSON in a string) and its HMAC. */
+interface SignedFile {
   version: number
-  /** Blob SHA -> what its frontmatter says. */
-  files: Record<string, FileRouting>
+  mac: string
+  payload: string
+}
+
+/** What the signed payload holds. */
+interface RoutingPayload {
+  environment: string
+  routing_version: number
+  /** Each distinct routing once. */
+  rules: FileRouting[]
+  /** Blob SHA -> index in `rules`. */
+  files: Record<string, number>
 }
 
 interface DeferredFile {
+  version: number
   projects: string[]
 }
 
-/**
- * The routing of each codex Markdown blob ever read (a SHA names its content, so its routing never
- * changes), and per mode and shard the projects a run deferred. Reading it costs a few requests;
- * it is written (three writes) only when it changed, and a failure to read or write it is only
- * a warning: it saves work, it never decides what is synced.
- */
+/** Which state a run reads: its environment's routing (if it routes) and its mode and shard's deferrals. */
+export interface StateKey {
+  environment: string
+  deferrals: string
+  routing: boolean
+  /** The key of the routing's signatures; undefined: the routing is neither read nor written. */
+  secret: Buffer | undefined
+}
+
 export class CodexState {
   private readonly routing = new Map<string, FileRouting>()
   private deferred: string[] = []
   private readonly rules = new Map<string, FileRouting>()
+  /** The codex blobs whose routing is worth keeping (set by keepRouting). */
+  private kept: ReadonlySet<string> | undefined
   private changed = false
 
   private constructor(
     private readonly git: GitData,
     private readonly repo: string,
     private readonly log: Log,
-    private readonly files: StateFiles,
+    private readonly key: StateKey,
     private head: string | undefined
   ) {}
 
@@ -50,17 +86,25 @@ export class CodexState {
     key: StateKey,
     found?: RefFiles
   ): Promise<CodexState> {
-    const files = stateFiles(key)
     try {
       const head = found ? found.head : await git.refHead(repo, STATE_REF)
-      const state = new CodexState(git, repo, log, files, head)
+      const state = new CodexState(git, repo, log, key, head)
       if (head) await state.read(head, found)
       return state
     } catch (error) {
       log.warning(
         `The codex state (refs/${STATE_REF}) cannot be read: ${messageOf(error)}. Going on without it.`
       )
-      return new CodexState(git, repo, log, files, undefined)
+      return new CodexState(git, repo, log, key, undefined)
+    }
+  }
+
+  /** What a run asks the first look for: the state's files at its ref. */
+  static question(key: StateKey): RefFilesQuestion {
+    const { routing, deferred } = stateFiles(key)
+    return {
+      ref: `refs/${STATE_REF}`,
+      paths: routing === undefined ? [deferred] : [routing, deferred]
     }
   }
 
@@ -70,15 +114,21 @@ export class CodexState {
 
   learn(sha: string, routing: FileRouting): void {
     this.routing.set(sha, this.interned(routing))
-    this.changed = true
+    if (this.remembersRouting) this.changed = true
+  }
+
+  /** Whether the routing is kept between runs (a run that routes, with a key to sign it). */
+  private get remembersRouting(): boolean {
+    return stateFiles(this.key).routing !== undefined
   }
 
   /** Forgets the routing of blobs the codex no longer holds, so the state does not grow forever. */
   keepRouting(shas: ReadonlySet<string>): void {
+    this.kept = shas
     for (const sha of this.routing.keys()) {
       if (shas.has(sha)) continue
       this.routing.delete(sha)
-      this.changed = true
+      if (this.remembersRouting) this.changed = true
     }
   }
 
@@ -94,72 +144,123 @@ export class CodexState {
     this.changed = true
   }
 
-  /** Writes what changed (see Writer.saveState, which keeps a dry run from writing). */
+  /**
+   * Writes what changed, as a commit on the state ref that moves only if nobody moved it since it
+   * was read (see Writer.saveState, which keeps a dry run from writing). When another run (the
+   * other push mode, another shard) saved meanwhile, its routing is merged in and the save tried
+   * again on its commit: neither run's work is lost.
+   */
   async save(): Promise<void> {
     if (!this.changed) return
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
-      try {
-        if (await this.write()) {
-          this.changed = false
-          return
-        }
-      } catch (error) {
-        this.log.warning(`The codex state (refs/${STATE_REF}) was not saved: ${messageOf(error)}.`)
+      if (await this.write()) {
+        this.changed = false
         return
       }
-      // Another run saved meanwhile (a shard of the same mode): take its deferrals and try again.
       this.head = await this.git.refHead(this.repo, STATE_REF)
+      if (this.head) await this.mergeRouting(this.head)
     }
     this.log.warning(`The codex state (refs/${STATE_REF}) kept moving; it was not saved.`)
   }
 
-  /** What a run asks the first look for: the state's files at its ref. */
-  static question(key: StateKey): RefFilesQuestion {
-    const { routing, deferred } = stateFiles(key)
-    return {
-      ref: `refs/${STATE_REF}`,
-      paths: routing === undefined ? [deferred] : [routing, deferred]
-    }
-  }
-
   /** The state's files from `found` (the first look) or, without it, from the state commit's tree. */
   private async read(head: string, found: RefFiles | undefined): Promise<void> {
+    const paths = stateFiles(this.key)
     // A tree's entries name a blob without its bytes; the first look may give them.
     const files: ReadonlyMap<string, StateBlob | undefined> =
       found?.files ?? (await this.git.readTree(this.repo, head)).files
-    const routing = this.files.routing === undefined ? undefined : files.get(this.files.routing)
-    const deferred = files.get(this.files.deferred)
-    const parsed = async <T>(file: StateBlob | undefined): Promise<Partial<T> | undefined> =>
-      file &&
-      (JSON.parse(
-        (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8')
-      ) as Partial<T>)
+    const text = async (file: StateBlob | undefined) =>
+      file && (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8')
     // Both files are read side by side: the state is on the way to the first project.
-    const [routingFile, deferredFile] = await Promise.all([
-      parsed<RoutingFile>(routing),
-      parsed<DeferredFile>(deferred)
+    const [routing, deferred] = await Promise.all([
+      paths.routing === undefined ? undefined : text(files.get(paths.routing)),
+      text(files.get(paths.deferred))
     ])
-    if (routingFile?.version === ROUTING_VERSION && routingFile.files) {
-      for (const [sha, entry] of Object.entries(routingFile.files)) {
-        this.routing.set(sha, this.interned(entry))
-      }
+    if (routing !== undefined) this.takeRouting(routing)
+    if (deferred !== undefined) this.deferred = this.checkedDeferrals(deferred) ?? []
+  }
+
+  /** The routing file of the state at `head` merged into this run's (after another run saved). */
+  private async mergeRouting(head: string): Promise<void> {
+    const path = stateFiles(this.key).routing
+    if (path === undefined) return
+    const file = (await this.git.readTree(this.repo, head)).files.get(path)
+    if (file) this.takeRouting((await this.git.readBlob(this.repo, file.sha)).toString('utf8'))
+  }
+
+  /** A routing file's entries, when it is signed with this run's key and holds what it should. */
+  private takeRouting(text: string): void {
+    const path = stateFiles(this.key).routing as string
+    const payload = this.verified(text, path)
+    if (payload === undefined) return
+    for (const [sha, index] of Object.entries(payload.files)) {
+      if (this.kept && !this.kept.has(sha)) continue
+      if (!this.routing.has(sha)) this.routing.set(sha, payload.rules[index] as FileRouting)
     }
-    if (Array.isArray(deferredFile?.projects)) this.deferred = deferredFile.projects.map(String)
+  }
+
+  /** The payload of a signed routing file, checked field by field; undefined (and one warning) otherwise. */
+  private verified(text: string, path: string): RoutingPayload | undefined {
+    const drop = (why: string) => {
+      this.log.warning(
+        `The codex state's ${path} (refs/${STATE_REF}) ${why}; it is not used: this run reads the routing of the codex files from their frontmatter.`,
+        { title: 'codex-sync: codex state not used' }
+      )
+      return undefined
+    }
+    const secret = this.key.secret
+    if (secret === undefined) return undefined
+    const signed = parseJson(text) as Partial<SignedFile> | undefined
+    if (signed?.version !== STATE_VERSION) return drop(`is not of version ${STATE_VERSION}`)
+    if (typeof signed.payload !== 'string' || typeof signed.mac !== 'string')
+      return drop('is not signed')
+    if (!sameMac(signed.mac, mac(secret, path, signed.payload)))
+      return drop(
+        'does not carry a valid signature of this workflow (written with another state key, or by hand)'
+      )
+    const payload = asPayload(parseJson(signed.payload), this.key.environment)
+    if (payload === undefined) return drop('holds entries that are not routings of codex files')
+    payload.rules = payload.rules.map(rule => this.interned(rule))
+    return payload
+  }
+
+  /** The deferred projects, when the file holds a list of repository names; else one warning. */
+  private checkedDeferrals(text: string): string[] | undefined {
+    const file = parseJson(text) as Partial<DeferredFile> | undefined
+    const projects = file?.projects
+    const valid =
+      file?.version === STATE_VERSION &&
+      Array.isArray(projects) &&
+      projects.length <= MAX_DEFERRED &&
+      projects.every(name => typeof name === 'string' && REPOSITORY_NAME.test(name))
+    if (valid) return projects
+    this.log.warning(
+      `The codex state's ${stateFiles(this.key).deferred} (refs/${STATE_REF}) is not a list of repository names; it is not used.`,
+      { title: 'codex-sync: codex state not used' }
+    )
+    return undefined
   }
 
   /** One commit on the state ref holding the files that changed; false when the ref moved. */
   private async write(): Promise<boolean> {
-    const routing: RoutingFile = {
-      version: ROUTING_VERSION,
-      files: Object.fromEntries(this.routing)
-    }
-    const deferred: DeferredFile = { projects: this.deferred }
+    const paths = stateFiles(this.key)
     const changes = [
-      ...(this.files.routing === undefined
-        ? []
-        : [{ path: this.files.routing, mode: '100644', content: JSON.stringify(routing) }]),
-      { path: this.files.deferred, mode: '100644', content: JSON.stringify(deferred) }
+      {
+        path: paths.deferred,
+        mode: '100644',
+        content: JSON.stringify({ version: STATE_VERSION, projects: this.deferred })
+      }
     ]
+    const secret = this.key.secret
+    if (paths.routing !== undefined && secret !== undefined) {
+      const payload = JSON.stringify(this.payload())
+      const file: SignedFile = {
+        version: STATE_VERSION,
+        mac: mac(secret, paths.routing, payload),
+        payload
+      }
+      changes.push({ path: paths.routing, mode: '100644', content: JSON.stringify(file) })
+    }
     const parentTree = this.head
       ? (await this.git.readTree(this.repo, this.head)).treeSha
       : undefined
@@ -175,6 +276,21 @@ export class CodexState {
       : await this.git.createRef(this.repo, STATE_REF, commit.sha)
     if (moved) this.head = commit.sha
     return moved
+  }
+
+  private payload(): RoutingPayload {
+    const rules: FileRouting[] = []
+    const indexes = new Map<FileRouting, number>()
+    const files: Record<string, number> = {}
+    for (const [sha, routing] of this.routing) {
+      let index = indexes.get(routing)
+      if (index === undefined) {
+        index = rules.push(routing) - 1
+        indexes.set(routing, index)
+      }
+      files[sha] = index
+    }
+    return { environment: this.key.environment, routing_version: ROUTING_VERSION, rules, files }
   }
 
   /** One object per distinct routing, so that its compiled matchers are shared by every file. */
@@ -195,17 +311,57 @@ interface StateFiles {
   deferred: string
 }
 
-/** Which state a run reads: its environment's routing (if it routes) and its mode and shard's deferrals. */
-export interface StateKey {
-  environment: string
-  deferrals: string
-  routing: boolean
-}
-
 function stateFiles(key: StateKey): StateFiles {
   return {
-    // A mode that routes nothing (pull-docs) neither reads nor writes the routing file.
-    routing: key.routing ? `routing/${key.environment}.json` : undefined,
+    // Only a run that routes, and can sign, reads and writes the routing file.
+    routing:
+      key.routing && key.secret !== undefined ? `routing/${key.environment}.json` : undefined,
     deferred: `deferred/${key.deferrals}.json`
+  }
+}
+
+/** The signature of a state file's payload, bound to the file's path. */
+function mac(secret: Buffer, path: string, payload: string): string {
+  return createHmac('sha256', secret)
+    .update(`codex-sync state\0${path}\0`)
+    .update(payload)
+    .digest('hex')
+}
+
+function sameMac(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8')
+  const b = Buffer.from(expected, 'utf8')
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** A payload whose every field is what the action writes; undefined otherwise. */
+function asPayload(value: unknown, environment: string): RoutingPayload | undefined {
+  const payload = value as Partial<Record<keyof RoutingPayload, unknown>> | undefined
+  if (typeof payload !== 'object' || payload === null) return undefined
+  if (payload.environment !== environment || payload.routing_version !== ROUTING_VERSION)
+    return undefined
+  if (!Array.isArray(payload.rules)) return undefined
+  const rules = payload.rules.map(asFileRouting)
+  if (rules.some(rule => rule === undefined)) return undefined
+  const files = payload.files
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return undefined
+  const valid = Object.entries(files).every(
+    ([sha, index]) =>
+      BLOB_SHA.test(sha) && Number.isInteger(index) && index >= 0 && index < rules.length
+  )
+  if (!valid) return undefined
+  return {
+    environment,
+    routing_version: ROUTING_VERSION,
+    rules: rules as FileRouting[],
+    files: files as Record<string, number>
   }
 }

@@ -8,7 +8,8 @@ import {
   type Commit,
   type Log,
   type PullRequest,
-  type Snapshot
+  type Snapshot,
+  type Tree
 } from '../model.js'
 import { applyPlans, type DeletionLimits, type FilePlan } from '../plan/files.js'
 import { applicable, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
@@ -21,6 +22,13 @@ export type WriteOutcome =
   | { kind: 'unchanged'; plans: ScopePlan[] }
   | { kind: 'planned'; plans: ScopePlan[] }
   | { kind: 'committed'; plans: ScopePlan[]; commit: Commit; after: Snapshot }
+
+/** A write tried on `base`, and what it was to apply. */
+interface Attempt {
+  base: Snapshot
+  message: string
+  plans: ScopePlan[]
+}
 
 const ATTEMPTS = 4
 /** Pause before re-reading a branch that moved, multiplied by the attempt number. */
@@ -69,17 +77,20 @@ export class Writer {
     message: (plans: ScopePlan[]) => string
   ): Promise<WriteOutcome> {
     const { limits, dryRun, log } = this.options
+    // The last write that GitHub refused as not on the head: maybe its answer was lost, not it.
+    let tried: Attempt | undefined
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const planned = await target.read()
       let plans = planScopes(scopes, planned, limits)
-      if (applicable(plans).length === 0) return { kind: 'unchanged', plans }
+      if (applicable(plans).length === 0) return this.settled(target, plans, planned, tried)
       if (dryRun) return { kind: 'planned', plans }
       const base = await target.head(planned)
       if (base.treeSha !== planned.treeSha) plans = planScopes(scopes, base, limits)
       const toApply = applicable(plans)
-      if (toApply.length === 0) return { kind: 'unchanged', plans }
+      if (toApply.length === 0) return this.settled(target, plans, base, tried)
       const plansToWrite = toApply.map(entry => entry.plan)
-      const written = await this.write(target, base, plansToWrite, message(toApply))
+      const text = message(toApply)
+      const written = await this.write(target, base, plansToWrite, text)
       if (written !== 'moved') {
         const files = applyPlans(base.files, plansToWrite)
         return {
@@ -89,6 +100,7 @@ export class Writer {
           after: { commitSha: written.commit.sha, treeSha: written.treeSha, files }
         }
       }
+      tried = { base, message: text, plans }
       log.info(
         `${target.repo}@${target.branch} moved during the write; rebuilding on its new head (${attempt}/${ATTEMPTS}).`
       )
@@ -96,6 +108,39 @@ export class Writer {
       if (attempt < ATTEMPTS) await delay(RETRY_DELAY_MS * attempt)
     }
     throw new BranchMovedError(target, ATTEMPTS)
+  }
+
+  /**
+   * Nothing is left to write. When a write of ours was refused as not on the head, that may be
+   * because a retry met the commit its lost answer had made: if the head is a commit on the same
+   * parent with the same message, it is ours, and the project was synced by it.
+   */
+  private async settled(
+    target: BranchTarget,
+    plans: ScopePlan[],
+    now: Tree,
+    tried: Attempt | undefined
+  ): Promise<WriteOutcome> {
+    if (tried === undefined) return { kind: 'unchanged', plans }
+    const { git } = this.options.github
+    const head = await git.head(target.repo, target.branch)
+    if (head.treeSha !== now.treeSha || head.commitSha === tried.base.commitSha)
+      return { kind: 'unchanged', plans }
+    const commit = await git.commitInfo(target.repo, head.commitSha)
+    const ours =
+      commit.parents.length === 1 &&
+      commit.parents[0] === tried.base.commitSha &&
+      commit.message.trim() === tried.message.trim()
+    if (!ours) return { kind: 'unchanged', plans }
+    this.options.log.info(
+      `${target.repo}@${target.branch}: the commit whose answer was lost was made (${commit.sha.slice(0, 7)}).`
+    )
+    return {
+      kind: 'committed',
+      plans: tried.plans,
+      commit: { sha: commit.sha, url: commit.url },
+      after: { commitSha: commit.sha, treeSha: now.treeSha, files: now.files }
+    }
   }
 
   /**

@@ -1,71 +1,21 @@
-/** The run's result: what became of each project, and the counts and status derived from them. */
+/** The run's result: each project's outcome, and the counts and status derived from them. */
 import type { Mode } from '../model.js'
+import { commitOf, type FailedProject, type ProjectResult, type ProjectStatus } from './project.js'
 
-export type ProjectStatus = 'synced' | 'unchanged' | 'skipped' | 'failed'
 export type RunStatus = 'success' | 'partial_success' | 'failure'
-
-export interface PlannedPaths {
-  added: string[]
-  modified: string[]
-  deleted: string[]
-}
-
-export interface FileCounts {
-  files_added: number
-  files_modified: number
-  files_deleted: number
-}
-
-/** A commit was made (on the default branch, or on the pull request branch). */
-export interface CommittedProject extends FileCounts {
-  project: string
-  status: 'synced'
-  commit_sha: string
-  commit_url: string
-  /** Every path the commit wrote, in the repository written. */
-  paths: PlannedPaths
-  pull_request_url?: string
-  /** How the changes were delivered when it was not as asked (commit_strategy: auto). */
-  delivery?: string
-}
-
-/** Dry run: the project would change; `planned` lists every path that would be written. */
-export interface PlannedProject extends FileCounts {
-  project: string
-  status: 'synced'
-  planned: PlannedPaths
-}
-
-export interface UnchangedProject extends FileCounts {
-  project: string
-  status: 'unchanged'
-  /** The pull request that already offers everything (commit_strategy: pull-request). */
-  pull_request_url?: string
-}
-
-export interface SkippedProject extends FileCounts {
-  project: string
-  status: 'skipped'
-  reason: string
-}
-
-export interface FailedProject extends FileCounts {
-  project: string
-  status: 'failed'
-  error: string
-  resolution: string
-}
-
-export type ProjectResult =
-  CommittedProject | PlannedProject | UnchangedProject | SkippedProject | FailedProject
 
 /** pull-docs over the whole organisation: the folders of repositories that no longer exist. */
 export interface OrphanReport {
-  /** removed; planned (dry run); refused (deletion limits, or the commit failed); deferred (budget). */
-  status: 'removed' | 'planned' | 'refused' | 'deferred'
+  /**
+   * removed; planned (dry run); kept (no proof that the repositories are gone); refused (deletion
+   * limits, or the commit failed); deferred (budget).
+   */
+  status: 'removed' | 'planned' | 'kept' | 'refused' | 'deferred'
   /** The folders, each with a trailing slash. */
   folders: string[]
   files_deleted: number
+  /** The codex commit that removed them. */
+  commit_sha?: string
   reason?: string
 }
 
@@ -107,6 +57,8 @@ export interface RunResult {
   duration_seconds: number
   projects: ProjectResult[]
   failures: Failure[]
+  /** What went wrong beside the projects (the state not saved, a slower path taken): said, not fatal. */
+  warnings: string[]
   /** pull-docs over the whole organisation, when it found folders of repositories that are gone. */
   orphans?: OrphanReport
   /** push modes: each codex file and the projects it reached, or why it reached none. */
@@ -127,28 +79,12 @@ export interface RunContext {
   startedAt: number
 }
 
-const NO_FILES: FileCounts = { files_added: 0, files_modified: 0, files_deleted: 0 }
-
-export function skippedProject(project: string, reason: string): SkippedProject {
-  return { project, status: 'skipped', reason, ...NO_FILES }
-}
-
-export function failedProject(project: string, error: string, resolution: string): FailedProject {
-  return { project, status: 'failed', error, resolution, ...NO_FILES }
-}
-
 /** failure when every attempted project failed or more than half did; partial when some did. */
 export function runStatus(succeeded: number, failed: number): RunStatus {
   const attempted = succeeded + failed
   if (failed === 0) return 'success'
   if (failed === attempted || failed * 2 > attempted) return 'failure'
   return 'partial_success'
-}
-
-/** Commits made, counted once however many projects share one (codex_commit: single). */
-function commitsOf(projects: ProjectResult[]): number {
-  const shas = projects.map(project => ('commit_sha' in project ? project.commit_sha : undefined))
-  return new Set(shas.filter(sha => sha !== undefined)).size
 }
 
 /** What a mode reports beside its projects. */
@@ -161,7 +97,8 @@ export function buildResult(
   context: RunContext,
   projects: ProjectResult[],
   now = Date.now(),
-  extras: ModeExtras = {}
+  extras: ModeExtras = {},
+  warnings: string[] = []
 ): RunResult {
   const count = (status: ProjectStatus) =>
     projects.filter(project => project.status === status).length
@@ -169,6 +106,10 @@ export function buildResult(
   const failed = projects.filter((project): project is FailedProject => project.status === 'failed')
   const sum = (pick: (project: ProjectResult) => number) =>
     projects.reduce((total, project) => total + pick(project), 0)
+  const orphans = extras.orphans
+  // Commits are counted once however many projects share one (codex_commit: single).
+  const commits = new Set([...projects.map(commitOf), orphans?.commit_sha])
+  commits.delete(undefined)
   return {
     status: runStatus(succeeded, failed.length),
     ...header(context),
@@ -177,12 +118,13 @@ export function buildResult(
     failed: failed.length,
     skipped: count('skipped'),
     files_synced: sum(project => project.files_added + project.files_modified),
-    files_deleted: sum(project => project.files_deleted),
-    commits_created: commitsOf(projects),
+    files_deleted: sum(project => project.files_deleted) + (orphans?.files_deleted ?? 0),
+    commits_created: commits.size,
     duration_seconds: seconds(context, now),
     projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)),
     failures: failed.map(({ project, error, resolution }) => ({ project, error, resolution })),
-    ...(extras.orphans ? { orphans: extras.orphans } : {}),
+    warnings,
+    ...(orphans ? { orphans } : {}),
     ...(extras.routing ? { routing: extras.routing } : {})
   }
 }

@@ -2,13 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { CodexSyncError, DIRECTIONS, isMode, MODES, nameKey, sameName } from '../model.js'
-import {
-  runStatus,
-  type Failure,
-  type ProjectResult,
-  type RunResult,
-  type RunStatus
-} from './results.js'
+import type { ProjectResult } from './project.js'
+import { runStatus, type Failure, type RunResult, type RunStatus } from './run.js'
 
 export type Direction = 'to-codex' | 'from-codex' | 'bidirectional'
 
@@ -92,13 +87,31 @@ export function asRunResult(value: unknown, source: string): RunResult {
     typeof result.status === 'string' &&
     Array.isArray(result.projects) &&
     Array.isArray(result.failures) &&
-    typeof result.duration_seconds === 'number'
+    typeof result.duration_seconds === 'number' &&
+    result.projects.every(isProjectEntry)
   if (!valid) {
     throw new ResultFileError(
       `${source} is not a codex-sync result (the JSON of its 'result' output)`
     )
   }
   return result as RunResult
+}
+
+const STATUSES: readonly unknown[] = ['synced', 'unchanged', 'skipped', 'failed']
+
+/** What every project entry holds, whatever its outcome: the merge counts by these fields. */
+function isProjectEntry(value: unknown): boolean {
+  const entry = value as Partial<Record<keyof ProjectResult, unknown>> | null
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.project === 'string' &&
+    STATUSES.includes(entry.status) &&
+    typeof entry.outcome === 'string' &&
+    [entry.files_added, entry.files_modified, entry.files_deleted].every(
+      count => typeof count === 'number'
+    )
+  )
 }
 
 /** Every result JSON in the given files and folders (folders are searched for `*.json`). */
@@ -200,9 +213,7 @@ function mergePhase(shards: RunResult[]): PhaseResult {
     succeeded,
     failed: count('failed'),
     skipped: count('skipped'),
-    deferred: projects.filter(
-      project => project.status === 'skipped' && project.reason === 'deferred'
-    ).length,
+    deferred: projects.filter(project => project.outcome === 'deferred').length,
     files_synced: sum(result => result.files_synced),
     files_deleted: sum(result => result.files_deleted),
     commits_created: sum(result => result.commits_created),
@@ -217,7 +228,7 @@ function mergePhase(shards: RunResult[]): PhaseResult {
 }
 
 /** Per project, the entry of the shard that handled it (any entry but "not in shard"). */
-function handledProjects(shards: RunResult[]): ProjectResult[] {
+export function handledProjects(shards: RunResult[]): ProjectResult[] {
   const chosen = new Map<string, ProjectResult>()
   for (const project of shards.flatMap(result => result.projects)) {
     const key = nameKey(project.project)
@@ -227,8 +238,8 @@ function handledProjects(shards: RunResult[]): ProjectResult[] {
   return [...chosen.values()]
 }
 
-function notInShard(project: ProjectResult): boolean {
-  return project.status === 'skipped' && project.reason.startsWith('not in shard')
+export function notInShard(project: ProjectResult): boolean {
+  return project.outcome === 'not-in-shard'
 }
 
 type Outcome = 'succeeded' | 'failed' | 'skipped'
