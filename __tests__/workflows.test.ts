@@ -648,6 +648,18 @@ describe(`the codex template's caller (${CALLER})`, () => {
     expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
   })
 
+  it('passes on every output of the reusable workflow, from another workflow of the codex', () => {
+    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+    const declared = dict(workflowCall(workflow(REUSABLE)).outputs, 'outputs')
+    expect(Object.keys(outputs)).toEqual(Object.keys(declared))
+    for (const [name, output] of Object.entries(outputs)) {
+      expect({ name, value: dict(output, name).value }).toEqual({
+        name,
+        value: `\${{ jobs.sync.outputs.${name} }}`
+      })
+    }
+  })
+
   it('calls the reusable workflow with its inputs, defaulting on schedule', () => {
     expect(dict(callerJob(wf()).with, 'with')).toEqual({
       modes: "${{ inputs.modes || 'pull-docs,push-docs,push-claude' }}",
