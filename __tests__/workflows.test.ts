@@ -425,74 +425,78 @@ const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: 
   )
 }
 
-/** The reusable workflows users call: their inputs, README section and the job that merges. */
+/** The reusable workflows users call: their inputs, section of docs/reference.md and the job that merges. */
 const CALLED = [
-  { file: REUSABLE, inputs: REUSABLE_INPUTS, readme: '## The reusable workflow', merge: 'report' },
-  { file: PLAN, inputs: PLAN_INPUTS, readme: '## The pull request check', merge: 'comment' }
+  { file: REUSABLE, inputs: REUSABLE_INPUTS, section: '## The reusable workflow', merge: 'report' },
+  { file: PLAN, inputs: PLAN_INPUTS, section: '## The pull request check', merge: 'comment' }
 ]
 
-describe.each(CALLED)('reusable workflow $file', ({ file, inputs: expected, readme, merge }) => {
-  const wf = () => workflow(file)
+describe.each(CALLED)(
+  'reusable workflow $file',
+  ({ file, inputs: expected, section: heading, merge }) => {
+    const wf = () => workflow(file)
 
-  it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
-    expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
-    const inputs = dict(workflowCall(wf()).inputs, 'inputs')
-    const actual = Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => {
-        const input = dict(value, name)
-        expect({ name, description: typeof input.description }).toEqual({
-          name,
-          description: 'string'
+    it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
+      expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
+      const inputs = dict(workflowCall(wf()).inputs, 'inputs')
+      const actual = Object.fromEntries(
+        Object.entries(inputs).map(([name, value]) => {
+          const input = dict(value, name)
+          expect({ name, description: typeof input.description }).toEqual({
+            name,
+            description: 'string'
+          })
+          const given = input.required ? { required: true } : { default: input.default }
+          return [name, { type: input.type, ...given }]
         })
-        const given = input.required ? { required: true } : { default: input.default }
-        return [name, { type: input.type, ...given }]
-      })
-    )
-    expect(actual).toEqual(expected)
+      )
+      expect(actual).toEqual(expected)
 
-    const secrets = dict(workflowCall(wf()).secrets, 'secrets')
-    expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
-    for (const secret of Object.values(secrets)) {
-      expect(dict(secret, 'secret').required ?? false).toBe(false)
-    }
-  })
+      const secrets = dict(workflowCall(wf()).secrets, 'secrets')
+      expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
+      for (const secret of Object.values(secrets)) {
+        expect(dict(secret, 'secret').required ?? false).toBe(false)
+      }
+    })
 
-  it('is documented in the README: every input, secret and output', () => {
-    const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const section = text.slice(text.indexOf(readme))
-    const documented = section.slice(0, section.indexOf('\n## ', 3))
-    const call = workflowCall(wf())
-    const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
-      Object.keys(dict(call[kind], kind))
-    )
-    expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
-  })
+    it('is documented in docs/reference.md: every input, secret and output', () => {
+      const text = readFileSync(path.join(ROOT, 'docs', 'reference.md'), 'utf8')
+      expect(text).toContain(`${heading}\n`)
+      const section = text.slice(text.indexOf(`${heading}\n`))
+      const documented = section.slice(0, section.indexOf('\n## ', 3))
+      const call = workflowCall(wf())
+      const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
+        Object.keys(dict(call[kind], kind))
+      )
+      expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
+    })
 
-  it('uses every input it declares', () => {
-    const unused = Object.keys(expected).filter(
-      name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
-    )
-    expect(unused).toEqual([])
-  })
+    it('uses every input it declares', () => {
+      const unused = Object.keys(expected).filter(
+        name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
+      )
+      expect(unused).toEqual([])
+    })
 
-  it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
-    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
-    const values = Object.fromEntries(
-      Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
-    )
-    const names = ['status', 'result', 'failed_projects']
-    expect(values).toEqual(
-      Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
-    )
-    expect(job(wf(), merge).outputs).toEqual(
-      Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
-    )
-  })
+    it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
+      const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+      const values = Object.fromEntries(
+        Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
+      )
+      const names = ['status', 'result', 'failed_projects']
+      expect(values).toEqual(
+        Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
+      )
+      expect(job(wf(), merge).outputs).toEqual(
+        Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
+      )
+    })
 
-  it('runs every job on the runner of input runs_on', () => {
-    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
-  })
-})
+    it('runs every job on the runner of input runs_on', () => {
+      for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+    })
+  }
+)
 
 describe(`reusable workflow (${REUSABLE})`, () => {
   const wf = () => workflow(REUSABLE)
@@ -802,6 +806,34 @@ describe(`the codex template's plan caller (${PLAN_CALLER})`, () => {
       environment: "${{ github.base_ref == 'main' && 'prod' || 'test' }}",
       app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
     })
+  })
+})
+
+describe('pinning the reusable workflows and the action to one commit (docs/reference.md)', () => {
+  const reference = readFileSync(path.join(ROOT, 'docs', 'reference.md'), 'utf8')
+  const SHA = '0123456789abcdef0123456789abcdef01234567'
+
+  it('the documented sed pins every action reference of both workflows, and the copy lints clean', async () => {
+    const sed = /sed "s#uses: codex-sync\/codex-sync@v1#uses: codex-sync\/codex-sync@\$SHA#"/.exec(
+      reference
+    )
+    expect(sed).not.toBeNull()
+    const [name, major] = actionReference().split('@')
+    for (const file of [REUSABLE, PLAN]) {
+      const text = workflow(file).text
+      const pinned = text.split(`uses: ${name}@${major}`).join(`uses: ${name}@${SHA}`)
+      const references = usesOf({ ...workflow(file), text: pinned, doc: dict(load(pinned), file) })
+        .map(({ uses }) => uses)
+        .filter(uses => uses.startsWith(`${name}@`))
+      expect(references.length).toBeGreaterThan(0)
+      expect(new Set(references)).toEqual(new Set([`${name}@${SHA}`]))
+      expect(await lint(pinned, file)).toEqual([])
+    }
+  })
+
+  it('says that a pinned workflow alone still runs the action at the major version', () => {
+    expect(reference).toContain('## Versions and pinning')
+    expect(reference).toContain(`runs the action as \`${actionReference()}\``)
   })
 })
 

@@ -50890,13 +50890,14 @@ function synopsis(spec) {
 }
 /** The usage text: the synopsis, the commands, every flag of the table, the token and exit codes. */
 const SYNOPSIS = 'usage: codex-sync plan|sync --org ORG --mode MODE [flags]';
+/** The command line's own switches, as the usage text and the reference list them. */
+const OWN_FLAGS = [
+    ['--json', 'print exactly the result JSON on stdout'],
+    ['--verbose', 'print debug lines on stderr'],
+    ['-h, --help', 'print this text']
+];
 function usageText() {
-    const rows = [
-        ...FLAGS.map(spec => [synopsis(spec), spec.help]),
-        ['--json', 'print exactly the result JSON on stdout'],
-        ['--verbose', 'print debug lines on stderr'],
-        ['-h, --help', 'print this text']
-    ];
+    const rows = [...FLAGS.map(spec => [synopsis(spec), spec.help]), ...OWN_FLAGS];
     const width = Math.max(...rows.map(([left]) => (left ?? '').length));
     return [
         SYNOPSIS,

@@ -2,6 +2,7 @@
 // command line (dist/cli.js) can be tried against it from another terminal. It prints the two
 // environment variables to export and three commands to try (a plan, a sync, the same sync again),
 // then waits until Ctrl-C (SIGINT) or SIGTERM, when it stops the server and removes its repositories.
+import { fileURLToPath } from 'node:url'
 import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
 import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 
@@ -9,7 +10,7 @@ import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 const TOKEN = 'test-token'
 
 /** What the playground prints, from the server's URL: `export` lines, then one command a line. */
-function instructions(url: string, org: string, codex: string, repoDir: string): string {
+export function instructions(url: string, org: string, codex: string, repoDir: string): string {
   const push = `node dist/cli.js sync --org ${org} --mode push-docs --write-interval-ms 0`
   return [
     `A fake GitHub is serving the sample organisation '${org}' at ${url}:`,
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
   console.log(instructions(fake.url, org, codex, fake.repoDir(org, 'web')))
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

@@ -179,13 +179,20 @@ function synopsis(spec: FlagSpec): string {
 /** The usage text: the synopsis, the commands, every flag of the table, the token and exit codes. */
 export const SYNOPSIS = 'usage: codex-sync plan|sync --org ORG --mode MODE [flags]'
 
+/** The command line's own switches, as the usage text and the reference list them. */
+export const OWN_FLAGS: readonly (readonly [string, string])[] = [
+  ['--json', 'print exactly the result JSON on stdout'],
+  ['--verbose', 'print debug lines on stderr'],
+  ['-h, --help', 'print this text']
+]
+
+/** Every name of a flag and its value's placeholder, as the usage text shows them. */
+export function flagSynopsis(spec: FlagSpec): string {
+  return synopsis(spec)
+}
+
 export function usageText(): string {
-  const rows = [
-    ...FLAGS.map(spec => [synopsis(spec), spec.help]),
-    ['--json', 'print exactly the result JSON on stdout'],
-    ['--verbose', 'print debug lines on stderr'],
-    ['-h, --help', 'print this text']
-  ]
+  const rows = [...FLAGS.map(spec => [synopsis(spec), spec.help]), ...OWN_FLAGS]
   const width = Math.max(...rows.map(([left]) => (left ?? '').length))
   return [
     SYNOPSIS,
