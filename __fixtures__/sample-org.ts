@@ -53,7 +53,7 @@ function codexFiles(org: string): FileTree {
       '---\nname: codex-sync-manager\ndescription: Keeps docs in sync with the codex\n---\n\nYou manage codex sync.\n',
     [`.claude/commands/${ns}/codex/codex-sync-project.md`]:
       '# /codex-sync-project\n\nSync one project with the codex.\n',
-    [`.claude/scripts/${ns}/codex/codex-core-repo-discover.sh`]: {
+    [`.claude/scripts/${ns}/codex/codex-repo-discover.sh`]: {
       content: '#!/usr/bin/env bash\nset -euo pipefail\necho "discovering repositories"\n',
       mode: '100755'
     },

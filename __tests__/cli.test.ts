@@ -87,6 +87,13 @@ describe('the flag table', () => {
     expect(usage).toMatch(/GITHUB_TOKEN.*GH_TOKEN.*gh auth token/)
     expect(usage).not.toContain('--token')
   })
+
+  it('the usage text says how to point at a local stand-in, and which inputs are not flags', () => {
+    const usage = usageText()
+    expect(usage).toContain('GITHUB_API_URL')
+    expect(usage).toContain('npm run playground')
+    for (const input of Object.keys(NOT_FLAGS)) expect(usage).toContain(input)
+  })
 })
 
 describe('parseCommandLine', () => {
@@ -233,21 +240,40 @@ describe('runCli: bad usage and help', () => {
     expect(await run(['--help'])).toEqual({ code: 0, stdout: usageText(), stderr: '' })
   })
 
-  it('an unknown flag exits 2 with its name and the usage text on stderr', async () => {
+  it('an unknown flag exits 2 with one line naming it, and --help for the rest', async () => {
     const ran = await run(['plan', '--org', 'acme', '--mode', 'push-docs', '--colour'])
     expect(ran).toEqual({
       code: 2,
       stdout: '',
-      stderr: `codex-sync: unknown flag --colour\n\n${usageText()}`
+      stderr: 'codex-sync: unknown flag --colour (see codex-sync --help)\n'
     })
   })
 
-  it('a value the action would refuse exits 2, named by its flag', async () => {
+  it.each([
+    [['plan', '--org'], '--org needs a value (--org ORG)'],
+    [['deploy'], "unknown command 'deploy': the commands are plan and sync"],
+    [[], 'a command is needed: plan or sync'],
+    [['plan', '--org', 'acme'], '--mode is required'],
+    [
+      ['plan', '--org', 'acme', '--mode', 'merge'],
+      "--mode must be pull-docs, push-docs, push-claude, got 'merge'"
+    ],
+    [['plan', '--org', 'acme', '--mode', 'push-docs', '--results', 'x'], 'unknown flag --results']
+  ])('bad usage %j is one line on stderr: %s', async (args, message) => {
+    const ran = await run(args)
+    expect(ran).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `codex-sync: ${message} (see codex-sync --help)\n`
+    })
+  })
+
+  it('a value the action would refuse exits 2, named by its flag, in one line', async () => {
     const ran = await run(['plan', '--org', 'acme', '--mode', 'push-docs', '--parallel', 'many'])
     expect(ran.code).toBe(2)
     expect(ran.stdout).toBe('')
-    expect(ran.stderr).toMatch(
-      /^codex-sync: --parallel must be an integer from 1 to 50, got 'many'\nusage: codex-sync plan\|sync/
+    expect(ran.stderr).toBe(
+      "codex-sync: --parallel must be an integer from 1 to 50, got 'many' (see codex-sync --help)\n"
     )
   })
 

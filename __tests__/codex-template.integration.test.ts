@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { FakeGitHub, type FileTree } from '../__fixtures__/fake-github/index.js'
 import { sync, writes } from '../__fixtures__/harness.js'
+import { seedSampleOrg } from '../__fixtures__/sample-org.js'
 import { parseConfig } from '../src/inputs/config.js'
 import { ROOT } from './workflow-files.js'
 
@@ -99,6 +100,29 @@ describe('the codex template as a codex', () => {
     expect(template['.claude/scripts/acme/codex/codex-repo-discover.sh']).toMatchObject({
       mode: '100755'
     })
+  })
+
+  it("names no codex repository: the README's rename of the namespace leaves every text right", () => {
+    const texts = Object.entries(template).map(([file, entry]) => ({
+      file,
+      text: (entry as { content: Buffer }).content.toString('utf8')
+    }))
+    expect(texts.filter(({ text }) => /codex\.acme\b/.test(text)).map(({ file }) => file)).toEqual(
+      []
+    )
+  })
+
+  it('has the Claude files of the demo codex (the sample organisation), by the same names', async () => {
+    const demo = await FakeGitHub.start()
+    try {
+      const { org, codex } = await seedSampleOrg(demo)
+      const files = Object.keys(await demo.files(org, codex, 'main'))
+      expect(files.filter(file => /^\.claude\/[^/]+\/acme\//.test(file)).sort()).toEqual(
+        claudeFiles
+      )
+    } finally {
+      await demo.stop()
+    }
   })
 
   it('has a config the action parses, with the namespace of its .claude folders', () => {

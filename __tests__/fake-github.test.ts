@@ -253,7 +253,7 @@ describe('trees', () => {
     const dir = fake.repoDir('acme', 'codex.acme.io')
     const full = await git(dir, ['ls-tree', '-r', 'main', '.claude/scripts/'])
     expect(full).toMatch(
-      /^100755 blob [0-9a-f]{40}\t\.claude\/scripts\/acme\/codex\/codex-core-repo-discover\.sh/
+      /^100755 blob [0-9a-f]{40}\t\.claude\/scripts\/acme\/codex\/codex-repo-discover\.sh/
     )
     expect((await git(fake.repoDir('acme', 'web'), ['rev-parse', 'main^{tree}'])).trim()).toBe(
       flat.body.sha
@@ -673,7 +673,7 @@ describe('sample organisation', () => {
       await fake.head('acme', 'codex.acme.io', 'main')
     )
     const codex = await fake.files('acme', 'codex.acme.io', 'main')
-    expect(codex['.claude/scripts/acme/codex/codex-core-repo-discover.sh']?.mode).toBe('100755')
+    expect(codex['.claude/scripts/acme/codex/codex-repo-discover.sh']?.mode).toBe('100755')
     expect(codex['docs/guides/codex-sync-guide.md']?.content.toString()).toContain(
       'codex_sync_include: [*]\n'
     )

@@ -3,7 +3,7 @@
  * - package.json names the version (semantic, 1.0.0 or later) and the repository the action is
  *   published from; LICENSE and CHANGELOG.md go with it.
  * - Every reference to the action or the reusable workflow (workflows, the codex template, the
- *   README, the schema's URL) is `<that repository>@v<major>`: a fork that changes package.json
+ *   README and docs/, the schema's URL) is `<that repository>@v<major>`: a fork that changes package.json
  *   sees here every place to change.
  * - The release workflow checks the tag against package.json and the changelog (its script run
  *   with bash), checks dist/ and the tests, publishes the release and moves the major tag.
@@ -93,7 +93,13 @@ function userFacingFiles(): { file: string; text: string }[] {
       const file = `${dir}/${name}`
       return statSync(path.join(ROOT, file)).isDirectory() ? walk(file) : [file]
     })
-  const files = ['README.md', ...walk(WORKFLOWS_DIR), ...walk('examples'), ...walk('schema')]
+  const files = [
+    'README.md',
+    ...walk('docs'),
+    ...walk(WORKFLOWS_DIR),
+    ...walk('examples'),
+    ...walk('schema')
+  ]
   return files.map(file => ({ file, text: readRepoFile(file) }))
 }
 
@@ -137,7 +143,7 @@ function referenceProblems(
 }
 
 describe('references to the published action', () => {
-  it('the workflows, the codex template, the README and the schema use <repository>@v<major> of package.json', () => {
+  it('the workflows, the codex template, the README, the docs and the schema use <repository>@v<major> of package.json', () => {
     expect(referenceProblems(userFacingFiles(), publishedRepository(), majorTag())).toEqual([])
   })
 
@@ -151,11 +157,10 @@ describe('references to the published action', () => {
     expect(text('examples/codex/.github/workflows/codex-sync-plan.yml')).toContain(
       `uses: ${reusableWorkflowReference('codex-sync-plan.yml')}\n`
     )
-    expect(text('README.md')).toContain(
-      `uses: ${reusableWorkflowReference('codex-sync-plan.yml')}\n`
-    )
-    expect(text('README.md')).toContain(`uses: ${reusableWorkflowReference()}\n`)
-    expect(text('README.md')).toContain(`uses: ${actionReference()}\n`)
+    const docs = ['README.md', 'docs/reference.md'].map(text).join('\n')
+    expect(docs).toContain(`uses: ${reusableWorkflowReference('codex-sync-plan.yml')}\n`)
+    expect(docs).toContain(`uses: ${reusableWorkflowReference()}\n`)
+    expect(docs).toContain(`uses: ${actionReference()}\n`)
   })
 
   it('a fork that changes package.json is told every place that still names the original', () => {
@@ -164,6 +169,7 @@ describe('references to the published action', () => {
     expect([...files].sort()).toEqual(
       [
         'README.md',
+        'docs/reference.md',
         '.github/workflows/codex-sync.yml',
         '.github/workflows/codex-sync-plan.yml',
         'examples/codex/.github/codex-sync.yml',
@@ -181,10 +187,11 @@ describe('references to the published action', () => {
     )
   })
 
-  it('the README says how to publish a fork and what this test checks', () => {
-    const readme = readRepoFile('README.md')
-    expect(readme).toContain('__tests__/release.test.ts')
-    expect(readme).toMatch(/"repository"/)
+  it('the development notes say how to publish a fork and what this test checks', () => {
+    const notes = readRepoFile('docs/development.md')
+    expect(notes).toContain('__tests__/release.test.ts')
+    expect(notes).toMatch(/"repository"/)
+    expect(notes).toContain("grep -rl 'codex-sync/codex-sync' README.md CHANGELOG.md docs .github")
   })
 })
 

@@ -631,8 +631,8 @@ describe('the template config (examples/codex/.github/codex-sync.yml)', () => {
     })
   })
 
-  it('is the file the README tells editors to point at', () => {
-    expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).toContain(
+  it('is the file the reference tells editors to point at', () => {
+    expect(readFileSync(new URL('../docs/reference.md', import.meta.url), 'utf8')).toContain(
       publishedAt(SCHEMA_PATH)
     )
   })

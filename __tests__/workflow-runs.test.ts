@@ -182,26 +182,33 @@ describe('the plan', () => {
     expect(stdout).toContain(`::error title=codex-sync workflow::${message}`)
   })
 
-  it('lists the shards for the matrix and shares the write budgets between them', () => {
-    expect(plan().outputs).toMatchObject({
+  it('lists the shards for the matrix; writes_per_hour is the run total, shared by its phases and shards', () => {
+    // Three phases, one shard each: GitHub's hourly limit is the installation's, so each gets a third.
+    const whole = plan()
+    expect(whole.outputs).toMatchObject({
       shards: '[1]',
-      writes_per_hour: '450',
+      writes_per_hour: '150',
       write_interval_ms: '1000'
     })
+    expect(whole.stdout).toContain(
+      'Write budget: 450 content-creating requests an hour for the run; each of 3 phase(s) x 1 shard(s) gets 150.'
+    )
+    expect(plan({ inputs: { modes: 'push-docs' } }).outputs.writes_per_hour).toBe('450')
+    expect(plan({ inputs: { modes: 'push-docs,push-claude' } }).outputs.writes_per_hour).toBe('225')
     expect(plan({ inputs: { shards: 3 } }).outputs).toMatchObject({
       shards: '[1,2,3]',
-      writes_per_hour: '150',
+      writes_per_hour: '50',
       write_interval_ms: '3000'
     })
     expect(
+      plan({ inputs: { modes: 'pull-docs', shards: 3, writes_per_hour: 300 } }).outputs
+    ).toMatchObject({ writes_per_hour: '100', write_interval_ms: '3000' })
+    expect(
       plan({ inputs: { shards: 100, writes_per_hour: 50, write_interval_ms: 1000 } }).outputs
     ).toMatchObject({ writes_per_hour: '1', write_interval_ms: '60000' })
-    expect(
-      plan({ inputs: { shards: 4, writes_per_hour: 0, write_interval_ms: 0 } }).outputs
-    ).toMatchObject({
-      writes_per_hour: '0',
-      write_interval_ms: '0'
-    })
+    const unlimited = plan({ inputs: { shards: 4, writes_per_hour: 0, write_interval_ms: 0 } })
+    expect(unlimited.outputs).toMatchObject({ writes_per_hour: '0', write_interval_ms: '0' })
+    expect(unlimited.stdout).not.toContain('Write budget')
   })
 
   it.each([0, 257, 2.5])('rejects shards: %p', shards => {

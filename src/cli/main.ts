@@ -12,7 +12,6 @@ import {
   FLAGS,
   flagName,
   parseCommandLine,
-  SYNOPSIS,
   usageText,
   UsageError,
   type CommandLine
@@ -121,16 +120,14 @@ function readDotEnv(cwd: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined
 }
 
-/** Bad usage: what is wrong, in terms of flags, then the usage text (its first line for a bad value); exit 2. */
+/** Where bad usage sends the user for the rest: the full usage text is `--help`. */
+export const SEE_HELP = '(see codex-sync --help)'
+
+/** Bad usage: one line naming what is wrong, in terms of flags, and where the usage text is; exit 2. */
 function usageFailure(error: unknown, stderr: TextStream): number {
-  if (error instanceof InputError) {
-    stderr.write(
-      `codex-sync: ${asFlags(error.message)}\n${SYNOPSIS}\n(codex-sync --help lists every flag)\n`
-    )
-    return EXIT_USAGE
-  }
-  if (error instanceof UsageError) {
-    stderr.write(`codex-sync: ${error.message}\n\n${usageText()}`)
+  if (error instanceof InputError || error instanceof UsageError) {
+    const message = error instanceof InputError ? asFlags(error.message) : error.message
+    stderr.write(`codex-sync: ${message.replace(/\s*\n\s*/g, ' ')} ${SEE_HELP}\n`)
     return EXIT_USAGE
   }
   throw error
