@@ -105,9 +105,9 @@ describe('the generated parts of the docs (npm run docs)', () => {
   test('an input added to action.yml appears in the table', () => {
     const added = actionText.replace(
       /^outputs:/m,
-      "  prune_orphans:\n    description: 'A new input.'\n    required: false\n    default: 'true'\n\noutputs:"
+      "  example_input:\n    description: 'A new input.'\n    required: false\n    default: 'true'\n\noutputs:"
     )
-    expect(actionTables(added).inputs).toContain('| `prune_orphans` | `true` | A new input. |')
+    expect(actionTables(added).inputs).toContain('| `example_input` | `true` | A new input. |')
   })
 
   test('the flags table lists every flag with its input, and the inputs that are not flags', () => {

@@ -85,6 +85,8 @@ const SPEC_INPUTS = [
   'time_budget_minutes',
   'writes_per_hour',
   'codex_ref',
+  'state_key',
+  'prune_orphans',
   'results',
   'plan_comment'
 ]
@@ -328,6 +330,7 @@ const REUSABLE_INPUTS: Record<string, { type: string; default: unknown }> = {
   writes_per_hour: { type: 'number', default: 450 },
   fail_on_partial: { type: 'boolean', default: false },
   skip_failed_pulls: { type: 'boolean', default: false },
+  prune_orphans: { type: 'boolean', default: false },
   shards: { type: 'number', default: 1 },
   timeout_minutes: { type: 'number', default: 60 },
   time_budget_minutes: { type: 'number', default: 0 },
@@ -341,6 +344,7 @@ const EVERY_PHASE = [
   'app_id',
   'private_key',
   'token',
+  'state_key',
   'environment',
   'config',
   'target_repository',
@@ -365,7 +369,7 @@ const PUSH_ONLY = [
   'pull_request_draft'
 ]
 const PHASE_INPUTS: Record<(typeof MODES)[number], string[]> = {
-  'pull-docs': [...EVERY_PHASE, 'codex_commit'],
+  'pull-docs': [...EVERY_PHASE, 'codex_commit', 'prune_orphans'],
   'push-docs': [...EVERY_PHASE, ...PUSH_ONLY],
   'push-claude': [...EVERY_PHASE, ...PUSH_ONLY]
 }
@@ -374,6 +378,7 @@ const COMPUTED: Record<string, string> = {
   app_id: '${{ needs.plan.outputs.app_id }}',
   private_key: "${{ needs.plan.outputs.app_id && secrets.app_private_key || '' }}",
   token: "${{ !needs.plan.outputs.app_id && secrets.token || '' }}",
+  state_key: '${{ secrets.state_key }}',
   shard: '${{ matrix.shard }}/${{ inputs.shards }}',
   write_interval_ms: '${{ needs.plan.outputs.write_interval_ms }}',
   writes_per_hour: '${{ needs.plan.outputs.writes_per_hour }}',
@@ -453,7 +458,7 @@ describe.each(CALLED)(
       expect(actual).toEqual(expected)
 
       const secrets = dict(workflowCall(wf()).secrets, 'secrets')
-      expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'token'])
+      expect(Object.keys(secrets).sort()).toEqual(['app_private_key', 'state_key', 'token'])
       for (const secret of Object.values(secrets)) {
         expect(dict(secret, 'secret').required ?? false).toBe(false)
       }
@@ -748,6 +753,7 @@ describe(`the plan workflow (${PLAN})`, () => {
       app_id: '${{ needs.check.outputs.app_id }}',
       private_key: "${{ needs.check.outputs.app_id && secrets.app_private_key || '' }}",
       token: "${{ !needs.check.outputs.app_id && secrets.token || '' }}",
+      state_key: '${{ secrets.state_key }}',
       environment: '${{ inputs.environment }}',
       config: '${{ inputs.config }}',
       target_repository: '${{ inputs.target_repository }}',
