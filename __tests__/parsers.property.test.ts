@@ -358,7 +358,12 @@ describe('the matchers agree with picomatch where their syntax meets', () => {
       { minLength: 1, maxLength: 6 }
     )
     .map(parts => parts.join(''))
-    .filter(pattern => globProblem(pattern, 'path') === undefined && !/\*\}?\/\*\*/.test(pattern))
+    .filter(
+      pattern =>
+        globProblem(pattern, 'path') === undefined &&
+        !/\*\}?\/\*\*/.test(pattern) &&
+        pattern !== '*.*'
+    )
 
   it('on paths (case-sensitive, newlines included)', () => {
     fc.assert(
