@@ -12,6 +12,7 @@ function repo(name: string, overrides: Partial<Repository> = {}): Repository {
     archived: false,
     fork: false,
     disabled: false,
+    empty: false,
     topics: [],
     ...overrides
   }

@@ -181,7 +181,9 @@ describe('planCommentMarkdown', () => {
     expect(text).toContain('| push-docs | added | `docs/a\\|b.md` |')
     expect(text).toContain('| push-docs | added | ``docs/tick`s.md`` |')
     expect(text).toContain('| push-docs | added | `docs/line break.md` |')
-    expect(text).toContain('| `web` | push-docs | bad &lt;/details&gt; \\| &lt;b&gt;x&lt;/b&gt; | fix it |')
+    expect(text).toContain(
+      '| `web` | push-docs | bad &lt;/details&gt; \\| &lt;b&gt;x&lt;/b&gt; | fix it |'
+    )
   })
 })
 

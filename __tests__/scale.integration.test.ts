@@ -63,13 +63,21 @@ afterAll(() => fake.stop())
 describe('reads in proportion to what changed', () => {
   test('push-docs reads each codex Markdown blob once, ever: the rerun reads none', async () => {
     fake.clearLog()
-    const first = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
+    const first = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      state_key: STATE_KEY
+    })
     expect(first.result.status).toBe('success')
     expect(first.result.commits_created).toBe(PROJECTS.length)
     expect(fake.log.filter(isStateWrite).length).toBeGreaterThan(0)
 
     fake.clearLog()
-    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
+    const rerun = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      state_key: STATE_KEY
+    })
     expect(rerun.result.projects.map(project => project.status)).toEqual(
       PROJECTS.map(() => 'unchanged')
     )
@@ -95,7 +103,11 @@ describe('reads in proportion to what changed', () => {
     expect(moved.status).toBe(200)
 
     fake.clearLog()
-    const rerun = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
+    const rerun = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      state_key: STATE_KEY
+    })
     expect(rerun.result.projects.map(project => project.status)).toEqual(
       PROJECTS.map(() => 'unchanged')
     )
@@ -123,7 +135,11 @@ describe('reads in proportion to what changed', () => {
       'docs/all.md': doc('codex_sync_include: [*]', 'all v2\n')
     })
     fake.clearLog()
-    const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
+    const { result } = await sync(fake, {
+      mode: 'push-docs',
+      codex_repository: CODEX,
+      state_key: STATE_KEY
+    })
     expect(result.commits_created).toBe(PROJECTS.length)
     const blobReads = codexReads('blobs').filter(entry => !entry.path.endsWith('/blobs/'))
     // The config, the state's two files, and the new document: never once per project.
@@ -146,9 +162,7 @@ describe('a run that stops before a limit ends it', () => {
       state_key: STATE_KEY,
       writes_per_hour: '8'
     })
-    const deferred = limited.result.projects.filter(
-      project => project.outcome === 'deferred'
-    )
+    const deferred = limited.result.projects.filter(project => project.outcome === 'deferred')
     expect(limited.result.status).toBe('success')
     expect(limited.result.succeeded).toBeGreaterThan(0)
     expect(deferred.length).toBeGreaterThan(0)

@@ -26,6 +26,11 @@ const MODES = ['pull-docs', 'push-docs', 'push-claude'];
 function isMode(value) {
     return MODES.includes(value);
 }
+/** Git writes a folder's mode as 40000 in its trees; GitHub's REST answers 040000. */
+const TREE_MODE = '40000';
+function normalMode(mode) {
+    return mode === '040000' ? TREE_MODE : mode;
+}
 const MODE_SYMLINK = '120000';
 /** A blob that is not a symlink: the only kind of entry that is ever copied. */
 function isRegularFile(file) {
@@ -37145,16 +37150,18 @@ class GitData {
      * requests when only one folder of it matters.
      */
     async readTree(repo, treeish, folders) {
-        const files = new Map();
+        const listed = { files: new Map(), folders: new Map() };
         const root = await this.getTree(repo, treeish, true);
         const wanted = folders
             ? (path) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
             : () => true;
-        if (root.truncated)
-            await this.walkTree(repo, root.sha, '', files, wanted);
-        else
-            addFiles(files, root.tree, '');
-        return { treeSha: root.sha, files };
+        if (!root.truncated) {
+            addEntries(listed, root.tree, '');
+            return { treeSha: root.sha, ...listed };
+        }
+        await this.walkTree(repo, root.sha, '', listed, wanted);
+        // Folders are told only of a whole listing: one cut to some folders says nothing of the others.
+        return folders ? { treeSha: root.sha, files: listed.files } : { treeSha: root.sha, ...listed };
     }
     /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
     async findFile(repo, treeish, path) {
@@ -37298,9 +37305,9 @@ class GitData {
         return data;
     }
     /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
-    async walkTree(repo, treeSha, prefix, files, wanted) {
+    async walkTree(repo, treeSha, prefix, listed, wanted) {
         const level = await this.getTree(repo, treeSha, false);
-        addFiles(files, level.tree, prefix);
+        addEntries(listed, level.tree, prefix);
         for (const entry of level.tree) {
             if (entry.type !== 'tree' || !entry.sha || !entry.path)
                 continue;
@@ -37309,9 +37316,9 @@ class GitData {
                 continue;
             const sub = await this.getTree(repo, entry.sha, true);
             if (sub.truncated)
-                await this.walkTree(repo, entry.sha, subPrefix, files, wanted);
+                await this.walkTree(repo, entry.sha, subPrefix, listed, wanted);
             else
-                addFiles(files, sub.tree, subPrefix);
+                addEntries(listed, sub.tree, subPrefix);
         }
     }
     /** Turns GitHub's 409 "Git Repository is empty." into EmptyRepositoryError; other conflicts stay errors. */
@@ -37330,15 +37337,165 @@ class GitData {
 function entryType(mode) {
     return mode === '160000' ? 'commit' : 'blob';
 }
-function addFiles(files, entries, prefix) {
+function addEntries(listed, entries, prefix) {
     for (const entry of entries) {
         if (!entry.path || !entry.sha || !entry.mode)
             continue;
+        const path = prefix + entry.path;
+        if (entry.type === 'tree')
+            listed.folders.set(path, entry.sha);
         if (entry.type !== 'blob' && entry.type !== 'commit')
             continue;
-        const path = prefix + entry.path;
-        files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size });
+        listed.files.set(path, {
+            path,
+            mode: entry.mode,
+            sha: entry.sha,
+            type: entry.type,
+            size: entry.size
+        });
     }
+}
+
+/** Repositories of one page of a listing. */
+const PAGE_SIZE = 100;
+/** Topics read per repository (GitHub allows 20). */
+const TOPICS = 20;
+/** The fields asked of each repository, with `$p<i>` for the paths and `$offer` for the branch. */
+function repositoryFields(question) {
+    const files = (question?.paths ?? [])
+        .map((_, index) => `p${index}: file(path: $p${index}) { oid mode }`)
+        .join(' ');
+    const head = question
+        ? `defaultBranchRef { name target { oid ... on Commit { ${files} } } }`
+        : 'defaultBranchRef { name }';
+    const offer = question?.offerBranch
+        ? 'offer: ref(qualifiedName: $offer) { target { oid } associatedPullRequests(states: [OPEN], first: 5) { nodes { number url baseRefName } } }'
+        : '';
+    return `name isArchived isFork isDisabled isEmpty repositoryTopics(first: ${TOPICS}) { nodes { topic { name } } } ${head} ${offer}`;
+}
+/** The variables a question adds: the paths and the pull request branch. */
+function questionVariables(question) {
+    const declarations = [];
+    const values = {};
+    question?.paths.forEach((path, index) => {
+        declarations.push(`$p${index}: String!`);
+        values[`p${index}`] = path;
+    });
+    if (question?.offerBranch) {
+        declarations.push('$offer: String!');
+        values.offer = `refs/heads/${question.offerBranch}`;
+    }
+    return { declarations, values };
+}
+/** One page of the organisation's repositories, after `$cursor`. */
+function organizationPageQuery(question) {
+    const { declarations } = questionVariables(question);
+    const variables = ['$org: String!', '$cursor: String', ...declarations].join(', ');
+    return `query codexSyncRepositories(${variables}) {
+  organization(login: $org) {
+    repositories(first: ${PAGE_SIZE}, after: $cursor) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ${repositoryFields(question)} }
+    }
+  }
+}`;
+}
+/** Repositories by name, `r<i>` for `$n<i>`: the heads of a listing made over REST. */
+function namedRepositoriesQuery(count, question) {
+    const { declarations } = questionVariables(question);
+    const names = Array.from({ length: count }, (_, index) => `$n${index}: String!`);
+    const variables = ['$org: String!', ...names, ...declarations].join(', ');
+    const fields = Array.from({ length: count }, (_, index) => `r${index}: repository(owner: $org, name: $n${index}) { ${repositoryFields(question)} }`);
+    return `query codexSyncHeads(${variables}) { ${fields.join(' ')} }`;
+}
+/** A page's answer read field by field; undefined when it is not a repositories connection. */
+function readPage(data, question) {
+    const connection = data?.organization?.repositories;
+    const info = connection?.pageInfo;
+    if (!connection ||
+        typeof connection.totalCount !== 'number' ||
+        !Array.isArray(connection.nodes) ||
+        typeof info?.hasNextPage !== 'boolean') {
+        return undefined;
+    }
+    const listed = connection.nodes.map(node => readNode(node, question));
+    if (listed.some(entry => entry === undefined))
+        return undefined;
+    const next = info.hasNextPage && typeof info.endCursor === 'string' ? info.endCursor : undefined;
+    if (info.hasNextPage && next === undefined)
+        return undefined;
+    return { listed: listed, totalCount: connection.totalCount, next };
+}
+/** One repository node, checked field by field; undefined when it is not one. */
+function readNode(value, question) {
+    const node = value;
+    if (typeof node !== 'object' || node === null || typeof node.name !== 'string')
+        return undefined;
+    const flags = [node.isArchived, node.isFork, node.isDisabled, node.isEmpty];
+    if (!flags.every(flag => typeof flag === 'boolean'))
+        return undefined;
+    const branch = node.defaultBranchRef;
+    const defaultBranch = typeof branch?.name === 'string' ? branch.name : undefined;
+    const repository = {
+        name: node.name,
+        defaultBranch: defaultBranch ?? 'main',
+        archived: node.isArchived,
+        fork: node.isFork,
+        disabled: node.isDisabled,
+        // A repository without a default branch has nothing to read.
+        empty: node.isEmpty || defaultBranch === undefined,
+        topics: topicNames(node.repositoryTopics?.nodes)
+    };
+    const head = question && defaultBranch ? readHead(node, question, defaultBranch) : undefined;
+    return { repository, head };
+}
+function topicNames(nodes) {
+    if (!Array.isArray(nodes))
+        return [];
+    return nodes.flatMap(node => {
+        const name = node?.topic?.name;
+        return typeof name === 'string' ? [name] : [];
+    });
+}
+/** The head and the asked paths' entries; undefined when any of them is not said whole. */
+function readHead(node, question, defaultBranch) {
+    const target = node.defaultBranchRef?.target;
+    if (!target || typeof target.oid !== 'string')
+        return undefined;
+    if (question.offerBranch && node.offer === undefined)
+        return undefined;
+    const paths = new Map();
+    for (const [index, path] of question.paths.entries()) {
+        const entry = target[`p${index}`];
+        // Absent (not a commit, or the field not answered): nothing is known of this head.
+        if (entry === undefined)
+            return undefined;
+        if (entry === null) {
+            paths.set(path, undefined);
+            continue;
+        }
+        const { oid, mode } = entry;
+        if (typeof oid !== 'string' || typeof mode !== 'number')
+            return undefined;
+        paths.set(path, { oid, mode: mode.toString(8) });
+    }
+    return { commitSha: target.oid, paths, offering: readOffer(node, question, defaultBranch) };
+}
+/** The pull request branch when it exists, with its open pull request into the default branch. */
+function readOffer(node, question, defaultBranch) {
+    if (!question.offerBranch)
+        return undefined;
+    const oid = node.offer?.target?.oid;
+    if (typeof oid !== 'string')
+        return undefined;
+    const pulls = node.offer?.associatedPullRequests?.nodes;
+    const open = Array.isArray(pulls)
+        ? pulls.find(pull => pull?.baseRefName === defaultBranch)
+        : undefined;
+    const { number, url } = (open ?? {});
+    const pull = typeof number === 'number' && typeof url === 'string' ? { number, url } : undefined;
+    return { head: oid, pull };
 }
 
 /** GitHub's GraphQL API: the codex's first look, blob texts by the hundred, one-request commits. */
@@ -37417,6 +37574,7 @@ class GraphQL {
                 archived: repository.isArchived,
                 fork: false,
                 disabled: false,
+                empty: false,
                 topics: []
             },
             config: repository.config?.oid
@@ -37428,6 +37586,65 @@ class GraphQL {
             heads,
             ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
         };
+    }
+    /**
+     * The organisation's repositories, a page of a hundred after another (each cursor comes with the
+     * page before), with the heads of `question`. Undefined when GraphQL cannot list them (no
+     * GraphQL API, not an organisation): REST lists them instead. `consistent`: every page named the
+     * same total, and that many repositories came.
+     */
+    async listOrganization(question) {
+        const { values } = questionVariables(question);
+        const query = organizationPageQuery(question);
+        const listed = [];
+        let total;
+        let consistent = true;
+        let cursor;
+        do {
+            const data = await this.query(query, {
+                org: this.owner,
+                ...(cursor === undefined ? {} : { cursor }),
+                ...values
+            });
+            const page = data === undefined ? undefined : readPage(data, question);
+            if (page === undefined) {
+                if (data !== undefined) {
+                    this.once('graphql listing', `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync.`);
+                }
+                return undefined;
+            }
+            listed.push(...page.listed);
+            if (total !== undefined && page.totalCount !== total)
+                consistent = false;
+            total = page.totalCount;
+            cursor = page.next;
+        } while (cursor !== undefined);
+        return { listed, consistent: consistent && listed.length === total };
+    }
+    /**
+     * The heads of repositories listed over REST, a hundred per query, side by side; a repository
+     * GraphQL does not answer for is left out (its tree is read instead).
+     */
+    async headsByName(names, question) {
+        const heads = new Map();
+        const { values } = questionVariables(question);
+        const batches = [];
+        for (let start = 0; start < names.length; start += PAGE_SIZE) {
+            batches.push(names.slice(start, start + PAGE_SIZE));
+        }
+        await Promise.all(batches.map(async (batch) => {
+            const data = await this.query(namedRepositoriesQuery(batch.length, question), {
+                org: this.owner,
+                ...values,
+                ...Object.fromEntries(batch.map((name, i) => [`n${i}`, name]))
+            });
+            batch.forEach((name, index) => {
+                const head = readNode(data?.[`r${index}`], question)?.head;
+                if (head)
+                    heads.set(nameKey(name), head);
+            });
+        }));
+        return heads;
     }
     /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
     get canCommit() {
@@ -37680,32 +37897,50 @@ class Pulls {
 class Repositories {
     octokit;
     owner;
-    constructor(octokit, owner) {
+    graphql;
+    constructor(octokit, owner, graphql) {
         this.octokit = octokit;
         this.owner = owner;
+        this.graphql = graphql;
     }
     /**
-     * The organisation's repositories. An App installation may be granted only some of them: its
-     * token lists those, so that no project outside the installation is attempted.
+     * The organisation's repositories, and with `question` each one's head and the entries of some
+     * paths. GraphQL lists them with their heads in pages of a hundred; an App installation granted
+     * only some repositories lists those over REST (so that no project outside it is attempted) and
+     * asks their heads a hundred at a time; without GraphQL, REST lists them and no head is known.
      */
-    async list(source) {
-        if (source === 'installation') {
-            let selection;
-            const repos = await this.octokit.paginate(this.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }, response => {
-                selection = response.data.repository_selection;
-                return response.data;
-            });
-            return {
-                repositories: repos
-                    .filter(repo => sameName(repo.owner.login, this.owner))
-                    .map(toRepository),
-                complete: selection === 'all'
-            };
-        }
-        const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
+    async list(source, question) {
+        if (source === 'installation')
+            return this.listInstallation(question);
+        const listed = await this.graphql.listOrganization(question);
         // A personal token lists what its owner (or its fine-grained scope) can see: never proof
         // that a repository it does not list is gone.
-        return { repositories: repos.map(toRepository), complete: false };
+        if (listed)
+            return fromListing(listed.listed, false);
+        const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
+        return this.withHeads(repos.map(toRepository), false, question);
+    }
+    /** What an App installation was granted: everything (then listed as the organisation), or some. */
+    async listInstallation(question) {
+        const fetchPage = (page) => this.octokit.rest.apps.listReposAccessibleToInstallation({ per_page: 100, page });
+        const { data: first } = await fetchPage(1);
+        const all = first.repository_selection === 'all';
+        if (all) {
+            const listed = await this.graphql.listOrganization(question);
+            if (listed)
+                return fromListing(listed.listed, listed.consistent);
+        }
+        const pages = Math.ceil((first.total_count ?? 0) / 100);
+        const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, index) => fetchPage(index + 2)));
+        const repos = [first, ...rest.map(response => response.data)].flatMap(data => data.repositories);
+        const own = unique(repos.filter(repo => sameName(repo.owner.login, this.owner)));
+        return this.withHeads(own.map(toRepository), all, question);
+    }
+    /** A listing made over REST, with the heads GraphQL can tell of its repositories. */
+    async withHeads(repositories, complete, question) {
+        const names = repositories.filter(repository => !repository.archived).map(repo => repo.name);
+        const heads = question ? await this.graphql.headsByName(names, question) : new Map();
+        return { repositories, complete, heads };
     }
     /**
      * Every page of a page-numbered listing: the first page says how many there are, and the others
@@ -37716,14 +37951,7 @@ class Repositories {
         const last = Number(/[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(first.headers.link ?? '')?.[1] ?? 1);
         const pages = Array.from({ length: Math.max(0, last - 1) }, (_, index) => index + 2);
         const rest = await Promise.all(pages.map(fetchPage));
-        const seen = new Set();
-        // A repository created between two pages can show on both: each is kept once.
-        return [first, ...rest]
-            .flatMap(response => response.data)
-            .filter(repo => {
-            const key = nameKey(repo.name);
-            return !seen.has(key) && seen.add(key);
-        });
+        return unique([first, ...rest].flatMap(response => response.data));
     }
     /**
      * Whether a branch takes direct commits, as its active rules and its protection say (a rule
@@ -37776,6 +38004,29 @@ const BLOCKING_RULES = [
     'required_deployments',
     'merge_queue'
 ];
+/** A listing's repositories and heads, each repository once (one created between pages shows on both). */
+function fromListing(listed, complete) {
+    const heads = new Map();
+    const repositories = [];
+    const seen = new Set();
+    for (const { repository, head } of listed) {
+        const key = nameKey(repository.name);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        repositories.push(repository);
+        if (head)
+            heads.set(key, head);
+    }
+    return { repositories, complete, heads };
+}
+function unique(repos) {
+    const seen = new Set();
+    return repos.filter(repo => {
+        const key = nameKey(repo.name);
+        return !seen.has(key) && seen.add(key);
+    });
+}
 function toRepository(data) {
     return {
         name: data.name,
@@ -37783,6 +38034,7 @@ function toRepository(data) {
         archived: data.archived ?? false,
         fork: data.fork,
         disabled: data.disabled ?? false,
+        empty: false,
         topics: data.topics ?? []
     };
 }
@@ -38702,10 +38954,11 @@ const NOTIFYING_WRITE_FACTOR = 3;
 /** The only place that builds GitHub clients. */
 function createGitHub(options) {
     const octokit = createOctokit(options);
+    const graphql = new GraphQL(octokit, options.organization, options.log);
     return {
         git: new GitData(octokit, options.organization),
-        graphql: new GraphQL(octokit, options.organization, options.log),
-        repositories: new Repositories(octokit, options.organization),
+        graphql,
+        repositories: new Repositories(octokit, options.organization, graphql),
         pulls: new Pulls(octokit, options.organization),
         comments: new Comments(octokit, options.organization)
     };
@@ -47877,45 +48130,6 @@ function countLine(plan) {
     return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
 }
 
-class Progress {
-    log;
-    total;
-    done = 0;
-    constructor(log, total) {
-        this.log = log;
-        this.total = total;
-    }
-    report(result) {
-        this.done++;
-        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
-        if (result.status === 'failed') {
-            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
-                title: `codex-sync: ${result.project} failed`
-            });
-        }
-        return result;
-    }
-}
-function detail(result) {
-    const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
-    switch (result.outcome) {
-        case 'committed':
-            return ` (${counts} — ${result.commit_url})`;
-        case 'pull-request':
-            return ` (${counts} — ${result.pull_request_url})`;
-        case 'planned':
-            return ` (${counts}, dry run)`;
-        case 'waiting-for-review':
-            return ` (waiting for review in ${result.pull_request_url})`;
-        case 'in-sync':
-            return '';
-        case 'failed':
-            return ` (${result.error})`;
-        default:
-            return ` (${result.reason})`;
-    }
-}
-
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 class TrackedBranch {
     git;
@@ -49321,8 +49535,7 @@ class PQueue extends EventEmitter {
 const WRITES_PER_PROJECT = 4;
 /** Syncs each project, `parallel` at a time, logging progress as each finishes. */
 async function eachProject(env, projects, sync) {
-    const progress = new Progress(env.log, projects.length);
-    return mapProjects(env, projects, sync, result => progress.report(result));
+    return mapProjects(env, projects, sync, result => env.progress.report(result));
 }
 /**
  * Runs `work` for each project, `parallel` at a time, while the run's budget lasts: a project not
@@ -49401,6 +49614,254 @@ function onlyResult(outcome) {
     return scopeResult(outcome.plans[0], outcome);
 }
 
+/** The branch of the pull request that offers a project the changes of this environment. */
+function pullRequestBranch(environment) {
+    return `codex-sync/${environment}`;
+}
+/**
+ * Changes are planned against the default branch and offered in one pull request per project from
+ * `codex-sync/<environment>`, shared by push-docs and push-claude. While that pull request is open,
+ * each mode keeps its own folders on the branch exact; once the default branch has everything the
+ * pull request offers, it is closed. After it is closed or merged, the next change starts the
+ * branch again from the default branch.
+ */
+async function syncViaPullRequest(env, writer, project, scope, message) {
+    const { git, pulls } = env.github;
+    const owned = pushModeFolders(env.config);
+    const base = new TrackedBranch(git, project.name, project.defaultBranch, owned);
+    const [againstDefault] = planScopes([scope], await base.read(), env.config);
+    const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged'});
+    if (againstDefault.refusal)
+        return nothingToOffer;
+    const branch = pullRequestBranch(env.settings.environment);
+    const head = await git.branchHead(project.name, branch);
+    const open = head ? await pulls.findOpen(project.name, branch) : undefined;
+    if (open) {
+        const offered = new TrackedBranch(git, project.name, branch, owned);
+        const otherFolders = owned.filter(folder => !scope.folders.includes(folder));
+        const defaultHasAll = isEmptyPlan(againstDefault.plan) &&
+            sameFiles(ownedFiles((await base.read()).files, otherFolders), ownedFiles((await offered.read()).files, otherFolders));
+        if (defaultHasAll) {
+            await writer.closePullRequest(project.name, open, `${project.defaultBranch} already has what it offered.`);
+            return nothingToOffer;
+        }
+        return withPullRequest(onlyResult(await writer.commit(offered, [scope], message)), open);
+    }
+    if (isEmptyPlan(againstDefault.plan))
+        return nothingToOffer;
+    const { pullRequest } = env.settings;
+    const target = freshBranch(git, project.name, branch, base, head !== undefined);
+    const outcome = await writer.commit(target, [scope], message);
+    const pull = outcome.kind === 'committed'
+        ? await writer.openPullRequest(project.name, {
+            head: branch,
+            base: project.defaultBranch,
+            title: pullRequest.title ??
+                `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
+            body: pullRequest.body ?? pullRequestBody(env),
+            draft: pullRequest.draft
+        }, {
+            labels: pullRequest.labels,
+            reviewers: { users: pullRequest.reviewers, teams: pullRequest.teamReviewers }
+        })
+        : undefined;
+    return withPullRequest(onlyResult(outcome), pull);
+}
+/**
+ * The result with the pull request that carries the project's changes: a commit made on its branch
+ * this run, or nothing new while the pull request still waits for review.
+ */
+function withPullRequest(result, pull) {
+    if (!pull)
+        return result;
+    const link = { pull_request_number: pull.number, pull_request_url: pull.url };
+    if (result.outcome === 'committed')
+        return { ...result, ...link, outcome: 'pull-request' };
+    if (result.outcome === 'in-sync')
+        return { ...result, ...link, outcome: 'waiting-for-review' };
+    return result;
+}
+/** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
+function freshBranch(git, repo, branch, base, exists) {
+    return {
+        repo,
+        branch,
+        read: () => base.read(),
+        head: planned => base.head(planned),
+        inPlace: false,
+        invalidate: () => base.invalidate(),
+        publish: async (sha) => {
+            if (exists)
+                return git.updateBranch(repo, branch, sha, true);
+            return git.createBranch(repo, branch, sha);
+        }
+    };
+}
+function pullRequestBody(env) {
+    const { config } = env;
+    return [
+        `codex-sync keeps this pull request up to date with \`${env.codex.name}@${env.codexBranch}\` (environment \`${env.settings.environment}\`).`,
+        '',
+        `- push-docs owns \`${config.distributionDir}/\`: the codex documents routed to this project.`,
+        `- push-claude owns \`.claude/{agents,commands,hooks,scripts}/${config.claudeNamespace}/\`: the shared Claude tooling.`,
+        '',
+        'Nothing else in the repository is changed. Each commit on this branch lists its changes; later runs add commits here, and close this pull request if the default branch already has everything it offers.'
+    ].join('\n');
+}
+
+/** Git object IDs computed here: the tree a folder must have to hold exactly some files, and the roots of patterns. */
+/**
+ * The object ID git gives the folder `folder` (with a trailing slash) when it holds exactly the
+ * given files below it; undefined when none is below it (git keeps no empty folder). Paths
+ * elsewhere are ignored.
+ */
+function folderOid(files, folder) {
+    const root = { files: new Map(), folders: new Map() };
+    let any = false;
+    for (const file of files) {
+        if (!file.path.startsWith(folder))
+            continue;
+        const segments = file.path.slice(folder.length).split('/');
+        const name = segments.pop();
+        let node = root;
+        for (const segment of segments) {
+            let next = node.folders.get(segment);
+            if (!next) {
+                next = { files: new Map(), folders: new Map() };
+                node.folders.set(segment, next);
+            }
+            node = next;
+        }
+        node.files.set(name, { mode: file.mode, sha: file.sha });
+        any = true;
+    }
+    return any ? nodeOid(root) : undefined;
+}
+function nodeOid(node) {
+    const entries = [];
+    for (const [name, file] of node.files)
+        entries.push({ name, key: name, ...file });
+    for (const [name, folder] of node.folders) {
+        entries.push({ name, key: `${name}/`, mode: TREE_MODE, sha: nodeOid(folder) });
+    }
+    return treeOid(entries);
+}
+/**
+ * The ID of a tree object with these entries, as git computes it: entries in the order of their
+ * names, a folder's name compared as if it ended with '/' (`key`), each `mode name\0<20 bytes>`.
+ */
+function treeOid(entries) {
+    const sorted = [...entries].sort((a, b) => compareBytes(a.key ?? a.name, b.key ?? b.name));
+    const parts = sorted.map(entry => Buffer.concat([
+        Buffer.from(`${entry.mode} ${entry.name}\0`, 'utf8'),
+        Buffer.from(entry.sha, 'hex')
+    ]));
+    const body = Buffer.concat(parts);
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+function compareBytes(a, b) {
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+/**
+ * The fixed roots of path globs: for each, the path its wildcards start below (`docs/**` ->
+ * `docs`, `README.md` -> `README.md`, `{docs,guides}/*.md` -> `docs` and `guides`), a root
+ * inside another left out. Undefined when a glob has none (`**` or `*.md` at the top): then any
+ * path may match it.
+ */
+function patternRoots(patterns) {
+    const roots = new Set();
+    for (const pattern of patterns) {
+        for (const alternative of parseGlob(pattern, 'path').alternatives) {
+            const literal = [];
+            for (const segment of alternative) {
+                if (segment.kind !== 'segment' || !segment.tokens.every(token => token.kind === 'literal'))
+                    break;
+                literal.push(segment.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join(''));
+            }
+            if (literal.length === 0)
+                return undefined;
+            roots.add(literal.join('/'));
+        }
+    }
+    const all = [...roots].sort();
+    return all.filter(root => !all.some(other => other !== root && root.startsWith(`${other}/`)));
+}
+
+/**
+ * Whether the head shows the project in sync: every expected path as expected. `offerings`: with
+ * a pull request strategy, a pull request branch of the environment means a look (it may wait
+ * for review, or be closed now).
+ */
+function isInSync(expected, head, offerings) {
+    if (!expected || !head)
+        return false;
+    if (offerings && head.offering)
+        return false;
+    for (const [path, want] of expected.paths) {
+        if (!head.paths.has(path))
+            return false;
+        if (!sameEntry(want, head.paths.get(path)))
+            return false;
+    }
+    return true;
+}
+function sameEntry(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    return a.oid === b.oid && normalMode(a.mode) === normalMode(b.mode);
+}
+/** The paths a push mode's owned folders are read at (without their trailing slash). */
+function folderPaths(folders) {
+    return folders.map(folder => folder.replace(/\/$/, ''));
+}
+/** A push mode: each owned folder holds exactly the desired files below it, or nothing. */
+function pushExpectation(desired, folders) {
+    const paths = new Map();
+    for (const folder of folders) {
+        const oid = folderOid(desired.values(), folder);
+        paths.set(folder.replace(/\/$/, ''), oid === undefined ? undefined : { oid, mode: TREE_MODE });
+    }
+    return { paths };
+}
+const rootsOf = new WeakMap();
+/** pull-docs: the fixed roots of sync_patterns; undefined when a pattern has none. */
+function pullRoots(config) {
+    if (!rootsOf.has(config))
+        rootsOf.set(config, patternRoots(config.syncPatterns));
+    return rootsOf.get(config);
+}
+/**
+ * pull-docs: a project is in sync when each root of sync_patterns holds in the project what its
+ * folder in the codex holds there, and that folder holds nothing else and nothing pull-docs would
+ * not take (a file the config now excludes, one outside the roots). Undefined when that cannot be
+ * told from the codex tree: the project is read.
+ */
+function pullExpectation(config, codex, project) {
+    const roots = pullRoots(config);
+    const folders = codex.folders;
+    if (roots === undefined || folders === undefined)
+        return undefined;
+    const prefix = projectFolder(config, project);
+    const selected = pullSelection(config);
+    for (const file of ownedFiles(codex.files, [prefix]).values()) {
+        const path = file.path.slice(prefix.length);
+        const underRoot = roots.some(root => path === root || path.startsWith(`${root}/`));
+        if (!underRoot || !isCarried(file) || !selected(path))
+            return undefined;
+    }
+    const paths = new Map();
+    for (const root of roots) {
+        const file = codex.files.get(prefix + root);
+        const folder = folders.get(prefix + root);
+        paths.set(root, file
+            ? { oid: file.sha, mode: file.mode }
+            : folder
+                ? { oid: folder, mode: TREE_MODE }
+                : undefined);
+    }
+    return { paths };
+}
+
 /**
  * The commit message: `commit_message` replaces the generated subject; `skip_ci` marks direct
  * commits only, since a pull request's head marked so would leave its required checks pending.
@@ -49420,12 +49881,22 @@ const AUTO_SINGLE_COMMIT_ABOVE = 3;
 const WRITES_PER_COMMIT = 3;
 /** The scope of the folders of repositories that no longer exist. */
 const ORPHANS = '(folders of repositories that no longer exist)';
+/** pull-docs expects of a project what its folder in the codex holds at the roots of sync_patterns. */
+function preparePull(env) {
+    return {
+        expect: project => pullExpectation(env.config, env.codexSnapshot, project.name),
+        run: async (projects, inSync) => {
+            const outcome = await pullDocs(env, projects);
+            return { ...outcome, results: [...inSync, ...outcome.results] };
+        }
+    };
+}
 /**
  * Every project is read first, `parallel` at a time; then the codex is written: one commit per
  * changed project, or one for the whole run (codex_commit), each on the head the previous one made.
  */
 async function pullDocs(env, projects) {
-    const progress = new Progress(env.log, projects.length);
+    const { progress } = env;
     const read = await mapProjects(env, projects, project => readScope(env, project));
     const scopes = read.filter((entry) => !('outcome' in entry));
     const unread = read.filter((entry) => 'outcome' in entry);
@@ -49752,106 +50223,12 @@ function changedPaths(result) {
     return changedPaths$1(result);
 }
 
-/** The branch of the pull request that offers a project the changes of this environment. */
-function pullRequestBranch(env) {
-    return `codex-sync/${env.settings.environment}`;
-}
-/**
- * Changes are planned against the default branch and offered in one pull request per project from
- * `codex-sync/<environment>`, shared by push-docs and push-claude. While that pull request is open,
- * each mode keeps its own folders on the branch exact; once the default branch has everything the
- * pull request offers, it is closed. After it is closed or merged, the next change starts the
- * branch again from the default branch.
- */
-async function syncViaPullRequest(env, writer, project, scope, message) {
-    const { git, pulls } = env.github;
-    const owned = pushModeFolders(env.config);
-    const base = new TrackedBranch(git, project.name, project.defaultBranch, owned);
-    const [againstDefault] = planScopes([scope], await base.read(), env.config);
-    const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged'});
-    if (againstDefault.refusal)
-        return nothingToOffer;
-    const branch = pullRequestBranch(env);
-    const head = await git.branchHead(project.name, branch);
-    const open = head ? await pulls.findOpen(project.name, branch) : undefined;
-    if (open) {
-        const offered = new TrackedBranch(git, project.name, branch, owned);
-        const otherFolders = owned.filter(folder => !scope.folders.includes(folder));
-        const defaultHasAll = isEmptyPlan(againstDefault.plan) &&
-            sameFiles(ownedFiles((await base.read()).files, otherFolders), ownedFiles((await offered.read()).files, otherFolders));
-        if (defaultHasAll) {
-            await writer.closePullRequest(project.name, open, `${project.defaultBranch} already has what it offered.`);
-            return nothingToOffer;
-        }
-        return withPullRequest(onlyResult(await writer.commit(offered, [scope], message)), open);
-    }
-    if (isEmptyPlan(againstDefault.plan))
-        return nothingToOffer;
-    const { pullRequest } = env.settings;
-    const target = freshBranch(git, project.name, branch, base, head !== undefined);
-    const outcome = await writer.commit(target, [scope], message);
-    const pull = outcome.kind === 'committed'
-        ? await writer.openPullRequest(project.name, {
-            head: branch,
-            base: project.defaultBranch,
-            title: pullRequest.title ??
-                `codex-sync: shared docs and tooling from ${env.codex.name} (${env.settings.environment})`,
-            body: pullRequest.body ?? pullRequestBody(env),
-            draft: pullRequest.draft
-        }, {
-            labels: pullRequest.labels,
-            reviewers: { users: pullRequest.reviewers, teams: pullRequest.teamReviewers }
-        })
-        : undefined;
-    return withPullRequest(onlyResult(outcome), pull);
-}
-/**
- * The result with the pull request that carries the project's changes: a commit made on its branch
- * this run, or nothing new while the pull request still waits for review.
- */
-function withPullRequest(result, pull) {
-    if (!pull)
-        return result;
-    const link = { pull_request_number: pull.number, pull_request_url: pull.url };
-    if (result.outcome === 'committed')
-        return { ...result, ...link, outcome: 'pull-request' };
-    if (result.outcome === 'in-sync')
-        return { ...result, ...link, outcome: 'waiting-for-review' };
-    return result;
-}
-/** The pull request branch restarted from the default branch head (ours: no open pull request uses it). */
-function freshBranch(git, repo, branch, base, exists) {
-    return {
-        repo,
-        branch,
-        read: () => base.read(),
-        head: planned => base.head(planned),
-        inPlace: false,
-        invalidate: () => base.invalidate(),
-        publish: async (sha) => {
-            if (exists)
-                return git.updateBranch(repo, branch, sha, true);
-            return git.createBranch(repo, branch, sha);
-        }
-    };
-}
-function pullRequestBody(env) {
-    const { config } = env;
-    return [
-        `codex-sync keeps this pull request up to date with \`${env.codex.name}@${env.codexBranch}\` (environment \`${env.settings.environment}\`).`,
-        '',
-        `- push-docs owns \`${config.distributionDir}/\`: the codex documents routed to this project.`,
-        `- push-claude owns \`.claude/{agents,commands,hooks,scripts}/${config.claudeNamespace}/\`: the shared Claude tooling.`,
-        '',
-        'Nothing else in the repository is changed. Each commit on this branch lists its changes; later runs add commits here, and close this pull request if the default branch already has everything it offers.'
-    ].join('\n');
-}
-
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
-/** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
-async function pushToProjects(env, projects, rules) {
-    if (projects.length === 0)
-        return { results: [] };
+/**
+ * A push mode once the codex is read: what each project's owned folders should hold, and the run
+ * that makes them so, `parallel` projects at a time.
+ */
+async function preparePush(env, rules) {
     const files = await readCodexFiles(env, rules);
     const unreadable = unreadablePaths(rules, files, env.config);
     const matrix = new RoutingMatrix(rules, files, env.config);
@@ -49860,19 +50237,21 @@ async function pushToProjects(env, projects, rules) {
     // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
     // projects, whose run may last hours.
     env.codexSnapshot.files.clear();
-    const { writer } = env;
-    const results = await eachProject(env, projects, project => {
+    const folders = rules.folders(env.config);
+    const scopeOf = (project) => {
         const desired = routedTo(routable, env.codex.name, project.name, env.config);
         matrix.route(project.name, desired.keys());
-        const scope = {
-            project: project.name,
-            folders: rules.folders(env.config),
-            desired,
-            kept: unreadable
-        };
-        return pushToProject(env, writer, project, scope, rules);
-    });
-    return { results, routing: matrix.report(results, others) };
+        return { project: project.name, folders, desired, kept: unreadable };
+    };
+    return {
+        expect: project => pushExpectation(scopeOf(project).desired, folders),
+        run: async (projects, inSync) => {
+            const { writer } = env;
+            const results = await eachProject(env, projects, project => pushToProject(env, writer, project, scopeOf(project), rules));
+            const all = [...inSync, ...results];
+            return { results: all, routing: matrix.report(all, others) };
+        }
+    };
 }
 /** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
 function otherNamespaceFiles(env, rules) {
@@ -49918,7 +50297,7 @@ async function autoDelivery(env, project, ways) {
     const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config);
     const nothingToWrite = !plan || applicable([plan]).length === 0;
     if (nothingToWrite) {
-        const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env));
+        const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env.settings.environment));
         return offering ? ways.viaPullRequest() : ways.direct();
     }
     const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch);
@@ -49999,13 +50378,61 @@ const pushRunner = (mode) => ({
     missingBranch: 'fail',
     plansFromCodexRef: true,
     routes: true,
-    run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
+    lookups: config => folderPaths(PUSH_MODES[mode].folders(config)),
+    offers: settings => settings.commitStrategy !== 'direct',
+    prepare: env => preparePush(env, PUSH_MODES[mode])
 });
 const MODE_RUNNERS = {
-    'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, routes: false, run: pullDocs },
+    'pull-docs': {
+        missingBranch: 'create',
+        plansFromCodexRef: false,
+        routes: false,
+        lookups: config => pullRoots(config) ?? [],
+        offers: () => false,
+        prepare: async (env) => preparePull(env)
+    },
     'push-docs': pushRunner('push-docs'),
     'push-claude': pushRunner('push-claude')
 };
+
+class Progress {
+    log;
+    total;
+    done = 0;
+    constructor(log, total) {
+        this.log = log;
+        this.total = total;
+    }
+    report(result) {
+        this.done++;
+        this.log.info(`[${this.done}/${this.total}] ${result.project}: ${result.status}${detail(result)}`);
+        if (result.status === 'failed') {
+            this.log.error(`${result.project}: ${result.error} — ${result.resolution}`, {
+                title: `codex-sync: ${result.project} failed`
+            });
+        }
+        return result;
+    }
+}
+function detail(result) {
+    const counts = `${result.files_added} added, ${result.files_modified} modified, ${result.files_deleted} deleted`;
+    switch (result.outcome) {
+        case 'committed':
+            return ` (${counts} — ${result.commit_url})`;
+        case 'pull-request':
+            return ` (${counts} — ${result.pull_request_url})`;
+        case 'planned':
+            return ` (${counts}, dry run)`;
+        case 'waiting-for-review':
+            return ` (waiting for review in ${result.pull_request_url})`;
+        case 'in-sync':
+            return '';
+        case 'failed':
+            return ` (${result.error})`;
+        default:
+            return ` (${result.reason})`;
+    }
+}
 
 class Notices {
     base;
@@ -50379,6 +50806,8 @@ function skipReason(repository, settings, config, filters) {
             kind: 'not-in-shard',
             reason: `not in shard ${settings.shard.index}/${settings.shard.count}`
         };
+    if (repository.empty)
+        return { kind: 'empty', reason: 'empty repository' };
     return undefined;
 }
 /** GitHub App installation tokens (and the workflow's GITHUB_TOKEN, which is one) start with `ghs_`. */
@@ -50425,13 +50854,13 @@ class EarlyTree {
  * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
  * codex found by its `codex.*` name needs the whole list first.
  */
-async function resolveCodex(github, listing, settings, refFiles) {
-    const named = settings.codexRepository;
-    if (!named) {
-        const codex = findCodex((await listing).repositories, settings.organization);
+async function resolveCodex(github, where, settings, refFiles) {
+    if ('listing' in where) {
+        const codex = findCodex((await where.listing).repositories, settings.organization);
         const answer = await firstLook(github, codex.name, settings, refFiles);
         return { codex, look: answer === 'missing' ? undefined : answer };
     }
+    const named = where.named;
     const early = earlyTree(github, named, settings);
     const answer = await firstLook(github, named, settings, refFiles);
     if (answer === 'missing')
@@ -50477,9 +50906,9 @@ function usualBranch({ environment, organization }) {
 /**
  * The config tells which branch an environment uses, so it is read first from the codex default
  * branch, then again from the environment's branch, whose copy governs the run. A missing branch
- * is created only once `mayWrite` (the run's checks of the organisation) has passed.
+ * is said (snapshot undefined): see startEnvironmentBranch.
  */
-async function openCodex(github, { codex, look, early }, settings, missingBranch, { log, mayWrite }) {
+async function openCodex(github, { codex, look, early }, settings) {
     const { git } = github;
     try {
         // A ref under review is planned with what it holds, its config included: a pull request that
@@ -50494,14 +50923,8 @@ async function openCodex(github, { codex, look, early }, settings, missingBranch
         const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)));
         let config = parse(defaultText, codex.defaultBranch);
         const branch = branchForEnvironment(config, settings.environment);
-        let snapshot = await readCodexBranch(git, codex.name, branch, look, early);
-        if (!snapshot) {
-            snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
-                log,
-                mayWrite
-            });
-        }
-        else if (branch !== codex.defaultBranch) {
+        const snapshot = await readCodexBranch(git, codex.name, branch, look, early);
+        if (snapshot && branch !== codex.defaultBranch) {
             const onBranch = snapshot.files.get(settings.configPath);
             config = parse(onBranch?.sha === onDefault?.sha ? defaultText : onBranch && (await textOf(onBranch.sha)), branch);
         }
@@ -50539,8 +50962,11 @@ async function openAtRef({ git }, codex, settings) {
     const config = parseConfig(text, settings.organization, `${codex.name}@${ref}:${settings.configPath}`);
     return { config, branch: ref, snapshot: { ...tree, commitSha } };
 }
-/** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
-async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, { log, mayWrite }) {
+/**
+ * pull-docs creates a missing environment branch from the codex default branch (call it once the
+ * run's checks of the organisation have passed); push modes need it.
+ */
+async function startEnvironmentBranch({ git }, codex, branch, settings, missingBranch, log) {
     const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`;
     if (missingBranch === 'fail') {
         throw new SetupError(missing, `Run pull-docs for environment '${settings.environment}' first (it creates the branch from ${codex.defaultBranch}), or create the branch.`);
@@ -50552,7 +50978,6 @@ async function startEnvironmentBranch({ git }, codex, branch, settings, missingB
         log.info(`${missing} A real run creates it from ${codex.defaultBranch}; this dry run plans against ${codex.defaultBranch}.`);
         return base;
     }
-    await mayWrite;
     if (await git.createBranch(codex.name, branch, base.commitSha)) {
         log.info(`Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`);
         return base;
@@ -51196,71 +51621,106 @@ async function runSync(settings, { log }) {
     const github = createGitHub({ ...settings, budget, log: notices.log });
     const context = runContext(settings);
     let setup;
+    let prepared;
     try {
         setup = await setUp(settings, runner, { github, budget, log, notices, context });
+        // The codex reads a push mode makes before its first project: nothing is attempted before.
+        prepared = setup.active.length > 0 ? await runner.prepare(setup.env) : undefined;
     }
     catch (error) {
         return unstarted$1(settings, context, error);
     }
-    const { env, active, skipped, missingTargets } = setup;
-    log.info(describeRun(env, active.length, skipped));
-    let outcome;
-    try {
-        outcome = await runner.run(env, active);
-    }
-    catch (error) {
-        // The codex reads a push mode makes before its first project: nothing was attempted.
-        return unstarted$1(settings, context, error);
-    }
+    const { env, active, skipped, missingTargets, heads } = setup;
+    const { inSync, toLook } = triage(env, runner, { active, heads }, prepared);
+    log.info(describeRun(env, active.length, inSync.length, skipped));
+    const outcome = prepared ? await prepared.run(toLook, inSync) : { results: [] };
     await aftermath(env, outcome);
     const missing = missingTargets.map(name => unknownTarget(env, name));
     return buildResult(context, [...outcome.results, ...skipped, ...missing], Date.now(), outcome, notices.warnings);
 }
-/** Discovery and the codex, read side by side; `context` learns the codex and its branch as found. */
+/**
+ * Discovery and the codex. A named codex is read first (its config says which paths of each
+ * project tell whether it is in sync), then the organisation is listed with those paths' object
+ * IDs; a codex found by its name `codex.*` needs the list first, and the heads come after.
+ */
 async function setUp(settings, runner, run) {
     const { github, log, notices, context } = run;
     if (settings.codexRef !== undefined && !runner.plansFromCodexRef) {
         throw new InputError('codex_ref', `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`);
     }
-    // The organisation is listed while the codex is read: neither waits for the other.
     const source = repositorySource(settings);
-    const listing = handledLater(github.repositories.list(source));
+    // Only a codex found by its name needs the organisation listed before it is read.
+    const named = settings.codexRepository;
+    const where = named
+        ? { named }
+        : { listing: handledLater(github.repositories.list(source)) };
     const key = stateKey(settings, runner);
     // The first look reads the state too; REST reads it where GraphQL did not.
-    const resolving = handledLater(resolveCodex(github, listing, settings, CodexState.question(key)));
+    const resolving = handledLater(resolveCodex(github, where, settings, CodexState.question(key)));
     // The state never fails the run (see CodexState.load).
     const loadingState = handledLater(resolving.then(found => CodexState.load(github.git, found.codex.name, notices.log, key, found.look?.refFiles)));
     const found = await resolving;
     const { codex } = found;
     context.codexRepository = codex.name;
-    const reached = handledLater(listing.then(({ repositories }) => checkReach(repositories, codex, source, settings.organization)));
-    const opened = await openCodex(github, found, settings, runner.missingBranch, {
-        log,
-        mayWrite: reached
-    });
+    const opened = await openCodex(github, found, settings);
     context.codexBranch = opened.branch;
-    await reached;
-    const { repositories, complete } = await listing;
+    const question = {
+        paths: runner.lookups(opened.config),
+        ...(runner.offers(settings) ? { offerBranch: pullRequestBranch(settings.environment) } : {})
+    };
+    const listing = 'listing' in where
+        ? await withHeads(github, await where.listing, question)
+        : await github.repositories.list(source, question);
+    checkReach(listing.repositories, codex, source, settings.organization);
+    const snapshot = opened.snapshot ??
+        (await startEnvironmentBranch(github, codex, opened.branch, settings, runner.missingBranch, log));
     const content = new ContentSource(github);
+    const { projects, missingTargets } = classifyProjects(listing.repositories, codex, settings, opened.config);
+    const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), (await loadingState).deferredProjects);
     const env = {
         settings,
         github,
         budget: run.budget,
         log,
         notices,
+        progress: new Progress(log, active.length),
         codex,
-        discovered: { repositories, complete },
+        discovered: { repositories: listing.repositories, complete: listing.complete },
         config: opened.config,
         codexBranch: opened.branch,
-        codexSnapshot: opened.snapshot,
+        codexSnapshot: snapshot,
         content,
         writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
         state: await loadingState
     };
-    const { projects, missingTargets } = classifyProjects(repositories, codex, settings, opened.config);
-    const active = deferredFirst(projects.filter(entry => !entry.skip).map(entry => entry.repository), env.state.deferredProjects);
     const skipped = projects.flatMap(({ repository, skip }) => skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []);
-    return { env, active, skipped, missingTargets };
+    return { env, active, skipped, missingTargets, heads: listing.heads };
+}
+/** A listing made before the codex was read, with the heads its config asks for. */
+async function withHeads(github, listing, question) {
+    const names = listing.repositories.filter(repo => !repo.archived).map(repo => repo.name);
+    return { ...listing, heads: await github.graphql.headsByName(names, question) };
+}
+/**
+ * Change detection: a project whose owned paths already hold, object ID for object ID, what the
+ * mode would leave there is in sync and is not read at all; the others need a look.
+ */
+function triage(env, runner, { active, heads }, prepared) {
+    const inSync = [];
+    const toLook = [];
+    if (!prepared)
+        return { inSync, toLook };
+    const offers = runner.offers(env.settings);
+    for (const project of active) {
+        const head = heads.get(nameKey(project.name));
+        if (isInSync(prepared.expect(project), head, offers)) {
+            inSync.push(env.progress.report(inSyncProject(project.name)));
+        }
+        else {
+            toLook.push(project);
+        }
+    }
+    return { inSync, toLook };
 }
 /** What follows the projects: the state saved, and the orphans said. A failure here only warns. */
 async function aftermath(env, outcome) {
@@ -51338,14 +51798,14 @@ function reportOrphans(env, orphans) {
             env.log.info(`Folders of repositories that no longer exist, ${orphans.status}: ${folders}.`);
     }
 }
-function describeRun(env, active, skipped) {
+function describeRun(env, active, inSync, skipped) {
     const { settings } = env;
     const reasons = [...new Set(skipped.map(result => result.outcome))].join(', ');
     return [
         `codex-sync ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written)' : ''}`,
         `  organization: ${settings.organization}`,
         `  codex: ${env.codex.name}@${env.codexBranch} (environment ${settings.environment})`,
-        `  projects: ${active + skipped.length} discovered; ${active} to look at, ${settings.parallel} at a time; ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}`
+        `  projects: ${active + skipped.length} discovered; ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}; ${inSync} in sync by their object IDs; ${active - inSync} to look at, ${settings.parallel} at a time`
     ].join('\n');
 }
 

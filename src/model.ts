@@ -31,6 +31,8 @@ export type FileMap = Map<string, TreeFile>
 export interface Tree {
   treeSha: string
   files: FileMap
+  /** Folder path (no trailing slash) -> its tree's object ID, as listed when the tree was read. */
+  folders?: ReadonlyMap<string, string>
 }
 
 /** A branch head: its commit and its tree. */
@@ -44,7 +46,34 @@ export interface Repository {
   archived: boolean
   fork: boolean
   disabled: boolean
+  /** Known to have no commits (GraphQL's listing says; REST's does not, and says false). */
+  empty: boolean
   topics: string[]
+}
+
+/** What one path holds in a commit: the object's ID and its git mode ('100644', '40000', ...). */
+export interface PathEntry {
+  oid: string
+  mode: string
+}
+
+/** Git writes a folder's mode as 40000 in its trees; GitHub's REST answers 040000. */
+export const TREE_MODE = '40000'
+
+export function normalMode(mode: string): string {
+  return mode === '040000' ? TREE_MODE : mode
+}
+
+/**
+ * A project's default branch as a listing saw it, without reading its tree: its head, and the
+ * entries of the paths whose object IDs tell whether the project is in sync.
+ */
+export interface ProjectHead {
+  commitSha: string
+  /** Each path asked about: its entry, or undefined where the head holds nothing. */
+  paths: ReadonlyMap<string, PathEntry | undefined>
+  /** The pull request branch of the environment, when the listing asked and it exists. */
+  offering: { head: string; pull: PullRequest | undefined } | undefined
 }
 
 export interface Commit {

@@ -4,15 +4,37 @@
  */
 import { RunBudget } from './github/budget.js'
 import { createGitHub, type GitHub } from './github/client.js'
+import type { HeadQuestion } from './github/listing.js'
+import type { RepositoryList } from './github/repositories.js'
 import { InputError, type Settings } from './inputs/settings.js'
-import { messageOf, sameName, type Log, type Repository } from './model.js'
+import {
+  messageOf,
+  nameKey,
+  sameName,
+  type Log,
+  type ProjectHead,
+  type Repository
+} from './model.js'
 import type { RunEnv } from './modes/env.js'
-import { MODE_RUNNERS, type ModeOutcome, type ModeRunner } from './modes/runners.js'
+import { pullRequestBranch } from './modes/pull-request.js'
+import {
+  MODE_RUNNERS,
+  type ModeOutcome,
+  type ModeRunner,
+  type PreparedMode
+} from './modes/runners.js'
+import { isInSync } from './plan/triage.js'
+import { Progress } from './report/progress.js'
 import { explain } from './result/explain.js'
 import { Notices } from './result/notices.js'
-import { failedProject, skippedProject, type ProjectResult } from './result/project.js'
+import {
+  failedProject,
+  inSyncProject,
+  skippedProject,
+  type ProjectResult
+} from './result/project.js'
 import { buildResult, fatalResult, type RunContext, type RunResult } from './result/run.js'
-import { openCodex, resolveCodex } from './setup/codex.js'
+import { openCodex, resolveCodex, startEnvironmentBranch, type CodexWhere } from './setup/codex.js'
 import { checkReach, classifyProjects, repositorySource } from './setup/discover.js'
 import { ContentSource } from './write/content.js'
 import { CodexState, type StateKey } from './write/state.js'
@@ -30,20 +52,18 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
   const github = createGitHub({ ...settings, budget, log: notices.log })
   const context = runContext(settings)
   let setup: SetUp
+  let prepared: PreparedMode | undefined
   try {
     setup = await setUp(settings, runner, { github, budget, log, notices, context })
+    // The codex reads a push mode makes before its first project: nothing is attempted before.
+    prepared = setup.active.length > 0 ? await runner.prepare(setup.env) : undefined
   } catch (error) {
     return unstarted(settings, context, error)
   }
-  const { env, active, skipped, missingTargets } = setup
-  log.info(describeRun(env, active.length, skipped))
-  let outcome: ModeOutcome
-  try {
-    outcome = await runner.run(env, active)
-  } catch (error) {
-    // The codex reads a push mode makes before its first project: nothing was attempted.
-    return unstarted(settings, context, error)
-  }
+  const { env, active, skipped, missingTargets, heads } = setup
+  const { inSync, toLook } = triage(env, runner, { active, heads }, prepared)
+  log.info(describeRun(env, active.length, inSync.length, skipped))
+  const outcome = prepared ? await prepared.run(toLook, inSync) : { results: [] }
   await aftermath(env, outcome)
   const missing = missingTargets.map(name => unknownTarget(env, name))
   return buildResult(
@@ -61,9 +81,15 @@ interface SetUp {
   active: Repository[]
   skipped: ProjectResult[]
   missingTargets: string[]
+  /** The heads the listing learnt, by name key. */
+  heads: ReadonlyMap<string, ProjectHead>
 }
 
-/** Discovery and the codex, read side by side; `context` learns the codex and its branch as found. */
+/**
+ * Discovery and the codex. A named codex is read first (its config says which paths of each
+ * project tell whether it is in sync), then the organisation is listed with those paths' object
+ * IDs; a codex found by its name `codex.*` needs the list first, and the heads come after.
+ */
 async function setUp(
   settings: Settings,
   runner: ModeRunner,
@@ -76,12 +102,16 @@ async function setUp(
       `Input 'codex_ref' plans push-docs and push-claude; ${settings.mode} writes the codex branch of the environment: leave codex_ref empty`
     )
   }
-  // The organisation is listed while the codex is read: neither waits for the other.
   const source = repositorySource(settings)
-  const listing = handledLater(github.repositories.list(source))
+  // Only a codex found by its name needs the organisation listed before it is read.
+  const named = settings.codexRepository
+  const where: CodexWhere = named
+    ? { named }
+    : { listing: handledLater(github.repositories.list(source)) }
   const key = stateKey(settings, runner)
   // The first look reads the state too; REST reads it where GraphQL did not.
-  const resolving = handledLater(resolveCodex(github, listing, settings, CodexState.question(key)))
+  const reading = { refFiles: CodexState.question(key), folders: runner.codexFolders(settings) }
+  const resolving = handledLater(resolveCodex(github, where, settings, reading))
   // The state never fails the run (see CodexState.load).
   const loadingState = handledLater(
     resolving.then(found =>
@@ -91,48 +121,93 @@ async function setUp(
   const found = await resolving
   const { codex } = found
   context.codexRepository = codex.name
-  const reached = handledLater(
-    listing.then(({ repositories }) =>
-      checkReach(repositories, codex, source, settings.organization)
-    )
-  )
-  const opened = await openCodex(github, found, settings, runner.missingBranch, {
-    log,
-    mayWrite: reached
-  })
+  const opened = await openCodex(github, found, settings)
   context.codexBranch = opened.branch
-  await reached
-  const { repositories, complete } = await listing
-  const content = new ContentSource(github)
-  const env: RunEnv = {
-    settings,
-    github,
-    budget: run.budget,
-    log,
-    notices,
-    codex,
-    discovered: { repositories, complete },
-    config: opened.config,
-    codexBranch: opened.branch,
-    codexSnapshot: opened.snapshot,
-    content,
-    writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
-    state: await loadingState
+  const question: HeadQuestion = {
+    paths: runner.lookups(opened.config),
+    ...(runner.offers(settings) ? { offerBranch: pullRequestBranch(settings.environment) } : {})
   }
+  const listing =
+    'listing' in where
+      ? await withHeads(github, await where.listing, question)
+      : await github.repositories.list(source, question)
+  checkReach(listing.repositories, codex, source, settings.organization)
+  const snapshot =
+    opened.snapshot ??
+    (await startEnvironmentBranch(
+      github,
+      codex,
+      opened.branch,
+      settings,
+      runner.missingBranch,
+      log
+    ))
+  const content = new ContentSource(github)
   const { projects, missingTargets } = classifyProjects(
-    repositories,
+    listing.repositories,
     codex,
     settings,
     opened.config
   )
   const active = deferredFirst(
     projects.filter(entry => !entry.skip).map(entry => entry.repository),
-    env.state.deferredProjects
+    (await loadingState).deferredProjects
   )
+  const env: RunEnv = {
+    settings,
+    github,
+    budget: run.budget,
+    log,
+    notices,
+    progress: new Progress(log, active.length),
+    codex,
+    discovered: { repositories: listing.repositories, complete: listing.complete },
+    config: opened.config,
+    codexBranch: opened.branch,
+    codexSnapshot: snapshot,
+    content,
+    writer: new Writer({ github, content, limits: opened.config, dryRun: settings.dryRun, log }),
+    state: await loadingState
+  }
   const skipped = projects.flatMap(({ repository, skip }) =>
     skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []
   )
-  return { env, active, skipped, missingTargets }
+  return { env, active, skipped, missingTargets, heads: listing.heads }
+}
+
+/** A listing made before the codex was read, with the heads its config asks for. */
+async function withHeads(
+  github: GitHub,
+  listing: RepositoryList,
+  question: HeadQuestion
+): Promise<RepositoryList> {
+  const names = listing.repositories.filter(repo => !repo.archived).map(repo => repo.name)
+  return { ...listing, heads: await github.graphql.headsByName(names, question) }
+}
+
+/**
+ * Change detection: a project whose owned paths already hold, object ID for object ID, what the
+ * mode would leave there is in sync and is not read at all; the others need a look.
+ */
+function triage(
+  env: RunEnv,
+  runner: ModeRunner,
+  { active, heads }: Pick<SetUp, 'active' | 'heads'>,
+  prepared: PreparedMode | undefined
+): { inSync: ProjectResult[]; toLook: Repository[] } {
+  const inSync: ProjectResult[] = []
+  const toLook: Repository[] = []
+  if (!prepared) return { inSync, toLook }
+  const offers = runner.offers(env.settings)
+  for (const project of active) {
+    const head = heads.get(nameKey(project.name))
+    if (isInSync(prepared.expect(project), head, offers)) {
+      inSync.push(env.progress.report(inSyncProject(project.name)))
+    } else {
+      toLook.push(project)
+    }
+  }
+  return { inSync, toLook }
 }
 
 /** What follows the projects: the state saved, and the orphans said. A failure here only warns. */
@@ -234,13 +309,18 @@ function reportOrphans(env: RunEnv, orphans: NonNullable<ModeOutcome['orphans']>
   }
 }
 
-function describeRun(env: RunEnv, active: number, skipped: ProjectResult[]): string {
+function describeRun(
+  env: RunEnv,
+  active: number,
+  inSync: number,
+  skipped: ProjectResult[]
+): string {
   const { settings } = env
   const reasons = [...new Set(skipped.map(result => result.outcome))].join(', ')
   return [
     `codex-sync ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written)' : ''}`,
     `  organization: ${settings.organization}`,
     `  codex: ${env.codex.name}@${env.codexBranch} (environment ${settings.environment})`,
-    `  projects: ${active + skipped.length} discovered; ${active} to look at, ${settings.parallel} at a time; ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}`
+    `  projects: ${active + skipped.length} discovered; ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}; ${inSync} in sync by their object IDs; ${active - inSync} to look at, ${settings.parallel} at a time`
   ].join('\n')
 }

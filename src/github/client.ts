@@ -49,10 +49,11 @@ export interface GitHub {
 /** The only place that builds GitHub clients. */
 export function createGitHub(options: ClientOptions): GitHub {
   const octokit = createOctokit(options)
+  const graphql = new GraphQL(octokit, options.organization, options.log)
   return {
-    git: new GitData(octokit, options.organization),
-    graphql: new GraphQL(octokit, options.organization, options.log),
-    repositories: new Repositories(octokit, options.organization),
+    git: new GitData(octokit, options.organization, graphql),
+    graphql,
+    repositories: new Repositories(octokit, options.organization, graphql),
     pulls: new Pulls(octokit, options.organization),
     comments: new Comments(octokit, options.organization)
   }

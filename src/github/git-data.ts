@@ -44,7 +44,9 @@ export type TreeChange =
 export class GitData {
   constructor(
     private readonly octokit: Octokit,
-    readonly owner: string
+    readonly owner: string,
+    /** Reads big trees several levels at a time, where GitHub's REST listing is cut short. */
+    private readonly trees?: TreeReader
   ) {}
 
   /** The commit a branch points at, or undefined when the branch does not exist. */
@@ -178,19 +180,20 @@ export class GitData {
    * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
    * requests when only one folder of it matters.
    */
-  async readTree(
-    repo: string,
-    treeish: string,
-    folders?: readonly string[]
-  ): Promise<{ treeSha: string; files: FileMap }> {
-    const files: FileMap = new Map()
+  async readTree(repo: string, treeish: string, folders?: readonly string[]): Promise<Tree> {
+    const listed: Listed = { files: new Map(), folders: new Map() }
     const root = await this.getTree(repo, treeish, true)
     const wanted = folders
       ? (path: string) => folders.some(folder => folder.startsWith(path) || path.startsWith(folder))
       : () => true
-    if (root.truncated) await this.walkTree(repo, root.sha, '', files, wanted)
-    else addFiles(files, root.tree, '')
-    return { treeSha: root.sha, files }
+    if (!root.truncated) {
+      addEntries(listed, root.tree, '')
+      return { treeSha: root.sha, ...listed }
+    }
+    const read = await this.readInLevels(repo, root.sha, listed, wanted)
+    if (!read) await this.walkTree(repo, root.sha, '', listed, wanted)
+    // Folders are told only of a whole listing: one cut to some folders says nothing of the others.
+    return folders ? { treeSha: root.sha, files: listed.files } : { treeSha: root.sha, ...listed }
   }
 
   /** One file's entry by path, walking the folders without listing the whole tree; undefined when absent. */
@@ -355,23 +358,70 @@ export class GitData {
     return data
   }
 
+  /**
+   * Lists a tree too big for one REST answer through GraphQL, several levels and hundreds of
+   * sub-trees a query: a codex of 10,000 projects' docs (120,000 entries) in about twenty queries.
+   * False when GraphQL cannot (then REST walks it); what was listed is then listed again.
+   */
+  private async readInLevels(
+    repo: string,
+    rootSha: string,
+    listed: Listed,
+    wanted: (folder: string) => boolean
+  ): Promise<boolean> {
+    if (!this.trees) return false
+    let frontier = [{ sha: rootSha, prefix: '' }]
+    while (frontier.length > 0) {
+      const next: typeof frontier = []
+      const batches: (typeof frontier)[] = []
+      for (let start = 0; start < frontier.length; start += TREES_PER_QUERY) {
+        batches.push(frontier.slice(start, start + TREES_PER_QUERY))
+      }
+      for (let start = 0; start < batches.length; start += QUERIES_AT_ONCE) {
+        const answers = await Promise.all(
+          batches.slice(start, start + QUERIES_AT_ONCE).map(batch =>
+            this.trees?.readTrees(
+              repo,
+              batch.map(tree => tree.sha)
+            )
+          )
+        )
+        for (const [index, answer] of answers.entries()) {
+          if (!answer) {
+            listed.files.clear()
+            listed.folders.clear()
+            return false
+          }
+          for (const tree of batches[start + index] as typeof frontier) {
+            const entries = answer.get(tree.sha)
+            if (!entries)
+              throw new MalformedResponseError(`the tree ${tree.sha} of ${this.owner}/${repo}`)
+            addLevels(listed, entries, tree.prefix, wanted, next)
+          }
+        }
+      }
+      frontier = next
+    }
+    return true
+  }
+
   /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
   private async walkTree(
     repo: string,
     treeSha: string,
     prefix: string,
-    files: FileMap,
+    listed: Listed,
     wanted: (folder: string) => boolean
   ): Promise<void> {
     const level = await this.getTree(repo, treeSha, false)
-    addFiles(files, level.tree, prefix)
+    addEntries(listed, level.tree, prefix)
     for (const entry of level.tree) {
       if (entry.type !== 'tree' || !entry.sha || !entry.path) continue
       const subPrefix = `${prefix}${entry.path}/`
       if (!wanted(subPrefix)) continue
       const sub = await this.getTree(repo, entry.sha, true)
-      if (sub.truncated) await this.walkTree(repo, entry.sha, subPrefix, files, wanted)
-      else addFiles(files, sub.tree, subPrefix)
+      if (sub.truncated) await this.walkTree(repo, entry.sha, subPrefix, listed, wanted)
+      else addEntries(listed, sub.tree, subPrefix)
     }
   }
 
@@ -400,11 +450,70 @@ function entryType(mode: string): 'blob' | 'commit' {
   return mode === '160000' ? 'commit' : 'blob'
 }
 
-function addFiles(files: FileMap, entries: RawTreeEntry[], prefix: string): void {
+/** Reads trees several levels deep at once (GraphQL's Tree.entries): each asked tree's entries. */
+export interface TreeReader {
+  readTrees(repo: string, shas: string[]): Promise<ReadonlyMap<string, TreeLevel[]> | undefined>
+}
+
+/** One entry of a tree read in levels; a folder's `entries` are there when its level was read too. */
+export interface TreeLevel {
+  name: string
+  type: string
+  mode: string
+  oid: string
+  size?: number
+  entries?: TreeLevel[]
+}
+
+/** Trees asked in one GraphQL query, and queries sent at once. */
+const TREES_PER_QUERY = 500
+const QUERIES_AT_ONCE = 4
+
+/** Entries read in levels, added below `prefix`; folders whose levels were not read go to `next`. */
+function addLevels(
+  listed: Listed,
+  entries: TreeLevel[],
+  prefix: string,
+  wanted: (folder: string) => boolean,
+  next: { sha: string; prefix: string }[]
+): void {
+  for (const entry of entries) {
+    const path = prefix + entry.name
+    if (entry.type === 'tree') {
+      listed.folders.set(path, entry.oid)
+      if (!wanted(`${path}/`)) continue
+      if (entry.entries) addLevels(listed, entry.entries, `${path}/`, wanted, next)
+      else next.push({ sha: entry.oid, prefix: `${path}/` })
+    } else if (entry.type === 'blob' || entry.type === 'commit') {
+      listed.files.set(path, {
+        path,
+        mode: entry.mode,
+        sha: entry.oid,
+        type: entry.type,
+        size: entry.size
+      })
+    }
+  }
+}
+
+/** A tree's files, and its folders with their tree IDs. */
+interface Listed {
+  files: FileMap
+  folders: Map<string, string>
+}
+
+function addEntries(listed: Listed, entries: RawTreeEntry[], prefix: string): void {
   for (const entry of entries) {
     if (!entry.path || !entry.sha || !entry.mode) continue
-    if (entry.type !== 'blob' && entry.type !== 'commit') continue
     const path = prefix + entry.path
-    files.set(path, { path, mode: entry.mode, sha: entry.sha, type: entry.type, size: entry.size })
+    if (entry.type === 'tree') listed.folders.set(path, entry.sha)
+    if (entry.type !== 'blob' && entry.type !== 'commit') continue
+    listed.files.set(path, {
+      path,
+      mode: entry.mode,
+      sha: entry.sha,
+      type: entry.type,
+      size: entry.size
+    })
   }
 }

@@ -1,8 +1,25 @@
 /** GitHub's GraphQL API: the codex's first look, blob texts by the hundred, one-request commits. */
-import { messageOf, type Commit, type Log, type Repository } from '../model.js'
+import {
+  messageOf,
+  nameKey,
+  type Commit,
+  type Log,
+  type ProjectHead,
+  type Repository
+} from '../model.js'
 import type { Octokit } from './client.js'
 import { BranchRuleError, isBranchRuleMessage, statusOf } from './errors.js'
-import { gitBlobSha } from './git-data.js'
+import { gitBlobSha, type TreeLevel } from './git-data.js'
+import {
+  namedRepositoriesQuery,
+  organizationPageQuery,
+  PAGE_SIZE,
+  questionVariables,
+  readNode,
+  readPage,
+  type HeadQuestion,
+  type ListedRepository
+} from './listing.js'
 
 export interface BlobRef {
   repo: string
@@ -161,6 +178,7 @@ export class GraphQL {
         archived: repository.isArchived,
         fork: false,
         disabled: false,
+        empty: false,
         topics: []
       },
       config: repository.config?.oid
@@ -172,6 +190,97 @@ export class GraphQL {
       heads,
       ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
     }
+  }
+
+  /**
+   * The organisation's repositories, a page of a hundred after another (each cursor comes with the
+   * page before), with the heads of `question`. Undefined when GraphQL cannot list them (no
+   * GraphQL API, not an organisation): REST lists them instead. `consistent`: every page named the
+   * same total, and that many repositories came.
+   */
+  async listOrganization(
+    question: HeadQuestion | undefined
+  ): Promise<{ listed: ListedRepository[]; consistent: boolean } | undefined> {
+    const { values } = questionVariables(question)
+    const query = organizationPageQuery(question)
+    const listed: ListedRepository[] = []
+    let total: number | undefined
+    let consistent = true
+    let cursor: string | undefined
+    do {
+      const data = await this.query<unknown>(query, {
+        org: this.owner,
+        ...(cursor === undefined ? {} : { cursor }),
+        ...values
+      })
+      const page = data === undefined ? undefined : readPage(data, question)
+      if (page === undefined) {
+        // Without GraphQL at all, that was said once already.
+        if (this.usable) {
+          this.once(
+            'graphql listing',
+            `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync (one request a project).`
+          )
+        }
+        return undefined
+      }
+      listed.push(...page.listed)
+      if (total !== undefined && page.totalCount !== total) consistent = false
+      total = page.totalCount
+      cursor = page.next
+    } while (cursor !== undefined)
+    return { listed, consistent: consistent && listed.length === total }
+  }
+
+  /**
+   * The heads of repositories listed over REST, a hundred per query, side by side; a repository
+   * GraphQL does not answer for is left out (its tree is read instead).
+   */
+  async headsByName(names: string[], question: HeadQuestion): Promise<Map<string, ProjectHead>> {
+    const heads = new Map<string, ProjectHead>()
+    const { values } = questionVariables(question)
+    const batches: string[][] = []
+    for (let start = 0; start < names.length; start += PAGE_SIZE) {
+      batches.push(names.slice(start, start + PAGE_SIZE))
+    }
+    await Promise.all(
+      batches.map(async batch => {
+        const data = await this.query<Record<string, unknown>>(
+          namedRepositoriesQuery(batch.length, question),
+          {
+            org: this.owner,
+            ...values,
+            ...Object.fromEntries(batch.map((name, i) => [`n${i}`, name]))
+          }
+        )
+        batch.forEach((name, index) => {
+          const head = readNode(data?.[`r${index}`], question)?.head
+          if (head) heads.set(nameKey(name), head)
+        })
+      })
+    )
+    return heads
+  }
+
+  /**
+   * Trees read three levels deep (Tree.entries and their objects' entries), a query for all of
+   * them; undefined when GraphQL cannot (then REST reads them).
+   */
+  async readTrees(repo: string, shas: string[]): Promise<Map<string, TreeLevel[]> | undefined> {
+    const data = await this.query<{ repository?: Record<string, unknown> | null }>(
+      treesQuery(shas.length),
+      { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) }
+    )
+    if (!data?.repository) return undefined
+    const trees = new Map<string, TreeLevel[]>()
+    for (const [index, sha] of shas.entries()) {
+      const entries = readLevel(
+        (data.repository[`t${index}`] as { entries?: unknown } | null)?.entries
+      )
+      if (!entries) return undefined
+      trees.set(sha, entries)
+    }
+    return trees
   }
 
   /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
@@ -244,8 +353,15 @@ export class GraphQL {
     } catch (error) {
       // Partial answers (a repository or blob not found) carry the data GraphQL could give.
       const data = (error as { data?: T }).data
-      if (graphqlErrors(error).length > 0 && data) return data
+      const errors = graphqlErrors(error)
+      if (errors.length > 0 && data) return data
       if (statusOf(error) === 401 || statusOf(error) === 403) throw error
+      // GraphQL answered, but refused this query (a field this server does not know): only this
+      // read goes over REST, and the caller says what it costs.
+      if (errors.length > 0) {
+        this.log.debug(`GraphQL refused a query: ${errors[0]?.message ?? ''}`)
+        return undefined
+      }
       this.giveUp(error, 'this read goes over REST')
       return undefined
     }
@@ -341,6 +457,63 @@ function firstLookQuery(withBranch: boolean, refFiles: number | undefined): stri
     ${files}
   }
 }`
+}
+
+/** Levels of a tree one query reads: the tree's entries, and those of its folders, twice over. */
+const TREE_LEVELS = 3
+
+function treeLevelFields(levels: number): string {
+  const below =
+    levels > 1 ? ` object { ... on Tree { entries { ${treeLevelFields(levels - 1)} } } }` : ''
+  return `name type mode oid size${below}`
+}
+
+function treesQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$s${i}: GitObjectID!`)
+  const fields = Array.from(
+    { length: count },
+    (_, i) =>
+      `t${i}: object(oid: $s${i}) { ... on Tree { entries { ${treeLevelFields(TREE_LEVELS)} } } }`
+  )
+  return `query codexSyncTrees($org: String!, $repo: String!, ${variables.join(', ')}) { repository(owner: $org, name: $repo) { ${fields.join(' ')} } }`
+}
+
+/** A level of entries as read, field by field; undefined when it is not one. */
+function readLevel(value: unknown): TreeLevel[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  const entries: TreeLevel[] = []
+  for (const item of value) {
+    const entry = item as {
+      name?: unknown
+      type?: unknown
+      mode?: unknown
+      oid?: unknown
+      size?: unknown
+      object?: { entries?: unknown } | null
+    } | null
+    if (
+      typeof entry?.name !== 'string' ||
+      typeof entry.type !== 'string' ||
+      typeof entry.mode !== 'number' ||
+      typeof entry.oid !== 'string'
+    ) {
+      return undefined
+    }
+    const level: TreeLevel = {
+      name: entry.name,
+      type: entry.type,
+      mode: entry.mode.toString(8),
+      oid: entry.oid,
+      ...(typeof entry.size === 'number' ? { size: entry.size } : {})
+    }
+    if (entry.type === 'tree' && entry.object && 'entries' in entry.object) {
+      const below = readLevel(entry.object.entries)
+      if (!below) return undefined
+      level.entries = below
+    }
+    entries.push(level)
+  }
+  return entries
 }
 
 const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {

@@ -1,7 +1,9 @@
 /** The organisation's repositories: listing them for discovery and looking one up by name. */
-import { nameKey, sameName, type Repository } from '../model.js'
+import { nameKey, sameName, type ProjectHead, type Repository } from '../model.js'
 import type { Octokit } from './client.js'
 import { statusOf } from './errors.js'
+import type { GraphQL } from './graphql.js'
+import type { HeadQuestion, ListedRepository } from './listing.js'
 
 /** Where discovery lists repositories: the organisation, or what an App installation was granted. */
 export type RepositorySource = 'organization' | 'installation'
@@ -13,6 +15,8 @@ export interface RepositoryList {
    * of them, listed to the end. Only then may a name missing from it mean the repository is gone.
    */
   complete: boolean
+  /** The heads the listing learnt (by name key): a project missing here is read instead. */
+  heads: ReadonlyMap<string, ProjectHead>
 }
 
 interface RawInstallationRepository extends RawRepository {
@@ -22,37 +26,58 @@ interface RawInstallationRepository extends RawRepository {
 export class Repositories {
   constructor(
     private readonly octokit: Octokit,
-    readonly owner: string
+    readonly owner: string,
+    private readonly graphql: GraphQL
   ) {}
 
   /**
-   * The organisation's repositories. An App installation may be granted only some of them: its
-   * token lists those, so that no project outside the installation is attempted.
+   * The organisation's repositories, and with `question` each one's head and the entries of some
+   * paths. GraphQL lists them with their heads in pages of a hundred; an App installation granted
+   * only some repositories lists those over REST (so that no project outside it is attempted) and
+   * asks their heads a hundred at a time; without GraphQL, REST lists them and no head is known.
    */
-  async list(source: RepositorySource): Promise<RepositoryList> {
-    if (source === 'installation') {
-      let selection: string | undefined
-      const repos = await this.octokit.paginate(
-        this.octokit.rest.apps.listReposAccessibleToInstallation,
-        { per_page: 100 },
-        response => {
-          selection = (response.data as { repository_selection?: string }).repository_selection
-          return response.data as unknown as RawInstallationRepository[]
-        }
-      )
-      return {
-        repositories: repos
-          .filter(repo => sameName(repo.owner.login, this.owner))
-          .map(toRepository),
-        complete: selection === 'all'
-      }
-    }
+  async list(source: RepositorySource, question?: HeadQuestion): Promise<RepositoryList> {
+    if (source === 'installation') return this.listInstallation(question)
+    const listed = await this.graphql.listOrganization(question)
+    // A personal token lists what its owner (or its fine-grained scope) can see: never proof
+    // that a repository it does not list is gone.
+    if (listed) return fromListing(listed.listed, false)
     const repos = await this.allPages(page =>
       this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page })
     )
-    // A personal token lists what its owner (or its fine-grained scope) can see: never proof
-    // that a repository it does not list is gone.
-    return { repositories: repos.map(toRepository), complete: false }
+    return this.withHeads(repos.map(toRepository), false, question)
+  }
+
+  /** What an App installation was granted: everything (then listed as the organisation), or some. */
+  private async listInstallation(question: HeadQuestion | undefined): Promise<RepositoryList> {
+    const fetchPage = (page: number) =>
+      this.octokit.rest.apps.listReposAccessibleToInstallation({ per_page: 100, page })
+    const { data: first } = await fetchPage(1)
+    const all = (first as { repository_selection?: string }).repository_selection === 'all'
+    if (all) {
+      const listed = await this.graphql.listOrganization(question)
+      if (listed) return fromListing(listed.listed, listed.consistent)
+    }
+    const pages = Math.ceil((first.total_count ?? 0) / 100)
+    const rest = await Promise.all(
+      Array.from({ length: Math.max(0, pages - 1) }, (_, index) => fetchPage(index + 2))
+    )
+    const repos = [first, ...rest.map(response => response.data)].flatMap(
+      data => data.repositories as unknown as RawInstallationRepository[]
+    )
+    const own = unique(repos.filter(repo => sameName(repo.owner.login, this.owner)))
+    return this.withHeads(own.map(toRepository), all, question)
+  }
+
+  /** A listing made over REST, with the heads GraphQL can tell of its repositories. */
+  private async withHeads(
+    repositories: Repository[],
+    complete: boolean,
+    question: HeadQuestion | undefined
+  ): Promise<RepositoryList> {
+    const names = repositories.filter(repository => !repository.archived).map(repo => repo.name)
+    const heads = question ? await this.graphql.headsByName(names, question) : new Map()
+    return { repositories, complete, heads }
   }
 
   /**
@@ -68,14 +93,7 @@ export class Repositories {
     )
     const pages = Array.from({ length: Math.max(0, last - 1) }, (_, index) => index + 2)
     const rest = await Promise.all(pages.map(fetchPage))
-    const seen = new Set<string>()
-    // A repository created between two pages can show on both: each is kept once.
-    return [first, ...rest]
-      .flatMap(response => response.data)
-      .filter(repo => {
-        const key = nameKey(repo.name)
-        return !seen.has(key) && seen.add(key)
-      })
+    return unique([first, ...rest].flatMap(response => response.data))
   }
 
   /**
@@ -130,6 +148,29 @@ const BLOCKING_RULES: readonly string[] = [
   'merge_queue'
 ]
 
+/** A listing's repositories and heads, each repository once (one created between pages shows on both). */
+function fromListing(listed: ListedRepository[], complete: boolean): RepositoryList {
+  const heads = new Map<string, ProjectHead>()
+  const repositories: Repository[] = []
+  const seen = new Set<string>()
+  for (const { repository, head } of listed) {
+    const key = nameKey(repository.name)
+    if (seen.has(key)) continue
+    seen.add(key)
+    repositories.push(repository)
+    if (head) heads.set(key, head)
+  }
+  return { repositories, complete, heads }
+}
+
+function unique<T extends { name: string }>(repos: T[]): T[] {
+  const seen = new Set<string>()
+  return repos.filter(repo => {
+    const key = nameKey(repo.name)
+    return !seen.has(key) && seen.add(key)
+  })
+}
+
 interface RawRepository {
   name: string
   default_branch?: string
@@ -146,6 +187,7 @@ function toRepository(data: RawRepository): Repository {
     archived: data.archived ?? false,
     fork: data.fork,
     disabled: data.disabled ?? false,
+    empty: false,
     topics: data.topics ?? []
   }
 }

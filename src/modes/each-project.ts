@@ -15,7 +15,6 @@ import {
   type ProjectResult,
   type SkippedProject
 } from '../result/project.js'
-import { Progress } from '../report/progress.js'
 import type { WriteOutcome } from '../write/writer.js'
 import type { RunEnv } from './env.js'
 
@@ -28,8 +27,7 @@ export async function eachProject(
   projects: Repository[],
   sync: (project: Repository) => Promise<ProjectResult>
 ): Promise<ProjectResult[]> {
-  const progress = new Progress(env.log, projects.length)
-  return mapProjects(env, projects, sync, result => progress.report(result))
+  return mapProjects(env, projects, sync, result => env.progress.report(result))
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log, Repository, Snapshot } from '../model.js'
 import type { Notices } from '../result/notices.js'
+import type { Progress } from '../report/progress.js'
 import type { ContentSource } from '../write/content.js'
 import type { CodexState } from '../write/state.js'
 import type { Writer } from '../write/writer.js'
@@ -18,6 +19,8 @@ export interface RunEnv {
   log: Log
   /** Warnings about the run as a whole, kept for its result. */
   notices: Notices
+  /** `[k/n] project: status`, as each project of the run is settled. */
+  progress: Progress
   codex: Repository
   /**
    * Every repository discovery saw; `complete` when that is provably the whole organisation (so a

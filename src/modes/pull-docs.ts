@@ -3,7 +3,7 @@ import { messageOf, nameKey, type Repository } from '../model.js'
 import { projectFolder, pullDocsFiles, uncarriedPullFiles } from '../plan/desired.js'
 import { isEmptyPlan } from '../plan/files.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
-import { Progress } from '../report/progress.js'
+import { pullExpectation } from '../plan/triage.js'
 import type { FailedProject, ProjectResult, SkippedProject } from '../result/project.js'
 import type { OrphanReport } from '../result/run.js'
 import { TrackedBranch } from '../write/branch.js'
@@ -11,6 +11,7 @@ import type { WriteOutcome } from '../write/writer.js'
 import { errorResult, mapProjects, scopeResult, unreached } from './each-project.js'
 import type { RunEnv } from './env.js'
 import { commitMessage } from './messages.js'
+import type { PreparedMode } from './runners.js'
 
 /** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
 export const AUTO_SINGLE_COMMIT_ABOVE = 3
@@ -24,12 +25,23 @@ export interface PullOutcome {
   orphans: OrphanReport | undefined
 }
 
+/** pull-docs expects of a project what its folder in the codex holds at the roots of sync_patterns. */
+export function preparePull(env: RunEnv): PreparedMode {
+  return {
+    expect: project => pullExpectation(env.config, env.codexSnapshot, project.name),
+    run: async (projects, inSync) => {
+      const outcome = await pullDocs(env, projects)
+      return { ...outcome, results: [...inSync, ...outcome.results] }
+    }
+  }
+}
+
 /**
  * Every project is read first, `parallel` at a time; then the codex is written: one commit per
  * changed project, or one for the whole run (codex_commit), each on the head the previous one made.
  */
 export async function pullDocs(env: RunEnv, projects: Repository[]): Promise<PullOutcome> {
-  const progress = new Progress(env.log, projects.length)
+  const { progress } = env
   const read = await mapProjects(env, projects, project => readScope(env, project))
   const scopes = read.filter((entry): entry is Scope => !('outcome' in entry))
   const unread = read.filter((entry): entry is FailedProject | SkippedProject => 'outcome' in entry)

@@ -11,8 +11,8 @@ import { onlyResult, scopeResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 
 /** The branch of the pull request that offers a project the changes of this environment. */
-export function pullRequestBranch(env: RunEnv): string {
-  return `codex-sync/${env.settings.environment}`
+export function pullRequestBranch(environment: string): string {
+  return `codex-sync/${environment}`
 }
 
 /**
@@ -36,7 +36,7 @@ export async function syncViaPullRequest(
   const nothingToOffer = scopeResult(againstDefault, { kind: 'unchanged', plans: [againstDefault] })
   if (againstDefault.refusal) return nothingToOffer
 
-  const branch = pullRequestBranch(env)
+  const branch = pullRequestBranch(env.settings.environment)
   const head = await git.branchHead(project.name, branch)
   const open = head ? await pulls.findOpen(project.name, branch) : undefined
   if (open) {

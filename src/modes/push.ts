@@ -13,10 +13,11 @@ import {
 } from '../plan/desired.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
 import { isMarkdown, NO_ROUTING, routingOf } from '../plan/routing.js'
+import { pushExpectation } from '../plan/triage.js'
 import type { ProjectResult } from '../result/project.js'
 import type { RoutedFile } from '../result/run.js'
 import { RoutingMatrix } from './routing-matrix.js'
-import type { ModeOutcome } from './runners.js'
+import type { PreparedMode } from './runners.js'
 import { TrackedBranch } from '../write/branch.js'
 import type { Writer } from '../write/writer.js'
 import { eachProject, onlyResult } from './each-project.js'
@@ -25,13 +26,11 @@ import { commitMessage, type Landing } from './messages.js'
 import { BranchRuleError } from '../github/errors.js'
 import { pullRequestBranch, syncViaPullRequest } from './pull-request.js'
 
-/** Each project's owned folders made equal to what is routed to it, `parallel` projects at a time. */
-export async function pushToProjects(
-  env: RunEnv,
-  projects: Repository[],
-  rules: PushModeRules
-): Promise<ModeOutcome> {
-  if (projects.length === 0) return { results: [] }
+/**
+ * A push mode once the codex is read: what each project's owned folders should hold, and the run
+ * that makes them so, `parallel` projects at a time.
+ */
+export async function preparePush(env: RunEnv, rules: PushModeRules): Promise<PreparedMode> {
   const files = await readCodexFiles(env, rules)
   const unreadable = unreadablePaths(rules, files, env.config)
   const matrix = new RoutingMatrix(rules, files, env.config)
@@ -40,19 +39,23 @@ export async function pushToProjects(
   // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
   // projects, whose run may last hours.
   env.codexSnapshot.files.clear()
-  const { writer } = env
-  const results = await eachProject(env, projects, project => {
+  const folders = rules.folders(env.config)
+  const scopeOf = (project: Repository): Scope => {
     const desired = routedTo(routable, env.codex.name, project.name, env.config)
     matrix.route(project.name, desired.keys())
-    const scope: Scope = {
-      project: project.name,
-      folders: rules.folders(env.config),
-      desired,
-      kept: unreadable
+    return { project: project.name, folders, desired, kept: unreadable }
+  }
+  return {
+    expect: project => pushExpectation(scopeOf(project).desired, folders),
+    run: async (projects, inSync) => {
+      const { writer } = env
+      const results = await eachProject(env, projects, project =>
+        pushToProject(env, writer, project, scopeOf(project), rules)
+      )
+      const all = [...inSync, ...results]
+      return { results: all, routing: matrix.report(all, others) }
     }
-    return pushToProject(env, writer, project, scope, rules)
-  })
-  return { results, routing: matrix.report(results, others) }
+  }
 }
 
 /** push-claude: tooling of other namespaces in the codex, which this run leaves alone. */
@@ -122,7 +125,10 @@ async function autoDelivery(
   const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config)
   const nothingToWrite = !plan || applicable([plan]).length === 0
   if (nothingToWrite) {
-    const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env))
+    const offering = await env.github.git.branchHead(
+      project.name,
+      pullRequestBranch(env.settings.environment)
+    )
     return offering ? ways.viaPullRequest() : ways.direct()
   }
   const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch)

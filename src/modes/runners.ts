@@ -1,12 +1,15 @@
-/** The mode dispatcher: what each mode runs, and whether it may start a missing codex branch. */
+/** The mode dispatcher: what each mode reads, what it expects of a project in sync, and its run. */
+import type { Config } from '../inputs/config.js'
+import type { Settings } from '../inputs/settings.js'
 import type { Mode, Repository } from '../model.js'
 import { PUSH_MODES } from '../plan/desired.js'
+import { folderPaths, pullRoots, type Expectation } from '../plan/triage.js'
 import type { ProjectResult } from '../result/project.js'
 import type { ModeExtras } from '../result/run.js'
 import type { MissingBranch } from '../setup/codex.js'
 import type { RunEnv } from './env.js'
-import { pullDocs } from './pull-docs.js'
-import { pushToProjects } from './push.js'
+import { preparePull } from './pull-docs.js'
+import { preparePush } from './push.js'
 
 export interface ModeRunner {
   /** pull-docs starts a missing environment branch; the push modes need it to exist. */
@@ -15,7 +18,21 @@ export interface ModeRunner {
   plansFromCodexRef: boolean
   /** Whether the mode routes codex files, and so reads what the codex state remembers of them. */
   routes: boolean
-  run(env: RunEnv, projects: Repository[]): Promise<ModeOutcome>
+  /** The paths of a project whose object IDs tell whether it is in sync (asked with its head). */
+  lookups(config: Config): string[]
+  /** Whether a pull request branch of the environment may carry the mode's changes. */
+  offers(settings: Settings): boolean
+  /** The only folders of the codex branch the mode reads, its config's among them; all if undefined. */
+  codexFolders(settings: Settings): string[] | undefined
+  /** The mode's own reads before any project: then what it expects of each, and its run. */
+  prepare(env: RunEnv): Promise<PreparedMode>
+}
+
+export interface PreparedMode {
+  /** What the project holds when it is in sync; undefined when only its tree can tell. */
+  expect(project: Repository): Expectation | undefined
+  /** The projects that need a look; `inSync` are the results of those that do not. */
+  run(projects: Repository[], inSync: ProjectResult[]): Promise<ModeOutcome>
 }
 
 /** What a mode did: each project's result, and (pull-docs) the folders of vanished repositories. */
@@ -27,11 +44,22 @@ const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
   missingBranch: 'fail',
   plansFromCodexRef: true,
   routes: true,
-  run: (env, projects) => pushToProjects(env, projects, PUSH_MODES[mode])
+  lookups: config => folderPaths(PUSH_MODES[mode].folders(config)),
+  offers: settings => settings.commitStrategy !== 'direct',
+  codexFolders: settings => PUSH_MODES[mode].codexFolders?.(settings.configPath),
+  prepare: env => preparePush(env, PUSH_MODES[mode])
 })
 
 export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {
-  'pull-docs': { missingBranch: 'create', plansFromCodexRef: false, routes: false, run: pullDocs },
+  'pull-docs': {
+    missingBranch: 'create',
+    plansFromCodexRef: false,
+    routes: false,
+    lookups: config => pullRoots(config) ?? [],
+    offers: () => false,
+    codexFolders: () => undefined,
+    prepare: async env => preparePull(env)
+  },
   'push-docs': pushRunner('push-docs'),
   'push-claude': pushRunner('push-claude')
 }

@@ -54,6 +54,11 @@ export interface PushModeRules {
   includeByDefault: boolean
   /** What the mode updates, as its commit messages say it. */
   subject(config: Config): string
+  /**
+   * The only folders of the codex the mode reads, beside the config's (undefined: all): known
+   * before the config is, so a huge codex is listed only where it matters.
+   */
+  codexFolders?(configPath: string): string[]
 }
 
 /** The rule of a file without routing frontmatter: one object, so its compiled matcher is reused. */
@@ -75,7 +80,8 @@ export const PUSH_MODES: Readonly<Record<PushMode, PushModeRules>> = {
     destination: path => path,
     defaultRule: () => EVERY_PROJECT,
     includeByDefault: true,
-    subject: config => `Claude tooling (${config.claudeNamespace})`
+    subject: config => `Claude tooling (${config.claudeNamespace})`,
+    codexFolders: configPath => ['.claude/', `${configPath.split('/').slice(0, -1).join('/')}/`]
   }
 }
 
@@ -96,7 +102,7 @@ export function isInProjectFolder(path: string, project: string, config: Config)
 const pullSelections = new WeakMap<Config, (path: string) => boolean>()
 
 /** pull-docs: which project paths it takes (whatever the kind of entry). */
-function pullSelection(config: Config): (path: string) => boolean {
+export function pullSelection(config: Config): (path: string) => boolean {
   let selection = pullSelections.get(config)
   if (!selection) {
     // The push modes' folders are compared literally: a folder name is not a glob.

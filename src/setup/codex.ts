@@ -15,11 +15,20 @@ export interface OpenedCodex {
   snapshot: Snapshot
 }
 
+/** The codex as read: its config and its environment branch, undefined when that does not exist yet. */
+export interface ReadCodex {
+  config: Config
+  branch: string
+  snapshot: Snapshot | undefined
+}
+
 /** The codex repository, and what a first look at it already read (undefined: nothing). */
 export interface FoundCodex {
   codex: Repository
   look: CodexFirstLook | undefined
   early?: EarlyTree
+  /** The folders of the codex branch the run reads (see CodexReading). */
+  folders?: readonly string[]
 }
 
 /**
@@ -46,6 +55,9 @@ export class EarlyTree {
   }
 }
 
+/** Where the codex is: named in the settings, or the only `codex.*` repository of a listing. */
+export type CodexWhere = { named: string } | { listing: Promise<RepositoryList> }
+
 /**
  * The codex named in settings is looked up by name while the organisation is being listed, with
  * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
@@ -53,22 +65,29 @@ export class EarlyTree {
  */
 export async function resolveCodex(
   github: GitHub,
-  listing: Promise<RepositoryList>,
+  where: CodexWhere,
   settings: Settings,
-  refFiles?: RefFilesQuestion
+  { refFiles, folders }: CodexReading = {}
 ): Promise<FoundCodex> {
-  const named = settings.codexRepository
-  if (!named) {
-    const codex = findCodex((await listing).repositories, settings.organization)
+  if ('listing' in where) {
+    const codex = findCodex((await where.listing).repositories, settings.organization)
     const answer = await firstLook(github, codex.name, settings, refFiles)
-    return { codex, look: answer === 'missing' ? undefined : answer }
+    return { codex, look: answer === 'missing' ? undefined : answer, folders }
   }
-  const early = earlyTree(github, named, settings)
+  const named = where.named
+  const early = earlyTree(github, named, settings, folders)
   const answer = await firstLook(github, named, settings, refFiles)
   if (answer === 'missing') throw codexNotFound(settings, named)
   const codex = answer?.repository ?? (await github.repositories.get(named))
   if (!codex) throw codexNotFound(settings, named)
-  return { codex, look: answer, early: answer ? early : undefined }
+  return { codex, look: answer, early: answer ? early : undefined, folders }
+}
+
+/** What a run reads of the codex besides its config: the files of `refFiles`, and the folders it needs. */
+export interface CodexReading {
+  refFiles?: RefFilesQuestion
+  /** The only folders of the codex branch the mode reads (each with a trailing slash); all if undefined. */
+  folders?: readonly string[]
 }
 
 /**
@@ -76,11 +95,16 @@ export async function resolveCodex(
  * the tree, the largest read of the setup, no longer waits for it. Only with a first look to
  * check it against, and for a branch name that is one path segment (the tree endpoint's name).
  */
-function earlyTree(github: GitHub, name: string, settings: Settings): EarlyTree | undefined {
+function earlyTree(
+  github: GitHub,
+  name: string,
+  settings: Settings,
+  folders: readonly string[] | undefined
+): EarlyTree | undefined {
   const branch = usualBranch(settings)
   if (settings.codexRef !== undefined || !github.graphql.canCommit) return undefined
   if (branch === undefined || branch.includes('/')) return undefined
-  return new EarlyTree(branch, () => github.git.readTree(name, branch))
+  return new EarlyTree(branch, () => github.git.readTree(name, branch, folders))
 }
 
 function codexNotFound({ organization }: Settings, named: string): SetupError {
@@ -118,15 +142,13 @@ export type MissingBranch = 'create' | 'fail'
 /**
  * The config tells which branch an environment uses, so it is read first from the codex default
  * branch, then again from the environment's branch, whose copy governs the run. A missing branch
- * is created only once `mayWrite` (the run's checks of the organisation) has passed.
+ * is said (snapshot undefined): see startEnvironmentBranch.
  */
 export async function openCodex(
   github: GitHub,
-  { codex, look, early }: FoundCodex,
-  settings: Settings,
-  missingBranch: MissingBranch,
-  { log, mayWrite }: { log: Log; mayWrite: Promise<unknown> }
-): Promise<OpenedCodex> {
+  { codex, look, early, folders }: FoundCodex,
+  settings: Settings
+): Promise<ReadCodex> {
   const { git } = github
   try {
     // A ref under review is planned with what it holds, its config included: a pull request that
@@ -141,13 +163,8 @@ export async function openCodex(
     const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)))
     let config = parse(defaultText, codex.defaultBranch)
     const branch = branchForEnvironment(config, settings.environment)
-    let snapshot = await readCodexBranch(git, codex.name, branch, look, early)
-    if (!snapshot) {
-      snapshot = await startEnvironmentBranch(github, codex, branch, settings, missingBranch, {
-        log,
-        mayWrite
-      })
-    } else if (branch !== codex.defaultBranch) {
+    const snapshot = await readCodexBranch(git, { codex: codex.name, branch, folders }, look, early)
+    if (snapshot && branch !== codex.defaultBranch) {
       const onBranch = snapshot.files.get(settings.configPath)
       config = parse(
         onBranch?.sha === onDefault?.sha ? defaultText : onBranch && (await textOf(onBranch.sha)),
@@ -169,17 +186,16 @@ export async function openCodex(
 /** A codex branch, its head taken from the first look when that read it; undefined if it does not exist. */
 async function readCodexBranch(
   git: GitHub['git'],
-  codex: string,
-  branch: string,
+  { codex, branch, folders }: { codex: string; branch: string; folders?: readonly string[] },
   look: CodexFirstLook | undefined,
   early: EarlyTree | undefined
 ): Promise<Snapshot | undefined> {
   const head = look?.heads.get(branch)
   // Taken whatever happens next, so that a tree of another branch is let go here.
   const earlyRead = early?.take(branch, head)
-  if (!look?.heads.has(branch)) return git.readBranch(codex, branch)
+  if (!look?.heads.has(branch)) return git.readBranch(codex, branch, folders)
   if (head === undefined) return undefined
-  const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha))
+  const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha, folders))
   return { commitSha: head.commitSha, ...tree }
 }
 
@@ -208,14 +224,17 @@ async function openAtRef(
   return { config, branch: ref, snapshot: { ...tree, commitSha } }
 }
 
-/** pull-docs creates a missing environment branch from the codex default branch; push modes need it. */
-async function startEnvironmentBranch(
+/**
+ * pull-docs creates a missing environment branch from the codex default branch (call it once the
+ * run's checks of the organisation have passed); push modes need it.
+ */
+export async function startEnvironmentBranch(
   { git }: GitHub,
   codex: Repository,
   branch: string,
   settings: Settings,
   missingBranch: MissingBranch,
-  { log, mayWrite }: { log: Log; mayWrite: Promise<unknown> }
+  log: Log
 ): Promise<Snapshot> {
   const missing = `Codex branch '${branch}' of environment '${settings.environment}' does not exist in ${settings.organization}/${codex.name}.`
   if (missingBranch === 'fail') {
@@ -236,7 +255,6 @@ async function startEnvironmentBranch(
     )
     return base
   }
-  await mayWrite
   if (await git.createBranch(codex.name, branch, base.commitSha)) {
     log.info(
       `Created codex branch '${branch}' from ${codex.defaultBranch} (${base.commitSha.slice(0, 7)}).`

@@ -96,6 +96,7 @@ function skipReason(
       kind: 'not-in-shard',
       reason: `not in shard ${settings.shard.index}/${settings.shard.count}`
     }
+  if (repository.empty) return { kind: 'empty', reason: 'empty repository' }
   return undefined
 }
 
