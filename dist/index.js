@@ -37573,9 +37573,13 @@ function gitBlobSha(bytes) {
 class GitData {
     octokit;
     owner;
-    constructor(octokit, owner) {
+    trees;
+    constructor(octokit, owner, 
+    /** Reads big trees several levels at a time, where GitHub's REST listing is cut short. */
+    trees) {
         this.octokit = octokit;
         this.owner = owner;
+        this.trees = trees;
     }
     /** The commit a branch points at, or undefined when the branch does not exist. */
     async branchHead(repo, branch) {
@@ -37704,7 +37708,9 @@ class GitData {
             addEntries(listed, root.tree, '');
             return { treeSha: root.sha, ...listed };
         }
-        await this.walkTree(repo, root.sha, '', listed, wanted);
+        const read = await this.readInLevels(repo, root.sha, listed, wanted);
+        if (!read)
+            await this.walkTree(repo, root.sha, '', listed, wanted);
         // Folders are told only of a whole listing: one cut to some folders says nothing of the others.
         return folders ? { treeSha: root.sha, files: listed.files } : { treeSha: root.sha, ...listed };
     }
@@ -37849,6 +37855,41 @@ class GitData {
         }
         return data;
     }
+    /**
+     * Lists a tree too big for one REST answer through GraphQL, several levels and hundreds of
+     * sub-trees a query: a codex of 10,000 projects' docs (120,000 entries) in about twenty queries.
+     * False when GraphQL cannot (then REST walks it); what was listed is then listed again.
+     */
+    async readInLevels(repo, rootSha, listed, wanted) {
+        if (!this.trees)
+            return false;
+        let frontier = [{ sha: rootSha, prefix: '' }];
+        while (frontier.length > 0) {
+            const next = [];
+            const batches = [];
+            for (let start = 0; start < frontier.length; start += TREES_PER_QUERY) {
+                batches.push(frontier.slice(start, start + TREES_PER_QUERY));
+            }
+            for (let start = 0; start < batches.length; start += QUERIES_AT_ONCE) {
+                const answers = await Promise.all(batches.slice(start, start + QUERIES_AT_ONCE).map(batch => this.trees?.readTrees(repo, batch.map(tree => tree.sha))));
+                for (const [index, answer] of answers.entries()) {
+                    if (!answer) {
+                        listed.files.clear();
+                        listed.folders.clear();
+                        return false;
+                    }
+                    for (const tree of batches[start + index]) {
+                        const entries = answer.get(tree.sha);
+                        if (!entries)
+                            throw new MalformedResponseError(`the tree ${tree.sha} of ${this.owner}/${repo}`);
+                        addLevels(listed, entries, tree.prefix, wanted, next);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return true;
+    }
     /** Completes a truncated listing: whole sub-trees where GitHub can list them, else one level at a time. */
     async walkTree(repo, treeSha, prefix, listed, wanted) {
         const level = await this.getTree(repo, treeSha, false);
@@ -37881,6 +37922,33 @@ class GitData {
 /** Tree entries are typed by their mode: a submodule is a commit, not a blob. */
 function entryType(mode) {
     return mode === '160000' ? 'commit' : 'blob';
+}
+/** Trees asked in one GraphQL query, and queries sent at once. */
+const TREES_PER_QUERY = 500;
+const QUERIES_AT_ONCE = 4;
+/** Entries read in levels, added below `prefix`; folders whose levels were not read go to `next`. */
+function addLevels(listed, entries, prefix, wanted, next) {
+    for (const entry of entries) {
+        const path = prefix + entry.name;
+        if (entry.type === 'tree') {
+            listed.folders.set(path, entry.oid);
+            if (!wanted(`${path}/`))
+                continue;
+            if (entry.entries)
+                addLevels(listed, entry.entries, `${path}/`, wanted, next);
+            else
+                next.push({ sha: entry.oid, prefix: `${path}/` });
+        }
+        else if (entry.type === 'blob' || entry.type === 'commit') {
+            listed.files.set(path, {
+                path,
+                mode: entry.mode,
+                sha: entry.oid,
+                type: entry.type,
+                size: entry.size
+            });
+        }
+    }
 }
 function addEntries(listed, entries, prefix) {
     for (const entry of entries) {
@@ -38153,8 +38221,9 @@ class GraphQL {
             });
             const page = data === undefined ? undefined : readPage(data, question);
             if (page === undefined) {
-                if (data !== undefined) {
-                    this.once('graphql listing', `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync.`);
+                // Without GraphQL at all, that was said once already.
+                if (this.usable) {
+                    this.once('graphql listing', `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync (one request a project).`);
                 }
                 return undefined;
             }
@@ -38190,6 +38259,23 @@ class GraphQL {
             });
         }));
         return heads;
+    }
+    /**
+     * Trees read three levels deep (Tree.entries and their objects' entries), a query for all of
+     * them; undefined when GraphQL cannot (then REST reads them).
+     */
+    async readTrees(repo, shas) {
+        const data = await this.query(treesQuery(shas.length), { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) });
+        if (!data?.repository)
+            return undefined;
+        const trees = new Map();
+        for (const [index, sha] of shas.entries()) {
+            const entries = readLevel(data.repository[`t${index}`]?.entries);
+            if (!entries)
+                return undefined;
+            trees.set(sha, entries);
+        }
+        return trees;
     }
     /** Whether createCommitOnBranch may be tried (the server has a GraphQL API). */
     get canCommit() {
@@ -38245,10 +38331,17 @@ class GraphQL {
         catch (error) {
             // Partial answers (a repository or blob not found) carry the data GraphQL could give.
             const data = error.data;
-            if (graphqlErrors(error).length > 0 && data)
+            const errors = graphqlErrors(error);
+            if (errors.length > 0 && data)
                 return data;
             if (statusOf(error) === 401 || statusOf(error) === 403)
                 throw error;
+            // GraphQL answered, but refused this query (a field this server does not know): only this
+            // read goes over REST, and the caller says what it costs.
+            if (errors.length > 0) {
+                this.log.debug(`GraphQL refused a query: ${errors[0]?.message ?? ''}`);
+                return undefined;
+            }
             this.giveUp(error, 'this read goes over REST');
             return undefined;
         }
@@ -38331,6 +38424,47 @@ function firstLookQuery(withBranch, refFiles) {
     ${files}
   }
 }`;
+}
+/** Levels of a tree one query reads: the tree's entries, and those of its folders, twice over. */
+const TREE_LEVELS = 3;
+function treeLevelFields(levels) {
+    const below = levels > 1 ? ` object { ... on Tree { entries { ${treeLevelFields(levels - 1)} } } }` : '';
+    return `name type mode oid size${below}`;
+}
+function treesQuery(count) {
+    const variables = Array.from({ length: count }, (_, i) => `$s${i}: GitObjectID!`);
+    const fields = Array.from({ length: count }, (_, i) => `t${i}: object(oid: $s${i}) { ... on Tree { entries { ${treeLevelFields(TREE_LEVELS)} } } }`);
+    return `query codexSyncTrees($org: String!, $repo: String!, ${variables.join(', ')}) { repository(owner: $org, name: $repo) { ${fields.join(' ')} } }`;
+}
+/** A level of entries as read, field by field; undefined when it is not one. */
+function readLevel(value) {
+    if (!Array.isArray(value))
+        return undefined;
+    const entries = [];
+    for (const item of value) {
+        const entry = item;
+        if (typeof entry?.name !== 'string' ||
+            typeof entry.type !== 'string' ||
+            typeof entry.mode !== 'number' ||
+            typeof entry.oid !== 'string') {
+            return undefined;
+        }
+        const level = {
+            name: entry.name,
+            type: entry.type,
+            mode: entry.mode.toString(8),
+            oid: entry.oid,
+            ...(typeof entry.size === 'number' ? { size: entry.size } : {})
+        };
+        if (entry.type === 'tree' && entry.object && 'entries' in entry.object) {
+            const below = readLevel(entry.object.entries);
+            if (!below)
+                return undefined;
+            level.entries = below;
+        }
+        entries.push(level);
+    }
+    return entries;
 }
 const COMMIT_MUTATION = `mutation codexSyncCommit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid url tree { oid } } }
@@ -38730,7 +38864,7 @@ function createGitHub(options) {
     const octokit = createOctokit(options);
     const graphql = new GraphQL(octokit, options.organization, options.log);
     return {
-        git: new GitData(octokit, options.organization),
+        git: new GitData(octokit, options.organization, graphql),
         graphql,
         repositories: new Repositories(octokit, options.organization, graphql),
         pulls: new Pulls(octokit, options.organization),
@@ -49497,7 +49631,8 @@ const PUSH_MODES = {
         destination: path => path,
         defaultRule: () => EVERY_PROJECT,
         includeByDefault: true,
-        subject: config => `Claude tooling (${config.claudeNamespace})`
+        subject: config => `Claude tooling (${config.claudeNamespace})`,
+        codexFolders: configPath => ['.claude/', `${configPath.split('/').slice(0, -1).join('/')}/`]
     }
 };
 /** Every folder the push modes own in a project. */
@@ -51931,6 +52066,7 @@ const pushRunner = (mode) => ({
     routes: true,
     lookups: config => folderPaths(PUSH_MODES[mode].folders(config)),
     offers: settings => settings.commitStrategy !== 'direct',
+    codexFolders: settings => PUSH_MODES[mode].codexFolders?.(settings.configPath),
     prepare: env => preparePush(env, PUSH_MODES[mode])
 });
 const MODE_RUNNERS = {
@@ -51940,6 +52076,7 @@ const MODE_RUNNERS = {
         routes: false,
         lookups: config => pullRoots(config) ?? [],
         offers: () => false,
+        codexFolders: () => undefined,
         prepare: async (env) => preparePull(env)
     },
     'push-docs': pushRunner('push-docs'),
@@ -52405,34 +52542,34 @@ class EarlyTree {
  * one GraphQL query that also reads its config and branch heads (REST where GraphQL cannot); a
  * codex found by its `codex.*` name needs the whole list first.
  */
-async function resolveCodex(github, where, settings, refFiles) {
+async function resolveCodex(github, where, settings, { refFiles, folders } = {}) {
     if ('listing' in where) {
         const codex = findCodex((await where.listing).repositories, settings.organization);
         const answer = await firstLook(github, codex.name, settings, refFiles);
-        return { codex, look: answer === 'missing' ? undefined : answer };
+        return { codex, look: answer === 'missing' ? undefined : answer, folders };
     }
     const named = where.named;
-    const early = earlyTree(github, named, settings);
+    const early = earlyTree(github, named, settings, folders);
     const answer = await firstLook(github, named, settings, refFiles);
     if (answer === 'missing')
         throw codexNotFound(settings, named);
     const codex = answer?.repository ?? (await github.repositories.get(named));
     if (!codex)
         throw codexNotFound(settings, named);
-    return { codex, look: answer, early: answer ? early : undefined };
+    return { codex, look: answer, early: answer ? early : undefined, folders };
 }
 /**
  * The tree of a named codex's usual branch, read while the first look finds that branch's head:
  * the tree, the largest read of the setup, no longer waits for it. Only with a first look to
  * check it against, and for a branch name that is one path segment (the tree endpoint's name).
  */
-function earlyTree(github, name, settings) {
+function earlyTree(github, name, settings, folders) {
     const branch = usualBranch(settings);
     if (settings.codexRef !== undefined || !github.graphql.canCommit)
         return undefined;
     if (branch === undefined || branch.includes('/'))
         return undefined;
-    return new EarlyTree(branch, () => github.git.readTree(name, branch));
+    return new EarlyTree(branch, () => github.git.readTree(name, branch, folders));
 }
 function codexNotFound({ organization }, named) {
     return new SetupError(`Codex repository ${organization}/${named} was not found.`, 'Check codex_repository (or CODEX_GITHUB_REPO), and that the token can read that repository.');
@@ -52459,7 +52596,7 @@ function usualBranch({ environment, organization }) {
  * branch, then again from the environment's branch, whose copy governs the run. A missing branch
  * is said (snapshot undefined): see startEnvironmentBranch.
  */
-async function openCodex(github, { codex, look, early }, settings) {
+async function openCodex(github, { codex, look, early, folders }, settings) {
     const { git } = github;
     try {
         // A ref under review is planned with what it holds, its config included: a pull request that
@@ -52474,7 +52611,7 @@ async function openCodex(github, { codex, look, early }, settings) {
         const defaultText = onDefault && (look?.config?.text ?? (await textOf(onDefault.sha)));
         let config = parse(defaultText, codex.defaultBranch);
         const branch = branchForEnvironment(config, settings.environment);
-        const snapshot = await readCodexBranch(git, codex.name, branch, look, early);
+        const snapshot = await readCodexBranch(git, { codex: codex.name, branch, folders }, look, early);
         if (snapshot && branch !== codex.defaultBranch) {
             const onBranch = snapshot.files.get(settings.configPath);
             config = parse(onBranch?.sha === onDefault?.sha ? defaultText : onBranch && (await textOf(onBranch.sha)), branch);
@@ -52489,15 +52626,15 @@ async function openCodex(github, { codex, look, early }, settings) {
     }
 }
 /** A codex branch, its head taken from the first look when that read it; undefined if it does not exist. */
-async function readCodexBranch(git, codex, branch, look, early) {
+async function readCodexBranch(git, { codex, branch, folders }, look, early) {
     const head = look?.heads.get(branch);
     // Taken whatever happens next, so that a tree of another branch is let go here.
     const earlyRead = early?.take(branch, head);
     if (!look?.heads.has(branch))
-        return git.readBranch(codex, branch);
+        return git.readBranch(codex, branch, folders);
     if (head === undefined)
         return undefined;
-    const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha));
+    const tree = (await earlyRead) ?? (await git.readTree(codex, head.commitSha, folders));
     return { commitSha: head.commitSha, ...tree };
 }
 /** codex_ref: the codex as a ref (branch, tag or commit) holds it, config included; only planned. */
@@ -53207,7 +53344,8 @@ async function setUp(settings, runner, run) {
         : { listing: handledLater(github.repositories.list(source)) };
     const key = stateKey(settings, runner);
     // The first look reads the state too; REST reads it where GraphQL did not.
-    const resolving = handledLater(resolveCodex(github, where, settings, CodexState.question(key)));
+    const reading = { refFiles: CodexState.question(key), folders: runner.codexFolders(settings) };
+    const resolving = handledLater(resolveCodex(github, where, settings, reading));
     // The state never fails the run (see CodexState.load).
     const loadingState = handledLater(resolving.then(found => CodexState.load(github.git, found.codex.name, notices.log, key, found.look?.refFiles)));
     const found = await resolving;
