@@ -39989,7 +39989,7 @@ function code(value, inTable = false) {
 }
 /** A link whose label is text and whose address cannot end the link early. */
 function link(label, url) {
-    const safe = url.replace(/[\s()<>\\[\]`]/g, char => encodeURIComponent(char));
+    const safe = url.replace(/[\s()<>\\[\]`]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
     return `[${text(label)}](${safe})`;
 }
 /** Lines folded under a summary line; the summary is text. */

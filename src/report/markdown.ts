@@ -34,7 +34,10 @@ export function code(value: string, inTable = false): string {
 
 /** A link whose label is text and whose address cannot end the link early. */
 export function link(label: string, url: string): string {
-  const safe = url.replace(/[\s()<>\\[\]`]/g, char => encodeURIComponent(char))
+  const safe = url.replace(
+    /[\s()<>\\[\]`]/g,
+    char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
   return `[${text(label)}](${safe})`
 }
 
