@@ -2,7 +2,8 @@
 import path from 'node:path'
 import { AppRegistry } from './apps.js'
 import { FaultBook } from './faults.js'
-import { BareRepo, type Ident } from './git-store.js'
+import { BareRepo, blobSha, specToEntry, typeOfMode, type Ident } from './git-store.js'
+import { editTree, type TreeEdit } from './tree-edit.js'
 import type { FileSpec, ProtectedBranch, RepoOptions } from './types.js'
 
 export interface Verification {
@@ -196,7 +197,7 @@ export class Backend {
     this.ensureOrg(owner)
     const id = this.nextRepoId++
     const defaultBranch = options.defaultBranch ?? 'main'
-    const git = await BareRepo.init(path.join(this.root, `${id}.git`), defaultBranch)
+    const git = BareRepo.create(path.join(this.root, `${id}.git`), defaultBranch)
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     const rec: RepoRecord = {
       id,
@@ -240,7 +241,12 @@ export class Backend {
     return this.commitOnRef(rec, `refs/heads/${branch}`, parent, changes, message)
   }
 
-  /** Commits `changes` on `parent` as the helper identity and points `ref` at it. Caller holds the mutex. */
+  /**
+   * Commits `changes` (null deletes; a path that is not there is no error) on `parent` (or as a
+   * root commit) as the helper identity and points `ref` there, which must be at `parent` or an
+   * ancestor of it, or missing. Objects are written in-process (BareRepo.writeLoose): a test's or a
+   * benchmark's seeding starts no git process. Caller holds the mutex. Returns the sha.
+   */
   async commitOnRef(
     rec: RepoRecord,
     ref: string,
@@ -249,7 +255,39 @@ export class Backend {
     message: string
   ): Promise<string> {
     const ident: Ident = { ...HELPER_IDENT, time: Math.floor(Date.now() / 1000), tz: '+0000' }
-    const sha = await rec.git.importCommit(ref, parent, changes, message, ident)
+    const { git } = rec
+    const old = await git.readRef(ref)
+    if (old !== undefined && old !== parent && !(parent && (await git.isAncestor(old, parent))))
+      throw new Error(`fake-github: ${ref} is at ${old}, not an ancestor of ${parent ?? 'nothing'}`)
+    const base = parent ? (await git.readCommit(parent))?.tree : undefined
+    if (parent && !base) throw new Error(`fake-github: no commit ${parent}`)
+    const blobs: Buffer[] = []
+    const edits: TreeEdit[] = Object.entries(changes).map(([file, spec]) => {
+      const segments = file.split('/')
+      if (segments.some(s => s === '' || s === '.' || s === '..' || s === '.git'))
+        throw new Error(`fake-github: invalid path ${JSON.stringify(file)}`)
+      if (spec === null) return { path: file, entry: null }
+      const { mode, data, sha } = specToEntry(spec)
+      if (data) blobs.push(data)
+      return {
+        path: file,
+        entry: { mode, type: typeOfMode(mode), sha: sha ?? blobSha(data ?? Buffer.alloc(0)) }
+      }
+    })
+    const tree = await editTree(git, base, edits, 'ignore')
+    const who = (i: Ident) => `${i.name} <${i.email}> ${i.time} ${i.tz}`
+    const commit = Buffer.from(
+      `tree ${tree.sha}\n${parent ? `parent ${parent}\n` : ''}author ${who(ident)}\ncommitter ${who(ident)}\n\n${message}`,
+      'utf8'
+    )
+    const written = git.writeLoose([
+      ...blobs.map(data => ({ type: 'blob' as const, data })),
+      ...tree.trees.map(data => ({ type: 'tree' as const, data })),
+      { type: 'commit', data: commit }
+    ])
+    const sha = written[written.length - 1] as string
+    if (!(await git.setRef(ref, sha, old)))
+      throw new Error(`fake-github: ${ref} moved while committing on it`)
     rec.empty = false
     rec.pushedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     return sha

@@ -156,9 +156,12 @@ export class FakeGitHub {
     if (patch.topics !== undefined) rec.topics = [...patch.topics]
   }
 
-  /** Bare repository directory, for inspecting state with the git CLI. */
+  /**
+   * Bare repository directory, for inspecting state with the git CLI: from this call on, every
+   * object the repository has or gets is on disk (the fake keeps a new repository's in memory).
+   */
   repoDir(owner: string, name: string): string {
-    return this.backend.get(owner, name).git.dir
+    return this.backend.get(owner, name).git.handOut()
   }
 
   async files(owner: string, name: string, ref: string): Promise<Record<string, FileInfo>> {
