@@ -126,6 +126,8 @@ export class RenderedCache {
 
 export class Backend {
   readonly repos = new Map<string, RepoRecord>()
+  /** Each owner's repositories in creation order (by id), by lower-case login. */
+  private readonly owned = new Map<string, RepoRecord[]>()
   readonly orgs = new Map<string, OrgRecord>()
   readonly faults = new FaultBook()
   readonly apps = new AppRegistry(this)
@@ -134,6 +136,9 @@ export class Backend {
   private nextRepoId = 1000
   private nextOrgId = 100
   private nextLabelId = 5000
+  private nextRulesetId = 7_100_001
+  /** The id of each repository's ruleset (one a repository, holding its `ruleset` branches) */
+  private readonly rulesetIds = new WeakMap<RepoRecord, number>()
   /** GitHub's comment ids are int64 and long past 2^31: so are the fake's */
   private nextCommentId = 3_000_000_001
 
@@ -148,7 +153,28 @@ export class Backend {
 
   /** Forgets a repository, as GitHub does once it is deleted (its bare repository stays on disk). */
   deleteRepo(owner: string, name: string): void {
+    const rec = this.find(owner, name)
+    if (!rec) return
     this.repos.delete(key(owner, name))
+    const list = this.owned.get(rec.owner.toLowerCase()) ?? []
+    const at = list.indexOf(rec)
+    if (at !== -1) list.splice(at, 1)
+  }
+
+  /** The repositories of `owner` in creation order (ascending ids, GitHub's default order). */
+  ownedBy(owner: string): readonly RepoRecord[] {
+    return this.owned.get(owner.toLowerCase()) ?? []
+  }
+
+  private register(rec: RepoRecord): void {
+    this.repos.set(key(rec.owner, rec.name), rec)
+    const login = rec.owner.toLowerCase()
+    const list = this.owned.get(login) ?? []
+    // creations overlap (each awaits git): keep the list in id order whatever order they end in
+    let at = list.length
+    while (at > 0 && (list[at - 1] as RepoRecord).id > rec.id) at--
+    list.splice(at, 0, rec)
+    this.owned.set(login, list)
   }
 
   get(owner: string, name: string): RepoRecord {
@@ -181,6 +207,16 @@ export class Backend {
 
   commentId(): number {
     return this.nextCommentId++
+  }
+
+  /** The id of the repository's ruleset, the same on every call. */
+  rulesetId(rec: RepoRecord): number {
+    let id = this.rulesetIds.get(rec)
+    if (id === undefined) {
+      id = this.nextRulesetId++
+      this.rulesetIds.set(rec, id)
+    }
+    return id
   }
 
   /** The protection of `branch`, if the repository protects it. */
@@ -220,7 +256,7 @@ export class Backend {
       protectedBranches: (options.protectedBranches ?? []).map(p => ({ ...p })),
       verifications: new Map()
     }
-    this.repos.set(key(owner, name), rec)
+    this.register(rec)
     if (!options.empty) {
       const files = options.files ?? { 'README.md': `# ${name}\n` }
       await this.commitLocked(rec, defaultBranch, files, 'Initial commit')

@@ -13,7 +13,7 @@ import {
 } from './git-store.js'
 import type { Grant } from './http.js'
 import { isMalformedPath } from './routes-git.js'
-import { canWrite, htmlBase, nodeId, signedByGitHub } from './shapes.js'
+import { canRead, canWrite, htmlBase, nodeId, signedByGitHub } from './shapes.js'
 import { editTree, type TreeEdit } from './tree-edit.js'
 
 /** A resolver error as GitHub types them: NOT_FOUND, FORBIDDEN, STALE_DATA, UNPROCESSABLE, ... */
@@ -138,7 +138,7 @@ export class ObjectLoader {
 
 function findRepo(ctx: GqlContext, owner: string, name: string): RepoRecord {
   const rec = ctx.backend.find(owner, name)
-  if (!rec || (ctx.grant.sees && !ctx.grant.sees(rec)))
+  if (!rec || !canRead(ctx.grant, rec))
     throw new GqlFailure(
       'NOT_FOUND',
       `Could not resolve to a Repository with the name '${owner}/${name}'.`
@@ -317,7 +317,7 @@ function committableBranch(
     const decoded = Buffer.from(branch.id, 'base64').toString('utf8')
     const m = /^03:Ref(\d+):refs\/heads\/(.+)$/.exec(decoded)
     const rec = m ? [...ctx.backend.repos.values()].find(r => r.id === Number(m[1])) : undefined
-    if (!m || !rec || (ctx.grant.sees && !ctx.grant.sees(rec)))
+    if (!m || !rec || !canRead(ctx.grant, rec))
       throw new GqlFailure(
         'NOT_FOUND',
         `Could not resolve to a node with the global id of '${branch.id}'`
