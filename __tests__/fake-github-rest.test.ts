@@ -464,5 +464,11 @@ describe('read scope of a token', () => {
       'person'
     )
     expect(comment.body.user).toMatchObject({ login: 'octo-dev', type: 'User' })
+    const viewer = await fetch(`${fake.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: 'bearer person' },
+      body: JSON.stringify({ query: '{ viewer { login } }' })
+    })
+    expect(await viewer.json()).toEqual({ data: { viewer: { login: 'octo-dev' } } })
   })
 })

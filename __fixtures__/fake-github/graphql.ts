@@ -19,7 +19,8 @@ import {
   type IntrospectionQuery,
   type OperationDefinitionNode
 } from 'graphql'
-import { GqlFailure, RESOLVERS, SUPPORTED, type GqlContext } from './graphql-resolvers.js'
+import { GqlFailure } from './graphql-paging.js'
+import { RESOLVERS, SUPPORTED, SUPPORTED_ARGUMENTS, type GqlContext } from './graphql-resolvers.js'
 
 let built: GraphQLSchema | undefined
 function schema(): GraphQLSchema {
@@ -252,11 +253,16 @@ function validationErrors(errors: readonly GraphQLError[], document: DocumentNod
   return out
 }
 
-/** Fields outside the fake's supported subset, refused loudly rather than answered with nulls. */
+/**
+ * Fields outside the fake's supported subset, and arguments it does not honour on the fields that
+ * list theirs (SUPPORTED_ARGUMENTS), refused loudly rather than answered with nulls or unfiltered.
+ */
 function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJson[] {
   const paths = nodePaths(document)
   const typeInfo = new TypeInfo(s)
   const out: GqlErrorJson[] = []
+  const at = (node: ASTNode) =>
+    node.loc ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }] : []
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -264,16 +270,32 @@ function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJs
         const parent = typeInfo.getParentType()?.name ?? ''
         const field = node.name.value
         // __typename and introspection (__schema, __type and their fields) are graphql-js's own
-        if (field.startsWith('__') || parent.startsWith('__') || SUPPORTED[parent]?.includes(field))
+        if (field.startsWith('__') || parent.startsWith('__')) return
+        if (!SUPPORTED[parent]?.includes(field)) {
+          out.push({
+            path: paths.get(node),
+            extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },
+            locations: at(node),
+            message: `Field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${(SUPPORTED[parent] ?? []).join(', ') || 'none'})`
+          })
           return
-        out.push({
-          path: paths.get(node),
-          extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },
-          locations: node.loc
-            ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }]
-            : [],
-          message: `Field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${(SUPPORTED[parent] ?? []).join(', ') || 'none'})`
-        })
+        }
+        const honoured = SUPPORTED_ARGUMENTS[`${parent}.${field}`]
+        for (const argument of honoured ? (node.arguments ?? []) : []) {
+          const name = argument.name.value
+          if (honoured?.includes(name)) continue
+          out.push({
+            path: paths.get(argument),
+            extensions: {
+              code: 'unsupportedByFakeGitHub',
+              typeName: parent,
+              fieldName: field,
+              argumentName: name
+            },
+            locations: at(argument),
+            message: `Argument '${name}' of field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${honoured?.join(', ')})`
+          })
+        }
       }
     })
   )
