@@ -49,6 +49,16 @@ export interface GqlRequest {
   document: DocumentNode
 }
 
+/**
+ * Documents by their text, the most recently used last: a client sends the same few queries again
+ * and again (a listing's every page, a batch of reads), and parsing and checking one against
+ * GitHub's schema costs more than answering it.
+ */
+const parsed = new Map<string, DocumentNode>()
+const PARSED_DOCUMENTS = 64
+/** What validation and the supported-fields check found in a document (nothing: []). */
+const checked = new WeakMap<DocumentNode, GqlErrorJson[]>()
+
 /** The request body as GitHub reads it, or GitHub's error answer. */
 export function readRequest(body: unknown): GqlRequest | GqlAnswer {
   const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
@@ -64,11 +74,20 @@ export function readRequest(body: unknown): GqlRequest | GqlAnswer {
   }
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables))
     return { errors: [{ message: 'Variables are invalid JSON.' }] }
-  let document: DocumentNode
-  try {
-    document = parse(b.query)
-  } catch (e) {
-    return { errors: [parseError(e)] }
+  let document = parsed.get(b.query)
+  if (document) {
+    parsed.delete(b.query) // most recently used last
+  } else {
+    try {
+      document = parse(b.query)
+    } catch (e) {
+      return { errors: [parseError(e)] }
+    }
+  }
+  parsed.set(b.query, document)
+  for (const oldest of parsed.keys()) {
+    if (parsed.size <= PARSED_DOCUMENTS) break
+    parsed.delete(oldest)
   }
   const operationName = typeof b.operationName === 'string' ? b.operationName : undefined
   return {
@@ -334,10 +353,16 @@ function errorJson(error: GraphQLError, request: GqlRequest): GqlErrorJson {
 /** Validates and runs one request; the answer always goes out with HTTP 200, as GitHub's does. */
 export async function run(request: GqlRequest, ctx: GqlContext): Promise<GqlAnswer> {
   const s = schema()
-  const invalid = validate(s, request.document)
-  if (invalid.length > 0) return { errors: validationErrors(invalid, request.document) }
-  const unsupported = unsupportedFields(request.document, s)
-  if (unsupported.length > 0) return { errors: unsupported }
+  let refused = checked.get(request.document)
+  if (!refused) {
+    const invalid = validate(s, request.document)
+    refused =
+      invalid.length > 0
+        ? validationErrors(invalid, request.document)
+        : unsupportedFields(request.document, s)
+    checked.set(request.document, refused)
+  }
+  if (refused.length > 0) return { errors: refused }
   const result = await execute({
     schema: s,
     document: request.document,
