@@ -128,9 +128,13 @@ const BINARY_SNIFF = 8000
 interface ObjectSource {
   typename: 'Blob' | 'Commit' | 'Tree' | 'Tag'
   rec: RepoRecord
+  /** the object, or (`unread`) only its sha and type, read when a field needs more */
   obj: GitObject
   /** for trees: the path of the tree in its commit, with a trailing '/' ('' at the root) */
   dir: string
+  /** a blob a tree entry names, not read yet: a tree's entries' objects are asked for their
+   * type far more often than for their content */
+  unread?: boolean
 }
 
 interface RefSource {
@@ -334,7 +338,11 @@ const objectFields = (typename: string): Record<string, Resolver> => ({
   [`${typename}.oid`]: gitObject.oid,
   [`${typename}.abbreviatedOid`]: gitObject.abbreviatedOid
 })
-const isBinary = (s: ObjectSource): boolean => s.obj.content.subarray(0, BINARY_SNIFF).includes(0)
+/** The blob of a source whole, read now if it was not. */
+async function blobOf(s: ObjectSource, ctx: GqlContext): Promise<GitObject> {
+  return s.unread ? ((await ctx.loader.load(s.rec, s.obj.sha)) ?? s.obj) : s.obj
+}
+const binary = (blob: GitObject): boolean => blob.content.subarray(0, BINARY_SNIFF).includes(0)
 
 export const RESOLVERS: Record<string, Resolver> = {
   'Query.repository': (_: unknown, args: { owner: string; name: string }, ctx) =>
@@ -424,11 +432,14 @@ export const RESOLVERS: Record<string, Resolver> = {
   'PullRequest.headRefName': (p: PullSource) => p.pull.head,
 
   ...objectFields('Blob'),
-  'Blob.byteSize': (s: ObjectSource) => s.obj.size,
-  'Blob.isBinary': isBinary,
-  'Blob.isTruncated': (s: ObjectSource) => s.obj.size > BLOB_TEXT_LIMIT,
-  'Blob.text': (s: ObjectSource) =>
-    isBinary(s) ? null : s.obj.content.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'),
+  'Blob.byteSize': async (s: ObjectSource, _: unknown, ctx) => (await blobOf(s, ctx)).size,
+  'Blob.isBinary': async (s: ObjectSource, _: unknown, ctx) => binary(await blobOf(s, ctx)),
+  'Blob.isTruncated': async (s: ObjectSource, _: unknown, ctx) =>
+    (await blobOf(s, ctx)).size > BLOB_TEXT_LIMIT,
+  'Blob.text': async (s: ObjectSource, _: unknown, ctx) => {
+    const blob = await blobOf(s, ctx)
+    return binary(blob) ? null : blob.content.subarray(0, BLOB_TEXT_LIMIT).toString('utf8')
+  },
 
   ...objectFields('Commit'),
   'Commit.tree': (s: ObjectSource, _: unknown, ctx) =>
@@ -462,8 +473,17 @@ export const RESOLVERS: Record<string, Resolver> = {
   'TreeEntry.mode': (e: EntrySource) => Number.parseInt(e.mode, 8),
   'TreeEntry.type': (e: EntrySource) => typeOfMode(e.mode),
   'TreeEntry.oid': (e: EntrySource) => e.oid,
-  'TreeEntry.object': (e: EntrySource, _: unknown, ctx) =>
-    typeOfMode(e.mode) === 'commit' ? null : ctx.loader.source(e.rec, e.oid, `${e.path}/`),
+  'TreeEntry.object': (
+    e: EntrySource,
+    _: unknown,
+    ctx
+  ): ObjectSource | Promise<ObjectSource | null> | null => {
+    const type = typeOfMode(e.mode)
+    if (type === 'commit') return null // a submodule's commit is in another repository
+    if (type === 'tree') return ctx.loader.source(e.rec, e.oid, `${e.path}/`)
+    const obj = { sha: e.oid, type, size: 0, content: Buffer.alloc(0) }
+    return { typename: 'Blob', rec: e.rec, obj, dir: '', unread: true }
+  },
 
   'Mutation.createCommitOnBranch': (_: unknown, args: { input: CommitInput }, ctx) =>
     createCommitOnBranch(args.input, ctx),

@@ -277,7 +277,9 @@ function validationErrors(errors: readonly GraphQLError[], document: DocumentNod
  * list theirs (SUPPORTED_ARGUMENTS), refused loudly rather than answered with nulls or unfiltered.
  */
 function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJson[] {
-  const paths = nodePaths(document)
+  // paths are for the errors only: a valid document of hundreds of aliases needs none
+  let paths: Map<ASTNode, string[]> | undefined
+  const pathOf = (node: ASTNode) => (paths ??= nodePaths(document)).get(node)
   const typeInfo = new TypeInfo(s)
   const out: GqlErrorJson[] = []
   const at = (node: ASTNode) =>
@@ -292,7 +294,7 @@ function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJs
         if (field.startsWith('__') || parent.startsWith('__')) return
         if (!SUPPORTED[parent]?.includes(field)) {
           out.push({
-            path: paths.get(node),
+            path: pathOf(node),
             extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },
             locations: at(node),
             message: `Field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${(SUPPORTED[parent] ?? []).join(', ') || 'none'})`
@@ -304,7 +306,7 @@ function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJs
           const name = argument.name.value
           if (honoured?.includes(name)) continue
           out.push({
-            path: paths.get(argument),
+            path: pathOf(argument),
             extensions: {
               code: 'unsupportedByFakeGitHub',
               typeName: parent,
