@@ -250,6 +250,61 @@ describe('installation access tokens', () => {
     })
   })
 
+  it('hides repositories outside a selected installation everywhere, and names its bot as the viewer', async () => {
+    await fake.createRepo('acme', 'site', { visibility: 'public' })
+    await fake.commit('acme', 'api', 'topic', { 't.md': 't\n' })
+    const selected = await fake.createApp({ owner: 'acme', repositories: ['api'], slug: 'lister' })
+    const { token } = await installationToken(selected)
+    const gql = graphql.defaults({
+      baseUrl: fake.url,
+      headers: { authorization: `token ${token}` }
+    })
+    const data: Json = await gql(
+      '{ viewer { login } organization(login: "acme") { repositories(first: 100) { totalCount nodes { name } } } }'
+    )
+    expect(data.viewer.login).toBe('lister[bot]')
+    // its own repository, and public ones (readable with any token), never the others
+    expect(data.organization.repositories).toEqual({
+      totalCount: 2,
+      nodes: [{ name: 'api' }, { name: 'site' }]
+    })
+    const rest = (await call('GET', '/orgs/acme/repos?per_page=100', token)).body
+    expect(rest.map((r: Json) => r.name)).toEqual(['site', 'api'])
+    for (const path of [
+      '/repos/acme/web',
+      '/repos/acme/web/branches',
+      '/repos/acme/web/git/trees/main',
+      '/repos/acme/web/rules/branches/main',
+      '/repos/acme/web/pulls'
+    ]) {
+      expect(await call('GET', path, token)).toMatchObject({
+        status: 404,
+        body: { message: 'Not Found' }
+      })
+    }
+    expect((await call('GET', '/repos/acme/site/branches/main', token)).status).toBe(200)
+    const write = await call('POST', '/repos/acme/site/git/blobs', token, { content: 'x' })
+    expect(write).toMatchObject({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
+    // what it writes carries the viewer's login
+    const pull = await call('POST', '/repos/acme/api/pulls', token, {
+      title: 't',
+      head: 'topic',
+      base: 'main'
+    })
+    const comment = await call(
+      'POST',
+      `/repos/acme/api/issues/${pull.body.number}/comments`,
+      token,
+      {
+        body: 'hello'
+      }
+    )
+    expect(comment.body.user).toMatchObject({ login: 'lister[bot]', type: 'Bot' })
+  })
+
   it('answers 401 Bad credentials once a token has expired', async () => {
     const shortLived = await fake.createApp({ owner: 'acme', tokenTtlMs: 20 })
     const minted = await installationToken(shortLived)

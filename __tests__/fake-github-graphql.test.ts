@@ -63,7 +63,12 @@ beforeAll(async () => {
     tokens: {
       'test-token': { write: 'all' },
       'read-only': { write: 'none' },
-      'web-only': { write: ['acme/web'], login: 'web-bot[bot]' }
+      'web-only': { write: ['acme/web'], login: 'web-bot[bot]' },
+      'listing-reader': {
+        write: 'none',
+        read: ['listing/l-api', 'l-void'],
+        login: 'reader-bot[bot]'
+      }
     }
   })
   await fake.createRepo('acme', 'api', {
@@ -336,6 +341,25 @@ describe('validation against GitHub schema', () => {
     )
   })
 
+  it('checks a document again unless it differs from a passed one only in its strings', async () => {
+    const ask = (owner: string, name: string, field: string) =>
+      query(`{ repository(owner: ${owner}, name: ${name}) { ${field} } }`)
+    expect((await ask('"acme"', '"api"', 'name')).body).toEqual({
+      data: { repository: { name: 'api' } }
+    })
+    expect((await ask('"acme"', '"web"', 'name')).body).toEqual({
+      data: { repository: { name: 'web' } }
+    })
+    expect((await ask('"acme"', '"a\\"pi"', 'name')).body.errors[0].type).toBe('NOT_FOUND')
+    // a number where the string was: refused by validation, no data
+    const number = await ask('"acme"', '5', 'name')
+    expect(number.body.data).toBeUndefined()
+    expect(number.body.errors).toHaveLength(1)
+    expect((await ask('"acme"', '"api"', 'nope')).body.errors[0].message).toBe(
+      "Field 'nope' doesn't exist on type 'Repository'"
+    )
+  })
+
   it('refuses fields outside the supported subset instead of answering nulls', async () => {
     const res = await query(
       '{ repository(owner: "acme", name: "api") { name issues(first: 1) { totalCount } } }'
@@ -349,10 +373,8 @@ describe('validation against GitHub schema', () => {
         "Field 'issues' on type 'Repository' is not supported by the fake GitHub server"
       )
     })
-    const viewer = await query('{ viewer { login } }')
-    expect(viewer.body.errors[0].message).toContain(
-      "Field 'viewer' on type 'Query' is not supported"
-    )
+    const user = await query('{ user(login: "octocat") { login } }')
+    expect(user.body.errors[0].message).toContain("Field 'user' on type 'Query' is not supported")
     // introspection is graphql-js's own, on GitHub's schema
     const blob: Json = await gql('{ __type(name: "Blob") { fields { name } } }')
     expect(blob.__type.fields.map((f: Json) => f.name)).toContain('isTruncated')
@@ -636,5 +658,362 @@ describe('createCommitOnBranch', () => {
     const topic = (await fake.head('acme', 'guarded', 'topic')) as string
     const free = await query(COMMIT, commitInput(topic, add, 'topic', 'acme/guarded'))
     expect(free.body.errors).toBeUndefined()
+  })
+})
+
+describe('organisation listing', () => {
+  const SUB = 'c'.repeat(40)
+  /** The listing the action asks for, a page of `$first`. */
+  const NODE = `name isArchived isFork isDisabled isEmpty
+    repositoryTopics(first: 20) { totalCount nodes { topic { name } } }
+    defaultBranchRef { name target { oid ... on Commit { tree { oid }
+      p0: file(path: "docs") { oid mode type } p1: file(path: "README.md") { oid mode type }
+      p2: file(path: "tool.sh") { mode type } p3: file(path: "link") { mode type }
+      p4: file(path: "sub") { oid mode type } p5: file(path: "docs/none.md") { oid } } } }
+    prBranch: ref(qualifiedName: "refs/heads/codex-sync/test") { target { oid }
+      associatedPullRequests(states: [OPEN], first: 1) { totalCount nodes { number url state baseRefName headRefName } } }`
+  const LIST = `query($org: String!, $cursor: String, $first: Int!) {
+    organization(login: $org) {
+      login
+      repositories(first: $first, after: $cursor) {
+        totalCount
+        pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+        nodes { ${NODE} }
+      }
+    }
+  }`
+  const names = (connection: Json) => connection.nodes.map((n: Json) => n.name)
+
+  beforeAll(async () => {
+    await fake.createRepo('listing', 'l-api', {
+      topics: ['docs', 'codex'],
+      files: {
+        'README.md': '# api\n',
+        'docs/guide.md': 'guide\n',
+        'tool.sh': { content: '#!/bin/sh\n', mode: '100755' },
+        link: { symlink: 'README.md' },
+        sub: { submodule: SUB }
+      }
+    })
+    await fake.createRepo('listing', 'l-fork', { fork: true })
+    await fake.createRepo('listing', 'l-old', { archived: true })
+    await fake.createRepo('listing', 'l-off', { disabled: true })
+    await fake.createRepo('listing', 'l-void', { empty: true })
+    await fake.createRepo('listing', 'l-pub', { visibility: 'public' })
+    await fake.createRepo('listing', 'l-hidden')
+    await fake.commit('listing', 'l-api', 'codex-sync/test', { 'docs/new.md': 'new\n' })
+    await fake.commit('listing', 'l-api', 'other', { 'o.md': 'o\n' })
+    const open = (head: string) =>
+      fetch(`${fake.url}/repos/listing/l-api/pulls`, {
+        method: 'POST',
+        headers: { authorization: 'token test-token' },
+        body: JSON.stringify({ title: head, head, base: 'main' })
+      })
+    expect((await open('other')).status).toBe(201)
+    expect((await open('codex-sync/test')).status).toBe(201)
+  })
+
+  it("pages through an organisation with each head, path entries and its branch's pull request", async () => {
+    const seen: string[] = []
+    let cursor: string | null = null
+    let pages = 0
+    let api: Json
+    for (;;) {
+      const data: Json = await gql(LIST, { org: 'LISTING', cursor, first: 3 })
+      const repos = data.organization.repositories
+      expect(data.organization.login).toBe('listing')
+      expect(repos.totalCount).toBe(7)
+      seen.push(...names(repos))
+      api ??= repos.nodes.find((n: Json) => n.name === 'l-api')
+      pages++
+      expect(repos.pageInfo).toMatchObject({ hasPreviousPage: pages > 1 })
+      expect(typeof repos.pageInfo.endCursor).toBe('string')
+      if (!repos.pageInfo.hasNextPage) break
+      cursor = repos.pageInfo.endCursor
+    }
+    // creation order, every repository once
+    expect(seen).toEqual(['l-api', 'l-fork', 'l-old', 'l-off', 'l-void', 'l-pub', 'l-hidden'])
+    expect(pages).toBe(3)
+
+    const dir = fake.repoDir('listing', 'l-api')
+    const rev = async (spec: string) => (await git(dir, ['rev-parse', spec])).trim()
+    const head = await rev('main')
+    expect(api).toEqual({
+      name: 'l-api',
+      isArchived: false,
+      isFork: false,
+      isDisabled: false,
+      isEmpty: false,
+      repositoryTopics: {
+        totalCount: 2,
+        nodes: [{ topic: { name: 'docs' } }, { topic: { name: 'codex' } }]
+      },
+      defaultBranchRef: {
+        name: 'main',
+        target: {
+          oid: head,
+          tree: { oid: await rev('main^{tree}') },
+          // GraphQL gives git's octal modes as Ints: 040000, 100644, 100755, 120000, 160000
+          p0: { oid: await rev('main:docs'), mode: 16384, type: 'tree' },
+          p1: { oid: await rev('main:README.md'), mode: 33188, type: 'blob' },
+          p2: { mode: 33261, type: 'blob' },
+          p3: { mode: 40960, type: 'blob' },
+          p4: { oid: SUB, mode: 57344, type: 'commit' },
+          p5: null
+        }
+      },
+      prBranch: {
+        target: { oid: await rev('codex-sync/test') },
+        associatedPullRequests: {
+          totalCount: 1,
+          nodes: [
+            {
+              number: 2,
+              url: `${fake.url}/listing/l-api/pull/2`,
+              state: 'OPEN',
+              baseRefName: 'main',
+              headRefName: 'codex-sync/test'
+            }
+          ]
+        }
+      }
+    })
+
+    // the same node fields through aliased repository fields answer the same
+    const aliased: Json = await gql(
+      `{ ${['l-api', 'l-void', 'l-fork'].map((n, i) => `r${i}: repository(owner: "listing", name: "${n}") { ${NODE} }`).join(' ')} }`
+    )
+    const all: Json = await gql(LIST, { org: 'listing', cursor: null, first: 100 })
+    const byName = Object.fromEntries(
+      all.organization.repositories.nodes.map((n: Json) => [n.name, n])
+    )
+    expect([aliased.r0, aliased.r1, aliased.r2]).toEqual([
+      byName['l-api'],
+      byName['l-void'],
+      byName['l-fork']
+    ])
+    expect(byName['l-void']).toMatchObject({
+      isEmpty: true,
+      defaultBranchRef: null,
+      prBranch: null
+    })
+    expect(byName['l-fork'].isFork).toBe(true)
+    expect(byName['l-old'].isArchived).toBe(true)
+    expect(byName['l-off'].isDisabled).toBe(true)
+  })
+
+  it('pages backwards with last and before, gives edges and filters like GitHub', async () => {
+    const q = `{ organization(login: "listing") { repositories(first: 7) { edges { cursor node { name } } } } }`
+    const listed: Json = await gql(q)
+    const edges: Json[] = listed.organization.repositories.edges
+    expect(edges.map(e => e.node.name)).toHaveLength(7)
+    // opaque cursors, GitHub's format: base64 of "cursor:v2:" and the item's key
+    expect(Buffer.from(edges[0].cursor, 'base64').toString('latin1')).toMatch(/^cursor:v2:/)
+    const back: Json = await gql(
+      `query($before: String) { organization(login: "listing") { repositories(last: 2, before: $before) { nodes { name } pageInfo { hasPreviousPage hasNextPage startCursor endCursor } } } }`,
+      { before: edges[4].cursor }
+    )
+    expect(back.organization.repositories).toEqual({
+      nodes: [{ name: 'l-old' }, { name: 'l-off' }],
+      pageInfo: {
+        hasPreviousPage: true,
+        hasNextPage: true,
+        startCursor: edges[2].cursor,
+        endCursor: edges[3].cursor
+      }
+    })
+    const filtered: Json = await gql(`{ organization(login: "listing") {
+      forks: repositories(first: 10, isFork: true) { nodes { name } }
+      live: repositories(first: 10, isArchived: false, isFork: false) { totalCount }
+      public: repositories(first: 10, privacy: PUBLIC) { nodes { name } }
+      none: repositories(first: 0) { totalCount nodes { name } pageInfo { hasNextPage } }
+    } }`)
+    expect(filtered.organization).toEqual({
+      forks: { nodes: [{ name: 'l-fork' }] },
+      live: { totalCount: 5 },
+      public: { nodes: [{ name: 'l-pub' }] },
+      none: { totalCount: 7, nodes: [], pageInfo: { hasNextPage: true } }
+    })
+  })
+
+  it('keeps its place when a repository is deleted between two pages', async () => {
+    for (const n of ['a', 'b', 'c', 'd', 'e']) await fake.createRepo('churn', n, { empty: true })
+    const q = `query($after: String) { organization(login: "churn") { repositories(first: 2, after: $after) { totalCount nodes { name } pageInfo { endCursor } } } }`
+    const first: Json = await gql(q)
+    expect(names(first.organization.repositories)).toEqual(['a', 'b'])
+    // the repository the cursor names, and one before it, go before the next page is asked
+    fake.addFault({
+      kind: 'delete-repo',
+      owner: 'churn',
+      repo: 'b',
+      match: { path: /^\/graphql$/ }
+    })
+    fake.addFault({
+      kind: 'delete-repo',
+      owner: 'churn',
+      repo: 'a',
+      match: { path: /^\/graphql$/ }
+    })
+    const after = first.organization.repositories.pageInfo.endCursor
+    const second: Json = await gql(q, { after })
+    expect(second.organization.repositories.totalCount).toBe(4)
+    expect(names(second.organization.repositories)).toEqual(['c', 'd'])
+    const third: Json = await gql(q, { after })
+    expect(third.organization.repositories.totalCount).toBe(3)
+    expect(names(third.organization.repositories)).toEqual(['c', 'd'])
+  })
+
+  it('answers paging mistakes, unknown organisations and unsupported arguments as GitHub does', async () => {
+    const res = await query(`{
+  organization(login: "listing") { repositories { totalCount } }
+  many: organization(login: "listing") { repositories(first: 101) { totalCount } }
+  back: organization(login: "listing") { repositories(last: 250) { totalCount } }
+  bad: organization(login: "listing") { repositories(first: 1, after: "nope") { totalCount } }
+  topics: organization(login: "listing") { repositories(first: 1) { nodes { repositoryTopics { totalCount } } } }
+  nobody: organization(login: "nobody") { login }
+}`)
+    expect(res.status).toBe(200)
+    expect(res.body.data).toEqual({
+      organization: null,
+      many: null,
+      back: null,
+      bad: null,
+      // a repository node is nullable: the error stops there
+      topics: { repositories: { nodes: [null] } },
+      nobody: null
+    })
+    const errors = Object.fromEntries(res.body.errors.map((e: Json) => [e.path.join('.'), e]))
+    expect(errors['organization.repositories']).toEqual({
+      type: 'MISSING_PAGINATION_BOUNDARIES',
+      path: ['organization', 'repositories'],
+      locations: [{ line: 2, column: 36 }],
+      message:
+        'You must provide a `first` or `last` value to properly paginate the `repositories` connection.'
+    })
+    expect(errors['many.repositories']).toMatchObject({
+      type: 'EXCESSIVE_PAGINATION',
+      message:
+        'Requesting 101 records on the `repositories` connection exceeds the `first` limit of 100 records.'
+    })
+    expect(errors['back.repositories'].message).toBe(
+      'Requesting 250 records on the `repositories` connection exceeds the `last` limit of 100 records.'
+    )
+    expect(errors['bad.repositories']).toMatchObject({
+      type: 'INVALID_CURSOR_ARGUMENTS',
+      message: '`nope` does not appear to be a valid cursor.'
+    })
+    expect(errors['topics.repositories.nodes.0.repositoryTopics'].type).toBe(
+      'MISSING_PAGINATION_BOUNDARIES'
+    )
+    expect(errors.nobody).toMatchObject({
+      type: 'NOT_FOUND',
+      message: "Could not resolve to an Organization with the login of 'nobody'."
+    })
+
+    const ordered = await query(
+      '{ organization(login: "listing") { repositories(first: 1, orderBy: { field: NAME, direction: ASC }) { totalCount } } }'
+    )
+    expect(ordered.body.data).toBeUndefined()
+    expect(ordered.body.errors[0]).toMatchObject({
+      path: ['query', 'organization', 'repositories', 'orderBy'],
+      extensions: { code: 'unsupportedByFakeGitHub', argumentName: 'orderBy' }
+    })
+  })
+
+  it("lists and resolves only what a token's read scope reaches, public repositories too", async () => {
+    const scoped = graphql.defaults({
+      baseUrl: fake.url,
+      headers: { authorization: 'token listing-reader' }
+    })
+    const data: Json = await scoped(
+      '{ viewer { login } organization(login: "listing") { repositories(first: 100) { totalCount nodes { name } } } }'
+    )
+    expect(data.viewer.login).toBe('reader-bot[bot]')
+    expect(data.organization.repositories).toEqual({
+      totalCount: 3,
+      nodes: [{ name: 'l-api' }, { name: 'l-void' }, { name: 'l-pub' }]
+    })
+    const hidden = await query(
+      '{ repository(owner: "listing", name: "l-hidden") { name } }',
+      {},
+      'listing-reader'
+    )
+    expect(hidden.body).toEqual({
+      data: { repository: null },
+      errors: [
+        {
+          type: 'NOT_FOUND',
+          path: ['repository'],
+          locations: [{ line: 1, column: 3 }],
+          message: "Could not resolve to a Repository with the name 'listing/l-hidden'."
+        }
+      ]
+    })
+    const pub = await query(
+      '{ repository(owner: "listing", name: "l-pub") { defaultBranchRef { target { oid } } } }',
+      {},
+      'listing-reader'
+    )
+    const head = (await fake.head('listing', 'l-pub', 'main')) as string
+    expect(pub.body.data.repository.defaultBranchRef.target.oid).toBe(head)
+    // readable, not writable: a public repository outside the selection
+    const write = await query(
+      COMMIT,
+      commitInput(
+        head,
+        { additions: [{ path: 'x.md', contents: b64('x') }] },
+        'main',
+        'listing/l-pub'
+      ),
+      'listing-reader'
+    )
+    expect(write.body.errors[0]).toMatchObject({ type: 'FORBIDDEN' })
+  })
+
+  it('gives the viewer as the login commits and comments are made under', async () => {
+    expect(((await gql('{ viewer { login } }')) as Json).viewer).toEqual({
+      login: 'codex-sync[bot]'
+    })
+    const web: Json = await graphql('{ viewer { login } }', {
+      baseUrl: fake.url,
+      headers: { authorization: 'token web-only' }
+    })
+    expect(web.viewer.login).toBe('web-bot[bot]')
+  })
+
+  it('reads several hundred aliased trees by oid, entries nested three levels deep', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) files[`d${i}/e${j}/f.md`] = `${i}${j}\n`
+    await fake.createRepo('listing', 'l-deep', { files })
+    const dir = fake.repoDir('listing', 'l-deep')
+    const lines = (await git(dir, ['ls-tree', '-r', '-t', 'main'])).trim().split('\n')
+    const trees = lines.filter(l => l.includes(' tree ')).map(l => l.split(/\s+/)[2] as string)
+    trees.unshift((await git(dir, ['rev-parse', 'main^{tree}'])).trim())
+    const LEVEL = (inner: string) =>
+      `... on Tree { entries { name path mode type oid${inner ? ` object { ${inner} }` : ''} } }`
+    const select = LEVEL(LEVEL(LEVEL('')))
+    const aliases = Array.from(
+      { length: 300 },
+      (_, i) => `t${i}: object(oid: "${trees[i % trees.length]}") { ${select} }`
+    )
+    const data: Json = await gql(
+      `{ repository(owner: "listing", name: "l-deep") { ${aliases.join('\n')} } }`
+    )
+    expect(Object.keys(data.repository)).toHaveLength(300)
+    // the root tree: three levels of entries, paths below the tree asked for, as git lists them
+    const paths: string[] = []
+    const walk = (tree: Json) => {
+      for (const e of tree.entries) {
+        paths.push(`${e.type} ${e.oid} ${e.path}`)
+        if (e.object?.entries) walk(e.object)
+      }
+    }
+    walk(data.repository.t0)
+    const byGit = lines.map(l => {
+      const [, type, oid, path] = /^\d+ (\w+) (\w+)\t(.*)$/.exec(l) as RegExpExecArray
+      return `${type} ${oid} ${path}`
+    })
+    expect(paths.sort()).toEqual(byGit.sort())
+    expect(data.repository[`t${trees.length}`]).toEqual(data.repository.t0)
   })
 })

@@ -16,11 +16,12 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
-  accept = 'application/vnd.github+json'
+  accept = 'application/vnd.github+json',
+  token = 'test-token'
 ): Promise<{ status: number; headers: Headers; body: Json }> {
   const res = await fetch(`${fake.url}${path}`, {
     method,
-    headers: { accept, authorization: 'token test-token' },
+    headers: { accept, authorization: `token ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await res.text()
@@ -43,7 +44,14 @@ async function commitOn(parent: string, path: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  fake = await FakeGitHub.start()
+  fake = await FakeGitHub.start({
+    tokens: {
+      'test-token': { write: 'all' },
+      // a fine-grained token given one repository
+      scoped: { write: ['acme/api'], read: ['acme/api'] },
+      person: { write: 'all', login: 'octo-dev' }
+    }
+  })
   await fake.createRepo('acme', 'api', { files: { 'README.md': '# api\n', 'bin.dat': BIN } })
   await fake.createRepo('acme', 'web', {
     protectedBranches: [
@@ -347,5 +355,120 @@ describe('rate limit option', () => {
     expect(refused).toBe(0)
     expect(limiter.headers('core:token:t')['x-ratelimit-remaining']).toBe('950000')
     expect(Date.now() - t0).toBeLessThan(5000)
+  })
+})
+
+describe('rules of a branch', () => {
+  it('answers the pull_request rule of a ruleset branch, none for classic protection or none', async () => {
+    fake.setRepo('acme', 'web', {
+      protectedBranches: [
+        { branch: 'main', kind: 'protection' },
+        { branch: 'release', kind: 'ruleset' }
+      ]
+    })
+    const rules = await call('GET', '/repos/acme/web/rules/branches/release')
+    expect(rules.status).toBe(200)
+    expect(rules.body).toEqual([
+      {
+        type: 'pull_request',
+        parameters: {
+          required_approving_review_count: 0,
+          dismiss_stale_reviews_on_push: false,
+          require_code_owner_review: false,
+          require_last_push_approval: false,
+          required_review_thread_resolution: false,
+          automatic_copilot_code_review_enabled: false,
+          allowed_merge_methods: ['merge', 'squash', 'rebase']
+        },
+        ruleset_source_type: 'Repository',
+        ruleset_source: 'acme/web',
+        ruleset_id: expect.any(Number)
+      }
+    ])
+    // one ruleset: the same id on every call
+    const again = await call('GET', '/repos/acme/web/rules/branches/release')
+    expect(again.body[0].ruleset_id).toBe(rules.body[0].ruleset_id)
+    // classic protection shows on the branches API, not as a rule; other branches have none
+    expect((await call('GET', '/repos/acme/web/rules/branches/main')).body).toEqual([])
+    expect((await call('GET', `${R}/rules/branches/main`)).body).toEqual([])
+    // the branch need not exist; a rule follows its protection
+    fake.setRepo('acme', 'api', { protectedBranches: [{ branch: 'later/x', kind: 'ruleset' }] })
+    expect((await call('GET', `${R}/rules/branches/later/x`)).body).toHaveLength(1)
+    fake.setRepo('acme', 'api', { protectedBranches: [] })
+    expect(await call('GET', '/repos/acme/nope/rules/branches/main')).toMatchObject({
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+  })
+
+  it('can be refused with a status fault of 403 and its message', async () => {
+    fake.addFault({
+      kind: 'status',
+      status: 403,
+      message: 'Resource not accessible by integration',
+      times: 1,
+      match: { path: /\/rules\/branches\// }
+    })
+    const refused = await call('GET', '/repos/acme/web/rules/branches/release')
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { message: 'Resource not accessible by integration', status: '403' }
+    })
+    expect((await call('GET', '/repos/acme/web/rules/branches/release')).status).toBe(200)
+  })
+})
+
+describe('read scope of a token', () => {
+  it('hides every repository outside it as GitHub does: 404 Not Found, left out of listings', async () => {
+    await fake.createRepo('acme', 'open', { visibility: 'public' })
+    const scoped = (method: string, path: string, body?: unknown) =>
+      call(method, path, body, undefined, 'scoped')
+    for (const path of [
+      '/repos/acme/web',
+      '/repos/acme/web/branches',
+      '/repos/acme/web/branches/main',
+      '/repos/acme/web/git/ref/heads/main',
+      '/repos/acme/web/git/trees/main',
+      '/repos/acme/web/pulls',
+      '/repos/acme/web/rules/branches/release'
+    ]) {
+      const res = await scoped('GET', path)
+      expect([path, res.status, res.body.message]).toEqual([path, 404, 'Not Found'])
+    }
+    expect((await scoped('POST', '/repos/acme/web/git/blobs', { content: 'x' })).status).toBe(404)
+    const listed = (await scoped('GET', '/orgs/acme/repos?sort=full_name')).body
+    expect(listed.map((r: Json) => r.name)).toEqual(['api', 'open'])
+    expect((await scoped('GET', R)).body.permissions.push).toBe(true)
+    // a public repository is readable with any token, writable only within its scope
+    expect((await scoped('GET', '/repos/acme/open/branches/main')).status).toBe(200)
+    expect(await scoped('POST', '/repos/acme/open/git/blobs', { content: 'x' })).toMatchObject({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
+  })
+
+  it('writes comments as its login, a User unless it is a [bot]', async () => {
+    await fake.commit('acme', 'api', 'person', { 'p.md': 'p\n' })
+    const pull = await call(
+      'POST',
+      `${R}/pulls`,
+      { title: 'p', head: 'person', base: 'main' },
+      undefined,
+      'person'
+    )
+    const comment = await call(
+      'POST',
+      `${R}/issues/${pull.body.number}/comments`,
+      { body: 'hi' },
+      undefined,
+      'person'
+    )
+    expect(comment.body.user).toMatchObject({ login: 'octo-dev', type: 'User' })
+    const viewer = await fetch(`${fake.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: 'bearer person' },
+      body: JSON.stringify({ query: '{ viewer { login } }' })
+    })
+    expect(await viewer.json()).toEqual({ data: { viewer: { login: 'octo-dev' } } })
   })
 })

@@ -667,6 +667,68 @@ describe('git interop', () => {
   })
 })
 
+describe('seeding', () => {
+  it('stores seeded repositories and helper commits as objects and refs git itself accepts', async () => {
+    const BIN = Buffer.from([0, 1, 2, 255, 10])
+    const submodule = 'd'.repeat(40)
+    await fake.createRepo('acme', 'seeded', {
+      defaultBranch: 'trunk',
+      files: {
+        'README.md': '# seeded\n',
+        'a/b/c.md': 'deep\n',
+        'a/keep.md': 'keep\n',
+        'run.sh': { content: '#!/bin/sh\n', mode: '100755' },
+        link: { symlink: 'README.md' },
+        vendor: { submodule },
+        'docs/naïve "file".md': 'quoted\n',
+        'data.bin': BIN
+      }
+    })
+    // a helper commit before anything looked at the directory: a deletion of a path that is not
+    // there is no error, deleting a folder's last file drops the folder
+    await fake.commit('acme', 'seeded', 'trunk', {
+      'a/b/c.md': null,
+      'nope/x.md': null,
+      'docs/new.md': 'new\n'
+    })
+    const S = '/repos/acme/seeded'
+    const listed = (await call('GET', `${S}/git/trees/trunk?recursive=1`)).body.tree
+    const dir = fake.repoDir('acme', 'seeded')
+    await git(dir, ['fsck', '--strict', '--full', '--no-progress'])
+    // -z: paths as they are (git quotes the others)
+    const lsTree = (await git(dir, ['ls-tree', '-r', '-t', '-z', 'trunk'])).split('\0')
+    lsTree.pop()
+    expect(
+      listed.map(
+        (e: { mode: string; type: string; sha: string; path: string }) =>
+          `${e.mode} ${e.type} ${e.sha}\t${e.path}`
+      )
+    ).toEqual(lsTree)
+    expect(lsTree).toEqual(
+      expect.arrayContaining([
+        `100755 blob ${(await git(dir, ['rev-parse', 'trunk:run.sh'])).trim()}\trun.sh`,
+        expect.stringMatching(/^120000 blob \w+\tlink$/),
+        `160000 commit ${submodule}\tvendor`,
+        expect.stringMatching(/^040000 tree \w+\ta$/)
+      ])
+    )
+    expect(lsTree.some(line => line.endsWith('\ta/b'))).toBe(false)
+    expect(await git(dir, ['symbolic-ref', 'HEAD'])).toBe('refs/heads/trunk\n')
+    expect(await git(dir, ['log', '--format=%an <%ae>|%s', 'trunk'])).toBe(
+      'octocat <octocat@users.noreply.github.com>|Update files\n' +
+        'octocat <octocat@users.noreply.github.com>|Initial commit\n'
+    )
+    const bin = (await fake.files('acme', 'seeded', 'trunk'))['data.bin']
+    expect(bin?.content.equals(BIN)).toBe(true)
+
+    // once the directory is handed out, commits land on disk at once, new branches too
+    const sha = await fake.commit('acme', 'seeded', 'feature/x', { 'later.md': 'later\n' })
+    expect(await git(dir, ['show', 'feature/x:later.md'])).toBe('later\n')
+    expect((await git(dir, ['rev-parse', 'feature/x'])).trim()).toBe(sha)
+    await git(dir, ['fsck', '--strict', '--full', '--no-progress'])
+  })
+})
+
 describe('sample organisation', () => {
   it('seeds the codex with modes, a test branch and binary project files', async () => {
     expect(await fake.head('acme', 'codex.acme.io', 'test')).toBe(

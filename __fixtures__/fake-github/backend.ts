@@ -2,7 +2,8 @@
 import path from 'node:path'
 import { AppRegistry } from './apps.js'
 import { FaultBook } from './faults.js'
-import { BareRepo, type Ident } from './git-store.js'
+import { BareRepo, blobSha, specToEntry, typeOfMode, type Ident } from './git-store.js'
+import { editTree, type TreeEdit } from './tree-edit.js'
 import type { FileSpec, ProtectedBranch, RepoOptions } from './types.js'
 
 export interface Verification {
@@ -125,6 +126,8 @@ export class RenderedCache {
 
 export class Backend {
   readonly repos = new Map<string, RepoRecord>()
+  /** Each owner's repositories in creation order (by id), by lower-case login. */
+  private readonly owned = new Map<string, RepoRecord[]>()
   readonly orgs = new Map<string, OrgRecord>()
   readonly faults = new FaultBook()
   readonly apps = new AppRegistry(this)
@@ -133,6 +136,9 @@ export class Backend {
   private nextRepoId = 1000
   private nextOrgId = 100
   private nextLabelId = 5000
+  private nextRulesetId = 7_100_001
+  /** The id of each repository's ruleset (one a repository, holding its `ruleset` branches) */
+  private readonly rulesetIds = new WeakMap<RepoRecord, number>()
   /** GitHub's comment ids are int64 and long past 2^31: so are the fake's */
   private nextCommentId = 3_000_000_001
 
@@ -147,7 +153,28 @@ export class Backend {
 
   /** Forgets a repository, as GitHub does once it is deleted (its bare repository stays on disk). */
   deleteRepo(owner: string, name: string): void {
+    const rec = this.find(owner, name)
+    if (!rec) return
     this.repos.delete(key(owner, name))
+    const list = this.owned.get(rec.owner.toLowerCase()) ?? []
+    const at = list.indexOf(rec)
+    if (at !== -1) list.splice(at, 1)
+  }
+
+  /** The repositories of `owner` in creation order (ascending ids, GitHub's default order). */
+  ownedBy(owner: string): readonly RepoRecord[] {
+    return this.owned.get(owner.toLowerCase()) ?? []
+  }
+
+  private register(rec: RepoRecord): void {
+    this.repos.set(key(rec.owner, rec.name), rec)
+    const login = rec.owner.toLowerCase()
+    const list = this.owned.get(login) ?? []
+    // creations overlap (each awaits git): keep the list in id order whatever order they end in
+    let at = list.length
+    while (at > 0 && (list[at - 1] as RepoRecord).id > rec.id) at--
+    list.splice(at, 0, rec)
+    this.owned.set(login, list)
   }
 
   get(owner: string, name: string): RepoRecord {
@@ -182,6 +209,16 @@ export class Backend {
     return this.nextCommentId++
   }
 
+  /** The id of the repository's ruleset, the same on every call. */
+  rulesetId(rec: RepoRecord): number {
+    let id = this.rulesetIds.get(rec)
+    if (id === undefined) {
+      id = this.nextRulesetId++
+      this.rulesetIds.set(rec, id)
+    }
+    return id
+  }
+
   /** The protection of `branch`, if the repository protects it. */
   protection(rec: RepoRecord, branch: string): ProtectedBranch | undefined {
     return rec.protectedBranches.find(p => p.branch === branch)
@@ -196,7 +233,7 @@ export class Backend {
     this.ensureOrg(owner)
     const id = this.nextRepoId++
     const defaultBranch = options.defaultBranch ?? 'main'
-    const git = await BareRepo.init(path.join(this.root, `${id}.git`), defaultBranch)
+    const git = BareRepo.create(path.join(this.root, `${id}.git`), defaultBranch)
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     const rec: RepoRecord = {
       id,
@@ -219,7 +256,7 @@ export class Backend {
       protectedBranches: (options.protectedBranches ?? []).map(p => ({ ...p })),
       verifications: new Map()
     }
-    this.repos.set(key(owner, name), rec)
+    this.register(rec)
     if (!options.empty) {
       const files = options.files ?? { 'README.md': `# ${name}\n` }
       await this.commitLocked(rec, defaultBranch, files, 'Initial commit')
@@ -240,7 +277,12 @@ export class Backend {
     return this.commitOnRef(rec, `refs/heads/${branch}`, parent, changes, message)
   }
 
-  /** Commits `changes` on `parent` as the helper identity and points `ref` at it. Caller holds the mutex. */
+  /**
+   * Commits `changes` (null deletes; a path that is not there is no error) on `parent` (or as a
+   * root commit) as the helper identity and points `ref` there, which must be at `parent` or an
+   * ancestor of it, or missing. Objects are written in-process (BareRepo.writeLoose): a test's or a
+   * benchmark's seeding starts no git process. Caller holds the mutex. Returns the sha.
+   */
   async commitOnRef(
     rec: RepoRecord,
     ref: string,
@@ -249,7 +291,39 @@ export class Backend {
     message: string
   ): Promise<string> {
     const ident: Ident = { ...HELPER_IDENT, time: Math.floor(Date.now() / 1000), tz: '+0000' }
-    const sha = await rec.git.importCommit(ref, parent, changes, message, ident)
+    const { git } = rec
+    const old = await git.readRef(ref)
+    if (old !== undefined && old !== parent && !(parent && (await git.isAncestor(old, parent))))
+      throw new Error(`fake-github: ${ref} is at ${old}, not an ancestor of ${parent ?? 'nothing'}`)
+    const base = parent ? (await git.readCommit(parent))?.tree : undefined
+    if (parent && !base) throw new Error(`fake-github: no commit ${parent}`)
+    const blobs: Buffer[] = []
+    const edits: TreeEdit[] = Object.entries(changes).map(([file, spec]) => {
+      const segments = file.split('/')
+      if (segments.some(s => s === '' || s === '.' || s === '..' || s === '.git'))
+        throw new Error(`fake-github: invalid path ${JSON.stringify(file)}`)
+      if (spec === null) return { path: file, entry: null }
+      const { mode, data, sha } = specToEntry(spec)
+      if (data) blobs.push(data)
+      return {
+        path: file,
+        entry: { mode, type: typeOfMode(mode), sha: sha ?? blobSha(data ?? Buffer.alloc(0)) }
+      }
+    })
+    const tree = await editTree(git, base, edits, 'ignore')
+    const who = (i: Ident) => `${i.name} <${i.email}> ${i.time} ${i.tz}`
+    const commit = Buffer.from(
+      `tree ${tree.sha}\n${parent ? `parent ${parent}\n` : ''}author ${who(ident)}\ncommitter ${who(ident)}\n\n${message}`,
+      'utf8'
+    )
+    const written = git.writeLoose([
+      ...blobs.map(data => ({ type: 'blob' as const, data })),
+      ...tree.trees.map(data => ({ type: 'tree' as const, data })),
+      { type: 'commit', data: commit }
+    ])
+    const sha = written[written.length - 1] as string
+    if (!(await git.setRef(ref, sha, old)))
+      throw new Error(`fake-github: ${ref} moved while committing on it`)
     rec.empty = false
     rec.pushedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
     return sha

@@ -1,7 +1,7 @@
 // One bare repository on disk, driven by git plumbing (no worktrees, no shell).
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { appendFile, open, readdir, readFile } from 'node:fs/promises'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { open, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { constants, deflateSync, inflateSync } from 'node:zlib'
 import { GitError, runGit, type GitResult } from './git.js'
@@ -175,10 +175,6 @@ async function mapLimit<T, R>(
   return out
 }
 
-function quotePath(path: string): string {
-  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
-}
-
 export function specToEntry(spec: FileSpec): { mode: string; data?: Buffer; sha?: string } {
   if (typeof spec === 'string') return { mode: '100644', data: Buffer.from(spec, 'utf8') }
   if (Buffer.isBuffer(spec)) return { mode: '100644', data: spec }
@@ -239,24 +235,102 @@ export class BareRepo {
    * and this fake never prunes, so a real server's object cache is what this models.
    */
   private readonly known = new Map<string, GitObject>()
+  /**
+   * Objects the fake's own helpers wrote (writeLoose) whose files are not written yet, whole; gone
+   * (undefined) once `materialize` wrote them, from when on everything is written at once.
+   */
+  private pending: Map<string, GitObject> | undefined
+  /**
+   * Ref values (undefined: no such ref) as this process last read or wrote them, kept while the
+   * repository is this process's alone: a git command it starts may move refs and clears them, and
+   * once its directory is handed out (`handOut`) refs are read from disk every time. A listing of
+   * thousands of repositories reads two refs of each, most of them missing, on every page.
+   */
+  private refValues: Map<string, string | undefined> | undefined
+  /** Bumped when a git command starts and when it ends: a read across one keeps nothing. */
+  private generation = 0
   constructor(readonly dir: string) {}
 
-  static async init(dir: string, defaultBranch: string): Promise<BareRepo> {
-    const result = await runGit(undefined, [
-      'init',
-      '--quiet',
-      '--bare',
-      '--template=',
-      `--initial-branch=${defaultBranch}`,
-      dir
-    ])
-    if (result.code !== 0) throw new GitError(['init', dir], result)
-    await appendFile(`${dir}/config`, '[gc]\n\tauto = 0\n[core]\n\tlogAllRefUpdates = false\n')
-    return new BareRepo(dir)
+  /**
+   * Creates a bare repository as `git init --bare --template= --initial-branch=<branch>` does
+   * (HEAD, config with gc and reflogs off, objects/, refs/heads/), without starting git. Its
+   * objects stay in memory until git or a caller needs them on disk (see `materialize`): on a slow
+   * disk a seeded repository's dozen object files and their directories cost more than the rest.
+   */
+  static create(dir: string, defaultBranch: string): BareRepo {
+    if (!isValidRefName(`refs/heads/${defaultBranch}`))
+      throw new Error(`invalid branch name ${defaultBranch}`)
+    mkdirSync(dir, { recursive: true })
+    for (const sub of ['objects', 'refs', 'refs/heads']) {
+      try {
+        mkdirSync(path.join(dir, sub))
+      } catch (e) {
+        // a `root` given again: what is there is taken over, as `git init` does
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      }
+    }
+    writeFileSync(path.join(dir, 'HEAD'), `ref: refs/heads/${defaultBranch}\n`)
+    writeFileSync(
+      path.join(dir, 'config'),
+      '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n' +
+        '[gc]\n\tauto = 0\n[core]\n\tlogAllRefUpdates = false\n'
+    )
+    const repo = new BareRepo(dir)
+    repo.pending = new Map()
+    repo.refValues = new Map()
+    return repo
   }
 
-  run(args: string[], input?: string | Buffer, env?: Record<string, string>): Promise<GitResult> {
-    return runGit(this.dir, args, input, env)
+  /**
+   * The directory, for whoever wants to run git on it: every object is written out and, since
+   * that git may change refs behind this process's back, refs are no longer kept in memory.
+   */
+  handOut(): string {
+    this.materialize()
+    this.refValues = undefined
+    return this.dir
+  }
+
+  /**
+   * Writes the objects still held in memory as loose object files, so that git (and whoever
+   * inspects the directory) finds everything its refs name; from then on objects are written at
+   * once. Every git command this class starts comes after it.
+   */
+  materialize(): void {
+    const pending = this.pending
+    if (!pending) return
+    for (const obj of pending.values()) this.writeObjectFile(obj.sha, obj.type, obj.content)
+    this.pending = undefined
+  }
+
+  /** One loose object file as git writes it: zlib-deflated `<type> <size>\\0<data>`, read-only. */
+  private writeObjectFile(sha: string, type: ObjectType, data: Buffer): void {
+    const dir = path.join(this.dir, 'objects', sha.slice(0, 2))
+    const file = path.join(dir, sha.slice(2))
+    if (existsSync(file)) return
+    mkdirSync(dir, { recursive: true })
+    // an object is named by no ref until it is complete: no reader can find a partial file
+    const header = Buffer.from(`${type} ${data.length}\0`, 'latin1')
+    writeFileSync(file, deflateSync(Buffer.concat([header, data]), { level: 1 }), {
+      mode: 0o444,
+      flag: 'wx'
+    })
+  }
+
+  async run(
+    args: string[],
+    input?: string | Buffer,
+    env?: Record<string, string>
+  ): Promise<GitResult> {
+    this.materialize()
+    this.refValues?.clear()
+    this.generation++
+    try {
+      return await runGit(this.dir, args, input, env)
+    } finally {
+      this.refValues?.clear()
+      this.generation++
+    }
   }
 
   async ok(args: string[], input?: string | Buffer, env?: Record<string, string>): Promise<Buffer> {
@@ -281,19 +355,28 @@ export class BareRepo {
   /** A ref's sha (refs are never symbolic here), or undefined. */
   async readRef(ref: string): Promise<string | undefined> {
     if (!isValidRefName(ref)) return undefined
+    const known = this.refValues
+    if (known?.has(ref)) return known.get(ref)
+    const generation = this.generation
+    let sha: string | undefined
     try {
       // Read at once: a ref is 41 bytes, and four trips through the thread pool (open, stat, read,
       // close) cost the fake more than the rest of a tree read when a run asks a thousand of them.
       const text = readFileSync(path.join(this.dir, ref), 'utf8').trim()
-      if (SHA_RE.test(text)) return text
+      if (SHA_RE.test(text)) sha = text
     } catch {
       // not a loose ref
     }
-    return (await this.packedRefs()).get(ref)
+    sha ??= (await this.packedRefs()).get(ref)
+    if (known && this.refValues === known && this.generation === generation) known.set(ref, sha)
+    return sha
   }
 
   private async packedRefs(): Promise<Map<string, string>> {
     const refs = new Map<string, string>()
+    // only `git pack-refs` or `git gc` writes packed-refs, and this process runs neither: while
+    // the repository was not handed out there is none
+    if (this.refValues) return refs
     let text = ''
     try {
       text = await readFile(path.join(this.dir, 'packed-refs'), 'utf8')
@@ -351,6 +434,8 @@ export class BareRepo {
 
   /** A loose object (header only unless `full`), or undefined if it is not stored loose. */
   private async loose(sha: string, full: boolean): Promise<GitObject | undefined> {
+    const pending = this.pending?.get(sha)
+    if (pending) return pending
     const known = this.known.get(sha)
     if (known && (!full || known.type !== 'blob')) return known
     const found = await this.readLoose(sha, full)
@@ -546,6 +631,57 @@ export class BareRepo {
     return shas
   }
 
+  /**
+   * Stores objects as git stores loose ones, without starting git, and returns their ids: for the
+   * fake's own helpers (seeding, another pusher); `git fsck` checks what they write in the tests.
+   * Until the repository is materialized they are only kept in memory. What is written is known as
+   * if read back (see writeObjects).
+   */
+  writeLoose(objects: { type: 'blob' | 'tree' | 'commit'; data: Buffer }[]): string[] {
+    return objects.map(({ type, data }) => {
+      const sha = objectSha(type, data)
+      if (this.pending) this.pending.set(sha, { sha, type, size: data.length, content: data })
+      else if (!this.known.has(sha)) this.writeObjectFile(sha, type, data)
+      const content = type === 'blob' ? Buffer.alloc(0) : data
+      this.known.set(sha, { sha, type, size: data.length, content })
+      return sha
+    })
+  }
+
+  /**
+   * Points `ref` at `sha` if it is still at `old` (undefined: must not exist), under git's own
+   * lock file (`<ref>.lock`), so a concurrent `git update-ref` fails rather than races it. Returns
+   * false when the ref moved or is locked.
+   */
+  async setRef(ref: string, sha: string, old: string | undefined): Promise<boolean> {
+    if (!isValidRefName(ref) || !SHA_RE.test(sha)) throw new Error(`cannot set ${ref} to ${sha}`)
+    const file = path.join(this.dir, ref)
+    const lock = (): boolean => {
+      try {
+        writeFileSync(`${file}.lock`, `${sha}\n`, { flag: 'wx' })
+        return true
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false
+      }
+      mkdirSync(path.dirname(file), { recursive: true })
+      return lock()
+    }
+    if (!lock()) return false
+    let moved = false
+    try {
+      moved = (await this.readRef(ref)) !== old
+      if (!moved) {
+        renameSync(`${file}.lock`, file)
+        this.refValues?.set(ref, sha)
+      }
+    } catch (e) {
+      rmSync(`${file}.lock`, { force: true })
+      throw e
+    }
+    if (moved) rmSync(`${file}.lock`, { force: true })
+    return !moved
+  }
+
   async writeBlob(content: Buffer): Promise<string> {
     const out = await this.ok(['hash-object', '-w', '--no-filters', '--stdin'], content)
     return out.toString('utf8').trim()
@@ -584,58 +720,5 @@ export class BareRepo {
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const result = await this.run(['merge-base', '--is-ancestor', ancestor, descendant])
     return result.code === 0
-  }
-
-  /**
-   * Commits `changes` (null deletes) on top of `parent` (or as a root commit) with fast-import and
-   * moves `ref` (e.g. `refs/heads/main`) there (fast-import refuses a non fast-forward). Returns
-   * the sha.
-   */
-  async importCommit(
-    ref: string,
-    parent: string | undefined,
-    changes: Record<string, FileSpec | null>,
-    message: string,
-    ident: Ident
-  ): Promise<string> {
-    const chunks: Buffer[] = []
-    const msg = Buffer.from(message, 'utf8')
-    const who = `${ident.name} <${ident.email}> ${ident.time} ${ident.tz}`
-    chunks.push(
-      Buffer.from(`commit ${ref}\nmark :1\nauthor ${who}\ncommitter ${who}\ndata ${msg.length}\n`),
-      msg,
-      Buffer.from('\n')
-    )
-    if (parent) chunks.push(Buffer.from(`from ${parent}\n`))
-    for (const [path, spec] of Object.entries(changes)) {
-      if (spec === null) {
-        chunks.push(Buffer.from(`D ${quotePath(path)}\n`))
-        continue
-      }
-      const entry = specToEntry(spec)
-      if (entry.sha) {
-        chunks.push(Buffer.from(`M ${entry.mode} ${entry.sha} ${quotePath(path)}\n`))
-      } else {
-        const data = entry.data ?? Buffer.alloc(0)
-        chunks.push(
-          Buffer.from(`M ${entry.mode} inline ${quotePath(path)}\ndata ${data.length}\n`),
-          data,
-          Buffer.from('\n')
-        )
-      }
-    }
-    chunks.push(Buffer.from('\nget-mark :1\ndone\n'))
-    const out = await this.ok(
-      [
-        '-c',
-        'fastimport.unpackLimit=1000000',
-        'fast-import',
-        '--quiet',
-        '--done',
-        '--date-format=raw'
-      ],
-      Buffer.concat(chunks)
-    )
-    return out.toString('utf8').trim()
   }
 }

@@ -1,7 +1,13 @@
 // The GraphQL fields the fake resolves, from the bare repositories: repository objects, refs,
-// rateLimit and createCommitOnBranch.
+// the viewer, an organisation's repositories, rateLimit and createCommitOnBranch.
 import type { GraphQLResolveInfo } from 'graphql'
-import { refusal, type Backend, type RepoRecord } from './backend.js'
+import {
+  refusal,
+  type Backend,
+  type OrgRecord,
+  type PullState,
+  type RepoRecord
+} from './backend.js'
 import { botIdent } from './git.js'
 import {
   blobSha,
@@ -11,20 +17,18 @@ import {
   typeOfMode,
   type GitObject
 } from './git-store.js'
+import {
+  GqlFailure,
+  page,
+  type ConnectionSource,
+  type EdgeSource,
+  type PageArgs,
+  type PageInfoSource
+} from './graphql-paging.js'
 import type { Grant } from './http.js'
 import { isMalformedPath } from './routes-git.js'
-import { canWrite, htmlBase, nodeId, signedByGitHub } from './shapes.js'
+import { canRead, canWrite, htmlBase, nodeId, signedByGitHub } from './shapes.js'
 import { editTree, type TreeEdit } from './tree-edit.js'
-
-/** A resolver error as GitHub types them: NOT_FOUND, FORBIDDEN, STALE_DATA, UNPROCESSABLE, ... */
-export class GqlFailure extends Error {
-  constructor(
-    readonly type: string,
-    message: string
-  ) {
-    super(message)
-  }
-}
 
 export interface GqlContext {
   backend: Backend
@@ -36,13 +40,68 @@ export interface GqlContext {
   rateLimit: { cost: number; limit: number; remaining: number; used: number; resetAt: string }
 }
 
+const CONNECTION_FIELDS = ['totalCount', 'pageInfo', 'nodes', 'edges']
+const EDGE_FIELDS = ['cursor', 'node']
+
+/**
+ * The arguments the fake honours on fields whose schema takes more (filters and orders it does not
+ * model); any other argument given there is refused before execution, like an unsupported field.
+ */
+export const SUPPORTED_ARGUMENTS: Record<string, string[]> = {
+  'Organization.repositories': [
+    'first',
+    'last',
+    'after',
+    'before',
+    'isFork',
+    'isArchived',
+    'privacy'
+  ],
+  'Ref.associatedPullRequests': [
+    'first',
+    'last',
+    'after',
+    'before',
+    'states',
+    'baseRefName',
+    'headRefName'
+  ]
+}
+
 /** Fields the fake resolves, by type; any other field is refused before execution. */
 export const SUPPORTED: Record<string, string[]> = {
-  Query: ['repository', 'rateLimit'],
+  Query: ['repository', 'organization', 'viewer', 'rateLimit'],
   Mutation: ['createCommitOnBranch'],
   RateLimit: ['cost', 'limit', 'remaining', 'resetAt', 'used'],
-  Repository: ['id', 'name', 'nameWithOwner', 'isArchived', 'object', 'defaultBranchRef', 'ref'],
-  Ref: ['id', 'name', 'prefix', 'target'],
+  User: ['login'],
+  Organization: ['login', 'repositories'],
+  RepositoryConnection: CONNECTION_FIELDS,
+  RepositoryEdge: EDGE_FIELDS,
+  PageInfo: ['hasNextPage', 'endCursor', 'hasPreviousPage', 'startCursor'],
+  Repository: [
+    'id',
+    'name',
+    'nameWithOwner',
+    'isArchived',
+    'isFork',
+    'isDisabled',
+    'isEmpty',
+    'isPrivate',
+    'isTemplate',
+    'visibility',
+    'repositoryTopics',
+    'object',
+    'defaultBranchRef',
+    'ref'
+  ],
+  RepositoryTopicConnection: CONNECTION_FIELDS,
+  RepositoryTopicEdge: EDGE_FIELDS,
+  RepositoryTopic: ['topic'],
+  Topic: ['name'],
+  Ref: ['id', 'name', 'prefix', 'target', 'associatedPullRequests'],
+  PullRequestConnection: CONNECTION_FIELDS,
+  PullRequestEdge: EDGE_FIELDS,
+  PullRequest: ['number', 'title', 'url', 'state', 'isDraft', 'baseRefName', 'headRefName'],
   GitObject: ['oid', 'abbreviatedOid'],
   Blob: ['oid', 'abbreviatedOid', 'byteSize', 'isBinary', 'isTruncated', 'text'],
   Commit: [
@@ -69,9 +128,13 @@ const BINARY_SNIFF = 8000
 interface ObjectSource {
   typename: 'Blob' | 'Commit' | 'Tree' | 'Tag'
   rec: RepoRecord
+  /** the object, or (`unread`) only its sha and type, read when a field needs more */
   obj: GitObject
   /** for trees: the path of the tree in its commit, with a trailing '/' ('' at the root) */
   dir: string
+  /** a blob a tree entry names, not read yet: a tree's entries' objects are asked for their
+   * type far more often than for their content */
+  unread?: boolean
 }
 
 interface RefSource {
@@ -86,6 +149,29 @@ interface EntrySource {
   path: string
   mode: string
   oid: string
+}
+
+interface TopicSource {
+  name: string
+  /** its place among the repository's topics, from 1: the key of its cursor */
+  position: number
+}
+
+interface PullSource {
+  rec: RepoRecord
+  pull: PullState
+}
+
+interface RepositoriesArgs extends PageArgs {
+  isFork?: boolean | null
+  isArchived?: boolean | null
+  privacy?: 'PUBLIC' | 'PRIVATE' | null
+}
+
+interface PullsArgs extends PageArgs {
+  states?: ('OPEN' | 'CLOSED' | 'MERGED')[] | null
+  baseRefName?: string | null
+  headRefName?: string | null
 }
 
 const TYPENAMES = { blob: 'Blob', commit: 'Commit', tree: 'Tree', tag: 'Tag' } as const
@@ -138,12 +224,67 @@ export class ObjectLoader {
 
 function findRepo(ctx: GqlContext, owner: string, name: string): RepoRecord {
   const rec = ctx.backend.find(owner, name)
-  if (!rec || (ctx.grant.sees && !ctx.grant.sees(rec)))
+  if (!rec || !canRead(ctx.grant, rec))
     throw new GqlFailure(
       'NOT_FOUND',
       `Could not resolve to a Repository with the name '${owner}/${name}'.`
     )
   return rec
+}
+
+/**
+ * An organisation's repositories the credential can read, in creation order (GitHub's default),
+ * filtered like GitHub by `isFork`, `isArchived` and `privacy` (internal ones count as private).
+ */
+function organizationRepositories(
+  ctx: GqlContext,
+  org: OrgRecord,
+  args: RepositoriesArgs
+): ConnectionSource<RepoRecord> {
+  const { grant } = ctx
+  const { isFork, isArchived, privacy } = args
+  let repos = ctx.backend.ownedBy(org.login)
+  if (grant.sees || isFork != null || isArchived != null || privacy != null) {
+    repos = repos.filter(
+      r =>
+        canRead(grant, r) &&
+        (isFork == null || r.fork === isFork) &&
+        (isArchived == null || r.archived === isArchived) &&
+        (privacy == null || (r.visibility === 'public') === (privacy === 'PUBLIC'))
+    )
+  }
+  return page(repos, r => r.id, args, 'repositories')
+}
+
+/** The pull requests whose head is this branch (none for other refs), by number. */
+function associatedPullRequests(r: RefSource, args: PullsArgs): ConnectionSource<PullSource> {
+  const { prefix, name } = splitRef(r.ref)
+  const states = args.states?.map(s => s.toLowerCase())
+  const pulls =
+    prefix !== 'refs/heads/' || (args.headRefName != null && args.headRefName !== name)
+      ? []
+      : r.rec.pulls
+          .filter(
+            p =>
+              p.head === name &&
+              (!states || states.includes(p.state)) &&
+              (args.baseRefName == null || p.base === args.baseRefName)
+          )
+          .sort((a, b) => a.number - b.number)
+          .map(pull => ({ rec: r.rec, pull }))
+  return page(pulls, p => p.pull.number, args, 'associatedPullRequests')
+}
+
+/** A connection type's and its edge type's fields, over a ConnectionSource. */
+function connectionFields(typename: string): Record<string, Resolver> {
+  return {
+    [`${typename}Connection.totalCount`]: (c: ConnectionSource<unknown>) => c.totalCount,
+    [`${typename}Connection.pageInfo`]: (c: ConnectionSource<unknown>) => c.pageInfo,
+    [`${typename}Connection.nodes`]: (c: ConnectionSource<unknown>) => c.edges.map(e => e.node),
+    [`${typename}Connection.edges`]: (c: ConnectionSource<unknown>) => c.edges,
+    [`${typename}Edge.cursor`]: (e: EdgeSource<unknown>) => e.cursor,
+    [`${typename}Edge.node`]: (e: EdgeSource<unknown>) => e.node
+  }
 }
 
 async function refSource(rec: RepoRecord, ref: string): Promise<RefSource | null> {
@@ -197,11 +338,28 @@ const objectFields = (typename: string): Record<string, Resolver> => ({
   [`${typename}.oid`]: gitObject.oid,
   [`${typename}.abbreviatedOid`]: gitObject.abbreviatedOid
 })
-const isBinary = (s: ObjectSource): boolean => s.obj.content.subarray(0, BINARY_SNIFF).includes(0)
+/** The blob of a source whole, read now if it was not. */
+async function blobOf(s: ObjectSource, ctx: GqlContext): Promise<GitObject> {
+  return s.unread ? ((await ctx.loader.load(s.rec, s.obj.sha)) ?? s.obj) : s.obj
+}
+const binary = (blob: GitObject): boolean => blob.content.subarray(0, BINARY_SNIFF).includes(0)
 
 export const RESOLVERS: Record<string, Resolver> = {
   'Query.repository': (_: unknown, args: { owner: string; name: string }, ctx) =>
     findRepo(ctx, args.owner, args.name),
+  'Query.organization': (_: unknown, args: { login: string }, ctx) => {
+    const org = ctx.backend.org(args.login)
+    if (!org) {
+      throw new GqlFailure(
+        'NOT_FOUND',
+        `Could not resolve to an Organization with the login of '${args.login}'.`
+      )
+    }
+    return org
+  },
+  // the credential's own login: a token's, or `<slug>[bot]` for an App installation token
+  'Query.viewer': (_: unknown, __: unknown, ctx) => ({ login: ctx.login }),
+  'User.login': (u: { login: string }) => u.login,
   'Query.rateLimit': (_: unknown, __: unknown, ctx) => ctx.rateLimit,
   'RateLimit.cost': (r: GqlContext['rateLimit']) => r.cost,
   'RateLimit.limit': (r: GqlContext['rateLimit']) => r.limit,
@@ -213,6 +371,19 @@ export const RESOLVERS: Record<string, Resolver> = {
   'Repository.name': (rec: RepoRecord) => rec.name,
   'Repository.nameWithOwner': (rec: RepoRecord) => `${rec.owner}/${rec.name}`,
   'Repository.isArchived': (rec: RepoRecord) => rec.archived,
+  'Repository.isFork': (rec: RepoRecord) => rec.fork,
+  'Repository.isDisabled': (rec: RepoRecord) => rec.disabled,
+  'Repository.isEmpty': (rec: RepoRecord) => rec.empty,
+  'Repository.isPrivate': (rec: RepoRecord) => rec.visibility !== 'public',
+  'Repository.isTemplate': (rec: RepoRecord) => rec.isTemplate,
+  'Repository.visibility': (rec: RepoRecord) => rec.visibility.toUpperCase(),
+  'Repository.repositoryTopics': (rec: RepoRecord, args: PageArgs) =>
+    page<TopicSource>(
+      rec.topics.map((name, i) => ({ name, position: i + 1 })),
+      t => t.position,
+      args,
+      'repositoryTopics'
+    ),
   'Repository.object': (rec: RepoRecord, args: { oid?: string; expression?: string }, ctx) => {
     const spec = args.oid ?? args.expression ?? ''
     if (args.oid !== undefined && !SHA_RE.test(args.oid)) return null
@@ -237,13 +408,38 @@ export const RESOLVERS: Record<string, Resolver> = {
   'Ref.name': (r: RefSource) => splitRef(r.ref).name,
   'Ref.prefix': (r: RefSource) => splitRef(r.ref).prefix,
   'Ref.target': (r: RefSource, _: unknown, ctx) => ctx.loader.source(r.rec, r.sha),
+  'Ref.associatedPullRequests': (r: RefSource, args: PullsArgs) => associatedPullRequests(r, args),
+
+  'Organization.login': (org: OrgRecord) => org.login,
+  'Organization.repositories': (org: OrgRecord, args: RepositoriesArgs, ctx) =>
+    organizationRepositories(ctx, org, args),
+  ...connectionFields('Repository'),
+  ...connectionFields('RepositoryTopic'),
+  ...connectionFields('PullRequest'),
+  'PageInfo.hasNextPage': (p: PageInfoSource) => p.hasNextPage,
+  'PageInfo.hasPreviousPage': (p: PageInfoSource) => p.hasPreviousPage,
+  'PageInfo.startCursor': (p: PageInfoSource) => p.startCursor,
+  'PageInfo.endCursor': (p: PageInfoSource) => p.endCursor,
+  'RepositoryTopic.topic': (t: TopicSource) => t,
+  'Topic.name': (t: TopicSource) => t.name,
+  'PullRequest.number': (p: PullSource) => p.pull.number,
+  'PullRequest.title': (p: PullSource) => p.pull.title,
+  'PullRequest.url': (p: PullSource, _: unknown, ctx) =>
+    `${htmlBase(ctx.base)}/${p.rec.owner}/${p.rec.name}/pull/${p.pull.number}`,
+  'PullRequest.state': (p: PullSource) => p.pull.state.toUpperCase(),
+  'PullRequest.isDraft': (p: PullSource) => p.pull.draft,
+  'PullRequest.baseRefName': (p: PullSource) => p.pull.base,
+  'PullRequest.headRefName': (p: PullSource) => p.pull.head,
 
   ...objectFields('Blob'),
-  'Blob.byteSize': (s: ObjectSource) => s.obj.size,
-  'Blob.isBinary': isBinary,
-  'Blob.isTruncated': (s: ObjectSource) => s.obj.size > BLOB_TEXT_LIMIT,
-  'Blob.text': (s: ObjectSource) =>
-    isBinary(s) ? null : s.obj.content.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'),
+  'Blob.byteSize': async (s: ObjectSource, _: unknown, ctx) => (await blobOf(s, ctx)).size,
+  'Blob.isBinary': async (s: ObjectSource, _: unknown, ctx) => binary(await blobOf(s, ctx)),
+  'Blob.isTruncated': async (s: ObjectSource, _: unknown, ctx) =>
+    (await blobOf(s, ctx)).size > BLOB_TEXT_LIMIT,
+  'Blob.text': async (s: ObjectSource, _: unknown, ctx) => {
+    const blob = await blobOf(s, ctx)
+    return binary(blob) ? null : blob.content.subarray(0, BLOB_TEXT_LIMIT).toString('utf8')
+  },
 
   ...objectFields('Commit'),
   'Commit.tree': (s: ObjectSource, _: unknown, ctx) =>
@@ -277,8 +473,17 @@ export const RESOLVERS: Record<string, Resolver> = {
   'TreeEntry.mode': (e: EntrySource) => Number.parseInt(e.mode, 8),
   'TreeEntry.type': (e: EntrySource) => typeOfMode(e.mode),
   'TreeEntry.oid': (e: EntrySource) => e.oid,
-  'TreeEntry.object': (e: EntrySource, _: unknown, ctx) =>
-    typeOfMode(e.mode) === 'commit' ? null : ctx.loader.source(e.rec, e.oid, `${e.path}/`),
+  'TreeEntry.object': (
+    e: EntrySource,
+    _: unknown,
+    ctx
+  ): ObjectSource | Promise<ObjectSource | null> | null => {
+    const type = typeOfMode(e.mode)
+    if (type === 'commit') return null // a submodule's commit is in another repository
+    if (type === 'tree') return ctx.loader.source(e.rec, e.oid, `${e.path}/`)
+    const obj = { sha: e.oid, type, size: 0, content: Buffer.alloc(0) }
+    return { typename: 'Blob', rec: e.rec, obj, dir: '', unread: true }
+  },
 
   'Mutation.createCommitOnBranch': (_: unknown, args: { input: CommitInput }, ctx) =>
     createCommitOnBranch(args.input, ctx),
@@ -317,7 +522,7 @@ function committableBranch(
     const decoded = Buffer.from(branch.id, 'base64').toString('utf8')
     const m = /^03:Ref(\d+):refs\/heads\/(.+)$/.exec(decoded)
     const rec = m ? [...ctx.backend.repos.values()].find(r => r.id === Number(m[1])) : undefined
-    if (!m || !rec || (ctx.grant.sees && !ctx.grant.sees(rec)))
+    if (!m || !rec || !canRead(ctx.grant, rec))
       throw new GqlFailure(
         'NOT_FOUND',
         `Could not resolve to a node with the global id of '${branch.id}'`

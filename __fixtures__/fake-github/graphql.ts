@@ -2,6 +2,7 @@
 // (@octokit/graphql-schema) and executed with graphql-js; a supported subset of fields resolves
 // from the bare repositories, any other field is refused before execution.
 import { schema as published } from '@octokit/graphql-schema'
+import { createHash } from 'node:crypto'
 import {
   buildClientSchema,
   execute,
@@ -19,7 +20,8 @@ import {
   type IntrospectionQuery,
   type OperationDefinitionNode
 } from 'graphql'
-import { GqlFailure, RESOLVERS, SUPPORTED, type GqlContext } from './graphql-resolvers.js'
+import { GqlFailure } from './graphql-paging.js'
+import { RESOLVERS, SUPPORTED, SUPPORTED_ARGUMENTS, type GqlContext } from './graphql-resolvers.js'
 
 let built: GraphQLSchema | undefined
 function schema(): GraphQLSchema {
@@ -48,6 +50,32 @@ export interface GqlRequest {
   document: DocumentNode
 }
 
+/**
+ * Documents by their text, the most recently used last: a client sends the same few queries again
+ * and again (a listing's every page, a batch of reads), and parsing and checking one against
+ * GitHub's schema costs more than answering it.
+ */
+const parsed = new Map<string, DocumentNode>()
+const PARSED_DOCUMENTS = 64
+/** What validation and the supported-fields check found in a document (nothing: []). */
+const checked = new WeakMap<DocumentNode, GqlErrorJson[]>()
+
+/**
+ * Documents found valid and supported, by their text with every string literal emptied: whether a
+ * document passes does not depend on what its strings say (any string is a valid String, ID,
+ * GitObjectID or URI; a string where an Int or an enum belongs fails whatever it says), so a batch
+ * of aliased reads that differs from the last one only in its names, oids and paths is not
+ * checked again. Texts with comments or block strings are always checked.
+ */
+const passedShapes = new Set<string>()
+const PASSED_SHAPES = 256
+
+function shapeOf(query: string): string | undefined {
+  if (query.includes('#') || query.includes('"""')) return undefined
+  const shape = query.replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
+  return createHash('sha1').update(shape).digest('hex')
+}
+
 /** The request body as GitHub reads it, or GitHub's error answer. */
 export function readRequest(body: unknown): GqlRequest | GqlAnswer {
   const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
@@ -63,11 +91,20 @@ export function readRequest(body: unknown): GqlRequest | GqlAnswer {
   }
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables))
     return { errors: [{ message: 'Variables are invalid JSON.' }] }
-  let document: DocumentNode
-  try {
-    document = parse(b.query)
-  } catch (e) {
-    return { errors: [parseError(e)] }
+  let document = parsed.get(b.query)
+  if (document) {
+    parsed.delete(b.query) // most recently used last
+  } else {
+    try {
+      document = parse(b.query)
+    } catch (e) {
+      return { errors: [parseError(e)] }
+    }
+  }
+  parsed.set(b.query, document)
+  for (const oldest of parsed.keys()) {
+    if (parsed.size <= PARSED_DOCUMENTS) break
+    parsed.delete(oldest)
   }
   const operationName = typeof b.operationName === 'string' ? b.operationName : undefined
   return {
@@ -252,11 +289,18 @@ function validationErrors(errors: readonly GraphQLError[], document: DocumentNod
   return out
 }
 
-/** Fields outside the fake's supported subset, refused loudly rather than answered with nulls. */
+/**
+ * Fields outside the fake's supported subset, and arguments it does not honour on the fields that
+ * list theirs (SUPPORTED_ARGUMENTS), refused loudly rather than answered with nulls or unfiltered.
+ */
 function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJson[] {
-  const paths = nodePaths(document)
+  // paths are for the errors only: a valid document of hundreds of aliases needs none
+  let paths: Map<ASTNode, string[]> | undefined
+  const pathOf = (node: ASTNode) => (paths ??= nodePaths(document)).get(node)
   const typeInfo = new TypeInfo(s)
   const out: GqlErrorJson[] = []
+  const at = (node: ASTNode) =>
+    node.loc ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }] : []
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -264,16 +308,32 @@ function unsupportedFields(document: DocumentNode, s: GraphQLSchema): GqlErrorJs
         const parent = typeInfo.getParentType()?.name ?? ''
         const field = node.name.value
         // __typename and introspection (__schema, __type and their fields) are graphql-js's own
-        if (field.startsWith('__') || parent.startsWith('__') || SUPPORTED[parent]?.includes(field))
+        if (field.startsWith('__') || parent.startsWith('__')) return
+        if (!SUPPORTED[parent]?.includes(field)) {
+          out.push({
+            path: pathOf(node),
+            extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },
+            locations: at(node),
+            message: `Field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${(SUPPORTED[parent] ?? []).join(', ') || 'none'})`
+          })
           return
-        out.push({
-          path: paths.get(node),
-          extensions: { code: 'unsupportedByFakeGitHub', typeName: parent, fieldName: field },
-          locations: node.loc
-            ? [{ line: node.loc.startToken.line, column: node.loc.startToken.column }]
-            : [],
-          message: `Field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${(SUPPORTED[parent] ?? []).join(', ') || 'none'})`
-        })
+        }
+        const honoured = SUPPORTED_ARGUMENTS[`${parent}.${field}`]
+        for (const argument of honoured ? (node.arguments ?? []) : []) {
+          const name = argument.name.value
+          if (honoured?.includes(name)) continue
+          out.push({
+            path: pathOf(argument),
+            extensions: {
+              code: 'unsupportedByFakeGitHub',
+              typeName: parent,
+              fieldName: field,
+              argumentName: name
+            },
+            locations: at(argument),
+            message: `Argument '${name}' of field '${field}' on type '${parent}' is not supported by the fake GitHub server (supported: ${honoured?.join(', ')})`
+          })
+        }
       }
     })
   )
@@ -312,10 +372,25 @@ function errorJson(error: GraphQLError, request: GqlRequest): GqlErrorJson {
 /** Validates and runs one request; the answer always goes out with HTTP 200, as GitHub's does. */
 export async function run(request: GqlRequest, ctx: GqlContext): Promise<GqlAnswer> {
   const s = schema()
-  const invalid = validate(s, request.document)
-  if (invalid.length > 0) return { errors: validationErrors(invalid, request.document) }
-  const unsupported = unsupportedFields(request.document, s)
-  if (unsupported.length > 0) return { errors: unsupported }
+  let refused = checked.get(request.document)
+  const shape = refused ? undefined : shapeOf(request.query)
+  if (!refused && shape && passedShapes.has(shape)) refused = []
+  if (!refused) {
+    const invalid = validate(s, request.document)
+    refused =
+      invalid.length > 0
+        ? validationErrors(invalid, request.document)
+        : unsupportedFields(request.document, s)
+    if (shape && refused.length === 0) {
+      passedShapes.add(shape)
+      for (const oldest of passedShapes) {
+        if (passedShapes.size <= PASSED_SHAPES) break
+        passedShapes.delete(oldest)
+      }
+    }
+  }
+  checked.set(request.document, refused)
+  if (refused.length > 0) return { errors: refused }
   const result = await execute({
     schema: s,
     document: request.document,

@@ -20,7 +20,11 @@ export interface ApiResult {
 
 /** What a credential may do: a configured token, or an App installation's access token. */
 export interface Grant extends TokenGrant {
-  /** Repositories the credential can see at all (others answer 404); absent: every one. */
+  /**
+   * The repositories the credential was given (an installation's selection, a token's `read`
+   * list); absent: every one. It may write only these; of the others it reads only public ones,
+   * and the rest do not exist for it (404). See `canRead` and `canWrite` in shapes.ts.
+   */
   sees?: (rec: RepoRecord) => boolean
   /** For installation tokens: the installation's repository selection. */
   repositorySelection?: 'all' | 'selected'

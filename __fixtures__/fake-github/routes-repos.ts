@@ -3,6 +3,7 @@ import type { Backend, RepoRecord } from './backend.js'
 import { HttpError, JSON_CONTENT_TYPE, notFound, paginate, type RequestContext } from './http.js'
 import { repoFor, type Route } from './routing.js'
 import {
+  canRead,
   commitJson,
   htmlBase,
   renderedRepo,
@@ -10,6 +11,7 @@ import {
   type BranchWithProtection,
   type FullRepository,
   type InstallationRepositories,
+  type RuleDetailed,
   type ShortBranch
 } from './shapes.js'
 
@@ -17,6 +19,7 @@ const DOCS_ORG_REPOS = 'https://docs.github.com/rest/repos/repos#list-organizati
 const DOCS_REPO = 'https://docs.github.com/rest/repos/repos#get-a-repository'
 const DOCS_BRANCH = 'https://docs.github.com/rest/branches/branches#get-a-branch'
 const DOCS_BRANCHES = 'https://docs.github.com/rest/branches/branches#list-branches'
+const DOCS_RULES = 'https://docs.github.com/rest/repos/rules#get-rules-for-a-branch'
 
 function toJson(ctx: RequestContext, backend: Backend, rec: RepoRecord): FullRepository {
   return repoJson(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
@@ -27,7 +30,8 @@ function toText(ctx: RequestContext, backend: Backend, rec: RepoRecord): string 
   return renderedRepo(ctx.base, rec, backend.org(rec.owner)?.id ?? 0, ctx.grant)
 }
 
-function visible(ctx: RequestContext, backend: Backend): RepoRecord[] {
+/** The credential's own repositories: an installation's selection, a token's read scope. */
+function selected(ctx: RequestContext, backend: Backend): RepoRecord[] {
   return [...backend.repos.values()].filter(r => !ctx.grant.sees || ctx.grant.sees(r))
 }
 
@@ -35,7 +39,8 @@ function listOrgRepos(ctx: RequestContext, backend: Backend): RepoRecord[] {
   const org = backend.org(ctx.params[0] ?? '')
   if (!org) throw notFound(DOCS_ORG_REPOS)
   const type = ctx.query.get('type') ?? 'all'
-  let repos = visible(ctx, backend).filter(r => r.owner.toLowerCase() === org.login.toLowerCase())
+  // every repository the credential can read, public ones outside its selection included
+  let repos = backend.ownedBy(org.login).filter(r => canRead(ctx.grant, r))
   if (type === 'public') repos = repos.filter(r => r.visibility === 'public')
   else if (type === 'private') repos = repos.filter(r => r.visibility !== 'public')
   else if (type === 'forks') repos = repos.filter(r => r.fork)
@@ -73,7 +78,7 @@ export const repoRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/installation\/repositories$/,
     handler: async (ctx, backend) => {
-      const all = visible(ctx, backend).sort((a, b) => a.id - b.id)
+      const all = selected(ctx, backend).sort((a, b) => a.id - b.id)
       const page = paginate(all, ctx)
       const body: InstallationRepositories = {
         total_count: all.length,
@@ -103,6 +108,35 @@ export const repoRoutes: Route[] = [
         protected: isProtected(backend, rec, r.ref.slice('refs/heads/'.length))
       }))
       const page = paginate(branches, ctx)
+      return { status: 200, body: page.items, headers: page.headers }
+    }
+  },
+  {
+    // The active rules of a branch (it need not exist): a `ruleset` protection is a repository
+    // ruleset requiring pull requests; classic protection is no rule.
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/rules\/branches\/(.+)$/,
+    handler: async (ctx, backend) => {
+      const rec = repoFor(ctx, backend, DOCS_RULES)
+      const rules: RuleDetailed[] = []
+      if (backend.protection(rec, ctx.params[2] ?? '')?.kind === 'ruleset') {
+        rules.push({
+          type: 'pull_request',
+          parameters: {
+            required_approving_review_count: 0,
+            dismiss_stale_reviews_on_push: false,
+            require_code_owner_review: false,
+            require_last_push_approval: false,
+            required_review_thread_resolution: false,
+            automatic_copilot_code_review_enabled: false,
+            allowed_merge_methods: ['merge', 'squash', 'rebase']
+          },
+          ruleset_source_type: 'Repository',
+          ruleset_source: `${rec.owner}/${rec.name}`,
+          ruleset_id: backend.rulesetId(rec)
+        })
+      }
+      const page = paginate(rules, ctx)
       return { status: 200, body: page.items, headers: page.headers }
     }
   },

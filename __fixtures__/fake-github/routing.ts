@@ -1,7 +1,7 @@
 // Route table types and the access checks every repository route shares.
 import type { Backend, RepoRecord } from './backend.js'
 import { HttpError, notFound, type ApiResult, type RequestContext } from './http.js'
-import { canWrite } from './shapes.js'
+import { canRead, canWrite } from './shapes.js'
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -22,8 +22,9 @@ export function repoFor(
 ): RepoRecord {
   const [owner = '', name = ''] = ctx.params
   const rec = backend.find(owner, name)
-  // a repository the credential cannot see (outside an App installation) does not exist for it
-  if (!rec || (ctx.grant.sees && !ctx.grant.sees(rec))) throw notFound(docs)
+  // a repository the credential cannot read (outside an installation or a token's read scope, and
+  // not public) does not exist for it
+  if (!rec || !canRead(ctx.grant, rec)) throw notFound(docs)
   if (ctx.method !== 'GET') {
     if (!canWrite(ctx.grant, rec))
       throw new HttpError(403, 'Resource not accessible by integration', docs)

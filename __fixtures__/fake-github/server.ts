@@ -44,6 +44,7 @@ const GRAPHQL_DOCS = 'https://docs.github.com/graphql'
 /** What an App JWT may do outside the App endpoints: nothing. */
 const NO_GRANT: Grant = { write: 'none', sees: () => false }
 const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
@@ -57,6 +58,19 @@ function decode(part: string): string {
     return decodeURIComponent(part)
   } catch {
     return part
+  }
+}
+
+/** A configured token's grant: one with a `read` list sees only those repositories (and public ones). */
+function tokenGrant(token: TokenGrant): Grant {
+  const read = token.read ?? 'all'
+  if (read === 'all') return token
+  const full = new Set(read.filter(r => r.includes('/')).map(r => r.toLowerCase()))
+  const names = new Set(read.filter(r => !r.includes('/')).map(r => r.toLowerCase()))
+  return {
+    ...token,
+    sees: rec =>
+      names.has(rec.name.toLowerCase()) || full.has(`${rec.owner}/${rec.name}`.toLowerCase())
   }
 }
 
@@ -84,7 +98,7 @@ function requestId(): string {
 export class FakeGitHub {
   readonly log: RequestLogEntry[] = []
   private readonly limiter: RateLimiter
-  private readonly tokens: Record<string, TokenGrant>
+  private readonly tokens: Map<string, Grant>
 
   private constructor(
     private readonly server: http.Server,
@@ -94,7 +108,10 @@ export class FakeGitHub {
     options: FakeGitHubOptions
   ) {
     this.limiter = new RateLimiter(options.rateLimit ?? 5000)
-    this.tokens = options.tokens ?? { 'test-token': { write: 'all' } }
+    const tokens = options.tokens ?? { 'test-token': { write: 'all' } }
+    this.tokens = new Map(
+      Object.entries(tokens).map(([token, grant]) => [token, tokenGrant(grant)])
+    )
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -156,9 +173,12 @@ export class FakeGitHub {
     if (patch.topics !== undefined) rec.topics = [...patch.topics]
   }
 
-  /** Bare repository directory, for inspecting state with the git CLI. */
+  /**
+   * Bare repository directory, for inspecting state with the git CLI: from this call on, every
+   * object the repository has or gets is on disk (the fake keeps a new repository's in memory).
+   */
   repoDir(owner: string, name: string): string {
-    return this.backend.get(owner, name).git.dir
+    return this.backend.get(owner, name).git.handOut()
   }
 
   async files(owner: string, name: string, ref: string): Promise<Record<string, FileInfo>> {
@@ -397,7 +417,7 @@ export class FakeGitHub {
     const grant: Grant | undefined =
       token === undefined || looksLikeJwt(token)
         ? undefined
-        : (this.tokens[token] ?? this.backend.apps.grant(token))
+        : (this.tokens.get(token) ?? this.backend.apps.grant(token))
     if (!grant) {
       const docs = graphql ? GRAPHQL_DOCS : DOCS
       return { ...anonymous, error: new HttpError(401, 'Bad credentials', docs) }

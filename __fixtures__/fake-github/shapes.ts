@@ -20,6 +20,7 @@ export type InstallationRepositories =
 export type Label = Schemas['label']
 export type IssueComment = Schemas['issue-comment']
 export type Team = Schemas['team']
+export type RuleDetailed = Schemas['repository-rule-detailed']
 export type PullRequestJson = Pick<
   Schemas['pull-request'],
   | 'labels'
@@ -80,6 +81,15 @@ export function ownerJson(
     user_view_type: 'public',
     site_admin: false
   }
+}
+
+/**
+ * Whether the credential can read the repository at all: one of its repositories, or a public
+ * one (public repositories are readable with any token on GitHub, never writable outside its
+ * selection). Any other repository does not exist for it.
+ */
+export function canRead(grant: Grant, rec: RepoRecord): boolean {
+  return !grant.sees || rec.visibility === 'public' || grant.sees(rec)
 }
 
 export function canWrite(grant: Grant, rec: RepoRecord): boolean {

@@ -30,12 +30,20 @@ function sortKey(name: string, isTree: boolean): Buffer {
   return Buffer.from(isTree ? `${name}/` : name, 'utf8')
 }
 
-/** Applies `edits` to `baseTree` (or an empty tree); returns the new root id and the raw trees to write. */
+/**
+ * Applies `edits` to `baseTree` (or an empty tree); returns the new root id and the raw trees to
+ * write. Deleting a path that is not there fails (GitHub's `GitRPC::BadObjectState`) unless
+ * `missingDeletions` is 'ignore' (as `git fast-import` takes them).
+ */
 export async function editTree(
   repo: BareRepo,
   baseTree: string | undefined,
-  edits: TreeEdit[]
+  edits: TreeEdit[],
+  missingDeletions: 'fail' | 'ignore' = 'fail'
 ): Promise<{ sha: string; trees: Buffer[] }> {
+  const missing = (): void => {
+    if (missingDeletions === 'fail') throw new TreeEditError('GitRPC::BadObjectState')
+  }
   const load = async (sha: string): Promise<Dir> => {
     const obj = await repo.readObject(sha)
     if (obj?.type !== 'tree') throw new TreeEditError('GitRPC::BadObjectState')
@@ -43,7 +51,7 @@ export async function editTree(
   }
 
   const root = baseTree ? await load(baseTree) : new Dir(new Map())
-  for (const { path, entry } of edits) {
+  edits: for (const { path, entry } of edits) {
     const parts = path.split('/')
     const leaf = parts.pop() as string
     let dir = root
@@ -56,7 +64,8 @@ export async function editTree(
         dir.entries.set(part, loaded)
         dir = loaded
       } else if (entry === null) {
-        throw new TreeEditError('GitRPC::BadObjectState')
+        missing()
+        continue edits
       } else {
         const created = new Dir(new Map())
         dir.entries.set(part, created) // replaces a file in the way, like git would
@@ -64,7 +73,7 @@ export async function editTree(
       }
     }
     if (entry === null) {
-      if (!dir.entries.delete(leaf)) throw new TreeEditError('GitRPC::BadObjectState')
+      if (!dir.entries.delete(leaf)) missing()
     } else {
       dir.entries.set(leaf, entry)
     }

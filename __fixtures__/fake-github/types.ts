@@ -45,6 +45,14 @@ export interface ProtectedBranch {
 export interface TokenGrant {
   /** 'all', 'none' or the list of "owner/name" the token may write */
   write: 'all' | 'none' | string[]
+  /**
+   * The repositories the token may read, like a fine-grained personal access token limited to
+   * selected repositories: 'all' (default) or a list of "owner/name" (or "name", any owner).
+   * Any other private or internal repository does not exist for it: REST answers 404 Not Found,
+   * GraphQL `repository` NOT_FOUND, and listings leave it out. Public repositories stay readable
+   * (never writable) by every token, as on GitHub.
+   */
+  read?: 'all' | string[]
   /** author/committer of commits made without author (default 'codex-sync[bot]') */
   login?: string
 }
@@ -108,7 +116,8 @@ export type Fault =
     }
   | {
       kind: 'status'
-      status: 404 | 409 | 429 | 500 | 502 | 503
+      /** e.g. 403 with message 'Resource not accessible by integration' */
+      status: 403 | 404 | 409 | 429 | 500 | 502 | 503
       message?: string
       /** sent as `retry-after` (seconds) when given, e.g. with 429 */
       retryAfter?: number
