@@ -2,7 +2,7 @@
 // pull requests' title, body, labels, reviewers and draft flag.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { doc } from '../__fixtures__/builders.js'
-import { FakeGitHub } from '../__fixtures__/fake-github/index.js'
+import { FakeGitHub, type RequestLogEntry } from '../__fixtures__/fake-github/index.js'
 import { projectResult, sync } from '../__fixtures__/harness.js'
 
 const ORG = 'acme'
@@ -37,6 +37,19 @@ beforeAll(async () => {
 })
 afterAll(() => fake.stop())
 
+/** A write aimed at a branch: a ref update, or a createCommitOnBranch naming it. */
+function writesTo(entry: RequestLogEntry, project: string, branch: string): boolean {
+  if (entry.method === 'PATCH')
+    return entry.path === `/repos/${ORG}/${project}/git/refs/heads/${branch}`
+  const input = (entry.body as { variables?: { input?: { branch?: Record<string, unknown> } } })
+    ?.variables?.input?.branch
+  return (
+    entry.path === '/graphql' &&
+    input?.repositoryNameWithOwner === `${ORG}/${project}` &&
+    input.branchName === branch
+  )
+}
+
 describe('commit_strategy', () => {
   test('direct: a protected branch fails its project, named as such, with what to do', async () => {
     const { result } = await sync(fake, { mode: 'push-docs', codex_repository: CODEX })
@@ -50,17 +63,28 @@ describe('commit_strategy', () => {
     }
   })
 
-  test('auto: direct where allowed, a pull request where a rule refuses the push', async () => {
-    const { result, log } = await sync(fake, {
+  test('auto: direct where allowed, a pull request where the branch rules say so, learnt without a refused write', async () => {
+    fake.clearLog()
+    const { result } = await sync(fake, {
       mode: 'push-docs',
       codex_repository: CODEX,
       commit_strategy: 'auto'
     })
     expect(result.status).toBe('success')
+    expect(projectResult(result, 'ruled').delivery).toMatch(
+      /a ruleset of the branch requires it \(pull_request\)/
+    )
+    expect(projectResult(result, 'guarded').delivery).toMatch(/the branch is protected/)
     for (const project of ['guarded', 'ruled']) {
+      // The rules were read; no commit was sent to the branch only to be refused.
+      expect(
+        fake.log.some(entry => entry.path === `/repos/${ORG}/${project}/rules/branches/main`)
+      ).toBe(true)
+      expect(fake.log.filter(entry => writesTo(entry, project, 'main'))).toEqual([])
       const delivered = projectResult(result, project)
       expect(delivered).toMatchObject({
         status: 'synced',
+        outcome: 'pull-request',
         delivery: expect.stringMatching(/pull request/)
       })
       const [pull] = fake.pulls(ORG, project)
@@ -70,9 +94,6 @@ describe('commit_strategy', () => {
         'guide v1'
       )
     }
-    expect(log.lines.some(line => /guarded: A rule of .*Offering the changes/.test(line))).toBe(
-      true
-    )
   })
 })
 

@@ -118,16 +118,12 @@ describe('reads in proportion to what changed', () => {
     expect(blobTextQueries()).toEqual([])
   })
 
-  test('a no-op push run costs one tree read per project', async () => {
+  test('a no-op push run reads no project: the object IDs of its owned folders come with the listing', async () => {
     await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
     fake.clearLog()
     const { result } = await sync(fake, { mode: 'push-claude', codex_repository: CODEX })
     expect(result.succeeded).toBe(PROJECTS.length)
-    for (const project of PROJECTS) {
-      expect(projectRequests(project).map(entry => `${entry.method} ${entry.path}`)).toEqual([
-        `GET /repos/${ORG}/${project}/git/trees/main`
-      ])
-    }
+    for (const project of PROJECTS) expect(projectRequests(project)).toEqual([])
   })
 
   test('a changed codex document is read once for all projects, and only it', async () => {
@@ -176,8 +172,9 @@ describe('a run that stops before a limit ends it', () => {
       state_key: STATE_KEY,
       parallel: '1'
     })
+    // Projects already in sync are settled first, unread; of those that need a look, the deferred go first.
     const order = next.log.lines
-      .map(line => /^\[\d+\/\d+\] (\S+):/.exec(line)?.[1])
+      .map(line => /^\[\d+\/\d+\] (\S+): (?!unchanged)/.exec(line)?.[1])
       .filter((name): name is string => name !== undefined)
     expect(order.slice(0, deferred.length).sort()).toEqual(
       deferred.map(project => project.project).sort()
@@ -308,6 +305,10 @@ describe('pull-docs writes in proportion to what changed', () => {
 describe('the codex state across modes', () => {
   test('a pull-docs run that saves its deferrals keeps what push-docs remembers of routing', async () => {
     await sync(fake, { mode: 'push-docs', codex_repository: CODEX, state_key: STATE_KEY })
+    // Every project has something to pull, so that a spent budget defers each of them.
+    for (const project of PROJECTS) {
+      await fake.commit(ORG, project, 'main', { 'docs/deferred.md': `${project}\n` })
+    }
     fake.clearLog()
     const deferring = await sync(fake, {
       mode: 'pull-docs',
