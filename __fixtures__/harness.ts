@@ -59,6 +59,8 @@ export type ProjectView = ProjectResult &
     commit_sha: string
     commit_url: string
     pull_request_url: string
+    pull_request_number: number
+    delivery: string
     planned: PlannedPaths
   }>
 
