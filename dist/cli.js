@@ -48271,21 +48271,38 @@ class TrackedBranch {
     repo;
     branch;
     folders;
+    listedHead;
     known;
     listed;
     inPlace = true;
-    /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
-    constructor(git, repo, branch, folders, initial) {
+    /**
+     * `folders`: the only folders the writes touch, so a huge tree need not be listed in full.
+     * `initial`: the branch as read already; `listedHead`: the head commit a listing saw, whose tree
+     * is then read by its SHA (so the commit to build on needs no read of its own; a branch that
+     * moved since is caught by the compare-and-swap of the write).
+     */
+    constructor(git, repo, branch, folders, initial, listedHead) {
         this.git = git;
         this.repo = repo;
         this.branch = branch;
         this.folders = folders;
+        this.listedHead = listedHead;
         this.known = initial;
     }
     /** The branch's files, read once until the branch is known to have moved. */
     async read() {
         if (this.known)
             return this.known;
+        const head = this.listedHead;
+        if (head !== undefined) {
+            this.listedHead = undefined;
+            const tree = await this.git.readTree(this.repo, head, this.folders).catch(() => undefined);
+            // Gone since the listing (or never answered): read by its name, which says why.
+            if (tree) {
+                this.known = { ...tree, commitSha: head };
+                return this.known;
+            }
+        }
         this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders);
         return this.listed;
     }
@@ -50411,7 +50428,7 @@ function otherNamespaceFiles(env, rules) {
 async function pushToProject(env, writer, project, scope, rules) {
     const message = (landing) => (plans) => pushMessage(env, rules, plans, landing);
     const viaPullRequest = () => syncViaPullRequest(env, writer, project, scope, message('pull-request'));
-    const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders);
+    const branch = new TrackedBranch(env.github.git, project.name, project.defaultBranch, scope.folders, undefined, env.heads.get(nameKey(project.name))?.commitSha);
     const direct = async () => onlyResult(await writer.commit(branch, [scope], message('direct')));
     switch (env.settings.commitStrategy) {
         case 'pull-request':
@@ -51767,8 +51784,8 @@ async function runSync(settings, { log }) {
     catch (error) {
         return unstarted$1(settings, context, error);
     }
-    const { env, active, skipped, missingTargets, heads } = setup;
-    const { inSync, toLook } = triage(env, runner, { active, heads }, prepared);
+    const { env, active, skipped, missingTargets } = setup;
+    const { inSync, toLook } = triage(env, runner, active, prepared);
     log.info(describeRun(env, active.length, inSync.length, skipped));
     const outcome = prepared ? await prepared.run(toLook, inSync) : { results: [] };
     await aftermath(env, outcome);
@@ -51824,6 +51841,7 @@ async function setUp(settings, runner, run) {
         progress: new Progress(log, active.length),
         codex,
         discovered: { repositories: listing.repositories, complete: listing.complete },
+        heads: listing.heads,
         config: opened.config,
         codexBranch: opened.branch,
         codexSnapshot: snapshot,
@@ -51832,7 +51850,7 @@ async function setUp(settings, runner, run) {
         state: await loadingState
     };
     const skipped = projects.flatMap(({ repository, skip }) => skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []);
-    return { env, active, skipped, missingTargets, heads: listing.heads };
+    return { env, active, skipped, missingTargets };
 }
 /** A listing made before the codex was read, with the heads its config asks for. */
 async function withHeads(github, listing, question) {
@@ -51843,14 +51861,14 @@ async function withHeads(github, listing, question) {
  * Change detection: a project whose owned paths already hold, object ID for object ID, what the
  * mode would leave there is in sync and is not read at all; the others need a look.
  */
-function triage(env, runner, { active, heads }, prepared) {
+function triage(env, runner, active, prepared) {
     const inSync = [];
     const toLook = [];
     if (!prepared)
         return { inSync, toLook };
     const offers = runner.offers(env.settings);
     for (const project of active) {
-        const head = heads.get(nameKey(project.name));
+        const head = env.heads.get(nameKey(project.name));
         if (isInSync(prepared.expect(project), head, offers)) {
             inSync.push(env.progress.report(inSyncProject(project.name)));
         }

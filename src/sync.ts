@@ -7,14 +7,7 @@ import { createGitHub, type GitHub } from './github/client.js'
 import type { HeadQuestion } from './github/listing.js'
 import type { RepositoryList } from './github/repositories.js'
 import { InputError, type Settings } from './inputs/settings.js'
-import {
-  messageOf,
-  nameKey,
-  sameName,
-  type Log,
-  type ProjectHead,
-  type Repository
-} from './model.js'
+import { messageOf, nameKey, sameName, type Log, type Repository } from './model.js'
 import type { RunEnv } from './modes/env.js'
 import { pullRequestBranch } from './modes/pull-request.js'
 import {
@@ -60,8 +53,8 @@ export async function runSync(settings: Settings, { log }: SyncOptions): Promise
   } catch (error) {
     return unstarted(settings, context, error)
   }
-  const { env, active, skipped, missingTargets, heads } = setup
-  const { inSync, toLook } = triage(env, runner, { active, heads }, prepared)
+  const { env, active, skipped, missingTargets } = setup
+  const { inSync, toLook } = triage(env, runner, active, prepared)
   log.info(describeRun(env, active.length, inSync.length, skipped))
   const outcome = prepared ? await prepared.run(toLook, inSync) : { results: [] }
   await aftermath(env, outcome)
@@ -81,8 +74,6 @@ interface SetUp {
   active: Repository[]
   skipped: ProjectResult[]
   missingTargets: string[]
-  /** The heads the listing learnt, by name key. */
-  heads: ReadonlyMap<string, ProjectHead>
 }
 
 /**
@@ -162,6 +153,7 @@ async function setUp(
     progress: new Progress(log, active.length),
     codex,
     discovered: { repositories: listing.repositories, complete: listing.complete },
+    heads: listing.heads,
     config: opened.config,
     codexBranch: opened.branch,
     codexSnapshot: snapshot,
@@ -172,7 +164,7 @@ async function setUp(
   const skipped = projects.flatMap(({ repository, skip }) =>
     skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []
   )
-  return { env, active, skipped, missingTargets, heads: listing.heads }
+  return { env, active, skipped, missingTargets }
 }
 
 /** A listing made before the codex was read, with the heads its config asks for. */
@@ -192,7 +184,7 @@ async function withHeads(
 function triage(
   env: RunEnv,
   runner: ModeRunner,
-  { active, heads }: Pick<SetUp, 'active' | 'heads'>,
+  active: Repository[],
   prepared: PreparedMode | undefined
 ): { inSync: ProjectResult[]; toLook: Repository[] } {
   const inSync: ProjectResult[] = []
@@ -200,7 +192,7 @@ function triage(
   if (!prepared) return { inSync, toLook }
   const offers = runner.offers(env.settings)
   for (const project of active) {
-    const head = heads.get(nameKey(project.name))
+    const head = env.heads.get(nameKey(project.name))
     if (isInSync(prepared.expect(project), head, offers)) {
       inSync.push(env.progress.report(inSyncProject(project.name)))
     } else {

@@ -3,7 +3,7 @@ import type { RunBudget } from '../github/budget.js'
 import type { GitHub } from '../github/client.js'
 import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
-import type { Log, Repository, Snapshot } from '../model.js'
+import type { Log, ProjectHead, Repository, Snapshot } from '../model.js'
 import type { Notices } from '../result/notices.js'
 import type { Progress } from '../report/progress.js'
 import type { ContentSource } from '../write/content.js'
@@ -28,6 +28,8 @@ export interface RunEnv {
    */
   discovered: { repositories: Repository[]; complete: boolean }
   codexBranch: string
+  /** Each project's head as the listing saw it (by name key), where it said. */
+  heads: ReadonlyMap<string, ProjectHead>
   /** The codex branch of the environment as read at the start of the run. */
   codexSnapshot: Snapshot
   /** File contents, read once per run. */

@@ -1,5 +1,5 @@
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
-import { isRegularFile, type Repository } from '../model.js'
+import { isRegularFile, nameKey, type Repository } from '../model.js'
 import {
   routableFiles,
   routedTo,
@@ -93,7 +93,9 @@ async function pushToProject(
     env.github.git,
     project.name,
     project.defaultBranch,
-    scope.folders
+    scope.folders,
+    undefined,
+    env.heads.get(nameKey(project.name))?.commitSha
   )
   const direct = async () => onlyResult(await writer.commit(branch, [scope], message('direct')))
   switch (env.settings.commitStrategy) {

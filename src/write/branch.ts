@@ -25,13 +25,19 @@ export class TrackedBranch implements BranchTarget {
   private listed: Promise<Tree> | undefined
   readonly inPlace = true
 
-  /** `folders`: the only folders the writes touch, so a huge tree need not be listed in full. */
+  /**
+   * `folders`: the only folders the writes touch, so a huge tree need not be listed in full.
+   * `initial`: the branch as read already; `listedHead`: the head commit a listing saw, whose tree
+   * is then read by its SHA (so the commit to build on needs no read of its own; a branch that
+   * moved since is caught by the compare-and-swap of the write).
+   */
   constructor(
     private readonly git: GitData,
     readonly repo: string,
     readonly branch: string,
     private readonly folders?: readonly string[],
-    initial?: Snapshot
+    initial?: Snapshot,
+    private listedHead?: string
   ) {
     this.known = initial
   }
@@ -39,6 +45,16 @@ export class TrackedBranch implements BranchTarget {
   /** The branch's files, read once until the branch is known to have moved. */
   async read(): Promise<Tree> {
     if (this.known) return this.known
+    const head = this.listedHead
+    if (head !== undefined) {
+      this.listedHead = undefined
+      const tree = await this.git.readTree(this.repo, head, this.folders).catch(() => undefined)
+      // Gone since the listing (or never answered): read by its name, which says why.
+      if (tree) {
+        this.known = { ...tree, commitSha: head }
+        return this.known
+      }
+    }
     this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders)
     return this.listed
   }
