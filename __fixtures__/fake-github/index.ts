@@ -57,10 +57,10 @@
  *   A document's parse and checks are kept by its text, and one that differs from a valid one only
  *   in its string literals (names, oids, paths) is not validated again, so the pages of a listing
  *   and batches of aliased reads are checked once. On a shared 2-core machine, at 10,000
- *   repositories, a page of 100 with four `file(path:)` each takes about 12 ms (median; the first
- *   listing's pages up to 30 ms), 100 aliased `repository` fields like it about 45 ms, and 300
- *   aliased trees of three levels of entries (about 7,000 entries) about 80 ms. A tree entry's
- *   blob is read only when a Blob field asks for it.
+ *   repositories, a page of 100 with four `file(path:)` each takes 12–16 ms (median, asked from
+ *   the same process; the first listing's pages 16–24 ms), 100 aliased `repository` fields like it
+ *   40–47 ms, and 300 aliased trees of three levels of entries (about 7,000 entries) about 80 ms.
+ *   A tree entry's blob is read only when a Blob field asks for it.
  * - Authentication: the configured tokens (`token`/`bearer`), GitHub App installation tokens
  *   (`ghs_…`, from `fake.createApp`, expiring after `tokenTtlMs`) and, on the App endpoints only
  *   (`GET /app`, `GET /orgs/{org}/installation`, `GET /app/installations`,
