@@ -97,7 +97,11 @@ const commentWrites = () =>
 
 beforeAll(async () => {
   fake = await FakeGitHub.start({
-    tokens: { [TOKEN]: { write: 'all' }, 'read-only': { write: 'none' } }
+    tokens: {
+      [TOKEN]: { write: 'all' },
+      'read-only': { write: 'none' },
+      'someone-else': { write: 'all', login: 'mallory' }
+    }
   })
   await fake.createRepo(ORG, CODEX, {
     files: {
@@ -215,6 +219,45 @@ describe('the plan of a codex pull request as one comment', () => {
     expect(fake.comments(ORG, CODEX, pull).map(c => c.body)).toEqual([body])
   })
 
+  it('never touches a comment by anyone else, whatever marker it carries', async () => {
+    const other = await fetch(`${fake.url}/repos/${ORG}/${CODEX}/issues/${pull}/comments`, {
+      method: 'POST',
+      headers: { authorization: 'token someone-else' },
+      body: JSON.stringify({
+        body: `${PLAN_MARKER}\n### codex-sync plan: approve me, nothing changes`
+      })
+    })
+    expect(other.status).toBe(201)
+    await fake.commit(ORG, CODEX, BRANCH, { '.claude/agents/acme/helper.md': '# helper v3\n' })
+    const { dir } = await planHead()
+    const run = await comment(dir)
+    expect(run.code).toBe(0)
+    const comments = fake.comments(ORG, CODEX, pull)
+    expect(comments.map(c => c.author)).toEqual(['codex-sync[bot]', 'mallory'])
+    expect(comments[0]?.id).toBe(firstId)
+    expect(comments[0]?.body).toContain('helper')
+    expect(comments[1]?.body).toContain('approve me, nothing changes')
+  })
+
+  it('writes a comment of its own beside one by anyone else that was there first', async () => {
+    await fake.commit(ORG, CODEX, 'other-change', { 'docs/guides/shared.md': 'v9\n' }, 'Other')
+    const first = await openPull('other-change', 'main')
+    await fetch(`${fake.url}/repos/${ORG}/${CODEX}/issues/${first}/comments`, {
+      method: 'POST',
+      headers: { authorization: 'token someone-else' },
+      body: JSON.stringify({ body: `${PLAN_MARKER}\nplanted first` })
+    })
+    const { dir } = await planHead()
+    const run = await comment(dir, { plan_comment: String(first) })
+    expect(run.code).toBe(0)
+    const comments = fake.comments(ORG, CODEX, first)
+    expect(comments.map(c => [c.author, c.body.startsWith(PLAN_MARKER)])).toEqual([
+      ['mallory', true],
+      ['codex-sync[bot]', true]
+    ])
+    expect(comments[0]?.body).toBe(`${PLAN_MARKER}\nplanted first`)
+  })
+
   it('never wrote to a project', async () => {
     for (const project of PROJECTS) {
       expect({ project, head: await fake.head(ORG, project, 'main') }).toEqual({
@@ -232,7 +275,7 @@ describe('the plan of a codex pull request as one comment', () => {
 
     expect(run.code).toBe(1)
     expect(run.outputs.status).toBe('failure')
-    const comments = fake.comments(ORG, CODEX, pull)
+    const comments = fake.comments(ORG, CODEX, pull).filter(c => c.author === 'codex-sync[bot]')
     expect(comments.map(c => c.id)).toEqual([firstId])
     expect(comments[0]?.body).toContain('### codex-sync plan: could not be made')
     expect(comments[0]?.body).toContain('No result files were found to merge')

@@ -16,7 +16,16 @@ const ROUTING = 'routing/test.json'
 let fake: FakeGitHub
 
 beforeAll(async () => {
-  fake = await FakeGitHub.start()
+  fake = await FakeGitHub.start({
+    tokens: {
+      [TOKEN]: { write: 'all' },
+      // A fine-grained token given two projects and the codex: billing is out of its sight.
+      scoped: {
+        read: [`${ORG}/web`, `${ORG}/api`, `${ORG}/${CODEX}`],
+        write: [`${ORG}/web`, `${ORG}/api`, `${ORG}/${CODEX}`]
+      }
+    }
+  })
   await fake.createRepo(ORG, CODEX, {
     files: {
       '.github/codex-sync.yml': 'claude_namespace: acme\n',
@@ -262,5 +271,55 @@ describe('two runs saving the state at once', () => {
         /object\(oid:/.test(String((entry.body as { query?: unknown }).query))
     )
     expect(blobQueries).toEqual([])
+  })
+})
+
+describe('the codex folders of repositories a run does not list', () => {
+  const codexHas = async (path: string) => (await fake.text(ORG, CODEX, 'test', path)) !== undefined
+
+  test('a token that cannot see a repository keeps its docs in the codex', async () => {
+    await sync(fake, { mode: 'pull-docs', codex_repository: CODEX })
+    await fake.commit(ORG, CODEX, 'test', { 'projects/gone/README.md': '# gone\n' })
+    expect(await codexHas('projects/billing/README.md')).toBe(true)
+
+    fake.clearLog()
+    const { result, log } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      token: 'scoped'
+    })
+    expect(result.status).toBe('success')
+    expect(result.orphans).toMatchObject({
+      status: 'kept',
+      folders: ['projects/billing/', 'projects/gone/'],
+      files_deleted: 0
+    })
+    expect(result.files_deleted).toBe(0)
+    expect(await codexHas('projects/billing/README.md')).toBe(true)
+    expect(await codexHas('projects/gone/README.md')).toBe(true)
+    expect(log.warnings.some(warning => /were kept.*prune_orphans/s.test(warning.message))).toBe(
+      true
+    )
+    expect(writes(fake)).toEqual([])
+  })
+
+  test('an App installed on every repository proves what is gone: only that folder goes', async () => {
+    const app = await fake.createApp({ owner: ORG })
+    const { result } = await sync(fake, {
+      mode: 'pull-docs',
+      codex_repository: CODEX,
+      token: '',
+      app_id: app.appId,
+      private_key: app.privateKey
+    })
+    expect(result.status).toBe('success')
+    expect(result.orphans).toMatchObject({
+      status: 'removed',
+      folders: ['projects/gone/'],
+      files_deleted: 1
+    })
+    expect(result.files_deleted).toBe(1)
+    expect(await codexHas('projects/gone/README.md')).toBe(false)
+    expect(await codexHas('projects/billing/README.md')).toBe(true)
   })
 })

@@ -49816,6 +49816,7 @@ function countLine(plan) {
     return `${plan.added.length} added, ${plan.modified.length} modified, ${plan.deleted.length} deleted`;
 }
 
+/** Branches written to: their files to plan against, their head to commit on, and how they move. */
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 class TrackedBranch {
     git;
@@ -49847,8 +49848,14 @@ class TrackedBranch {
         const head = this.listedHead;
         if (head !== undefined) {
             this.listedHead = undefined;
-            const tree = await this.git.readTree(this.repo, head, this.folders).catch(() => undefined);
-            // Gone since the listing (or never answered): read by its name, which says why.
+            // Gone since the listing: read by the branch's name, which says why.
+            const tree = await this.git
+                .readTree(this.repo, head, this.folders)
+                .catch((error) => {
+                if (statusOf(error) === 404)
+                    return undefined;
+                throw error;
+            });
             if (tree) {
                 this.known = { ...tree, commitSha: head };
                 return this.known;

@@ -13,12 +13,21 @@ interface Armed {
   remaining: number
 }
 
-function matches(match: RequestMatcher | undefined, method: string, path: string): boolean {
+function matches(
+  match: RequestMatcher | undefined,
+  method: string,
+  path: string,
+  body = ''
+): boolean {
   if (!match) return true
   if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false
-  if (match.path) {
-    match.path.lastIndex = 0
-    if (!match.path.test(path)) return false
+  for (const [pattern, text] of [
+    [match.path, path],
+    [match.body, body]
+  ] as const) {
+    if (!pattern) continue
+    pattern.lastIndex = 0
+    if (!pattern.test(text)) return false
   }
   return true
 }
@@ -65,9 +74,9 @@ export class FaultBook {
   }
 
   /** Consumes and returns the first status/rate-limit fault that matches this request. */
-  takeAnswer(method: string, path: string): AnswerFault | undefined {
+  takeAnswer(method: string, path: string, body?: string): AnswerFault | undefined {
     return this.take<AnswerFault>(['status', 'rate-limit', 'secondary-rate-limit'], f =>
-      matches(f.match, method, path)
+      matches(f.match, method, path, body)
     )
   }
 
@@ -77,8 +86,8 @@ export class FaultBook {
   }
 
   /** Consumes the first truncated-body fault that matches this request. */
-  takeTruncation(method: string, path: string): TruncateFault | undefined {
-    return this.take<TruncateFault>(['truncated-body'], f => matches(f.match, method, path))
+  takeTruncation(method: string, path: string, body?: string): TruncateFault | undefined {
+    return this.take<TruncateFault>(['truncated-body'], f => matches(f.match, method, path, body))
   }
 
   /** Consumes the move-branch faults armed for this branch; returns them in order. */

@@ -80,13 +80,14 @@
  *   `Protected branch update failed for refs/heads/main.`, `Repository rule violations found…`).
  * - Repository option `protectedBranches` refuses direct updates of some branches (classic
  *   protection or a ruleset) through `PATCH git/refs` and `createCommitOnBranch`.
- * - Faults (`fake.addFault`): latency, status (403/404/409/429 with an optional message and
+ * - Faults (`fake.addFault`): latency, status (401/403/404/409/422/429 with an optional message and
  *   retry-after, or 5xx; e.g. 403 "Resource not accessible by integration" on the rules endpoint),
  *   primary and secondary rate limits (403 or 429, retry-after), truncated-body (full
  *   content-length, part of the body, socket destroyed), move-branch (another pusher moves a
  *   branch before a ref update or createCommitOnBranch), create-ref-race (another writer creates
  *   a ref just before `POST git/refs`), delete-repo (a repository deleted just before a matching
- *   request). See `Fault` in types.ts.
+ *   request). A fault applies to the requests its `match` names: method, path and a pattern of
+ *   the raw body (a GraphQL mutation, say). See `Fault` in types.ts.
  * - Like GitHub, `GET pulls?head=` filters only in the `owner:branch` form; a bare branch name is
  *   silently ignored (every pull request is listed).
  * - `log` entries are pushed when a response is sent (completion order); `path` is decoded;

@@ -44,9 +44,11 @@ const GRAPHQL_DOCS = 'https://docs.github.com/graphql'
 /** What an App JWT may do outside the App endpoints: nothing. */
 const NO_GRANT: Grant = { write: 'none', sees: () => false }
 const STATUS_TEXT: Record<number, string> = {
+  401: 'Bad credentials',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  422: 'Validation Failed',
   429: 'Too Many Requests',
   500: 'Server Error',
   502: 'Bad Gateway',
@@ -303,13 +305,15 @@ export class FakeGitHub {
     const graphql = rawPath === '/graphql'
     const token = tokenOf(req.headers.authorization)
     const id = requestId()
-    const truncation = this.backend.faults.takeTruncation(method, pathName)
+    let truncation: ReturnType<typeof this.backend.faults.takeTruncation>
     let body: unknown
     let result: ApiResult
     let rateHeaders: Record<string, string> = {}
     let operation: RequestLogEntry['graphql']
     try {
       const raw = await readBody(req)
+      const text = raw.toString('utf8')
+      truncation = this.backend.faults.takeTruncation(method, pathName, text)
       let parseError = false
       if (raw.length > 0) {
         try {
@@ -323,7 +327,7 @@ export class FakeGitHub {
       if (latency > 0) await sleep(latency)
       const deletion = this.backend.faults.takeDeleteRepo(method, pathName)
       if (deletion) this.backend.deleteRepo(deletion.owner, deletion.repo)
-      const fault = this.backend.faults.takeAnswer(method, pathName)
+      const fault = this.backend.faults.takeAnswer(method, pathName, text)
       const auth = this.authenticate(token, pathName, graphql)
       const resource = graphql ? 'graphql' : 'core'
       const bucket = `${resource}:${auth.bucket}`

@@ -94,7 +94,8 @@ export interface RequestLogEntry {
   graphql?: { operation: 'query' | 'mutation' | 'subscription'; fields: string[] }
 }
 
-export type RequestMatcher = { method?: string; path?: RegExp }
+/** Which requests a fault applies to: all that match every field given (`body`: the raw text). */
+export type RequestMatcher = { method?: string; path?: RegExp; body?: RegExp }
 
 export type Fault =
   | { kind: 'latency'; ms: number; match?: RequestMatcher }
@@ -116,8 +117,11 @@ export type Fault =
     }
   | {
       kind: 'status'
-      /** e.g. 403 with message 'Resource not accessible by integration' */
-      status: 403 | 404 | 409 | 429 | 500 | 502 | 503
+      /**
+       * e.g. 403 with message 'Resource not accessible by integration'; 401 ('Bad credentials') as
+       * for a token revoked in the middle of a run; 422 ('Validation Failed') as for a refused write
+       */
+      status: 401 | 403 | 404 | 409 | 422 | 429 | 500 | 502 | 503
       message?: string
       /** sent as `retry-after` (seconds) when given, e.g. with 429 */
       retryAfter?: number

@@ -1,4 +1,5 @@
 /** Branches written to: their files to plan against, their head to commit on, and how they move. */
+import { statusOf } from '../github/errors.js'
 import type { GitData } from '../github/git-data.js'
 import type { Snapshot, Tree } from '../model.js'
 
@@ -48,8 +49,13 @@ export class TrackedBranch implements BranchTarget {
     const head = this.listedHead
     if (head !== undefined) {
       this.listedHead = undefined
-      const tree = await this.git.readTree(this.repo, head, this.folders).catch(() => undefined)
-      // Gone since the listing (or never answered): read by its name, which says why.
+      // Gone since the listing: read by the branch's name, which says why.
+      const tree = await this.git
+        .readTree(this.repo, head, this.folders)
+        .catch((error: unknown) => {
+          if (statusOf(error) === 404) return undefined
+          throw error
+        })
       if (tree) {
         this.known = { ...tree, commitSha: head }
         return this.known
