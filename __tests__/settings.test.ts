@@ -371,6 +371,48 @@ describe('numbers and choices', () => {
     expectInputError(() => parse({ environment: 'my env' }), 'environment')
   })
 
+  it.each([
+    'a..b',
+    '.hidden',
+    'team/.x',
+    'x.lock',
+    'a/b.lock/c',
+    'ends.',
+    'ends/',
+    '/starts',
+    'a//b',
+    '@',
+    'a@{1}',
+    'a~1',
+    'a^b',
+    'a:b',
+    'a?',
+    'a*',
+    'a[b',
+    'a\\b',
+    'tab\there',
+    'nul\u0000',
+    'del\u007f'
+  ])('rejects environment=%j, which git refuses in a branch name, naming the reason', value => {
+    const error = expectInputError(() => parse({ environment: value }), 'environment')
+    expect(error.message).toContain(JSON.stringify(value))
+  })
+
+  it.each(['test', 'prod', 'staging-eu', 'team/prod', 'v1.2', 'UPPER_case'])(
+    'accepts environment=%s',
+    value => {
+      expect(parse({ environment: value }).environment).toBe(value)
+    }
+  )
+
+  it('takes a state_key of sixteen characters or more, masked as a derived key; refuses a shorter one', () => {
+    const key = parse({ state_key: 'sixteen-chars-ok' }).stateKey
+    expect(key).toBeInstanceOf(Buffer)
+    expect(key?.toString('utf8')).not.toContain('sixteen')
+    expectInputError(() => parse({ state_key: 'short' }), 'state_key')
+    expect(parse({}).stateKey).toBeUndefined()
+  })
+
   it.each(['../other.yml', '/etc/passwd', 'a//b.yml'])('rejects config=%s', value => {
     expectInputError(() => parse({ config: value }), 'config')
   })
