@@ -37395,13 +37395,7 @@ function addLevels(listed, entries, prefix, wanted, next) {
                 next.push({ sha: entry.oid, prefix: `${path}/` });
         }
         else if (entry.type === 'blob' || entry.type === 'commit') {
-            listed.files.set(path, {
-                path,
-                mode: entry.mode,
-                sha: entry.oid,
-                type: entry.type,
-                size: entry.size
-            });
+            listed.files.set(path, { path, mode: entry.mode, sha: entry.oid, type: entry.type });
         }
     }
 }
@@ -37721,8 +37715,12 @@ class GraphQL {
      */
     async readTrees(repo, shas) {
         const data = await this.query(treesQuery(shas.length), { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) });
-        if (!data?.repository)
+        if (!data?.repository) {
+            if (this.usable) {
+                this.once('graphql trees', `GraphQL did not read the trees of ${this.owner}/${repo} in levels; a tree too large for one REST answer is read over REST a folder at a time (one request a folder).`);
+            }
             return undefined;
+        }
         const trees = new Map();
         for (const [index, sha] of shas.entries()) {
             const entries = readLevel(data.repository[`t${index}`]?.entries);
@@ -37884,7 +37882,7 @@ function firstLookQuery(withBranch, refFiles) {
 const TREE_LEVELS = 3;
 function treeLevelFields(levels) {
     const below = levels > 1 ? ` object { ... on Tree { entries { ${treeLevelFields(levels - 1)} } } }` : '';
-    return `name type mode oid size${below}`;
+    return `name type mode oid${below}`;
 }
 function treesQuery(count) {
     const variables = Array.from({ length: count }, (_, i) => `$s${i}: GitObjectID!`);
@@ -37908,8 +37906,7 @@ function readLevel(value) {
             name: entry.name,
             type: entry.type,
             mode: entry.mode.toString(8),
-            oid: entry.oid,
-            ...(typeof entry.size === 'number' ? { size: entry.size } : {})
+            oid: entry.oid
         };
         if (entry.type === 'tree' && entry.object && 'entries' in entry.object) {
             const below = readLevel(entry.object.entries);

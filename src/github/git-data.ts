@@ -461,7 +461,6 @@ export interface TreeLevel {
   type: string
   mode: string
   oid: string
-  size?: number
   entries?: TreeLevel[]
 }
 
@@ -485,13 +484,7 @@ function addLevels(
       if (entry.entries) addLevels(listed, entry.entries, `${path}/`, wanted, next)
       else next.push({ sha: entry.oid, prefix: `${path}/` })
     } else if (entry.type === 'blob' || entry.type === 'commit') {
-      listed.files.set(path, {
-        path,
-        mode: entry.mode,
-        sha: entry.oid,
-        type: entry.type,
-        size: entry.size
-      })
+      listed.files.set(path, { path, mode: entry.mode, sha: entry.oid, type: entry.type })
     }
   }
 }

@@ -271,7 +271,15 @@ export class GraphQL {
       treesQuery(shas.length),
       { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) }
     )
-    if (!data?.repository) return undefined
+    if (!data?.repository) {
+      if (this.usable) {
+        this.once(
+          'graphql trees',
+          `GraphQL did not read the trees of ${this.owner}/${repo} in levels; a tree too large for one REST answer is read over REST a folder at a time (one request a folder).`
+        )
+      }
+      return undefined
+    }
     const trees = new Map<string, TreeLevel[]>()
     for (const [index, sha] of shas.entries()) {
       const entries = readLevel(
@@ -465,7 +473,7 @@ const TREE_LEVELS = 3
 function treeLevelFields(levels: number): string {
   const below =
     levels > 1 ? ` object { ... on Tree { entries { ${treeLevelFields(levels - 1)} } } }` : ''
-  return `name type mode oid size${below}`
+  return `name type mode oid${below}`
 }
 
 function treesQuery(count: number): string {
@@ -488,7 +496,6 @@ function readLevel(value: unknown): TreeLevel[] | undefined {
       type?: unknown
       mode?: unknown
       oid?: unknown
-      size?: unknown
       object?: { entries?: unknown } | null
     } | null
     if (
@@ -503,8 +510,7 @@ function readLevel(value: unknown): TreeLevel[] | undefined {
       name: entry.name,
       type: entry.type,
       mode: entry.mode.toString(8),
-      oid: entry.oid,
-      ...(typeof entry.size === 'number' ? { size: entry.size } : {})
+      oid: entry.oid
     }
     if (entry.type === 'tree' && entry.object && 'entries' in entry.object) {
       const below = readLevel(entry.object.entries)
