@@ -51791,6 +51791,8 @@ async function runSync(settings, { log }) {
     const { env, active, skipped, missingTargets } = setup;
     const { inSync, toLook } = triage(env, runner, active, prepared);
     log.info(describeRun(env, active.length, inSync.length, skipped));
+    for (const result of inSync)
+        env.progress.report(result);
     const outcome = prepared ? await prepared.run(toLook, inSync) : { results: [] };
     await aftermath(env, outcome);
     const missing = missingTargets.map(name => unknownTarget(env, name));
@@ -51874,7 +51876,7 @@ function triage(env, runner, active, prepared) {
     for (const project of active) {
         const head = env.heads.get(nameKey(project.name));
         if (isInSync(prepared.expect(project), head, offers)) {
-            inSync.push(env.progress.report(inSyncProject(project.name)));
+            inSync.push(inSyncProject(project.name));
         }
         else {
             toLook.push(project);
