@@ -170,8 +170,7 @@ export class GitData {
   ): Promise<Snapshot | undefined> {
     const commitSha = await this.branchHead(repo, branch)
     if (commitSha === undefined) return undefined
-    const { treeSha, files } = await this.readTree(repo, commitSha, folders)
-    return { commitSha, treeSha, files }
+    return { commitSha, ...(await this.readTree(repo, commitSha, folders)) }
   }
 
   /**

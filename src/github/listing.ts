@@ -26,9 +26,9 @@ export function repositoryFields(question: HeadQuestion | undefined): string {
   const files = (question?.paths ?? [])
     .map((_, index) => `p${index}: file(path: $p${index}) { oid mode }`)
     .join(' ')
-  const head = question
-    ? `defaultBranchRef { name target { oid ... on Commit { ${files} } } }`
-    : 'defaultBranchRef { name }'
+  // GraphQL has no empty selection: without paths, the head alone.
+  const onCommit = files === '' ? '' : ` ... on Commit { ${files} }`
+  const head = question ? `defaultBranchRef { name target { oid${onCommit} } }` : 'defaultBranchRef { name }'
   const offer = question?.offerBranch
     ? 'offer: ref(qualifiedName: $offer) { target { oid } associatedPullRequests(states: [OPEN], first: 5) { nodes { number url baseRefName } } }'
     : ''

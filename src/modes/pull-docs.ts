@@ -99,29 +99,27 @@ async function writeEach(
   scopes: Scope[]
 ): Promise<ProjectResult[]> {
   const results: ProjectResult[] = []
-  for (const scope of scopes) {
-    const [plan] = planScopes([scope], await codex.read(), env.config)
-    const toWrite = plan && applicable([plan]).length > 0
-    // Nothing to write (the usual case): planned once, not again by the writer.
-    if (plan && !toWrite) {
-      results.push(...resultsOf({ kind: 'unchanged', plans: [plan] }))
-      continue
-    }
-    if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
-      results.push(unreached(env, scope.project))
-      continue
-    }
-    try {
-      const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans))
-      if (outcome.kind === 'committed') codex.follow(outcome.after)
-      results.push(...resultsOf(outcome))
-    } catch (error) {
-      results.push(errorResult(env, scope.project, error))
-    } finally {
-      if (toWrite) env.budget.finish(WRITES_PER_COMMIT)
-    }
-  }
+  for (const scope of scopes) results.push(await writeScope(env, codex, scope))
   return results
+}
+
+/** One scope's codex commit; whatever goes wrong is that scope's result, never the run's. */
+async function writeScope(env: RunEnv, codex: TrackedBranch, scope: Scope): Promise<ProjectResult> {
+  let reserved = false
+  try {
+    const [plan] = planScopes([scope], await codex.read(), env.config) as [ScopePlan]
+    // Nothing to write (the usual case): planned once, not again by the writer.
+    if (applicable([plan]).length === 0) return scopeResult(plan, { kind: 'unchanged', plans: [plan] })
+    if (!env.budget.start(WRITES_PER_COMMIT)) return unreached(env, scope.project)
+    reserved = true
+    const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans))
+    if (outcome.kind === 'committed') codex.follow(outcome.after)
+    return scopeResult(outcome.plans[0] as ScopePlan, outcome)
+  } catch (error) {
+    return errorResult(env, scope.project, error)
+  } finally {
+    if (reserved) env.budget.finish(WRITES_PER_COMMIT)
+  }
 }
 
 /** Every scope's changes in one codex commit; if it fails, every scope that had changes fails. */
@@ -131,8 +129,16 @@ async function writeOneCommit(
   scopes: Scope[]
 ): Promise<ProjectResult[]> {
   if (scopes.length === 0) return []
-  if (!env.budget.start(WRITES_PER_COMMIT))
-    return scopes.map(scope => unreached(env, scope.project))
+  if (!env.budget.start(WRITES_PER_COMMIT)) {
+    // Those with nothing to write, or refused, say so; only those with writes wait for a next run.
+    const base = await codex.read().catch(() => undefined)
+    if (!base) return scopes.map(scope => unreached(env, scope.project))
+    return planScopes(scopes, base, env.config).map(plan =>
+      applicable([plan]).length === 0
+        ? scopeResult(plan, { kind: 'unchanged', plans: [plan] })
+        : unreached(env, plan.project)
+    )
+  }
   try {
     return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)))
   } catch (error) {

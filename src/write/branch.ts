@@ -23,7 +23,8 @@ export interface BranchTarget {
 /** A branch updated in place: read once, then followed through our own commits; re-read after a race. */
 export class TrackedBranch implements BranchTarget {
   private known: Snapshot | undefined
-  private listed: Promise<Tree> | undefined
+  /** The branch's files as read by its name. */
+  private byName: Promise<Tree> | undefined
   readonly inPlace = true
 
   /**
@@ -61,8 +62,15 @@ export class TrackedBranch implements BranchTarget {
         return this.known
       }
     }
-    this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders)
-    return this.listed
+    if (!this.byName) {
+      const reading = this.git.readBranchTree(this.repo, this.branch, this.folders)
+      this.byName = reading
+      // A read that failed is not kept: the next read asks again.
+      reading.catch(() => {
+        if (this.byName === reading) this.byName = undefined
+      })
+    }
+    return this.byName
   }
 
   async head(planned: Tree): Promise<Snapshot> {
@@ -81,7 +89,7 @@ export class TrackedBranch implements BranchTarget {
 
   invalidate(): void {
     this.known = undefined
-    this.listed = undefined
+    this.byName = undefined
   }
 
   /** Records the branch as our own commit left it, so that the next write needs no re-read. */
