@@ -630,7 +630,7 @@ describe(`reusable workflow (${REUSABLE})`, () => {
 describe(`the codex template's caller (${CALLER})`, () => {
   const wf = () => workflow(CALLER)
 
-  it('runs by hand (one phase alone, one project), on a daily schedule, and from other workflows', () => {
+  it('runs by hand (one phase alone, one project), every ten minutes, and from other workflows', () => {
     const on = dict(wf().doc.on, 'on')
     expect(Object.keys(on).sort()).toEqual(['schedule', 'workflow_call', 'workflow_dispatch'])
     const dispatch = dict(dict(on.workflow_dispatch, 'workflow_dispatch').inputs, 'inputs')
@@ -654,7 +654,16 @@ describe(`the codex template's caller (${CALLER})`, () => {
     expect(Object.keys(called).sort()).toEqual(Object.keys(dispatch).sort())
     const schedule = on.schedule as Dict[]
     expect(schedule).toHaveLength(1)
-    expect(String(schedule[0]?.cron)).toMatch(/^\d+ \d+ \* \* \*$/)
+    // Every hour, every day, at minutes m, m + 10, ... m + 50 (m off the top of the hour).
+    expect(String(schedule[0]?.cron)).toMatch(/^[1-9]-59\/10 \* \* \* \*$/)
+  })
+
+  it("gives each of the six runs an hour a sixth of the write budget, under GitHub's 500", () => {
+    const runsPerHour = 6
+    const share = Number(dict(callerJob(wf()).with, 'with').writes_per_hour)
+    expect(share * runsPerHour).toBeLessThanOrEqual(
+      Number(REUSABLE_INPUTS.writes_per_hour?.default)
+    )
   })
 
   it('passes on every output of the reusable workflow, from another workflow of the codex', () => {
@@ -675,7 +684,8 @@ describe(`the codex template's caller (${CALLER})`, () => {
       target_repository: "${{ inputs.target_repository || '' }}",
       environment: "${{ inputs.environment || 'test' }}",
       dry_run: '${{ inputs.dry_run || false }}',
-      app_id: '${{ vars.CODEX_SYNC_APP_ID }}'
+      app_id: '${{ vars.CODEX_SYNC_APP_ID }}',
+      writes_per_hour: 75
     })
   })
 })
@@ -702,7 +712,8 @@ describe.each<[string, (typeof REUSABLE_WORKFLOWS)[number]]>([
     expect(Object.keys(args).filter(key => !declaredInputs.includes(key))).toEqual([])
     expect(caller.secrets).toEqual({
       app_private_key: '${{ secrets.CODEX_SYNC_APP_PRIVATE_KEY }}',
-      token: '${{ secrets.CODEX_SYNC_TOKEN }}'
+      token: '${{ secrets.CODEX_SYNC_TOKEN }}',
+      state_key: '${{ secrets.CODEX_SYNC_STATE_KEY }}'
     })
     const declaredSecrets = Object.keys(dict(declared.secrets, 'secrets'))
     expect(
