@@ -74,3 +74,45 @@ describe('GraphQL fallbacks', () => {
     expect(graphql.canCommit).toBe(true)
   })
 })
+
+describe('a partial answer', () => {
+  it('lists a repository an error touched, but trusts nothing its head says', async () => {
+    const node = (name: string, docs: unknown) => ({
+      name,
+      isArchived: false,
+      isFork: false,
+      isDisabled: false,
+      isEmpty: false,
+      repositoryTopics: { nodes: [] },
+      defaultBranchRef: { name: 'main', target: { oid: 'c'.repeat(40), p0: docs } }
+    })
+    const partial = Object.assign(new Error('Resource not accessible'), {
+      errors: [
+        {
+          type: 'FORBIDDEN',
+          message: 'Resource not accessible by integration',
+          path: ['organization', 'repositories', 'nodes', 1, 'defaultBranchRef', 'target', 'p0']
+        }
+      ],
+      data: {
+        organization: {
+          repositories: {
+            totalCount: 2,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: [node('open', { oid: 'd'.repeat(40), mode: 16384 }), node('hidden', null)]
+          }
+        }
+      }
+    })
+    const { octokit } = octokitFailing(partial)
+    const graphql = new GraphQL(octokit, 'acme', collectingLog())
+    const listing = await graphql.listOrganization({ paths: ['docs'] })
+    expect(listing?.listed.map(entry => entry.repository.name)).toEqual(['open', 'hidden'])
+    expect(listing?.listed[0]?.head?.paths.get('docs')).toEqual({
+      oid: 'd'.repeat(40),
+      mode: '40000'
+    })
+    // A null an error left says nothing of what is there: no head, so the project is read.
+    expect(listing?.listed[1]?.head).toBeUndefined()
+  })
+})

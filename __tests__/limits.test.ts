@@ -88,3 +88,48 @@ describe('limitsPlugin', () => {
     expect(given[0]).not.toHaveProperty('parseSuccessResponseBody')
   })
 })
+
+describe('the writes counted against writes_per_hour', () => {
+  /** A client whose budget allows `writes` an hour, and which answers every request alike. */
+  function counting(writes: number) {
+    const log = collectingLog()
+    const budget = new RunBudget(HOUR_MS, writes, log)
+    const fetch = () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ data: { ok: true } }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' }
+        })
+      )
+    const Client = Octokit.plugin(limitsPlugin({ budget, log }))
+    return { octokit: new Client({ request: { fetch } }), budget }
+  }
+
+  it('count a GraphQL mutation as Octokit sends it (its document an option, not yet a body), and no query', async () => {
+    const { octokit, budget } = counting(1)
+    await octokit.graphql('query { viewer { login } }')
+    expect(budget.start(1)).toBe(true)
+    budget.finish(1)
+    await octokit.graphql('mutation { createCommitOnBranch(input: {}) { clientMutationId } }')
+    expect(budget.start(1)).toBe(false)
+  })
+
+  it('count every REST request but a read', async () => {
+    const { octokit, budget } = counting(2)
+    await octokit.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'api' })
+    await octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
+      owner: 'acme',
+      repo: 'api',
+      content: 'x'
+    })
+    expect(budget.start(1)).toBe(true)
+    budget.finish(1)
+    await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+      owner: 'acme',
+      repo: 'api',
+      ref: 'heads/main',
+      sha: 'a'.repeat(40)
+    })
+    expect(budget.start(1)).toBe(false)
+  })
+})

@@ -20,6 +20,13 @@ describe('text', () => {
     expect(text('_private_ doc')).toBe('\\_private\\_ doc')
   })
 
+  it('mentions no one: an @ before a name is kept from notifying', () => {
+    expect(text('docs/@acme/team.md and @octocat')).toBe(
+      'docs/@\u2060acme/team.md and @\u2060octocat'
+    )
+    expect(text('a@ b')).toBe('a@ b')
+  })
+
   it('puts every text on one line', () => {
     expect(text('one\ntwo\r\nthree\rfour')).toBe('one two three four')
   })

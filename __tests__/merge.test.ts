@@ -131,3 +131,24 @@ describe('readResultFiles', () => {
     expect(() => mergeResults([])).toThrow('No result files')
   })
 })
+
+describe('the warnings of the phases', () => {
+  it('are kept once each, named by their phase, and shown in the merged summary', () => {
+    const warned = (mode: string, warnings: string[]) => ({
+      ...buildResult(runContext({ mode }), [unchanged('api')], STARTED + 1_000),
+      warnings
+    })
+    const merged = mergeResults([
+      warned('pull-docs', ['The codex state was not saved (boom).']),
+      warned('push-docs', ['GraphQL is not usable on this server.']),
+      warned('push-docs', ['GraphQL is not usable on this server.'])
+    ])
+    expect(merged.warnings).toEqual([
+      'pull-docs: The codex state was not saved (boom).',
+      'push-docs: GraphQL is not usable on this server.'
+    ])
+    expect(mergeReport(merged).summary).toContain(
+      '**Warning:** push-docs: GraphQL is not usable on this server.'
+    )
+  })
+})

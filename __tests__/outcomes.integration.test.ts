@@ -295,3 +295,24 @@ describe('codex_ref plans what the ref holds', () => {
     await fake.commit(ORG, CODEX, 'test', { '.github/codex-sync.yml': 'claude_namespace: acme\n' })
   })
 })
+
+describe('a codex file that cannot be read', () => {
+  test('goes nowhere new and deletes nothing; the run and its projects go on', async () => {
+    const guide = await changeGuide()
+    await pushDocs({ target_repository: 'r4' })
+    expect(await fake.text(ORG, 'r4', 'main', '.codex/docs/guide.md')).toContain(guide)
+    await fake.commit(ORG, CODEX, 'test', {
+      'docs/guide.md': doc('codex_sync_include: [*]', 'guide unread\n')
+    })
+    fake.addFault({ kind: 'status', status: 403, times: 1, match: { body: /codexSyncBlobs/ } })
+    fake.addFault({ kind: 'status', status: 403, times: 1, match: { path: /\/git\/blobs\// } })
+    const { result } = await pushDocs({ target_repository: 'r4' })
+    fake.clearFaults()
+    expect(result.status).toBe('success')
+    expect(projectResult(result, 'r4').outcome).toBe('in-sync')
+    expect(await fake.text(ORG, 'r4', 'main', '.codex/docs/guide.md')).toContain(guide)
+    expect(result.warnings.some(warning => /docs\/guide.md cannot be read now/.test(warning))).toBe(
+      true
+    )
+  })
+})

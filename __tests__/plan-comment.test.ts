@@ -164,11 +164,16 @@ describe('planCommentMarkdown', () => {
     expect(text).toContain('Planned at `0123456` (push-docs) and `fffffff` (push-claude)')
   })
 
-  it('says so when a result lost its planned paths, and when it was no dry run', () => {
-    const slim = plan('push-docs', [syncedProject('api', 2, 0, 0)])
-    const text = comment([{ ...slim, dry_run: false }])
+  it('says so when a result lost its paths (to fit an output), and when it was no dry run', () => {
+    // resultOutput leaves the paths out of a result too large for one output.
+    const { paths: _paths, ...slimmed } = syncedProject('api', 2, 0, 0)
+    const text = comment([{ ...plan('push-docs', [slimmed as ProjectResult]), dry_run: false }])
     expect(text).toContain('_paths not in the result')
     expect(text).toContain('**not a dry run**')
+    const whole = comment([
+      { ...plan('push-docs', [syncedProject('api', 2, 0, 0)]), dry_run: false }
+    ])
+    expect(whole).toContain('| push-docs | added | `.codex/added-0.md` |')
   })
 
   it('shows paths and messages exactly, without breaking the table or the folds', () => {

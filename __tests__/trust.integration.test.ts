@@ -97,7 +97,7 @@ async function routingFile(): Promise<{ version: number; mac: string; payload: s
 function signed(payload: string): string {
   const key = createHmac('sha256', 'codex-sync state key').update(STATE_KEY).digest()
   const mac = createHmac('sha256', key)
-    .update(`codex-sync state\0${ROUTING}\0`)
+    .update(`codex-sync state\0${ORG}/${CODEX}\0${ROUTING}\0`)
     .update(payload)
     .digest('hex')
   return JSON.stringify({ version: 2, mac, payload })
@@ -201,7 +201,8 @@ describe('a codex state written by anyone but this workflow', () => {
     ['projects that are an object', JSON.stringify({ version: 2, projects: { web: true } })],
     ['names that are no repository names', JSON.stringify({ version: 2, projects: ['../x', 7] })],
     ['text that is no JSON', 'not json {'],
-    ['an unknown version', JSON.stringify({ version: 99, projects: ['web'] })]
+    ['an unknown version', JSON.stringify({ version: 99, projects: ['web'] })],
+    ['nothing but null', 'null']
   ])('deferrals with %s are dropped with one warning, and fail nothing', async (_, text) => {
     const path = 'deferred/test/push-docs/1-of-1.json'
     await rewriteState({ [path]: text })
@@ -209,6 +210,14 @@ describe('a codex state written by anyone but this workflow', () => {
     expect(result.status).toBe('success')
     expect(result.failed).toBe(0)
     expect(log.warnings.filter(warning => warning.message.includes(path))).toHaveLength(1)
+  })
+
+  test('deferrals of the earlier format (no version) are read as they are, without a warning', async () => {
+    const path = 'deferred/test/push-docs/1-of-1.json'
+    await rewriteState({ [path]: JSON.stringify({ projects: ['api'] }) })
+    const { result, log } = await pushDocs()
+    expect(result.status).toBe('success')
+    expect(log.warnings.filter(warning => warning.message.includes(path))).toEqual([])
   })
 
   test('a state file of the old, unsigned format is not trusted', async () => {

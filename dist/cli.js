@@ -826,7 +826,7 @@ function inSyncProject(project) {
     return { project, status: 'unchanged', outcome: 'in-sync', ...NO_FILES };
 }
 /** The paths a project's sync changed or would change; undefined when it changed nothing. */
-function changedPaths$1(project) {
+function changedPaths(project) {
     switch (project.outcome) {
         case 'planned':
             return project.planned;
@@ -1017,7 +1017,7 @@ function firstLine(text) {
 /** A dry run's planned paths, per project: `+` added, `~` modified, `-` deleted. */
 function plannedSection(projects) {
     const planned = projects.flatMap(project => {
-        const paths = project.outcome === 'planned' ? changedPaths$1(project) : undefined;
+        const paths = project.outcome === 'planned' ? changedPaths(project) : undefined;
         return paths ? [{ name: project.project, paths }] : [];
     });
     if (planned.length === 0)
@@ -36979,12 +36979,17 @@ function unhandledRetryAfter(error) {
         return retryAfter;
     return status === 429 ? 60 : undefined;
 }
-function isWrite({ method, url, body }) {
-    const verb = (method ?? 'GET').toUpperCase();
+/**
+ * Whether a request creates content: any REST request but a read, and a GraphQL mutation. Octokit's
+ * GraphQL client hands its document over as the request's `query` option, built into the body only
+ * after this hook; a request made with a body carries it there.
+ */
+function isWrite(options) {
+    const verb = (options.method ?? 'GET').toUpperCase();
     if (verb === 'GET' || verb === 'HEAD')
         return false;
-    if (/\/graphql$/.test(url ?? '')) {
-        const query = body?.query;
+    if (/\/graphql$/.test(options.url ?? '')) {
+        const query = options.query ?? options.body?.query;
         return typeof query === 'string' && /^\s*mutation\b/.test(query);
     }
     return true;
@@ -37015,6 +37020,84 @@ function onLimit({ budget, log }, limit, retries) {
 }
 function describe$2(request) {
     return `${request.method ?? 'GET'} ${request.url ?? ''}`;
+}
+
+/** Git object IDs computed here: the tree a folder must have to hold exactly some files, and the roots of patterns. */
+/**
+ * The object ID git gives the folder `folder` (with a trailing slash) when it holds exactly the
+ * given files below it; undefined when none is below it (git keeps no empty folder). Paths
+ * elsewhere are ignored.
+ */
+function folderOid(files, folder) {
+    const root = { files: new Map(), folders: new Map() };
+    let any = false;
+    for (const file of files) {
+        if (!file.path.startsWith(folder))
+            continue;
+        const segments = file.path.slice(folder.length).split('/');
+        const name = segments.pop();
+        let node = root;
+        for (const segment of segments) {
+            let next = node.folders.get(segment);
+            if (!next) {
+                next = { files: new Map(), folders: new Map() };
+                node.folders.set(segment, next);
+            }
+            node = next;
+        }
+        node.files.set(name, { mode: file.mode, sha: file.sha });
+        any = true;
+    }
+    return any ? nodeOid(root) : undefined;
+}
+function nodeOid(node) {
+    const entries = [];
+    for (const [name, file] of node.files)
+        entries.push({ name, key: name, ...file });
+    for (const [name, folder] of node.folders) {
+        entries.push({ name, key: `${name}/`, mode: TREE_MODE, sha: nodeOid(folder) });
+    }
+    return treeOid(entries);
+}
+/**
+ * The ID of a tree object with these entries, as git computes it: entries in the order of their
+ * names, a folder's name compared as if it ended with '/' (`key`), each `mode name\0<20 bytes>`.
+ */
+function treeOid(entries) {
+    const sorted = [...entries].sort((a, b) => compareBytes(a.key ?? a.name, b.key ?? b.name));
+    const parts = sorted.map(entry => Buffer.concat([
+        Buffer.from(`${entry.mode} ${entry.name}\0`, 'utf8'),
+        Buffer.from(entry.sha, 'hex')
+    ]));
+    const body = Buffer.concat(parts);
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+function compareBytes(a, b) {
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+/**
+ * The fixed roots of path globs: for each, the path its wildcards start below (`docs/**` ->
+ * `docs`, `README.md` -> `README.md`, `{docs,guides}/*.md` -> `docs` and `guides`), a root
+ * inside another left out. Undefined when a glob has none (`**` or `*.md` at the top): then any
+ * path may match it.
+ */
+function patternRoots(patterns) {
+    const roots = new Set();
+    for (const pattern of patterns) {
+        for (const alternative of parseGlob(pattern, 'path').alternatives) {
+            const literal = [];
+            for (const segment of alternative) {
+                if (segment.kind !== 'segment' || !segment.tokens.every(token => token.kind === 'literal'))
+                    break;
+                literal.push(segment.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join(''));
+            }
+            if (literal.length === 0)
+                return undefined;
+            roots.add(literal.join('/'));
+        }
+    }
+    const all = [...roots].sort();
+    return all.filter(root => !all.some(other => other !== root && root.startsWith(`${other}/`)));
 }
 
 /** The Git Data API: refs, trees, blobs and commits of the organisation's repositories. */
@@ -37144,14 +37227,14 @@ class GitData {
         const commitSha = await this.branchHead(repo, branch);
         if (commitSha === undefined)
             return undefined;
-        const { treeSha, files } = await this.readTree(repo, commitSha, folders);
-        return { commitSha, treeSha, files };
+        return { commitSha, ...(await this.readTree(repo, commitSha, folders)) };
     }
     /**
-     * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
-     * short (`truncated`) is completed by walking the sub-trees one by one — only those that lead to
-     * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
-     * requests when only one folder of it matters.
+     * Every file below a tree-ish (tree, commit or branch name), and its folders' IDs. A recursive
+     * listing that GitHub cuts short (`truncated`) is completed through GraphQL, levels and sub-trees
+     * by the hundred (see readInLevels), else by walking the sub-trees one by one over REST; either
+     * way only those that lead to `folders` (each with a trailing slash) when they are given, so a
+     * huge repository costs a few requests when only one folder of it matters.
      */
     async readTree(repo, treeish, folders) {
         const listed = { files: new Map(), folders: new Map() };
@@ -37335,9 +37418,13 @@ class GitData {
                     }
                     for (const tree of batches[start + index]) {
                         const entries = answer.get(tree.sha);
-                        if (!entries)
-                            throw new MalformedResponseError(`the tree ${tree.sha} of ${this.owner}/${repo}`);
-                        addLevels(listed, entries, tree.prefix, wanted, next);
+                        // Every level read must hash to its tree's ID, or none of it is used.
+                        const whole = entries && addLevels(listed, { sha: tree.sha, entries }, tree.prefix, wanted, next);
+                        if (!whole) {
+                            listed.files.clear();
+                            listed.folders.clear();
+                            return false;
+                        }
                     }
                 }
             }
@@ -37381,23 +37468,38 @@ function entryType(mode) {
 /** Trees asked in one GraphQL query, and queries sent at once. */
 const TREES_PER_QUERY = 500;
 const QUERIES_AT_ONCE = 4;
-/** Entries read in levels, added below `prefix`; folders whose levels were not read go to `next`. */
-function addLevels(listed, entries, prefix, wanted, next) {
-    for (const entry of entries) {
+/**
+ * A tree's entries read in levels, added below `prefix` (folders whose levels were not read go to
+ * `next`); false when a level does not hash to its tree's ID: then the answer is not what it says.
+ */
+function addLevels(listed, tree, prefix, wanted, next) {
+    if (levelOid(tree.entries) !== tree.sha)
+        return false;
+    for (const entry of tree.entries) {
         const path = prefix + entry.name;
         if (entry.type === 'tree') {
             listed.folders.set(path, entry.oid);
             if (!wanted(`${path}/`))
                 continue;
-            if (entry.entries)
-                addLevels(listed, entry.entries, `${path}/`, wanted, next);
-            else
+            if (!entry.entries)
                 next.push({ sha: entry.oid, prefix: `${path}/` });
+            else if (!addLevels(listed, { sha: entry.oid, entries: entry.entries }, `${path}/`, wanted, next))
+                return false;
         }
         else if (entry.type === 'blob' || entry.type === 'commit') {
             listed.files.set(path, { path, mode: entry.mode, sha: entry.oid, type: entry.type });
         }
     }
+    return true;
+}
+/** The ID of the tree these entries make, as git hashes it. */
+function levelOid(entries) {
+    return treeOid(entries.map(entry => ({
+        name: entry.name,
+        key: entry.type === 'tree' ? `${entry.name}/` : entry.name,
+        mode: entry.mode,
+        sha: entry.oid
+    })));
 }
 function addEntries(listed, entries, prefix) {
     for (const entry of entries) {
@@ -37427,8 +37529,10 @@ function repositoryFields(question) {
     const files = (question?.paths ?? [])
         .map((_, index) => `p${index}: file(path: $p${index}) { oid mode }`)
         .join(' ');
+    // GraphQL has no empty selection: without paths, the head alone.
+    const onCommit = files === '' ? '' : ` ... on Commit { ${files} }`;
     const head = question
-        ? `defaultBranchRef { name target { oid ... on Commit { ${files} } } }`
+        ? `defaultBranchRef { name target { oid${onCommit} } }`
         : 'defaultBranchRef { name }';
     const offer = question?.offerBranch
         ? 'offer: ref(qualifiedName: $offer) { target { oid } associatedPullRequests(states: [OPEN], first: 5) { nodes { number url baseRefName } } }'
@@ -37584,7 +37688,7 @@ class GraphQL {
         const texts = new Map();
         for (let start = 0; start < blobs.length && this.usable; start += BLOBS_PER_QUERY) {
             const batch = blobs.slice(start, start + BLOBS_PER_QUERY);
-            const data = await this.query(blobQuery(this.owner, batch));
+            const data = (await this.query(blobQuery(this.owner, batch)))?.data;
             if (!data)
                 break;
             for (const [key, blob] of aliasedBlobs(batch)) {
@@ -37603,7 +37707,7 @@ class GraphQL {
      */
     async codexFirstLook(name, configPath, branch, refFiles) {
         const paths = refFiles?.paths ?? [];
-        const data = await this.query(firstLookQuery(branch !== undefined, refFiles ? paths.length : undefined), {
+        const answer = await this.query(firstLookQuery(branch !== undefined, refFiles ? paths.length : undefined), {
             owner: this.owner,
             name,
             config: `HEAD:${configPath}`,
@@ -37611,11 +37715,17 @@ class GraphQL {
             ...(refFiles ? { filesRef: refFiles.ref } : {}),
             ...Object.fromEntries(paths.map((path, index) => [`path${index}`, path]))
         });
-        if (!data)
+        if (!answer)
             return undefined;
-        const repository = data.repository;
+        const repository = answer.data.repository;
         if (!repository)
             return 'missing';
+        // A head or the config that an error left null is not known to be absent: REST reads them.
+        for (const field of ['defaultBranchRef', 'config', 'branch']) {
+            if (failedUnder(answer, ['repository', field]))
+                return undefined;
+        }
+        const filesKnown = !failedUnder(answer, ['repository', 'refFiles']);
         const head = repository.defaultBranchRef;
         const defaultHead = head && branchHead(head);
         if (!defaultHead)
@@ -37646,7 +37756,7 @@ class GraphQL {
                 }
                 : undefined,
             heads,
-            ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
+            ...(refFiles && filesKnown ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
         };
     }
     /**
@@ -37663,20 +37773,23 @@ class GraphQL {
         let consistent = true;
         let cursor;
         do {
-            const data = await this.query(query, {
+            const answer = await this.query(query, {
                 org: this.owner,
                 ...(cursor === undefined ? {} : { cursor }),
                 ...values
             });
-            const page = data === undefined ? undefined : readPage(data, question);
+            const page = answer === undefined ? undefined : readPage(answer.data, question);
             if (page === undefined) {
                 // Without GraphQL at all, that was said once already.
                 if (this.usable) {
-                    this.once('graphql listing', `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync (one request a project).`);
+                    this.once('graphql listing', `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and a project whose head GraphQL cannot then tell by name is read to know whether it is in sync (one request a project).`);
                 }
                 return undefined;
             }
-            listed.push(...page.listed);
+            // A repository an error touched is listed, but its head is not trusted to say what is there.
+            listed.push(...page.listed.map((entry, index) => failedUnder(answer, ['organization', 'repositories', 'nodes', index])
+                ? { ...entry, head: undefined }
+                : entry));
             if (total !== undefined && page.totalCount !== total)
                 consistent = false;
             total = page.totalCount;
@@ -37696,13 +37809,17 @@ class GraphQL {
             batches.push(names.slice(start, start + PAGE_SIZE));
         }
         await Promise.all(batches.map(async (batch) => {
-            const data = await this.query(namedRepositoriesQuery(batch.length, question), {
+            const answer = await this.query(namedRepositoriesQuery(batch.length, question), {
                 org: this.owner,
                 ...values,
                 ...Object.fromEntries(batch.map((name, i) => [`n${i}`, name]))
-            });
+            }).catch(() => undefined);
+            if (!answer)
+                return;
             batch.forEach((name, index) => {
-                const head = readNode(data?.[`r${index}`], question)?.head;
+                if (failedUnder(answer, [`r${index}`]))
+                    return;
+                const head = readNode(answer.data[`r${index}`], question)?.head;
                 if (head)
                     heads.set(nameKey(name), head);
             });
@@ -37714,7 +37831,8 @@ class GraphQL {
      * them; undefined when GraphQL cannot (then REST reads them).
      */
     async readTrees(repo, shas) {
-        const data = await this.query(treesQuery(shas.length), { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) });
+        const answer = await this.query(treesQuery(shas.length), { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) });
+        const data = answer && answer.failed.length === 0 ? answer.data : undefined;
         if (!data?.repository) {
             if (this.usable) {
                 this.once('graphql trees', `GraphQL did not read the trees of ${this.owner}/${repo} in levels; a tree too large for one REST answer is read over REST a folder at a time (one request a folder).`);
@@ -37779,14 +37897,16 @@ class GraphQL {
         if (!this.usable)
             return undefined;
         try {
-            return await this.octokit.graphql(query, variables);
+            return { data: await this.octokit.graphql(query, variables), failed: [] };
         }
         catch (error) {
-            // Partial answers (a repository or blob not found) carry the data GraphQL could give.
+            // Partial answers (a repository or blob not found) carry the data GraphQL could give, and
+            // the paths of the fields an error left null: those say nothing of what is there.
             const data = error.data;
             const errors = graphqlErrors(error);
-            if (errors.length > 0 && data)
-                return data;
+            if (errors.length > 0 && data) {
+                return { data, failed: errors.map(entry => (Array.isArray(entry.path) ? entry.path : [])) };
+            }
             if (statusOf(error) === 401 || statusOf(error) === 403)
                 throw error;
             // GraphQL answered, but refused this query (a field this server does not know): only this
@@ -37799,17 +37919,18 @@ class GraphQL {
             return undefined;
         }
     }
-    /**
-     * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
-     * retried) costs only that request its GraphQL; any other answer means the server has no
-     * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
-     */
+    /** A fallback said once a run, as a warning of the run. */
     once(key, message) {
         if (this.said.has(key))
             return;
         this.said.add(key);
         this.log.warning(message, { title: 'codex-sync: GraphQL fallback' });
     }
+    /**
+     * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
+     * retried) costs only that request its GraphQL; any other answer means the server has no
+     * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
+     */
     giveUp(error, fallback) {
         const status = statusOf(error);
         if (status !== undefined && status >= 500) {
@@ -37817,7 +37938,7 @@ class GraphQL {
             return;
         }
         this.usable = false;
-        this.once('graphql off', `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`);
+        this.once('graphql off', `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: each project's tree is read to know whether it is in sync, blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`);
     }
 }
 /** A blob's bytes from its GraphQL text, when that text is whole and hashes to the blob's SHA. */
@@ -37846,12 +37967,18 @@ function foundRefFiles(answer, paths) {
             return undefined;
         const blob = node?.object;
         // A folder or a submodule at the path holds no file.
-        files.set(path, node && blob?.oid ? { sha: node.oid, bytes: faithfulBytes(node.oid, blob) } : undefined);
+        files.set(path, node && blob?.oid
+            ? {
+                sha: node.oid,
+                bytes: faithfulBytes(node.oid, blob),
+                ...(typeof blob.byteSize === 'number' ? { size: blob.byteSize } : {})
+            }
+            : undefined);
     }
     return { head: target.oid, files };
 }
 const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }';
-const BLOB_FIELDS = '... on Blob { oid isBinary isTruncated text }';
+const BLOB_FIELDS = '... on Blob { oid byteSize isBinary isTruncated text }';
 /** The first look; with `refFiles`, that many files at `$filesRef` too (`$path0`, `$path1`, ...). */
 function firstLookQuery(withBranch, refFiles) {
     const variables = ['$owner: String!', '$name: String!', '$config: String!'];
@@ -37958,7 +38085,13 @@ function isRefusal(error) {
 }
 function graphqlErrors(error) {
     const errors = error.errors;
-    return Array.isArray(errors) ? errors : [];
+    return Array.isArray(errors)
+        ? errors
+        : [];
+}
+/** Whether an error left null a field at `prefix` or below it. */
+function failedUnder(answer, prefix) {
+    return answer.failed.some(path => path.length >= prefix.length && prefix.every((segment, index) => path[index] === segment));
 }
 
 class Pulls {
@@ -38110,9 +38243,11 @@ class Repositories {
             return { allowed: true };
         }
         catch (error) {
-            if (statusOf(error) === 403 || statusOf(error) === 404)
-                return undefined;
-            throw error;
+            // What the rules say is only a way to spare a refused write: unless the token itself was
+            // rejected, a lookup that fails leaves the commit to tell.
+            if (statusOf(error) === 401)
+                throw error;
+            return undefined;
         }
     }
     async get(name) {
@@ -48271,7 +48406,8 @@ class TrackedBranch {
     folders;
     listedHead;
     known;
-    listed;
+    /** The branch's files as read by its name. */
+    byName;
     inPlace = true;
     /**
      * `folders`: the only folders the writes touch, so a huge tree need not be listed in full.
@@ -48307,8 +48443,16 @@ class TrackedBranch {
                 return this.known;
             }
         }
-        this.listed ??= this.git.readBranchTree(this.repo, this.branch, this.folders);
-        return this.listed;
+        if (!this.byName) {
+            const reading = this.git.readBranchTree(this.repo, this.branch, this.folders);
+            this.byName = reading;
+            // A read that failed is not kept: the next read asks again.
+            reading.catch(() => {
+                if (this.byName === reading)
+                    this.byName = undefined;
+            });
+        }
+        return this.byName;
     }
     async head(planned) {
         if (this.known)
@@ -48326,7 +48470,7 @@ class TrackedBranch {
     }
     invalidate() {
         this.known = undefined;
-        this.listed = undefined;
+        this.byName = undefined;
     }
     /** Records the branch as our own commit left it, so that the next write needs no re-read. */
     follow(after) {
@@ -49865,93 +50009,15 @@ function pullRequestBody(env) {
     ].join('\n');
 }
 
-/** Git object IDs computed here: the tree a folder must have to hold exactly some files, and the roots of patterns. */
-/**
- * The object ID git gives the folder `folder` (with a trailing slash) when it holds exactly the
- * given files below it; undefined when none is below it (git keeps no empty folder). Paths
- * elsewhere are ignored.
- */
-function folderOid(files, folder) {
-    const root = { files: new Map(), folders: new Map() };
-    let any = false;
-    for (const file of files) {
-        if (!file.path.startsWith(folder))
-            continue;
-        const segments = file.path.slice(folder.length).split('/');
-        const name = segments.pop();
-        let node = root;
-        for (const segment of segments) {
-            let next = node.folders.get(segment);
-            if (!next) {
-                next = { files: new Map(), folders: new Map() };
-                node.folders.set(segment, next);
-            }
-            node = next;
-        }
-        node.files.set(name, { mode: file.mode, sha: file.sha });
-        any = true;
-    }
-    return any ? nodeOid(root) : undefined;
-}
-function nodeOid(node) {
-    const entries = [];
-    for (const [name, file] of node.files)
-        entries.push({ name, key: name, ...file });
-    for (const [name, folder] of node.folders) {
-        entries.push({ name, key: `${name}/`, mode: TREE_MODE, sha: nodeOid(folder) });
-    }
-    return treeOid(entries);
-}
-/**
- * The ID of a tree object with these entries, as git computes it: entries in the order of their
- * names, a folder's name compared as if it ended with '/' (`key`), each `mode name\0<20 bytes>`.
- */
-function treeOid(entries) {
-    const sorted = [...entries].sort((a, b) => compareBytes(a.key ?? a.name, b.key ?? b.name));
-    const parts = sorted.map(entry => Buffer.concat([
-        Buffer.from(`${entry.mode} ${entry.name}\0`, 'utf8'),
-        Buffer.from(entry.sha, 'hex')
-    ]));
-    const body = Buffer.concat(parts);
-    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-function compareBytes(a, b) {
-    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-/**
- * The fixed roots of path globs: for each, the path its wildcards start below (`docs/**` ->
- * `docs`, `README.md` -> `README.md`, `{docs,guides}/*.md` -> `docs` and `guides`), a root
- * inside another left out. Undefined when a glob has none (`**` or `*.md` at the top): then any
- * path may match it.
- */
-function patternRoots(patterns) {
-    const roots = new Set();
-    for (const pattern of patterns) {
-        for (const alternative of parseGlob(pattern, 'path').alternatives) {
-            const literal = [];
-            for (const segment of alternative) {
-                if (segment.kind !== 'segment' || !segment.tokens.every(token => token.kind === 'literal'))
-                    break;
-                literal.push(segment.tokens.map(token => (token.kind === 'literal' ? token.char : '')).join(''));
-            }
-            if (literal.length === 0)
-                return undefined;
-            roots.add(literal.join('/'));
-        }
-    }
-    const all = [...roots].sort();
-    return all.filter(root => !all.some(other => other !== root && root.startsWith(`${other}/`)));
-}
-
 /**
  * Whether the head shows the project in sync: every expected path as expected. `offerings`: with
- * a pull request strategy, a pull request branch of the environment means a look (it may wait
- * for review, or be closed now).
+ * a pull request strategy, an open pull request of the environment means a look (it waits for
+ * review, or may be closed now); a branch left from a merged one does not.
  */
 function isInSync(expected, head, offerings) {
     if (!expected || !head)
         return false;
-    if (offerings && head.offering)
+    if (offerings && head.offering?.pull)
         return false;
     for (const [path, want] of expected.paths) {
         if (!head.paths.has(path))
@@ -50092,40 +50158,47 @@ async function readScope(env, project) {
 /** One commit per changed scope, one after another, while the budget has room for them. */
 async function writeEach(env, codex, scopes) {
     const results = [];
-    for (const scope of scopes) {
-        const [plan] = planScopes([scope], await codex.read(), env.config);
-        const toWrite = plan && applicable([plan]).length > 0;
-        // Nothing to write (the usual case): planned once, not again by the writer.
-        if (plan && !toWrite) {
-            results.push(...resultsOf({ kind: 'unchanged', plans: [plan] }));
-            continue;
-        }
-        if (toWrite && !env.budget.start(WRITES_PER_COMMIT)) {
-            results.push(unreached(env, scope.project));
-            continue;
-        }
-        try {
-            const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans));
-            if (outcome.kind === 'committed')
-                codex.follow(outcome.after);
-            results.push(...resultsOf(outcome));
-        }
-        catch (error) {
-            results.push(errorResult(env, scope.project, error));
-        }
-        finally {
-            if (toWrite)
-                env.budget.finish(WRITES_PER_COMMIT);
-        }
-    }
+    for (const scope of scopes)
+        results.push(await writeScope(env, codex, scope));
     return results;
+}
+/** One scope's codex commit; whatever goes wrong is that scope's result, never the run's. */
+async function writeScope(env, codex, scope) {
+    let reserved = false;
+    try {
+        const [plan] = planScopes([scope], await codex.read(), env.config);
+        // Nothing to write (the usual case): planned once, not again by the writer.
+        if (applicable([plan]).length === 0)
+            return scopeResult(plan, { kind: 'unchanged', plans: [plan] });
+        if (!env.budget.start(WRITES_PER_COMMIT))
+            return unreached(env, scope.project);
+        reserved = true;
+        const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans));
+        if (outcome.kind === 'committed')
+            codex.follow(outcome.after);
+        return scopeResult(outcome.plans[0], outcome);
+    }
+    catch (error) {
+        return errorResult(env, scope.project, error);
+    }
+    finally {
+        if (reserved)
+            env.budget.finish(WRITES_PER_COMMIT);
+    }
 }
 /** Every scope's changes in one codex commit; if it fails, every scope that had changes fails. */
 async function writeOneCommit(env, codex, scopes) {
     if (scopes.length === 0)
         return [];
-    if (!env.budget.start(WRITES_PER_COMMIT))
-        return scopes.map(scope => unreached(env, scope.project));
+    if (!env.budget.start(WRITES_PER_COMMIT)) {
+        // Those with nothing to write, or refused, say so; only those with writes wait for a next run.
+        const base = await codex.read().catch(() => undefined);
+        if (!base)
+            return scopes.map(scope => unreached(env, scope.project));
+        return planScopes(scopes, base, env.config).map(plan => applicable([plan]).length === 0
+            ? scopeResult(plan, { kind: 'unchanged'})
+            : unreached(env, plan.project));
+    }
     try {
         return resultsOf(await env.writer.commit(codex, scopes, plans => pullMessage(env, plans)));
     }
@@ -50190,7 +50263,7 @@ async function isGone(env, name) {
         return found === undefined || nameKey(found.name) !== nameKey(name);
     }
     catch (error) {
-        env.log.warning(`${name}: whether the repository still exists cannot be told (${messageOf(error)}); its codex folder is kept.`);
+        env.notices.warn(`${name}: whether the repository still exists cannot be told (${messageOf(error)}); its codex folder is kept.`);
         return false;
     }
 }
@@ -50297,7 +50370,7 @@ class RoutingMatrix {
         for (const file of this.files)
             row(file.path, this.routed.has(file.path) ? undefined : this.nowhere(file));
         for (const result of results) {
-            const changed = changedPaths(result);
+            const changed = touchedPaths(result);
             if (!changed)
                 continue;
             const touched = new Set();
@@ -50373,10 +50446,11 @@ function noteProject(row, kind, project) {
         row[kind].push(project);
     return row.path;
 }
-function changedPaths(result) {
+/** What a project's sync did to its files; nothing at all for a project in sync. */
+function touchedPaths(result) {
     if (result.status === 'unchanged')
         return { added: [], modified: [], deleted: [] };
-    return changedPaths$1(result);
+    return changedPaths(result);
 }
 
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
@@ -50393,17 +50467,22 @@ async function preparePush(env, rules) {
     // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
     // projects, whose run may last hours.
     env.codexSnapshot.files.clear();
+    env.codexSnapshot.folders = undefined;
     const folders = rules.folders(env.config);
-    const scopeOf = (project) => {
-        const desired = routedTo(routable, env.codex.name, project.name, env.config);
-        matrix.route(project.name, desired.keys());
-        return { project: project.name, folders, desired, kept: unreadable };
-    };
+    const desiredOf = (project) => routedTo(routable, env.codex.name, project, env.config);
     return {
-        expect: project => pushExpectation(scopeOf(project).desired, folders),
+        expect: project => pushExpectation(desiredOf(project.name), folders),
         run: async (projects, inSync) => {
             const { writer } = env;
-            const results = await eachProject(env, projects, project => pushToProject(env, writer, project, scopeOf(project), rules));
+            const results = await eachProject(env, projects, project => {
+                const desired = desiredOf(project.name);
+                matrix.route(project.name, desired.keys());
+                const scope = { project: project.name, folders, desired, kept: unreadable };
+                return pushToProject(env, writer, project, scope, rules);
+            });
+            // Projects found in sync hold what is routed to them: the picture says so too.
+            for (const result of inSync)
+                matrix.route(result.project, desiredOf(result.project).keys());
             const all = [...inSync, ...results];
             return { results: all, routing: matrix.report(all, others) };
         }
@@ -50444,24 +50523,25 @@ async function pushToProject(env, writer, project, scope, rules) {
     }
 }
 /**
- * commit_strategy auto: a project with nothing to write is in sync, unless a pull request of an
- * earlier run is open (its branch is then kept exact, or the pull request closed). Changes go
- * straight to the branch when its rules allow it, else through a pull request; where the rules
- * cannot be read, a refused commit tells.
+ * commit_strategy auto: a project whose pull request of an earlier run is open goes on through it
+ * (its branch kept exact, or the pull request closed once the default branch has it all). Else a
+ * project with nothing to write is in sync, and changes go straight to the branch when its rules
+ * allow it, through a pull request when they do not; where the rules cannot be read, a refused
+ * commit tells. A dry run plans the same either way, and asks nothing of the rules.
  */
 async function autoDelivery(env, project, ways) {
+    if (await hasOpenPullRequest(env, project))
+        return ways.viaPullRequest();
     const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config);
     const nothingToWrite = !plan || applicable([plan]).length === 0;
-    if (nothingToWrite) {
-        const offering = await env.github.git.branchHead(project.name, pullRequestBranch(env.settings.environment));
-        return offering ? ways.viaPullRequest() : ways.direct();
-    }
+    if (nothingToWrite || env.settings.dryRun)
+        return ways.direct();
     const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch);
     if (writes?.allowed === false) {
         return delivered(await ways.viaPullRequest(), `pull request: ${writes.why}`);
     }
     if (writes === undefined) {
-        env.notices.once('branch rules', `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Administration: read" to avoid it.`);
+        env.notices.once('branch rules', `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Contents: read" on the projects to avoid it.`);
     }
     try {
         return await ways.direct();
@@ -50472,6 +50552,19 @@ async function autoDelivery(env, project, ways) {
         env.log.info(`${project.name}: ${error.message} Offering the changes as a pull request.`);
         return delivered(await ways.viaPullRequest(), 'pull request: the default branch refused the commit');
     }
+}
+/**
+ * Whether the project's pull request of this environment is open: as the listing saw it, or (when
+ * it did not say) as its branch and pull requests are read now.
+ */
+async function hasOpenPullRequest(env, project) {
+    const branch = pullRequestBranch(env.settings.environment);
+    const listed = env.heads.get(nameKey(project.name));
+    if (listed)
+        return listed.offering?.pull !== undefined;
+    if (!(await env.github.git.branchHead(project.name, branch)))
+        return false;
+    return ((await env.github.pulls.findOpen(project.name, branch, project.defaultBranch)) !== undefined);
 }
 /** Says why a pull request carries the changes, when one does. */
 function delivered(result, delivery) {
@@ -50487,11 +50580,19 @@ async function readCodexFiles(env, rules) {
     const { content, state } = env;
     const candidates = [...env.codexSnapshot.files.values()].filter(file => isCarried(file) && rules.isCandidate(file.path, env.config));
     const unknown = candidates.filter(file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined);
+    const unreadable = new Map();
     for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
         const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK);
-        const texts = await Promise.all(chunk.map(file => content.readText(env.codex.name, file.sha)));
+        const texts = await Promise.all(chunk.map(file => readRoutingText(env, file.sha)));
         chunk.forEach((file, index) => {
-            const routing = routingOf(texts[index] ?? '');
+            const text = texts[index];
+            // A file that cannot be read this time goes nowhere new and loses nothing: its copies are
+            // kept as they are (as for a broken frontmatter), and nothing is remembered of it.
+            if (typeof text !== 'string') {
+                unreadable.set(file.sha, { kind: 'invalid', error: text.why });
+                return;
+            }
+            const routing = routingOf(text);
             state.learn(file.sha, routing);
             // A text that goes nowhere is not kept for the writes (a codex may hold 50,000 such docs).
             if (ruleOf(rules, withRouting(file, routing), env.config) === undefined)
@@ -50500,8 +50601,12 @@ async function readCodexFiles(env, rules) {
     }
     state.keepRouting(new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha)));
     const files = candidates.map((file) => {
-        const routing = (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING;
-        if (routing.kind === 'invalid')
+        const routing = unreadable.get(file.sha) || (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING;
+        const failed = unreadable.get(file.sha);
+        if (failed?.kind === 'invalid') {
+            env.notices.warn(`${file.path} cannot be read now (${failed.error}): its copies in the projects are kept as they are, and the next run reads it again.`, { file: file.path, title: 'codex-sync: codex file not read' });
+        }
+        else if (routing.kind === 'invalid')
             warnInvalidFrontmatter(env, file.path, routing.error);
         for (const warning of routing.warnings ?? []) {
             env.log.warning(`${file.path}: ${warning}`, {
@@ -50521,6 +50626,17 @@ async function readCodexFiles(env, rules) {
             content.forget(file.sha);
     return files;
 }
+/** A codex text for its routing; a read that fails is said, not thrown (but a rejected token is). */
+async function readRoutingText(env, sha) {
+    try {
+        return await env.content.readText(env.codex.name, sha);
+    }
+    catch (error) {
+        if (statusOf(error) === 401)
+            throw error;
+        return { why: messageOf(error) };
+    }
+}
 function warnInvalidFrontmatter(env, path, error) {
     env.log.warning(`${path}: the frontmatter cannot be parsed (${error}), so the file is not distributed. Fix its YAML in the codex.`, { file: path, title: 'codex-sync: invalid frontmatter' });
 }
@@ -50530,6 +50646,8 @@ function pushMessage(env, rules, plans, landing) {
     return commitMessage(env, `codex-sync: update ${rules.subject(env.config)} from ${from}`, `${counts}.`, landing);
 }
 
+/** Paths asked of each repository in the listing at the most: each costs a lookup per repository. */
+const MAX_LOOKUPS = 20;
 const pushRunner = (mode) => ({
     missingBranch: 'fail',
     plansFromCodexRef: true,
@@ -50544,7 +50662,11 @@ const MODE_RUNNERS = {
         missingBranch: 'create',
         plansFromCodexRef: false,
         routes: false,
-        lookups: config => pullRoots(config) ?? [],
+        lookups: config => {
+            const roots = pullRoots(config) ?? [];
+            // Patterns of many roots (brace alternatives) are read project by project instead.
+            return roots.length <= MAX_LOOKUPS ? roots : [];
+        },
         offers: () => false,
         codexFolders: () => undefined,
         prepare: async (env) => preparePull(env)
@@ -51338,6 +51460,11 @@ const STATE_VERSION = 2;
 /** Deferred projects kept at most (more than any organisation's repositories). */
 const MAX_DEFERRED = 100_000;
 const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+/**
+ * Bytes of a state file read at the most: the routing of a million codex documents takes some 60
+ * MB; anything larger was not written by this action, and is not downloaded to find out.
+ */
+const MAX_STATE_BYTES = 64 * 1024 * 1024;
 const BLOB_SHA = /^[0-9a-f]{40}$/;
 class CodexState {
     git;
@@ -51443,11 +51570,19 @@ class CodexState {
         const paths = stateFiles(this.key);
         // A tree's entries name a blob without its bytes; the first look may give them.
         const files = found?.files ?? (await this.git.readTree(this.repo, head)).files;
-        const text = async (file) => file && (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8');
+        const text = async (file, path) => {
+            if (!file)
+                return undefined;
+            if ((file.size ?? 0) > MAX_STATE_BYTES) {
+                this.log.warning(`The codex state's ${path} (refs/${STATE_REF}) is ${file.size} bytes, more than any state this action writes; it is not used.`, { title: 'codex-sync: codex state not used' });
+                return undefined;
+            }
+            return (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8');
+        };
         // Both files are read side by side: the state is on the way to the first project.
         const [routing, deferred] = await Promise.all([
-            paths.routing === undefined ? undefined : text(files.get(paths.routing)),
-            text(files.get(paths.deferred))
+            paths.routing === undefined ? undefined : text(files.get(paths.routing), paths.routing),
+            text(files.get(paths.deferred), paths.deferred)
         ]);
         if (routing !== undefined)
             this.takeRouting(routing);
@@ -51460,8 +51595,9 @@ class CodexState {
         if (path === undefined)
             return;
         const file = (await this.git.readTree(this.repo, head)).files.get(path);
-        if (file)
+        if (file && (file.size ?? 0) <= MAX_STATE_BYTES) {
             this.takeRouting((await this.git.readBlob(this.repo, file.sha)).toString('utf8'));
+        }
     }
     /** A routing file's entries, when it is signed with this run's key and holds what it should. */
     takeRouting(text) {
@@ -51490,7 +51626,7 @@ class CodexState {
             return drop(`is not of version ${STATE_VERSION}`);
         if (typeof signed.payload !== 'string' || typeof signed.mac !== 'string')
             return drop('is not signed');
-        if (!sameMac(signed.mac, mac(secret, path, signed.payload)))
+        if (!sameMac(signed.mac, mac(secret, this.where(path), signed.payload)))
             return drop('does not carry a valid signature of this workflow (written with another state key, or by hand)');
         const payload = asPayload(parseJson(signed.payload), this.key.environment);
         if (payload === undefined)
@@ -51502,7 +51638,8 @@ class CodexState {
     checkedDeferrals(text) {
         const file = parseJson(text);
         const projects = file?.projects;
-        const valid = file?.version === STATE_VERSION &&
+        // The earlier format said no version: its list is read alike.
+        const valid = (file?.version === STATE_VERSION || (file != null && !('version' in file))) &&
             Array.isArray(projects) &&
             projects.length <= MAX_DEFERRED &&
             projects.every(name => typeof name === 'string' && REPOSITORY_NAME.test(name));
@@ -51526,7 +51663,7 @@ class CodexState {
             const payload = JSON.stringify(this.payload());
             const file = {
                 version: STATE_VERSION,
-                mac: mac(secret, paths.routing, payload),
+                mac: mac(secret, this.where(paths.routing), payload),
                 payload
             };
             changes.push({ path: paths.routing, mode: '100644', content: JSON.stringify(file) });
@@ -51542,6 +51679,10 @@ class CodexState {
         if (moved)
             this.head = commit.sha;
         return moved;
+    }
+    /** What a signature is bound to: the codex, and the file's path in the state. */
+    where(path) {
+        return `${this.git.owner}/${this.repo}\0${path}`;
     }
     payload() {
         const rules = [];
@@ -51574,10 +51715,10 @@ function stateFiles(key) {
         deferred: `deferred/${key.deferrals}.json`
     };
 }
-/** The signature of a state file's payload, bound to the file's path. */
-function mac(secret, path, payload) {
+/** The signature of a state file's payload, bound to the codex and the file's path (`where`). */
+function mac(secret, where, payload) {
     return createHmac('sha256', secret)
-        .update(`codex-sync state\0${path}\0`)
+        .update(`codex-sync state\0${where}\0`)
         .update(payload)
         .digest('hex');
 }
@@ -51926,7 +52067,8 @@ function stateKey({ environment, mode, shard, stateKey: secret }, runner) {
 }
 /** Projects the last run did not reach go first, so that every project is reached in turn. */
 function deferredFirst(projects, deferred) {
-    const waiting = (project) => deferred.some(name => sameName(name, project.name));
+    const keys = new Set(deferred.map(nameKey));
+    const waiting = (project) => keys.has(nameKey(project.name));
     return [...projects.filter(waiting), ...projects.filter(project => !waiting(project))];
 }
 function runContext(settings) {

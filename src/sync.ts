@@ -7,7 +7,7 @@ import { createGitHub, type GitHub } from './github/client.js'
 import type { HeadQuestion } from './github/listing.js'
 import type { RepositoryList } from './github/repositories.js'
 import { InputError, type Settings } from './inputs/settings.js'
-import { messageOf, nameKey, sameName, type Log, type Repository } from './model.js'
+import { messageOf, nameKey, type Log, type Repository } from './model.js'
 import type { RunEnv } from './modes/env.js'
 import { pullRequestBranch } from './modes/pull-request.js'
 import {
@@ -254,7 +254,8 @@ function stateKey(
 
 /** Projects the last run did not reach go first, so that every project is reached in turn. */
 function deferredFirst(projects: Repository[], deferred: string[]): Repository[] {
-  const waiting = (project: Repository) => deferred.some(name => sameName(name, project.name))
+  const keys = new Set(deferred.map(nameKey))
+  const waiting = (project: Repository) => keys.has(nameKey(project.name))
   return [...projects.filter(waiting), ...projects.filter(project => !waiting(project))]
 }
 

@@ -9,6 +9,7 @@ import {
   type Tree,
   type TreeFile
 } from '../model.js'
+import { treeOid } from '../plan/fingerprint.js'
 import type { Octokit } from './client.js'
 import { readAll } from './limits.js'
 import {
@@ -174,10 +175,11 @@ export class GitData {
   }
 
   /**
-   * Every file below a tree-ish (tree, commit or branch name). A recursive listing that GitHub cuts
-   * short (`truncated`) is completed by walking the sub-trees one by one — only those that lead to
-   * `folders` (each with a trailing slash) when they are given, so a huge repository costs a few
-   * requests when only one folder of it matters.
+   * Every file below a tree-ish (tree, commit or branch name), and its folders' IDs. A recursive
+   * listing that GitHub cuts short (`truncated`) is completed through GraphQL, levels and sub-trees
+   * by the hundred (see readInLevels), else by walking the sub-trees one by one over REST; either
+   * way only those that lead to `folders` (each with a trailing slash) when they are given, so a
+   * huge repository costs a few requests when only one folder of it matters.
    */
   async readTree(repo: string, treeish: string, folders?: readonly string[]): Promise<Tree> {
     const listed: Listed = { files: new Map(), folders: new Map() }
@@ -393,9 +395,14 @@ export class GitData {
           }
           for (const tree of batches[start + index] as typeof frontier) {
             const entries = answer.get(tree.sha)
-            if (!entries)
-              throw new MalformedResponseError(`the tree ${tree.sha} of ${this.owner}/${repo}`)
-            addLevels(listed, entries, tree.prefix, wanted, next)
+            // Every level read must hash to its tree's ID, or none of it is used.
+            const whole =
+              entries && addLevels(listed, { sha: tree.sha, entries }, tree.prefix, wanted, next)
+            if (!whole) {
+              listed.files.clear()
+              listed.folders.clear()
+              return false
+            }
           }
         }
       }
@@ -467,25 +474,45 @@ export interface TreeLevel {
 const TREES_PER_QUERY = 500
 const QUERIES_AT_ONCE = 4
 
-/** Entries read in levels, added below `prefix`; folders whose levels were not read go to `next`. */
+/**
+ * A tree's entries read in levels, added below `prefix` (folders whose levels were not read go to
+ * `next`); false when a level does not hash to its tree's ID: then the answer is not what it says.
+ */
 function addLevels(
   listed: Listed,
-  entries: TreeLevel[],
+  tree: { sha: string; entries: TreeLevel[] },
   prefix: string,
   wanted: (folder: string) => boolean,
   next: { sha: string; prefix: string }[]
-): void {
-  for (const entry of entries) {
+): boolean {
+  if (levelOid(tree.entries) !== tree.sha) return false
+  for (const entry of tree.entries) {
     const path = prefix + entry.name
     if (entry.type === 'tree') {
       listed.folders.set(path, entry.oid)
       if (!wanted(`${path}/`)) continue
-      if (entry.entries) addLevels(listed, entry.entries, `${path}/`, wanted, next)
-      else next.push({ sha: entry.oid, prefix: `${path}/` })
+      if (!entry.entries) next.push({ sha: entry.oid, prefix: `${path}/` })
+      else if (
+        !addLevels(listed, { sha: entry.oid, entries: entry.entries }, `${path}/`, wanted, next)
+      )
+        return false
     } else if (entry.type === 'blob' || entry.type === 'commit') {
       listed.files.set(path, { path, mode: entry.mode, sha: entry.oid, type: entry.type })
     }
   }
+  return true
+}
+
+/** The ID of the tree these entries make, as git hashes it. */
+function levelOid(entries: TreeLevel[]): string {
+  return treeOid(
+    entries.map(entry => ({
+      name: entry.name,
+      key: entry.type === 'tree' ? `${entry.name}/` : entry.name,
+      mode: entry.mode,
+      sha: entry.oid
+    }))
+  )
 }
 
 /** A tree's files, and its folders with their tree IDs. */

@@ -36,6 +36,7 @@ export interface FileChanges {
 }
 
 interface BlobNode {
+  byteSize?: number | null
   isBinary?: boolean | null
   isTruncated?: boolean | null
   text?: string | null
@@ -64,6 +65,8 @@ export interface RefFilesQuestion {
 export interface FoundBlob {
   sha: string
   bytes: Buffer | undefined
+  /** Bytes of the blob, when GraphQL said. */
+  size?: number
 }
 
 /** The answer to a RefFilesQuestion. */
@@ -123,7 +126,7 @@ export class GraphQL {
     const texts = new Map<string, Buffer>()
     for (let start = 0; start < blobs.length && this.usable; start += BLOBS_PER_QUERY) {
       const batch = blobs.slice(start, start + BLOBS_PER_QUERY)
-      const data = await this.query<QueryResult>(blobQuery(this.owner, batch))
+      const data = (await this.query<QueryResult>(blobQuery(this.owner, batch)))?.data
       if (!data) break
       for (const [key, blob] of aliasedBlobs(batch)) {
         const node = data[key.repo]?.[key.blob]
@@ -146,7 +149,7 @@ export class GraphQL {
     refFiles?: RefFilesQuestion
   ): Promise<CodexFirstLook | 'missing' | undefined> {
     const paths = refFiles?.paths ?? []
-    const data = await this.query<FirstLookResult>(
+    const answer = await this.query<FirstLookResult>(
       firstLookQuery(branch !== undefined, refFiles ? paths.length : undefined),
       {
         owner: this.owner,
@@ -157,9 +160,14 @@ export class GraphQL {
         ...Object.fromEntries(paths.map((path, index) => [`path${index}`, path]))
       }
     )
-    if (!data) return undefined
-    const repository = data.repository
+    if (!answer) return undefined
+    const repository = answer.data.repository
     if (!repository) return 'missing'
+    // A head or the config that an error left null is not known to be absent: REST reads them.
+    for (const field of ['defaultBranchRef', 'config', 'branch']) {
+      if (failedUnder(answer, ['repository', field])) return undefined
+    }
+    const filesKnown = !failedUnder(answer, ['repository', 'refFiles'])
     const head = repository.defaultBranchRef
     const defaultHead = head && branchHead(head)
     if (!defaultHead) return undefined
@@ -188,7 +196,7 @@ export class GraphQL {
           }
         : undefined,
       heads,
-      ...(refFiles ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
+      ...(refFiles && filesKnown ? { refFiles: foundRefFiles(repository.refFiles, paths) } : {})
     }
   }
 
@@ -208,23 +216,30 @@ export class GraphQL {
     let consistent = true
     let cursor: string | undefined
     do {
-      const data = await this.query<unknown>(query, {
+      const answer = await this.query<unknown>(query, {
         org: this.owner,
         ...(cursor === undefined ? {} : { cursor }),
         ...values
       })
-      const page = data === undefined ? undefined : readPage(data, question)
+      const page = answer === undefined ? undefined : readPage(answer.data, question)
       if (page === undefined) {
         // Without GraphQL at all, that was said once already.
         if (this.usable) {
           this.once(
             'graphql listing',
-            `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and each project's tree is read to know whether it is in sync (one request a project).`
+            `GraphQL did not list the repositories of ${this.owner} as asked; they are listed over REST, and a project whose head GraphQL cannot then tell by name is read to know whether it is in sync (one request a project).`
           )
         }
         return undefined
       }
-      listed.push(...page.listed)
+      // A repository an error touched is listed, but its head is not trusted to say what is there.
+      listed.push(
+        ...page.listed.map((entry, index) =>
+          failedUnder(answer as Answer<unknown>, ['organization', 'repositories', 'nodes', index])
+            ? { ...entry, head: undefined }
+            : entry
+        )
+      )
       if (total !== undefined && page.totalCount !== total) consistent = false
       total = page.totalCount
       cursor = page.next
@@ -245,16 +260,18 @@ export class GraphQL {
     }
     await Promise.all(
       batches.map(async batch => {
-        const data = await this.query<Record<string, unknown>>(
+        const answer = await this.query<Record<string, unknown>>(
           namedRepositoriesQuery(batch.length, question),
           {
             org: this.owner,
             ...values,
             ...Object.fromEntries(batch.map((name, i) => [`n${i}`, name]))
           }
-        )
+        ).catch(() => undefined)
+        if (!answer) return
         batch.forEach((name, index) => {
-          const head = readNode(data?.[`r${index}`], question)?.head
+          if (failedUnder(answer, [`r${index}`])) return
+          const head = readNode(answer.data[`r${index}`], question)?.head
           if (head) heads.set(nameKey(name), head)
         })
       })
@@ -267,10 +284,11 @@ export class GraphQL {
    * them; undefined when GraphQL cannot (then REST reads them).
    */
   async readTrees(repo: string, shas: string[]): Promise<Map<string, TreeLevel[]> | undefined> {
-    const data = await this.query<{ repository?: Record<string, unknown> | null }>(
+    const answer = await this.query<{ repository?: Record<string, unknown> | null }>(
       treesQuery(shas.length),
       { org: this.owner, repo, ...Object.fromEntries(shas.map((sha, i) => [`s${i}`, sha])) }
     )
+    const data = answer && answer.failed.length === 0 ? answer.data : undefined
     if (!data?.repository) {
       if (this.usable) {
         this.once(
@@ -354,15 +372,18 @@ export class GraphQL {
   private async query<T>(
     query: string,
     variables: Record<string, string> = {}
-  ): Promise<T | undefined> {
+  ): Promise<Answer<T> | undefined> {
     if (!this.usable) return undefined
     try {
-      return await this.octokit.graphql<T>(query, variables)
+      return { data: await this.octokit.graphql<T>(query, variables), failed: [] }
     } catch (error) {
-      // Partial answers (a repository or blob not found) carry the data GraphQL could give.
+      // Partial answers (a repository or blob not found) carry the data GraphQL could give, and
+      // the paths of the fields an error left null: those say nothing of what is there.
       const data = (error as { data?: T }).data
       const errors = graphqlErrors(error)
-      if (errors.length > 0 && data) return data
+      if (errors.length > 0 && data) {
+        return { data, failed: errors.map(entry => (Array.isArray(entry.path) ? entry.path : [])) }
+      }
       if (statusOf(error) === 401 || statusOf(error) === 403) throw error
       // GraphQL answered, but refused this query (a field this server does not know): only this
       // read goes over REST, and the caller says what it costs.
@@ -375,17 +396,18 @@ export class GraphQL {
     }
   }
 
-  /**
-   * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
-   * retried) costs only that request its GraphQL; any other answer means the server has no
-   * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
-   */
+  /** A fallback said once a run, as a warning of the run. */
   private once(key: string, message: string): void {
     if (this.said.has(key)) return
     this.said.add(key)
     this.log.warning(message, { title: 'codex-sync: GraphQL fallback' })
   }
 
+  /**
+   * After a GraphQL request failed for good: a transient failure (5xx or no answer, already
+   * retried) costs only that request its GraphQL; any other answer means the server has no
+   * usable GraphQL API, and REST serves from then on. Each is said once, with what it costs.
+   */
   private giveUp(error: unknown, fallback: string): void {
     const status = statusOf(error)
     if (status !== undefined && status >= 500) {
@@ -398,7 +420,7 @@ export class GraphQL {
     this.usable = false
     this.once(
       'graphql off',
-      `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`
+      `GraphQL is not usable on this server (${messageOf(error)}); codex-sync goes on over REST alone: each project's tree is read to know whether it is in sync, blob texts are read one per request instead of a hundred, and each commit takes three writes (tree, commit, ref) instead of one.`
     )
   }
 }
@@ -432,14 +454,20 @@ function foundRefFiles(
     // A folder or a submodule at the path holds no file.
     files.set(
       path,
-      node && blob?.oid ? { sha: node.oid, bytes: faithfulBytes(node.oid, blob) } : undefined
+      node && blob?.oid
+        ? {
+            sha: node.oid,
+            bytes: faithfulBytes(node.oid, blob),
+            ...(typeof blob.byteSize === 'number' ? { size: blob.byteSize } : {})
+          }
+        : undefined
     )
   }
   return { head: target.oid, files }
 }
 
 const HEAD_FIELDS = 'target { oid ... on Commit { tree { oid } } }'
-const BLOB_FIELDS = '... on Blob { oid isBinary isTruncated text }'
+const BLOB_FIELDS = '... on Blob { oid byteSize isBinary isTruncated text }'
 
 /** The first look; with `refFiles`, that many files at `$filesRef` too (`$path0`, `$path1`, ...). */
 function firstLookQuery(withBranch: boolean, refFiles: number | undefined): string {
@@ -575,7 +603,23 @@ function isRefusal(error: unknown): boolean {
   return status === 401 || status === 403 || status === 422 || status === 409
 }
 
-function graphqlErrors(error: unknown): { type?: string; message: string }[] {
+function graphqlErrors(error: unknown): { type?: string; message: string; path?: unknown }[] {
   const errors = (error as { errors?: unknown }).errors
-  return Array.isArray(errors) ? (errors as { type?: string; message: string }[]) : []
+  return Array.isArray(errors)
+    ? (errors as { type?: string; message: string; path?: unknown }[])
+    : []
+}
+
+/** A query's data, and the paths of the fields that errors left null (empty when none did). */
+interface Answer<T> {
+  data: T
+  failed: unknown[][]
+}
+
+/** Whether an error left null a field at `prefix` or below it. */
+function failedUnder(answer: Answer<unknown>, prefix: unknown[]): boolean {
+  return answer.failed.some(
+    path =>
+      path.length >= prefix.length && prefix.every((segment, index) => path[index] === segment)
+  )
 }

@@ -184,11 +184,16 @@ function unhandledRetryAfter(error: unknown): number | undefined {
   return status === 429 ? 60 : undefined
 }
 
-function isWrite({ method, url, body }: RequestOptions): boolean {
-  const verb = (method ?? 'GET').toUpperCase()
+/**
+ * Whether a request creates content: any REST request but a read, and a GraphQL mutation. Octokit's
+ * GraphQL client hands its document over as the request's `query` option, built into the body only
+ * after this hook; a request made with a body carries it there.
+ */
+export function isWrite(options: RequestOptions & { query?: unknown }): boolean {
+  const verb = (options.method ?? 'GET').toUpperCase()
   if (verb === 'GET' || verb === 'HEAD') return false
-  if (/\/graphql$/.test(url ?? '')) {
-    const query = (body as { query?: unknown } | undefined)?.query
+  if (/\/graphql$/.test(options.url ?? '')) {
+    const query = options.query ?? (options.body as { query?: unknown } | undefined)?.query
     return typeof query === 'string' && /^\s*mutation\b/.test(query)
   }
   return true

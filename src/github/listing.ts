@@ -28,7 +28,9 @@ export function repositoryFields(question: HeadQuestion | undefined): string {
     .join(' ')
   // GraphQL has no empty selection: without paths, the head alone.
   const onCommit = files === '' ? '' : ` ... on Commit { ${files} }`
-  const head = question ? `defaultBranchRef { name target { oid${onCommit} } }` : 'defaultBranchRef { name }'
+  const head = question
+    ? `defaultBranchRef { name target { oid${onCommit} } }`
+    : 'defaultBranchRef { name }'
   const offer = question?.offerBranch
     ? 'offer: ref(qualifiedName: $offer) { target { oid } associatedPullRequests(states: [OPEN], first: 5) { nodes { number url baseRefName } } }'
     : ''

@@ -109,7 +109,8 @@ async function writeScope(env: RunEnv, codex: TrackedBranch, scope: Scope): Prom
   try {
     const [plan] = planScopes([scope], await codex.read(), env.config) as [ScopePlan]
     // Nothing to write (the usual case): planned once, not again by the writer.
-    if (applicable([plan]).length === 0) return scopeResult(plan, { kind: 'unchanged', plans: [plan] })
+    if (applicable([plan]).length === 0)
+      return scopeResult(plan, { kind: 'unchanged', plans: [plan] })
     if (!env.budget.start(WRITES_PER_COMMIT)) return unreached(env, scope.project)
     reserved = true
     const outcome = await env.writer.commit(codex, [scope], plans => pullMessage(env, plans))
@@ -214,7 +215,7 @@ async function isGone(env: RunEnv, name: string): Promise<boolean> {
     const found = await env.github.repositories.get(name)
     return found === undefined || nameKey(found.name) !== nameKey(name)
   } catch (error) {
-    env.log.warning(
+    env.notices.warn(
       `${name}: whether the repository still exists cannot be told (${messageOf(error)}); its codex folder is kept.`
     )
     return false

@@ -1,5 +1,5 @@
 /** push-docs and push-claude: the codex branch read once, then each project's owned folders made exact. */
-import { isRegularFile, nameKey, type Repository } from '../model.js'
+import { isRegularFile, messageOf, nameKey, type Repository } from '../model.js'
 import {
   routableFiles,
   routedTo,
@@ -12,7 +12,7 @@ import {
   type PushModeRules
 } from '../plan/desired.js'
 import { applicable, countLine, planScopes, type Scope, type ScopePlan } from '../plan/scopes.js'
-import { isMarkdown, NO_ROUTING, routingOf } from '../plan/routing.js'
+import { isMarkdown, NO_ROUTING, routingOf, type FileRouting } from '../plan/routing.js'
 import { pushExpectation } from '../plan/triage.js'
 import type { ProjectResult } from '../result/project.js'
 import type { RoutedFile } from '../result/run.js'
@@ -23,7 +23,7 @@ import type { Writer } from '../write/writer.js'
 import { eachProject, onlyResult } from './each-project.js'
 import type { RunEnv } from './env.js'
 import { commitMessage, type Landing } from './messages.js'
-import { BranchRuleError } from '../github/errors.js'
+import { BranchRuleError, statusOf } from '../github/errors.js'
 import { pullRequestBranch, syncViaPullRequest } from './pull-request.js'
 
 /**
@@ -39,19 +39,21 @@ export async function preparePush(env: RunEnv, rules: PushModeRules): Promise<Pr
   // Nothing else reads the codex tree in a push run: a tree of 50,000 files is let go before the
   // projects, whose run may last hours.
   env.codexSnapshot.files.clear()
+  env.codexSnapshot.folders = undefined
   const folders = rules.folders(env.config)
-  const scopeOf = (project: Repository): Scope => {
-    const desired = routedTo(routable, env.codex.name, project.name, env.config)
-    matrix.route(project.name, desired.keys())
-    return { project: project.name, folders, desired, kept: unreadable }
-  }
+  const desiredOf = (project: string) => routedTo(routable, env.codex.name, project, env.config)
   return {
-    expect: project => pushExpectation(scopeOf(project).desired, folders),
+    expect: project => pushExpectation(desiredOf(project.name), folders),
     run: async (projects, inSync) => {
       const { writer } = env
-      const results = await eachProject(env, projects, project =>
-        pushToProject(env, writer, project, scopeOf(project), rules)
-      )
+      const results = await eachProject(env, projects, project => {
+        const desired = desiredOf(project.name)
+        matrix.route(project.name, desired.keys())
+        const scope: Scope = { project: project.name, folders, desired, kept: unreadable }
+        return pushToProject(env, writer, project, scope, rules)
+      })
+      // Projects found in sync hold what is routed to them: the picture says so too.
+      for (const result of inSync) matrix.route(result.project, desiredOf(result.project).keys())
       const all = [...inSync, ...results]
       return { results: all, routing: matrix.report(all, others) }
     }
@@ -109,10 +111,11 @@ async function pushToProject(
 }
 
 /**
- * commit_strategy auto: a project with nothing to write is in sync, unless a pull request of an
- * earlier run is open (its branch is then kept exact, or the pull request closed). Changes go
- * straight to the branch when its rules allow it, else through a pull request; where the rules
- * cannot be read, a refused commit tells.
+ * commit_strategy auto: a project whose pull request of an earlier run is open goes on through it
+ * (its branch kept exact, or the pull request closed once the default branch has it all). Else a
+ * project with nothing to write is in sync, and changes go straight to the branch when its rules
+ * allow it, through a pull request when they do not; where the rules cannot be read, a refused
+ * commit tells. A dry run plans the same either way, and asks nothing of the rules.
  */
 async function autoDelivery(
   env: RunEnv,
@@ -124,15 +127,10 @@ async function autoDelivery(
     viaPullRequest: () => Promise<ProjectResult>
   }
 ): Promise<ProjectResult> {
+  if (await hasOpenPullRequest(env, project)) return ways.viaPullRequest()
   const [plan] = planScopes([ways.scope], await ways.branch.read(), env.config)
   const nothingToWrite = !plan || applicable([plan]).length === 0
-  if (nothingToWrite) {
-    const offering = await env.github.git.branchHead(
-      project.name,
-      pullRequestBranch(env.settings.environment)
-    )
-    return offering ? ways.viaPullRequest() : ways.direct()
-  }
+  if (nothingToWrite || env.settings.dryRun) return ways.direct()
   const writes = await env.github.repositories.directCommits(project.name, project.defaultBranch)
   if (writes?.allowed === false) {
     return delivered(await ways.viaPullRequest(), `pull request: ${writes.why}`)
@@ -140,7 +138,7 @@ async function autoDelivery(
   if (writes === undefined) {
     env.notices.once(
       'branch rules',
-      `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Administration: read" to avoid it.`
+      `The branch rules of ${project.name} (and maybe other projects) cannot be read with this token; there, commit_strategy auto learns from a refused commit (one refused write per project and run). Give the token "Metadata: read" and "Contents: read" on the projects to avoid it.`
     )
   }
   try {
@@ -153,6 +151,20 @@ async function autoDelivery(
       'pull request: the default branch refused the commit'
     )
   }
+}
+
+/**
+ * Whether the project's pull request of this environment is open: as the listing saw it, or (when
+ * it did not say) as its branch and pull requests are read now.
+ */
+async function hasOpenPullRequest(env: RunEnv, project: Repository): Promise<boolean> {
+  const branch = pullRequestBranch(env.settings.environment)
+  const listed = env.heads.get(nameKey(project.name))
+  if (listed) return listed.offering?.pull !== undefined
+  if (!(await env.github.git.branchHead(project.name, branch))) return false
+  return (
+    (await env.github.pulls.findOpen(project.name, branch, project.defaultBranch)) !== undefined
+  )
 }
 
 /** Says why a pull request carries the changes, when one does. */
@@ -175,11 +187,19 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
   const unknown = candidates.filter(
     file => isMarkdown(file.path) && state.routingOf(file.sha) === undefined
   )
+  const unreadable = new Map<string, FileRouting>()
   for (let start = 0; start < unknown.length; start += ROUTING_READ_CHUNK) {
     const chunk = unknown.slice(start, start + ROUTING_READ_CHUNK)
-    const texts = await Promise.all(chunk.map(file => content.readText(env.codex.name, file.sha)))
+    const texts = await Promise.all(chunk.map(file => readRoutingText(env, file.sha)))
     chunk.forEach((file, index) => {
-      const routing = routingOf(texts[index] ?? '')
+      const text = texts[index] as string | Unreadable
+      // A file that cannot be read this time goes nowhere new and loses nothing: its copies are
+      // kept as they are (as for a broken frontmatter), and nothing is remembered of it.
+      if (typeof text !== 'string') {
+        unreadable.set(file.sha, { kind: 'invalid', error: text.why })
+        return
+      }
+      const routing = routingOf(text)
       state.learn(file.sha, routing)
       // A text that goes nowhere is not kept for the writes (a codex may hold 50,000 such docs).
       if (ruleOf(rules, withRouting(file, routing), env.config) === undefined)
@@ -190,8 +210,15 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
     new Set([...env.codexSnapshot.files.values()].filter(isRegularFile).map(file => file.sha))
   )
   const files = candidates.map((file): CodexFile => {
-    const routing = (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING
-    if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
+    const routing =
+      unreadable.get(file.sha) || (isMarkdown(file.path) && state.routingOf(file.sha)) || NO_ROUTING
+    const failed = unreadable.get(file.sha)
+    if (failed?.kind === 'invalid') {
+      env.notices.warn(
+        `${file.path} cannot be read now (${failed.error}): its copies in the projects are kept as they are, and the next run reads it again.`,
+        { file: file.path, title: 'codex-sync: codex file not read' }
+      )
+    } else if (routing.kind === 'invalid') warnInvalidFrontmatter(env, file.path, routing.error)
     for (const warning of routing.warnings ?? []) {
       env.log.warning(`${file.path}: ${warning}`, {
         file: file.path,
@@ -209,6 +236,21 @@ async function readCodexFiles(env: RunEnv, rules: PushModeRules): Promise<CodexF
   )
   for (const file of files) if (!needed.has(file.sha)) content.forget(file.sha)
   return files
+}
+
+/** A codex text that could not be read, and why. */
+interface Unreadable {
+  why: string
+}
+
+/** A codex text for its routing; a read that fails is said, not thrown (but a rejected token is). */
+async function readRoutingText(env: RunEnv, sha: string): Promise<string | Unreadable> {
+  try {
+    return await env.content.readText(env.codex.name, sha)
+  } catch (error) {
+    if (statusOf(error) === 401) throw error
+    return { why: messageOf(error) }
+  }
 }
 
 function warnInvalidFrontmatter(env: RunEnv, path: string, error: string): void {

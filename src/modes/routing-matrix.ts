@@ -1,7 +1,7 @@
 /** The routing picture of a push run: each codex file, the projects it reached, or why it reached none. */
 import type { Config } from '../inputs/config.js'
 import { ruleOf, type CodexFile, type PushModeRules } from '../plan/desired.js'
-import { changedPaths as pathsOf, type ProjectResult } from '../result/project.js'
+import { changedPaths, type ProjectResult } from '../result/project.js'
 import type { RoutedFile } from '../result/run.js'
 
 export class RoutingMatrix {
@@ -44,7 +44,7 @@ export class RoutingMatrix {
     for (const file of this.files)
       row(file.path, this.routed.has(file.path) ? undefined : this.nowhere(file))
     for (const result of results) {
-      const changed = changedPaths(result)
+      const changed = touchedPaths(result)
       if (!changed) continue
       const touched = new Set<string>()
       for (const destination of changed.added) {
@@ -123,9 +123,10 @@ function noteProject(row: RoutedFile, kind: ProjectList, project: string): strin
   return row.path
 }
 
-function changedPaths(
+/** What a project's sync did to its files; nothing at all for a project in sync. */
+function touchedPaths(
   result: ProjectResult
 ): { added: string[]; modified: string[]; deleted: string[] } | undefined {
   if (result.status === 'unchanged') return { added: [], modified: [], deleted: [] }
-  return pathsOf(result)
+  return changedPaths(result)
 }

@@ -40,6 +40,9 @@ export interface ModeOutcome extends ModeExtras {
   results: ProjectResult[]
 }
 
+/** Paths asked of each repository in the listing at the most: each costs a lookup per repository. */
+const MAX_LOOKUPS = 20
+
 const pushRunner = (mode: keyof typeof PUSH_MODES): ModeRunner => ({
   missingBranch: 'fail',
   plansFromCodexRef: true,
@@ -55,7 +58,11 @@ export const MODE_RUNNERS: Readonly<Record<Mode, ModeRunner>> = {
     missingBranch: 'create',
     plansFromCodexRef: false,
     routes: false,
-    lookups: config => pullRoots(config) ?? [],
+    lookups: config => {
+      const roots = pullRoots(config) ?? []
+      // Patterns of many roots (brace alternatives) are read project by project instead.
+      return roots.length <= MAX_LOOKUPS ? roots : []
+    },
     offers: () => false,
     codexFolders: () => undefined,
     prepare: async env => preparePull(env)

@@ -1,6 +1,7 @@
 /** Which projects need a look: a project whose owned paths already hold, object ID for object ID,
  * what the sync would leave there is in sync, and its tree need not be read. Equal IDs mean equal
- * files, so nothing remembered or trusted decides this; anything not known for sure is a look.
+ * files: what a project should hold is worked out as the sync would (from the codex branch), and
+ * what it holds is named by git's own IDs; anything not known for sure is a look.
  */
 import type { Config } from '../inputs/config.js'
 import { normalMode, TREE_MODE, type PathEntry, type ProjectHead, type Tree } from '../model.js'
@@ -15,8 +16,8 @@ export interface Expectation {
 
 /**
  * Whether the head shows the project in sync: every expected path as expected. `offerings`: with
- * a pull request strategy, a pull request branch of the environment means a look (it may wait
- * for review, or be closed now).
+ * a pull request strategy, an open pull request of the environment means a look (it waits for
+ * review, or may be closed now); a branch left from a merged one does not.
  */
 export function isInSync(
   expected: Expectation | undefined,
@@ -24,7 +25,7 @@ export function isInSync(
   offerings: boolean
 ): boolean {
   if (!expected || !head) return false
-  if (offerings && head.offering) return false
+  if (offerings && head.offering?.pull) return false
   for (const [path, want] of expected.paths) {
     if (!head.paths.has(path)) return false
     if (!sameEntry(want, head.paths.get(path))) return false

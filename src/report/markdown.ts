@@ -10,12 +10,16 @@
 const MARKDOWN_PUNCTUATION = /[\\`*[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g
 const HTML_SPECIALS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 
-/** Text in a sentence or a table cell: on one line, inert as Markdown and as HTML. */
+/**
+ * Text in a sentence or a table cell: on one line, inert as Markdown and as HTML, and naming no
+ * one (a word joiner after `@` keeps `@team` in an error text from notifying anybody).
+ */
 export function text(value: string): string {
   return value
     .replace(/\r?\n|\r/g, ' ')
     .replace(MARKDOWN_PUNCTUATION, char => `\\${char}`)
     .replace(/[&<>]/g, char => HTML_SPECIALS[char] ?? char)
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u2060')
 }
 
 /**

@@ -2,7 +2,7 @@
 import { sameName } from '../model.js'
 import type { MergedResult } from '../result/merge.js'
 import { plannedProjects, quietProjects, someIs, type PlannedProject } from '../result/plan.js'
-import type { ProjectResult } from '../result/project.js'
+import { changedPaths, type ProjectResult } from '../result/project.js'
 import type { RunResult } from '../result/run.js'
 import { fit, MAX_COMMENT_BYTES, plural, type Line } from './comment-fit.js'
 import { code, link, row, text } from './markdown.js'
@@ -187,15 +187,17 @@ function projectLines(
   const rows: Line[] = modes.flatMap(mode => {
     const entry = project.modes.get(mode)
     if (entry?.status !== 'synced') return []
-    if (entry.outcome !== 'planned') {
+    // A result too large for one output leaves its paths out (see resultOutput).
+    const changed = changedPaths(entry)
+    if (!changed) {
       return [
         {
-          text: `| ${text(mode)} | — | _paths not in the result (left out to fit GitHub's limit on an output, or not a dry run)_ |`,
+          text: `| ${text(mode)} | — | _paths not in the result (left out to fit GitHub's limit on an output)_ |`,
           project: name
         }
       ]
     }
-    const { added, modified, deleted } = entry.planned
+    const { added, modified, deleted } = changed
     return [
       ...added.map(path => ({ path, change: 'added' })),
       ...modified.map(path => ({ path, change: 'changed' })),

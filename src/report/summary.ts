@@ -111,6 +111,7 @@ export function mergedSummaryMarkdown(merged: MergedResult): string {
     ),
     ''
   ]
+  for (const warning of merged.warnings) lines.push(`**Warning:** ${text(warning)}`, '')
   for (const phase of merged.phases.filter(entry => entry.error)) {
     lines.push(
       `**${text(phase.phase)} could not start:** ${text(phase.error ?? '')} — ${text(phase.resolution ?? '')}`,

@@ -58,6 +58,8 @@ export interface MergedResult {
   duration_seconds: number
   phases: PhaseResult[]
   failures: PhaseFailure[]
+  /** Each phase's warnings, once each, named by its phase. */
+  warnings: string[]
   /** Failures beyond those listed (GitHub keeps 1 MB of an output). */
   failures_left_out?: number
   /** `phase_1`, `phase_2`, ... as the org-syncer names them. */
@@ -177,7 +179,16 @@ export function mergeResults(results: RunResult[]): MergedResult {
     commits_created: sum(phase => phase.commits_created),
     duration_seconds: Math.round(sum(phase => phase.duration_seconds) * 10) / 10,
     phases,
-    failures: failures.slice(0, MAX_FAILURES)
+    failures: failures.slice(0, MAX_FAILURES),
+    warnings: [
+      ...new Set(
+        results.flatMap(result =>
+          (Array.isArray(result.warnings) ? result.warnings : []).map(
+            warning => `${result.mode}: ${String(warning)}`
+          )
+        )
+      )
+    ]
   }
   if (failures.length > MAX_FAILURES) merged.failures_left_out = failures.length - MAX_FAILURES
   phases.forEach((phase, index) => (merged[`phase_${index + 1}`] = phase))
@@ -228,7 +239,7 @@ function mergePhase(shards: RunResult[]): PhaseResult {
 }
 
 /** Per project, the entry of the shard that handled it (any entry but "not in shard"). */
-export function handledProjects(shards: RunResult[]): ProjectResult[] {
+function handledProjects(shards: RunResult[]): ProjectResult[] {
   const chosen = new Map<string, ProjectResult>()
   for (const project of shards.flatMap(result => result.projects)) {
     const key = nameKey(project.project)

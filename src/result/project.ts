@@ -132,13 +132,6 @@ export function changedPaths(project: ProjectResult): PlannedPaths | undefined {
   }
 }
 
-/** The pull request a project's changes are in, written this run or waiting from an earlier one. */
-export function pullRequestOf(project: ProjectResult): PullRequestLink | undefined {
-  return project.outcome === 'pull-request' || project.outcome === 'waiting-for-review'
-    ? project
-    : undefined
-}
-
 /** The commit a project's sync made this run. */
 export function commitOf(project: ProjectResult): string | undefined {
   return project.outcome === 'committed' || project.outcome === 'pull-request'

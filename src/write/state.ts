@@ -25,6 +25,11 @@ const STATE_VERSION = 2
 /** Deferred projects kept at most (more than any organisation's repositories). */
 const MAX_DEFERRED = 100_000
 const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/
+/**
+ * Bytes of a state file read at the most: the routing of a million codex documents takes some 60
+ * MB; anything larger was not written by this action, and is not downloaded to find out.
+ */
+const MAX_STATE_BYTES = 64 * 1024 * 1024
 const BLOB_SHA = /^[0-9a-f]{40}$/
 
 /** The routing file as written: a payload (JSON in a string) and its HMAC. */
@@ -169,12 +174,21 @@ export class CodexState {
     // A tree's entries name a blob without its bytes; the first look may give them.
     const files: ReadonlyMap<string, StateBlob | undefined> =
       found?.files ?? (await this.git.readTree(this.repo, head)).files
-    const text = async (file: StateBlob | undefined) =>
-      file && (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8')
+    const text = async (file: StateBlob | undefined, path: string) => {
+      if (!file) return undefined
+      if ((file.size ?? 0) > MAX_STATE_BYTES) {
+        this.log.warning(
+          `The codex state's ${path} (refs/${STATE_REF}) is ${file.size} bytes, more than any state this action writes; it is not used.`,
+          { title: 'codex-sync: codex state not used' }
+        )
+        return undefined
+      }
+      return (file.bytes ?? (await this.git.readBlob(this.repo, file.sha))).toString('utf8')
+    }
     // Both files are read side by side: the state is on the way to the first project.
     const [routing, deferred] = await Promise.all([
-      paths.routing === undefined ? undefined : text(files.get(paths.routing)),
-      text(files.get(paths.deferred))
+      paths.routing === undefined ? undefined : text(files.get(paths.routing), paths.routing),
+      text(files.get(paths.deferred), paths.deferred)
     ])
     if (routing !== undefined) this.takeRouting(routing)
     if (deferred !== undefined) this.deferred = this.checkedDeferrals(deferred) ?? []
@@ -185,7 +199,9 @@ export class CodexState {
     const path = stateFiles(this.key).routing
     if (path === undefined) return
     const file = (await this.git.readTree(this.repo, head)).files.get(path)
-    if (file) this.takeRouting((await this.git.readBlob(this.repo, file.sha)).toString('utf8'))
+    if (file && (file.size ?? 0) <= MAX_STATE_BYTES) {
+      this.takeRouting((await this.git.readBlob(this.repo, file.sha)).toString('utf8'))
+    }
   }
 
   /** A routing file's entries, when it is signed with this run's key and holds what it should. */
@@ -214,7 +230,7 @@ export class CodexState {
     if (signed?.version !== STATE_VERSION) return drop(`is not of version ${STATE_VERSION}`)
     if (typeof signed.payload !== 'string' || typeof signed.mac !== 'string')
       return drop('is not signed')
-    if (!sameMac(signed.mac, mac(secret, path, signed.payload)))
+    if (!sameMac(signed.mac, mac(secret, this.where(path), signed.payload)))
       return drop(
         'does not carry a valid signature of this workflow (written with another state key, or by hand)'
       )
@@ -228,8 +244,9 @@ export class CodexState {
   private checkedDeferrals(text: string): string[] | undefined {
     const file = parseJson(text) as Partial<DeferredFile> | undefined
     const projects = file?.projects
+    // The earlier format said no version: its list is read alike.
     const valid =
-      file?.version === STATE_VERSION &&
+      (file?.version === STATE_VERSION || (file != null && !('version' in file))) &&
       Array.isArray(projects) &&
       projects.length <= MAX_DEFERRED &&
       projects.every(name => typeof name === 'string' && REPOSITORY_NAME.test(name))
@@ -256,7 +273,7 @@ export class CodexState {
       const payload = JSON.stringify(this.payload())
       const file: SignedFile = {
         version: STATE_VERSION,
-        mac: mac(secret, paths.routing, payload),
+        mac: mac(secret, this.where(paths.routing), payload),
         payload
       }
       changes.push({ path: paths.routing, mode: '100644', content: JSON.stringify(file) })
@@ -276,6 +293,11 @@ export class CodexState {
       : await this.git.createRef(this.repo, STATE_REF, commit.sha)
     if (moved) this.head = commit.sha
     return moved
+  }
+
+  /** What a signature is bound to: the codex, and the file's path in the state. */
+  private where(path: string): string {
+    return `${this.git.owner}/${this.repo}\0${path}`
   }
 
   private payload(): RoutingPayload {
@@ -303,8 +325,8 @@ export class CodexState {
   }
 }
 
-/** A state file's blob, by SHA, with its bytes when they came with the first look. */
-type StateBlob = Pick<FoundBlob, 'sha'> & { bytes?: Buffer | undefined }
+/** A state file's blob, by SHA, with its bytes when they came with the first look, and its size. */
+type StateBlob = Pick<FoundBlob, 'sha' | 'size'> & { bytes?: Buffer | undefined }
 
 interface StateFiles {
   routing: string | undefined
@@ -320,10 +342,10 @@ function stateFiles(key: StateKey): StateFiles {
   }
 }
 
-/** The signature of a state file's payload, bound to the file's path. */
-function mac(secret: Buffer, path: string, payload: string): string {
+/** The signature of a state file's payload, bound to the codex and the file's path (`where`). */
+function mac(secret: Buffer, where: string, payload: string): string {
   return createHmac('sha256', secret)
-    .update(`codex-sync state\0${path}\0`)
+    .update(`codex-sync state\0${where}\0`)
     .update(payload)
     .digest('hex')
 }
