@@ -123,15 +123,18 @@ describe('push modes: a project is in sync when its owned folder has the desired
     expect(isInSync(none, head({ '.codex': undefined }), false)).toBe(true)
   })
 
-  it('no head, a path the listing did not ask, or a pull request branch that may wait: a look', () => {
+  it('no head, a path the listing did not ask, or an open pull request that may wait: a look', () => {
     expect(isInSync(expected, undefined, false)).toBe(false)
     expect(isInSync(expected, head({}), false)).toBe(false)
-    const offering: ProjectHead = {
+    const open: ProjectHead = {
       ...head({ '.codex': { oid, mode: '40000' } }),
-      offering: { head: 'd'.repeat(40), pull: undefined }
+      offering: { head: 'd'.repeat(40), pull: { number: 7, url: 'https://x.test/pull/7' } }
     }
-    expect(isInSync(expected, offering, true)).toBe(false)
-    expect(isInSync(expected, offering, false)).toBe(true)
+    expect(isInSync(expected, open, true)).toBe(false)
+    expect(isInSync(expected, open, false)).toBe(true)
+    // The branch of a merged pull request, left behind: nothing waits.
+    const leftover: ProjectHead = { ...open, offering: { head: 'd'.repeat(40), pull: undefined } }
+    expect(isInSync(expected, leftover, true)).toBe(true)
   })
 })
 
