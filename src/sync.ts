@@ -8,14 +8,9 @@ import type { HeadQuestion } from './github/listing.js'
 import type { RepositoryList } from './github/repositories.js'
 import { InputError, type Settings } from './inputs/settings.js'
 import { messageOf, nameKey, type Log, type Repository } from './model.js'
-import type { RunEnv } from './modes/env.js'
+import type { ModeOutcome, PreparedMode, RunEnv } from './modes/env.js'
 import { pullRequestBranch } from './modes/pull-request.js'
-import {
-  MODE_RUNNERS,
-  type ModeOutcome,
-  type ModeRunner,
-  type PreparedMode
-} from './modes/runners.js'
+import { MODE_RUNNERS, type ModeRunner } from './modes/runners.js'
 import { isInSync } from './plan/triage.js'
 import { Progress } from './report/progress.js'
 import { explain } from './result/explain.js'

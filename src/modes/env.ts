@@ -4,7 +4,10 @@ import type { GitHub } from '../github/client.js'
 import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log, ProjectHead, Repository, Snapshot } from '../model.js'
+import type { Expectation } from '../plan/triage.js'
 import type { Notices } from '../result/notices.js'
+import type { ProjectResult } from '../result/project.js'
+import type { ModeExtras } from '../result/run.js'
 import type { Progress } from '../report/progress.js'
 import type { ContentSource } from '../write/content.js'
 import type { CodexState } from '../write/state.js'
@@ -38,4 +41,17 @@ export interface RunEnv {
   writer: Writer
   /** What the codex remembers between runs. */
   state: CodexState
+}
+
+/** A mode once it has read what it needs of the codex: what it expects of each project, and its run. */
+export interface PreparedMode {
+  /** What the project holds when it is in sync; undefined when only its tree can tell. */
+  expect(project: Repository): Expectation | undefined
+  /** The projects that need a look; `inSync` are the results of those that do not. */
+  run(projects: Repository[], inSync: ProjectResult[]): Promise<ModeOutcome>
+}
+
+/** What a mode did: each project's result, and (pull-docs) the folders of vanished repositories. */
+export interface ModeOutcome extends ModeExtras {
+  results: ProjectResult[]
 }

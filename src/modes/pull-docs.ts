@@ -9,9 +9,8 @@ import type { OrphanReport } from '../result/run.js'
 import { TrackedBranch } from '../write/branch.js'
 import type { WriteOutcome } from '../write/writer.js'
 import { errorResult, mapProjects, scopeResult, unreached } from './each-project.js'
-import type { RunEnv } from './env.js'
+import type { PreparedMode, RunEnv } from './env.js'
 import { commitMessage } from './messages.js'
-import type { PreparedMode } from './runners.js'
 
 /** codex_commit: auto commits per project up to this many changed projects, once for the run beyond. */
 export const AUTO_SINGLE_COMMIT_ABOVE = 3

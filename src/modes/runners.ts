@@ -1,13 +1,11 @@
 /** The mode dispatcher: what each mode reads, what it expects of a project in sync, and its run. */
 import type { Config } from '../inputs/config.js'
 import type { Settings } from '../inputs/settings.js'
-import type { Mode, Repository } from '../model.js'
+import type { Mode } from '../model.js'
 import { PUSH_MODES } from '../plan/desired.js'
-import { folderPaths, pullRoots, type Expectation } from '../plan/triage.js'
-import type { ProjectResult } from '../result/project.js'
-import type { ModeExtras } from '../result/run.js'
+import { folderPaths, pullRoots } from '../plan/triage.js'
 import type { MissingBranch } from '../setup/codex.js'
-import type { RunEnv } from './env.js'
+import type { PreparedMode, RunEnv } from './env.js'
 import { preparePull } from './pull-docs.js'
 import { preparePush } from './push.js'
 
@@ -26,18 +24,6 @@ export interface ModeRunner {
   codexFolders(settings: Settings): string[] | undefined
   /** The mode's own reads before any project: then what it expects of each, and its run. */
   prepare(env: RunEnv): Promise<PreparedMode>
-}
-
-export interface PreparedMode {
-  /** What the project holds when it is in sync; undefined when only its tree can tell. */
-  expect(project: Repository): Expectation | undefined
-  /** The projects that need a look; `inSync` are the results of those that do not. */
-  run(projects: Repository[], inSync: ProjectResult[]): Promise<ModeOutcome>
-}
-
-/** What a mode did: each project's result, and (pull-docs) the folders of vanished repositories. */
-export interface ModeOutcome extends ModeExtras {
-  results: ProjectResult[]
 }
 
 /** Paths asked of each repository in the listing at the most: each costs a lookup per repository. */
