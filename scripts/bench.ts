@@ -378,23 +378,29 @@ async function main(): Promise<number> {
       ],
       ['no-op runs write nothing', noOps.every(run => run.writes === 0)],
       [
-        `pull-docs with one doc changed in ${FEW} projects: <= ${TARGETS.fewChangedRequests} requests`,
-        (few?.requests ?? Infinity) <= TARGETS.fewChangedRequests
-      ],
-      [
-        `pull-docs with one changed doc a project: <= ${TARGETS.changedOneDocWrites} codex writes`,
-        (changedOneDoc?.writes ?? Infinity) <= TARGETS.changedOneDocWrites
-      ],
-      [
         `peak memory <= ${TARGETS.peakRssMb} MB`,
         runs.every(run => run.peakRssMb <= TARGETS.peakRssMb)
       ],
-      [
-        `a schedule every ten minutes: <= ${TARGETS.hourlyShare * 100}% of an installation's hourly requests`,
-        hourly <= TARGETS.hourlyShare * INSTALLATION_HOURLY
-      ],
       ['every run succeeded', runs.every(run => run.result.status === 'success')]
     ]
+    // The targets set for an organisation of up to a thousand projects (a run's listing alone is
+    // a hundred requests at 10,000).
+    if (PROJECTS <= 1_000) {
+      checks.push(
+        [
+          `pull-docs with one doc changed in ${FEW} projects: <= ${TARGETS.fewChangedRequests} requests`,
+          (few?.requests ?? Infinity) <= TARGETS.fewChangedRequests
+        ],
+        [
+          `pull-docs with one changed doc a project: <= ${TARGETS.changedOneDocWrites} codex writes`,
+          (changedOneDoc?.writes ?? Infinity) <= TARGETS.changedOneDocWrites
+        ],
+        [
+          `a schedule every ten minutes: <= ${TARGETS.hourlyShare * 100}% of an installation's hourly requests`,
+          hourly <= TARGETS.hourlyShare * INSTALLATION_HOURLY
+        ]
+      )
+    }
     if (PROJECTS <= 1_000 && LATENCY_MS === 50) {
       checks.push([
         `no-op runs: wall <= ${TARGETS.noOpWallSeconds} s a mode (median of ${NO_OP_REPEATS})`,
