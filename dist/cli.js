@@ -38182,7 +38182,7 @@ class Repositories {
         if (listed)
             return fromListing(listed.listed, false);
         const repos = await this.allPages(page => this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page }));
-        return this.withHeads(repos.map(toRepository), false, question);
+        return this.withHeads({ repositories: repos.map(toRepository), complete: false }, question);
     }
     /** What an App installation was granted: everything (then listed as the organisation), or some. */
     async listInstallation(question) {
@@ -38198,10 +38198,10 @@ class Repositories {
         const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, index) => fetchPage(index + 2)));
         const repos = [first, ...rest.map(response => response.data)].flatMap(data => data.repositories);
         const own = unique(repos.filter(repo => sameName(repo.owner.login, this.owner)));
-        return this.withHeads(own.map(toRepository), all, question);
+        return this.withHeads({ repositories: own.map(toRepository), complete: all }, question);
     }
-    /** A listing made over REST, with the heads GraphQL can tell of its repositories. */
-    async withHeads(repositories, complete, question) {
+    /** A listing made without heads, with those GraphQL can tell of its repositories a hundred at a time. */
+    async withHeads({ repositories, complete }, question) {
         const names = repositories.filter(repository => !repository.archived).map(repo => repo.name);
         const heads = question ? await this.graphql.headsByName(names, question) : new Map();
         return { repositories, complete, heads };
@@ -51971,7 +51971,7 @@ async function setUp(settings, runner, run) {
         ...(runner.offers(settings) ? { offerBranch: pullRequestBranch(settings.environment) } : {})
     };
     const listing = 'listing' in where
-        ? await withHeads(github, await where.listing, question)
+        ? await github.repositories.withHeads(await where.listing, question)
         : await github.repositories.list(source, question);
     checkReach(listing.repositories, codex, source, settings.organization);
     const snapshot = opened.snapshot ??
@@ -51998,11 +51998,6 @@ async function setUp(settings, runner, run) {
     };
     const skipped = projects.flatMap(({ repository, skip }) => skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []);
     return { env, active, skipped, missingTargets };
-}
-/** A listing made before the codex was read, with the heads its config asks for. */
-async function withHeads(github, listing, question) {
-    const names = listing.repositories.filter(repo => !repo.archived).map(repo => repo.name);
-    return { ...listing, heads: await github.graphql.headsByName(names, question) };
 }
 /**
  * Change detection: a project whose owned paths already hold, object ID for object ID, what the

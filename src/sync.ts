@@ -5,7 +5,6 @@
 import { RunBudget } from './github/budget.js'
 import { createGitHub, type GitHub } from './github/client.js'
 import type { HeadQuestion } from './github/listing.js'
-import type { RepositoryList } from './github/repositories.js'
 import { InputError, type Settings } from './inputs/settings.js'
 import { messageOf, nameKey, type Log, type Repository } from './model.js'
 import type { ModeOutcome, PreparedMode, RunEnv } from './modes/env.js'
@@ -116,7 +115,7 @@ async function setUp(
   }
   const listing =
     'listing' in where
-      ? await withHeads(github, await where.listing, question)
+      ? await github.repositories.withHeads(await where.listing, question)
       : await github.repositories.list(source, question)
   checkReach(listing.repositories, codex, source, settings.organization)
   const snapshot =
@@ -161,16 +160,6 @@ async function setUp(
     skip ? [skippedProject(repository.name, skip.kind, skip.reason)] : []
   )
   return { env, active, skipped, missingTargets }
-}
-
-/** A listing made before the codex was read, with the heads its config asks for. */
-async function withHeads(
-  github: GitHub,
-  listing: RepositoryList,
-  question: HeadQuestion
-): Promise<RepositoryList> {
-  const names = listing.repositories.filter(repo => !repo.archived).map(repo => repo.name)
-  return { ...listing, heads: await github.graphql.headsByName(names, question) }
 }
 
 /**

@@ -45,7 +45,7 @@ export class Repositories {
     const repos = await this.allPages(page =>
       this.octokit.rest.repos.listForOrg({ org: this.owner, type: 'all', per_page: 100, page })
     )
-    return this.withHeads(repos.map(toRepository), false, question)
+    return this.withHeads({ repositories: repos.map(toRepository), complete: false }, question)
   }
 
   /** What an App installation was granted: everything (then listed as the organisation), or some. */
@@ -66,13 +66,12 @@ export class Repositories {
       data => data.repositories as unknown as RawInstallationRepository[]
     )
     const own = unique(repos.filter(repo => sameName(repo.owner.login, this.owner)))
-    return this.withHeads(own.map(toRepository), all, question)
+    return this.withHeads({ repositories: own.map(toRepository), complete: all }, question)
   }
 
-  /** A listing made over REST, with the heads GraphQL can tell of its repositories. */
-  private async withHeads(
-    repositories: Repository[],
-    complete: boolean,
+  /** A listing made without heads, with those GraphQL can tell of its repositories a hundred at a time. */
+  async withHeads(
+    { repositories, complete }: Pick<RepositoryList, 'repositories' | 'complete'>,
     question: HeadQuestion | undefined
   ): Promise<RepositoryList> {
     const names = repositories.filter(repository => !repository.archived).map(repo => repo.name)
